@@ -8,7 +8,7 @@ export interface ErrorDetails {
 }
 
 export abstract class CharterError extends Error {
-  abstract readonly name: string;
+  abstract override readonly name: string;
   readonly details: ErrorDetails | undefined;
 
   constructor(message: string, details?: ErrorDetails) {

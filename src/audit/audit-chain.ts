@@ -1,0 +1,98 @@
+/**
+ * The hash-chained audit log: every record carries the hash of the one before it and its own hash
+ * over its content, so changing, removing or reordering any record breaks the chain.
+ */
+import { canonicalJson, sha256 } from '../model/digest.js';
+import type { AuditHead, AuditRecord } from '../store/catalog-store.js';
+
+export interface AuditEntry {
+  actor: string;
+  action: string;
+  ref: string;
+  version: number | null;
+  beforeDigest: string | null;
+  afterDigest: string | null;
+  details?: Record<string, unknown> | null;
+}
+
+export function hashRecord(record: Omit<AuditRecord, 'hash'>): string {
+  const { seq, time, actor, action, ref, version, beforeDigest, afterDigest, details, prevHash } = record;
+  return sha256(
+    canonicalJson({ seq, time, actor, action, ref, version, beforeDigest, afterDigest, details, prevHash }),
+  );
+}
+
+/** Chains new entries onto the head; returns the records to append. */
+export function chain(head: AuditHead, entries: readonly AuditEntry[], time: string): AuditRecord[] {
+  const out: AuditRecord[] = [];
+  let prev = head;
+  for (const entry of entries) {
+    const body = {
+      seq: prev.seq + 1,
+      time,
+      actor: entry.actor,
+      action: entry.action,
+      ref: entry.ref,
+      version: entry.version,
+      beforeDigest: entry.beforeDigest,
+      afterDigest: entry.afterDigest,
+      details: entry.details ?? null,
+      prevHash: prev.hash,
+    };
+    const record = { ...body, hash: hashRecord(body) };
+    out.push(record);
+    prev = { seq: record.seq, hash: record.hash };
+  }
+  return out;
+}
+
+export interface VerifyResult {
+  intact: boolean;
+  records: number;
+  /** First sequence number at which the chain is broken. */
+  brokenAt?: number;
+  reason?: string;
+}
+
+/**
+ * Verifies records page by page; `next(afterSeq)` returns the following page (empty at the end).
+ * The stored head guards the tail: removing the last records is detected too.
+ */
+export async function verifyChain(
+  next: (afterSeq: number) => Promise<AuditRecord[]>,
+  head: AuditHead,
+): Promise<VerifyResult> {
+  let expectedSeq = 1;
+  let prevHash = '0'.repeat(64);
+  let count = 0;
+  for (let page = await next(0); page.length; page = await next(expectedSeq - 1)) {
+    for (const record of page) {
+      if (record.seq !== expectedSeq) {
+        return { intact: false, records: count, brokenAt: expectedSeq, reason: `record ${expectedSeq} is missing` };
+      }
+      if (record.prevHash !== prevHash) {
+        return {
+          intact: false,
+          records: count,
+          brokenAt: record.seq,
+          reason: `record ${record.seq} does not follow record ${record.seq - 1} (reordered or replaced)`,
+        };
+      }
+      if (hashRecord(record) !== record.hash) {
+        return { intact: false, records: count, brokenAt: record.seq, reason: `record ${record.seq} was changed` };
+      }
+      prevHash = record.hash;
+      expectedSeq += 1;
+      count += 1;
+    }
+  }
+  if (head.seq !== count || (count > 0 && head.hash !== prevHash)) {
+    return {
+      intact: false,
+      records: count,
+      brokenAt: count + 1,
+      reason: `the log ends at record ${count} but its head says ${head.seq}: records were removed from the end`,
+    };
+  }
+  return { intact: true, records: count };
+}

@@ -1,0 +1,88 @@
+/**
+ * The catalog's operations as one interface. The local catalog implements it over a store; the
+ * HTTP client implements it over the REST API, so the CLI works the same against either.
+ */
+import type { AuditRecord, AssetRow, FieldRow, SearchHit, VersionRow } from '../store/catalog-store.js';
+import type { VerifyResult } from '../audit/audit-chain.js';
+import type { ApplyResult } from './apply.js';
+import type { FieldChange, PathChange } from './diff.js';
+import type { SourceDoc } from './parse.js';
+
+export interface PrincipalRef {
+  ref: string;
+  title: string;
+  /** `declared` on the asset, or the ref of the domain it is inherited from. */
+  source: string;
+}
+
+export interface RelationView {
+  type: string;
+  ref: string;
+  role?: string;
+}
+
+export interface Description {
+  asset: AssetRow;
+  doc: Record<string, unknown>;
+  owners: PrincipalRef[];
+  stewards: PrincipalRef[];
+  roles: Record<string, PrincipalRef[]>;
+  domainPath: string[];
+  fields: FieldRow[];
+  glossary: { ref: string; title: string; definition: string }[];
+  relations: RelationView[];
+  versions: VersionRow[];
+}
+
+export interface DiffResult {
+  ref: string;
+  from: number;
+  to: number;
+  fields: FieldChange[];
+  changes: PathChange[];
+}
+
+export interface ListOptions {
+  domain?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface ApplyRequest {
+  docs: SourceDoc[];
+  problems?: { source: string; index: number; line?: number; message: string }[];
+  dryRun?: boolean;
+  defaultDomain?: string;
+}
+
+export interface ExportOptions {
+  withHistory?: boolean;
+  kind?: string;
+  domain?: string;
+}
+
+/** A full backup: every version of every asset and the audit log, verbatim. */
+export interface CatalogBackup {
+  apiVersion: 'charter/v1';
+  kind: 'CatalogBackup';
+  exportedAt: string;
+  versions: (VersionRow & { domain: string | null; name: string; doc: Record<string, unknown> | null })[];
+  audit: AuditRecord[];
+}
+
+export interface CatalogApi {
+  apply(request: ApplyRequest): Promise<ApplyResult>;
+  list(kind: string, options: ListOptions): Promise<AssetRow[]>;
+  get(ref: string): Promise<{ asset: AssetRow; doc: Record<string, unknown> }>;
+  describe(ref: string): Promise<Description>;
+  history(ref: string): Promise<VersionRow[]>;
+  diff(ref: string, from?: number, to?: number): Promise<DiffResult>;
+  remove(ref: string): Promise<{ ref: string; version: number; status: 'deleted' }>;
+  search(query: string, options: { kind?: string; domain?: string; limit?: number }): Promise<SearchHit[]>;
+  auditLog(options: { ref?: string; limit?: number; afterSeq?: number }): Promise<AuditRecord[]>;
+  auditVerify(): Promise<VerifyResult>;
+  exportDocs(options: ExportOptions): Promise<Record<string, unknown>[]>;
+  exportBackup(): Promise<CatalogBackup>;
+  importBackup(backup: CatalogBackup): Promise<{ versions: number; audit: number }>;
+  stats(): Promise<{ kind: string; domain: string | null; count: number }[]>;
+}

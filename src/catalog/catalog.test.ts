@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type StoreHandle, storeFactories } from '../../test/support/stores.js';
+import { Catalog } from './catalog.js';
+import { parseManifests } from './parse.js';
+
+const orgYaml = readFileSync(fileURLToPath(new URL('../../test/fixtures/small-org.yaml', import.meta.url)), 'utf8');
+
+function parse(text: string, source = 'org.yaml') {
+  const { docs, problems } = parseManifests(text, source);
+  return { docs, problems };
+}
+
+for (const factory of storeFactories) {
+  describe.runIf(await factory.available())(`catalog on ${factory.name}`, () => {
+    let handle: StoreHandle;
+    let catalog: Catalog;
+
+    beforeEach(async () => {
+      handle = await factory.create();
+      catalog = new Catalog(handle.store, { actor: 'user:tester' });
+    });
+    afterEach(async () => handle.dispose());
+
+    it('applies an organisation and reports created, then unchanged on re-apply', async () => {
+      const first = await catalog.apply(parse(orgYaml));
+      expect(first.applied).toBe(true);
+      expect(first.summary).toMatchObject({ created: 8, invalid: 0 });
+      expect(first.results.map((r) => r.ref)).toContain('dataset:payments/transactions');
+      const again = await catalog.apply(parse(orgYaml));
+      expect(again.summary).toMatchObject({ unchanged: 8, created: 0, updated: 0 });
+      expect((await catalog.auditLog({})).length).toBe(8);
+    });
+
+    it('describes a dataset with declared stewards and owners inherited from the parent domain', async () => {
+      await catalog.apply(parse(orgYaml));
+      const d = await catalog.describe('dataset:payments/transactions');
+      expect(d.stewards).toEqual([{ ref: 'user:bob', title: 'Bob Stone', source: 'declared' }]);
+      expect(d.owners).toEqual([{ ref: 'user:alice', title: 'Alice Martin', source: 'domain:finance' }]);
+      expect(d.domainPath).toEqual(['domain:payments', 'domain:finance']);
+      expect(d.fields.map((f) => f.path)).toEqual([
+        'transactions.transaction_id',
+        'transactions.amount',
+        'transactions.customer_email',
+        'transactions.chargeback_flag',
+      ]);
+      expect(d.fields[2]).toMatchObject({ classification: 'confidential', tags: ['pii'] });
+      expect(d.glossary).toEqual([
+        { ref: 'glossary:payments/chargeback', title: 'Chargeback', definition: 'A payment reversed by the card issuer after a dispute.' },
+      ]);
+    });
+
+    it('stores a change as a new version and diffs it field by field', async () => {
+      await catalog.apply(parse(orgYaml));
+      const changed = orgYaml
+        .replace('physicalType: decimal(12,2)', 'physicalType: decimal(18,4)')
+        .replace('classification: confidential', 'classification: restricted')
+        .replace(
+          '      - name: chargeback_flag',
+          '      - {name: currency, logicalType: string, description: ISO 4217 code}\n      - name: chargeback_flag',
+        );
+      const result = await catalog.apply(parse(changed));
+      const contract = result.results.find((r) => r.ref === 'dataset:payments/transactions')!;
+      expect(contract).toMatchObject({ status: 'updated', version: 2 });
+      const diff = await catalog.diff('dataset:payments/transactions');
+      expect(diff.from).toBe(1);
+      expect(diff.to).toBe(2);
+      expect(diff.fields).toEqual(
+        expect.arrayContaining([
+          { field: 'transactions.currency', change: 'added' },
+          expect.objectContaining({ field: 'transactions.amount', change: 'changed', typeChanged: true }),
+          expect.objectContaining({
+            field: 'transactions.customer_email',
+            classificationChanged: true,
+            attributes: { classification: ['confidential', 'restricted'] },
+          }),
+        ]),
+      );
+      const history = await catalog.history('dataset:payments/transactions');
+      expect(history.map((v) => [v.version, v.action, v.actor])).toEqual([
+        [1, 'create', 'user:tester'],
+        [2, 'update', 'user:tester'],
+      ]);
+    });
+
+    it('rejects the whole apply when one document has a dangling owner, storing nothing', async () => {
+      const bad = `${orgYaml}\n---\napiVersion: charter/v1\nkind: Domain\nmetadata: {name: sales}\nspec: {owners: [team:sales/ghosts]}\n`;
+      const result = await catalog.apply(parse(bad));
+      expect(result.applied).toBe(false);
+      const invalid = result.results.filter((r) => r.status === 'invalid');
+      expect(invalid).toHaveLength(1);
+      expect(invalid[0]).toMatchObject({ index: 8, ref: 'domain:sales' });
+      expect(invalid[0]!.issues).toEqual([
+        { path: 'spec.owners[0]', message: "Owner 'team:sales/ghosts' does not exist; an owner must be a user or a team" },
+      ]);
+      expect(result.summary.skipped).toBe(8);
+      expect(await catalog.list('domains', {})).toEqual([]);
+      expect(await catalog.auditLog({})).toEqual([]);
+    });
+
+    it('rejects a duplicate asset inside one apply', async () => {
+      const user = 'apiVersion: charter/v1\nkind: User\nmetadata: {name: carol}\nspec: {}\n';
+      const result = await catalog.apply(parse(`${user}---\n${user}`));
+      expect(result.applied).toBe(false);
+      expect(result.results[1]!.issues[0]!.message).toMatch(/also defined by document 1 of org.yaml/);
+    });
+
+    it('finds datasets by field names and descriptions, ranked, with the match shown', async () => {
+      await catalog.apply(parse(orgYaml));
+      const hits = await catalog.search('customer email', {});
+      expect(hits[0]?.ref).toBe('dataset:payments/transactions');
+      expect(hits[0]?.match).toMatch(/«customer»|«email»/);
+      expect(await catalog.search('chargeback', { kind: 'glossary' })).toHaveLength(1);
+      expect(await catalog.search('nonexistentword', {})).toEqual([]);
+    });
+
+    it('deletes with a tombstone, keeps history, and refuses to delete what others refer to', async () => {
+      await catalog.apply(parse(orgYaml));
+      await expect(catalog.remove('user:bob')).rejects.toThrow(/still referred to by .*dataset:payments\/transactions/);
+      const deleted = await catalog.remove('dataset:payments/transactions');
+      expect(deleted).toEqual({ ref: 'dataset:payments/transactions', version: 2, status: 'deleted' });
+      await expect(catalog.get('dataset:payments/transactions')).rejects.toThrow(/not found \(it was deleted/);
+      expect((await catalog.history('dataset:payments/transactions')).map((v) => v.state)).toEqual(['live', 'deleted']);
+      expect(await catalog.search('customer email', {})).toEqual([]);
+      const again = await catalog.apply(parse(orgYaml));
+      expect(again.results.find((r) => r.ref === 'dataset:payments/transactions')).toMatchObject({ status: 'created', version: 3 });
+    });
+
+    it('verifies the audit chain', async () => {
+      await catalog.apply(parse(orgYaml));
+      await catalog.remove('dataset:payments/transactions');
+      expect(await catalog.auditVerify()).toEqual({ intact: true, records: 9 });
+    });
+
+    it('round-trips a backup with history into an empty store', async () => {
+      await catalog.apply(parse(orgYaml));
+      await catalog.apply(parse(orgYaml.replace('Every card transaction', 'All card transactions')));
+      const backup = await catalog.exportBackup();
+      const target = await factory.create();
+      try {
+        const restored = new Catalog(target.store, { actor: 'user:restorer' });
+        const counts = await restored.importBackup(JSON.parse(JSON.stringify(backup)));
+        expect(counts).toEqual({ versions: 9, audit: 9 });
+        expect(await restored.auditVerify()).toEqual({ intact: true, records: 9 });
+        expect((await restored.history('dataset:payments/transactions')).length).toBe(2);
+        expect((await restored.describe('dataset:payments/transactions')).owners[0]!.ref).toBe('user:alice');
+        expect((await restored.search('chargeback', {})).length).toBeGreaterThan(0);
+      } finally {
+        await target.dispose();
+      }
+    });
+  });
+}

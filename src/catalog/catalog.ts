@@ -1,0 +1,251 @@
+/**
+ * The catalog service: applies manifests and answers reads (get, describe, history, diff, search,
+ * audit, export/import) over a CatalogStore. The server and the local CLI both call it.
+ */
+import { verifyChain } from '../audit/audit-chain.js';
+import { ConflictError, InputError, NotFoundError } from '../model/errors.js';
+import { kindOf, resolveKindName } from '../model/kinds/index.js';
+import { relationInverse } from '../model/kinds/kind.js';
+import { parseRef } from '../model/ref.js';
+import type { AssetRow, CatalogStore } from '../store/catalog-store.js';
+import { type ApplyResult, applyDocuments, deleteAsset } from './apply.js';
+import type {
+  ApplyRequest,
+  CatalogApi,
+  CatalogBackup,
+  Description,
+  DiffResult,
+  ExportOptions,
+  ListOptions,
+  PrincipalRef,
+  RelationView,
+} from './catalog-api.js';
+import { diffDocuments } from './diff.js';
+import { restoreBackup } from './restore.js';
+
+export interface CatalogOptions {
+  actor: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+const kindLabel = (kind: string) => (kind === 'DataContract' ? 'Dataset' : kind === 'DataProduct' ? 'Data product' : kind);
+
+export class Catalog implements CatalogApi {
+  constructor(
+    readonly store: CatalogStore,
+    private readonly options: CatalogOptions,
+  ) {}
+
+  /** A catalog acting for another actor (the server creates one per request). */
+  as(actor: string): Catalog {
+    return new Catalog(this.store, { ...this.options, actor });
+  }
+
+  apply(request: ApplyRequest): Promise<ApplyResult> {
+    const options: Parameters<typeof applyDocuments>[3] = { actor: this.options.actor };
+    if (request.dryRun) options.dryRun = true;
+    if (request.defaultDomain) options.defaultDomain = request.defaultDomain;
+    if (this.options.onProgress) options.onProgress = this.options.onProgress;
+    return applyDocuments(this.store, request.docs, request.problems ?? [], options);
+  }
+
+  async list(kind: string, options: ListOptions): Promise<AssetRow[]> {
+    const def = resolveKindName(kind);
+    if (!def) throw new InputError(`'${kind}' is not a kind; expected one of datasets, products, domains, teams, users, glossary, charter`);
+    const filter: Parameters<CatalogStore['listAssets']>[0] = { kind: def.kind, limit: options.limit ?? 500 };
+    if (options.domain) filter.domain = options.domain;
+    if (options.offset) filter.offset = options.offset;
+    return this.store.listAssets(filter);
+  }
+
+  private async live(ref: string) {
+    parseRef(ref);
+    const asset = await this.store.getAsset(ref);
+    if (!asset || asset.state !== 'live') {
+      const kind = kindOf(asset?.kind ?? '')?.kind ?? ref.split(':')[0] ?? 'Asset';
+      throw new NotFoundError(`${kindLabel(kind === 'dataset' ? 'Dataset' : kind)} '${ref}' not found${asset ? ' (it was deleted; see its history)' : ''}`, { ref });
+    }
+    return asset;
+  }
+
+  async get(ref: string) {
+    const { doc, ...asset } = await this.live(ref);
+    return { asset, doc };
+  }
+
+  private async principals(refs: string[], source: string): Promise<PrincipalRef[]> {
+    if (!refs.length) return [];
+    const found = new Map((await this.store.getAssets(refs)).map((a) => [a.ref, a.title]));
+    return refs.map((ref) => ({ ref, title: found.get(ref) ?? ref, source }));
+  }
+
+  /** The domain and its ancestors, nearest first. */
+  async domainPath(domain: string | null): Promise<string[]> {
+    const path: string[] = [];
+    let current = domain ? `domain:${domain}` : null;
+    while (current && path.length < 64 && !path.includes(current)) {
+      path.push(current);
+      const rels = await this.store.relationsFrom(current);
+      current = rels.find((r) => r.type === 'childOf')?.target ?? null;
+    }
+    return path;
+  }
+
+  async describe(ref: string): Promise<Description> {
+    const asset = await this.live(ref);
+    const { doc, ...row } = asset;
+    const from = await this.store.relationsFrom(ref);
+    const to = await this.store.relationsTo(ref);
+    const chainStart = asset.kind === 'Domain' ? ref : asset.domain ? `domain:${asset.domain}` : null;
+    const domainPath = chainStart ? await this.domainPath(chainStart.slice('domain:'.length)) : [];
+    const declared = (type: string, role?: string) =>
+      from.filter((r) => r.type === type && (role === undefined || r.role === role)).map((r) => r.target);
+    // Owners and stewards not declared on the asset come from the nearest domain that declares them.
+    const inherit = async (type: string): Promise<PrincipalRef[]> => {
+      const own = declared(type);
+      if (own.length) return this.principals(own, 'declared');
+      for (const domain of domainPath) {
+        if (domain === ref) continue;
+        const rels = (await this.store.relationsFrom(domain)).filter((r) => r.type === type).map((r) => r.target);
+        if (rels.length) return this.principals(rels, domain);
+      }
+      return [];
+    };
+    const roles: Record<string, PrincipalRef[]> = {};
+    for (const r of from.filter((r) => r.type === 'hasRole')) {
+      const list = roles[r.role ?? 'role'] ?? [];
+      list.push(...(await this.principals([r.target], 'declared')));
+      roles[r.role ?? 'role'] = list;
+    }
+    const termRefs = [...new Set(from.filter((r) => r.type === 'usesTerm').map((r) => r.target))];
+    const terms = await this.store.getAssets(termRefs);
+    const relations: RelationView[] = [
+      ...from.map((r) => ({ type: r.type, ref: r.target, ...(r.role ? { role: r.role } : {}) })),
+      ...to.map((r) => ({
+        type: relationInverse[r.type as keyof typeof relationInverse] ?? `${r.type}-of`,
+        ref: r.source,
+        ...(r.role ? { role: r.role } : {}),
+      })),
+    ];
+    return {
+      asset: row,
+      doc,
+      owners: await inherit('ownedBy'),
+      stewards: await inherit('stewardedBy'),
+      roles,
+      domainPath,
+      fields: await this.store.fields(ref),
+      glossary: terms.map((t) => ({
+        ref: t.ref,
+        title: t.title,
+        definition: String((t.doc.spec as Record<string, unknown> | undefined)?.definition ?? ''),
+      })),
+      relations,
+      versions: await this.store.versions(ref),
+    };
+  }
+
+  async history(ref: string) {
+    parseRef(ref);
+    const versions = await this.store.versions(ref);
+    if (!versions.length) throw new NotFoundError(`'${ref}' not found: it has no history`, { ref });
+    return versions;
+  }
+
+  async diff(ref: string, from?: number, to?: number): Promise<DiffResult> {
+    const versions = await this.history(ref);
+    const latest = versions[versions.length - 1]!.version;
+    const target = to ?? latest;
+    const base = from ?? target - 1;
+    if (base < 1) throw new InputError(`'${ref}' has only version ${latest}; there is nothing to compare it with`);
+    const [a, b] = await Promise.all([this.store.version(ref, base), this.store.version(ref, target)]);
+    if (!a) throw new NotFoundError(`Version ${base} of '${ref}' not found; it has versions 1 to ${latest}`);
+    if (!b) throw new NotFoundError(`Version ${target} of '${ref}' not found; it has versions 1 to ${latest}`);
+    return { ref, from: base, to: target, ...diffDocuments(b.kind, a.doc, b.doc) };
+  }
+
+  async remove(ref: string) {
+    await this.live(ref);
+    const result = await deleteAsset(this.store, ref, { actor: this.options.actor });
+    if (!result) throw new NotFoundError(`'${ref}' not found`, { ref });
+    if ('blockedBy' in result) {
+      const shown = result.blockedBy.slice(0, 5).join(', ');
+      const more = result.blockedBy.length > 5 ? ` and ${result.blockedBy.length - 5} more` : '';
+      throw new ConflictError(`'${ref}' is still referred to by ${shown}${more}; change or delete those first`, {
+        referrers: result.blockedBy,
+      });
+    }
+    return result;
+  }
+
+  async search(query: string, options: { kind?: string; domain?: string; limit?: number }) {
+    if (!query.trim()) throw new InputError('The search query is empty; give one or more words');
+    const q: Parameters<CatalogStore['search']>[0] = { text: query, limit: Math.min(options.limit ?? 20, 200) };
+    if (options.kind) {
+      const def = resolveKindName(options.kind);
+      if (!def) throw new InputError(`'${options.kind}' is not a kind`);
+      q.kind = def.kind;
+    }
+    if (options.domain) q.domain = options.domain;
+    return this.store.search(q);
+  }
+
+  auditLog(options: { ref?: string; limit?: number; afterSeq?: number }) {
+    const filter: Parameters<CatalogStore['auditRecords']>[0] = { limit: Math.min(options.limit ?? 100, 10_000) };
+    if (options.ref) filter.ref = options.ref;
+    if (options.afterSeq !== undefined) filter.afterSeq = options.afterSeq;
+    return this.store.auditRecords(filter);
+  }
+
+  async auditVerify() {
+    const head = await this.store.auditHead();
+    return verifyChain((afterSeq) => this.store.auditRecords({ afterSeq, limit: 5000 }), head);
+  }
+
+  async exportDocs(options: ExportOptions): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    const filter: Parameters<CatalogStore['scanAssets']>[0] = { limit: 2000 };
+    if (options.kind) {
+      const def = resolveKindName(options.kind);
+      if (!def) throw new InputError(`'${options.kind}' is not a kind`);
+      filter.kind = def.kind;
+    }
+    if (options.domain) filter.domain = options.domain;
+    for (let offset = 0; ; offset += 2000) {
+      const page = await this.store.scanAssets({ ...filter, offset });
+      out.push(...page.map((a) => a.doc));
+      if (page.length < 2000) break;
+    }
+    return out;
+  }
+
+  async exportBackup(): Promise<CatalogBackup> {
+    const versions: CatalogBackup['versions'] = [];
+    for (let offset = 0; ; offset += 2000) {
+      const page = await this.store.listAssets({ includeDeleted: true, limit: 2000, offset });
+      for (const asset of page) {
+        for (const v of await this.store.versions(asset.ref)) {
+          const full = await this.store.version(asset.ref, v.version);
+          versions.push({ ...v, domain: asset.domain, name: asset.name, doc: full?.doc ?? null });
+        }
+      }
+      if (page.length < 2000) break;
+    }
+    const audit = [];
+    for (let after = 0; ; ) {
+      const page = await this.store.auditRecords({ afterSeq: after, limit: 5000 });
+      audit.push(...page);
+      if (page.length < 5000) break;
+      after = page[page.length - 1]!.seq;
+    }
+    return { apiVersion: 'charter/v1', kind: 'CatalogBackup', exportedAt: new Date().toISOString(), versions, audit };
+  }
+
+  importBackup(backup: CatalogBackup) {
+    return restoreBackup(this.store, backup);
+  }
+
+  stats() {
+    return this.store.countAssets();
+  }
+}

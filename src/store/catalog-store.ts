@@ -1,0 +1,166 @@
+/**
+ * The storage port of the catalog: what the apply pipeline, the reads and the audit log need from
+ * a database, and nothing about which database it is. `SqlStore` implements it on SQLite and
+ * PostgreSQL; one contract test suite runs against both.
+ */
+import type { FieldInfo, SearchText } from '../model/kinds/kind.js';
+
+export type AssetState = 'live' | 'deleted';
+export type VersionState = 'live' | 'deleted' | 'pending' | 'rejected' | 'superseded';
+
+export interface AssetRow {
+  ref: string;
+  kind: string;
+  domain: string | null;
+  name: string;
+  uid: string | null;
+  version: number;
+  state: AssetState;
+  digest: string;
+  title: string;
+  description: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface AssetWithDoc extends AssetRow {
+  doc: Record<string, unknown>;
+}
+
+export interface VersionRow {
+  ref: string;
+  version: number;
+  kind: string;
+  state: VersionState;
+  digest: string;
+  createdAt: string;
+  actor: string;
+  action: string;
+}
+
+export interface VersionWithDoc extends VersionRow {
+  doc: Record<string, unknown> | null;
+}
+
+export interface RelationRow {
+  source: string;
+  type: string;
+  target: string;
+  role: string | null;
+}
+
+export interface FieldRow extends FieldInfo {
+  ref: string;
+  position: number;
+}
+
+export interface SearchQuery {
+  text: string;
+  kind?: string;
+  domain?: string;
+  limit: number;
+}
+
+export interface SearchHit {
+  ref: string;
+  kind: string;
+  domain: string | null;
+  title: string;
+  description: string;
+  score: number;
+  /** A short excerpt with the matched words between « and ». */
+  match: string;
+}
+
+export interface AssetFilter {
+  kind?: string;
+  domain?: string;
+  includeDeleted?: boolean;
+  limit?: number;
+  offset?: number;
+}
+
+/** One accepted change, fully prepared by the pipeline. */
+export interface AssetWrite {
+  ref: string;
+  kind: string;
+  domain: string | null;
+  name: string;
+  uid: string | null;
+  version: number;
+  state: AssetState;
+  digest: string;
+  doc: Record<string, unknown> | null;
+  title: string;
+  description: string;
+  action: string;
+  search: SearchText | null;
+  fields: FieldInfo[];
+  relations: { type: string; target: string; role?: string }[];
+}
+
+export interface AuditRecord {
+  seq: number;
+  time: string;
+  actor: string;
+  action: string;
+  ref: string;
+  version: number | null;
+  beforeDigest: string | null;
+  afterDigest: string | null;
+  details: Record<string, unknown> | null;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditHead {
+  seq: number;
+  hash: string;
+}
+
+export interface AuditFilter {
+  ref?: string;
+  actor?: string;
+  afterSeq?: number;
+  limit?: number;
+}
+
+/** Writes happen inside one transaction that holds the catalog's write lock. */
+export interface CatalogWriter {
+  /** Current version, digest and state of the given refs, read under the write lock. */
+  current(refs: readonly string[]): Promise<Map<string, { version: number; digest: string; state: AssetState }>>;
+  /** Live assets carrying one of these ODCS/ODPS ids. */
+  findByUid(uids: readonly string[]): Promise<Map<string, string>>;
+  /** Live assets among these refs (including those written earlier in this transaction). */
+  existing(refs: readonly string[]): Promise<Set<string>>;
+  /** Relations of these assets as currently stored. */
+  relationsOf(refs: readonly string[]): Promise<RelationRow[]>;
+  /** Live assets whose relations point at these refs (who would dangle if they went). */
+  referrers(refs: readonly string[]): Promise<RelationRow[]>;
+  put(writes: readonly AssetWrite[], time: string, actor: string): Promise<void>;
+  auditHead(): Promise<AuditHead>;
+  appendAudit(records: readonly AuditRecord[]): Promise<void>;
+}
+
+export interface CatalogStore {
+  readonly dialect: 'sqlite' | 'postgres';
+  write<T>(fn: (writer: CatalogWriter) => Promise<T>): Promise<T>;
+
+  getAsset(ref: string): Promise<AssetWithDoc | undefined>;
+  getAssets(refs: readonly string[]): Promise<AssetWithDoc[]>;
+  listAssets(filter: AssetFilter): Promise<AssetRow[]>;
+  /** Live assets with their documents, in a stable order, page by page (export, re-evaluation). */
+  scanAssets(filter: AssetFilter): Promise<AssetWithDoc[]>;
+  countAssets(): Promise<{ kind: string; domain: string | null; count: number }[]>;
+  versions(ref: string): Promise<VersionRow[]>;
+  version(ref: string, version: number): Promise<VersionWithDoc | undefined>;
+  relationsFrom(ref: string): Promise<RelationRow[]>;
+  relationsTo(ref: string): Promise<RelationRow[]>;
+  fields(ref: string): Promise<FieldRow[]>;
+  search(query: SearchQuery): Promise<SearchHit[]>;
+
+  auditRecords(filter: AuditFilter): Promise<AuditRecord[]>;
+  auditHead(): Promise<AuditHead>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,53 @@
+/**
+ * The composition root for storage: picks PostgreSQL when a database URL is given, otherwise the
+ * embedded SQLite store in the Charter home folder.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { UnavailableError } from '../model/errors.js';
+import type { CatalogStore } from './catalog-store.js';
+import { PostgresDialect } from './sql/dialects/postgres/postgres-dialect.js';
+import { SqliteDialect } from './sql/dialects/sqlite/sqlite-dialect.js';
+import { SqlStore } from './sql/sql-store.js';
+
+export interface StoreOptions {
+  /** Folder of the embedded store (`CHARTER_HOME`, default `./.charter`). */
+  home?: string;
+  /** A `postgres://` URL (`CHARTER_DATABASE_URL`). */
+  databaseUrl?: string;
+  /** `:memory:` keeps an embedded store in memory (tests, benchmarks). */
+  memory?: boolean;
+}
+
+export function describeStore(options: StoreOptions): string {
+  if (options.databaseUrl) return `PostgreSQL ${redactUrl(options.databaseUrl)}`;
+  return options.memory ? 'SQLite (in memory)' : `SQLite ${join(resolve(options.home ?? '.charter'), 'charter.db')}`;
+}
+
+/** Hides the password of a database URL before it is printed or logged. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+export async function openStore(options: StoreOptions): Promise<CatalogStore> {
+  if (options.databaseUrl) {
+    if (!/^postgres(ql)?:\/\//.test(options.databaseUrl)) {
+      throw new UnavailableError(`The database URL must start with postgres:// (got ${redactUrl(options.databaseUrl)})`);
+    }
+    return SqlStore.open(new PostgresDialect(options.databaseUrl));
+  }
+  if (options.memory) return SqlStore.open(new SqliteDialect(':memory:'));
+  const home = resolve(options.home ?? '.charter');
+  try {
+    mkdirSync(home, { recursive: true });
+  } catch (error) {
+    throw new UnavailableError(`The Charter home ${home} could not be created: ${(error as Error).message}`);
+  }
+  return SqlStore.open(new SqliteDialect(join(home, 'charter.db')));
+}

@@ -1,0 +1,73 @@
+/**
+ * SQLite (better-sqlite3) in WAL mode: the embedded store. Full-text search is an FTS5 table
+ * whose rowid is the asset's id, ranked with bm25.
+ */
+import Database from 'better-sqlite3';
+import { type CreateTableBuilder, type Kysely, SqliteDialect as KyselySqliteDialect, sql, type Transaction } from 'kysely';
+import type { SearchHit, SearchQuery } from '../../../catalog-store.js';
+import type { Database as Schema } from '../../schema.js';
+import type { SearchRow, SqlDialect } from '../../sql-dialect.js';
+
+export class SqliteDialect implements SqlDialect {
+  readonly name = 'sqlite' as const;
+  readonly maxParameters = 30_000;
+  readonly database: Database.Database;
+
+  constructor(file: string) {
+    this.database = new Database(file);
+    this.database.pragma('journal_mode = WAL');
+    this.database.pragma('synchronous = NORMAL');
+    this.database.pragma('busy_timeout = 10000');
+    this.database.pragma('cache_size = -65536');
+  }
+
+  createKyselyDialect() {
+    return new KyselySqliteDialect({ database: this.database });
+  }
+
+  addIdColumn<T extends string>(table: CreateTableBuilder<T, never>): CreateTableBuilder<T, 'id'> {
+    return table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+  }
+
+  async prepare(): Promise<void> {}
+
+  async createSearchIndex(db: Kysely<Schema>): Promise<void> {
+    await sql`CREATE VIRTUAL TABLE search_fts USING fts5(
+      name, title, description, fields, tags,
+      tokenize = 'unicode61 remove_diacritics 2'
+    )`.execute(db);
+  }
+
+  async indexSearch(trx: Transaction<Schema>, rows: readonly SearchRow[]): Promise<void> {
+    const chunk = Math.floor(this.maxParameters / 6);
+    for (let i = 0; i < rows.length; i += chunk) {
+      const part = rows.slice(i, i + chunk);
+      await sql`INSERT INTO search_fts (rowid, name, title, description, fields, tags) VALUES ${sql.join(
+        part.map((r) => sql`(${r.id}, ${r.name}, ${r.title}, ${r.description}, ${r.fields}, ${r.tags})`),
+      )}`.execute(trx);
+    }
+  }
+
+  async unindexSearch(trx: Transaction<Schema>, ids: readonly number[]): Promise<void> {
+    const chunk = this.maxParameters;
+    for (let i = 0; i < ids.length; i += chunk) {
+      await sql`DELETE FROM search_fts WHERE rowid IN (${sql.join(ids.slice(i, i + chunk))})`.execute(trx);
+    }
+  }
+
+  async search(db: Kysely<Schema>, query: SearchQuery, terms: readonly string[]): Promise<SearchHit[]> {
+    const match = terms.map((t, i) => `"${t}"${i === terms.length - 1 ? '*' : ''}`).join(' AND ');
+    const filters = [sql`a.state = 'live'`];
+    if (query.kind) filters.push(sql`a.kind = ${query.kind}`);
+    if (query.domain) filters.push(sql`a.domain = ${query.domain}`);
+    const { rows } = await sql<SearchHit>`
+      SELECT a.ref AS ref, a.kind AS kind, a.domain AS domain, a.title AS title, a.description AS description,
+             -bm25(search_fts, 10.0, 6.0, 2.0, 3.0, 2.0) AS score,
+             snippet(search_fts, -1, '«', '»', '…', 10) AS match
+      FROM search_fts JOIN assets a ON a.id = search_fts.rowid
+      WHERE search_fts MATCH ${match} AND ${sql.join(filters, sql` AND `)}
+      ORDER BY bm25(search_fts, 10.0, 6.0, 2.0, 3.0, 2.0)
+      LIMIT ${query.limit}`.execute(db);
+    return rows;
+  }
+}

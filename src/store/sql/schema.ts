@@ -1,0 +1,81 @@
+/** Table types for Kysely. SQL is snake_case; the store maps rows to the camelCase port types. */
+import type { Generated } from 'kysely';
+
+export interface AssetsTable {
+  id: Generated<number>;
+  ref: string;
+  kind: string;
+  domain: string | null;
+  name: string;
+  uid: string | null;
+  version: number;
+  state: string;
+  digest: string;
+  title: string;
+  description: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface VersionsTable {
+  ref: string;
+  version: number;
+  kind: string;
+  state: string;
+  digest: string;
+  doc: string | null;
+  created_at: string;
+  actor: string;
+  action: string;
+}
+
+export interface FieldsTable {
+  ref: string;
+  position: number;
+  path: string;
+  doc_path: string;
+  table_name: string;
+  name: string;
+  logical_type: string | null;
+  physical_type: string | null;
+  classification: string | null;
+  description: string | null;
+  required: number | null;
+  tags: string;
+  terms: string;
+}
+
+export interface RelationsTable {
+  source: string;
+  type: string;
+  target: string;
+  role: string;
+}
+
+export interface AuditTable {
+  seq: number;
+  time: string;
+  actor: string;
+  action: string;
+  ref: string;
+  version: number | null;
+  before_digest: string | null;
+  after_digest: string | null;
+  details: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  assets: AssetsTable;
+  versions: VersionsTable;
+  fields: FieldsTable;
+  relations: RelationsTable;
+  audit_log: AuditTable;
+  meta: MetaTable;
+}

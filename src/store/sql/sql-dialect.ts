@@ -1,0 +1,35 @@
+/**
+ * The narrow seam between the shared SQL store and one database: how to connect, how full-text
+ * search is indexed and queried, and a few capability numbers. Nothing else differs per database.
+ */
+import type { CreateTableBuilder, Dialect, Kysely, Transaction } from 'kysely';
+import type { SearchHit, SearchQuery } from '../catalog-store.js';
+import type { Database } from './schema.js';
+
+export interface SearchRow {
+  id: number;
+  ref: string;
+  kind: string;
+  domain: string | null;
+  name: string;
+  title: string;
+  description: string;
+  fields: string;
+  tags: string;
+}
+
+export interface SqlDialect {
+  readonly name: 'sqlite' | 'postgres';
+  /** Most bind parameters one statement may carry. */
+  readonly maxParameters: number;
+  createKyselyDialect(): Dialect;
+  /** Adds the auto-generated integer primary key `id`. */
+  addIdColumn<T extends string>(table: CreateTableBuilder<T, never>): CreateTableBuilder<T, 'id'>;
+  /** Statements that create the search index (run by the first migration). */
+  createSearchIndex(db: Kysely<Database>): Promise<void>;
+  indexSearch(trx: Transaction<Database>, rows: readonly SearchRow[]): Promise<void>;
+  unindexSearch(trx: Transaction<Database>, ids: readonly number[]): Promise<void>;
+  search(db: Kysely<Database>, query: SearchQuery, terms: readonly string[]): Promise<SearchHit[]>;
+  /** Called once after connecting (pragmas, session settings). */
+  prepare(db: Kysely<Database>): Promise<void>;
+}

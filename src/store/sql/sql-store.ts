@@ -1,0 +1,511 @@
+/**
+ * The catalog store on SQL, shared by SQLite and PostgreSQL through Kysely. Dialect differences
+ * (connection, full-text search, id columns) come only from the `SqlDialect`.
+ */
+import { Kysely, sql, type Transaction } from 'kysely';
+import { UnavailableError } from '../../model/errors.js';
+import type {
+  AssetFilter,
+  AssetRow,
+  AssetState,
+  AssetWithDoc,
+  AssetWrite,
+  AuditFilter,
+  AuditHead,
+  AuditRecord,
+  CatalogStore,
+  CatalogWriter,
+  FieldRow,
+  RelationRow,
+  SearchHit,
+  SearchQuery,
+  VersionRow,
+  VersionState,
+  VersionWithDoc,
+} from '../catalog-store.js';
+import { migrate } from './migrations.js';
+import type { Database } from './schema.js';
+import type { SearchRow, SqlDialect } from './sql-dialect.js';
+
+const GENESIS: AuditHead = { seq: 0, hash: '0'.repeat(64) };
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Words of a search query, reduced to what both full-text engines index. */
+export function searchTerms(text: string): string[] {
+  return (text.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 12);
+}
+
+type AssetSelect = {
+  ref: string;
+  kind: string;
+  domain: string | null;
+  name: string;
+  uid: string | null;
+  version: number;
+  state: string;
+  digest: string;
+  title: string;
+  description: string;
+  updated_at: string;
+  updated_by: string;
+};
+
+function toAsset(r: AssetSelect): AssetRow {
+  return {
+    ref: r.ref,
+    kind: r.kind,
+    domain: r.domain,
+    name: r.name,
+    uid: r.uid,
+    version: Number(r.version),
+    state: r.state as AssetState,
+    digest: r.digest,
+    title: r.title,
+    description: r.description,
+    updatedAt: r.updated_at,
+    updatedBy: r.updated_by,
+  };
+}
+
+const assetColumns = [
+  'a.ref',
+  'a.kind',
+  'a.domain',
+  'a.name',
+  'a.uid',
+  'a.version',
+  'a.state',
+  'a.digest',
+  'a.title',
+  'a.description',
+  'a.updated_at',
+  'a.updated_by',
+] as const;
+
+function toAudit(r: Database['audit_log']): AuditRecord {
+  return {
+    seq: Number(r.seq),
+    time: r.time,
+    actor: r.actor,
+    action: r.action,
+    ref: r.ref,
+    version: r.version === null ? null : Number(r.version),
+    beforeDigest: r.before_digest,
+    afterDigest: r.after_digest,
+    details: r.details ? JSON.parse(r.details) : null,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+class SqlWriter implements CatalogWriter {
+  constructor(
+    private readonly trx: Transaction<Database>,
+    private readonly dialect: SqlDialect,
+  ) {}
+
+  private get chunk(): number {
+    return Math.floor(this.dialect.maxParameters / 16);
+  }
+
+  async current(refs: readonly string[]) {
+    const out = new Map<string, { version: number; digest: string; state: AssetState }>();
+    for (const part of chunks(refs, this.dialect.maxParameters)) {
+      const rows = await this.trx
+        .selectFrom('assets')
+        .select(['ref', 'version', 'digest', 'state'])
+        .where('ref', 'in', part)
+        .execute();
+      for (const r of rows) out.set(r.ref, { version: Number(r.version), digest: r.digest, state: r.state as AssetState });
+    }
+    return out;
+  }
+
+  async findByUid(uids: readonly string[]) {
+    const out = new Map<string, string>();
+    for (const part of chunks(uids, this.dialect.maxParameters)) {
+      const rows = await this.trx
+        .selectFrom('assets')
+        .select(['uid', 'ref'])
+        .where('uid', 'in', part)
+        .where('state', '=', 'live')
+        .execute();
+      for (const r of rows) if (r.uid) out.set(r.uid, r.ref);
+    }
+    return out;
+  }
+
+  async existing(refs: readonly string[]) {
+    const out = new Set<string>();
+    for (const part of chunks(refs, this.dialect.maxParameters)) {
+      const rows = await this.trx
+        .selectFrom('assets')
+        .select('ref')
+        .where('ref', 'in', part)
+        .where('state', '=', 'live')
+        .execute();
+      for (const r of rows) out.add(r.ref);
+    }
+    return out;
+  }
+
+  async relationsOf(refs: readonly string[]): Promise<RelationRow[]> {
+    const out: RelationRow[] = [];
+    for (const part of chunks(refs, this.dialect.maxParameters)) {
+      const rows = await this.trx.selectFrom('relations').selectAll().where('source', 'in', part).execute();
+      for (const r of rows) out.push({ source: r.source, type: r.type, target: r.target, role: r.role || null });
+    }
+    return out;
+  }
+
+  async referrers(refs: readonly string[]): Promise<RelationRow[]> {
+    const out: RelationRow[] = [];
+    for (const part of chunks(refs, this.dialect.maxParameters)) {
+      const rows = await this.trx
+        .selectFrom('relations as r')
+        .innerJoin('assets as a', 'a.ref', 'r.source')
+        .select(['r.source', 'r.type', 'r.target', 'r.role'])
+        .where('r.target', 'in', part)
+        .where('a.state', '=', 'live')
+        .execute();
+      for (const r of rows) out.push({ source: r.source, type: r.type, target: r.target, role: r.role || null });
+    }
+    return out;
+  }
+
+  async put(writes: readonly AssetWrite[], time: string, actor: string) {
+    if (!writes.length) return;
+    const { trx } = this;
+    const ids = new Map<string, number>();
+    for (const part of chunks(writes, this.chunk)) {
+      const rows = await trx
+        .insertInto('assets')
+        .values(
+          part.map((w) => ({
+            ref: w.ref,
+            kind: w.kind,
+            domain: w.domain,
+            name: w.name,
+            uid: w.uid,
+            version: w.version,
+            state: w.state,
+            digest: w.digest,
+            title: w.title,
+            description: w.description,
+            updated_at: time,
+            updated_by: actor,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.column('ref').doUpdateSet((eb) => ({
+            uid: eb.ref('excluded.uid'),
+            version: eb.ref('excluded.version'),
+            state: eb.ref('excluded.state'),
+            digest: eb.ref('excluded.digest'),
+            title: eb.ref('excluded.title'),
+            description: eb.ref('excluded.description'),
+            updated_at: eb.ref('excluded.updated_at'),
+            updated_by: eb.ref('excluded.updated_by'),
+          })),
+        )
+        .returning(['id', 'ref'])
+        .execute();
+      for (const r of rows) ids.set(r.ref, Number(r.id));
+    }
+    for (const part of chunks(writes, this.chunk)) {
+      await trx
+        .insertInto('versions')
+        .values(
+          part.map((w) => ({
+            ref: w.ref,
+            version: w.version,
+            kind: w.kind,
+            state: w.state,
+            digest: w.digest,
+            doc: w.doc ? JSON.stringify(w.doc) : null,
+            created_at: time,
+            actor,
+            action: w.action,
+          })),
+        )
+        .execute();
+    }
+    // Previous versions' derived rows go; first versions have none.
+    const replaced = writes.filter((w) => w.version > 1);
+    for (const part of chunks(replaced, this.dialect.maxParameters)) {
+      const refs = part.map((w) => w.ref);
+      await trx.deleteFrom('fields').where('ref', 'in', refs).execute();
+      await trx.deleteFrom('relations').where('source', 'in', refs).execute();
+      await this.dialect.unindexSearch(
+        trx,
+        part.map((w) => ids.get(w.ref)!),
+      );
+    }
+    const fields = writes.flatMap((w) =>
+      w.fields.map((f, position) => ({
+        ref: w.ref,
+        position,
+        path: f.path,
+        doc_path: f.docPath,
+        table_name: f.table,
+        name: f.name,
+        logical_type: f.logicalType ?? null,
+        physical_type: f.physicalType ?? null,
+        classification: f.classification ?? null,
+        description: f.description ?? null,
+        required: f.required === undefined ? null : f.required ? 1 : 0,
+        tags: JSON.stringify(f.tags),
+        terms: JSON.stringify(f.terms),
+      })),
+    );
+    for (const part of chunks(fields, this.chunk)) await trx.insertInto('fields').values(part).execute();
+    const relations = writes.flatMap((w) =>
+      w.relations.map((r) => ({ source: w.ref, type: r.type, target: r.target, role: r.role ?? '' })),
+    );
+    for (const part of chunks(relations, this.chunk)) await trx.insertInto('relations').values(part).execute();
+    const search: SearchRow[] = [];
+    for (const w of writes) {
+      if (!w.search) continue;
+      search.push({ id: ids.get(w.ref)!, ref: w.ref, kind: w.kind, domain: w.domain, ...w.search });
+    }
+    await this.dialect.indexSearch(trx, search);
+  }
+
+  async auditHead(): Promise<AuditHead> {
+    const row = await this.trx.selectFrom('meta').select('value').where('key', '=', 'audit-head').executeTakeFirst();
+    return row ? (JSON.parse(row.value) as AuditHead) : GENESIS;
+  }
+
+  async appendAudit(records: readonly AuditRecord[]) {
+    if (!records.length) return;
+    for (const part of chunks(records, this.chunk)) {
+      await this.trx
+        .insertInto('audit_log')
+        .values(
+          part.map((r) => ({
+            seq: r.seq,
+            time: r.time,
+            actor: r.actor,
+            action: r.action,
+            ref: r.ref,
+            version: r.version,
+            before_digest: r.beforeDigest,
+            after_digest: r.afterDigest,
+            details: r.details ? JSON.stringify(r.details) : null,
+            prev_hash: r.prevHash,
+            hash: r.hash,
+          })),
+        )
+        .execute();
+    }
+    const last = records[records.length - 1]!;
+    const value = JSON.stringify({ seq: last.seq, hash: last.hash });
+    await this.trx
+      .insertInto('meta')
+      .values({ key: 'audit-head', value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
+  }
+}
+
+export class SqlStore implements CatalogStore {
+  readonly db: Kysely<Database>;
+
+  private constructor(readonly sqlDialect: SqlDialect) {
+    this.db = new Kysely<Database>({ dialect: sqlDialect.createKyselyDialect() });
+  }
+
+  get dialect() {
+    return this.sqlDialect.name;
+  }
+
+  static async open(dialect: SqlDialect): Promise<SqlStore> {
+    const store = new SqlStore(dialect);
+    try {
+      await dialect.prepare(store.db);
+      await migrate(store.db, dialect);
+    } catch (error) {
+      await store.db.destroy().catch(() => {});
+      throw new UnavailableError(`The ${dialect.name} store could not be opened: ${(error as Error).message}`);
+    }
+    return store;
+  }
+
+  async write<T>(fn: (writer: CatalogWriter) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(async (trx) => {
+      // Taking the write lock first serialises writers and keeps the audit chain in order.
+      await trx.updateTable('meta').set({ value: sql`value` }).where('key', '=', 'write-lock').execute();
+      return fn(new SqlWriter(trx, this.sqlDialect));
+    });
+  }
+
+  private assetQuery() {
+    return this.db
+      .selectFrom('assets as a')
+      .innerJoin('versions as v', (j) => j.onRef('v.ref', '=', 'a.ref').onRef('v.version', '=', 'a.version'))
+      .select([...assetColumns, 'v.doc']);
+  }
+
+  async getAsset(ref: string): Promise<AssetWithDoc | undefined> {
+    const row = await this.assetQuery().where('a.ref', '=', ref).executeTakeFirst();
+    return row ? { ...toAsset(row), doc: row.doc ? JSON.parse(row.doc) : {} } : undefined;
+  }
+
+  async getAssets(refs: readonly string[]): Promise<AssetWithDoc[]> {
+    const out: AssetWithDoc[] = [];
+    for (const part of chunks(refs, this.sqlDialect.maxParameters)) {
+      const rows = await this.assetQuery().where('a.ref', 'in', part).execute();
+      for (const row of rows) out.push({ ...toAsset(row), doc: row.doc ? JSON.parse(row.doc) : {} });
+    }
+    return out;
+  }
+
+  private filtered<Q extends { where: (...args: any[]) => any }>(query: Q, filter: AssetFilter): Q {
+    let q: any = query;
+    if (filter.kind) q = q.where('a.kind', '=', filter.kind);
+    if (filter.domain) q = q.where('a.domain', '=', filter.domain);
+    if (!filter.includeDeleted) q = q.where('a.state', '=', 'live');
+    return q;
+  }
+
+  async listAssets(filter: AssetFilter): Promise<AssetRow[]> {
+    const rows = await this.filtered(this.db.selectFrom('assets as a').select(assetColumns), filter)
+      .orderBy('a.kind')
+      .orderBy('a.ref')
+      .limit(filter.limit ?? 1000)
+      .offset(filter.offset ?? 0)
+      .execute();
+    return rows.map(toAsset);
+  }
+
+  async scanAssets(filter: AssetFilter): Promise<AssetWithDoc[]> {
+    const rows = await this.filtered(this.assetQuery(), filter)
+      .orderBy('a.id')
+      .limit(filter.limit ?? 1000)
+      .offset(filter.offset ?? 0)
+      .execute();
+    return rows.map((row) => ({ ...toAsset(row), doc: row.doc ? JSON.parse(row.doc) : {} }));
+  }
+
+  async countAssets() {
+    const rows = await this.db
+      .selectFrom('assets')
+      .select(['kind', 'domain', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('state', '=', 'live')
+      .groupBy(['kind', 'domain'])
+      .execute();
+    return rows.map((r) => ({ kind: r.kind, domain: r.domain, count: Number(r.count) }));
+  }
+
+  async versions(ref: string): Promise<VersionRow[]> {
+    const rows = await this.db
+      .selectFrom('versions')
+      .select(['ref', 'version', 'kind', 'state', 'digest', 'created_at', 'actor', 'action'])
+      .where('ref', '=', ref)
+      .orderBy('version')
+      .execute();
+    return rows.map((r) => ({
+      ref: r.ref,
+      version: Number(r.version),
+      kind: r.kind,
+      state: r.state as VersionState,
+      digest: r.digest,
+      createdAt: r.created_at,
+      actor: r.actor,
+      action: r.action,
+    }));
+  }
+
+  async version(ref: string, version: number): Promise<VersionWithDoc | undefined> {
+    const r = await this.db
+      .selectFrom('versions')
+      .selectAll()
+      .where('ref', '=', ref)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    if (!r) return undefined;
+    return {
+      ref: r.ref,
+      version: Number(r.version),
+      kind: r.kind,
+      state: r.state as VersionState,
+      digest: r.digest,
+      createdAt: r.created_at,
+      actor: r.actor,
+      action: r.action,
+      doc: r.doc ? JSON.parse(r.doc) : null,
+    };
+  }
+
+  async relationsFrom(ref: string): Promise<RelationRow[]> {
+    const rows = await this.db.selectFrom('relations').selectAll().where('source', '=', ref).orderBy('type').orderBy('target').execute();
+    return rows.map((r) => ({ source: r.source, type: r.type, target: r.target, role: r.role || null }));
+  }
+
+  async relationsTo(ref: string): Promise<RelationRow[]> {
+    const rows = await this.db
+      .selectFrom('relations as r')
+      .innerJoin('assets as a', 'a.ref', 'r.source')
+      .select(['r.source', 'r.type', 'r.target', 'r.role'])
+      .where('r.target', '=', ref)
+      .where('a.state', '=', 'live')
+      .orderBy('r.type')
+      .orderBy('r.source')
+      .execute();
+    return rows.map((r) => ({ source: r.source, type: r.type, target: r.target, role: r.role || null }));
+  }
+
+  async fields(ref: string): Promise<FieldRow[]> {
+    const rows = await this.db.selectFrom('fields').selectAll().where('ref', '=', ref).orderBy('position').execute();
+    return rows.map((r) => {
+      const field: FieldRow = {
+        ref: r.ref,
+        position: Number(r.position),
+        path: r.path,
+        docPath: r.doc_path,
+        table: r.table_name,
+        name: r.name,
+        tags: JSON.parse(r.tags),
+        terms: JSON.parse(r.terms),
+      };
+      if (r.logical_type) field.logicalType = r.logical_type;
+      if (r.physical_type) field.physicalType = r.physical_type;
+      if (r.classification) field.classification = r.classification;
+      if (r.description) field.description = r.description;
+      if (r.required !== null) field.required = Boolean(r.required);
+      return field;
+    });
+  }
+
+  async search(query: SearchQuery): Promise<SearchHit[]> {
+    const terms = searchTerms(query.text);
+    if (!terms.length) return [];
+    return this.sqlDialect.search(this.db, query, terms);
+  }
+
+  async auditRecords(filter: AuditFilter): Promise<AuditRecord[]> {
+    let q = this.db.selectFrom('audit_log').selectAll();
+    if (filter.ref) q = q.where('ref', '=', filter.ref);
+    if (filter.actor) q = q.where('actor', '=', filter.actor);
+    if (filter.afterSeq !== undefined) q = q.where('seq', '>', filter.afterSeq);
+    const rows = await q
+      .orderBy('seq')
+      .limit(filter.limit ?? 1000)
+      .execute();
+    return rows.map(toAudit);
+  }
+
+  async auditHead(): Promise<AuditHead> {
+    const row = await this.db.selectFrom('meta').select('value').where('key', '=', 'audit-head').executeTakeFirst();
+    return row ? (JSON.parse(row.value) as AuditHead) : GENESIS;
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
