@@ -44,6 +44,7 @@ export interface DiffResult {
 
 export interface ListOptions {
   domain?: string;
+  name?: string;
   limit?: number;
   offset?: number;
 }

@@ -54,6 +54,7 @@ export class Catalog implements CatalogApi {
     if (!def) throw new InputError(`'${kind}' is not a kind; expected one of datasets, products, domains, teams, users, glossary, charter`);
     const filter: Parameters<CatalogStore['listAssets']>[0] = { kind: def.kind, limit: options.limit ?? 500 };
     if (options.domain) filter.domain = options.domain;
+    if (options.name) filter.name = options.name;
     if (options.offset) filter.offset = options.offset;
     return this.store.listAssets(filter);
   }

@@ -95,3 +95,15 @@ export function parseManifests(input: string | Uint8Array, source: string): Pars
   });
   return { docs, problems };
 }
+
+/** Parses several named sources into one apply's documents and problems. */
+export function parseSources(files: readonly { name: string; content: string | Uint8Array }[]): Parsed {
+  const docs: SourceDoc[] = [];
+  const problems: ParseProblem[] = [];
+  for (const file of files) {
+    const parsed = parseManifests(file.content, file.name);
+    docs.push(...parsed.docs);
+    problems.push(...parsed.problems);
+  }
+  return { docs, problems };
+}

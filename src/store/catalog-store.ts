@@ -74,6 +74,7 @@ export interface SearchHit {
 
 export interface AssetFilter {
   kind?: string;
+  name?: string;
   domain?: string;
   includeDeleted?: boolean;
   limit?: number;

@@ -40,14 +40,21 @@ export async function openStore(options: StoreOptions): Promise<CatalogStore> {
     if (!/^postgres(ql)?:\/\//.test(options.databaseUrl)) {
       throw new UnavailableError(`The database URL must start with postgres:// (got ${redactUrl(options.databaseUrl)})`);
     }
-    return SqlStore.open(new PostgresDialect(options.databaseUrl));
+    return SqlStore.open(new PostgresDialect(options.databaseUrl), redactUrl(options.databaseUrl));
   }
-  if (options.memory) return SqlStore.open(new SqliteDialect(':memory:'));
+  if (options.memory) return SqlStore.open(new SqliteDialect(':memory:'), 'in memory');
   const home = resolve(options.home ?? '.charter');
   try {
     mkdirSync(home, { recursive: true });
   } catch (error) {
     throw new UnavailableError(`The Charter home ${home} could not be created: ${(error as Error).message}`);
   }
-  return SqlStore.open(new SqliteDialect(join(home, 'charter.db')));
+  const file = join(home, 'charter.db');
+  let dialect: SqliteDialect;
+  try {
+    dialect = new SqliteDialect(file);
+  } catch (error) {
+    throw new UnavailableError(`The SQLite store ${file} could not be opened: ${(error as Error).message}`);
+  }
+  return SqlStore.open(dialect, file);
 }

@@ -107,6 +107,7 @@ export async function migrate(db: Kysely<Database>, dialect: SqlDialect): Promis
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? error}`);
+    const message = (error as Error).message ?? String(error);
+    throw new Error(failed ? `migration ${failed.migrationName} failed: ${message}` : message);
   }
 }

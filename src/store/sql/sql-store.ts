@@ -324,14 +324,14 @@ export class SqlStore implements CatalogStore {
     return this.sqlDialect.name;
   }
 
-  static async open(dialect: SqlDialect): Promise<SqlStore> {
+  static async open(dialect: SqlDialect, where: string): Promise<SqlStore> {
     const store = new SqlStore(dialect);
     try {
       await dialect.prepare(store.db);
       await migrate(store.db, dialect);
     } catch (error) {
       await store.db.destroy().catch(() => {});
-      throw new UnavailableError(`The ${dialect.name} store could not be opened: ${(error as Error).message}`);
+      throw new UnavailableError(`The ${dialect.name} store ${where} could not be opened: ${(error as Error).message}`);
     }
     return store;
   }
@@ -369,6 +369,7 @@ export class SqlStore implements CatalogStore {
     let q: any = query;
     if (filter.kind) q = q.where('a.kind', '=', filter.kind);
     if (filter.domain) q = q.where('a.domain', '=', filter.domain);
+    if (filter.name) q = q.where('a.name', '=', filter.name);
     if (!filter.includeDeleted) q = q.where('a.state', '=', 'live');
     return q;
   }

@@ -1,0 +1,76 @@
+/** `serve` (the HTTP server) and `demo` (load the demo organisation, then serve). */
+import { rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { parseSources } from '../../catalog/parse.js';
+import { InputError } from '../../model/errors.js';
+import { buildApp } from '../../server/app.js';
+import { describeStore } from '../../store/open-store.js';
+import { type GlobalOptions, openLocal, storeOptions } from '../context.js';
+import { readManifestFiles } from '../files.js';
+import { formatApply } from './catalog-commands.js';
+
+export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InputError(`--port must be a number from 0 to 65535 (got '${value}')`);
+  return n;
+}
+
+async function serve(globals: GlobalOptions, opts: { port: string; host: string }, banner?: string) {
+  const { store, catalog } = await openLocal(globals);
+  const app = await buildApp({ catalog, logger: true, defaultActor: 'user:api' });
+  const address = await app.listen({ port: port(opts.port), host: opts.host });
+  const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+  process.stderr.write(`${banner ?? ''}Charter is serving ${describeStore(storeOptions(globals))} at ${url}\n  API docs: ${url}/docs\n  Health:   ${url}/healthz\n`);
+  const stop = async () => {
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  // The listening server keeps the process alive until a signal stops it.
+}
+
+export function registerServeCommands(program: Command) {
+  const srv = program
+    .command('serve')
+    .description('Start the HTTP server: REST API, OpenAPI docs, metrics')
+    .option('--port <port>', 'port to listen on', process.env.PORT ?? '8080')
+    .option('--host <host>', 'address to bind', '127.0.0.1');
+  srv.action(async () => serve(srv.optsWithGlobals() as GlobalOptions, srv.opts() as { port: string; host: string }));
+
+  const demo = program
+    .command('demo')
+    .description('Load the demo organisation into a fresh embedded store and start the server')
+    .option('--port <port>', 'port to listen on', process.env.PORT ?? '8080')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--home <dir>', 'folder of the demo store', process.env.CHARTER_HOME ?? '.charter-demo')
+    .option('--no-serve', 'load the demo and exit');
+  demo.action(async () => {
+    const globals = demo.optsWithGlobals() as GlobalOptions & { serve: boolean; port: string; host: string };
+    if (globals.database || process.env.CHARTER_DATABASE_URL) {
+      globals.database = globals.database ?? process.env.CHARTER_DATABASE_URL;
+    } else {
+      rmSync(resolve(globals.home ?? '.charter-demo'), { recursive: true, force: true });
+    }
+    const { store, catalog } = await openLocal({ ...globals, as: globals.as ?? 'user:demo-loader' });
+    const files = readManifestFiles([join(packageRoot, 'examples', 'org')]);
+    const result = await catalog.apply(parseSources(files));
+    await store.close();
+    if (!result.applied) {
+      process.stderr.write(`${formatApply(result)}\n`);
+      throw new InputError('The demo organisation did not apply');
+    }
+    const s = result.summary;
+    const banner = `Loaded the demo organisation: ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged.\n`;
+    if (!globals.serve) {
+      process.stderr.write(banner);
+      return;
+    }
+    await serve(globals, globals, banner);
+  });
+}

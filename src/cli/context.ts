@@ -1,0 +1,79 @@
+/**
+ * Connects a command to the catalog: a running server (`--server`), PostgreSQL (`--database`) or
+ * the embedded store in `--home`. Global options and environment variables are read here once.
+ */
+import type { ApplyResult } from '../catalog/apply.js';
+import type { CatalogApi } from '../catalog/catalog-api.js';
+import { Catalog } from '../catalog/catalog.js';
+import { parseSources } from '../catalog/parse.js';
+import { InputError } from '../model/errors.js';
+import { tryParseRef } from '../model/ref.js';
+import type { CatalogStore } from '../store/catalog-store.js';
+import { openStore, type StoreOptions } from '../store/open-store.js';
+import type { ManifestFile } from './files.js';
+import { HttpCatalogClient } from './http-client.js';
+import type { OutputFormat } from './output.js';
+import { progress } from './output.js';
+
+export interface GlobalOptions {
+  home?: string;
+  database?: string;
+  server?: string;
+  as?: string;
+  output?: string;
+}
+
+export interface CliContext {
+  api: CatalogApi;
+  actor: string;
+  format: OutputFormat;
+  applyFiles(files: ManifestFile[], options: { dryRun?: boolean; domain?: string }): Promise<ApplyResult>;
+  close(): Promise<void>;
+}
+
+export function storeOptions(options: GlobalOptions): StoreOptions {
+  const databaseUrl = options.database ?? process.env.CHARTER_DATABASE_URL;
+  if (databaseUrl) return { databaseUrl };
+  return { home: options.home ?? process.env.CHARTER_HOME ?? '.charter' };
+}
+
+export function actorOf(options: GlobalOptions): string {
+  const actor = options.as ?? process.env.CHARTER_ACTOR ?? 'user:local';
+  const ref = tryParseRef(actor);
+  if (!ref || (ref.kind !== 'user' && ref.kind !== 'team')) {
+    throw new InputError(`--as must be a user ref such as user:alice (got '${actor}')`);
+  }
+  return actor;
+}
+
+export function formatOf(options: GlobalOptions, allowed: OutputFormat[] = ['json', 'yaml', 'table']): OutputFormat {
+  const format = (options.output ?? 'table') as OutputFormat;
+  if (!allowed.includes(format)) throw new InputError(`-o must be one of ${allowed.join(', ')} (got '${options.output}')`);
+  return format;
+}
+
+export async function openLocal(options: GlobalOptions): Promise<{ store: CatalogStore; catalog: Catalog }> {
+  const store = await openStore(storeOptions(options));
+  const bar = progress('Applying');
+  const catalog = new Catalog(store, { actor: actorOf(options), onProgress: bar });
+  return { store, catalog };
+}
+
+export async function connect(options: GlobalOptions): Promise<CliContext> {
+  const actor = actorOf(options);
+  const format = formatOf(options);
+  const server = options.server ?? process.env.CHARTER_SERVER;
+  if (server) {
+    const client = new HttpCatalogClient(server, actor);
+    return { api: client, actor, format, applyFiles: (files, o) => client.applyFiles(files, o), close: async () => {} };
+  }
+  const { store, catalog } = await openLocal(options);
+  return {
+    api: catalog,
+    actor,
+    format,
+    applyFiles: (files, o) =>
+      catalog.apply({ ...parseSources(files), ...(o.dryRun ? { dryRun: true } : {}), ...(o.domain ? { defaultDomain: o.domain } : {}) }),
+    close: () => store.close(),
+  };
+}

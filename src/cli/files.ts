@@ -1,0 +1,45 @@
+/** Reads manifest paths given to `apply -f`: files, folders (recursively) or `-` for stdin. */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { InputError } from '../model/errors.js';
+
+export interface ManifestFile {
+  name: string;
+  content: Uint8Array;
+}
+
+const manifestFile = /\.(ya?ml|json)$/i;
+
+function walk(dir: string, out: string[]): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) walk(path, out);
+    else if (manifestFile.test(entry.name)) out.push(path);
+  }
+}
+
+export function readManifestFiles(paths: readonly string[]): ManifestFile[] {
+  const files: ManifestFile[] = [];
+  for (const path of paths) {
+    if (path === '-') {
+      files.push({ name: '<stdin>', content: readFileSync(0) });
+      continue;
+    }
+    let stat: ReturnType<typeof statSync>;
+    try {
+      stat = statSync(path);
+    } catch {
+      throw new InputError(`'${path}' does not exist; give a manifest file, a folder of manifests, or - for stdin`);
+    }
+    if (stat.isDirectory()) {
+      const found: string[] = [];
+      walk(path, found);
+      if (!found.length) throw new InputError(`The folder '${path}' holds no .yaml, .yml or .json files`);
+      for (const file of found) files.push({ name: relative(process.cwd(), file) || file, content: readFileSync(file) });
+    } else {
+      files.push({ name: path, content: readFileSync(path) });
+    }
+  }
+  return files;
+}

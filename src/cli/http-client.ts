@@ -1,0 +1,138 @@
+/**
+ * The catalog API over HTTP (`--server URL`): the same operations as the local catalog, so every
+ * command works against a running server. Error bodies become the same error classes.
+ */
+import type { ApplyResult } from '../catalog/apply.js';
+import type { ApplyRequest, CatalogApi, CatalogBackup, ExportOptions, ListOptions } from '../catalog/catalog-api.js';
+import type { VerifyResult } from '../audit/audit-chain.js';
+import { errorFromWire, InputError, UnavailableError } from '../model/errors.js';
+import type { AssetRow, AuditRecord, SearchHit, VersionRow } from '../store/catalog-store.js';
+import type { ManifestFile } from './files.js';
+
+function query(params: Record<string, unknown>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+export class HttpCatalogClient implements CatalogApi {
+  private readonly base: string;
+
+  constructor(
+    server: string,
+    private readonly actor: string,
+  ) {
+    this.base = server.replace(/\/+$/, '');
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.base}${path}`, {
+        method,
+        headers: {
+          'x-charter-actor': this.actor,
+          accept: 'application/json',
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+    } catch (error) {
+      throw new UnavailableError(`The Charter server at ${this.base} could not be reached: ${(error as Error).cause ?? (error as Error).message}`);
+    }
+    const text = await response.text();
+    let data: unknown;
+    try {
+      data = text ? JSON.parse(text) : undefined;
+    } catch {
+      data = text;
+    }
+    if (!response.ok) {
+      const err = (data as { error?: { name: string; message: string; details?: Record<string, unknown> } })?.error;
+      if (err) throw errorFromWire(err.name, err.message, err.details);
+      throw new UnavailableError(`The server answered ${response.status} ${response.statusText}`);
+    }
+    return data as T;
+  }
+
+  /** Files are sent as they are, so the server reports parse problems by file and line. */
+  applyFiles(files: ManifestFile[], options: { dryRun?: boolean; domain?: string }): Promise<ApplyResult> {
+    return this.call<ApplyResult>('POST', '/api/v1/apply', {
+      files: files.map((f) => ({ name: f.name, content: Buffer.from(f.content).toString('base64'), encoding: 'base64' })),
+      ...options,
+    }).catch((error) => {
+      if (error instanceof InputError && error.details?.result) return error.details.result as ApplyResult;
+      throw error;
+    });
+  }
+
+  apply(request: ApplyRequest): Promise<ApplyResult> {
+    return this.call<ApplyResult>('POST', '/api/v1/apply', {
+      documents: request.docs.map((d) => d.doc),
+      dryRun: request.dryRun,
+      domain: request.defaultDomain,
+    }).catch((error) => {
+      if (error instanceof InputError && error.details?.result) return error.details.result as ApplyResult;
+      throw error;
+    });
+  }
+
+  async list(kind: string, options: ListOptions): Promise<AssetRow[]> {
+    return (await this.call<{ items: AssetRow[] }>('GET', `/api/v1/assets${query({ kind, ...options })}`)).items;
+  }
+
+  private asset(ref: string, suffix = '') {
+    return `/api/v1/assets/${encodeURIComponent(ref)}${suffix}`;
+  }
+
+  get(ref: string) {
+    return this.call<{ asset: AssetRow; doc: Record<string, unknown> }>('GET', this.asset(ref));
+  }
+
+  describe(ref: string) {
+    return this.call<Awaited<ReturnType<CatalogApi['describe']>>>('GET', this.asset(ref, '/describe'));
+  }
+
+  async history(ref: string): Promise<VersionRow[]> {
+    return (await this.call<{ versions: VersionRow[] }>('GET', this.asset(ref, '/history'))).versions;
+  }
+
+  diff(ref: string, from?: number, to?: number) {
+    return this.call<Awaited<ReturnType<CatalogApi['diff']>>>('GET', this.asset(ref, `/diff${query({ from, to })}`));
+  }
+
+  remove(ref: string) {
+    return this.call<{ ref: string; version: number; status: 'deleted' }>('DELETE', this.asset(ref));
+  }
+
+  async search(q: string, options: { kind?: string; domain?: string; limit?: number }): Promise<SearchHit[]> {
+    return (await this.call<{ hits: SearchHit[] }>('GET', `/api/v1/search${query({ q, ...options })}`)).hits;
+  }
+
+  async auditLog(options: { ref?: string; limit?: number; afterSeq?: number }): Promise<AuditRecord[]> {
+    const q = query({ ref: options.ref, limit: options.limit, after: options.afterSeq });
+    return (await this.call<{ records: AuditRecord[] }>('GET', `/api/v1/audit${q}`)).records;
+  }
+
+  auditVerify() {
+    return this.call<VerifyResult>('GET', '/api/v1/audit/verify');
+  }
+
+  async exportDocs(options: ExportOptions): Promise<Record<string, unknown>[]> {
+    return (await this.call<{ documents: Record<string, unknown>[] }>('GET', `/api/v1/export${query({ ...options, format: 'json' })}`))
+      .documents;
+  }
+
+  exportBackup() {
+    return this.call<CatalogBackup>('GET', '/api/v1/export?withHistory=true');
+  }
+
+  importBackup(backup: CatalogBackup) {
+    return this.call<{ versions: number; audit: number }>('POST', '/api/v1/import/backup', backup);
+  }
+
+  async stats() {
+    return (await this.call<{ counts: { kind: string; domain: string | null; count: number }[] }>('GET', '/api/v1/stats')).counts;
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Printing results: `-o json` (stable, documented), `-o yaml`, or a table that fits the terminal
+ * (80 columns when not a terminal).
+ */
+import { stringify } from 'yaml';
+
+export type OutputFormat = 'json' | 'yaml' | 'table';
+
+export interface Column<T> {
+  header: string;
+  value: (row: T) => unknown;
+  /** Share of the spare width this column may take when the table is too wide. */
+  flex?: number;
+  min?: number;
+}
+
+export function text(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return value.map(text).join(', ');
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+function truncate(value: string, width: number): string {
+  if (value.length <= width) return value;
+  return width <= 1 ? value.slice(0, width) : `${value.slice(0, width - 1)}…`;
+}
+
+export function terminalWidth(): number {
+  return process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 80;
+}
+
+export function formatTable<T>(rows: readonly T[], columns: readonly Column<T>[], width = terminalWidth()): string {
+  const cells = rows.map((row) => columns.map((c) => text(c.value(row)).replace(/\s+/g, ' ')));
+  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => r[i]!.length)));
+  const gap = 2;
+  const total = () => widths.reduce((a, b) => a + b, 0) + gap * (columns.length - 1);
+  // Shrink flexible columns (widest first) until the table fits.
+  while (total() > width) {
+    let widest = -1;
+    for (let i = 0; i < columns.length; i++) {
+      const min = columns[i]!.min ?? Math.min(12, columns[i]!.header.length);
+      if (widths[i]! > min && (widest < 0 || widths[i]! * (columns[i]!.flex ?? 1) > widths[widest]! * (columns[widest]!.flex ?? 1))) widest = i;
+    }
+    if (widest < 0) break;
+    widths[widest] = widths[widest]! - 1;
+  }
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => truncate(v, widths[i]!).padEnd(widths[i]!))
+      .join(' '.repeat(gap))
+      .trimEnd();
+  return [line(columns.map((c) => c.header.toUpperCase())), ...cells.map(line)].join('\n');
+}
+
+export function printData(data: unknown, format: OutputFormat, table: () => string): void {
+  if (format === 'json') process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+  else if (format === 'yaml') process.stdout.write(stringify(data, { lineWidth: 0 }));
+  else {
+    const out = table();
+    if (out) process.stdout.write(`${out}\n`);
+  }
+}
+
+/** A progress line on a terminal; silent in pipes and under CI. */
+export function progress(label: string): ((done: number, total: number) => void) & { end: () => void } {
+  const enabled = Boolean(process.stderr.isTTY) && !process.env.CI;
+  let last = 0;
+  const fn = (done: number, total: number) => {
+    if (!enabled) return;
+    const now = Date.now();
+    if (done < total && now - last < 100) return;
+    last = now;
+    const pct = total ? Math.floor((done / total) * 100) : 100;
+    const bar = '#'.repeat(Math.floor(pct / 5)).padEnd(20, '.');
+    process.stderr.write(`\r${label} [${bar}] ${done}/${total} (${pct}%)`);
+  };
+  return Object.assign(fn, {
+    end: () => {
+      if (enabled && last) process.stderr.write('\r\x1b[K');
+    },
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * The HTTP application: REST API under /api/v1, OpenAPI 3.1 at /openapi.json with browsable docs
+ * at /docs, /healthz and /metrics. Tests call it in-process with `app.inject`.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Catalog } from '../catalog/catalog.js';
+import { handleError } from './errors.js';
+import { registerMetrics } from './metrics.js';
+import { auditRoutes } from './routes/audit-routes.js';
+import { catalogRoutes } from './routes/catalog-routes.js';
+import { ioRoutes } from './routes/io-routes.js';
+
+export interface AppOptions {
+  catalog: Catalog;
+  /** Actor for requests that name none (access control replaces this). */
+  defaultActor?: string;
+  logger?: boolean;
+  version?: string;
+}
+
+export const BODY_LIMIT = 64 * 1024 * 1024;
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ? { level: process.env.CHARTER_LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] } : false,
+    bodyLimit: BODY_LIMIT,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+  });
+  const yamlParser = (_req: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => done(null, body);
+  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], { parseAs: 'string' }, yamlParser);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: { name: 'NotFoundError', message: `No route ${request.method} ${request.url.split('?')[0]}` } }),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Charter API',
+        version: options.version ?? '0.1.0',
+        description:
+          'Federated data governance for GenAI. Errors are JSON: {error: {name, message, details}} with name one of InputError, AuthenticationError, NotAllowedError, NotFoundError, ConflictError, RefusedError, UnavailableError.',
+      },
+      tags: [
+        { name: 'catalog', description: 'Apply manifests and read the catalog' },
+        { name: 'audit', description: 'The hash-chained audit log' },
+        { name: 'io', description: 'Export and import' },
+        { name: 'system', description: 'Health and metrics' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const actor = options.defaultActor ?? 'user:api';
+  const registry = registerMetrics(app, options.catalog);
+
+  app.get('/healthz', { schema: { summary: 'Liveness and store reachability', tags: ['system'] } }, async () => {
+    await options.catalog.store.auditHead();
+    return { status: 'ok', store: options.catalog.store.dialect };
+  });
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['system'] } }, async (_req, reply) => {
+    reply.type(registry.contentType);
+    return registry.metrics();
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  catalogRoutes(app, options.catalog, actor);
+  auditRoutes(app, options.catalog);
+  ioRoutes(app, options.catalog, actor);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,38 @@
+/** Prometheus metrics: HTTP requests and their latency, and live assets per kind and domain. */
+import type { FastifyInstance } from 'fastify';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Catalog } from '../catalog/catalog.js';
+
+export function registerMetrics(app: FastifyInstance, catalog: Catalog): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'charter_' });
+  const requests = new Counter({
+    name: 'charter_http_requests_total',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'charter_http_request_duration_seconds',
+    help: 'HTTP request latency',
+    labelNames: ['method', 'route'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'charter_assets',
+    help: 'Live assets by kind and domain',
+    labelNames: ['kind', 'domain'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const row of await catalog.stats()) this.set({ kind: row.kind, domain: row.domain ?? '' }, row.count);
+    },
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+  return registry;
+}

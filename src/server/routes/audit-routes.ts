@@ -1,0 +1,39 @@
+/** The audit log: records and verification of the hash chain. */
+import type { FastifyInstance } from 'fastify';
+import type { Catalog } from '../../catalog/catalog.js';
+
+export function auditRoutes(app: FastifyInstance, catalog: Catalog) {
+  app.get(
+    '/api/v1/audit',
+    {
+      schema: {
+        summary: 'Audit records in sequence order',
+        tags: ['audit'],
+        querystring: {
+          type: 'object',
+          properties: {
+            ref: { type: 'string' },
+            after: { type: 'integer', minimum: 0, description: 'Only records after this sequence number' },
+            limit: { type: 'integer', minimum: 1, maximum: 10000, default: 100 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query as { ref?: string; after?: number; limit?: number };
+      return {
+        records: await catalog.auditLog({
+          ...(q.ref ? { ref: q.ref } : {}),
+          ...(q.after !== undefined ? { afterSeq: q.after } : {}),
+          ...(q.limit ? { limit: q.limit } : {}),
+        }),
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/audit/verify',
+    { schema: { summary: 'Verify the hash chain: intact, or the first broken sequence number', tags: ['audit'] } },
+    async () => catalog.auditVerify(),
+  );
+}

@@ -1,0 +1,181 @@
+/** Catalog resources: apply, list, get, describe, history, diff, delete, search. */
+import type { FastifyInstance } from 'fastify';
+import type { Catalog } from '../../catalog/catalog.js';
+import { type Parsed, parseManifests, parseSources } from '../../catalog/parse.js';
+import { InputError } from '../../model/errors.js';
+import { actorOf } from '../request-context.js';
+import { applyResultSchema, assetSchema, errorResponses, refParam } from '../schemas.js';
+
+interface ApplyBody {
+  documents?: unknown[];
+  files?: { name: string; content: string; encoding?: 'utf8' | 'base64' }[];
+  dryRun?: boolean;
+  domain?: string;
+}
+
+function parseBody(body: unknown, contentType: string | undefined): Parsed {
+  if (typeof body === 'string' || Buffer.isBuffer(body)) {
+    return parseManifests(typeof body === 'string' ? body : new Uint8Array(body), 'request');
+  }
+  if (Array.isArray(body)) return { docs: body.map((doc, index) => ({ source: 'request', index, doc })), problems: [] };
+  const b = body as ApplyBody | undefined;
+  if (b?.files) {
+    return parseSources(
+      b.files.map((f) => ({ name: f.name, content: f.encoding === 'base64' ? new Uint8Array(Buffer.from(f.content, 'base64')) : f.content })),
+    );
+  }
+  if (b?.documents) return { docs: b.documents.map((doc, index) => ({ source: 'request', index, doc })), problems: [] };
+  throw new InputError(
+    `The body must be YAML or JSON manifests, or {documents: [...]} / {files: [{name, content}]} (content type ${contentType ?? 'none'})`,
+  );
+}
+
+export function catalogRoutes(app: FastifyInstance, catalog: Catalog, defaultActor: string) {
+  const as = (request: Parameters<typeof actorOf>[0]) => catalog.as(actorOf(request, defaultActor));
+
+  app.post(
+    '/api/v1/apply',
+    {
+      schema: {
+        summary: 'Apply manifests (YAML or JSON; one or many documents) as one atomic change',
+        tags: ['catalog'],
+        querystring: {
+          type: 'object',
+          properties: { dryRun: { type: 'boolean' }, domain: { type: 'string', description: 'Domain for contracts that name none' } },
+        },
+        body: {
+          description: 'YAML/JSON text, an array of documents, or {documents} / {files: [{name, content, encoding}]}',
+        },
+        response: { 200: applyResultSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const query = request.query as { dryRun?: boolean; domain?: string };
+      const body = request.body as ApplyBody | undefined;
+      const parsed = parseBody(request.body, request.headers['content-type']);
+      const dryRun = query.dryRun ?? body?.dryRun ?? false;
+      const domain = query.domain ?? body?.domain;
+      const result = await as(request).apply({ ...parsed, dryRun, ...(domain ? { defaultDomain: domain } : {}) });
+      if (!result.applied) {
+        const bad = result.summary.invalid;
+        throw new InputError(
+          `${bad} of ${result.results.length} document${result.results.length === 1 ? ' is' : 's are'} invalid; nothing was stored`,
+          { result },
+        );
+      }
+      return result;
+    },
+  );
+
+  app.get(
+    '/api/v1/assets',
+    {
+      schema: {
+        summary: 'List live assets of a kind',
+        tags: ['catalog'],
+        querystring: {
+          type: 'object',
+          required: ['kind'],
+          properties: {
+            kind: { type: 'string', description: 'datasets, products, domains, teams, users, glossary, charter' },
+            domain: { type: 'string' },
+            name: { type: 'string' },
+            limit: { type: 'integer', minimum: 1, maximum: 5000, default: 500 },
+            offset: { type: 'integer', minimum: 0, default: 0 },
+          },
+        },
+        response: { 200: { type: 'object', properties: { items: { type: 'array', items: assetSchema } } }, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const q = request.query as { kind: string; domain?: string; name?: string; limit?: number; offset?: number };
+      const items = await catalog.list(q.kind, {
+        ...(q.domain ? { domain: q.domain } : {}),
+        ...(q.name ? { name: q.name } : {}),
+        ...(q.limit ? { limit: q.limit } : {}),
+        ...(q.offset ? { offset: q.offset } : {}),
+      });
+      return { items };
+    },
+  );
+
+  app.get(
+    '/api/v1/assets/:ref',
+    {
+      schema: {
+        summary: 'The current version of an asset: its row and its manifest',
+        tags: ['catalog'],
+        params: refParam,
+        response: { 200: { type: 'object', properties: { asset: assetSchema, doc: { type: 'object', additionalProperties: true } } }, ...errorResponses },
+      },
+    },
+    async (request) => catalog.get((request.params as { ref: string }).ref),
+  );
+
+  app.get(
+    '/api/v1/assets/:ref/describe',
+    { schema: { summary: 'Everything about an asset: owners, stewards, fields, glossary, relations, versions', tags: ['catalog'], params: refParam } },
+    async (request) => catalog.describe((request.params as { ref: string }).ref),
+  );
+
+  app.get(
+    '/api/v1/assets/:ref/history',
+    { schema: { summary: 'Every version of an asset', tags: ['catalog'], params: refParam } },
+    async (request) => ({ versions: await catalog.history((request.params as { ref: string }).ref) }),
+  );
+
+  app.get(
+    '/api/v1/assets/:ref/diff',
+    {
+      schema: {
+        summary: 'Field-level differences between two versions (default: the previous and the latest)',
+        tags: ['catalog'],
+        params: refParam,
+        querystring: { type: 'object', properties: { from: { type: 'integer', minimum: 1 }, to: { type: 'integer', minimum: 1 } } },
+      },
+    },
+    async (request) => {
+      const q = request.query as { from?: number; to?: number };
+      return catalog.diff((request.params as { ref: string }).ref, q.from, q.to);
+    },
+  );
+
+  app.delete(
+    '/api/v1/assets/:ref',
+    { schema: { summary: 'Delete an asset (a tombstone version; history stays)', tags: ['catalog'], params: refParam } },
+    async (request) => as(request).remove((request.params as { ref: string }).ref),
+  );
+
+  app.get(
+    '/api/v1/search',
+    {
+      schema: {
+        summary: 'Ranked full-text search over names, descriptions, fields, tags and glossary terms',
+        tags: ['catalog'],
+        querystring: {
+          type: 'object',
+          required: ['q'],
+          properties: {
+            q: { type: 'string' },
+            kind: { type: 'string' },
+            domain: { type: 'string' },
+            limit: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query as { q: string; kind?: string; domain?: string; limit?: number };
+      const hits = await catalog.search(q.q, {
+        ...(q.kind ? { kind: q.kind } : {}),
+        ...(q.domain ? { domain: q.domain } : {}),
+        ...(q.limit ? { limit: q.limit } : {}),
+      });
+      return { hits };
+    },
+  );
+
+  app.get('/api/v1/stats', { schema: { summary: 'Live assets per kind and domain', tags: ['catalog'] } }, async () => ({
+    counts: await catalog.stats(),
+  }));
+}
