@@ -54,7 +54,7 @@ for (const factory of storeFactories) {
     it('stores a change as a new version and diffs it field by field', async () => {
       await catalog.apply(parse(orgYaml));
       const changed = orgYaml
-        .replace('physicalType: decimal(12,2)', 'physicalType: decimal(18,4)')
+        .replace('physicalType: "decimal(12,2)"', 'physicalType: "decimal(18,4)"')
         .replace('classification: confidential', 'classification: restricted')
         .replace(
           '      - name: chargeback_flag',

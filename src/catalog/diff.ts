@@ -94,8 +94,8 @@ export function diffPaths(before: unknown, after: unknown, skip: (path: (string 
 export function diffDocuments(kind: string, before: Record<string, unknown> | null, after: Record<string, unknown> | null) {
   if (kind === 'DataContract') {
     const fields = diffFields(
-      before ? contractFields(before as OdcsContract) : [],
-      after ? contractFields(after as OdcsContract) : [],
+      before ? contractFields(before as unknown as OdcsContract) : [],
+      after ? contractFields(after as unknown as OdcsContract) : [],
     );
     // Field changes are reported field by field; the path diff covers everything else.
     const changes = diffPaths(before ?? {}, after ?? {}, (p) => p.length >= 3 && p[0] === 'schema' && p[2] === 'properties');

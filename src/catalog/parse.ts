@@ -70,7 +70,7 @@ export function parseManifests(input: string | Uint8Array, source: string): Pars
   const problems: ParseProblem[] = [];
   const list = Array.isArray(documents) ? documents : [documents];
   list.forEach((document, index) => {
-    const start = document.range?.[0] ?? 0;
+    const start = document.contents?.range?.[0] ?? document.range?.[0] ?? 0;
     const line = lineCounter.linePos(start).line;
     if (document.errors.length) {
       const error = document.errors[0]!;

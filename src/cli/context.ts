@@ -38,7 +38,7 @@ export function storeOptions(options: GlobalOptions): StoreOptions {
 }
 
 export function actorOf(options: GlobalOptions): string {
-  const actor = options.as ?? process.env.CHARTER_ACTOR ?? 'user:local';
+  const actor = options.as ?? (process.env.CHARTER_ACTOR || 'user:local');
   const ref = tryParseRef(actor);
   if (!ref || (ref.kind !== 'user' && ref.kind !== 'team')) {
     throw new InputError(`--as must be a user ref such as user:alice (got '${actor}')`);

@@ -132,7 +132,7 @@ export const dataContractKind: KindDefinition<OdcsContract> = {
   domainScoped: 'required',
   validate: validateOdcs,
   normalize: (doc) => upgradeOdcs(doc),
-  identify: (doc) => assetIdentity(doc, 'contract'),
+  identify: (doc) => assetIdentity(doc as unknown as Json, 'contract'),
   relations(doc, ctx) {
     const out = teamRelations(doc.team, ctx);
     list(doc.schema).forEach((object, i) => {
@@ -143,7 +143,7 @@ export const dataContractKind: KindDefinition<OdcsContract> = {
         out.push({ type: 'usesTerm', target: term, path: `${field.docPath}.authoritativeDefinitions[${k}]` });
       });
     }
-    for (const link of glossaryLinks(doc as Json, '')) out.push({ type: 'usesTerm', target: link.ref, path: link.path.replace(/^\./, '') });
+    for (const link of glossaryLinks(doc as unknown as Json, '')) out.push({ type: 'usesTerm', target: link.ref, path: link.path.replace(/^\./, '') });
     return dedupe(out);
   },
   summary: (doc) => ({ title: str(doc.name) ?? str(doc.id) ?? '', description: descriptionText(doc) }),

@@ -32,7 +32,7 @@ export const dataProductKind: KindDefinition<OdpsProduct> = {
   domainScoped: 'required',
   validate: validateOdps,
   normalize: (doc) => structuredClone(doc) as OdpsProduct,
-  identify: (doc) => assetIdentity(doc, 'data product'),
+  identify: (doc) => assetIdentity(doc as unknown as Json, 'data product'),
   relations(doc, ctx) {
     const out: Relation[] = teamRelations(doc.team, ctx);
     list(doc.outputPorts).forEach((port, i) => {

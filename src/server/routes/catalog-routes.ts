@@ -59,7 +59,7 @@ export function catalogRoutes(app: FastifyInstance, catalog: Catalog, defaultAct
       if (!result.applied) {
         const bad = result.summary.invalid;
         throw new InputError(
-          `${bad} of ${result.results.length} document${result.results.length === 1 ? ' is' : 's are'} invalid; nothing was stored`,
+          `${bad} of ${result.results.length} document${result.results.length === 1 ? '' : 's'} ${bad === 1 ? 'is' : 'are'} invalid; nothing was stored`,
           { result },
         );
       }

@@ -1,0 +1,103 @@
+/** The real `charter` binary, spawned: exit codes, output formats, and --server against a live server. */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from './support/reference.js';
+
+const bin = join(repoRoot, 'bin', 'charter.js');
+const fixture = join(repoRoot, 'test', 'fixtures', 'small-org.yaml');
+
+function charter(home: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, '--home', home, ...args], { encoding: 'utf8', env: { ...process.env, CHARTER_ACTOR: '' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  // The binary runs the compiled code; build it once so the test sees the current source.
+  const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: repoRoot, encoding: 'utf8' });
+  expect(build.status, build.stdout + build.stderr).toBe(0);
+}, 120_000);
+
+describe('charter CLI', () => {
+  let home: string;
+  beforeAll(() => {
+    home = mkdtempSync(join(tmpdir(), 'charter-cli-'));
+  });
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+  it('applies, is idempotent, and exits 2 on invalid input storing nothing', () => {
+    const first = charter(home, 'apply', '-f', fixture, '--as', 'user:alice');
+    expect(first.code, first.stderr + first.stdout).toBe(0);
+    expect(first.stdout).toContain('created   dataset:payments/transactions (v1)');
+    const again = charter(home, 'apply', '-f', fixture, '-o', 'json');
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).summary).toMatchObject({ unchanged: 8 });
+    const bad = join(home, 'bad.yaml');
+    writeFileSync(bad, 'apiVersion: charter/v1\nkind: User\nmetadata: {name: zed}\nspec: {age: 3}\n');
+    const invalid = charter(home, 'apply', '-f', bad);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stdout).toContain('bad.yaml#1 (line 1): spec.age: is not a known property here');
+    expect(charter(home, 'get', 'users', '-o', 'json').stdout).not.toContain('user:zed');
+  });
+
+  it('reads in json, yaml and table; exits 2 for unknown refs and 0 for a verified audit log', () => {
+    const json = JSON.parse(charter(home, 'describe', 'dataset:payments/transactions', '-o', 'json').stdout);
+    expect(json.asset.updatedBy).toBe('user:alice');
+    const yaml = charter(home, 'get', 'dataset', 'payments/transactions', '-o', 'yaml');
+    expect(yaml.stdout).toMatch(/^apiVersion: v3.1.0/m);
+    const table = charter(home, 'get', 'datasets');
+    for (const line of table.stdout.trimEnd().split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    const missing = charter(home, 'describe', 'dataset:payments/nothing');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe("Error: Dataset 'dataset:payments/nothing' not found\n");
+    const verify = charter(home, 'audit', 'verify');
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toBe('Audit log intact: 8 records verified.\n');
+  });
+
+  it('exits 3 when the store cannot be reached', () => {
+    const r = charter(home, '--database', 'postgres://nobody:secret@127.0.0.1:1/none', 'get', 'datasets');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/could not be opened/);
+    expect(r.stderr).not.toContain('secret');
+  });
+
+  describe('against a running server', () => {
+    let server: ChildProcess;
+    let url: string;
+    beforeAll(async () => {
+      const serverHome = mkdtempSync(join(tmpdir(), 'charter-srv-'));
+      server = spawn(process.execPath, [bin, '--home', serverHome, 'serve', '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      url = await new Promise<string>((resolve, reject) => {
+        let err = '';
+        server.stderr!.on('data', (chunk: Buffer) => {
+          err += chunk.toString();
+          const m = err.match(/at (http:\/\/\S+)/);
+          if (m) resolve(m[1]!);
+        });
+        server.on('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
+      });
+    }, 30_000);
+    afterAll(() => {
+      server.kill('SIGTERM');
+    });
+
+    it('applies and reads through --server with the same output', () => {
+      const applied = charter(home, '--server', url, 'apply', '-f', fixture, '--as', 'user:bob');
+      expect(applied.code).toBe(0);
+      expect(applied.stdout).toContain('created   dataset:payments/transactions (v1)');
+      const history = JSON.parse(charter(home, '--server', url, 'history', 'dataset:payments/transactions', '-o', 'json').stdout);
+      expect(history[0]).toMatchObject({ version: 1, actor: 'user:bob' });
+      const bad = join(home, 'bad2.yaml');
+      writeFileSync(bad, 'kind: Nope\n');
+      const invalid = charter(home, '--server', url, 'apply', '-f', bad);
+      expect(invalid.code).toBe(2);
+      expect(invalid.stdout).toContain('bad2.yaml#1 (line 1): kind: "Nope" is not a kind Charter knows');
+      const missing = charter(home, '--server', url, 'describe', 'user:nobody');
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain("'user:nobody' not found");
+    });
+  });
+});
