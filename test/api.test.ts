@@ -25,13 +25,20 @@ for (const factory of storeFactories) {
     });
 
     const applyYaml = (body: string, actor = 'user:alice') =>
-      app.inject({ method: 'POST', url: '/api/v1/apply', payload: body, headers: { 'content-type': 'application/yaml', 'x-charter-actor': actor } });
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/apply',
+        payload: body,
+        headers: { 'content-type': 'application/yaml', 'x-charter-actor': actor },
+      });
 
     it('applies YAML and records the actor from the request', async () => {
       const res = await applyYaml(orgYaml);
       expect(res.statusCode).toBe(200);
       expect(res.json().summary.created).toBe(8);
-      const history = await app.inject({ url: `/api/v1/assets/${enc('dataset:payments/transactions')}/history` });
+      const history = await app.inject({
+        url: `/api/v1/assets/${enc('dataset:payments/transactions')}/history`,
+      });
       expect(history.json().versions[0]).toMatchObject({ version: 1, actor: 'user:alice', action: 'create' });
       const audit = await app.inject({ url: `/api/v1/audit?ref=${enc('domain:finance')}` });
       expect(audit.json().records).toHaveLength(1);
@@ -39,7 +46,9 @@ for (const factory of storeFactories) {
     });
 
     it('answers an invalid apply with 400, the per-document result, and stores nothing', async () => {
-      const res = await applyYaml(`${orgYaml}\n---\napiVersion: charter/v1\nkind: Team\nmetadata: {name: t}\nspec: {}\n`);
+      const res = await applyYaml(
+        `${orgYaml}\n---\napiVersion: charter/v1\nkind: Team\nmetadata: {name: t}\nspec: {}\n`,
+      );
       expect(res.statusCode).toBe(400);
       const body = res.json();
       expect(body.error.name).toBe('InputError');
@@ -55,7 +64,11 @@ for (const factory of storeFactories) {
       await applyYaml(orgYaml.replace('classification: confidential', 'classification: restricted'));
       const ref = enc('dataset:payments/transactions');
       const get = await app.inject({ url: `/api/v1/assets/${ref}` });
-      expect(get.json().asset).toMatchObject({ ref: 'dataset:payments/transactions', version: 2, state: 'live' });
+      expect(get.json().asset).toMatchObject({
+        ref: 'dataset:payments/transactions',
+        version: 2,
+        state: 'live',
+      });
       expect(get.json().doc.apiVersion).toBe('v3.1.0');
       const describe = await app.inject({ url: `/api/v1/assets/${ref}/describe` });
       expect(describe.json().owners[0]).toMatchObject({ ref: 'user:alice', source: 'domain:finance' });
@@ -70,8 +83,14 @@ for (const factory of storeFactories) {
         },
       ]);
       const search = await app.inject({ url: '/api/v1/search?q=chargeback&kind=datasets' });
-      expect(search.json().hits.map((h: { ref: string }) => h.ref)).toEqual(['dataset:payments/transactions']);
-      const del = await app.inject({ method: 'DELETE', url: `/api/v1/assets/${ref}`, headers: { 'x-charter-actor': 'user:bob' } });
+      expect(search.json().hits.map((h: { ref: string }) => h.ref)).toEqual([
+        'dataset:payments/transactions',
+      ]);
+      const del = await app.inject({
+        method: 'DELETE',
+        url: `/api/v1/assets/${ref}`,
+        headers: { 'x-charter-actor': 'user:bob' },
+      });
       expect(del.json()).toEqual({ ref: 'dataset:payments/transactions', version: 3, status: 'deleted' });
       const gone = await app.inject({ url: `/api/v1/assets/${ref}` });
       expect(gone.statusCode).toBe(404);
@@ -96,7 +115,12 @@ for (const factory of storeFactories) {
       const badActor = await applyYaml(orgYaml, 'alice');
       expect(badActor.statusCode).toBe(400);
       expect(badActor.json().error.message).toMatch(/x-charter-actor/);
-      const badType = await app.inject({ method: 'POST', url: '/api/v1/apply', payload: 'x', headers: { 'content-type': 'image/png' } });
+      const badType = await app.inject({
+        method: 'POST',
+        url: '/api/v1/apply',
+        payload: 'x',
+        headers: { 'content-type': 'image/png' },
+      });
       expect(badType.statusCode).toBe(415);
       expect(badType.json().error.message).toMatch(/not supported/);
       const noRoute = await app.inject({ url: '/api/v1/nothing' });
@@ -111,10 +135,19 @@ for (const factory of storeFactories) {
       const target = await factory.create();
       const other = await buildApp({ catalog: new Catalog(target.store, { actor: 'user:api' }) });
       try {
-        const res = await other.inject({ method: 'POST', url: '/api/v1/apply', payload: exported.body, headers: { 'content-type': 'application/yaml' } });
+        const res = await other.inject({
+          method: 'POST',
+          url: '/api/v1/apply',
+          payload: exported.body,
+          headers: { 'content-type': 'application/yaml' },
+        });
         expect(res.json().summary.created).toBe(8);
-        const before = (await app.inject({ url: `/api/v1/assets/${enc('dataset:payments/transactions')}` })).json();
-        const after = (await other.inject({ url: `/api/v1/assets/${enc('dataset:payments/transactions')}` })).json();
+        const before = (
+          await app.inject({ url: `/api/v1/assets/${enc('dataset:payments/transactions')}` })
+        ).json();
+        const after = (
+          await other.inject({ url: `/api/v1/assets/${enc('dataset:payments/transactions')}` })
+        ).json();
         expect(after.asset.digest).toBe(before.asset.digest);
       } finally {
         await other.close();
@@ -127,11 +160,19 @@ for (const factory of storeFactories) {
       expect((await app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok', store: factory.name });
       const metrics = await app.inject({ url: '/metrics' });
       expect(metrics.body).toMatch(/charter_assets\{kind="DataContract",domain="payments"\} 1/);
-      expect(metrics.body).toMatch(/charter_http_requests_total\{method="POST",route="\/api\/v1\/apply",status="200"\} 1/);
+      expect(metrics.body).toMatch(
+        /charter_http_requests_total\{method="POST",route="\/api\/v1\/apply",status="200"\} 1/,
+      );
       const spec = (await app.inject({ url: '/openapi.json' })).json();
       expect(spec.openapi).toBe('3.1.0');
       expect(Object.keys(spec.paths)).toEqual(
-        expect.arrayContaining(['/api/v1/apply', '/api/v1/assets/{ref}', '/api/v1/search', '/api/v1/audit/verify', '/api/v1/export']),
+        expect.arrayContaining([
+          '/api/v1/apply',
+          '/api/v1/assets/{ref}',
+          '/api/v1/search',
+          '/api/v1/audit/verify',
+          '/api/v1/export',
+        ]),
       );
       expect((await app.inject({ url: '/docs/' })).statusCode).toBe(200);
     });

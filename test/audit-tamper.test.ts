@@ -28,11 +28,19 @@ for (const factory of storeFactories) {
 
     it('detects a changed record', async () => {
       await db.updateTable('audit_log').set({ actor: 'user:mallory' }).where('seq', '=', 4).execute();
-      expect(await catalog.auditVerify()).toMatchObject({ intact: false, brokenAt: 4, reason: 'record 4 was changed' });
+      expect(await catalog.auditVerify()).toMatchObject({
+        intact: false,
+        brokenAt: 4,
+        reason: 'record 4 was changed',
+      });
     });
 
     it('detects a changed digest even when the record hash is recomputed by hand', async () => {
-      await db.updateTable('audit_log').set({ after_digest: 'f'.repeat(64), hash: 'a'.repeat(64) }).where('seq', '=', 2).execute();
+      await db
+        .updateTable('audit_log')
+        .set({ after_digest: 'f'.repeat(64), hash: 'a'.repeat(64) })
+        .where('seq', '=', 2)
+        .execute();
       const result = await catalog.auditVerify();
       expect(result.intact).toBe(false);
       expect(result.brokenAt).toBe(2);
@@ -40,7 +48,11 @@ for (const factory of storeFactories) {
 
     it('detects a removed record', async () => {
       await db.deleteFrom('audit_log').where('seq', '=', 5).execute();
-      expect(await catalog.auditVerify()).toMatchObject({ intact: false, brokenAt: 5, reason: 'record 5 is missing' });
+      expect(await catalog.auditVerify()).toMatchObject({
+        intact: false,
+        brokenAt: 5,
+        reason: 'record 5 is missing',
+      });
     });
 
     it('detects reordered records', async () => {

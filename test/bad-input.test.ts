@@ -26,7 +26,12 @@ describe('bad input on apply', () => {
 
   /** Applies the good organisation plus one bad file; returns the bad file's results. */
   async function applyWith(name: string, content: string | Uint8Array) {
-    const result = await catalog.apply(parseSources([{ name: 'org.yaml', content: orgYaml }, { name, content }]));
+    const result = await catalog.apply(
+      parseSources([
+        { name: 'org.yaml', content: orgYaml },
+        { name, content },
+      ]),
+    );
     expect(result.applied).toBe(false);
     expect(result.summary.skipped).toBe(8);
     expect(await catalog.list('domains', {})).toEqual([]);
@@ -35,7 +40,10 @@ describe('bad input on apply', () => {
   }
 
   it('malformed YAML names the file, document and line', async () => {
-    const [r] = await applyWith('broken.yaml', 'apiVersion: charter/v1\nkind: User\nmetadata: {name: x\nspec: {}\n');
+    const [r] = await applyWith(
+      'broken.yaml',
+      'apiVersion: charter/v1\nkind: User\nmetadata: {name: x\nspec: {}\n',
+    );
     expect(r).toMatchObject({ source: 'broken.yaml', index: 0, status: 'invalid' });
     expect(r!.line).toBeGreaterThanOrEqual(3);
     expect(r!.issues[0]!.message).toMatch(/^is not valid YAML: /);
@@ -46,13 +54,17 @@ describe('bad input on apply', () => {
     expect(r!.issues).toEqual([
       {
         path: 'kind',
-        message: '"Widget" is not a kind Charter knows; expected one of Charter, User, Domain, Team, GlossaryTerm, DataContract, DataProduct',
+        message:
+          '"Widget" is not a kind Charter knows; expected one of Charter, User, Domain, Team, GlossaryTerm, DataContract, DataProduct',
       },
     ]);
   });
 
   it('an unknown apiVersion says which one is expected', async () => {
-    const [r] = await applyWith('v2.yaml', 'apiVersion: charter/v2\nkind: User\nmetadata: {name: w}\nspec: {}\n');
+    const [r] = await applyWith(
+      'v2.yaml',
+      'apiVersion: charter/v2\nkind: User\nmetadata: {name: w}\nspec: {}\n',
+    );
     expect(r!.issues).toEqual([{ path: 'apiVersion', message: 'must be "charter/v1"' }]);
   });
 
@@ -67,7 +79,11 @@ describe('bad input on apply', () => {
         { path: 'spec.owners', message: 'must be array, not a string' },
       ]),
     );
-    expect(results[1]).toMatchObject({ index: 1, line: 6, issues: [{ path: 'spec.definition', message: 'is required' }] });
+    expect(results[1]).toMatchObject({
+      index: 1,
+      line: 6,
+      issues: [{ path: 'spec.definition', message: 'is required' }],
+    });
   });
 
   it('a dangling ref is named with where it is written', async () => {
@@ -75,18 +91,29 @@ describe('bad input on apply', () => {
       'dangling.yaml',
       'apiVersion: charter/v1\nkind: Team\nmetadata: {name: t, domain: payments}\nspec: {members: [user:alice, user:nobody]}\n',
     );
-    expect(r!.issues).toEqual([{ path: 'spec.members[1]', message: "Member 'user:nobody' does not exist; a team member must be a user" }]);
+    expect(r!.issues).toEqual([
+      {
+        path: 'spec.members[1]',
+        message: "Member 'user:nobody' does not exist; a team member must be a user",
+      },
+    ]);
   });
 
   it('an owner that is not a user or team is refused by the schema', async () => {
-    const [r] = await applyWith('owner.yaml', 'apiVersion: charter/v1\nkind: Domain\nmetadata: {name: d}\nspec: {owners: [dataset:payments/transactions]}\n');
+    const [r] = await applyWith(
+      'owner.yaml',
+      'apiVersion: charter/v1\nkind: Domain\nmetadata: {name: d}\nspec: {owners: [dataset:payments/transactions]}\n',
+    );
     expect(r!.issues[0]!.path).toBe('spec.owners[0]');
   });
 
   it('a duplicate inside one apply points at the first definition', async () => {
-    const user = 'apiVersion: charter/v1\nkind: User\nmetadata: {name: alice}\nspec: {displayName: Other Alice}\n';
+    const user =
+      'apiVersion: charter/v1\nkind: User\nmetadata: {name: alice}\nspec: {displayName: Other Alice}\n';
     const [r] = await applyWith('dup.yaml', user);
-    expect(r!.issues[0]!.message).toBe("'user:alice' is also defined by document 2 of org.yaml; one apply may define an asset once");
+    expect(r!.issues[0]!.message).toBe(
+      "'user:alice' is also defined by document 2 of org.yaml; one apply may define an asset once",
+    );
   });
 
   it('a file over the size limit is refused without being parsed', async () => {
@@ -111,17 +138,27 @@ describe('bad input on apply', () => {
 
   it('a contract with no domain asks for one, and --domain supplies it', async () => {
     await catalog.apply(parseSources([{ name: 'org.yaml', content: orgYaml }]));
-    const contract = 'apiVersion: v3.1.0\nkind: DataContract\nid: c-1\nversion: "1"\nstatus: draft\nname: loose\n';
+    const contract =
+      'apiVersion: v3.1.0\nkind: DataContract\nid: c-1\nversion: "1"\nstatus: draft\nname: loose\n';
     const without = await catalog.apply(parseSources([{ name: 'c.yaml', content: contract }]));
-    expect(without.results[0]!.issues[0]).toMatchObject({ path: 'domain', message: expect.stringMatching(/^is required: name the Charter domain/) });
-    const withDomain = await catalog.apply({ ...parseSources([{ name: 'c.yaml', content: contract }]), defaultDomain: 'payments' });
+    expect(without.results[0]!.issues[0]).toMatchObject({
+      path: 'domain',
+      message: expect.stringMatching(/^is required: name the Charter domain/),
+    });
+    const withDomain = await catalog.apply({
+      ...parseSources([{ name: 'c.yaml', content: contract }]),
+      defaultDomain: 'payments',
+    });
     expect(withDomain.results[0]).toMatchObject({ ref: 'dataset:payments/loose', status: 'created' });
   });
 
   it('a domain cycle is refused', async () => {
     await catalog.apply(parseSources([{ name: 'org.yaml', content: orgYaml }]));
-    const loop = 'apiVersion: charter/v1\nkind: Domain\nmetadata: {name: finance, parent: payments}\nspec: {}\n';
+    const loop =
+      'apiVersion: charter/v1\nkind: Domain\nmetadata: {name: finance, parent: payments}\nspec: {}\n';
     const result = await catalog.apply(parseSources([{ name: 'loop.yaml', content: loop }]));
-    expect(result.results[0]!.issues[0]!.message).toBe('makes a cycle of domains: domain:finance → domain:payments → domain:finance');
+    expect(result.results[0]!.issues[0]!.message).toBe(
+      'makes a cycle of domains: domain:finance → domain:payments → domain:finance',
+    );
   });
 });

@@ -10,7 +10,10 @@ const bin = join(repoRoot, 'bin', 'charter.js');
 const fixture = join(repoRoot, 'test', 'fixtures', 'small-org.yaml');
 
 function charter(home: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, '--home', home, ...args], { encoding: 'utf8', env: { ...process.env, CHARTER_ACTOR: '' } });
+  const r = spawnSync(process.execPath, [bin, '--home', home, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, CHARTER_ACTOR: '' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -69,7 +72,9 @@ describe('charter CLI', () => {
     let url: string;
     beforeAll(async () => {
       const serverHome = mkdtempSync(join(tmpdir(), 'charter-srv-'));
-      server = spawn(process.execPath, [bin, '--home', serverHome, 'serve', '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      server = spawn(process.execPath, [bin, '--home', serverHome, 'serve', '--port', '0'], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       url = await new Promise<string>((resolve, reject) => {
         let err = '';
         server.stderr!.on('data', (chunk: Buffer) => {
@@ -88,7 +93,9 @@ describe('charter CLI', () => {
       const applied = charter(home, '--server', url, 'apply', '-f', fixture, '--as', 'user:bob');
       expect(applied.code).toBe(0);
       expect(applied.stdout).toContain('created   dataset:payments/transactions (v1)');
-      const history = JSON.parse(charter(home, '--server', url, 'history', 'dataset:payments/transactions', '-o', 'json').stdout);
+      const history = JSON.parse(
+        charter(home, '--server', url, 'history', 'dataset:payments/transactions', '-o', 'json').stdout,
+      );
       expect(history[0]).toMatchObject({ version: 1, actor: 'user:bob' });
       const bad = join(home, 'bad2.yaml');
       writeFileSync(bad, 'kind: Nope\n');

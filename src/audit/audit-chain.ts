@@ -2,8 +2,9 @@
  * The hash-chained audit log: every record carries the hash of the one before it and its own hash
  * over its content, so changing, removing or reordering any record breaks the chain.
  */
-import { canonicalJson, sha256 } from '../model/digest.js';
+
 import type { AuditHead, AuditRecord } from '../store/catalog-store.js';
+import { canonicalJson, sha256 } from './digest.js';
 
 export interface AuditEntry {
   actor: string;
@@ -68,7 +69,12 @@ export async function verifyChain(
   for (let page = await next(0); page.length; page = await next(expectedSeq - 1)) {
     for (const record of page) {
       if (record.seq !== expectedSeq) {
-        return { intact: false, records: count, brokenAt: expectedSeq, reason: `record ${expectedSeq} is missing` };
+        return {
+          intact: false,
+          records: count,
+          brokenAt: expectedSeq,
+          reason: `record ${expectedSeq} is missing`,
+        };
       }
       if (record.prevHash !== prevHash) {
         return {
@@ -79,7 +85,12 @@ export async function verifyChain(
         };
       }
       if (hashRecord(record) !== record.hash) {
-        return { intact: false, records: count, brokenAt: record.seq, reason: `record ${record.seq} was changed` };
+        return {
+          intact: false,
+          records: count,
+          brokenAt: record.seq,
+          reason: `record ${record.seq} was changed`,
+        };
       }
       prevHash = record.hash;
       expectedSeq += 1;

@@ -4,8 +4,8 @@
  * either every document in it is stored or none is.
  */
 import { chain } from '../audit/audit-chain.js';
-import { digestOf } from '../model/digest.js';
-import { charterKind, type CharterDoc, REQUIRED_OWNERSHIP_TYPES } from '../model/kinds/charter-kind.js';
+import { digestOf } from '../audit/digest.js';
+import { type CharterDoc, charterKind, REQUIRED_OWNERSHIP_TYPES } from '../model/kinds/charter-kind.js';
 import { kindOf, kinds } from '../model/kinds/index.js';
 import type { KindContext, KindDefinition, Relation } from '../model/kinds/kind.js';
 import { formatRef, tryParseRef } from '../model/ref.js';
@@ -80,7 +80,16 @@ const relationExpectation: Record<string, string> = {
 };
 
 /** Relation types that keep their target from being deleted. */
-const binding = new Set(['inDomain', 'childOf', 'ownedBy', 'stewardedBy', 'hasRole', 'hasMember', 'usesTerm', 'relatedTo']);
+const binding = new Set([
+  'inDomain',
+  'childOf',
+  'ownedBy',
+  'stewardedBy',
+  'hasRole',
+  'hasMember',
+  'usesTerm',
+  'relatedTo',
+]);
 
 function emptySummary(): Record<ApplyStatus, number> {
   return { created: 0, updated: 0, unchanged: 0, invalid: 0, skipped: 0 };
@@ -93,7 +102,13 @@ function summarise(results: DocumentResult[]): Record<ApplyStatus, number> {
 }
 
 function baseResult(doc: SourceDoc): DocumentResult {
-  const r: DocumentResult = { source: doc.source, index: doc.index, status: 'invalid', issues: [], warnings: [] };
+  const r: DocumentResult = {
+    source: doc.source,
+    index: doc.index,
+    status: 'invalid',
+    issues: [],
+    warnings: [],
+  };
   if (doc.line !== undefined) r.line = doc.line;
   return r;
 }
@@ -157,7 +172,11 @@ function prepare(source: SourceDoc, ctx: KindContext, options: ApplyOptions): Ca
     result.issues.push(...identity);
     return result;
   }
-  const ref = formatRef({ kind: def.refKind, name: identity.name, ...(identity.domain ? { domain: identity.domain } : {}) });
+  const ref = formatRef({
+    kind: def.refKind,
+    name: identity.name,
+    ...(identity.domain ? { domain: identity.domain } : {}),
+  });
   result.ref = ref;
   const relations = def.relations(normalized, ctx);
   if (identity.domain) {
@@ -183,11 +202,15 @@ function prepare(source: SourceDoc, ctx: KindContext, options: ApplyOptions): Ca
   };
 }
 
-async function ownershipContext(store: CatalogStore, docs: readonly SourceDoc[]): Promise<{ ctx: KindContext; charter?: CharterDoc }> {
+async function ownershipContext(
+  store: CatalogStore,
+  docs: readonly SourceDoc[],
+): Promise<{ ctx: KindContext; charter?: CharterDoc }> {
   let charter: CharterDoc | undefined;
   for (const d of docs) {
     const doc = d.doc as Record<string, unknown> | null;
-    if (doc && doc.kind === 'Charter' && charterKind.validate(doc).length === 0) charter = charterKind.normalize(doc);
+    if (doc && doc.kind === 'Charter' && charterKind.validate(doc).length === 0)
+      charter = charterKind.normalize(doc);
   }
   if (!charter) {
     const [stored] = await store.scanAssets({ kind: 'Charter', limit: 1 });
@@ -219,14 +242,27 @@ async function resolve(writer: CatalogWriter, candidates: Candidate[]): Promise<
         const uid = target.slice(3);
         const found = uidsInBatch.get(uid) ?? byUid.get(uid);
         if (!found) {
-          c.result.warnings.push({ path: r.path, message: `no contract with id '${uid}' is in the catalog; the link is not recorded` });
+          if (r.optional) {
+            c.result.warnings.push({
+              path: r.path,
+              message: `no contract with id '${uid}' is in the catalog; the link is not recorded`,
+            });
+          } else {
+            const noun = relationNoun[r.type] ?? 'Reference';
+            c.result.issues.push({
+              path: r.path,
+              message: `${noun} '${uid}' is not the e-mail of any user${relationExpectation[r.type] ?? ''}`,
+            });
+          }
           continue;
         }
         target = found;
       } else if (!inBatch.has(target) && !existing.has(target)) {
         const kind = tryParseRef(target)?.kind;
         const wrongKind =
-          (r.type === 'ownedBy' || r.type === 'stewardedBy' || r.type === 'hasRole') && kind !== 'user' && kind !== 'team';
+          (r.type === 'ownedBy' || r.type === 'stewardedBy' || r.type === 'hasRole') &&
+          kind !== 'user' &&
+          kind !== 'team';
         const noun = relationNoun[r.type] ?? 'Reference';
         const issue = {
           path: r.path,
@@ -265,7 +301,10 @@ async function checkDomainCycles(writer: CatalogWriter, candidates: Candidate[])
     let current = parents.get(c.ref) ?? null;
     for (let depth = 0; current && depth < 64; depth++) {
       if (seen.has(current)) {
-        c.result.issues.push({ path: 'metadata.parent', message: `makes a cycle of domains: ${[...seen, current].join(' → ')}` });
+        c.result.issues.push({
+          path: 'metadata.parent',
+          message: `makes a cycle of domains: ${[...seen, current].join(' → ')}`,
+        });
         break;
       }
       seen.add(current);
@@ -304,10 +343,15 @@ export async function applyDocuments(
   }
   const charters = candidates.filter((c) => c.def.refKind === 'charter');
   if (charters.length > 1) {
-    for (const c of charters.slice(1)) c.result.issues.push({ path: 'metadata.name', message: 'an organisation has one Charter; this apply defines several' });
+    for (const c of charters.slice(1))
+      c.result.issues.push({
+        path: 'metadata.name',
+        message: 'an organisation has one Charter; this apply defines several',
+      });
   }
   const sourceOrder = new Map<string, number>();
-  for (const r of [...problems, ...docs]) if (!sourceOrder.has(r.source)) sourceOrder.set(r.source, sourceOrder.size);
+  for (const r of [...problems, ...docs])
+    if (!sourceOrder.has(r.source)) sourceOrder.set(r.source, sourceOrder.size);
   results.sort((a, b) => sourceOrder.get(a.source)! - sourceOrder.get(b.source)! || a.index - b.index);
 
   const time = options.time ?? new Date().toISOString();
@@ -367,7 +411,9 @@ export async function applyDocuments(
         action: c.result.status === 'created' ? 'create' : 'update',
         search: c.def.searchText(c.doc),
         fields: c.def.fields(c.doc),
-        relations: c.relations.map((r) => (r.role ? { type: r.type, target: r.target, role: r.role } : { type: r.type, target: r.target })),
+        relations: c.relations.map((r) =>
+          r.role ? { type: r.type, target: r.target, role: r.role } : { type: r.type, target: r.target },
+        ),
       });
       const before = current.get(c.ref);
       entries.push({
@@ -407,7 +453,7 @@ export async function deleteAsset(
   if (!asset) return undefined;
   return store.write(async (writer) => {
     const current = (await writer.current([ref])).get(ref);
-    if (!current || current.state !== 'live') return undefined;
+    if (current?.state !== 'live') return undefined;
     const blockers = (await writer.referrers([ref])).filter((r) => binding.has(r.type) && r.source !== ref);
     if (blockers.length) return { blockedBy: [...new Set(blockers.map((b) => b.source))].sort() };
     const version = current.version + 1;
@@ -436,7 +482,20 @@ export async function deleteAsset(
       options.actor,
     );
     await writer.appendAudit(
-      chain(await writer.auditHead(), [{ actor: options.actor, action: 'delete', ref, version, beforeDigest: current.digest, afterDigest: null }], time),
+      chain(
+        await writer.auditHead(),
+        [
+          {
+            actor: options.actor,
+            action: 'delete',
+            ref,
+            version,
+            beforeDigest: current.digest,
+            afterDigest: null,
+          },
+        ],
+        time,
+      ),
     );
     return { ref, version, status: 'deleted' as const };
   });

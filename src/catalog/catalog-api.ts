@@ -2,8 +2,9 @@
  * The catalog's operations as one interface. The local catalog implements it over a store; the
  * HTTP client implements it over the REST API, so the CLI works the same against either.
  */
-import type { AuditRecord, AssetRow, FieldRow, SearchHit, VersionRow } from '../store/catalog-store.js';
+
 import type { VerifyResult } from '../audit/audit-chain.js';
+import type { AssetRow, AuditRecord, FieldRow, SearchHit, VersionRow } from '../store/catalog-store.js';
 import type { ApplyResult } from './apply.js';
 import type { FieldChange, PathChange } from './diff.js';
 import type { SourceDoc } from './parse.js';

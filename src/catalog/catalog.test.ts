@@ -5,7 +5,10 @@ import { type StoreHandle, storeFactories } from '../../test/support/stores.js';
 import { Catalog } from './catalog.js';
 import { parseManifests } from './parse.js';
 
-const orgYaml = readFileSync(fileURLToPath(new URL('../../test/fixtures/small-org.yaml', import.meta.url)), 'utf8');
+const orgYaml = readFileSync(
+  fileURLToPath(new URL('../../test/fixtures/small-org.yaml', import.meta.url)),
+  'utf8',
+);
 
 function parse(text: string, source = 'org.yaml') {
   const { docs, problems } = parseManifests(text, source);
@@ -47,7 +50,11 @@ for (const factory of storeFactories) {
       ]);
       expect(d.fields[2]).toMatchObject({ classification: 'confidential', tags: ['pii'] });
       expect(d.glossary).toEqual([
-        { ref: 'glossary:payments/chargeback', title: 'Chargeback', definition: 'A payment reversed by the card issuer after a dispute.' },
+        {
+          ref: 'glossary:payments/chargeback',
+          title: 'Chargeback',
+          definition: 'A payment reversed by the card issuer after a dispute.',
+        },
       ]);
     });
 
@@ -92,7 +99,10 @@ for (const factory of storeFactories) {
       expect(invalid).toHaveLength(1);
       expect(invalid[0]).toMatchObject({ index: 8, ref: 'domain:sales' });
       expect(invalid[0]!.issues).toEqual([
-        { path: 'spec.owners[0]', message: "Owner 'team:sales/ghosts' does not exist; an owner must be a user or a team" },
+        {
+          path: 'spec.owners[0]',
+          message: "Owner 'team:sales/ghosts' does not exist; an owner must be a user or a team",
+        },
       ]);
       expect(result.summary.skipped).toBe(8);
       expect(await catalog.list('domains', {})).toEqual([]);
@@ -117,14 +127,24 @@ for (const factory of storeFactories) {
 
     it('deletes with a tombstone, keeps history, and refuses to delete what others refer to', async () => {
       await catalog.apply(parse(orgYaml));
-      await expect(catalog.remove('user:bob')).rejects.toThrow(/still referred to by .*dataset:payments\/transactions/);
+      await expect(catalog.remove('user:bob')).rejects.toThrow(
+        /still referred to by .*dataset:payments\/transactions/,
+      );
       const deleted = await catalog.remove('dataset:payments/transactions');
       expect(deleted).toEqual({ ref: 'dataset:payments/transactions', version: 2, status: 'deleted' });
-      await expect(catalog.get('dataset:payments/transactions')).rejects.toThrow(/not found \(it was deleted/);
-      expect((await catalog.history('dataset:payments/transactions')).map((v) => v.state)).toEqual(['live', 'deleted']);
+      await expect(catalog.get('dataset:payments/transactions')).rejects.toThrow(
+        /not found \(it was deleted/,
+      );
+      expect((await catalog.history('dataset:payments/transactions')).map((v) => v.state)).toEqual([
+        'live',
+        'deleted',
+      ]);
       expect(await catalog.search('customer email', {})).toEqual([]);
       const again = await catalog.apply(parse(orgYaml));
-      expect(again.results.find((r) => r.ref === 'dataset:payments/transactions')).toMatchObject({ status: 'created', version: 3 });
+      expect(again.results.find((r) => r.ref === 'dataset:payments/transactions')).toMatchObject({
+        status: 'created',
+        version: 3,
+      });
     });
 
     it('verifies the audit chain', async () => {

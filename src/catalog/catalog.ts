@@ -28,7 +28,8 @@ export interface CatalogOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-const kindLabel = (kind: string) => (kind === 'DataContract' ? 'Dataset' : kind === 'DataProduct' ? 'Data product' : kind);
+const kindLabel = (kind: string) =>
+  kind === 'DataContract' ? 'Dataset' : kind === 'DataProduct' ? 'Data product' : kind;
 
 export class Catalog implements CatalogApi {
   constructor(
@@ -51,7 +52,10 @@ export class Catalog implements CatalogApi {
 
   async list(kind: string, options: ListOptions): Promise<AssetRow[]> {
     const def = resolveKindName(kind);
-    if (!def) throw new InputError(`'${kind}' is not a kind; expected one of datasets, products, domains, teams, users, glossary, charter`);
+    if (!def)
+      throw new InputError(
+        `'${kind}' is not a kind; expected one of datasets, products, domains, teams, users, glossary, charter`,
+      );
     const filter: Parameters<CatalogStore['listAssets']>[0] = { kind: def.kind, limit: options.limit ?? 500 };
     if (options.domain) filter.domain = options.domain;
     if (options.name) filter.name = options.name;
@@ -62,9 +66,12 @@ export class Catalog implements CatalogApi {
   private async live(ref: string) {
     parseRef(ref);
     const asset = await this.store.getAsset(ref);
-    if (!asset || asset.state !== 'live') {
+    if (asset?.state !== 'live') {
       const kind = kindOf(asset?.kind ?? '')?.kind ?? ref.split(':')[0] ?? 'Asset';
-      throw new NotFoundError(`${kindLabel(kind === 'dataset' ? 'Dataset' : kind)} '${ref}' not found${asset ? ' (it was deleted; see its history)' : ''}`, { ref });
+      throw new NotFoundError(
+        `${kindLabel(kind === 'dataset' ? 'Dataset' : kind)} '${ref}' not found${asset ? ' (it was deleted; see its history)' : ''}`,
+        { ref },
+      );
     }
     return asset;
   }
@@ -107,7 +114,9 @@ export class Catalog implements CatalogApi {
       if (own.length) return this.principals(own, 'declared');
       for (const domain of domainPath) {
         if (domain === ref) continue;
-        const rels = (await this.store.relationsFrom(domain)).filter((r) => r.type === type).map((r) => r.target);
+        const rels = (await this.store.relationsFrom(domain))
+          .filter((r) => r.type === type)
+          .map((r) => r.target);
         if (rels.length) return this.principals(rels, domain);
       }
       return [];
@@ -158,10 +167,12 @@ export class Catalog implements CatalogApi {
     const latest = versions[versions.length - 1]!.version;
     const target = to ?? latest;
     const base = from ?? target - 1;
-    if (base < 1) throw new InputError(`'${ref}' has only version ${latest}; there is nothing to compare it with`);
+    if (base < 1)
+      throw new InputError(`'${ref}' has only version ${latest}; there is nothing to compare it with`);
     const [a, b] = await Promise.all([this.store.version(ref, base), this.store.version(ref, target)]);
     if (!a) throw new NotFoundError(`Version ${base} of '${ref}' not found; it has versions 1 to ${latest}`);
-    if (!b) throw new NotFoundError(`Version ${target} of '${ref}' not found; it has versions 1 to ${latest}`);
+    if (!b)
+      throw new NotFoundError(`Version ${target} of '${ref}' not found; it has versions 1 to ${latest}`);
     return { ref, from: base, to: target, ...diffDocuments(b.kind, a.doc, b.doc) };
   }
 
@@ -172,16 +183,22 @@ export class Catalog implements CatalogApi {
     if ('blockedBy' in result) {
       const shown = result.blockedBy.slice(0, 5).join(', ');
       const more = result.blockedBy.length > 5 ? ` and ${result.blockedBy.length - 5} more` : '';
-      throw new ConflictError(`'${ref}' is still referred to by ${shown}${more}; change or delete those first`, {
-        referrers: result.blockedBy,
-      });
+      throw new ConflictError(
+        `'${ref}' is still referred to by ${shown}${more}; change or delete those first`,
+        {
+          referrers: result.blockedBy,
+        },
+      );
     }
     return result;
   }
 
   async search(query: string, options: { kind?: string; domain?: string; limit?: number }) {
     if (!query.trim()) throw new InputError('The search query is empty; give one or more words');
-    const q: Parameters<CatalogStore['search']>[0] = { text: query, limit: Math.min(options.limit ?? 20, 200) };
+    const q: Parameters<CatalogStore['search']>[0] = {
+      text: query,
+      limit: Math.min(options.limit ?? 20, 200),
+    };
     if (options.kind) {
       const def = resolveKindName(options.kind);
       if (!def) throw new InputError(`'${options.kind}' is not a kind`);
@@ -192,7 +209,9 @@ export class Catalog implements CatalogApi {
   }
 
   auditLog(options: { ref?: string; limit?: number; afterSeq?: number }) {
-    const filter: Parameters<CatalogStore['auditRecords']>[0] = { limit: Math.min(options.limit ?? 100, 10_000) };
+    const filter: Parameters<CatalogStore['auditRecords']>[0] = {
+      limit: Math.min(options.limit ?? 100, 10_000),
+    };
     if (options.ref) filter.ref = options.ref;
     if (options.afterSeq !== undefined) filter.afterSeq = options.afterSeq;
     return this.store.auditRecords(filter);
@@ -239,7 +258,13 @@ export class Catalog implements CatalogApi {
       if (page.length < 5000) break;
       after = page[page.length - 1]!.seq;
     }
-    return { apiVersion: 'charter/v1', kind: 'CatalogBackup', exportedAt: new Date().toISOString(), versions, audit };
+    return {
+      apiVersion: 'charter/v1',
+      kind: 'CatalogBackup',
+      exportedAt: new Date().toISOString(),
+      versions,
+      audit,
+    };
   }
 
   importBackup(backup: CatalogBackup) {

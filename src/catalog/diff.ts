@@ -31,7 +31,15 @@ export interface VersionDiff {
   changes: PathChange[];
 }
 
-const fieldAttributes = ['logicalType', 'physicalType', 'classification', 'required', 'description', 'tags', 'terms'] as const;
+const fieldAttributes = [
+  'logicalType',
+  'physicalType',
+  'classification',
+  'required',
+  'description',
+  'tags',
+  'terms',
+] as const;
 
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
@@ -66,7 +74,11 @@ export function diffFields(before: FieldInfo[], after: FieldInfo[]): FieldChange
 }
 
 /** Structural diff of two JSON values; arrays are compared by position. */
-export function diffPaths(before: unknown, after: unknown, skip: (path: (string | number)[]) => boolean = () => false): PathChange[] {
+export function diffPaths(
+  before: unknown,
+  after: unknown,
+  skip: (path: (string | number)[]) => boolean = () => false,
+): PathChange[] {
   const out: PathChange[] = [];
   const walk = (a: unknown, b: unknown, path: (string | number)[]) => {
     if (skip(path)) return;
@@ -80,7 +92,8 @@ export function diffPaths(before: unknown, after: unknown, skip: (path: (string 
         const av = (a as Record<string | number, unknown>)[key];
         const bv = (b as Record<string | number, unknown>)[key];
         if (av === undefined) out.push({ path: formatPath([...path, key]), change: 'added', after: bv });
-        else if (bv === undefined) out.push({ path: formatPath([...path, key]), change: 'removed', before: av });
+        else if (bv === undefined)
+          out.push({ path: formatPath([...path, key]), change: 'removed', before: av });
         else walk(av, bv, [...path, key]);
       }
       return;
@@ -91,14 +104,22 @@ export function diffPaths(before: unknown, after: unknown, skip: (path: (string 
   return out;
 }
 
-export function diffDocuments(kind: string, before: Record<string, unknown> | null, after: Record<string, unknown> | null) {
+export function diffDocuments(
+  kind: string,
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown> | null,
+) {
   if (kind === 'DataContract') {
     const fields = diffFields(
       before ? contractFields(before as unknown as OdcsContract) : [],
       after ? contractFields(after as unknown as OdcsContract) : [],
     );
     // Field changes are reported field by field; the path diff covers everything else.
-    const changes = diffPaths(before ?? {}, after ?? {}, (p) => p.length >= 3 && p[0] === 'schema' && p[2] === 'properties');
+    const changes = diffPaths(
+      before ?? {},
+      after ?? {},
+      (p) => p.length >= 3 && p[0] === 'schema' && p[2] === 'properties',
+    );
     return { fields, changes };
   }
   return { fields: [], changes: diffPaths(before ?? {}, after ?? {}) };

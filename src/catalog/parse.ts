@@ -46,10 +46,16 @@ export function parseManifests(input: string | Uint8Array, source: string): Pars
   try {
     text = typeof input === 'string' ? input : decoder.decode(input);
   } catch {
-    return { docs: [], problems: [{ source, index: 0, message: 'is not UTF-8 text (binary data?); expected YAML or JSON' }] };
+    return {
+      docs: [],
+      problems: [{ source, index: 0, message: 'is not UTF-8 text (binary data?); expected YAML or JSON' }],
+    };
   }
   if (text.includes('\u0000')) {
-    return { docs: [], problems: [{ source, index: 0, message: 'contains NUL bytes (binary data?); expected YAML or JSON' }] };
+    return {
+      docs: [],
+      problems: [{ source, index: 0, message: 'contains NUL bytes (binary data?); expected YAML or JSON' }],
+    };
   }
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
@@ -60,7 +66,10 @@ export function parseManifests(input: string | Uint8Array, source: string): Pars
     } catch (error) {
       // Not JSON after all: YAML flow style is a superset, so fall through to YAML.
       if (!source.endsWith('.yaml') && !source.endsWith('.yml') && source.endsWith('.json')) {
-        return { docs: [], problems: [{ source, index: 0, message: `is not valid JSON: ${(error as Error).message}` }] };
+        return {
+          docs: [],
+          problems: [{ source, index: 0, message: `is not valid JSON: ${(error as Error).message}` }],
+        };
       }
     }
   }

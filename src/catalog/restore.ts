@@ -10,9 +10,14 @@ import type { KindContext } from '../model/kinds/kind.js';
 import type { AssetWrite, CatalogStore, VersionState } from '../store/catalog-store.js';
 import type { CatalogBackup } from './catalog-api.js';
 
-export async function restoreBackup(store: CatalogStore, backup: CatalogBackup): Promise<{ versions: number; audit: number }> {
-  if (!backup || backup.kind !== 'CatalogBackup' || !Array.isArray(backup.versions) || !Array.isArray(backup.audit)) {
-    throw new InputError('The file is not a Charter backup; expected kind CatalogBackup with versions and audit');
+export async function restoreBackup(
+  store: CatalogStore,
+  backup: CatalogBackup,
+): Promise<{ versions: number; audit: number }> {
+  if (backup?.kind !== 'CatalogBackup' || !Array.isArray(backup.versions) || !Array.isArray(backup.audit)) {
+    throw new InputError(
+      'The file is not a Charter backup; expected kind CatalogBackup with versions and audit',
+    );
   }
   const records = [...backup.audit].sort((a, b) => a.seq - b.seq);
   const last = records[records.length - 1];
@@ -21,7 +26,10 @@ export async function restoreBackup(store: CatalogStore, backup: CatalogBackup):
     last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: '0'.repeat(64) },
   );
   if (!check.intact) throw new InputError(`The backup's audit log is not intact: ${check.reason}`);
-  if ((await store.auditHead()).seq > 0 || (await store.listAssets({ includeDeleted: true, limit: 1 })).length) {
+  if (
+    (await store.auditHead()).seq > 0 ||
+    (await store.listAssets({ includeDeleted: true, limit: 1 })).length
+  ) {
     throw new ConflictError('A backup with history can only be restored into an empty catalog');
   }
 
@@ -31,9 +39,13 @@ export async function restoreBackup(store: CatalogStore, backup: CatalogBackup):
     list.push(v);
     byRef.set(v.ref, list);
   }
-  const latest = [...byRef.values()].map((list) => list.sort((a, b) => a.version - b.version)[list.length - 1]!);
+  const latest = [...byRef.values()].map(
+    (list) => list.sort((a, b) => a.version - b.version)[list.length - 1]!,
+  );
   const charter = latest.find((v) => v.kind === 'Charter' && v.doc)?.doc as unknown as CharterDoc | undefined;
-  const ctx: KindContext = { ownershipTypes: charter?.spec.ownershipTypes?.map((t) => t.name) ?? [...REQUIRED_OWNERSHIP_TYPES] };
+  const ctx: KindContext = {
+    ownershipTypes: charter?.spec.ownershipTypes?.map((t) => t.name) ?? [...REQUIRED_OWNERSHIP_TYPES],
+  };
   const uids = new Map<string, string>();
   for (const v of latest) {
     const id = v.doc && typeof v.doc.id === 'string' ? v.doc.id : undefined;
@@ -69,7 +81,10 @@ export async function restoreBackup(store: CatalogStore, backup: CatalogBackup):
           if (v.domain) rels.unshift({ type: 'inDomain', target: `domain:${v.domain}`, path: '' });
           for (const r of rels) {
             const target = r.target.startsWith('id:') ? uids.get(r.target.slice(3)) : r.target;
-            if (target) write.relations.push(r.role ? { type: r.type, target, role: r.role } : { type: r.type, target });
+            if (target)
+              write.relations.push(
+                r.role ? { type: r.type, target, role: r.role } : { type: r.type, target },
+              );
           }
         }
         void (v.state as VersionState);

@@ -3,8 +3,8 @@
  * the embedded store in `--home`. Global options and environment variables are read here once.
  */
 import type { ApplyResult } from '../catalog/apply.js';
-import type { CatalogApi } from '../catalog/catalog-api.js';
 import { Catalog } from '../catalog/catalog.js';
+import type { CatalogApi } from '../catalog/catalog-api.js';
 import { parseSources } from '../catalog/parse.js';
 import { InputError } from '../model/errors.js';
 import { tryParseRef } from '../model/ref.js';
@@ -46,9 +46,13 @@ export function actorOf(options: GlobalOptions): string {
   return actor;
 }
 
-export function formatOf(options: GlobalOptions, allowed: OutputFormat[] = ['json', 'yaml', 'table']): OutputFormat {
+export function formatOf(
+  options: GlobalOptions,
+  allowed: OutputFormat[] = ['json', 'yaml', 'table'],
+): OutputFormat {
   const format = (options.output ?? 'table') as OutputFormat;
-  if (!allowed.includes(format)) throw new InputError(`-o must be one of ${allowed.join(', ')} (got '${options.output}')`);
+  if (!allowed.includes(format))
+    throw new InputError(`-o must be one of ${allowed.join(', ')} (got '${options.output}')`);
   return format;
 }
 
@@ -65,7 +69,13 @@ export async function connect(options: GlobalOptions): Promise<CliContext> {
   const server = options.server ?? process.env.CHARTER_SERVER;
   if (server) {
     const client = new HttpCatalogClient(server, actor);
-    return { api: client, actor, format, applyFiles: (files, o) => client.applyFiles(files, o), close: async () => {} };
+    return {
+      api: client,
+      actor,
+      format,
+      applyFiles: (files, o) => client.applyFiles(files, o),
+      close: async () => {},
+    };
   }
   const { store, catalog } = await openLocal(options);
   return {
@@ -73,7 +83,11 @@ export async function connect(options: GlobalOptions): Promise<CliContext> {
     actor,
     format,
     applyFiles: (files, o) =>
-      catalog.apply({ ...parseSources(files), ...(o.dryRun ? { dryRun: true } : {}), ...(o.domain ? { defaultDomain: o.domain } : {}) }),
+      catalog.apply({
+        ...parseSources(files),
+        ...(o.dryRun ? { dryRun: true } : {}),
+        ...(o.domain ? { defaultDomain: o.domain } : {}),
+      }),
     close: () => store.close(),
   };
 }

@@ -11,7 +11,9 @@ export interface ManifestFile {
 const manifestFile = /\.(ya?ml|json)$/i;
 
 function walk(dir: string, out: string[]): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) walk(path, out);
@@ -30,13 +32,16 @@ export function readManifestFiles(paths: readonly string[]): ManifestFile[] {
     try {
       stat = statSync(path);
     } catch {
-      throw new InputError(`'${path}' does not exist; give a manifest file, a folder of manifests, or - for stdin`);
+      throw new InputError(
+        `'${path}' does not exist; give a manifest file, a folder of manifests, or - for stdin`,
+      );
     }
     if (stat.isDirectory()) {
       const found: string[] = [];
       walk(path, found);
       if (!found.length) throw new InputError(`The folder '${path}' holds no .yaml, .yml or .json files`);
-      for (const file of found) files.push({ name: relative(process.cwd(), file) || file, content: readFileSync(file) });
+      for (const file of found)
+        files.push({ name: relative(process.cwd(), file) || file, content: readFileSync(file) });
     } else {
       files.push({ name: path, content: readFileSync(path) });
     }

@@ -2,16 +2,24 @@
  * The catalog API over HTTP (`--server URL`): the same operations as the local catalog, so every
  * command works against a running server. Error bodies become the same error classes.
  */
-import type { ApplyResult } from '../catalog/apply.js';
-import type { ApplyRequest, CatalogApi, CatalogBackup, ExportOptions, ListOptions } from '../catalog/catalog-api.js';
+
 import type { VerifyResult } from '../audit/audit-chain.js';
+import type { ApplyResult } from '../catalog/apply.js';
+import type {
+  ApplyRequest,
+  CatalogApi,
+  CatalogBackup,
+  ExportOptions,
+  ListOptions,
+} from '../catalog/catalog-api.js';
 import { errorFromWire, InputError, UnavailableError } from '../model/errors.js';
 import type { AssetRow, AuditRecord, SearchHit, VersionRow } from '../store/catalog-store.js';
 import type { ManifestFile } from './files.js';
 
 function query(params: Record<string, unknown>): string {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
   const s = q.toString();
   return s ? `?${s}` : '';
 }
@@ -39,7 +47,9 @@ export class HttpCatalogClient implements CatalogApi {
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
     } catch (error) {
-      throw new UnavailableError(`The Charter server at ${this.base} could not be reached: ${(error as Error).cause ?? (error as Error).message}`);
+      throw new UnavailableError(
+        `The Charter server at ${this.base} could not be reached: ${(error as Error).cause ?? (error as Error).message}`,
+      );
     }
     const text = await response.text();
     let data: unknown;
@@ -49,7 +59,8 @@ export class HttpCatalogClient implements CatalogApi {
       data = text;
     }
     if (!response.ok) {
-      const err = (data as { error?: { name: string; message: string; details?: Record<string, unknown> } })?.error;
+      const err = (data as { error?: { name: string; message: string; details?: Record<string, unknown> } })
+        ?.error;
       if (err) throw errorFromWire(err.name, err.message, err.details);
       throw new UnavailableError(`The server answered ${response.status} ${response.statusText}`);
     }
@@ -59,7 +70,11 @@ export class HttpCatalogClient implements CatalogApi {
   /** Files are sent as they are, so the server reports parse problems by file and line. */
   applyFiles(files: ManifestFile[], options: { dryRun?: boolean; domain?: string }): Promise<ApplyResult> {
     return this.call<ApplyResult>('POST', '/api/v1/apply', {
-      files: files.map((f) => ({ name: f.name, content: Buffer.from(f.content).toString('base64'), encoding: 'base64' })),
+      files: files.map((f) => ({
+        name: f.name,
+        content: Buffer.from(f.content).toString('base64'),
+        encoding: 'base64',
+      })),
       ...options,
     }).catch((error) => {
       if (error instanceof InputError && error.details?.result) return error.details.result as ApplyResult;
@@ -79,7 +94,8 @@ export class HttpCatalogClient implements CatalogApi {
   }
 
   async list(kind: string, options: ListOptions): Promise<AssetRow[]> {
-    return (await this.call<{ items: AssetRow[] }>('GET', `/api/v1/assets${query({ kind, ...options })}`)).items;
+    return (await this.call<{ items: AssetRow[] }>('GET', `/api/v1/assets${query({ kind, ...options })}`))
+      .items;
   }
 
   private asset(ref: string, suffix = '') {
@@ -99,7 +115,10 @@ export class HttpCatalogClient implements CatalogApi {
   }
 
   diff(ref: string, from?: number, to?: number) {
-    return this.call<Awaited<ReturnType<CatalogApi['diff']>>>('GET', this.asset(ref, `/diff${query({ from, to })}`));
+    return this.call<Awaited<ReturnType<CatalogApi['diff']>>>(
+      'GET',
+      this.asset(ref, `/diff${query({ from, to })}`),
+    );
   }
 
   remove(ref: string) {
@@ -120,8 +139,12 @@ export class HttpCatalogClient implements CatalogApi {
   }
 
   async exportDocs(options: ExportOptions): Promise<Record<string, unknown>[]> {
-    return (await this.call<{ documents: Record<string, unknown>[] }>('GET', `/api/v1/export${query({ ...options, format: 'json' })}`))
-      .documents;
+    return (
+      await this.call<{ documents: Record<string, unknown>[] }>(
+        'GET',
+        `/api/v1/export${query({ ...options, format: 'json' })}`,
+      )
+    ).documents;
   }
 
   exportBackup() {
@@ -133,6 +156,11 @@ export class HttpCatalogClient implements CatalogApi {
   }
 
   async stats() {
-    return (await this.call<{ counts: { kind: string; domain: string | null; count: number }[] }>('GET', '/api/v1/stats')).counts;
+    return (
+      await this.call<{ counts: { kind: string; domain: string | null; count: number }[] }>(
+        'GET',
+        '/api/v1/stats',
+      )
+    ).counts;
   }
 }

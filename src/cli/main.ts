@@ -19,7 +19,10 @@ export function buildProgram(): Command {
     .option('--home <dir>', 'folder of the embedded store (env CHARTER_HOME; default ./.charter)')
     .option('--database <url>', 'PostgreSQL URL instead of the embedded store (env CHARTER_DATABASE_URL)')
     .option('--server <url>', 'talk to a running Charter server (env CHARTER_SERVER)')
-    .option('--as <user>', 'actor recorded for writes, e.g. user:alice (env CHARTER_ACTOR; default user:local)')
+    .option(
+      '--as <user>',
+      'actor recorded for writes, e.g. user:alice (env CHARTER_ACTOR; default user:local)',
+    )
     .option('-o, --output <format>', 'json, yaml or table', 'table')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -59,7 +62,9 @@ export async function main(argv: string[]): Promise<number> {
     if (isCharterError(error)) {
       process.stderr.write(`Error: ${error.message}\n`);
     } else {
-      process.stderr.write(`Error: something went wrong inside Charter: ${(error as Error)?.stack ?? error}\n`);
+      process.stderr.write(
+        `Error: something went wrong inside Charter: ${(error as Error)?.stack ?? error}\n`,
+      );
     }
     return exitCodeOf(error);
   }

@@ -30,7 +30,11 @@ export function terminalWidth(): number {
   return process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 80;
 }
 
-export function formatTable<T>(rows: readonly T[], columns: readonly Column<T>[], width = terminalWidth()): string {
+export function formatTable<T>(
+  rows: readonly T[],
+  columns: readonly Column<T>[],
+  width = terminalWidth(),
+): string {
   const cells = rows.map((row) => columns.map((c) => text(c.value(row)).replace(/\s+/g, ' ')));
   const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => r[i]!.length)));
   const gap = 2;
@@ -40,7 +44,11 @@ export function formatTable<T>(rows: readonly T[], columns: readonly Column<T>[]
     let widest = -1;
     for (let i = 0; i < columns.length; i++) {
       const min = columns[i]!.min ?? Math.min(12, columns[i]!.header.length);
-      if (widths[i]! > min && (widest < 0 || widths[i]! * (columns[i]!.flex ?? 1) > widths[widest]! * (columns[widest]!.flex ?? 1))) widest = i;
+      if (
+        widths[i]! > min &&
+        (widest < 0 || widths[i]! * (columns[i]!.flex ?? 1) > widths[widest]! * (columns[widest]!.flex ?? 1))
+      )
+        widest = i;
     }
     if (widest < 0) break;
     widths[widest] = widths[widest]! - 1;

@@ -107,7 +107,8 @@ export function toIssues(errors: ErrorObject[], doc: unknown): ValidationIssue[]
     const first = errors[0]!;
     issues.push({
       path: pointerToPath(first.instancePath),
-      message: first.keyword === 'oneOf' ? 'matches none of the allowed shapes' : (first.message ?? 'is invalid'),
+      message:
+        first.keyword === 'oneOf' ? 'matches none of the allowed shapes' : (first.message ?? 'is invalid'),
     });
   }
   return issues;

@@ -24,15 +24,27 @@ export const BODY_LIMIT = 64 * 1024 * 1024;
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ? { level: process.env.CHARTER_LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] } : false,
+    logger: options.logger
+      ? { level: process.env.CHARTER_LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] }
+      : false,
     bodyLimit: BODY_LIMIT,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   });
-  const yamlParser = (_req: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => done(null, body);
-  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], { parseAs: 'string' }, yamlParser);
+  const yamlParser = (
+    _req: unknown,
+    body: string | Buffer,
+    done: (err: Error | null, body?: unknown) => void,
+  ) => done(null, body);
+  app.addContentTypeParser(
+    ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'],
+    { parseAs: 'string' },
+    yamlParser,
+  );
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: { name: 'NotFoundError', message: `No route ${request.method} ${request.url.split('?')[0]}` } }),
+    reply.status(404).send({
+      error: { name: 'NotFoundError', message: `No route ${request.method} ${request.url.split('?')[0]}` },
+    }),
   );
 
   await app.register(swagger, {
@@ -57,14 +69,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const actor = options.defaultActor ?? 'user:api';
   const registry = registerMetrics(app, options.catalog);
 
-  app.get('/healthz', { schema: { summary: 'Liveness and store reachability', tags: ['system'] } }, async () => {
-    await options.catalog.store.auditHead();
-    return { status: 'ok', store: options.catalog.store.dialect };
-  });
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['system'] } }, async (_req, reply) => {
-    reply.type(registry.contentType);
-    return registry.metrics();
-  });
+  app.get(
+    '/healthz',
+    { schema: { summary: 'Liveness and store reachability', tags: ['system'] } },
+    async () => {
+      await options.catalog.store.auditHead();
+      return { status: 'ok', store: options.catalog.store.dialect };
+    },
+  );
+  app.get(
+    '/metrics',
+    { schema: { summary: 'Prometheus metrics', tags: ['system'] } },
+    async (_req, reply) => {
+      reply.type(registry.contentType);
+      return registry.metrics();
+    },
+  );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   catalogRoutes(app, options.catalog, actor);

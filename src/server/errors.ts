@@ -25,7 +25,9 @@ export function errorBody(name: string, message: string, details?: unknown): Err
 
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
   if (isCharterError(error)) {
-    return reply.status(statusOf[error.name] ?? 400).send(errorBody(error.name, error.message, error.details));
+    return reply
+      .status(statusOf[error.name] ?? 400)
+      .send(errorBody(error.name, error.message, error.details));
   }
   const fe = error as FastifyError;
   if (fe.validation) {
@@ -36,7 +38,8 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
     );
   }
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-    const name = fe.statusCode === 413 ? 'InputError' : fe.statusCode === 404 ? 'NotFoundError' : 'InputError';
+    const name =
+      fe.statusCode === 413 ? 'InputError' : fe.statusCode === 404 ? 'NotFoundError' : 'InputError';
     const message =
       fe.statusCode === 413
         ? 'The request body is larger than this server accepts'
@@ -46,5 +49,7 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
     return reply.status(fe.statusCode).send(errorBody(name, message));
   }
   request.log.error({ err: error }, 'unexpected error');
-  return reply.status(500).send(errorBody('InternalError', 'Something went wrong inside Charter; the server log has the details'));
+  return reply
+    .status(500)
+    .send(errorBody('InternalError', 'Something went wrong inside Charter; the server log has the details'));
 }

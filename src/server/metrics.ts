@@ -26,7 +26,8 @@ export function registerMetrics(app: FastifyInstance, catalog: Catalog): Registr
     registers: [registry],
     async collect() {
       this.reset();
-      for (const row of await catalog.stats()) this.set({ kind: row.kind, domain: row.domain ?? '' }, row.count);
+      for (const row of await catalog.stats())
+        this.set({ kind: row.kind, domain: row.domain ?? '' }, row.count);
     },
   });
   app.addHook('onResponse', async (request, reply) => {

@@ -14,7 +14,9 @@ export const errorSchema = {
 export const refParam = {
   type: 'object',
   required: ['ref'],
-  properties: { ref: { type: 'string', description: 'A ref such as dataset:payments/transactions (URL-encoded)' } },
+  properties: {
+    ref: { type: 'string', description: 'A ref such as dataset:payments/transactions (URL-encoded)' },
+  },
 } as const;
 
 export const assetSchema = {

@@ -129,7 +129,9 @@ export interface AuditFilter {
 /** Writes happen inside one transaction that holds the catalog's write lock. */
 export interface CatalogWriter {
   /** Current version, digest and state of the given refs, read under the write lock. */
-  current(refs: readonly string[]): Promise<Map<string, { version: number; digest: string; state: AssetState }>>;
+  current(
+    refs: readonly string[],
+  ): Promise<Map<string, { version: number; digest: string; state: AssetState }>>;
   /** Live assets carrying one of these ODCS/ODPS ids. */
   findByUid(uids: readonly string[]): Promise<Map<string, string>>;
   /** Live assets among these refs (including those written earlier in this transaction). */

@@ -21,7 +21,9 @@ export interface StoreOptions {
 
 export function describeStore(options: StoreOptions): string {
   if (options.databaseUrl) return `PostgreSQL ${redactUrl(options.databaseUrl)}`;
-  return options.memory ? 'SQLite (in memory)' : `SQLite ${join(resolve(options.home ?? '.charter'), 'charter.db')}`;
+  return options.memory
+    ? 'SQLite (in memory)'
+    : `SQLite ${join(resolve(options.home ?? '.charter'), 'charter.db')}`;
 }
 
 /** Hides the password of a database URL before it is printed or logged. */
@@ -38,7 +40,9 @@ export function redactUrl(url: string): string {
 export async function openStore(options: StoreOptions): Promise<CatalogStore> {
   if (options.databaseUrl) {
     if (!/^postgres(ql)?:\/\//.test(options.databaseUrl)) {
-      throw new UnavailableError(`The database URL must start with postgres:// (got ${redactUrl(options.databaseUrl)})`);
+      throw new UnavailableError(
+        `The database URL must start with postgres:// (got ${redactUrl(options.databaseUrl)})`,
+      );
     }
     return SqlStore.open(new PostgresDialect(options.databaseUrl), redactUrl(options.databaseUrl));
   }

@@ -7,7 +7,8 @@ import pg from 'pg';
 import type { CatalogStore } from '../../src/store/catalog-store.js';
 import { openStore } from '../../src/store/open-store.js';
 
-export const postgresAdminUrl = process.env.CHARTER_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const postgresAdminUrl =
+  process.env.CHARTER_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 let available: Promise<boolean> | undefined;
 
@@ -20,7 +21,9 @@ export function postgresAvailable(): Promise<boolean> {
       return true;
     } catch (error) {
       if (process.env.CI === 'true') {
-        throw new Error(`PostgreSQL is required under CI=true but ${postgresAdminUrl} is unreachable: ${(error as Error).message}`);
+        throw new Error(
+          `PostgreSQL is required under CI=true but ${postgresAdminUrl} is unreachable: ${(error as Error).message}`,
+        );
       }
       console.warn(`NOTICE: PostgreSQL at ${postgresAdminUrl} is unreachable; PostgreSQL tests are skipped`);
       return false;

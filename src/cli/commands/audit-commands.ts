@@ -36,7 +36,9 @@ export function registerAuditCommands(program: Command) {
   );
   const verify = audit
     .command('verify')
-    .description('Verify the hash chain; exit 1 with the first broken sequence number if any record was changed, removed or reordered');
+    .description(
+      'Verify the hash chain; exit 1 with the first broken sequence number if any record was changed, removed or reordered',
+    );
   verify.action(
     withContext(verify, async (ctx) => {
       const result = await ctx.api.auditVerify();

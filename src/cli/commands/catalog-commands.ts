@@ -33,9 +33,11 @@ function where(r: DocumentResult): string {
 export function formatApply(result: ApplyResult): string {
   const lines: string[] = [];
   for (const r of result.results) {
-    const version = r.version !== undefined && r.status !== 'invalid' && r.status !== 'skipped' ? ` (v${r.version})` : '';
+    const version =
+      r.version !== undefined && r.status !== 'invalid' && r.status !== 'skipped' ? ` (v${r.version})` : '';
     lines.push(`${r.status.padEnd(9)} ${r.ref ?? where(r)}${version}`);
-    for (const issue of r.issues) lines.push(`  ✗ ${where(r)}: ${issue.path ? `${issue.path}: ` : ''}${issue.message}`);
+    for (const issue of r.issues)
+      lines.push(`  ✗ ${where(r)}: ${issue.path ? `${issue.path}: ` : ''}${issue.message}`);
     for (const w of r.warnings) lines.push(`  ! ${w.path ? `${w.path}: ` : ''}${w.message}`);
   }
   const s = result.summary;
@@ -43,7 +45,10 @@ export function formatApply(result: ApplyResult): string {
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
-  if (!result.applied) lines.push(`\nNothing was stored: ${s.invalid} document${s.invalid === 1 ? ' is' : 's are'} invalid. (${counts})`);
+  if (!result.applied)
+    lines.push(
+      `\nNothing was stored: ${s.invalid} document${s.invalid === 1 ? ' is' : 's are'} invalid. (${counts})`,
+    );
   else lines.push(`\n${result.dryRun ? 'Dry run, nothing stored: ' : ''}${counts || 'no documents'}`);
   return lines.join('\n');
 }
@@ -51,12 +56,23 @@ export function formatApply(result: ApplyResult): string {
 function describeText(d: Description): string {
   const a = d.asset;
   const people = (list: Description['owners']) =>
-    list.length ? list.map((p) => `${p.ref}${p.title !== p.ref ? ` (${p.title})` : ''}${p.source !== 'declared' ? ` — inherited from ${p.source}` : ''}`).join('\n           ') : '—';
+    list.length
+      ? list
+          .map(
+            (p) =>
+              `${p.ref}${p.title !== p.ref ? ` (${p.title})` : ''}${p.source !== 'declared' ? ` — inherited from ${p.source}` : ''}`,
+          )
+          .join('\n           ')
+      : '—';
   const lines = [
     `Ref:       ${a.ref}`,
     `Kind:      ${a.kind}`,
     `Title:     ${a.title}`,
-    ...(a.domain ? [`Domain:    ${d.domainPath.join(' ⊂ ')}`] : a.kind === 'Domain' && d.domainPath.length > 1 ? [`Parents:   ${d.domainPath.slice(1).join(' ⊂ ')}`] : []),
+    ...(a.domain
+      ? [`Domain:    ${d.domainPath.join(' ⊂ ')}`]
+      : a.kind === 'Domain' && d.domainPath.length > 1
+        ? [`Parents:   ${d.domainPath.slice(1).join(' ⊂ ')}`]
+        : []),
     `Version:   ${a.version} (updated ${a.updatedAt} by ${a.updatedBy})`,
     `Owners:    ${people(d.owners)}`,
     `Stewards:  ${people(d.stewards)}`,
@@ -77,10 +93,13 @@ function describeText(d: Description): string {
     lines.push('', 'Glossary:');
     for (const g of d.glossary) lines.push(`  ${g.ref}: ${g.definition}`);
   }
-  const rels = d.relations.filter((r) => !['ownedBy', 'stewardedBy', 'usesTerm', 'inDomain', 'hasRole'].includes(r.type));
+  const rels = d.relations.filter(
+    (r) => !['ownedBy', 'stewardedBy', 'usesTerm', 'inDomain', 'hasRole'].includes(r.type),
+  );
   if (rels.length) {
     lines.push('', 'Relations:');
-    for (const r of rels.slice(0, 50)) lines.push(`  ${r.type.padEnd(12)} ${r.ref}${r.role ? ` (${r.role})` : ''}`);
+    for (const r of rels.slice(0, 50))
+      lines.push(`  ${r.type.padEnd(12)} ${r.ref}${r.role ? ` (${r.role})` : ''}`);
     if (rels.length > 50) lines.push(`  … and ${rels.length - 50} more (use -o json)`);
   }
   lines.push('', `Versions: ${d.versions.map((v) => `v${v.version} ${v.action}`).join(', ')}`);
@@ -94,12 +113,18 @@ export function registerCatalogCommands(program: Command) {
     .requiredOption('-f, --file <path...>', 'manifest file, folder (recursive) or - for stdin; repeatable')
     .option('--dry-run', 'validate and report what would change, storing nothing')
     .option('--domain <name>', 'domain for ODCS/ODPS documents that name none')
-    .addHelpText('after', '\nExit codes: 0 applied; 2 a document is invalid (nothing stored); 3 the store is unreachable.');
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 applied; 2 a document is invalid (nothing stored); 3 the store is unreachable.',
+    );
   apply.action(
     withContext(apply, async (ctx) => {
       const opts = apply.opts() as { file: string[]; dryRun?: boolean; domain?: string };
       const files = readManifestFiles(opts.file);
-      const result = await ctx.applyFiles(files, { ...(opts.dryRun ? { dryRun: true } : {}), ...(opts.domain ? { domain: opts.domain } : {}) });
+      const result = await ctx.applyFiles(files, {
+        ...(opts.dryRun ? { dryRun: true } : {}),
+        ...(opts.domain ? { domain: opts.domain } : {}),
+      });
       printData(result, ctx.format, () => formatApply(result));
       return result.applied ? EXIT.ok : EXIT.input;
     }),
@@ -107,7 +132,9 @@ export function registerCatalogCommands(program: Command) {
 
   const get = program
     .command('get')
-    .description('List assets of a kind, or show one (`get datasets`, `get dataset payments/transactions -o yaml`)')
+    .description(
+      'List assets of a kind, or show one (`get datasets`, `get dataset payments/transactions -o yaml`)',
+    )
     .argument('<kind>', 'datasets, products, domains, teams, users, glossary, charter')
     .argument('[name]', 'NAME or DOMAIN/NAME')
     .option('--domain <name>', 'only assets of this domain')
@@ -115,7 +142,10 @@ export function registerCatalogCommands(program: Command) {
   get.action(
     withContext(get, async (ctx, kindName: string, name?: string) => {
       const def = resolveKindName(kindName);
-      if (!def) throw new InputError(`'${kindName}' is not a kind; expected datasets, products, domains, teams, users, glossary or charter`);
+      if (!def)
+        throw new InputError(
+          `'${kindName}' is not a kind; expected datasets, products, domains, teams, users, glossary or charter`,
+        );
       const opts = get.opts() as { domain?: string; limit: string };
       if (name) {
         let ref: string;
@@ -126,7 +156,10 @@ export function registerCatalogCommands(program: Command) {
         else if (opts.domain) ref = formatRef({ kind: def.refKind, domain: opts.domain, name });
         else {
           const matches = await ctx.api.list(kindName, { name, limit: 10 });
-          if (matches.length > 1) throw new InputError(`'${name}' names several: ${matches.map((m) => m.ref).join(', ')}; give DOMAIN/NAME`);
+          if (matches.length > 1)
+            throw new InputError(
+              `'${name}' names several: ${matches.map((m) => m.ref).join(', ')}; give DOMAIN/NAME`,
+            );
           ref = matches[0]?.ref ?? formatRef({ kind: def.refKind, name });
         }
         const { asset, doc } = await ctx.api.get(ref);
@@ -134,7 +167,10 @@ export function registerCatalogCommands(program: Command) {
         else printData(ctx.format === 'json' ? { asset, doc } : doc, ctx.format, () => '');
         return EXIT.ok;
       }
-      const rows = await ctx.api.list(kindName, { ...(opts.domain ? { domain: opts.domain } : {}), limit: Number(opts.limit) });
+      const rows = await ctx.api.list(kindName, {
+        ...(opts.domain ? { domain: opts.domain } : {}),
+        limit: Number(opts.limit),
+      });
       printData(rows, ctx.format, () =>
         rows.length
           ? formatTable(rows, [
@@ -149,7 +185,10 @@ export function registerCatalogCommands(program: Command) {
     }),
   );
 
-  const describe = program.command('describe').description('Everything about an asset').argument('<ref>', 'e.g. dataset:payments/transactions');
+  const describe = program
+    .command('describe')
+    .description('Everything about an asset')
+    .argument('<ref>', 'e.g. dataset:payments/transactions');
   describe.action(
     withContext(describe, async (ctx, ref: string) => {
       const d = await ctx.api.describe(ref);
@@ -205,7 +244,9 @@ export function registerCatalogCommands(program: Command) {
         for (const c of d.changes) {
           const sign = c.change === 'added' ? '+' : c.change === 'removed' ? '-' : '~';
           const val = (v: unknown) => (typeof v === 'object' ? JSON.stringify(v) : text(v)).slice(0, 60);
-          lines.push(`  ${sign} ${c.path}${c.change === 'changed' ? `: ${val(c.before)} → ${val(c.after)}` : ''}`);
+          lines.push(
+            `  ${sign} ${c.path}${c.change === 'changed' ? `: ${val(c.before)} → ${val(c.after)}` : ''}`,
+          );
         }
         if (!d.fields.length && !d.changes.length) lines.push('  (no differences)');
         return lines.join('\n');
@@ -214,7 +255,10 @@ export function registerCatalogCommands(program: Command) {
     }),
   );
 
-  const del = program.command('delete').description('Delete an asset (a tombstone version; history stays)').argument('<ref>');
+  const del = program
+    .command('delete')
+    .description('Delete an asset (a tombstone version; history stays)')
+    .argument('<ref>');
   del.action(
     withContext(del, async (ctx, ref: string) => {
       const r = await ctx.api.remove(ref);

@@ -24,7 +24,9 @@ function readBackup(path: string): CatalogBackup | undefined {
 export function registerIoCommands(program: Command) {
   const exp = program
     .command('export')
-    .description('Write the latest version of every asset as YAML manifests (or a full backup with --with-history)')
+    .description(
+      'Write the latest version of every asset as YAML manifests (or a full backup with --with-history)',
+    )
     .option('--with-history', 'every version and the audit log (a CatalogBackup document)')
     .option('--kind <kind>', 'only this kind')
     .option('--domain <name>', 'only this domain');
@@ -34,10 +36,15 @@ export function registerIoCommands(program: Command) {
       const format = ctx.format === 'table' ? 'yaml' : ctx.format;
       if (opts.withHistory) {
         const backup = await ctx.api.exportBackup();
-        process.stdout.write(format === 'json' ? `${JSON.stringify(backup)}\n` : stringify(backup, { lineWidth: 0 }));
+        process.stdout.write(
+          format === 'json' ? `${JSON.stringify(backup)}\n` : stringify(backup, { lineWidth: 0 }),
+        );
         return EXIT.ok;
       }
-      const docs = await ctx.api.exportDocs({ ...(opts.kind ? { kind: opts.kind } : {}), ...(opts.domain ? { domain: opts.domain } : {}) });
+      const docs = await ctx.api.exportDocs({
+        ...(opts.kind ? { kind: opts.kind } : {}),
+        ...(opts.domain ? { domain: opts.domain } : {}),
+      });
       if (format === 'json') process.stdout.write(`${JSON.stringify(docs, null, 2)}\n`);
       else process.stdout.write(docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n'));
       return EXIT.ok;
@@ -46,7 +53,9 @@ export function registerIoCommands(program: Command) {
 
   const imp = program
     .command('import')
-    .description('Import an export (applied as one atomic change) or restore a --with-history backup into an empty catalog')
+    .description(
+      'Import an export (applied as one atomic change) or restore a --with-history backup into an empty catalog',
+    )
     .argument('<file...>', 'export or backup files, or - for stdin');
   imp.action(
     withContext(imp, async (ctx, paths: string[]) => {
@@ -54,7 +63,11 @@ export function registerIoCommands(program: Command) {
       if (backups.some(Boolean)) {
         if (paths.length !== 1) throw new InputError('Restore one backup at a time');
         const result = await ctx.api.importBackup(backups[0]!);
-        printData(result, ctx.format, () => `Restored ${result.versions} versions and ${result.audit} audit records.`);
+        printData(
+          result,
+          ctx.format,
+          () => `Restored ${result.versions} versions and ${result.audit} audit records.`,
+        );
         return EXIT.ok;
       }
       const result = await ctx.applyFiles(readManifestFiles(paths), {});

@@ -15,7 +15,8 @@ export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../
 
 function port(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InputError(`--port must be a number from 0 to 65535 (got '${value}')`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InputError(`--port must be a number from 0 to 65535 (got '${value}')`);
   return n;
 }
 
@@ -24,7 +25,9 @@ async function serve(globals: GlobalOptions, opts: { port: string; host: string 
   const app = await buildApp({ catalog, logger: true, defaultActor: 'user:api' });
   const address = await app.listen({ port: port(opts.port), host: opts.host });
   const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
-  process.stderr.write(`${banner ?? ''}Charter is serving ${describeStore(storeOptions(globals))} at ${url}\n  API docs: ${url}/docs\n  Health:   ${url}/healthz\n`);
+  process.stderr.write(
+    `${banner ?? ''}Charter is serving ${describeStore(storeOptions(globals))} at ${url}\n  API docs: ${url}/docs\n  Health:   ${url}/healthz\n`,
+  );
   const stop = async () => {
     await app.close();
     await store.close();
@@ -41,7 +44,9 @@ export function registerServeCommands(program: Command) {
     .description('Start the HTTP server: REST API, OpenAPI docs, metrics')
     .option('--port <port>', 'port to listen on', process.env.PORT ?? '8080')
     .option('--host <host>', 'address to bind', '127.0.0.1');
-  srv.action(async () => serve(srv.optsWithGlobals() as GlobalOptions, srv.opts() as { port: string; host: string }));
+  srv.action(async () =>
+    serve(srv.optsWithGlobals() as GlobalOptions, srv.opts() as { port: string; host: string }),
+  );
 
   const demo = program
     .command('demo')

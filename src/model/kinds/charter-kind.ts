@@ -1,7 +1,14 @@
 /** `Charter`: the organisation's standards — classification levels, ownership types, AI uses. */
 import { compileSchema } from '../schema-validator.js';
 import type { ValidationIssue } from '../validation.js';
-import { clone, type Envelope, envelopeIdentity, envelopeSchema, envelopeSearch, nameSchema } from './envelope.js';
+import {
+  clone,
+  type Envelope,
+  envelopeIdentity,
+  envelopeSchema,
+  envelopeSearch,
+  nameSchema,
+} from './envelope.js';
 import type { KindDefinition } from './kind.js';
 
 export interface NamedEntry {
@@ -66,7 +73,8 @@ function duplicates(doc: CharterDoc): ValidationIssue[] {
   for (const key of ['classificationLevels', 'personalDataCategories', 'ownershipTypes', 'aiUses'] as const) {
     const seen = new Set<string>();
     (doc.spec[key] ?? []).forEach((e, i) => {
-      if (seen.has(e.name)) issues.push({ path: `spec.${key}[${i}]`, message: `'${e.name}' is listed twice` });
+      if (seen.has(e.name))
+        issues.push({ path: `spec.${key}[${i}]`, message: `'${e.name}' is listed twice` });
       seen.add(e.name);
     });
   }

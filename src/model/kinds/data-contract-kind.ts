@@ -77,12 +77,22 @@ function descriptionText(doc: OdcsContract): string {
   return [d.purpose, d.usage, d.limitations].filter((v) => typeof v === 'string').join(' ');
 }
 
+/** A team member's username: a ref as it is, an e-mail resolved to the user with that e-mail, else a user name. */
 function memberRef(username: string): string {
-  return username.includes(':') ? username : `user:${username.toLowerCase()}`;
+  if (username.includes(':')) return username;
+  if (username.includes('@')) return `id:${username.toLowerCase()}`;
+  return `user:${username.toLowerCase()}`;
 }
 
-export function normalizeRole(role: string): string {
-  return role.trim().toLowerCase().replace(/[\s_]+/g, '-');
+/** `Data Steward` → `steward` when `steward` is an ownership type; `Technical Owner` → `technical-owner`. */
+export function normalizeRole(role: string, types: readonly string[]): string {
+  const type = role
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
+  if (types.includes(type)) return type;
+  const bare = type.replace(/^data-/, '');
+  return types.includes(bare) ? bare : type;
 }
 
 /** Owners, stewards and other ownership roles declared by an ODCS/ODPS `team` block. */
@@ -94,7 +104,7 @@ export function teamRelations(team: unknown, ctx: KindContext): Relation[] {
     const username = str(member.username);
     const role = str(member.role);
     if (!username || !role || member.dateOut) return;
-    const type = normalizeRole(role);
+    const type = normalizeRole(role, ctx.ownershipTypes);
     if (!ctx.ownershipTypes.includes(type)) return;
     const target = memberRef(username);
     const path = `${basePath}[${i}].username`;
@@ -114,12 +124,18 @@ export function assetIdentity(doc: Json, what: string): Identity | ValidationIss
       message: `is required: name the Charter domain this ${what} belongs to (or apply with --domain)`,
     });
   } else if (!isValidName(domain)) {
-    issues.push({ path: 'domain', message: `'${domain}' is not a domain name; expected lower-case letters, digits, '.', '_' or '-'` });
+    issues.push({
+      path: 'domain',
+      message: `'${domain}' is not a domain name; expected lower-case letters, digits, '.', '_' or '-'`,
+    });
   }
   const source = str(doc.name) ?? str(doc.id) ?? '';
   const name = slugify(source);
   if (!name || !isValidName(name)) {
-    issues.push({ path: doc.name ? 'name' : 'id', message: 'must contain letters or digits to name the asset' });
+    issues.push({
+      path: doc.name ? 'name' : 'id',
+      message: 'must contain letters or digits to name the asset',
+    });
   }
   if (issues.length || !domain) return issues;
   const uid = str(doc.id);
@@ -136,14 +152,16 @@ export const dataContractKind: KindDefinition<OdcsContract> = {
   relations(doc, ctx) {
     const out = teamRelations(doc.team, ctx);
     list(doc.schema).forEach((object, i) => {
-      for (const link of glossaryLinks(object, `schema[${i}]`)) out.push({ type: 'usesTerm', target: link.ref, path: link.path });
+      for (const link of glossaryLinks(object, `schema[${i}]`))
+        out.push({ type: 'usesTerm', target: link.ref, path: link.path });
     });
     for (const field of contractFields(doc)) {
       field.terms.forEach((term, k) => {
         out.push({ type: 'usesTerm', target: term, path: `${field.docPath}.authoritativeDefinitions[${k}]` });
       });
     }
-    for (const link of glossaryLinks(doc as unknown as Json, '')) out.push({ type: 'usesTerm', target: link.ref, path: link.path.replace(/^\./, '') });
+    for (const link of glossaryLinks(doc as unknown as Json, ''))
+      out.push({ type: 'usesTerm', target: link.ref, path: link.path.replace(/^\./, '') });
     return dedupe(out);
   },
   summary: (doc) => ({ title: str(doc.name) ?? str(doc.id) ?? '', description: descriptionText(doc) }),
@@ -155,7 +173,10 @@ export const dataContractKind: KindDefinition<OdcsContract> = {
       title: objects.map((o) => [o.name, o.businessName, o.physicalName].filter(Boolean).join(' ')).join(' '),
       description: [descriptionText(doc), ...objects.map((o) => str(o.description) ?? '')].join(' '),
       fields: fields.map((f) => `${f.name} ${f.description ?? ''}`).join(' '),
-      tags: [...strings(doc.tags), ...fields.flatMap((f) => [...f.tags, ...f.terms.map((t) => t.split('/').pop())])].join(' '),
+      tags: [
+        ...strings(doc.tags),
+        ...fields.flatMap((f) => [...f.tags, ...f.terms.map((t) => t.split('/').pop())]),
+      ].join(' '),
     };
   },
   fields: contractFields,

@@ -37,11 +37,23 @@ export const dataProductKind: KindDefinition<OdpsProduct> = {
     const out: Relation[] = teamRelations(doc.team, ctx);
     list(doc.outputPorts).forEach((port, i) => {
       const id = text(port.contractId);
-      if (id) out.push({ type: 'exposes', target: portTarget(id), path: `outputPorts[${i}].contractId`, optional: true });
+      if (id)
+        out.push({
+          type: 'exposes',
+          target: portTarget(id),
+          path: `outputPorts[${i}].contractId`,
+          optional: true,
+        });
     });
     list(doc.inputPorts).forEach((port, i) => {
       const id = text(port.contractId);
-      if (id) out.push({ type: 'consumes', target: portTarget(id), path: `inputPorts[${i}].contractId`, optional: true });
+      if (id)
+        out.push({
+          type: 'consumes',
+          target: portTarget(id),
+          path: `inputPorts[${i}].contractId`,
+          optional: true,
+        });
     });
     return out;
   },

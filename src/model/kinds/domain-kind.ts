@@ -1,7 +1,14 @@
 /** `Domain`: a business domain, nested through `metadata.parent`, with its owners and stewards. */
 import { compileSchema } from '../schema-validator.js';
 import type { ValidationIssue } from '../validation.js';
-import { clone, type Envelope, envelopeIdentity, envelopeSchema, envelopeSearch, refListSchema } from './envelope.js';
+import {
+  clone,
+  type Envelope,
+  envelopeIdentity,
+  envelopeSchema,
+  envelopeSearch,
+  refListSchema,
+} from './envelope.js';
 import type { KindContext, KindDefinition, Relation } from './kind.js';
 
 export interface DomainSpec {

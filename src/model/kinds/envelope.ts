@@ -22,7 +22,8 @@ export interface Envelope<Spec> {
 }
 
 export const NAME_PATTERN = '^[a-z0-9](?:[a-z0-9._-]{0,126}[a-z0-9])?$';
-export const REF_PATTERN = '^[a-z]+:(?:[a-z0-9](?:[a-z0-9._-]{0,126}[a-z0-9])?/)?[a-z0-9](?:[a-z0-9._-]{0,126}[a-z0-9])?$';
+export const REF_PATTERN =
+  '^[a-z]+:(?:[a-z0-9](?:[a-z0-9._-]{0,126}[a-z0-9])?/)?[a-z0-9](?:[a-z0-9._-]{0,126}[a-z0-9])?$';
 
 export const nameSchema = {
   type: 'string',
@@ -68,7 +69,9 @@ export function envelopeSchema(
 }
 
 export function envelopeIdentity(doc: Envelope<unknown>): Identity {
-  return doc.metadata.domain ? { domain: doc.metadata.domain, name: doc.metadata.name } : { name: doc.metadata.name };
+  return doc.metadata.domain
+    ? { domain: doc.metadata.domain, name: doc.metadata.name }
+    : { name: doc.metadata.name };
 }
 
 export function labelsText(doc: Envelope<unknown>): string {
@@ -77,7 +80,12 @@ export function labelsText(doc: Envelope<unknown>): string {
     .join(' ');
 }
 
-export function envelopeSearch(doc: Envelope<unknown>, title: string, description: string, extra = ''): SearchText {
+export function envelopeSearch(
+  doc: Envelope<unknown>,
+  title: string,
+  description: string,
+  extra = '',
+): SearchText {
   return { name: doc.metadata.name, title, description, fields: extra, tags: labelsText(doc) };
 }
 

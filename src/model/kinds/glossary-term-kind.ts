@@ -1,6 +1,13 @@
 /** `GlossaryTerm`: a business term, org-wide or owned by a domain, that fields and datasets link to. */
 import { compileSchema } from '../schema-validator.js';
-import { clone, type Envelope, envelopeIdentity, envelopeSchema, envelopeSearch, refListSchema } from './envelope.js';
+import {
+  clone,
+  type Envelope,
+  envelopeIdentity,
+  envelopeSchema,
+  envelopeSearch,
+  refListSchema,
+} from './envelope.js';
 import type { KindDefinition } from './kind.js';
 
 export interface GlossaryTermSpec {
@@ -38,7 +45,11 @@ export const glossaryTermKind: KindDefinition<GlossaryTermDoc> = {
   normalize: (doc) => clone<GlossaryTermDoc>(doc),
   identify: envelopeIdentity,
   relations: (doc) =>
-    (doc.spec.related ?? []).map((target, i) => ({ type: 'relatedTo' as const, target, path: `spec.related[${i}]` })),
+    (doc.spec.related ?? []).map((target, i) => ({
+      type: 'relatedTo' as const,
+      target,
+      path: `spec.related[${i}]`,
+    })),
   summary: (doc) => ({ title: doc.spec.title ?? doc.metadata.name, description: doc.spec.definition }),
   searchText: (doc) =>
     envelopeSearch(doc, doc.spec.title ?? '', doc.spec.definition, (doc.spec.synonyms ?? []).join(' ')),

@@ -1,6 +1,13 @@
 /** `Team`: a group of users inside a domain; teams can own and steward assets. */
 import { compileSchema } from '../schema-validator.js';
-import { clone, type Envelope, envelopeIdentity, envelopeSchema, envelopeSearch, refListSchema } from './envelope.js';
+import {
+  clone,
+  type Envelope,
+  envelopeIdentity,
+  envelopeSchema,
+  envelopeSearch,
+  refListSchema,
+} from './envelope.js';
 import type { KindDefinition } from './kind.js';
 
 export interface TeamSpec {
@@ -37,7 +44,11 @@ export const teamKind: KindDefinition<TeamDoc> = {
   normalize: (doc) => clone<TeamDoc>(doc),
   identify: envelopeIdentity,
   relations: (doc) =>
-    (doc.spec.members ?? []).map((target, i) => ({ type: 'hasMember' as const, target, path: `spec.members[${i}]` })),
+    (doc.spec.members ?? []).map((target, i) => ({
+      type: 'hasMember' as const,
+      target,
+      path: `spec.members[${i}]`,
+    })),
   summary: (doc) => ({ title: doc.spec.title ?? doc.metadata.name, description: doc.spec.description ?? '' }),
   searchText: (doc) => envelopeSearch(doc, doc.spec.title ?? '', doc.spec.description ?? ''),
   fields: () => [],

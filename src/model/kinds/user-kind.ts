@@ -33,9 +33,14 @@ export const userKind: KindDefinition<UserDoc> = {
   domainScoped: 'never',
   validate: validateSchema,
   normalize: (doc) => clone<UserDoc>(doc),
-  identify: envelopeIdentity,
+  // The e-mail is the user's external id, so ODCS/ODPS team members named by e-mail resolve to them.
+  identify: (doc) =>
+    doc.spec.email ? { ...envelopeIdentity(doc), uid: doc.spec.email.toLowerCase() } : envelopeIdentity(doc),
   relations: () => [],
-  summary: (doc) => ({ title: doc.spec.displayName ?? doc.metadata.name, description: doc.spec.description ?? '' }),
+  summary: (doc) => ({
+    title: doc.spec.displayName ?? doc.metadata.name,
+    description: doc.spec.description ?? '',
+  }),
   searchText: (doc) => envelopeSearch(doc, doc.spec.displayName ?? '', doc.spec.description ?? ''),
   fields: () => [],
 };

@@ -33,7 +33,12 @@ export function auditRoutes(app: FastifyInstance, catalog: Catalog) {
 
   app.get(
     '/api/v1/audit/verify',
-    { schema: { summary: 'Verify the hash chain: intact, or the first broken sequence number', tags: ['audit'] } },
+    {
+      schema: {
+        summary: 'Verify the hash chain: intact, or the first broken sequence number',
+        tags: ['audit'],
+      },
+    },
     async () => catalog.auditVerify(),
   );
 }

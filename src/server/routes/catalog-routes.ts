@@ -17,14 +17,19 @@ function parseBody(body: unknown, contentType: string | undefined): Parsed {
   if (typeof body === 'string' || Buffer.isBuffer(body)) {
     return parseManifests(typeof body === 'string' ? body : new Uint8Array(body), 'request');
   }
-  if (Array.isArray(body)) return { docs: body.map((doc, index) => ({ source: 'request', index, doc })), problems: [] };
+  if (Array.isArray(body))
+    return { docs: body.map((doc, index) => ({ source: 'request', index, doc })), problems: [] };
   const b = body as ApplyBody | undefined;
   if (b?.files) {
     return parseSources(
-      b.files.map((f) => ({ name: f.name, content: f.encoding === 'base64' ? new Uint8Array(Buffer.from(f.content, 'base64')) : f.content })),
+      b.files.map((f) => ({
+        name: f.name,
+        content: f.encoding === 'base64' ? new Uint8Array(Buffer.from(f.content, 'base64')) : f.content,
+      })),
     );
   }
-  if (b?.documents) return { docs: b.documents.map((doc, index) => ({ source: 'request', index, doc })), problems: [] };
+  if (b?.documents)
+    return { docs: b.documents.map((doc, index) => ({ source: 'request', index, doc })), problems: [] };
   throw new InputError(
     `The body must be YAML or JSON manifests, or {documents: [...]} / {files: [{name, content}]} (content type ${contentType ?? 'none'})`,
   );
@@ -41,10 +46,14 @@ export function catalogRoutes(app: FastifyInstance, catalog: Catalog, defaultAct
         tags: ['catalog'],
         querystring: {
           type: 'object',
-          properties: { dryRun: { type: 'boolean' }, domain: { type: 'string', description: 'Domain for contracts that name none' } },
+          properties: {
+            dryRun: { type: 'boolean' },
+            domain: { type: 'string', description: 'Domain for contracts that name none' },
+          },
         },
         body: {
-          description: 'YAML/JSON text, an array of documents, or {documents} / {files: [{name, content, encoding}]}',
+          description:
+            'YAML/JSON text, an array of documents, or {documents} / {files: [{name, content, encoding}]}',
         },
         response: { 200: applyResultSchema, ...errorResponses },
       },
@@ -55,7 +64,11 @@ export function catalogRoutes(app: FastifyInstance, catalog: Catalog, defaultAct
       const parsed = parseBody(request.body, request.headers['content-type']);
       const dryRun = query.dryRun ?? body?.dryRun ?? false;
       const domain = query.domain ?? body?.domain;
-      const result = await as(request).apply({ ...parsed, dryRun, ...(domain ? { defaultDomain: domain } : {}) });
+      const result = await as(request).apply({
+        ...parsed,
+        dryRun,
+        ...(domain ? { defaultDomain: domain } : {}),
+      });
       if (!result.applied) {
         const bad = result.summary.invalid;
         throw new InputError(
@@ -77,18 +90,30 @@ export function catalogRoutes(app: FastifyInstance, catalog: Catalog, defaultAct
           type: 'object',
           required: ['kind'],
           properties: {
-            kind: { type: 'string', description: 'datasets, products, domains, teams, users, glossary, charter' },
+            kind: {
+              type: 'string',
+              description: 'datasets, products, domains, teams, users, glossary, charter',
+            },
             domain: { type: 'string' },
             name: { type: 'string' },
             limit: { type: 'integer', minimum: 1, maximum: 5000, default: 500 },
             offset: { type: 'integer', minimum: 0, default: 0 },
           },
         },
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: assetSchema } } }, ...errorResponses },
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: assetSchema } } },
+          ...errorResponses,
+        },
       },
     },
     async (request) => {
-      const q = request.query as { kind: string; domain?: string; name?: string; limit?: number; offset?: number };
+      const q = request.query as {
+        kind: string;
+        domain?: string;
+        name?: string;
+        limit?: number;
+        offset?: number;
+      };
       const items = await catalog.list(q.kind, {
         ...(q.domain ? { domain: q.domain } : {}),
         ...(q.name ? { name: q.name } : {}),
@@ -106,7 +131,13 @@ export function catalogRoutes(app: FastifyInstance, catalog: Catalog, defaultAct
         summary: 'The current version of an asset: its row and its manifest',
         tags: ['catalog'],
         params: refParam,
-        response: { 200: { type: 'object', properties: { asset: assetSchema, doc: { type: 'object', additionalProperties: true } } }, ...errorResponses },
+        response: {
+          200: {
+            type: 'object',
+            properties: { asset: assetSchema, doc: { type: 'object', additionalProperties: true } },
+          },
+          ...errorResponses,
+        },
       },
     },
     async (request) => catalog.get((request.params as { ref: string }).ref),
@@ -114,7 +145,13 @@ export function catalogRoutes(app: FastifyInstance, catalog: Catalog, defaultAct
 
   app.get(
     '/api/v1/assets/:ref/describe',
-    { schema: { summary: 'Everything about an asset: owners, stewards, fields, glossary, relations, versions', tags: ['catalog'], params: refParam } },
+    {
+      schema: {
+        summary: 'Everything about an asset: owners, stewards, fields, glossary, relations, versions',
+        tags: ['catalog'],
+        params: refParam,
+      },
+    },
     async (request) => catalog.describe((request.params as { ref: string }).ref),
   );
 
@@ -131,7 +168,10 @@ export function catalogRoutes(app: FastifyInstance, catalog: Catalog, defaultAct
         summary: 'Field-level differences between two versions (default: the previous and the latest)',
         tags: ['catalog'],
         params: refParam,
-        querystring: { type: 'object', properties: { from: { type: 'integer', minimum: 1 }, to: { type: 'integer', minimum: 1 } } },
+        querystring: {
+          type: 'object',
+          properties: { from: { type: 'integer', minimum: 1 }, to: { type: 'integer', minimum: 1 } },
+        },
       },
     },
     async (request) => {
@@ -142,7 +182,13 @@ export function catalogRoutes(app: FastifyInstance, catalog: Catalog, defaultAct
 
   app.delete(
     '/api/v1/assets/:ref',
-    { schema: { summary: 'Delete an asset (a tombstone version; history stays)', tags: ['catalog'], params: refParam } },
+    {
+      schema: {
+        summary: 'Delete an asset (a tombstone version; history stays)',
+        tags: ['catalog'],
+        params: refParam,
+      },
+    },
     async (request) => as(request).remove((request.params as { ref: string }).ref),
   );
 
@@ -175,7 +221,11 @@ export function catalogRoutes(app: FastifyInstance, catalog: Catalog, defaultAct
     },
   );
 
-  app.get('/api/v1/stats', { schema: { summary: 'Live assets per kind and domain', tags: ['catalog'] } }, async () => ({
-    counts: await catalog.stats(),
-  }));
+  app.get(
+    '/api/v1/stats',
+    { schema: { summary: 'Live assets per kind and domain', tags: ['catalog'] } },
+    async () => ({
+      counts: await catalog.stats(),
+    }),
+  );
 }

@@ -1,8 +1,8 @@
 /** Export and import of the whole catalog. */
 import type { FastifyInstance } from 'fastify';
 import { stringify } from 'yaml';
-import type { CatalogBackup } from '../../catalog/catalog-api.js';
 import type { Catalog } from '../../catalog/catalog.js';
+import type { CatalogBackup } from '../../catalog/catalog-api.js';
 import { actorOf } from '../request-context.js';
 
 export function ioRoutes(app: FastifyInstance, catalog: Catalog, defaultActor: string) {
@@ -24,9 +24,17 @@ export function ioRoutes(app: FastifyInstance, catalog: Catalog, defaultActor: s
       },
     },
     async (request, reply) => {
-      const q = request.query as { withHistory?: boolean; kind?: string; domain?: string; format?: 'yaml' | 'json' };
+      const q = request.query as {
+        withHistory?: boolean;
+        kind?: string;
+        domain?: string;
+        format?: 'yaml' | 'json';
+      };
       if (q.withHistory) return catalog.exportBackup();
-      const docs = await catalog.exportDocs({ ...(q.kind ? { kind: q.kind } : {}), ...(q.domain ? { domain: q.domain } : {}) });
+      const docs = await catalog.exportDocs({
+        ...(q.kind ? { kind: q.kind } : {}),
+        ...(q.domain ? { domain: q.domain } : {}),
+      });
       if (q.format === 'json') return { documents: docs };
       reply.type('application/yaml');
       return docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');

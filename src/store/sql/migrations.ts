@@ -25,7 +25,11 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
           .addColumn('updated_at', 'text', (c) => c.notNull())
           .addColumn('updated_by', 'text', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('assets_kind_domain').on('assets').columns(['kind', 'domain', 'name']).execute();
+        await db.schema
+          .createIndex('assets_kind_domain')
+          .on('assets')
+          .columns(['kind', 'domain', 'name'])
+          .execute();
         await db.schema.createIndex('assets_uid').on('assets').column('uid').execute();
 
         await db.schema

@@ -37,7 +37,13 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 /** Words of a search query, reduced to what both full-text engines index. */
 export function searchTerms(text: string): string[] {
-  return (text.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 12);
+  return (
+    text
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  ).slice(0, 12);
 }
 
 type AssetSelect = {
@@ -121,7 +127,8 @@ class SqlWriter implements CatalogWriter {
         .select(['ref', 'version', 'digest', 'state'])
         .where('ref', 'in', part)
         .execute();
-      for (const r of rows) out.set(r.ref, { version: Number(r.version), digest: r.digest, state: r.state as AssetState });
+      for (const r of rows)
+        out.set(r.ref, { version: Number(r.version), digest: r.digest, state: r.state as AssetState });
     }
     return out;
   }
@@ -158,7 +165,8 @@ class SqlWriter implements CatalogWriter {
     const out: RelationRow[] = [];
     for (const part of chunks(refs, this.dialect.maxParameters)) {
       const rows = await this.trx.selectFrom('relations').selectAll().where('source', 'in', part).execute();
-      for (const r of rows) out.push({ source: r.source, type: r.type, target: r.target, role: r.role || null });
+      for (const r of rows)
+        out.push({ source: r.source, type: r.type, target: r.target, role: r.role || null });
     }
     return out;
   }
@@ -173,7 +181,8 @@ class SqlWriter implements CatalogWriter {
         .where('r.target', 'in', part)
         .where('a.state', '=', 'live')
         .execute();
-      for (const r of rows) out.push({ source: r.source, type: r.type, target: r.target, role: r.role || null });
+      for (const r of rows)
+        out.push({ source: r.source, type: r.type, target: r.target, role: r.role || null });
     }
     return out;
   }
@@ -267,7 +276,8 @@ class SqlWriter implements CatalogWriter {
     const relations = writes.flatMap((w) =>
       w.relations.map((r) => ({ source: w.ref, type: r.type, target: r.target, role: r.role ?? '' })),
     );
-    for (const part of chunks(relations, this.chunk)) await trx.insertInto('relations').values(part).execute();
+    for (const part of chunks(relations, this.chunk))
+      await trx.insertInto('relations').values(part).execute();
     const search: SearchRow[] = [];
     for (const w of writes) {
       if (!w.search) continue;
@@ -277,7 +287,11 @@ class SqlWriter implements CatalogWriter {
   }
 
   async auditHead(): Promise<AuditHead> {
-    const row = await this.trx.selectFrom('meta').select('value').where('key', '=', 'audit-head').executeTakeFirst();
+    const row = await this.trx
+      .selectFrom('meta')
+      .select('value')
+      .where('key', '=', 'audit-head')
+      .executeTakeFirst();
     return row ? (JSON.parse(row.value) as AuditHead) : GENESIS;
   }
 
@@ -331,7 +345,9 @@ export class SqlStore implements CatalogStore {
       await migrate(store.db, dialect);
     } catch (error) {
       await store.db.destroy().catch(() => {});
-      throw new UnavailableError(`The ${dialect.name} store ${where} could not be opened: ${(error as Error).message}`);
+      throw new UnavailableError(
+        `The ${dialect.name} store ${where} could not be opened: ${(error as Error).message}`,
+      );
     }
     return store;
   }
@@ -444,7 +460,13 @@ export class SqlStore implements CatalogStore {
   }
 
   async relationsFrom(ref: string): Promise<RelationRow[]> {
-    const rows = await this.db.selectFrom('relations').selectAll().where('source', '=', ref).orderBy('type').orderBy('target').execute();
+    const rows = await this.db
+      .selectFrom('relations')
+      .selectAll()
+      .where('source', '=', ref)
+      .orderBy('type')
+      .orderBy('target')
+      .execute();
     return rows.map((r) => ({ source: r.source, type: r.type, target: r.target, role: r.role || null }));
   }
 
@@ -462,7 +484,12 @@ export class SqlStore implements CatalogStore {
   }
 
   async fields(ref: string): Promise<FieldRow[]> {
-    const rows = await this.db.selectFrom('fields').selectAll().where('ref', '=', ref).orderBy('position').execute();
+    const rows = await this.db
+      .selectFrom('fields')
+      .selectAll()
+      .where('ref', '=', ref)
+      .orderBy('position')
+      .execute();
     return rows.map((r) => {
       const field: FieldRow = {
         ref: r.ref,
@@ -502,7 +529,11 @@ export class SqlStore implements CatalogStore {
   }
 
   async auditHead(): Promise<AuditHead> {
-    const row = await this.db.selectFrom('meta').select('value').where('key', '=', 'audit-head').executeTakeFirst();
+    const row = await this.db
+      .selectFrom('meta')
+      .select('value')
+      .where('key', '=', 'audit-head')
+      .executeTakeFirst();
     return row ? (JSON.parse(row.value) as AuditHead) : GENESIS;
   }
 

@@ -2,7 +2,13 @@
  * PostgreSQL (node-postgres pool): the production store. Full-text search is a table with a
  * weighted, generated tsvector and a GIN index, ranked with ts_rank.
  */
-import { type CreateTableBuilder, type Kysely, PostgresDialect as KyselyPostgresDialect, sql, type Transaction } from 'kysely';
+import {
+  type CreateTableBuilder,
+  type Kysely,
+  PostgresDialect as KyselyPostgresDialect,
+  sql,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import type { SearchHit, SearchQuery } from '../../../catalog-store.js';
 import type { Database as Schema } from '../../schema.js';

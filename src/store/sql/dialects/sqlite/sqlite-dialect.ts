@@ -3,7 +3,13 @@
  * whose rowid is the asset's id, ranked with bm25.
  */
 import Database from 'better-sqlite3';
-import { type CreateTableBuilder, type Kysely, SqliteDialect as KyselySqliteDialect, sql, type Transaction } from 'kysely';
+import {
+  type CreateTableBuilder,
+  type Kysely,
+  SqliteDialect as KyselySqliteDialect,
+  sql,
+  type Transaction,
+} from 'kysely';
 import type { SearchHit, SearchQuery } from '../../../catalog-store.js';
 import type { Database as Schema } from '../../schema.js';
 import type { SearchRow, SqlDialect } from '../../sql-dialect.js';
