@@ -15,7 +15,9 @@ const candidate = resolve(repoRoot, '../shared/reference');
 export function referenceDir(): string | undefined {
   if (existsSync(candidate)) return candidate;
   if (process.env.CI === 'true') {
-    throw new Error(`The reference standards are missing at ${candidate}; CI must have ../shared beside the checkout`);
+    throw new Error(
+      `The reference standards are missing at ${candidate}; CI must have ../shared beside the checkout`,
+    );
   }
   console.warn(`NOTICE: ${candidate} is absent; tests that read the reference standards are skipped`);
   return undefined;
