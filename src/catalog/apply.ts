@@ -3,17 +3,20 @@
  * versions → audit. Every step returns per-document results; one apply is one transaction, so
  * either every document in it is stored or none is.
  */
-import { chain } from '../audit/audit-chain.js';
+import { randomUUID } from 'node:crypto';
+import { type AuditEntry, chain } from '../audit/audit-chain.js';
 import { digestOf } from '../audit/digest.js';
 import { type CharterDoc, charterKind, REQUIRED_OWNERSHIP_TYPES } from '../model/kinds/charter-kind.js';
 import { kindOf, kinds } from '../model/kinds/index.js';
 import type { KindContext, KindDefinition, Relation } from '../model/kinds/kind.js';
 import { formatRef, tryParseRef } from '../model/ref.js';
 import type { ValidationIssue } from '../model/validation.js';
-import type { AssetWrite, CatalogStore, CatalogWriter } from '../store/catalog-store.js';
+import type { Admission, AdmissionDecision, Violation } from '../model/violation.js';
+import type { ApprovalRow, AssetWithDoc, AssetWrite, CatalogStore, CatalogWriter } from '../store/catalog-store.js';
+import type { AdmissionBatch, AdmissionSubject, CatalogPlugin } from './plugin.js';
 import type { ParseProblem, SourceDoc } from './parse.js';
 
-export type ApplyStatus = 'created' | 'updated' | 'unchanged' | 'invalid' | 'skipped';
+export type ApplyStatus = 'created' | 'updated' | 'unchanged' | 'invalid' | 'skipped' | 'denied' | 'pending';
 
 export interface DocumentResult {
   source: string;
@@ -25,6 +28,10 @@ export interface DocumentResult {
   version?: number;
   issues: ValidationIssue[];
   warnings: ValidationIssue[];
+  /** What admission decided for a change (absent for unchanged or invalid documents). */
+  admission?: AdmissionDecision;
+  /** Policy violations found by admission, waived ones included and marked. */
+  violations?: Violation[];
 }
 
 export interface ApplyResult {
@@ -43,6 +50,7 @@ export interface ApplyOptions {
   /** Time of the change (defaults to now). */
   time?: string;
   onProgress?: (done: number, total: number) => void;
+  plugins?: readonly CatalogPlugin[];
 }
 
 interface Candidate {
@@ -92,7 +100,7 @@ const binding = new Set([
 ]);
 
 function emptySummary(): Record<ApplyStatus, number> {
-  return { created: 0, updated: 0, unchanged: 0, invalid: 0, skipped: 0 };
+  return { created: 0, updated: 0, unchanged: 0, pending: 0, denied: 0, invalid: 0, skipped: 0 };
 }
 
 function summarise(results: DocumentResult[]): Record<ApplyStatus, number> {
@@ -178,6 +186,8 @@ function prepare(source: SourceDoc, ctx: KindContext, options: ApplyOptions): Ca
     ...(identity.domain ? { domain: identity.domain } : {}),
   });
   result.ref = ref;
+  for (const plugin of options.plugins ?? []) result.issues.push(...(plugin.validate?.(def.kind, normalized, ref) ?? []));
+  if (result.issues.length) return result;
   const relations = def.relations(normalized, ctx);
   if (identity.domain) {
     const path = def.refKind === 'dataset' || def.refKind === 'product' ? 'domain' : 'metadata.domain';
@@ -356,6 +366,7 @@ export async function applyDocuments(
 
   const time = options.time ?? new Date().toISOString();
   const [existingCharter] = charters.length ? await store.listAssets({ kind: 'Charter', limit: 1 }) : [];
+  const admissions = await admit(store, candidates, options);
   const applied = await store.write(async (writer) => {
     await resolve(writer, candidates);
     if (charters.length) {
@@ -378,11 +389,17 @@ export async function applyDocuments(
       if (now && now.state === 'live' && now.digest === c.digest) {
         c.result.status = 'unchanged';
         c.result.version = now.version;
-      } else {
-        c.result.status = now ? 'updated' : 'created';
-        if (now?.state === 'deleted') c.result.status = 'created';
-        c.result.version = (now?.version ?? 0) + 1;
+        continue;
       }
+      c.result.status = now && now.state === 'live' ? 'updated' : 'created';
+      c.result.version = (now?.latest ?? 0) + 1;
+      const admission = admissions.get(c.ref);
+      if (admission) {
+        c.result.admission = admission.decision;
+        c.result.violations = admission.violations;
+        if (admission.decision === 'denied') c.result.status = 'denied';
+        if (admission.decision === 'pending') c.result.status = 'pending';
+      } else c.result.admission = 'admitted';
     }
     if (results.some((r) => r.status === 'invalid')) {
       for (const r of results) {
@@ -390,50 +407,148 @@ export async function applyDocuments(
       }
       return false;
     }
+    const denied = candidates.filter((c) => c.result.status === 'denied');
+    if (denied.length) {
+      for (const c of candidates) if (c.result.status !== 'denied') c.result.status = 'skipped';
+      if (!dryRun) {
+        // A denial is a decision: it is audited even though nothing else is stored.
+        const entries = denied.map((c) => ({
+          actor: options.actor,
+          action: 'deny',
+          ref: c.ref,
+          version: null,
+          beforeDigest: current.get(c.ref)?.digest ?? null,
+          afterDigest: c.digest,
+          details: { violations: c.result.violations ?? [] },
+        }));
+        await writer.appendAudit(chain(await writer.auditHead(), entries, time));
+      }
+      return false;
+    }
     if (dryRun) return true;
     const writes: AssetWrite[] = [];
-    const entries = [];
+    const entries: AuditEntry[] = [];
+    const approvals: ApprovalRow[] = [];
     for (const c of candidates) {
       if (c.result.status === 'unchanged') continue;
       const summary = c.def.summary(c.doc);
-      writes.push({
+      const pending = c.result.status === 'pending';
+      const write: AssetWrite = {
         ref: c.ref,
         kind: c.def.kind,
         domain: c.domain,
         name: c.name,
         uid: c.uid,
         version: c.result.version!,
-        state: 'live',
+        state: pending ? 'pending' : 'live',
         digest: c.digest,
         doc: c.doc,
         title: summary.title,
         description: summary.description,
-        action: c.result.status === 'created' ? 'create' : 'update',
+        action: current.get(c.ref)?.state === 'live' ? 'update' : 'create',
         search: c.def.searchText(c.doc),
         fields: c.def.fields(c.doc),
         relations: c.relations.map((r) =>
           r.role ? { type: r.type, target: r.target, role: r.role } : { type: r.type, target: r.target },
         ),
-      });
+      };
+      writes.push(write);
       const before = current.get(c.ref);
+      const violations = c.result.violations?.length ? { violations: c.result.violations } : null;
       entries.push({
         actor: options.actor,
-        action: c.result.status === 'created' ? 'create' : 'update',
+        action: pending ? 'request-approval' : write.action,
         ref: c.ref,
-        version: c.result.version!,
+        version: write.version,
         beforeDigest: before && before.state === 'live' ? before.digest : null,
         afterDigest: c.digest,
+        details: violations,
       });
+      if (pending) {
+        const { doc: _doc, ...prepared } = write;
+        const admission = admissions.get(c.ref)!;
+        approvals.push({
+          id: randomUUID(),
+          type: 'change',
+          ref: c.ref,
+          version: write.version,
+          domain: c.domain,
+          requestedBy: options.actor,
+          requestedAt: time,
+          approverRole: admission.approvers?.role ?? 'data-office',
+          violations: admission.violations,
+          state: 'open',
+          decidedBy: null,
+          decidedAt: null,
+          reason: null,
+          write: prepared,
+        });
+      }
+      for (const plugin of options.plugins ?? []) {
+        const extra = plugin.onWrite?.(write, options.actor, time);
+        if (extra) approvals.push(...extra);
+      }
     }
     const step = 2000;
     for (let i = 0; i < writes.length; i += step) {
       await writer.put(writes.slice(i, i + step), time, options.actor);
       options.onProgress?.(Math.min(i + step, writes.length), writes.length);
     }
+    if (approvals.length) await writer.putApprovals(approvals);
     await writer.appendAudit(chain(await writer.auditHead(), entries, time));
     return true;
   });
+  if (applied && !dryRun) {
+    const changed = candidates
+      .filter((c) => c.result.status === 'created' || c.result.status === 'updated')
+      .map((c) => ({ ref: c.ref, kind: c.def.kind }));
+    for (const plugin of options.plugins ?? []) if (changed.length) await plugin.afterApply?.(changed);
+  }
   return { applied, dryRun, results, summary: summarise(results) };
+}
+
+/** Asks the plugins to admit every change that would be stored (outside the write transaction). */
+async function admit(store: CatalogStore, candidates: Candidate[], options: ApplyOptions): Promise<Map<string, Admission>> {
+  const admitters = (options.plugins ?? []).filter((p) => p.admit);
+  const out = new Map<string, Admission>();
+  const valid = candidates.filter((c) => !c.result.issues.length);
+  if (!admitters.length || !valid.length) return out;
+  const live = new Map<string, AssetWithDoc>();
+  for (let i = 0; i < valid.length; i += 5000) {
+    for (const a of await store.getAssets(valid.slice(i, i + 5000).map((c) => c.ref))) live.set(a.ref, a);
+  }
+  const subjects: AdmissionSubject[] = [];
+  for (const c of valid) {
+    const now = live.get(c.ref);
+    if (now && now.state === 'live' && now.digest === c.digest) continue;
+    subjects.push({
+      ref: c.ref,
+      kind: c.def.kind,
+      domain: c.domain,
+      doc: c.doc,
+      relations: c.relations,
+      fields: c.def.fields(c.doc),
+      previous: now && now.state === 'live' ? now.doc : null,
+    });
+  }
+  const batch: AdmissionBatch = {
+    docs: new Map(valid.map((c) => [c.ref, { kind: c.def.kind, domain: c.domain, doc: c.doc, relations: c.relations }])),
+    actor: options.actor,
+  };
+  for (const plugin of admitters) {
+    for (const [ref, admission] of await plugin.admit!(subjects, batch)) {
+      const prior = out.get(ref);
+      out.set(ref, prior ? mergeAdmissions(prior, admission) : admission);
+    }
+  }
+  return out;
+}
+
+const severity: Record<Admission['decision'], number> = { admitted: 0, 'admitted-with-warnings': 1, pending: 2, denied: 3 };
+
+function mergeAdmissions(a: Admission, b: Admission): Admission {
+  const worse = severity[b.decision] > severity[a.decision] ? b : a;
+  return { ...worse, violations: [...a.violations, ...b.violations] };
 }
 
 export interface DeleteResult {

@@ -21,11 +21,14 @@ import type {
   RelationView,
 } from './catalog-api.js';
 import { diffDocuments } from './diff.js';
+import type { CatalogPlugin } from './plugin.js';
 import { restoreBackup } from './restore.js';
 
 export interface CatalogOptions {
   actor: string;
   onProgress?: (done: number, total: number) => void;
+  /** Capabilities that validate and admit changes (the policy engine). */
+  plugins?: readonly CatalogPlugin[];
 }
 
 const kindLabel = (kind: string) =>
@@ -34,7 +37,7 @@ const kindLabel = (kind: string) =>
 export class Catalog implements CatalogApi {
   constructor(
     readonly store: CatalogStore,
-    private readonly options: CatalogOptions,
+    readonly options: CatalogOptions,
   ) {}
 
   /** A catalog acting for another actor (the server creates one per request). */
@@ -47,6 +50,7 @@ export class Catalog implements CatalogApi {
     if (request.dryRun) options.dryRun = true;
     if (request.defaultDomain) options.defaultDomain = request.defaultDomain;
     if (this.options.onProgress) options.onProgress = this.options.onProgress;
+    if (this.options.plugins) options.plugins = this.options.plugins;
     return applyDocuments(this.store, request.docs, request.problems ?? [], options);
   }
 

@@ -5,7 +5,7 @@
  */
 import type { FieldInfo, SearchText } from '../model/kinds/kind.js';
 
-export type AssetState = 'live' | 'deleted';
+export type AssetState = 'live' | 'deleted' | 'pending';
 export type VersionState = 'live' | 'deleted' | 'pending' | 'rejected' | 'superseded';
 
 export interface AssetRow {
@@ -83,6 +83,7 @@ export interface AssetFilter {
 
 /** One accepted change, fully prepared by the pipeline. */
 export interface AssetWrite {
+  /** `pending` writes only the version (and an asset row if there is none): the live version stays. */
   ref: string;
   kind: string;
   domain: string | null;
@@ -126,12 +127,47 @@ export interface AuditFilter {
   limit?: number;
 }
 
+export interface CurrentVersion {
+  version: number;
+  digest: string;
+  state: AssetState;
+  /** Highest version number ever written (pending versions included). */
+  latest: number;
+}
+
+export type ApprovalState = 'open' | 'approved' | 'rejected' | 'superseded';
+
+export interface ApprovalRow {
+  id: string;
+  /** `change` (a pending version) or `waiver` (a waiver awaiting the data office). */
+  type: 'change' | 'waiver';
+  ref: string;
+  version: number;
+  domain: string | null;
+  requestedBy: string;
+  requestedAt: string;
+  approverRole: string;
+  violations: unknown[];
+  state: ApprovalState;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  reason: string | null;
+  /** The prepared write a `change` approval makes live. */
+  write: Omit<AssetWrite, 'doc'> | null;
+}
+
+export interface ApprovalFilter {
+  state?: ApprovalState;
+  ref?: string;
+  type?: 'change' | 'waiver';
+  id?: string;
+  limit?: number;
+}
+
 /** Writes happen inside one transaction that holds the catalog's write lock. */
 export interface CatalogWriter {
   /** Current version, digest and state of the given refs, read under the write lock. */
-  current(
-    refs: readonly string[],
-  ): Promise<Map<string, { version: number; digest: string; state: AssetState }>>;
+  current(refs: readonly string[]): Promise<Map<string, CurrentVersion>>;
   /** Live assets carrying one of these ODCS/ODPS ids. */
   findByUid(uids: readonly string[]): Promise<Map<string, string>>;
   /** Live assets among these refs (including those written earlier in this transaction). */
@@ -143,6 +179,11 @@ export interface CatalogWriter {
   put(writes: readonly AssetWrite[], time: string, actor: string): Promise<void>;
   auditHead(): Promise<AuditHead>;
   appendAudit(records: readonly AuditRecord[]): Promise<void>;
+  putApprovals(rows: readonly ApprovalRow[]): Promise<void>;
+  approvals(filter: ApprovalFilter): Promise<ApprovalRow[]>;
+  decideApproval(id: string, state: ApprovalState, actor: string, time: string, reason: string | null): Promise<void>;
+  /** Makes a pending version live (approval): asset pointer, derived rows, version state. */
+  promote(write: AssetWrite, time: string, actor: string): Promise<void>;
 }
 
 export interface CatalogStore {
@@ -162,6 +203,7 @@ export interface CatalogStore {
   fields(ref: string): Promise<FieldRow[]>;
   search(query: SearchQuery): Promise<SearchHit[]>;
 
+  approvals(filter: ApprovalFilter): Promise<ApprovalRow[]>;
   auditRecords(filter: AuditFilter): Promise<AuditRecord[]>;
   auditHead(): Promise<AuditHead>;
 

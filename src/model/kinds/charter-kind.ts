@@ -8,6 +8,7 @@ import {
   envelopeSchema,
   envelopeSearch,
   nameSchema,
+  refListSchema,
 } from './envelope.js';
 import type { KindDefinition } from './kind.js';
 
@@ -24,6 +25,8 @@ export interface CharterSpec {
   personalDataCategories?: NamedEntry[];
   ownershipTypes?: NamedEntry[];
   aiUses?: NamedEntry[];
+  /** The data office: users and teams who write charter policies, grant waivers and approve changes. */
+  dataOffice?: string[];
 }
 
 export type CharterDoc = Envelope<CharterSpec>;
@@ -55,6 +58,7 @@ const validateSchema = compileSchema(
         personalDataCategories: entries,
         ownershipTypes: entries,
         aiUses: entries,
+        dataOffice: refListSchema('user', 'team'),
       },
     },
     { domain: 'never' },
@@ -106,7 +110,8 @@ export const charterKind: KindDefinition<CharterDoc> = {
     return out;
   },
   identify: envelopeIdentity,
-  relations: () => [],
+  relations: (doc) =>
+    (doc.spec.dataOffice ?? []).map((target, i) => ({ type: 'hasRole' as const, role: 'data-office', target, path: `spec.dataOffice[${i}]` })),
   summary: (doc) => ({ title: doc.spec.title ?? doc.metadata.name, description: doc.spec.description ?? '' }),
   searchText: (doc) =>
     envelopeSearch(

@@ -4,6 +4,8 @@ import { dataContractKind } from './data-contract-kind.js';
 import { dataProductKind } from './data-product-kind.js';
 import { domainKind } from './domain-kind.js';
 import { glossaryTermKind } from './glossary-term-kind.js';
+import { policyKind } from './policy-kind.js';
+import { waiverKind } from './waiver-kind.js';
 import type { KindDefinition } from './kind.js';
 import { teamKind } from './team-kind.js';
 import { userKind } from './user-kind.js';
@@ -16,6 +18,8 @@ export const kinds: readonly KindDefinition<any>[] = [
   glossaryTermKind,
   dataContractKind,
   dataProductKind,
+  policyKind,
+  waiverKind,
 ];
 
 const byKind = new Map(kinds.map((k) => [k.kind, k]));
@@ -37,6 +41,7 @@ export function resolveKindName(text: string): KindDefinition<any> | undefined {
     if (k.refKind === 'glossary') names.push('glossaryterms', 'terms', 'glossary-terms');
     if (k.refKind === 'dataset') names.push('contracts', 'contract', 'datacontracts');
     if (k.refKind === 'product') names.push('dataproducts');
+    if (k.refKind === 'policy') names.push('policies');
     if (names.includes(lower)) return k;
   }
   return undefined;

@@ -18,6 +18,8 @@ export const relationInverse = {
   relatedTo: 'relatedTo',
   exposes: 'exposedBy',
   consumes: 'consumedBy',
+  waives: 'waivedBy',
+  waivesFor: 'hasWaiver',
 } as const;
 
 export type RelationType = keyof typeof relationInverse;

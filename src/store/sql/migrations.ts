@@ -4,12 +4,14 @@
  */
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as catalog from './migrations/0001-catalog.js';
+import * as policy from './migrations/0002-policy.js';
 import type { Database } from './schema.js';
 import type { SqlDialect } from './sql-dialect.js';
 
 /** Every migration in order; a capability adds its tables as the next file in migrations/. */
 const steps: { name: string; up: (db: Kysely<any>, dialect: SqlDialect) => Promise<void> }[] = [
   { name: '0001_catalog', up: catalog.up },
+  { name: '0002_policy', up: policy.up },
 ];
 
 function migrations(dialect: SqlDialect): Record<string, Migration> {

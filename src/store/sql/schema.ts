@@ -71,7 +71,25 @@ export interface MetaTable {
   value: string;
 }
 
+export interface ApprovalsTable {
+  id: string;
+  type: string;
+  ref: string;
+  version: number;
+  domain: string | null;
+  requested_by: string;
+  requested_at: string;
+  approver_role: string;
+  violations: string;
+  state: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  reason: string | null;
+  write: string | null;
+}
+
 export interface Database {
+  approvals: ApprovalsTable;
   assets: AssetsTable;
   versions: VersionsTable;
   fields: FieldsTable;

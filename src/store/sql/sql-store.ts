@@ -5,6 +5,9 @@
 import { Kysely, sql, type Transaction } from 'kysely';
 import { UnavailableError } from '../../model/errors.js';
 import type {
+  ApprovalFilter,
+  ApprovalRow,
+  ApprovalState,
   AssetFilter,
   AssetRow,
   AssetState,
@@ -15,6 +18,7 @@ import type {
   AuditRecord,
   CatalogStore,
   CatalogWriter,
+  CurrentVersion,
   FieldRow,
   RelationRow,
   SearchHit,
@@ -109,6 +113,54 @@ function toAudit(r: Database['audit_log']): AuditRecord {
   };
 }
 
+function toApprovalRow(a: ApprovalRow): Database['approvals'] {
+  return {
+    id: a.id,
+    type: a.type,
+    ref: a.ref,
+    version: a.version,
+    domain: a.domain,
+    requested_by: a.requestedBy,
+    requested_at: a.requestedAt,
+    approver_role: a.approverRole,
+    violations: JSON.stringify(a.violations),
+    state: a.state,
+    decided_by: a.decidedBy,
+    decided_at: a.decidedAt,
+    reason: a.reason,
+    write: a.write ? JSON.stringify(a.write) : null,
+  };
+}
+
+function fromApprovalRow(r: Database['approvals']): ApprovalRow {
+  return {
+    id: r.id,
+    type: r.type as ApprovalRow['type'],
+    ref: r.ref,
+    version: Number(r.version),
+    domain: r.domain,
+    requestedBy: r.requested_by,
+    requestedAt: r.requested_at,
+    approverRole: r.approver_role,
+    violations: JSON.parse(r.violations),
+    state: r.state as ApprovalState,
+    decidedBy: r.decided_by,
+    decidedAt: r.decided_at,
+    reason: r.reason,
+    write: r.write ? JSON.parse(r.write) : null,
+  };
+}
+
+async function selectApprovals(db: Kysely<Database> | Transaction<Database>, filter: ApprovalFilter) {
+  let q = db.selectFrom('approvals').selectAll();
+  if (filter.id) q = q.where('id', '=', filter.id);
+  if (filter.state) q = q.where('state', '=', filter.state);
+  if (filter.ref) q = q.where('ref', '=', filter.ref);
+  if (filter.type) q = q.where('type', '=', filter.type);
+  const rows = await q.orderBy('requested_at').orderBy('id').limit(filter.limit ?? 500).execute();
+  return rows.map(fromApprovalRow);
+}
+
 class SqlWriter implements CatalogWriter {
   constructor(
     private readonly trx: Transaction<Database>,
@@ -120,15 +172,28 @@ class SqlWriter implements CatalogWriter {
   }
 
   async current(refs: readonly string[]) {
-    const out = new Map<string, { version: number; digest: string; state: AssetState }>();
+    const out = new Map<string, CurrentVersion>();
     for (const part of chunks(refs, this.dialect.maxParameters)) {
       const rows = await this.trx
-        .selectFrom('assets')
-        .select(['ref', 'version', 'digest', 'state'])
-        .where('ref', 'in', part)
+        .selectFrom('assets as a')
+        .select(['a.ref', 'a.version', 'a.digest', 'a.state'])
+        .select((eb) =>
+          eb
+            .selectFrom('versions as v')
+            .select((e) => e.fn.max('v.version').as('m'))
+            .whereRef('v.ref', '=', 'a.ref')
+            .as('latest'),
+        )
+        .where('a.ref', 'in', part)
         .execute();
-      for (const r of rows)
-        out.set(r.ref, { version: Number(r.version), digest: r.digest, state: r.state as AssetState });
+      for (const r of rows) {
+        out.set(r.ref, {
+          version: Number(r.version),
+          digest: r.digest,
+          state: r.state as AssetState,
+          latest: Number(r.latest ?? r.version),
+        });
+      }
     }
     return out;
   }
@@ -189,45 +254,60 @@ class SqlWriter implements CatalogWriter {
 
   async put(writes: readonly AssetWrite[], time: string, actor: string) {
     if (!writes.length) return;
-    const { trx } = this;
-    const ids = new Map<string, number>();
-    for (const part of chunks(writes, this.chunk)) {
-      const rows = await trx
-        .insertInto('assets')
-        .values(
-          part.map((w) => ({
-            ref: w.ref,
-            kind: w.kind,
-            domain: w.domain,
-            name: w.name,
-            uid: w.uid,
-            version: w.version,
-            state: w.state,
-            digest: w.digest,
-            title: w.title,
-            description: w.description,
-            updated_at: time,
-            updated_by: actor,
-          })),
-        )
-        .onConflict((oc) =>
-          oc.column('ref').doUpdateSet((eb) => ({
-            uid: eb.ref('excluded.uid'),
-            version: eb.ref('excluded.version'),
-            state: eb.ref('excluded.state'),
-            digest: eb.ref('excluded.digest'),
-            title: eb.ref('excluded.title'),
-            description: eb.ref('excluded.description'),
-            updated_at: eb.ref('excluded.updated_at'),
-            updated_by: eb.ref('excluded.updated_by'),
-          })),
-        )
-        .returning(['id', 'ref'])
-        .execute();
-      for (const r of rows) ids.set(r.ref, Number(r.id));
+    const pending = writes.filter((w) => w.state === 'pending');
+    const current = writes.filter((w) => w.state !== 'pending');
+    await this.insertVersions(writes, time, actor);
+    if (pending.length) {
+      // A first version awaiting approval still needs an asset row (not live) to hang on.
+      for (const part of chunks(pending, this.chunk)) {
+        await this.trx
+          .insertInto('assets')
+          .values(part.map((w) => this.assetRow(w, time, actor)))
+          .onConflict((oc) => oc.column('ref').doNothing())
+          .execute();
+      }
     }
+    if (current.length) {
+      const ids = await this.upsertAssets(current, time, actor);
+      await this.replaceDerived(
+        current,
+        ids,
+        current.filter((w) => w.version > 1),
+      );
+    }
+  }
+
+  async promote(write: AssetWrite, time: string, actor: string) {
+    await this.trx
+      .updateTable('versions')
+      .set({ state: 'live' })
+      .where('ref', '=', write.ref)
+      .where('version', '=', write.version)
+      .execute();
+    const ids = await this.upsertAssets([{ ...write, state: 'live' }], time, actor);
+    await this.replaceDerived([write], ids, [write]);
+  }
+
+  private assetRow(w: AssetWrite, time: string, actor: string) {
+    return {
+      ref: w.ref,
+      kind: w.kind,
+      domain: w.domain,
+      name: w.name,
+      uid: w.uid,
+      version: w.version,
+      state: w.state,
+      digest: w.digest,
+      title: w.title,
+      description: w.description,
+      updated_at: time,
+      updated_by: actor,
+    };
+  }
+
+  private async insertVersions(writes: readonly AssetWrite[], time: string, actor: string) {
     for (const part of chunks(writes, this.chunk)) {
-      await trx
+      await this.trx
         .insertInto('versions')
         .values(
           part.map((w) => ({
@@ -244,8 +324,36 @@ class SqlWriter implements CatalogWriter {
         )
         .execute();
     }
-    // Previous versions' derived rows go; first versions have none.
-    const replaced = writes.filter((w) => w.version > 1);
+  }
+
+  private async upsertAssets(writes: readonly AssetWrite[], time: string, actor: string) {
+    const ids = new Map<string, number>();
+    for (const part of chunks(writes, this.chunk)) {
+      const rows = await this.trx
+        .insertInto('assets')
+        .values(part.map((w) => this.assetRow(w, time, actor)))
+        .onConflict((oc) =>
+          oc.column('ref').doUpdateSet((eb) => ({
+            uid: eb.ref('excluded.uid'),
+            version: eb.ref('excluded.version'),
+            state: eb.ref('excluded.state'),
+            digest: eb.ref('excluded.digest'),
+            title: eb.ref('excluded.title'),
+            description: eb.ref('excluded.description'),
+            updated_at: eb.ref('excluded.updated_at'),
+            updated_by: eb.ref('excluded.updated_by'),
+          })),
+        )
+        .returning(['id', 'ref'])
+        .execute();
+      for (const r of rows) ids.set(r.ref, Number(r.id));
+    }
+    return ids;
+  }
+
+  /** Replaces fields, relations and search rows of the written assets with those of the new version. */
+  private async replaceDerived(writes: readonly AssetWrite[], ids: Map<string, number>, replaced: readonly AssetWrite[]) {
+    const { trx } = this;
     for (const part of chunks(replaced, this.dialect.maxParameters)) {
       const refs = part.map((w) => w.ref);
       await trx.deleteFrom('fields').where('ref', 'in', refs).execute();
@@ -276,14 +384,31 @@ class SqlWriter implements CatalogWriter {
     const relations = writes.flatMap((w) =>
       w.relations.map((r) => ({ source: w.ref, type: r.type, target: r.target, role: r.role ?? '' })),
     );
-    for (const part of chunks(relations, this.chunk))
-      await trx.insertInto('relations').values(part).execute();
+    for (const part of chunks(relations, this.chunk)) await trx.insertInto('relations').values(part).execute();
     const search: SearchRow[] = [];
     for (const w of writes) {
       if (!w.search) continue;
       search.push({ id: ids.get(w.ref)!, ref: w.ref, kind: w.kind, domain: w.domain, ...w.search });
     }
     await this.dialect.indexSearch(trx, search);
+  }
+
+  async putApprovals(rows: readonly ApprovalRow[]) {
+    for (const part of chunks(rows, this.chunk)) {
+      await this.trx.insertInto('approvals').values(part.map(toApprovalRow)).execute();
+    }
+  }
+
+  approvals(filter: ApprovalFilter) {
+    return selectApprovals(this.trx, filter);
+  }
+
+  async decideApproval(id: string, state: ApprovalState, actor: string, time: string, reason: string | null) {
+    await this.trx
+      .updateTable('approvals')
+      .set({ state, decided_by: actor, decided_at: time, reason })
+      .where('id', '=', id)
+      .execute();
   }
 
   async auditHead(): Promise<AuditHead> {
@@ -514,6 +639,10 @@ export class SqlStore implements CatalogStore {
     const terms = searchTerms(query.text);
     if (!terms.length) return [];
     return this.sqlDialect.search(this.db, query, terms);
+  }
+
+  approvals(filter: ApprovalFilter): Promise<ApprovalRow[]> {
+    return selectApprovals(this.db, filter);
   }
 
   async auditRecords(filter: AuditFilter): Promise<AuditRecord[]> {

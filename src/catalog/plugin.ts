@@ -1,0 +1,38 @@
+/**
+ * The seam through which capabilities join the apply pipeline without the catalog knowing them:
+ * extra validation of a document (e.g. compiling a policy's rule) and admission of each change
+ * (the policy engine). The composition root passes plugins to the Catalog.
+ */
+import type { FieldInfo, Relation } from '../model/kinds/kind.js';
+import type { ValidationIssue } from '../model/validation.js';
+import type { Admission } from '../model/violation.js';
+import type { ApprovalRow, AssetWrite } from '../store/catalog-store.js';
+
+export interface AdmissionSubject {
+  ref: string;
+  kind: string;
+  domain: string | null;
+  doc: Record<string, unknown>;
+  relations: Relation[];
+  fields: FieldInfo[];
+  /** The live document this change replaces, if any. */
+  previous: Record<string, unknown> | null;
+}
+
+export interface AdmissionBatch {
+  /** Every valid document of the apply by ref (policies, domains and charter changes included). */
+  docs: ReadonlyMap<string, { kind: string; domain: string | null; doc: Record<string, unknown>; relations: Relation[] }>;
+  actor: string;
+}
+
+export interface CatalogPlugin {
+  name: string;
+  /** Issues beyond the kind's schema, reported as `invalid`. */
+  validate?(kind: string, doc: Record<string, unknown>, ref: string): ValidationIssue[];
+  /** Decides each change; subjects not in the map are admitted. */
+  admit?(subjects: readonly AdmissionSubject[], batch: AdmissionBatch): Promise<Map<string, Admission>>;
+  /** Extra approval requests to store with a write (e.g. a new waiver awaiting the data office). */
+  onWrite?(write: AssetWrite, actor: string, time: string): ApprovalRow[] | undefined;
+  /** Called after an apply is stored, with the refs that changed (e.g. to re-evaluate compliance). */
+  afterApply?(changed: readonly { ref: string; kind: string }[]): Promise<void> | void;
+}
