@@ -52,7 +52,8 @@ parentPort.on('message', ({ id, op, sql, params }) => {
       parentPort.postMessage({ id, result: { readonly: stmt.readonly, reader: stmt.reader } });
       return;
     }
-    const rows = stmt.all(...(params || []));
+    // Non-readers run too, so that the read-only connection (not this wrapper) is what refuses a write.
+    const rows = stmt.reader ? stmt.all(...(params || [])) : (stmt.run(...(params || [])), []);
     for (const row of rows) for (const k in row) if (typeof row[k] === 'bigint') row[k] = Number(row[k]);
     parentPort.postMessage({ id, result: rows });
   } catch (error) {
