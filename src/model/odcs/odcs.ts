@@ -1,29 +1,101 @@
 /**
- * ODCS v3 data contracts: validation (v3.0.x and v3.1.0) and upgrade to v3.1.0, the internal model.
- * PLACEHOLDER until the schemas land: accepts any object with the required top-level keys.
+ * ODCS v3 data contracts: validation by the rules of the document's own apiVersion (v3.0.x or
+ * v3.1.0), and the upgrade to v3.1.0, Charter's internal model. Validators are compiled once, on
+ * first use; a valid document costs one compiled check.
  */
+import { compileSchema, type Validator } from '../schema-validator.js';
 import type { ValidationIssue } from '../validation.js';
+import { refineIssues } from './odcs-issues.js';
+import { logicalTypeOptionsV30, logicalTypeOptionsV31 } from './odcs-schema-parts.js';
+import { odcsSchemaV30 } from './odcs-schema-v3-0.js';
+import { odcsSchemaV31 } from './odcs-schema-v3-1.js';
 
-export type OdcsContract = Record<string, unknown> & {
-  apiVersion: string;
-  kind: 'DataContract';
-  id: string;
-  version: string;
-  status: string;
-};
+export type {
+  OdcsArrayItem,
+  OdcsAuthoritativeDefinition,
+  OdcsContract,
+  OdcsCustomProperty,
+  OdcsCustomRule,
+  OdcsDescription,
+  OdcsLibraryRule,
+  OdcsLogicalType,
+  OdcsLogicalTypeOptions,
+  OdcsMetric,
+  OdcsOperators,
+  OdcsPrice,
+  OdcsProperty,
+  OdcsPropertyRelationship,
+  OdcsQuality,
+  OdcsQualityDimension,
+  OdcsRole,
+  OdcsSchemaObject,
+  OdcsSchemaRelationship,
+  OdcsServer,
+  OdcsServerType,
+  OdcsSlaProperty,
+  OdcsSqlRule,
+  OdcsSupportItem,
+  OdcsTeam,
+  OdcsTeamMember,
+  OdcsTextRule,
+} from './odcs-types.js';
+export { upgradeOdcs } from './odcs-upgrade.js';
 
-export function validateOdcs(doc: unknown): ValidationIssue[] {
-  if (!doc || typeof doc !== 'object') return [{ path: '', message: 'must be an object' }];
-  const issues: ValidationIssue[] = [];
-  for (const key of ['apiVersion', 'kind', 'id', 'version', 'status']) {
-    if (!(key in doc)) issues.push({ path: key, message: 'is required' });
-  }
-  return issues;
+const supportedVersions = ['v3.1.0', 'v3.0.2', 'v3.0.1', 'v3.0.0'] as const;
+const supportedList = supportedVersions.join(', ');
+
+let rulesV31: Validator | undefined;
+let rulesV30: Validator | undefined;
+
+function validateV31(doc: unknown): ValidationIssue[] {
+  rulesV31 ??= compileSchema(odcsSchemaV31);
+  return rulesV31(doc);
 }
 
-export function upgradeOdcs(doc: unknown): OdcsContract {
-  const copy = structuredClone(doc) as OdcsContract;
-  copy.apiVersion = 'v3.1.0';
-  if (Array.isArray(copy.team)) copy.team = { members: copy.team };
-  return copy;
+function validateV30(doc: unknown): ValidationIssue[] {
+  rulesV30 ??= compileSchema(odcsSchemaV30);
+  return rulesV30(doc);
+}
+
+/** Validates an ODCS contract by the rules of its apiVersion; returns every issue, or none. */
+export function validateOdcs(doc: unknown): ValidationIssue[] {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+    return [{ path: '', message: 'must be an object (an ODCS data contract)' }];
+  }
+  const apiVersion = (doc as Record<string, unknown>).apiVersion;
+
+  if (apiVersion === 'v3.1.0') {
+    const issues = validateV31(doc);
+    return issues.length === 0
+      ? issues
+      : refineIssues(issues, doc, { logicalTypeOptions: logicalTypeOptionsV31 });
+  }
+
+  if (apiVersion === 'v3.0.2' || apiVersion === 'v3.0.1' || apiVersion === 'v3.0.0') {
+    const issues = validateV30(doc);
+    if (issues.length === 0) return issues;
+    const refined = refineIssues(issues, doc, { logicalTypeOptions: logicalTypeOptionsV30 });
+    // Many contracts labelled v3.0.x use v3.1.0 features (a team object, metric, timestamp).
+    if (validateV31({ ...doc, apiVersion: 'v3.1.0' }).length === 0) {
+      refined.unshift({
+        path: 'apiVersion',
+        message: `is ${apiVersion}, but the contract uses v3.1.0 features and passes the v3.1.0 rules; declare apiVersion: v3.1.0`,
+      });
+    }
+    return refined;
+  }
+
+  return [{ path: 'apiVersion', message: unsupportedVersion(apiVersion) }];
+}
+
+function unsupportedVersion(apiVersion: unknown): string {
+  if (apiVersion === undefined) return `is required; supported versions: ${supportedList}`;
+  if (typeof apiVersion !== 'string') return `must be a version string; supported versions: ${supportedList}`;
+  if (/^v?2(\.|$)/.test(apiVersion)) {
+    return `names ODCS v2, which is not supported; convert the contract to v3 (supported versions: ${supportedList})`;
+  }
+  if (/^v?3\.2(\.|$)/.test(apiVersion)) {
+    return `names ODCS v3.2, which is not released yet; supported versions: ${supportedList}`;
+  }
+  return `must be one of the supported versions: ${supportedList}`;
 }
