@@ -5,6 +5,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as catalog from './migrations/0001-catalog.js';
 import * as policy from './migrations/0002-policy.js';
+import * as quality from './migrations/0003-quality.js';
 import type { Database } from './schema.js';
 import type { SqlDialect } from './sql-dialect.js';
 
@@ -12,6 +13,7 @@ import type { SqlDialect } from './sql-dialect.js';
 const steps: { name: string; up: (db: Kysely<any>, dialect: SqlDialect) => Promise<void> }[] = [
   { name: '0001_catalog', up: catalog.up },
   { name: '0002_policy', up: policy.up },
+  { name: '0003_quality', up: quality.up },
 ];
 
 function migrations(dialect: SqlDialect): Record<string, Migration> {

@@ -88,6 +88,78 @@ export interface ApprovalsTable {
   write: string | null;
 }
 
+export interface QualityRunsTable {
+  id: string;
+  ref: string;
+  domain: string | null;
+  contract_version: number;
+  server: string | null;
+  server_type: string | null;
+  engine: string;
+  status: string;
+  message: string | null;
+  started_at: string;
+  finished_at: string;
+  duration_ms: number;
+  actor: string;
+  trigger: string;
+  passed: number;
+  failed: number;
+  errors: number;
+  skipped: number;
+  score: number | null;
+  owners: string;
+  stewards: string;
+  statements: string;
+}
+
+export interface QualityResultsTable {
+  run_id: string;
+  position: number;
+  check_id: string;
+  table_name: string;
+  field: string | null;
+  category: string;
+  type: string;
+  name: string;
+  dimension: string | null;
+  severity: string | null;
+  status: string;
+  measured: string | null;
+  unit: string;
+  expected: string;
+  message: string | null;
+  duration_ms: number;
+  engine: string;
+  samples: string | null;
+}
+
+export interface QualityIncidentsTable {
+  id: string;
+  ref: string;
+  domain: string | null;
+  state: string;
+  title: string;
+  assignees: string;
+  failing: string;
+  opened_at: string;
+  updated_at: string;
+  resolved_at: string | null;
+  last_run_id: string;
+  runs: number;
+  timeline: string;
+}
+
+export interface QualitySchedulesTable {
+  ref: string;
+  cron: string;
+  source: string;
+  next_due: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  last_run_at: string | null;
+}
+
 export interface Database {
   approvals: ApprovalsTable;
   assets: AssetsTable;
@@ -96,4 +168,8 @@ export interface Database {
   relations: RelationsTable;
   audit_log: AuditTable;
   meta: MetaTable;
+  quality_runs: QualityRunsTable;
+  quality_results: QualityResultsTable;
+  quality_incidents: QualityIncidentsTable;
+  quality_schedules: QualitySchedulesTable;
 }

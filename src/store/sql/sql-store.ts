@@ -478,10 +478,18 @@ export class SqlStore implements CatalogStore {
   }
 
   async write<T>(fn: (writer: CatalogWriter) => Promise<T>): Promise<T> {
+    return this.writeWith((writer) => fn(writer));
+  }
+
+  /**
+   * A write transaction for another capability's SQL store: the same write lock and audit chain as
+   * the catalog's, plus the transaction itself for that capability's own tables.
+   */
+  async writeWith<T>(fn: (writer: CatalogWriter, trx: Transaction<Database>) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(async (trx) => {
       // Taking the write lock first serialises writers and keeps the audit chain in order.
       await trx.updateTable('meta').set({ value: sql`value` }).where('key', '=', 'write-lock').execute();
-      return fn(new SqlWriter(trx, this.sqlDialect));
+      return fn(new SqlWriter(trx, this.sqlDialect), trx);
     });
   }
 

@@ -1,0 +1,273 @@
+/**
+ * Runs, incidents, scores, audit and schedule leases on both stores: a real contract over a real CSV,
+ * checked, broken, fixed and checked again.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Catalog } from '../src/catalog/catalog.js';
+import { parseSources } from '../src/catalog/parse.js';
+import { QualityScheduler } from '../src/quality/quality-scheduler.js';
+import { QualityService } from '../src/quality/quality-service.js';
+import { openStore } from '../src/store/open-store.js';
+import { qualityStoreFor } from '../src/store/sql/sql-quality-store.js';
+import { type StoreHandle, storeFactories } from './support/stores.js';
+
+export const QUALITY_ORG = `
+apiVersion: charter/v1
+kind: Charter
+metadata: {name: acme}
+spec: {classificationLevels: [public, internal, confidential, restricted]}
+---
+apiVersion: charter/v1
+kind: User
+metadata: {name: alice}
+spec: {displayName: Alice}
+---
+apiVersion: charter/v1
+kind: User
+metadata: {name: bob}
+spec: {displayName: Bob}
+---
+apiVersion: charter/v1
+kind: Domain
+metadata: {name: finance, labels: {quality-schedule: "0 * * * *"}}
+spec: {title: Finance, owners: [user:alice], stewards: [user:bob]}
+---
+apiVersion: charter/v1
+kind: Domain
+metadata: {name: payments, parent: finance}
+spec: {title: Payments}
+---
+apiVersion: v3.1.0
+kind: DataContract
+id: 0b1c8c1e-0000-4000-8000-0000000000aa
+name: refunds
+version: 1.0.0
+status: active
+domain: payments
+servers:
+  - {server: local, type: local, format: csv, path: refunds.csv}
+schema:
+  - name: refunds
+    properties:
+      - {name: refund_id, logicalType: string, required: true, unique: true}
+      - name: email
+        logicalType: string
+        classification: confidential
+      - name: amount
+        logicalType: number
+        quality:
+          - {id: amount-positive, metric: invalidValues, arguments: {pattern: '^[0-9.]+$'}, mustBe: 0, severity: error}
+    quality:
+      - {id: enough-rows, metric: rowCount, mustBeGreaterThan: 1, severity: warning, schedule: "*/5 * * * *"}
+---
+apiVersion: v1.0.0
+kind: DataProduct
+id: 7fb939ec-0000-4000-8000-0000000000bb
+name: refund-data
+status: active
+domain: payments
+outputPorts:
+  - {name: refunds, version: 1.0.0, contractId: "0b1c8c1e-0000-4000-8000-0000000000aa"}
+`;
+
+const GOOD = 'refund_id,email,amount\nr1,a@x.io,10\nr2,b@x.io,20\n';
+const BAD = 'refund_id,email,amount\nr1,a@x.io,10\nr1,b@x.io,-20\n';
+
+for (const factory of storeFactories) {
+  describe.runIf(await factory.available())(`quality on ${factory.name}`, () => {
+    let handle: StoreHandle;
+    let dir: string;
+    let service: QualityService;
+    const REF = 'dataset:payments/refunds';
+
+    beforeEach(async () => {
+      handle = await factory.create();
+      dir = mkdtempSync(join(tmpdir(), 'charter-qs-'));
+      const catalog = new Catalog(handle.store, { actor: 'user:alice' });
+      const applied = await catalog.apply(parseSources([{ name: 'org.yaml', content: QUALITY_ORG }]));
+      expect(applied.applied).toBe(true);
+      service = new QualityService(catalog, qualityStoreFor(handle.store), {
+        actor: 'user:alice',
+        dataRoot: dir,
+      });
+    });
+    afterEach(async () => {
+      await handle.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('stores a run, opens an incident for owner and steward, then resolves it, all audited', async () => {
+      writeFileSync(join(dir, 'refunds.csv'), BAD);
+      const first = await service.check({ ref: REF }, { samples: 2 });
+      expect(first.status).toBe('failed');
+      const run = first.runs[0]!;
+      expect(run.counts).toEqual({ passed: 8, failed: 2, error: 0, skipped: 0 });
+      expect(run.checks.find((c) => c.id === 'refunds.refund_id.unique')).toMatchObject({
+        status: 'failed',
+        measured: 1,
+      });
+      // Samples never carry the confidential column's values.
+      const sample = run.checks.find((c) => c.id === 'amount-positive')!.samples!;
+      expect(sample).toEqual([{ refund_id: 'r1', email: '***', amount: '-20' }]);
+      // Severity weights: 7 passing checks of weight 3 (error, the default) and the warning-level
+      // row count (2) against those plus the two failing checks (3 + 3).
+      expect(run.score).toBeCloseTo((23 / 29) * 100, 1);
+      expect(run.owners).toEqual(['user:alice']);
+      expect(run.stewards).toEqual(['user:bob']);
+
+      const stored = await service.run(run.id);
+      expect(stored.checks).toEqual(run.checks);
+      expect(stored.contractVersion).toBe(1);
+
+      const [incident] = await service.incidents({});
+      expect(incident).toMatchObject({
+        ref: REF,
+        state: 'open',
+        assignees: ['user:alice', 'user:bob'],
+        failing: [
+          { id: 'refunds.refund_id.unique', measured: 1 },
+          { id: 'amount-positive', measured: 1 },
+        ],
+      });
+      expect(await service.incidents({ assignee: 'user:bob' })).toHaveLength(1);
+      expect(await service.incidents({ assignee: 'user:nobody' })).toHaveLength(0);
+      expect(await service.incidents({ domain: 'finance' })).toHaveLength(1);
+
+      // A second failing run updates the same incident; it does not open another.
+      await service.check({ ref: REF });
+      const again = await service.incidents({});
+      expect(again).toHaveLength(1);
+      expect(again[0]!.runs).toBe(2);
+      expect(again[0]!.timeline.map((e) => e.action)).toEqual(['opened']);
+
+      writeFileSync(join(dir, 'refunds.csv'), GOOD);
+      const fixed = await service.check({ domain: 'finance' });
+      expect(fixed.status).toBe('passed');
+      expect(await service.incidents({})).toHaveLength(0);
+      const [resolved] = await service.incidents({ state: 'resolved' });
+      expect(resolved!.id).toBe(incident!.id);
+      expect(resolved!.timeline.map((e) => e.action)).toEqual(['opened', 'resolved']);
+      expect(resolved!.resolvedAt).not.toBeNull();
+
+      const audit = await service.catalog.auditLog({ ref: REF, limit: 100 });
+      expect(audit.map((a) => [a.action, a.actor])).toEqual([
+        ['create', 'user:alice'],
+        ['quality.run', 'user:alice'],
+        ['incident.open', 'user:alice'],
+        ['quality.run', 'user:alice'],
+        ['quality.run', 'user:alice'],
+        ['incident.resolve', 'user:alice'],
+      ]);
+      expect(audit[2]!.details).toMatchObject({
+        incidentId: incident!.id,
+        assignees: ['user:alice', 'user:bob'],
+      });
+      expect((await service.catalog.auditVerify()).intact).toBe(true);
+    });
+
+    it('rolls scores up per dataset, product, domain and owner, with the trend', async () => {
+      writeFileSync(join(dir, 'refunds.csv'), BAD);
+      await service.check({ all: true });
+      writeFileSync(join(dir, 'refunds.csv'), GOOD);
+      await service.check({ product: 'product:payments/refund-data' });
+      const dataset = await service.quality(REF);
+      expect(dataset.score).toBe(100);
+      expect(dataset.trend!.map((r) => r.status)).toEqual(['passed', 'failed']);
+      expect(dataset.failing).toEqual([]);
+      for (const ref of ['product:payments/refund-data', 'domain:finance', 'domain:payments', 'user:alice']) {
+        const report = await service.quality(ref);
+        expect(report.score).toBe(100);
+        expect(report.datasets.map((d) => d.ref)).toEqual([REF]);
+      }
+      expect((await service.quality('user:bob')).datasets).toEqual([]);
+    });
+
+    it('records unreachable data as an error run and an incident', async () => {
+      const report = await service.check({ ref: REF });
+      expect(report.status).toBe('error');
+      expect(report.runs[0]!.message).toMatch(/the file 'refunds.csv' does not exist/);
+      expect(report.runs[0]!.score).toBeNull();
+      expect((await service.incidents({}))[0]!.failing.every((f) => f.status === 'error')).toBe(true);
+    });
+
+    it('refuses what is not a dataset and names unknown servers', async () => {
+      await expect(service.check({ ref: 'domain:finance' })).rejects.toThrow(/is not a dataset/);
+      await expect(service.check({})).rejects.toThrow(/exactly one/);
+      writeFileSync(join(dir, 'refunds.csv'), GOOD);
+      await expect(service.check({ ref: REF }, { server: 'prod' })).rejects.toThrow(
+        "Server 'prod' is not declared in the contract; it declares 'local'",
+      );
+    });
+
+    it('schedules from the contract, leases each due run to one server, and lets a lease expire', async () => {
+      writeFileSync(join(dir, 'refunds.csv'), GOOD);
+      let clock = new Date('2026-01-01T00:00:00Z');
+      const now = () => clock;
+      const a = new QualityScheduler(service, { owner: 'a', now, leaseMs: 60_000 });
+      const b = new QualityScheduler(service, { owner: 'b', now, leaseMs: 60_000 });
+      expect(await a.entries()).toEqual([{ ref: REF, cron: '*/5 * * * *', source: 'contract' }]);
+      expect(await a.tick()).toEqual([]);
+      const [row] = await service.store.schedules();
+      expect(row!.nextDue).toBe('2026-01-01T00:05:00.000Z');
+
+      clock = new Date('2026-01-01T00:05:30Z');
+      const store = service.store;
+      // Both servers try at once; exactly one gets the lease.
+      const claims = await Promise.all([
+        store.claimDue(clock.toISOString(), 'a', '2026-01-01T00:06:30.000Z', 5),
+        store.claimDue(clock.toISOString(), 'b', '2026-01-01T00:06:30.000Z', 5),
+      ]);
+      expect(claims.map((c) => c.length).sort()).toEqual([0, 1]);
+      // The holder "crashes"; before the lease ends nobody else may take it, after it another does.
+      expect(await b.tick()).toEqual([]);
+      clock = new Date('2026-01-01T00:07:00Z');
+      expect(await b.tick()).toEqual([REF]);
+      await b.idle();
+      const [after] = await store.schedules();
+      expect(after).toMatchObject({ leaseOwner: null, nextDue: '2026-01-01T00:10:00.000Z' });
+      const runs = await service.runs({ ref: REF });
+      expect(runs.map((r) => [r.trigger, r.status])).toEqual([['schedule', 'passed']]);
+      expect(await a.tick()).toEqual([]);
+    });
+  });
+}
+
+describe('two servers on one database', () => {
+  it('run each due check once', async (ctx) => {
+    const factory = storeFactories.find((f) => f.name === 'postgres')!;
+    if (!(await factory.available())) return ctx.skip();
+    const handle = await factory.create();
+    const dir = mkdtempSync(join(tmpdir(), 'charter-qs-'));
+    const second = await openStore({ databaseUrl: handle.url! });
+    try {
+      writeFileSync(join(dir, 'refunds.csv'), GOOD);
+      const catalog = new Catalog(handle.store, { actor: 'user:alice' });
+      await catalog.apply(parseSources([{ name: 'org.yaml', content: QUALITY_ORG }]));
+      let clock = new Date('2026-01-01T00:00:00Z');
+      const now = () => clock;
+      const make = (store: typeof handle.store, owner: string) =>
+        new QualityScheduler(
+          new QualityService(new Catalog(store, { actor: 'system:scheduler' }), qualityStoreFor(store), {
+            actor: 'system:scheduler',
+            dataRoot: dir,
+          }),
+          { owner, now },
+        );
+      const [a, b] = [make(handle.store, 'a'), make(second, 'b')];
+      await a.tick();
+      clock = new Date('2026-01-01T00:05:01Z');
+      const started = await Promise.all([a.tick(), b.tick()]);
+      await Promise.all([a.idle(), b.idle()]);
+      expect(started.flat()).toEqual(['dataset:payments/refunds']);
+      const runs = await qualityStoreFor(handle.store).runs({});
+      expect(runs).toHaveLength(1);
+    } finally {
+      await second.close();
+      await handle.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
