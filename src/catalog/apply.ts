@@ -12,9 +12,15 @@ import type { KindContext, KindDefinition, Relation } from '../model/kinds/kind.
 import { formatRef, tryParseRef } from '../model/ref.js';
 import type { ValidationIssue } from '../model/validation.js';
 import type { Admission, AdmissionDecision, Violation } from '../model/violation.js';
-import type { ApprovalRow, AssetWithDoc, AssetWrite, CatalogStore, CatalogWriter } from '../store/catalog-store.js';
-import type { AdmissionBatch, AdmissionSubject, CatalogPlugin } from './plugin.js';
+import type {
+  ApprovalRow,
+  AssetWithDoc,
+  AssetWrite,
+  CatalogStore,
+  CatalogWriter,
+} from '../store/catalog-store.js';
 import type { ParseProblem, SourceDoc } from './parse.js';
+import type { AdmissionBatch, AdmissionSubject, CatalogPlugin } from './plugin.js';
 
 export type ApplyStatus = 'created' | 'updated' | 'unchanged' | 'invalid' | 'skipped' | 'denied' | 'pending';
 
@@ -174,6 +180,7 @@ function prepare(source: SourceDoc, ctx: KindContext, options: ApplyOptions): Ca
     result.issues.push(...issues);
     return result;
   }
+  result.warnings.push(...(def.warnings?.(doc) ?? []));
   const normalized = def.normalize(doc) as Record<string, unknown>;
   const identity = def.identify(normalized);
   if (Array.isArray(identity)) {
@@ -186,7 +193,8 @@ function prepare(source: SourceDoc, ctx: KindContext, options: ApplyOptions): Ca
     ...(identity.domain ? { domain: identity.domain } : {}),
   });
   result.ref = ref;
-  for (const plugin of options.plugins ?? []) result.issues.push(...(plugin.validate?.(def.kind, normalized, ref) ?? []));
+  for (const plugin of options.plugins ?? [])
+    result.issues.push(...(plugin.validate?.(def.kind, normalized, ref) ?? []));
   if (result.issues.length) return result;
   const relations = def.relations(normalized, ctx);
   if (identity.domain) {
@@ -366,6 +374,7 @@ export async function applyDocuments(
 
   const time = options.time ?? new Date().toISOString();
   const [existingCharter] = charters.length ? await store.listAssets({ kind: 'Charter', limit: 1 }) : [];
+  await validateBatch(candidates, options);
   const admissions = await admit(store, candidates, options);
   const applied = await store.write(async (writer) => {
     await resolve(writer, candidates);
@@ -507,8 +516,33 @@ export async function applyDocuments(
   return { applied, dryRun, results, summary: summarise(results) };
 }
 
+function batchOf(candidates: Candidate[], options: ApplyOptions): AdmissionBatch {
+  const valid = candidates.filter((c) => !c.result.issues.length);
+  return {
+    docs: new Map(
+      valid.map((c) => [c.ref, { kind: c.def.kind, domain: c.domain, doc: c.doc, relations: c.relations }]),
+    ),
+    actor: options.actor,
+  };
+}
+
+async function validateBatch(candidates: Candidate[], options: ApplyOptions): Promise<void> {
+  const validators = (options.plugins ?? []).filter((p) => p.validateBatch);
+  if (!validators.length) return;
+  const byRef = new Map(candidates.map((c) => [c.ref, c]));
+  for (const plugin of validators) {
+    for (const [ref, issues] of await plugin.validateBatch!(batchOf(candidates, options))) {
+      byRef.get(ref)?.result.issues.push(...issues);
+    }
+  }
+}
+
 /** Asks the plugins to admit every change that would be stored (outside the write transaction). */
-async function admit(store: CatalogStore, candidates: Candidate[], options: ApplyOptions): Promise<Map<string, Admission>> {
+async function admit(
+  store: CatalogStore,
+  candidates: Candidate[],
+  options: ApplyOptions,
+): Promise<Map<string, Admission>> {
   const admitters = (options.plugins ?? []).filter((p) => p.admit);
   const out = new Map<string, Admission>();
   const valid = candidates.filter((c) => !c.result.issues.length);
@@ -531,10 +565,7 @@ async function admit(store: CatalogStore, candidates: Candidate[], options: Appl
       previous: now && now.state === 'live' ? now.doc : null,
     });
   }
-  const batch: AdmissionBatch = {
-    docs: new Map(valid.map((c) => [c.ref, { kind: c.def.kind, domain: c.domain, doc: c.doc, relations: c.relations }])),
-    actor: options.actor,
-  };
+  const batch = batchOf(candidates, options);
   for (const plugin of admitters) {
     for (const [ref, admission] of await plugin.admit!(subjects, batch)) {
       const prior = out.get(ref);
@@ -544,7 +575,12 @@ async function admit(store: CatalogStore, candidates: Candidate[], options: Appl
   return out;
 }
 
-const severity: Record<Admission['decision'], number> = { admitted: 0, 'admitted-with-warnings': 1, pending: 2, denied: 3 };
+const severity: Record<Admission['decision'], number> = {
+  admitted: 0,
+  'admitted-with-warnings': 1,
+  pending: 2,
+  denied: 3,
+};
 
 function mergeAdmissions(a: Admission, b: Admission): Admission {
   const worse = severity[b.decision] > severity[a.decision] ? b : a;

@@ -21,7 +21,10 @@ export interface AdmissionSubject {
 
 export interface AdmissionBatch {
   /** Every valid document of the apply by ref (policies, domains and charter changes included). */
-  docs: ReadonlyMap<string, { kind: string; domain: string | null; doc: Record<string, unknown>; relations: Relation[] }>;
+  docs: ReadonlyMap<
+    string,
+    { kind: string; domain: string | null; doc: Record<string, unknown>; relations: Relation[] }
+  >;
   actor: string;
 }
 
@@ -29,6 +32,8 @@ export interface CatalogPlugin {
   name: string;
   /** Issues beyond the kind's schema, reported as `invalid`. */
   validate?(kind: string, doc: Record<string, unknown>, ref: string): ValidationIssue[];
+  /** Issues that need the stored catalog to judge (e.g. a domain policy's reach), reported as `invalid`. */
+  validateBatch?(batch: AdmissionBatch): Promise<Map<string, ValidationIssue[]>>;
   /** Decides each change; subjects not in the map are admitted. */
   admit?(subjects: readonly AdmissionSubject[], batch: AdmissionBatch): Promise<Map<string, Admission>>;
   /** Extra approval requests to store with a write (e.g. a new waiver awaiting the data office). */

@@ -3,15 +3,15 @@
  * the embedded store in `--home`. Global options and environment variables are read here once.
  */
 import type { ApplyResult } from '../catalog/apply.js';
-import { Catalog } from '../catalog/catalog.js';
 import type { CatalogApi } from '../catalog/catalog-api.js';
 import { parseSources } from '../catalog/parse.js';
 import { InputError } from '../model/errors.js';
 import { tryParseRef } from '../model/ref.js';
-import type { CatalogStore } from '../store/catalog-store.js';
+import type { GovernanceApi } from '../policy/governance-api.js';
+import { createPlatform, type Platform } from '../server/platform.js';
 import { openStore, type StoreOptions } from '../store/open-store.js';
 import type { ManifestFile } from './files.js';
-import { HttpCatalogClient } from './http-client.js';
+import { HttpCatalogClient, HttpGovernanceClient } from './http-client.js';
 import type { OutputFormat } from './output.js';
 import { progress } from './output.js';
 
@@ -25,6 +25,7 @@ export interface GlobalOptions {
 
 export interface CliContext {
   api: CatalogApi;
+  governance: GovernanceApi;
   actor: string;
   format: OutputFormat;
   applyFiles(files: ManifestFile[], options: { dryRun?: boolean; domain?: string }): Promise<ApplyResult>;
@@ -56,11 +57,9 @@ export function formatOf(
   return format;
 }
 
-export async function openLocal(options: GlobalOptions): Promise<{ store: CatalogStore; catalog: Catalog }> {
+export async function openLocal(options: GlobalOptions): Promise<Platform> {
   const store = await openStore(storeOptions(options));
-  const bar = progress('Applying');
-  const catalog = new Catalog(store, { actor: actorOf(options), onProgress: bar });
-  return { store, catalog };
+  return createPlatform(store, { actor: actorOf(options), onProgress: progress('Applying') });
 }
 
 export async function connect(options: GlobalOptions): Promise<CliContext> {
@@ -71,15 +70,17 @@ export async function connect(options: GlobalOptions): Promise<CliContext> {
     const client = new HttpCatalogClient(server, actor);
     return {
       api: client,
+      governance: new HttpGovernanceClient(client),
       actor,
       format,
       applyFiles: (files, o) => client.applyFiles(files, o),
       close: async () => {},
     };
   }
-  const { store, catalog } = await openLocal(options);
+  const { store, catalog, governance } = await openLocal(options);
   return {
     api: catalog,
+    governance,
     actor,
     format,
     applyFiles: (files, o) =>

@@ -12,8 +12,19 @@ import type {
   ExportOptions,
   ListOptions,
 } from '../catalog/catalog-api.js';
-import { errorFromWire, InputError, UnavailableError } from '../model/errors.js';
-import type { AssetRow, AuditRecord, SearchHit, VersionRow } from '../store/catalog-store.js';
+import { errorFromWire, InputError, RefusedError, UnavailableError } from '../model/errors.js';
+import type { CharterDoc } from '../model/kinds/charter-kind.js';
+import type { PolicyDoc } from '../model/kinds/policy-kind.js';
+import type { ComplianceReport, PolicyTestResult, WaiverView } from '../policy/governance.js';
+import type { GovernanceApi } from '../policy/governance-api.js';
+import type {
+  ApprovalRow,
+  ApprovalState,
+  AssetRow,
+  AuditRecord,
+  SearchHit,
+  VersionRow,
+} from '../store/catalog-store.js';
 import type { ManifestFile } from './files.js';
 
 function query(params: Record<string, unknown>): string {
@@ -34,7 +45,7 @@ export class HttpCatalogClient implements CatalogApi {
     this.base = server.replace(/\/+$/, '');
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     let response: Response;
     try {
       response = await fetch(`${this.base}${path}`, {
@@ -77,7 +88,8 @@ export class HttpCatalogClient implements CatalogApi {
       })),
       ...options,
     }).catch((error) => {
-      if (error instanceof InputError && error.details?.result) return error.details.result as ApplyResult;
+      if ((error instanceof InputError || error instanceof RefusedError) && error.details?.result)
+        return error.details.result as ApplyResult;
       throw error;
     });
   }
@@ -88,7 +100,8 @@ export class HttpCatalogClient implements CatalogApi {
       dryRun: request.dryRun,
       domain: request.defaultDomain,
     }).catch((error) => {
-      if (error instanceof InputError && error.details?.result) return error.details.result as ApplyResult;
+      if ((error instanceof InputError || error instanceof RefusedError) && error.details?.result)
+        return error.details.result as ApplyResult;
       throw error;
     });
   }
@@ -162,5 +175,52 @@ export class HttpCatalogClient implements CatalogApi {
         '/api/v1/stats',
       )
     ).counts;
+  }
+}
+
+/** Governance operations over HTTP. */
+export class HttpGovernanceClient implements GovernanceApi {
+  constructor(private readonly http: HttpCatalogClient) {}
+
+  async approvals(filter: { state?: ApprovalState; ref?: string; type?: 'change' | 'waiver' }) {
+    return (await this.http.call<{ approvals: ApprovalRow[] }>('GET', `/api/v1/approvals${query(filter)}`))
+      .approvals;
+  }
+
+  decideApproval(
+    idOrRef: string,
+    decision: 'approved' | 'rejected',
+    _actor: string,
+    reason: string | null,
+    type?: 'change' | 'waiver',
+  ) {
+    const verb = decision === 'approved' ? 'approve' : 'reject';
+    const base = type === 'waiver' ? 'waivers' : 'approvals';
+    return this.http.call<ApprovalRow>(
+      'POST',
+      `/api/v1/${base}/${encodeURIComponent(idOrRef)}/${verb}`,
+      reason ? { reason } : {},
+    );
+  }
+
+  async waivers() {
+    return (await this.http.call<{ waivers: WaiverView[] }>('GET', '/api/v1/waivers')).waivers;
+  }
+
+  compliance(filter: { domain?: string; owner?: string; policy?: string }) {
+    return this.http.call<ComplianceReport>('GET', `/api/v1/compliance${query(filter)}`);
+  }
+
+  explain(ref: string) {
+    return this.http.call<Awaited<ReturnType<GovernanceApi['explain']>>>(
+      'GET',
+      `/api/v1/policies/explain${query({ ref })}`,
+    );
+  }
+
+  async testPolicies(docs?: { ref: string; doc: PolicyDoc }[], charter?: CharterDoc) {
+    const body = { ...(docs ? { documents: docs.map((d) => d.doc) } : {}), ...(charter ? { charter } : {}) };
+    return (await this.http.call<{ results: PolicyTestResult[] }>('POST', '/api/v1/policies/test', body))
+      .results;
   }
 }

@@ -7,6 +7,7 @@ import { isCharterError } from '../model/errors.js';
 import { registerAuditCommands } from './commands/audit-commands.js';
 import { registerCatalogCommands } from './commands/catalog-commands.js';
 import { registerIoCommands } from './commands/io-commands.js';
+import { registerPolicyCommands } from './commands/policy-commands.js';
 import { registerServeCommands } from './commands/serve-commands.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
 
@@ -44,6 +45,7 @@ Examples:
   registerCatalogCommands(program);
   registerAuditCommands(program);
   registerIoCommands(program);
+  registerPolicyCommands(program);
   registerServeCommands(program);
   for (const command of program.commands) {
     command.exitOverride();

@@ -5,7 +5,19 @@
  */
 import { Environment } from '@marcbachmann/cel-js';
 
-export const POLICY_VARIABLES = ['asset', 'table', 'field', 'domain', 'charter', 'now', 'ref', 'kind', 'owners', 'stewards'] as const;
+export const POLICY_VARIABLES = [
+  'asset',
+  'previous',
+  'table',
+  'field',
+  'domain',
+  'charter',
+  'now',
+  'ref',
+  'kind',
+  'owners',
+  'stewards',
+] as const;
 
 const COMPREHENSIONS = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
 export const MAX_COMPREHENSION_DEPTH = 3;
@@ -32,7 +44,13 @@ function makeEnvironment(): Environment {
   const env = new Environment({
     unlistedVariablesAreDyn: false,
     homogeneousAggregateLiterals: false,
-    limits: { maxAstNodes: 2000, maxDepth: 32, maxListElements: 1000, maxMapEntries: 1000, maxCallArguments: 16 },
+    limits: {
+      maxAstNodes: 2000,
+      maxDepth: 32,
+      maxListElements: 1000,
+      maxMapEntries: 1000,
+      maxCallArguments: 16,
+    },
   });
   for (const name of POLICY_VARIABLES) {
     if (name === 'now') env.registerVariable(name, 'google.protobuf.Timestamp');
@@ -41,7 +59,9 @@ function makeEnvironment(): Environment {
     else env.registerVariable(name, 'map');
   }
   // classificationRank("confidential") → its position in the charter's ordered levels (-1 if unknown).
-  env.registerFunction('classificationRank(dyn): int', (level: unknown) => BigInt(typeof level === 'string' ? levelOrder.indexOf(level) : -1));
+  env.registerFunction('classificationRank(dyn): int', (level: unknown) =>
+    BigInt(typeof level === 'string' ? levelOrder.indexOf(level) : -1),
+  );
   return env;
 }
 
@@ -82,7 +102,13 @@ function comprehensionDepth(node: unknown): number {
   if (Array.isArray(node)) return Math.max(0, ...node.map(comprehensionDepth));
   const n = node as AstNode;
   let own = 0;
-  if (n.op === 'rcall' && Array.isArray(n.args) && typeof n.args[0] === 'string' && COMPREHENSIONS.has(n.args[0])) own = 1;
+  if (
+    n.op === 'rcall' &&
+    Array.isArray(n.args) &&
+    typeof n.args[0] === 'string' &&
+    COMPREHENSIONS.has(n.args[0])
+  )
+    own = 1;
   let inner = 0;
   for (const value of Object.values(n)) {
     if (value && typeof value === 'object') inner = Math.max(inner, comprehensionDepth(value));
@@ -108,7 +134,9 @@ export function compileRule(source: string): CompiledRule | CompileError {
   }
   const depth = comprehensionDepth((parsed as unknown as { ast: unknown }).ast);
   if (depth > MAX_COMPREHENSION_DEPTH) {
-    return { message: `nests ${depth} comprehensions (all/exists/map/filter); at most ${MAX_COMPREHENSION_DEPTH} are allowed` };
+    return {
+      message: `nests ${depth} comprehensions (all/exists/map/filter); at most ${MAX_COMPREHENSION_DEPTH} are allowed`,
+    };
   }
   return {
     source,

@@ -6,14 +6,18 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Catalog } from '../catalog/catalog.js';
+import { Governance } from '../policy/governance.js';
 import { handleError } from './errors.js';
 import { registerMetrics } from './metrics.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { ioRoutes } from './routes/io-routes.js';
+import { policyRoutes } from './routes/policy-routes.js';
 
 export interface AppOptions {
   catalog: Catalog;
+  /** Governance services; built over the catalog when not given. */
+  governance?: Governance;
   /** Actor for requests that name none (access control replaces this). */
   defaultActor?: string;
   logger?: boolean;
@@ -60,6 +64,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'catalog', description: 'Apply manifests and read the catalog' },
         { name: 'audit', description: 'The hash-chained audit log' },
         { name: 'io', description: 'Export and import' },
+        { name: 'policy', description: 'Policies, compliance, approvals and waivers' },
         { name: 'system', description: 'Health and metrics' },
       ],
     },
@@ -90,6 +95,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   catalogRoutes(app, options.catalog, actor);
   auditRoutes(app, options.catalog);
   ioRoutes(app, options.catalog, actor);
+  policyRoutes(app, options.governance ?? new Governance(options.catalog), actor);
   await app.ready();
   return app;
 }

@@ -10,6 +10,7 @@ import { type CliContext, connect, type GlobalOptions } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { readManifestFiles } from '../files.js';
 import { formatTable, printData, text } from '../output.js';
+import { formatViolation } from './policy-commands.js';
 
 type Run = (ctx: CliContext, ...args: any[]) => Promise<number | undefined>;
 
@@ -39,17 +40,24 @@ export function formatApply(result: ApplyResult): string {
     for (const issue of r.issues)
       lines.push(`  ✗ ${where(r)}: ${issue.path ? `${issue.path}: ` : ''}${issue.message}`);
     for (const w of r.warnings) lines.push(`  ! ${w.path ? `${w.path}: ` : ''}${w.message}`);
+    for (const v of r.violations ?? []) {
+      lines.push(`  ${v.waivedBy ? '·' : v.enforcement === 'deny' ? '✗' : '!'} ${formatViolation(v)}`);
+    }
   }
   const s = result.summary;
   const counts = Object.entries(s)
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
-  if (!result.applied)
+  if (!result.applied && s.invalid) {
     lines.push(
       `\nNothing was stored: ${s.invalid} document${s.invalid === 1 ? ' is' : 's are'} invalid. (${counts})`,
     );
-  else lines.push(`\n${result.dryRun ? 'Dry run, nothing stored: ' : ''}${counts || 'no documents'}`);
+  } else if (!result.applied && s.denied) {
+    lines.push(
+      `\nNothing was stored: ${s.denied} document${s.denied === 1 ? ' was' : 's were'} denied by policy. (${counts})`,
+    );
+  } else lines.push(`\n${result.dryRun ? 'Dry run, nothing stored: ' : ''}${counts || 'no documents'}`);
   return lines.join('\n');
 }
 
@@ -126,7 +134,7 @@ export function registerCatalogCommands(program: Command) {
         ...(opts.domain ? { domain: opts.domain } : {}),
       });
       printData(result, ctx.format, () => formatApply(result));
-      return result.applied ? EXIT.ok : EXIT.input;
+      return result.applied ? EXIT.ok : result.summary.invalid ? EXIT.input : EXIT.no;
     }),
   );
 

@@ -72,7 +72,7 @@ export function registerIoCommands(program: Command) {
       }
       const result = await ctx.applyFiles(readManifestFiles(paths), {});
       printData(result, ctx.format, () => formatApply(result));
-      return result.applied ? EXIT.ok : EXIT.input;
+      return result.applied ? EXIT.ok : result.summary.invalid ? EXIT.input : EXIT.no;
     }),
   );
 }

@@ -21,8 +21,8 @@ function port(value: string): number {
 }
 
 async function serve(globals: GlobalOptions, opts: { port: string; host: string }, banner?: string) {
-  const { store, catalog } = await openLocal(globals);
-  const app = await buildApp({ catalog, logger: true, defaultActor: 'user:api' });
+  const { store, catalog, governance } = await openLocal(globals);
+  const app = await buildApp({ catalog, governance, logger: true, defaultActor: 'user:api' });
   const address = await app.listen({ port: port(opts.port), host: opts.host });
   const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   process.stderr.write(

@@ -111,7 +111,12 @@ export const charterKind: KindDefinition<CharterDoc> = {
   },
   identify: envelopeIdentity,
   relations: (doc) =>
-    (doc.spec.dataOffice ?? []).map((target, i) => ({ type: 'hasRole' as const, role: 'data-office', target, path: `spec.dataOffice[${i}]` })),
+    (doc.spec.dataOffice ?? []).map((target, i) => ({
+      type: 'hasRole' as const,
+      role: 'data-office',
+      target,
+      path: `spec.dataOffice[${i}]`,
+    })),
   summary: (doc) => ({ title: doc.spec.title ?? doc.metadata.name, description: doc.spec.description ?? '' }),
   searchText: (doc) =>
     envelopeSearch(

@@ -2,7 +2,7 @@
  * `DataContract`: a dataset described by an ODCS v3 contract, accepted as the standard writes it.
  * v3.0.x is upgraded to v3.1.0 on input; the ref is `dataset:<domain>/<name or id>`.
  */
-import { type OdcsContract, upgradeOdcs, validateOdcs } from '../odcs/odcs.js';
+import { isMislabelledV31, type OdcsContract, upgradeOdcs, validateOdcs } from '../odcs/odcs.js';
 import { isValidName, slugify } from '../ref.js';
 import type { ValidationIssue } from '../validation.js';
 import type { FieldInfo, Identity, KindContext, KindDefinition, Relation, SearchText } from './kind.js';
@@ -146,8 +146,18 @@ export const dataContractKind: KindDefinition<OdcsContract> = {
   kind: 'DataContract',
   refKind: 'dataset',
   domainScoped: 'required',
-  validate: validateOdcs,
-  normalize: (doc) => upgradeOdcs(doc),
+  validate: (doc) => (isMislabelledV31(doc) ? [] : validateOdcs(doc)),
+  warnings: (doc) =>
+    isMislabelledV31(doc)
+      ? [
+          {
+            path: 'apiVersion',
+            message: `is ${(doc as Json).apiVersion} but the contract uses v3.1.0 features; it was read as v3.1.0 (declare apiVersion: v3.1.0)`,
+          },
+        ]
+      : [],
+  normalize: (doc) =>
+    isMislabelledV31(doc) ? upgradeOdcs({ ...(doc as Json), apiVersion: 'v3.1.0' }) : upgradeOdcs(doc),
   identify: (doc) => assetIdentity(doc as unknown as Json, 'contract'),
   relations(doc, ctx) {
     const out = teamRelations(doc.team, ctx);

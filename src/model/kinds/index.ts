@@ -4,11 +4,11 @@ import { dataContractKind } from './data-contract-kind.js';
 import { dataProductKind } from './data-product-kind.js';
 import { domainKind } from './domain-kind.js';
 import { glossaryTermKind } from './glossary-term-kind.js';
-import { policyKind } from './policy-kind.js';
-import { waiverKind } from './waiver-kind.js';
 import type { KindDefinition } from './kind.js';
+import { policyKind } from './policy-kind.js';
 import { teamKind } from './team-kind.js';
 import { userKind } from './user-kind.js';
+import { waiverKind } from './waiver-kind.js';
 
 export const kinds: readonly KindDefinition<any>[] = [
   charterKind,

@@ -79,6 +79,8 @@ export interface KindDefinition<Doc = unknown> {
   /** Whether assets of this kind live inside a domain (and their ref carries it). */
   domainScoped: 'required' | 'optional' | 'never';
   validate(doc: unknown): ValidationIssue[];
+  /** Things worth telling about a valid document (it is still accepted). */
+  warnings?(doc: unknown): ValidationIssue[];
   /** Brings a valid document to the internal model (e.g. ODCS v3.0 → v3.1). Must not mutate. */
   normalize(doc: unknown): Doc;
   identify(doc: Doc): Identity | ValidationIssue[];

@@ -3,7 +3,14 @@
  * office's, for every domain); with one it is a domain policy for that domain and its sub-domains.
  */
 import { compileSchema } from '../schema-validator.js';
-import { clone, type Envelope, envelopeIdentity, envelopeSchema, envelopeSearch, nameSchema } from './envelope.js';
+import {
+  clone,
+  type Envelope,
+  envelopeIdentity,
+  envelopeSchema,
+  envelopeSearch,
+  nameSchema,
+} from './envelope.js';
 import type { KindDefinition } from './kind.js';
 
 export const ENFORCEMENTS = ['deny', 'warn', 'require-approval', 'audit'] as const;
@@ -95,8 +102,16 @@ export const policyKind: KindDefinition<PolicyDoc> = {
   normalize: (doc) => clone<PolicyDoc>(doc),
   identify: envelopeIdentity,
   relations: () => [],
-  summary: (doc) => ({ title: doc.spec.title ?? doc.metadata.name, description: doc.spec.description ?? doc.spec.message }),
+  summary: (doc) => ({
+    title: doc.spec.title ?? doc.metadata.name,
+    description: doc.spec.description ?? doc.spec.message,
+  }),
   searchText: (doc) =>
-    envelopeSearch(doc, doc.spec.title ?? '', `${doc.spec.description ?? ''} ${doc.spec.message}`, doc.spec.enforcement),
+    envelopeSearch(
+      doc,
+      doc.spec.title ?? '',
+      `${doc.spec.description ?? ''} ${doc.spec.message}`,
+      doc.spec.enforcement,
+    ),
   fields: () => [],
 };

@@ -3,7 +3,14 @@
  * until an expiry. It counts only once the data office approves it, and lapses by itself.
  */
 import { compileSchema } from '../schema-validator.js';
-import { clone, type Envelope, envelopeIdentity, envelopeSchema, envelopeSearch, refSchema } from './envelope.js';
+import {
+  clone,
+  type Envelope,
+  envelopeIdentity,
+  envelopeSchema,
+  envelopeSearch,
+  refSchema,
+} from './envelope.js';
 import type { KindDefinition } from './kind.js';
 
 export interface WaiverSpec {
@@ -48,6 +55,7 @@ export const waiverKind: KindDefinition<WaiverDoc> = {
     { type: 'waivesFor', target: doc.spec.asset, path: 'spec.asset' },
   ],
   summary: (doc) => ({ title: doc.metadata.name, description: doc.spec.reason }),
-  searchText: (doc) => envelopeSearch(doc, doc.metadata.name, doc.spec.reason, `${doc.spec.policy} ${doc.spec.asset}`),
+  searchText: (doc) =>
+    envelopeSearch(doc, doc.metadata.name, doc.spec.reason, `${doc.spec.policy} ${doc.spec.asset}`),
   fields: () => [],
 };

@@ -99,3 +99,14 @@ function unsupportedVersion(apiVersion: unknown): string {
   }
   return `must be one of the supported versions: ${supportedList}`;
 }
+
+/**
+ * True for a contract labelled v3.0.x that fails the v3.0 rules but passes v3.1.0 — common in the
+ * wild and among the standard's own examples. The catalog reads such a contract as v3.1.0, with a warning.
+ */
+export function isMislabelledV31(doc: unknown): boolean {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return false;
+  const apiVersion = (doc as Record<string, unknown>).apiVersion;
+  if (apiVersion !== 'v3.0.2' && apiVersion !== 'v3.0.1' && apiVersion !== 'v3.0.0') return false;
+  return validateV30(doc).length > 0 && validateV31({ ...doc, apiVersion: 'v3.1.0' }).length === 0;
+}

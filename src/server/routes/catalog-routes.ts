@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Catalog } from '../../catalog/catalog.js';
 import { type Parsed, parseManifests, parseSources } from '../../catalog/parse.js';
-import { InputError } from '../../model/errors.js';
+import { InputError, RefusedError } from '../../model/errors.js';
 import { actorOf } from '../request-context.js';
 import { applyResultSchema, assetSchema, errorResponses, refParam } from '../schemas.js';
 
@@ -69,6 +69,13 @@ export function catalogRoutes(app: FastifyInstance, catalog: Catalog, defaultAct
         dryRun,
         ...(domain ? { defaultDomain: domain } : {}),
       });
+      if (!result.applied && !result.summary.invalid) {
+        const denied = result.summary.denied;
+        throw new RefusedError(
+          `${denied} document${denied === 1 ? ' was' : 's were'} denied by policy; nothing was stored`,
+          { result },
+        );
+      }
       if (!result.applied) {
         const bad = result.summary.invalid;
         throw new InputError(

@@ -1,0 +1,339 @@
+/** `check`, `quality` and `incidents`: data quality where the data lives. */
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { errorFromWire, InputError, UnavailableError } from '../../model/errors.js';
+import type {
+  CheckOptions,
+  CheckReport,
+  CheckSelection,
+  QualityReport,
+  QualityService,
+} from '../../quality/quality-service.js';
+import { QualityService as LocalQuality } from '../../quality/quality-service.js';
+import type { CheckResult, Incident } from '../../quality/quality-types.js';
+import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
+import { actorOf, formatOf, type GlobalOptions, openLocal } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { formatTable, type OutputFormat, printData, progress } from '../output.js';
+
+type IncidentOptions = Parameters<QualityService['incidents']>[0];
+
+/** What the commands need, locally or from a running server (`--server`). */
+interface QualityClient {
+  check(selection: CheckSelection, options: CheckOptions): Promise<CheckReport>;
+  quality(ref: string, options: { limit?: number }): Promise<QualityReport>;
+  incidents(options: IncidentOptions): Promise<Incident[]>;
+}
+
+class HttpQuality implements QualityClient {
+  constructor(
+    private readonly base: string,
+    private readonly actor: string,
+  ) {}
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.base.replace(/\/+$/, '')}${path}`, {
+        method,
+        headers: {
+          'x-charter-actor': this.actor,
+          accept: 'application/json',
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+    } catch (error) {
+      throw new UnavailableError(
+        `The Charter server at ${this.base} could not be reached: ${(error as Error).message}`,
+      );
+    }
+    const data = (await response.json().catch(() => undefined)) as
+      | { error?: { name: string; message: string; details?: Record<string, unknown> } }
+      | undefined;
+    if (!response.ok) {
+      if (data?.error) throw errorFromWire(data.error.name, data.error.message, data.error.details);
+      throw new UnavailableError(`The server answered ${response.status} ${response.statusText}`);
+    }
+    return data as T;
+  }
+
+  check(selection: CheckSelection, options: CheckOptions) {
+    return this.call<CheckReport>('POST', '/api/v1/quality/runs', {
+      ...selection,
+      ...(options.samples ? { samples: options.samples } : {}),
+      ...(options.server ? { server: options.server } : {}),
+    });
+  }
+
+  quality(ref: string, options: { limit?: number }) {
+    return this.call<QualityReport>(
+      'GET',
+      `/api/v1/quality/scores/${encodeURIComponent(ref)}${options.limit ? `?limit=${options.limit}` : ''}`,
+    );
+  }
+
+  incidents(options: IncidentOptions) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(options)) if (v !== undefined) q.set(k, String(v));
+    return this.call<Incident[]>('GET', `/api/v1/incidents${q.size ? `?${q}` : ''}`);
+  }
+}
+
+interface QualityCliOptions {
+  dataRoot?: string;
+  timeout?: string;
+}
+
+function timeoutMs(value: string | undefined): number | undefined {
+  const raw = value ?? process.env.CHARTER_CHECK_TIMEOUT;
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new InputError(`--timeout must be a number of seconds above 0 (got '${raw}')`);
+  return n * 1000;
+}
+
+async function withQuality(
+  command: Command,
+  run: (client: QualityClient, format: OutputFormat) => Promise<number>,
+): Promise<void> {
+  const globals = command.optsWithGlobals() as GlobalOptions & QualityCliOptions;
+  const format = formatOf(globals);
+  const actor = actorOf(globals);
+  const server = globals.server ?? process.env.CHARTER_SERVER;
+  if (server) {
+    if (globals.dataRoot || globals.timeout)
+      throw new InputError(
+        "--data-root and --timeout are the server's settings when --server is given (CHARTER_DATA_ROOT, CHARTER_CHECK_TIMEOUT)",
+      );
+    process.exitCode = await run(new HttpQuality(server, actor), format);
+    return;
+  }
+  const { store, catalog } = await openLocal(globals);
+  try {
+    const timeout = timeoutMs(globals.timeout);
+    const service = new LocalQuality(catalog, qualityStoreFor(store), {
+      actor,
+      dataRoot: resolve(globals.dataRoot ?? process.env.CHARTER_DATA_ROOT ?? '.'),
+      ...(timeout ? { timeoutMs: timeout } : {}),
+    });
+    process.exitCode = await run(service, format);
+  } finally {
+    await store.close();
+  }
+}
+
+const mark: Record<string, string> = { passed: '✓', failed: '✗', error: '!', skipped: '-' };
+
+function value(c: CheckResult): string {
+  if (c.measured === null) return '';
+  return `${c.measured}${c.unit === 'percent' ? '%' : c.unit === 'seconds' ? ' s' : ''}`;
+}
+
+export function formatCheckReport(report: CheckReport, verbose = false): string {
+  const lines: string[] = [];
+  for (const run of report.runs) {
+    const c = run.counts;
+    lines.push(
+      `${mark[run.status]} ${run.ref}  ${run.status}  score ${run.score ?? '—'}  (${c.passed} passed, ${c.failed} failed, ${c.error} errors, ${c.skipped} skipped; ${run.engine}${run.server ? ` on ${run.server}` : ''}, ${(run.durationMs / 1000).toFixed(2)} s)`,
+    );
+    if (run.message) lines.push(`    ${run.message}`);
+    const shown = run.checks.filter(
+      (x) =>
+        verbose ||
+        x.status === 'failed' ||
+        (x.status === 'error' && !run.message?.includes(x.message ?? '\0')),
+    );
+    for (const x of shown) {
+      const measured = value(x);
+      const detail = x.message ?? (measured ? `measured ${measured}, expected ${x.expected}` : x.expected);
+      lines.push(`  ${mark[x.status]} ${x.id}: ${detail}`);
+      for (const s of x.samples ?? []) lines.push(`      ${JSON.stringify(s)}`);
+    }
+  }
+  const c = report.counts;
+  lines.push(
+    '',
+    `${report.datasets} dataset${report.datasets === 1 ? '' : 's'} ${report.status}: ${c.passed} checks passed, ${c.failed} failed, ${c.error} errors, ${c.skipped} skipped`,
+  );
+  return lines.join('\n');
+}
+
+function formatQuality(r: QualityReport): string {
+  const lines = [`${r.ref}  score ${r.score ?? '—'}`];
+  if (r.trend) {
+    if (!r.trend.length) return `${r.ref} has not been checked yet (run: charter check ${r.ref})`;
+    lines.push(
+      '',
+      formatTable(r.trend, [
+        { header: 'checked', value: (x) => x.finishedAt.replace('T', ' ').slice(0, 19), min: 19 },
+        { header: 'status', value: (x) => x.status, min: 6 },
+        { header: 'score', value: (x) => x.score ?? '—', min: 5 },
+        { header: 'passed', value: (x) => x.counts.passed, min: 6 },
+        { header: 'failed', value: (x) => x.counts.failed, min: 6 },
+        { header: 'errors', value: (x) => x.counts.error, min: 6 },
+        { header: 'ver', value: (x) => x.contractVersion, min: 3 },
+        { header: 'by', value: (x) => `${x.actor} (${x.trigger})` },
+      ]),
+    );
+    if (r.failing?.length) {
+      lines.push('', 'Failing now:');
+      for (const f of r.failing) lines.push(`  ${mark[f.status]} ${f.id}: ${f.message ?? f.expected}`);
+    }
+    return lines.join('\n');
+  }
+  if (!r.datasets.length)
+    return `${lines[0]}\n\nNo datasets${r.kind === 'owner' ? ' owned by it have been checked' : ''}.`;
+  lines.push(
+    '',
+    formatTable(r.datasets, [
+      { header: 'dataset', value: (d) => d.ref, flex: 2 },
+      { header: 'score', value: (d) => d.score ?? '—', min: 5 },
+      { header: 'status', value: (d) => d.status ?? 'not checked', min: 11 },
+      { header: 'checked', value: (d) => d.checkedAt?.replace('T', ' ').slice(0, 19) ?? '', min: 19 },
+    ]),
+  );
+  return lines.join('\n');
+}
+
+function formatIncidents(list: Incident[]): string {
+  if (!list.length) return 'No incidents.';
+  return formatTable(list, [
+    { header: 'id', value: (i) => i.id.slice(0, 8), min: 8 },
+    { header: 'dataset', value: (i) => i.ref, flex: 2 },
+    { header: 'state', value: (i) => i.state, min: 8 },
+    { header: 'failing', value: (i) => i.failing.map((f) => f.id).join(', '), flex: 2 },
+    { header: 'assignees', value: (i) => i.assignees.join(', '), flex: 1 },
+    { header: 'opened', value: (i) => i.openedAt.slice(0, 16).replace('T', ' '), min: 16 },
+    { header: 'runs', value: (i) => i.runs, min: 4 },
+  ]);
+}
+
+function count(name: string, raw: string | undefined, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > max)
+    throw new InputError(`${name} must be a whole number from 0 to ${max} (got '${raw}')`);
+  return n;
+}
+
+export function registerQualityCommands(program: Command) {
+  const check = program
+    .command('check')
+    .description(
+      'Run contract quality checks where the data lives, store the results, open or resolve incidents',
+    )
+    .argument('[ref]', 'a dataset ref, e.g. dataset:payments/refunds')
+    .option('--product <ref>', 'every dataset a data product exposes (product:DOMAIN/NAME)')
+    .option('--domain <name>', 'every dataset of a domain and its sub-domains')
+    .option('--all', 'every dataset in the catalog')
+    .option('--samples <n>', 'show up to N failing rows per check (confidential columns masked)')
+    .option('--data-server <name>', "the contract's server to check (default: the first supported one)")
+    .option(
+      '--data-root <dir>',
+      'folder that relative paths of local servers resolve against (env CHARTER_DATA_ROOT; default .)',
+    )
+    .option('--timeout <seconds>', 'statement timeout (env CHARTER_CHECK_TIMEOUT; default 60)')
+    .option('-v, --verbose', 'list every check, not only the failing ones')
+    .addHelpText(
+      'after',
+      `
+Checks come from the contract: schema conformance (columns, types, required, unique, lengths,
+patterns, ranges), quality rules (rowCount, nullValues, missingValues, invalidValues,
+duplicateValues, sql; text rules are recorded, custom engines skipped) and SLA freshness and
+retention. All aggregate checks of a table run as one SQL statement on the data's own engine:
+DuckDB for local csv/parquet/json files, SQLite files, PostgreSQL. PostgreSQL credentials come
+from CHARTER_SECRET_<SERVER>_USER / _PASSWORD or the file CHARTER_SECRETS_FILE.
+
+Exit codes: 0 every check passed; 1 a check failed or errored; 2 bad input;
+            3 the data could not be reached (or its server type is not supported).
+
+Examples:
+  charter check dataset:payments/refunds --samples 5
+  charter check --domain payments -o json
+  charter check --all --data-root ./examples`,
+    );
+  check.action(async (ref?: string) => {
+    const o = check.opts() as {
+      product?: string;
+      domain?: string;
+      all?: boolean;
+      samples?: string;
+      dataServer?: string;
+      verbose?: boolean;
+    };
+    await withQuality(check, async (client, format) => {
+      const samples = count('--samples', o.samples, 100);
+      const bar = format === 'table' ? progress('Checking') : Object.assign(() => {}, { end: () => {} });
+      let report: CheckReport;
+      try {
+        report = await client.check(
+          {
+            ...(ref ? { ref } : {}),
+            ...(o.product ? { product: o.product } : {}),
+            ...(o.domain ? { domain: o.domain } : {}),
+            ...(o.all ? { all: true } : {}),
+          },
+          {
+            ...(samples ? { samples } : {}),
+            ...(o.dataServer ? { server: o.dataServer } : {}),
+            onProgress: bar,
+          },
+        );
+      } finally {
+        bar.end();
+      }
+      printData(report, format, () => formatCheckReport(report, o.verbose));
+      return report.status === 'error' ? EXIT.unavailable : report.status === 'failed' ? EXIT.no : EXIT.ok;
+    });
+  });
+
+  const quality = program
+    .command('quality')
+    .description("A dataset's quality trend, or the score of a product, domain or owner")
+    .argument('<ref>', 'dataset:…, product:…, domain:…, user:… or team:…')
+    .option('--limit <n>', 'runs in the trend', '20')
+    .addHelpText(
+      'after',
+      `
+A run's score is the share of its executed checks that passed, weighted by severity
+(critical 5, error 3, warning 2, info 1; no severity counts as error). A product, domain
+(with sub-domains) or owner scores the mean of its datasets' latest scores.`,
+    );
+  quality.action(async (ref: string) => {
+    const o = quality.opts() as { limit: string };
+    await withQuality(quality, async (client, format) => {
+      const report = await client.quality(ref, { limit: count('--limit', o.limit, 1000) ?? 20 });
+      printData(report, format, () => formatQuality(report));
+      return EXIT.ok;
+    });
+  });
+
+  const incidents = program
+    .command('incidents')
+    .description(
+      'Quality incidents: one per dataset with failing checks, assigned to its owners and stewards',
+    )
+    .option('--domain <name>', 'only this domain and its sub-domains')
+    .option('--assignee <ref>', 'only those assigned to this user or team, e.g. user:grace')
+    .option('--state <state>', 'open, resolved or all', 'open')
+    .option('--limit <n>', 'at most this many', '500');
+  incidents.action(async () => {
+    const o = incidents.opts() as { domain?: string; assignee?: string; state: string; limit: string };
+    if (!['open', 'resolved', 'all'].includes(o.state))
+      throw new InputError(`--state must be open, resolved or all (got '${o.state}')`);
+    if (o.assignee && !/^(user|team):/.test(o.assignee))
+      throw new InputError(`--assignee must be a user or team ref such as user:grace (got '${o.assignee}')`);
+    await withQuality(incidents, async (client, format) => {
+      const list = await client.incidents({
+        ...(o.domain ? { domain: o.domain } : {}),
+        ...(o.assignee ? { assignee: o.assignee } : {}),
+        state: o.state as 'open' | 'resolved' | 'all',
+        limit: count('--limit', o.limit, 5000) ?? 500,
+      });
+      printData(list, format, () => formatIncidents(list));
+      return EXIT.ok;
+    });
+  });
+}

@@ -1,0 +1,528 @@
+/**
+ * Governance operations around the policy engine: approvals and waivers (with separation of
+ * duties), compliance sweeps per domain, owner and policy, `explain` of an effective policy set,
+ * and running the tests policies carry.
+ */
+import { chain } from '../audit/audit-chain.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { ConflictError, InputError, NotAllowedError, NotFoundError } from '../model/errors.js';
+import { type CharterDoc, charterKind } from '../model/kinds/charter-kind.js';
+import type { PolicyDoc } from '../model/kinds/policy-kind.js';
+import type { WaiverDoc } from '../model/kinds/waiver-kind.js';
+import { parseRef, tryParseRef } from '../model/ref.js';
+import type { Violation } from '../model/violation.js';
+import type { ApprovalRow, ApprovalState, AssetWithDoc } from '../store/catalog-store.js';
+import {
+  bindings,
+  compilePolicy,
+  effectivePrincipals,
+  evaluatePolicy,
+  fieldBindings,
+  matches,
+  type Subject,
+} from './evaluate.js';
+import type { GovernanceApi } from './governance-api.js';
+import { domainChain, type GovernanceView, isAmong, loadView } from './governance-view.js';
+import { PolicyEngine, subjectOf } from './policy-engine.js';
+
+export interface ComplianceCounts {
+  assets: number;
+  passing: number;
+  failing: number;
+  waived: number;
+}
+
+export interface ComplianceReport {
+  evaluatedAt: string;
+  policies: number;
+  totals: ComplianceCounts;
+  byDomain: ({ domain: string } & ComplianceCounts)[];
+  byOwner: ({ owner: string } & ComplianceCounts)[];
+  byPolicy: {
+    policy: string;
+    enforcement: string;
+    source: string;
+    matched: number;
+    failing: number;
+    waived: number;
+    errors: number;
+  }[];
+  failing: {
+    asset: string;
+    domain: string | null;
+    owners: string[];
+    stewards: string[];
+    violations: Violation[];
+  }[];
+}
+
+export interface ExplainEntry {
+  policy: string;
+  source: string;
+  enforcement: string;
+  scope: string;
+  description: string;
+  /** For an asset: whether the policy applies to it and what it finds now. */
+  applies?: boolean;
+  result?: 'pass' | 'fail' | 'waived';
+  violations?: Violation[];
+}
+
+export interface PolicyTestResult {
+  policy: string;
+  test: string;
+  expected: 'pass' | 'fail';
+  actual: 'pass' | 'fail';
+  ok: boolean;
+  violations: Violation[];
+}
+
+export interface WaiverView {
+  ref: string;
+  policy: string;
+  asset: string;
+  field?: string;
+  reason: string;
+  expires: string;
+  requestedBy: string;
+  state: 'requested' | 'active' | 'expired' | 'rejected';
+  decidedBy: string | null;
+}
+
+/** Classification levels used by `policy test` when no charter is known. */
+export const DEFAULT_LEVELS = ['public', 'internal', 'confidential', 'restricted'] as const;
+
+const SWEEP_KINDS = ['DataContract', 'DataProduct', 'Domain', 'Team', 'GlossaryTerm'];
+
+function empty(): ComplianceCounts {
+  return { assets: 0, passing: 0, failing: 0, waived: 0 };
+}
+
+export class Governance implements GovernanceApi {
+  readonly engine = new PolicyEngine();
+
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  private get store() {
+    return this.catalog.store;
+  }
+
+  view(): Promise<GovernanceView> {
+    return loadView(this.store, undefined, this.now());
+  }
+
+  // --- approvals -----------------------------------------------------------------------------
+
+  approvals(filter: {
+    state?: ApprovalState;
+    ref?: string;
+    type?: 'change' | 'waiver';
+  }): Promise<ApprovalRow[]> {
+    return this.store.approvals({ ...filter, limit: 1000 });
+  }
+
+  private async findOpen(idOrRef: string, type?: 'change' | 'waiver'): Promise<ApprovalRow> {
+    const byId = await this.store.approvals({ id: idOrRef, limit: 1 });
+    const rows = byId.length
+      ? byId
+      : await this.store.approvals({ ref: idOrRef, state: 'open', limit: 10, ...(type ? { type } : {}) });
+    const row = rows.find((r) => r.state === 'open') ?? rows[0];
+    if (!row) throw new NotFoundError(`No open approval for '${idOrRef}'`);
+    if (row.state !== 'open')
+      throw new ConflictError(`The approval for '${row.ref}' v${row.version} is already ${row.state}`);
+    return row;
+  }
+
+  /** Checks that `actor` may decide the approval: not its requester, and holding the role it needs. */
+  private authorise(view: GovernanceView, row: ApprovalRow, actor: string): void {
+    if (row.requestedBy === actor) {
+      throw new NotAllowedError(
+        `${actor} requested '${row.ref}' v${row.version} and cannot decide it; separation of duties needs someone else`,
+      );
+    }
+    if (row.approverRole === 'data-office') {
+      const office = view.charter?.spec.dataOffice ?? [];
+      if (!office.length)
+        throw new NotAllowedError(
+          'The charter names no data office (spec.dataOffice), so nobody may approve yet',
+        );
+      if (!isAmong(view, actor, office)) {
+        throw new NotAllowedError(
+          `${actor} is not in the data office (${office.join(', ')}); only the data office may decide '${row.ref}'`,
+        );
+      }
+      return;
+    }
+    const key = row.approverRole === 'steward' ? 'stewards' : 'owners';
+    const allowed = domainChain(view, row.domain).flatMap((d) => d[key]);
+    const office = view.charter?.spec.dataOffice ?? [];
+    if (!isAmong(view, actor, allowed) && !isAmong(view, actor, office)) {
+      throw new NotAllowedError(
+        `${actor} is not a ${row.approverRole} of domain:${row.domain} or in the data office; they may decide '${row.ref}'`,
+      );
+    }
+  }
+
+  async decideApproval(
+    idOrRef: string,
+    decision: 'approved' | 'rejected',
+    actor: string,
+    reason: string | null,
+    type?: 'change' | 'waiver',
+  ) {
+    const row = await this.findOpen(idOrRef, type);
+    const view = await this.view();
+    this.authorise(view, row, actor);
+    if (decision === 'rejected' && !reason) throw new InputError('A rejection needs a reason (--reason)');
+    const time = this.now().toISOString();
+    const live = await this.store.getAsset(row.ref);
+    await this.store.write(async (writer) => {
+      const [fresh] = await writer.approvals({ id: row.id, limit: 1 });
+      if (!fresh || fresh.state !== 'open')
+        throw new ConflictError(`The approval for '${row.ref}' was decided meanwhile`);
+      const current = (await writer.current([row.ref])).get(row.ref);
+      if (row.type === 'change' && decision === 'approved') {
+        if (
+          current &&
+          current.state === 'live' &&
+          live &&
+          live.state === 'live' &&
+          current.version > row.version
+        ) {
+          await writer.decideApproval(
+            row.id,
+            'superseded',
+            actor,
+            time,
+            `version ${current.version} is live`,
+          );
+          throw new ConflictError(
+            `'${row.ref}' v${row.version} was superseded by live v${current.version}; re-apply the change`,
+          );
+        }
+        const version = await this.store.version(row.ref, row.version);
+        await writer.promote({ ...row.write!, state: 'live', doc: version?.doc ?? null }, time, actor);
+      }
+      await writer.decideApproval(row.id, decision, actor, time, reason);
+      const action =
+        row.type === 'waiver'
+          ? decision === 'approved'
+            ? 'grant-waiver'
+            : 'refuse-waiver'
+          : decision === 'approved'
+            ? 'approve'
+            : 'reject';
+      await writer.appendAudit(
+        chain(
+          await writer.auditHead(),
+          [
+            {
+              actor,
+              action,
+              ref: row.ref,
+              version: row.version,
+              beforeDigest: current?.state === 'live' ? current.digest : null,
+              afterDigest: decision === 'approved' ? (row.write?.digest ?? null) : null,
+              details: { approval: row.id, requestedBy: row.requestedBy, ...(reason ? { reason } : {}) },
+            },
+          ],
+          time,
+        ),
+      );
+    });
+    return { ...row, state: decision, decidedBy: actor, decidedAt: time, reason };
+  }
+
+  // --- waivers -------------------------------------------------------------------------------
+
+  async waivers(): Promise<WaiverView[]> {
+    const rows = await this.store.scanAssets({ kind: 'Waiver', limit: 10_000 });
+    const approvals = await this.store.approvals({ type: 'waiver', limit: 100_000 });
+    const now = this.now().getTime();
+    return rows.map((a) => {
+      const doc = a.doc as unknown as WaiverDoc;
+      const decision = approvals.filter((x) => x.ref === a.ref && x.version === a.version).pop();
+      let state: WaiverView['state'] = 'requested';
+      if (decision?.state === 'rejected') state = 'rejected';
+      else if (decision?.state === 'approved')
+        state = Date.parse(doc.spec.expires) <= now ? 'expired' : 'active';
+      else if (Date.parse(doc.spec.expires) <= now) state = 'expired';
+      const w: WaiverView = {
+        ref: a.ref,
+        policy: doc.spec.policy,
+        asset: doc.spec.asset,
+        reason: doc.spec.reason,
+        expires: doc.spec.expires,
+        requestedBy: decision?.requestedBy ?? a.updatedBy,
+        state,
+        decidedBy: decision?.decidedBy ?? null,
+      };
+      if (doc.spec.field) w.field = doc.spec.field;
+      return w;
+    });
+  }
+
+  // --- compliance ----------------------------------------------------------------------------
+
+  async compliance(
+    filter: { domain?: string; owner?: string; policy?: string } = {},
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<ComplianceReport> {
+    const view = await this.view();
+    const at = this.now();
+    const compiled = this.engine.compiled(view);
+    if (filter.policy && !compiled.has(filter.policy))
+      throw new NotFoundError(`Policy '${filter.policy}' not found`);
+    const totals = empty();
+    const byDomain = new Map<string, ComplianceCounts>();
+    const byOwner = new Map<string, ComplianceCounts>();
+    const byPolicy = new Map<string, { matched: number; failing: number; waived: number; errors: number }>();
+    const failing: ComplianceReport['failing'] = [];
+    const total = (await this.store.countAssets())
+      .filter((c) => SWEEP_KINDS.includes(c.kind))
+      .reduce((a, c) => a + c.count, 0);
+    let done = 0;
+    for (const kind of SWEEP_KINDS) {
+      for (let offset = 0; ; offset += 2000) {
+        const page: AssetWithDoc[] = await this.store.scanAssets({
+          kind,
+          limit: 2000,
+          offset,
+          ...(filter.domain ? {} : {}),
+        });
+        for (const asset of page) {
+          done += 1;
+          const subject = subjectOf(view, asset);
+          const scopeDomain = asset.kind === 'Domain' ? asset.name : asset.domain;
+          const chainNames = domainChain(view, scopeDomain).map((d) => d.name);
+          if (filter.domain && !chainNames.includes(filter.domain)) continue;
+          const principals = effectivePrincipals(view, subject);
+          if (
+            filter.owner &&
+            !principals.owners.includes(filter.owner) &&
+            !principals.stewards.includes(filter.owner)
+          )
+            continue;
+          const fields = fieldBindings(subject.doc);
+          const base = bindings(subject, { view, now: at });
+          let violations: Violation[] = [];
+          for (const { policy } of this.engine.effectiveFor(view, scopeDomain)) {
+            if (filter.policy && policy.ref !== filter.policy) continue;
+            if (!matches(policy, subject, view, fields)) continue;
+            const stats = byPolicy.get(policy.ref) ?? { matched: 0, failing: 0, waived: 0, errors: 0 };
+            stats.matched += 1;
+            byPolicy.set(policy.ref, stats);
+            violations.push(...evaluatePolicy(policy, subject, { view, now: at }, fields, base));
+          }
+          violations = this.applyWaiversFor(view, violations);
+          const open = violations.filter((v) => !v.waivedBy);
+          const status: keyof ComplianceCounts = open.length
+            ? 'failing'
+            : violations.length
+              ? 'waived'
+              : 'passing';
+          for (const policy of new Set(violations.map((v) => v.policy))) {
+            const stats = byPolicy.get(policy)!;
+            const mine = violations.filter((v) => v.policy === policy);
+            if (mine.some((v) => !v.waivedBy)) stats.failing += 1;
+            else stats.waived += 1;
+            if (mine.some((v) => v.error)) stats.errors += 1;
+          }
+          const bump = (map: Map<string, ComplianceCounts>, key: string) => {
+            const c = map.get(key) ?? empty();
+            c.assets += 1;
+            c[status] += 1;
+            map.set(key, c);
+          };
+          totals.assets += 1;
+          totals[status] += 1;
+          bump(byDomain, scopeDomain ?? '(none)');
+          for (const owner of new Set([...principals.owners])) bump(byOwner, owner);
+          if (status === 'failing' || status === 'waived') {
+            failing.push({
+              asset: asset.ref,
+              domain: asset.domain,
+              owners: principals.owners,
+              stewards: principals.stewards,
+              violations,
+            });
+          }
+        }
+        onProgress?.(done, total);
+        if (page.length < 2000) break;
+      }
+    }
+    return {
+      evaluatedAt: at.toISOString(),
+      policies: filter.policy ? 1 : compiled.size,
+      totals,
+      byDomain: [...byDomain]
+        .map(([domain, c]) => ({ domain, ...c }))
+        .sort((a, b) => a.domain.localeCompare(b.domain)),
+      byOwner: [...byOwner]
+        .map(([owner, c]) => ({ owner, ...c }))
+        .sort((a, b) => a.owner.localeCompare(b.owner)),
+      byPolicy: [...byPolicy]
+        .map(([policy, s]) => ({
+          policy,
+          enforcement: compiled.get(policy)?.doc.spec.enforcement ?? '',
+          source: compiled.get(policy)?.domain ? `domain:${compiled.get(policy)!.domain}` : 'charter',
+          ...s,
+        }))
+        .sort((a, b) => a.policy.localeCompare(b.policy)),
+      failing,
+    };
+  }
+
+  private applyWaiversFor(view: GovernanceView, violations: Violation[]): Violation[] {
+    return violations.map((v) => {
+      const w = view.waivers.find(
+        (w) => w.policy === v.policy && w.asset === v.asset && (!w.field || w.field === v.field),
+      );
+      return w ? { ...v, waivedBy: w.ref } : v;
+    });
+  }
+
+  // --- explain -------------------------------------------------------------------------------
+
+  async explain(ref: string): Promise<{ subject: string; domain: string | null; policies: ExplainEntry[] }> {
+    const parsed = parseRef(ref);
+    const view = await this.view();
+    if (parsed.kind === 'domain') {
+      if (!view.domains.has(parsed.name)) throw new NotFoundError(`Domain '${ref}' not found`);
+      const entries = this.engine
+        .effectiveFor(view, parsed.name)
+        .map(({ policy, source }) => entry(policy.doc, policy.ref, source));
+      return { subject: ref, domain: parsed.name, policies: entries };
+    }
+    const { asset, doc } = await this.catalog.get(ref);
+    const subject: Subject = subjectOf(view, { ...asset, doc });
+    const scopeDomain = asset.kind === 'Domain' ? asset.name : asset.domain;
+    const fields = fieldBindings(doc);
+    const base = bindings(subject, { view, now: this.now() });
+    const entries = this.engine.effectiveFor(view, scopeDomain).map(({ policy, source }) => {
+      const e = entry(policy.doc, policy.ref, source);
+      e.applies = matches(policy, subject, view, fields);
+      if (e.applies) {
+        const violations = this.applyWaiversFor(
+          view,
+          evaluatePolicy(policy, subject, { view, now: this.now() }, fields, base),
+        );
+        e.violations = violations;
+        e.result = violations.some((v) => !v.waivedBy) ? 'fail' : violations.length ? 'waived' : 'pass';
+      }
+      return e;
+    });
+    return { subject: ref, domain: asset.domain, policies: entries };
+  }
+
+  // --- tests ---------------------------------------------------------------------------------
+
+  /** Runs the tests of the given policy documents (or of every policy in the catalog). */
+  async testPolicies(
+    docs?: { ref: string; doc: PolicyDoc }[],
+    charter?: CharterDoc,
+  ): Promise<PolicyTestResult[]> {
+    const view = await this.view();
+    if (charter) {
+      const c = charterKind.normalize(charter);
+      view.charter = c;
+      view.levels = c.spec.classificationLevels.map((l) => l.name);
+      view.ownershipTypes = c.spec.ownershipTypes?.map((t) => t.name) ?? view.ownershipTypes;
+    }
+    // Tests must not depend on an organisation being loaded: without a charter, the usual four levels.
+    if (!view.levels.length) view.levels = [...DEFAULT_LEVELS];
+    const list = docs ?? [...view.policies].map(([ref, doc]) => ({ ref, doc }));
+    const out: PolicyTestResult[] = [];
+    for (const { ref, doc } of list) {
+      const policy = compilePolicy(ref, doc);
+      if ('error' in policy) {
+        out.push({
+          policy: ref,
+          test: '(compile)',
+          expected: 'pass',
+          actual: 'fail',
+          ok: false,
+          violations: [
+            {
+              policy: ref,
+              enforcement: doc.spec.enforcement,
+              asset: '',
+              path: 'spec.rule',
+              message: policy.error,
+              error: policy.error,
+            },
+          ],
+        });
+        continue;
+      }
+      for (const test of doc.spec.tests ?? []) {
+        const ctx = (test.context ?? {}) as Record<string, unknown>;
+        const input = test.input;
+        const kind = typeof input.kind === 'string' ? input.kind : [...policy.kinds][0]!;
+        const domainName =
+          (ctx.domain as { name?: string } | undefined)?.name ??
+          (typeof input.domain === 'string' ? input.domain : undefined) ??
+          (input.metadata as { domain?: string } | undefined)?.domain ??
+          doc.metadata.domain ??
+          'test';
+        const testView: GovernanceView = { ...view, domains: new Map(view.domains), waivers: [] };
+        if (!testView.domains.has(domainName) || ctx.domain) {
+          const d = (ctx.domain ?? {}) as {
+            owners?: string[];
+            stewards?: string[];
+            labels?: Record<string, string>;
+            parent?: string;
+            title?: string;
+          };
+          testView.domains.set(domainName, {
+            name: domainName,
+            ref: `domain:${domainName}`,
+            parent: d.parent ?? testView.domains.get(domainName)?.parent ?? null,
+            title: d.title ?? domainName,
+            labels: d.labels ?? {},
+            owners: d.owners ?? [],
+            stewards: d.stewards ?? [],
+          });
+        }
+        const subject: Subject = {
+          ref: `test:${test.name}`,
+          kind,
+          domain: kind === 'Domain' ? null : domainName,
+          doc: input,
+          owners: (ctx.owners as string[] | undefined) ?? [],
+          stewards: (ctx.stewards as string[] | undefined) ?? [],
+        };
+        const now = typeof ctx.now === 'string' ? new Date(ctx.now) : this.now();
+        const violations = evaluatePolicy(policy, subject, { view: testView, now });
+        const actual = violations.length ? 'fail' : 'pass';
+        out.push({
+          policy: ref,
+          test: test.name,
+          expected: test.expect,
+          actual,
+          ok: actual === test.expect,
+          violations,
+        });
+      }
+    }
+    return out;
+  }
+}
+
+function entry(doc: PolicyDoc, ref: string, source: string): ExplainEntry {
+  return {
+    policy: ref,
+    source,
+    enforcement: doc.spec.enforcement,
+    scope: doc.spec.scope ?? 'asset',
+    description: doc.spec.description ?? doc.spec.message,
+  };
+}
+
+export function isPolicyRef(text: string): boolean {
+  return tryParseRef(text)?.kind === 'policy';
+}

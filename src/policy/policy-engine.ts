@@ -1,0 +1,252 @@
+/**
+ * The federated policy engine: the effective policy set of an asset (the charter's policies plus
+ * those of its domain and every ancestor), evaluation with waivers, and the admission decision.
+ * It joins the apply pipeline as a catalog plugin.
+ */
+
+import { randomUUID } from 'node:crypto';
+import type { AdmissionBatch, AdmissionSubject, CatalogPlugin } from '../catalog/plugin.js';
+import { contractFields } from '../model/kinds/data-contract-kind.js';
+import { kindOf } from '../model/kinds/index.js';
+import type { Relation } from '../model/kinds/kind.js';
+import type { PolicyDoc } from '../model/kinds/policy-kind.js';
+import type { WaiverDoc } from '../model/kinds/waiver-kind.js';
+import type { OdcsContract } from '../model/odcs/odcs.js';
+import type { ValidationIssue } from '../model/validation.js';
+import type { Admission, Violation } from '../model/violation.js';
+import type { ApprovalRow, AssetWrite, CatalogStore } from '../store/catalog-store.js';
+import { compileRule, isCompileError } from './cel.js';
+import {
+  applyWaivers,
+  bindings,
+  type CompiledPolicy,
+  compilePolicy,
+  type EvaluationContext,
+  evaluatePolicy,
+  fieldBindings,
+  type Subject,
+} from './evaluate.js';
+import { domainChain, type GovernanceView, loadView } from './governance-view.js';
+
+export interface EffectivePolicy {
+  policy: CompiledPolicy;
+  /** `charter` or the domain ref the policy comes from. */
+  source: string;
+}
+
+/** Owners and stewards an asset declares, from its relations (e-mails resolved through the view). */
+export function declaredPrincipals(view: GovernanceView, relations: readonly Relation[]) {
+  const resolve = (t: string) => (t.startsWith('id:') ? (view.usersByEmail.get(t.slice(3)) ?? t) : t);
+  return {
+    owners: relations.filter((r) => r.type === 'ownedBy').map((r) => resolve(r.target)),
+    stewards: relations.filter((r) => r.type === 'stewardedBy').map((r) => resolve(r.target)),
+  };
+}
+
+/** Builds the subject a policy sees from a stored or applied document. */
+export function subjectOf(
+  view: GovernanceView,
+  s: {
+    ref: string;
+    kind: string;
+    domain: string | null;
+    doc: Record<string, unknown>;
+    relations?: readonly Relation[];
+  },
+): Subject {
+  const def = kindOf(s.kind);
+  const relations =
+    s.relations ?? def?.relations(s.doc as never, { ownershipTypes: view.ownershipTypes }) ?? [];
+  return { ref: s.ref, kind: s.kind, domain: s.domain, doc: s.doc, ...declaredPrincipals(view, relations) };
+}
+
+export class PolicyEngine {
+  private compiledCache = new Map<string, CompiledPolicy>();
+
+  /** Compiled policies of the view, by ref; those that do not compile are skipped (apply refuses them). */
+  compiled(view: GovernanceView): Map<string, CompiledPolicy> {
+    const out = new Map<string, CompiledPolicy>();
+    for (const [ref, doc] of view.policies) {
+      const key = `${ref}\u0000${doc.spec.rule}\u0000${JSON.stringify(doc.spec.match ?? {})}\u0000${doc.spec.enforcement}\u0000${doc.spec.message}\u0000${doc.spec.scope ?? ''}`;
+      let c = this.compiledCache.get(key);
+      if (!c) {
+        const result = compilePolicy(ref, doc);
+        if ('error' in result) continue;
+        c = result;
+        this.compiledCache.set(key, c);
+      }
+      out.set(ref, c);
+    }
+    return out;
+  }
+
+  /** The charter's policies, then each domain's from the nearest outwards, as they apply to a domain. */
+  effectiveFor(view: GovernanceView, domain: string | null): EffectivePolicy[] {
+    const all = [...this.compiled(view).values()];
+    const out: EffectivePolicy[] = all
+      .filter((p) => !p.domain)
+      .map((policy) => ({ policy, source: 'charter' }));
+    for (const d of [...domainChain(view, domain)].reverse()) {
+      for (const policy of all.filter((p) => p.domain === d.name)) out.push({ policy, source: d.ref });
+    }
+    return out;
+  }
+
+  evaluate(view: GovernanceView, subject: Subject, now = new Date()): Violation[] {
+    const ctx: EvaluationContext = { view, now };
+    const fields = fieldBindings(subject.doc);
+    const base = bindings(subject, ctx);
+    const scopeDomain =
+      subject.kind === 'Domain' ? ((subject.doc.metadata as { name: string }).name ?? null) : subject.domain;
+    const violations: Violation[] = [];
+    for (const { policy } of this.effectiveFor(view, scopeDomain)) {
+      violations.push(...evaluatePolicy(policy, subject, ctx, fields, base));
+    }
+    return applyWaivers(view, violations);
+  }
+
+  /** What admission decides from the violations that are not waived. */
+  decide(violations: Violation[], view: GovernanceView): Admission {
+    const live = violations.filter((v) => !v.waivedBy);
+    const has = (e: string) => live.some((v) => v.enforcement === e);
+    if (has('deny')) return { decision: 'denied', violations };
+    if (has('require-approval')) {
+      const policies = [
+        ...new Set(live.filter((v) => v.enforcement === 'require-approval').map((v) => v.policy)),
+      ];
+      const roles = policies.map((p) => view.policies.get(p)?.spec.approvers ?? 'data-office');
+      // The strictest approver wins: the data office over domain roles.
+      const role = roles.includes('data-office') ? 'data-office' : (roles[0] ?? 'data-office');
+      return { decision: 'pending', violations, approvers: { role, domain: null, policies } };
+    }
+    if (has('warn')) return { decision: 'admitted-with-warnings', violations };
+    return { decision: 'admitted', violations };
+  }
+}
+
+function policyIssues(doc: PolicyDoc): ValidationIssue[] {
+  const compiled = compileRule(doc.spec.rule);
+  if (!isCompileError(compiled)) return [];
+  const at = compiled.line
+    ? ` (line ${compiled.line}${compiled.column ? `, column ${compiled.column}` : ''})`
+    : '';
+  return [{ path: 'spec.rule', message: `${compiled.message}${at}` }];
+}
+
+/** Federation rules a domain policy must keep: its own subtree only, and no name of an inherited policy. */
+function federationIssues(view: GovernanceView, ref: string, doc: PolicyDoc): ValidationIssue[] {
+  const domain = doc.metadata.domain;
+  if (!domain) return [];
+  const issues: ValidationIssue[] = [];
+  const inherited = [
+    `policy:${doc.metadata.name}`,
+    ...domainChain(view, domain)
+      .slice(1)
+      .map((d) => `policy:${d.name}/${doc.metadata.name}`),
+  ];
+  const clash = inherited.find((r) => r !== ref && view.policies.has(r));
+  if (clash) {
+    issues.push({
+      path: 'metadata.name',
+      message: `'${doc.metadata.name}' is the name of the inherited policy '${clash}'; a domain may add policies but never replace or weaken one it inherits (ask the data office for a waiver instead)`,
+    });
+  }
+  (doc.spec.match?.domains ?? []).forEach((d, i) => {
+    if (!domainChain(view, d).some((x) => x.name === domain)) {
+      issues.push({
+        path: `spec.match.domains[${i}]`,
+        message: `'${d}' is outside domain:${domain} and its sub-domains; a domain policy can only match its own subtree`,
+      });
+    }
+  });
+  return issues;
+}
+
+export interface PolicyPluginOptions {
+  now?: () => Date;
+  /** Called after policies or the charter change (the server re-evaluates compliance in the background). */
+  onPoliciesChanged?: (refs: string[]) => void;
+}
+
+/** The policy engine as a catalog plugin: rule compilation at apply, federation checks, admission. */
+export function policyPlugin(
+  store: CatalogStore,
+  engine = new PolicyEngine(),
+  options: PolicyPluginOptions = {},
+): CatalogPlugin {
+  const now = options.now ?? (() => new Date());
+  return {
+    name: 'policy',
+    validate(kind, doc) {
+      if (kind === 'Policy') return policyIssues(doc as unknown as PolicyDoc);
+      if (kind === 'Waiver') {
+        const w = doc as unknown as WaiverDoc;
+        if (Date.parse(w.spec.expires) <= now().getTime())
+          return [{ path: 'spec.expires', message: 'is in the past; a waiver needs a future expiry' }];
+      }
+      return [];
+    },
+    async validateBatch(batch: AdmissionBatch) {
+      const out = new Map<string, ValidationIssue[]>();
+      const policies = [...batch.docs].filter(
+        ([, d]) => d.kind === 'Policy' && (d.doc.metadata as { domain?: string }).domain,
+      );
+      if (!policies.length) return out;
+      const view = await loadView(store, batch, now());
+      for (const [ref, d] of policies) {
+        const issues = federationIssues(view, ref, d.doc as unknown as PolicyDoc);
+        if (issues.length) out.set(ref, issues);
+      }
+      return out;
+    },
+    async admit(subjects: readonly AdmissionSubject[], batch: AdmissionBatch) {
+      const out = new Map<string, Admission>();
+      const view = await loadView(store, batch, now());
+      if (!view.policies.size) return out;
+      const at = now();
+      for (const s of subjects) {
+        if (s.kind === 'Policy' || s.kind === 'Waiver' || s.kind === 'Charter' || s.kind === 'User') continue;
+        const violations = engine.evaluate(view, { ...subjectOf(view, s), previous: s.previous ?? {} }, at);
+        if (violations.length) {
+          const admission = engine.decide(violations, view);
+          if (admission.approvers) admission.approvers.domain = s.domain;
+          out.set(s.ref, admission);
+        }
+      }
+      return out;
+    },
+    onWrite(write: AssetWrite, actor: string, time: string): ApprovalRow[] | undefined {
+      if (write.kind !== 'Waiver' || write.state !== 'live') return undefined;
+      // A waiver counts only once the data office approves this version of it.
+      return [
+        {
+          id: randomUUID(),
+          type: 'waiver',
+          ref: write.ref,
+          version: write.version,
+          domain: write.domain,
+          requestedBy: actor,
+          requestedAt: time,
+          approverRole: 'data-office',
+          violations: [],
+          state: 'open',
+          decidedBy: null,
+          decidedAt: null,
+          reason: null,
+          write: null,
+        },
+      ];
+    },
+    afterApply(changed) {
+      const refs = changed
+        .filter((c) => c.kind === 'Policy' || c.kind === 'Charter' || c.kind === 'Waiver')
+        .map((c) => c.ref);
+      if (refs.length) options.onPoliciesChanged?.(refs);
+    },
+  };
+}
+
+/** Field paths of a contract, for explain output. */
+export function contractFieldPaths(doc: Record<string, unknown>): string[] {
+  return contractFields(doc as unknown as OdcsContract).map((f) => f.path);
+}

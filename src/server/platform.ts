@@ -1,0 +1,31 @@
+/**
+ * The composition root: one store, the catalog with its plugins (the policy engine), and the
+ * governance services, wired once for the CLI, the server and the tests.
+ */
+import { Catalog } from '../catalog/catalog.js';
+import { Governance } from '../policy/governance.js';
+import { PolicyEngine, policyPlugin } from '../policy/policy-engine.js';
+import type { CatalogStore } from '../store/catalog-store.js';
+
+export interface Platform {
+  store: CatalogStore;
+  catalog: Catalog;
+  governance: Governance;
+}
+
+export interface PlatformOptions {
+  actor: string;
+  onProgress?: (done: number, total: number) => void;
+  now?: () => Date;
+}
+
+export function createPlatform(store: CatalogStore, options: PlatformOptions): Platform {
+  const engine = new PolicyEngine();
+  const plugin = policyPlugin(store, engine, options.now ? { now: options.now } : {});
+  const catalog = new Catalog(store, {
+    actor: options.actor,
+    plugins: [plugin],
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  return { store, catalog, governance: new Governance(catalog, options.now) };
+}

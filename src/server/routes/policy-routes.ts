@@ -1,0 +1,179 @@
+/** Governance resources: policy explain and tests, compliance, approvals and waivers. */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { InputError } from '../../model/errors.js';
+import { type CharterDoc, charterKind } from '../../model/kinds/charter-kind.js';
+import type { PolicyDoc } from '../../model/kinds/policy-kind.js';
+import { policyKind } from '../../model/kinds/policy-kind.js';
+import type { Governance } from '../../policy/governance.js';
+import type { ApprovalState } from '../../store/catalog-store.js';
+import { actorOf } from '../request-context.js';
+
+const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
+const decisionBody = { type: 'object', properties: { reason: { type: 'string', maxLength: 2000 } } } as const;
+
+export function policyRoutes(app: FastifyInstance, governance: Governance, defaultActor: string) {
+  const actor = (request: FastifyRequest) => actorOf(request, defaultActor);
+
+  app.get(
+    '/api/v1/policies/explain',
+    {
+      schema: {
+        summary:
+          'The effective policy set of an asset or domain, where each policy comes from, and (for an asset) what it finds',
+        tags: ['policy'],
+        querystring: { type: 'object', required: ['ref'], properties: { ref: { type: 'string' } } },
+      },
+    },
+    async (request) => governance.explain((request.query as { ref: string }).ref),
+  );
+
+  app.post(
+    '/api/v1/policies/test',
+    {
+      schema: {
+        summary: "Run policies' tests: those of the policies in the body, or of every policy in the catalog",
+        tags: ['policy'],
+        body: {
+          type: 'object',
+          properties: {
+            documents: { type: 'array', items: { type: 'object' } },
+            charter: { type: 'object' },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const body = request.body as { documents?: unknown[]; charter?: unknown } | undefined;
+      const docs = body?.documents;
+      let charter: CharterDoc | undefined;
+      if (body?.charter) {
+        const issues = charterKind.validate(body.charter);
+        if (issues.length)
+          throw new InputError(`The charter is not valid: ${issues[0]!.path} ${issues[0]!.message}`);
+        charter = body.charter as CharterDoc;
+      }
+      const list = docs?.map((doc, i) => {
+        const issues = policyKind.validate(doc);
+        if (issues.length)
+          throw new InputError(
+            `Document ${i + 1} is not a valid Policy: ${issues[0]!.path} ${issues[0]!.message}`,
+          );
+        const p = doc as PolicyDoc;
+        return {
+          ref: p.metadata.domain
+            ? `policy:${p.metadata.domain}/${p.metadata.name}`
+            : `policy:${p.metadata.name}`,
+          doc: p,
+        };
+      });
+      const results = await governance.testPolicies(list, charter);
+      return {
+        passed: results.filter((r) => r.ok).length,
+        failed: results.filter((r) => !r.ok).length,
+        results,
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/compliance',
+    {
+      schema: {
+        summary:
+          "Re-evaluate every current asset against today's effective policies; totals by domain, owner and policy",
+        tags: ['policy'],
+        querystring: {
+          type: 'object',
+          properties: { domain: { type: 'string' }, owner: { type: 'string' }, policy: { type: 'string' } },
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query as { domain?: string; owner?: string; policy?: string };
+      return governance.compliance({
+        ...(q.domain ? { domain: q.domain } : {}),
+        ...(q.owner ? { owner: q.owner } : {}),
+        ...(q.policy ? { policy: q.policy } : {}),
+      });
+    },
+  );
+
+  app.get(
+    '/api/v1/approvals',
+    {
+      schema: {
+        summary: 'Approvals: pending changes and waivers',
+        tags: ['policy'],
+        querystring: {
+          type: 'object',
+          properties: {
+            state: { enum: ['open', 'approved', 'rejected', 'superseded'] },
+            ref: { type: 'string' },
+            type: { enum: ['change', 'waiver'] },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query as { state?: ApprovalState; ref?: string; type?: 'change' | 'waiver' };
+      return { approvals: await governance.approvals(q) };
+    },
+  );
+
+  for (const [verb, decision] of [
+    ['approve', 'approved'],
+    ['reject', 'rejected'],
+  ] as const) {
+    app.post(
+      `/api/v1/approvals/:id/${verb}`,
+      {
+        schema: {
+          summary: `${verb === 'approve' ? 'Approve' : 'Reject'} an approval (by id, or by the ref of the asset with an open one); nobody decides their own request`,
+          tags: ['policy'],
+          params: idParam,
+          body: decisionBody,
+        },
+      },
+      async (request) => {
+        const reason = (request.body as { reason?: string } | undefined)?.reason ?? null;
+        return governance.decideApproval(
+          (request.params as { id: string }).id,
+          decision,
+          actor(request),
+          reason,
+        );
+      },
+    );
+    app.post(
+      `/api/v1/waivers/:id/${verb}`,
+      {
+        schema: {
+          summary: `${verb === 'approve' ? 'Grant' : 'Refuse'} a waiver (data office only)`,
+          tags: ['policy'],
+          params: idParam,
+          body: decisionBody,
+        },
+      },
+      async (request) => {
+        const reason = (request.body as { reason?: string } | undefined)?.reason ?? null;
+        return governance.decideApproval(
+          (request.params as { id: string }).id,
+          decision,
+          actor(request),
+          reason,
+          'waiver',
+        );
+      },
+    );
+  }
+
+  app.get(
+    '/api/v1/waivers',
+    {
+      schema: { summary: 'Waivers with their state: requested, active, expired, rejected', tags: ['policy'] },
+    },
+    async () => ({
+      waivers: await governance.waivers(),
+    }),
+  );
+}

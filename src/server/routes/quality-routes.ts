@@ -1,0 +1,190 @@
+/**
+ * Data quality over HTTP: run checks, read runs and their results, scores and trends, incidents.
+ * Bodies are the same JSON that `charter check|quality|incidents -o json` prints.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Catalog } from '../../catalog/catalog.js';
+import { InputError } from '../../model/errors.js';
+import { type QualityOptions, QualityService } from '../../quality/quality-service.js';
+import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
+import { actorOf } from '../request-context.js';
+import { errorResponses, refParam } from '../schemas.js';
+
+/** Where the server finds files of `local` servers: CHARTER_DATA_ROOT, else its working directory. */
+export function qualityOptionsFromEnv(actor: string): QualityOptions {
+  const timeout = Number(process.env.CHARTER_CHECK_TIMEOUT ?? '');
+  return {
+    actor,
+    dataRoot: process.env.CHARTER_DATA_ROOT || process.cwd(),
+    ...(Number.isFinite(timeout) && timeout > 0 ? { timeoutMs: timeout * 1000 } : {}),
+  };
+}
+
+export function qualityRoutes(
+  app: FastifyInstance,
+  catalog: Catalog,
+  defaultActor: string,
+  options: QualityOptions = qualityOptionsFromEnv(defaultActor),
+) {
+  const base = new QualityService(catalog, qualityStoreFor(catalog.store), options);
+  const as = (request: Parameters<typeof actorOf>[0]) => {
+    const actor = actorOf(request, defaultActor);
+    return new QualityService(catalog.as(actor), base.store, { ...options, actor });
+  };
+  const tags = ['quality'];
+
+  app.post(
+    '/api/v1/quality/runs',
+    {
+      schema: {
+        summary:
+          'Run the quality checks of a dataset, a product, a domain (with sub-domains) or all datasets',
+        description:
+          'Checks run where the data lives; the answer lists every run with its per-check results. A failing check is data (200), not an error.',
+        tags,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ref: { type: 'string', description: 'A dataset ref' },
+            product: { type: 'string' },
+            domain: { type: 'string' },
+            all: { type: 'boolean' },
+            samples: {
+              type: 'integer',
+              minimum: 0,
+              maximum: 100,
+              description: 'Failing rows to sample per check (masked)',
+            },
+            server: {
+              type: 'string',
+              description: "The contract's server to check (default: the first supported)",
+            },
+          },
+        },
+        response: errorResponses,
+      },
+    },
+    async (request) => {
+      const b = (request.body ?? {}) as {
+        ref?: string;
+        product?: string;
+        domain?: string;
+        all?: boolean;
+        samples?: number;
+        server?: string;
+      };
+      return as(request).check(
+        {
+          ...(b.ref ? { ref: b.ref } : {}),
+          ...(b.product ? { product: b.product } : {}),
+          ...(b.domain ? { domain: b.domain } : {}),
+          ...(b.all ? { all: true } : {}),
+        },
+        {
+          ...(b.samples ? { samples: b.samples } : {}),
+          ...(b.server ? { server: b.server } : {}),
+          trigger: 'api',
+        },
+      );
+    },
+  );
+
+  app.get(
+    '/api/v1/quality/runs',
+    {
+      schema: {
+        summary: 'Quality runs, newest first (without their per-check results)',
+        tags,
+        querystring: {
+          type: 'object',
+          properties: {
+            ref: { type: 'string' },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query as { ref?: string; limit?: number };
+      return base.runs({ ...(q.ref ? { ref: q.ref } : {}), ...(q.limit ? { limit: q.limit } : {}) });
+    },
+  );
+
+  app.get(
+    '/api/v1/quality/runs/:id',
+    {
+      schema: {
+        summary: 'One quality run with every check result',
+        tags,
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+        response: errorResponses,
+      },
+    },
+    async (request) => base.run((request.params as { id: string }).id),
+  );
+
+  app.get(
+    '/api/v1/quality/scores/:ref',
+    {
+      schema: {
+        summary: "A dataset's trend, or the score of a product, a domain or an owner (user or team)",
+        tags,
+        params: refParam,
+        querystring: {
+          type: 'object',
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 20 } },
+        },
+        response: errorResponses,
+      },
+    },
+    async (request) => {
+      const { ref } = request.params as { ref: string };
+      const { limit } = request.query as { limit?: number };
+      return base.quality(ref, limit ? { limit } : {});
+    },
+  );
+
+  app.get(
+    '/api/v1/incidents',
+    {
+      schema: {
+        summary: 'Quality incidents (open ones unless state says otherwise)',
+        tags,
+        querystring: {
+          type: 'object',
+          properties: {
+            domain: { type: 'string', description: 'Only this domain and its sub-domains' },
+            assignee: { type: 'string', description: 'Only incidents assigned to this user or team ref' },
+            state: { type: 'string', enum: ['open', 'resolved', 'all'], default: 'open' },
+            limit: { type: 'integer', minimum: 1, maximum: 5000, default: 500 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query as {
+        domain?: string;
+        assignee?: string;
+        state?: 'open' | 'resolved' | 'all';
+        limit?: number;
+      };
+      if (q.assignee && !/^(user|team):/.test(q.assignee))
+        throw new InputError(`assignee must be a user or team ref such as user:alice (got '${q.assignee}')`);
+      return base.incidents(q);
+    },
+  );
+
+  app.get(
+    '/api/v1/incidents/:id',
+    {
+      schema: {
+        summary: 'One incident with its failing checks and timeline',
+        tags,
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+        response: errorResponses,
+      },
+    },
+    async (request) => base.incident((request.params as { id: string }).id),
+  );
+}
