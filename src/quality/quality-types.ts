@@ -1,12 +1,23 @@
 /**
- * The vocabulary of data quality: checks compiled from a contract, their results, and the runs that
- * hold them. Pure types, shared by the compiler, the engines, the store and the edges.
+ * The vocabulary of data quality: checks compiled from a contract, and (re-exported from the store
+ * port, which owns the records it keeps) their results, runs and incidents.
  */
+import type { CheckCategory } from '../store/quality-store.js';
 
-export type CheckStatus = 'passed' | 'failed' | 'error' | 'skipped';
-/** `error` means the data could not be reached or the server type is not supported. */
-export type RunStatus = 'passed' | 'failed' | 'error';
-export type CheckCategory = 'schema' | 'quality' | 'sla';
+export type {
+  CheckCategory,
+  CheckResult,
+  CheckStatus,
+  ContractRunResult,
+  FailedSample,
+  FailingCheck,
+  Incident,
+  IncidentEvent,
+  QualityRun,
+  RunStatus,
+  RunSummary,
+  TableTiming,
+} from '../store/quality-store.js';
 
 export type Operator =
   | 'mustBe'
@@ -86,102 +97,4 @@ export interface CheckSpec {
   unit: 'rows' | 'percent' | 'seconds';
   expectation?: Expectation;
   measure: Measure;
-}
-
-export interface FailedSample {
-  /** Column name → value; values of confidential (or higher) columns are masked as "***". */
-  [column: string]: unknown;
-}
-
-export interface CheckResult {
-  id: string;
-  table: string;
-  field?: string;
-  category: CheckCategory;
-  type: string;
-  name: string;
-  dimension?: string;
-  severity?: string;
-  status: CheckStatus;
-  /** The measured number (rows, percent or seconds), or null when nothing was measured. */
-  measured: number | string | null;
-  unit: 'rows' | 'percent' | 'seconds';
-  /** Human-readable expectation, e.g. "= 0 rows" or "between 10 and 100 rows". */
-  expected: string;
-  /** Why the check failed, errored or was skipped. */
-  message?: string;
-  durationMs: number;
-  engine: string;
-  samples?: FailedSample[];
-}
-
-export interface TableTiming {
-  table: string;
-  statements: number;
-  durationMs: number;
-}
-
-/** What one contract's checks found on one server, before it is stored. */
-export interface ContractRunResult {
-  status: RunStatus;
-  server: string | null;
-  serverType: string | null;
-  engine: string;
-  startedAt: string;
-  finishedAt: string;
-  durationMs: number;
-  message?: string;
-  checks: CheckResult[];
-  /** The SQL statements that were run, in order (for `--explain` and the benchmark). */
-  statements: string[];
-}
-
-/** A stored run: one dataset, one contract version, one server. */
-export interface QualityRun extends ContractRunResult {
-  id: string;
-  ref: string;
-  domain: string | null;
-  contractVersion: number;
-  actor: string;
-  trigger: 'manual' | 'schedule' | 'api';
-  counts: Record<CheckStatus, number>;
-  /** Severity-weighted share of passing checks, 0..100; null when nothing was executed. */
-  score: number | null;
-  owners: string[];
-  stewards: string[];
-}
-
-export type RunSummary = Omit<QualityRun, 'checks' | 'statements'>;
-
-export interface IncidentEvent {
-  time: string;
-  action: 'opened' | 'updated' | 'resolved';
-  runId: string;
-  actor: string;
-  failing: string[];
-}
-
-export interface FailingCheck {
-  id: string;
-  status: CheckStatus;
-  name: string;
-  measured: number | string | null;
-  expected: string;
-  message?: string;
-}
-
-export interface Incident {
-  id: string;
-  ref: string;
-  domain: string | null;
-  state: 'open' | 'resolved';
-  title: string;
-  assignees: string[];
-  failing: FailingCheck[];
-  openedAt: string;
-  updatedAt: string;
-  resolvedAt: string | null;
-  lastRunId: string;
-  runs: number;
-  timeline: IncidentEvent[];
 }

@@ -3,8 +3,112 @@
  * table whose leases make each due run happen once across several servers. A run, the incident it
  * opens, updates or resolves, and their audit records are written in one transaction.
  */
-import type { Incident, QualityRun, RunSummary } from '../quality/quality-types.js';
 import type { AuditHead, AuditRecord } from './catalog-store.js';
+
+/* The records of data quality; src/quality/quality-types.ts re-exports them. */
+
+export type CheckStatus = 'passed' | 'failed' | 'error' | 'skipped';
+/** `error` means the data could not be reached or the server type is not supported. */
+export type RunStatus = 'passed' | 'failed' | 'error';
+export type CheckCategory = 'schema' | 'quality' | 'sla';
+
+export interface FailedSample {
+  /** Column name → value; values of confidential (or higher) columns are masked as "***". */
+  [column: string]: unknown;
+}
+
+export interface CheckResult {
+  id: string;
+  table: string;
+  field?: string;
+  category: CheckCategory;
+  type: string;
+  name: string;
+  dimension?: string;
+  severity?: string;
+  status: CheckStatus;
+  /** The measured number (rows, percent or seconds), or null when nothing was measured. */
+  measured: number | string | null;
+  unit: 'rows' | 'percent' | 'seconds';
+  /** Human-readable expectation, e.g. "= 0 rows" or "between 10 and 100 rows". */
+  expected: string;
+  /** Why the check failed, errored or was skipped. */
+  message?: string;
+  durationMs: number;
+  engine: string;
+  samples?: FailedSample[];
+}
+
+export interface TableTiming {
+  table: string;
+  statements: number;
+  durationMs: number;
+}
+
+/** What one contract's checks found on one server, before it is stored. */
+export interface ContractRunResult {
+  status: RunStatus;
+  server: string | null;
+  serverType: string | null;
+  engine: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  message?: string;
+  checks: CheckResult[];
+  /** The SQL statements that were run, in order (for `--explain` and the benchmark). */
+  statements: string[];
+}
+
+/** A stored run: one dataset, one contract version, one server. */
+export interface QualityRun extends ContractRunResult {
+  id: string;
+  ref: string;
+  domain: string | null;
+  contractVersion: number;
+  actor: string;
+  trigger: 'manual' | 'schedule' | 'api';
+  counts: Record<CheckStatus, number>;
+  /** Severity-weighted share of passing checks, 0..100; null when nothing was executed. */
+  score: number | null;
+  owners: string[];
+  stewards: string[];
+}
+
+export type RunSummary = Omit<QualityRun, 'checks' | 'statements'>;
+
+export interface IncidentEvent {
+  time: string;
+  action: 'opened' | 'updated' | 'resolved';
+  runId: string;
+  actor: string;
+  failing: string[];
+}
+
+export interface FailingCheck {
+  id: string;
+  status: CheckStatus;
+  name: string;
+  measured: number | string | null;
+  expected: string;
+  message?: string;
+}
+
+export interface Incident {
+  id: string;
+  ref: string;
+  domain: string | null;
+  state: 'open' | 'resolved';
+  title: string;
+  assignees: string[];
+  failing: FailingCheck[];
+  openedAt: string;
+  updatedAt: string;
+  resolvedAt: string | null;
+  lastRunId: string;
+  runs: number;
+  timeline: IncidentEvent[];
+}
 
 export interface QualityWriter {
   /** The dataset's open incident, read under the write lock. */

@@ -1,7 +1,9 @@
 /** `check`, `quality` and `incidents`: data quality where the data lives. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { Catalog } from '../../catalog/catalog.js';
 import { errorFromWire, InputError, UnavailableError } from '../../model/errors.js';
+import { QualityScheduler } from '../../quality/quality-scheduler.js';
 import type {
   CheckOptions,
   CheckReport,
@@ -11,6 +13,7 @@ import type {
 } from '../../quality/quality-service.js';
 import { QualityService as LocalQuality } from '../../quality/quality-service.js';
 import type { CheckResult, Incident } from '../../quality/quality-types.js';
+import { qualityOptionsFromEnv } from '../../server/routes/quality-routes.js';
 import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
 import { actorOf, formatOf, type GlobalOptions, openLocal } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -336,4 +339,31 @@ A run's score is the share of its executed checks that passed, weighted by sever
       return EXIT.ok;
     });
   });
+}
+
+/**
+ * Starts scheduled checks for `charter serve` (CHARTER_QUALITY_SCHEDULER=off disables them;
+ * CHARTER_QUALITY_CONCURRENCY bounds how many run at once, default 2). Runs are recorded as
+ * `system:scheduler`; files resolve against CHARTER_DATA_ROOT.
+ */
+export function startQualityScheduler(
+  catalog: Catalog,
+  log: { info: (msg: string) => void; warn: (msg: string) => void },
+): QualityScheduler | undefined {
+  if (process.env.CHARTER_QUALITY_SCHEDULER === 'off') return undefined;
+  const actor = 'system:scheduler';
+  const service = new LocalQuality(
+    catalog.as(actor),
+    qualityStoreFor(catalog.store),
+    qualityOptionsFromEnv(actor),
+  );
+  const concurrency = Number(process.env.CHARTER_QUALITY_CONCURRENCY ?? 2);
+  return new QualityScheduler(service, {
+    concurrency: Number.isInteger(concurrency) && concurrency > 0 ? concurrency : 2,
+    onRun: (ref, status) => log.info(`scheduled quality check of ${ref}: ${status}`),
+    onError: (error, ref) =>
+      log.warn(
+        `scheduled quality check${ref ? ` of ${ref}` : 's'} could not run: ${(error as Error)?.message ?? error}`,
+      ),
+  }).start();
 }

@@ -5,20 +5,18 @@
  * single writer does the same job on one machine.
  */
 import type { Kysely, Transaction } from 'kysely';
+import type { CatalogStore, CatalogWriter } from '../catalog-store.js';
 import type {
   CheckResult,
   FailingCheck,
   Incident,
   IncidentEvent,
-  QualityRun,
-  RunSummary,
-} from '../../quality/quality-types.js';
-import type { CatalogStore, CatalogWriter } from '../catalog-store.js';
-import type {
   IncidentFilter,
+  QualityRun,
   QualityStore,
   QualityWriter,
   RunFilter,
+  RunSummary,
   ScheduleEntry,
   ScheduleRow,
 } from '../quality-store.js';
