@@ -408,7 +408,10 @@ export async function applyDocuments(
         c.result.violations = admission.violations;
         if (admission.decision === 'denied') c.result.status = 'denied';
         if (admission.decision === 'pending') c.result.status = 'pending';
-      } else c.result.admission = 'admitted';
+      } else {
+        c.result.admission = 'admitted';
+        c.result.violations = [];
+      }
     }
     if (results.some((r) => r.status === 'invalid')) {
       for (const r of results) {

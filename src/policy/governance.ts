@@ -179,6 +179,8 @@ export class Governance implements GovernanceApi {
     if (decision === 'rejected' && !reason) throw new InputError('A rejection needs a reason (--reason)');
     const time = this.now().toISOString();
     const live = await this.store.getAsset(row.ref);
+    // Read before the write transaction: the embedded store has one connection, held by the writer.
+    const pendingVersion = row.type === 'change' ? await this.store.version(row.ref, row.version) : undefined;
     await this.store.write(async (writer) => {
       const [fresh] = await writer.approvals({ id: row.id, limit: 1 });
       if (!fresh || fresh.state !== 'open')
@@ -203,8 +205,7 @@ export class Governance implements GovernanceApi {
             `'${row.ref}' v${row.version} was superseded by live v${current.version}; re-apply the change`,
           );
         }
-        const version = await this.store.version(row.ref, row.version);
-        await writer.promote({ ...row.write!, state: 'live', doc: version?.doc ?? null }, time, actor);
+        await writer.promote({ ...row.write!, state: 'live', doc: pendingVersion?.doc ?? null }, time, actor);
       }
       await writer.decideApproval(row.id, decision, actor, time, reason);
       const action =

@@ -82,7 +82,7 @@ export class PolicyEngine {
 
   /** The charter's policies, then each domain's from the nearest outwards, as they apply to a domain. */
   effectiveFor(view: GovernanceView, domain: string | null): EffectivePolicy[] {
-    const all = [...this.compiled(view).values()];
+    const all = [...this.compiled(view).values()].sort((a, b) => a.ref.localeCompare(b.ref));
     const out: EffectivePolicy[] = all
       .filter((p) => !p.domain)
       .map((policy) => ({ policy, source: 'charter' }));
