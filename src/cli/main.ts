@@ -8,6 +8,7 @@ import { registerAuditCommands } from './commands/audit-commands.js';
 import { registerCatalogCommands } from './commands/catalog-commands.js';
 import { registerIoCommands } from './commands/io-commands.js';
 import { registerPolicyCommands } from './commands/policy-commands.js';
+import { registerQualityCommands } from './commands/quality-commands.js';
 import { registerServeCommands } from './commands/serve-commands.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
 
@@ -46,6 +47,7 @@ Examples:
   registerAuditCommands(program);
   registerIoCommands(program);
   registerPolicyCommands(program);
+  registerQualityCommands(program);
   registerServeCommands(program);
   for (const command of program.commands) {
     command.exitOverride();

@@ -13,6 +13,7 @@ import { auditRoutes } from './routes/audit-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { ioRoutes } from './routes/io-routes.js';
 import { policyRoutes } from './routes/policy-routes.js';
+import { qualityRoutes } from './routes/quality-routes.js';
 
 export interface AppOptions {
   catalog: Catalog;
@@ -65,6 +66,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'audit', description: 'The hash-chained audit log' },
         { name: 'io', description: 'Export and import' },
         { name: 'policy', description: 'Policies, compliance, approvals and waivers' },
+        { name: 'quality', description: 'Quality checks, runs, scores and incidents' },
         { name: 'system', description: 'Health and metrics' },
       ],
     },
@@ -96,6 +98,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   auditRoutes(app, options.catalog);
   ioRoutes(app, options.catalog, actor);
   policyRoutes(app, options.governance ?? new Governance(options.catalog), actor);
+  qualityRoutes(app, options.catalog, actor);
   await app.ready();
   return app;
 }

@@ -129,9 +129,23 @@ async function withQuality(
 
 const mark: Record<string, string> = { passed: '✓', failed: '✗', error: '!', skipped: '-' };
 
+/** Seconds as people read them: 90 s, 36 min, 5.2 h, 31.4 d. */
+function duration(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 172_800) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${(seconds / 86_400).toFixed(1)} d`;
+}
+
 function value(c: CheckResult): string {
   if (c.measured === null) return '';
-  return `${c.measured}${c.unit === 'percent' ? '%' : c.unit === 'seconds' ? ' s' : ''}`;
+  if (c.unit === 'seconds' && typeof c.measured === 'number') return duration(c.measured);
+  return `${c.measured}${c.unit === 'percent' ? '%' : ''}`;
+}
+
+function expectation(c: CheckResult): string {
+  const m = /^([<>≤≥=≠]) (\d+(?:\.\d+)?) s$/.exec(c.expected);
+  return c.unit === 'seconds' && m ? `${m[1]} ${duration(Number(m[2]))}` : c.expected;
 }
 
 export function formatCheckReport(report: CheckReport, verbose = false): string {
@@ -142,15 +156,16 @@ export function formatCheckReport(report: CheckReport, verbose = false): string 
       `${mark[run.status]} ${run.ref}  ${run.status}  score ${run.score ?? '—'}  (${c.passed} passed, ${c.failed} failed, ${c.error} errors, ${c.skipped} skipped; ${run.engine}${run.server ? ` on ${run.server}` : ''}, ${(run.durationMs / 1000).toFixed(2)} s)`,
     );
     if (run.message) lines.push(`    ${run.message}`);
+    // An unreachable dataset's checks all carry the run's message; it is printed once above.
     const shown = run.checks.filter(
-      (x) =>
-        verbose ||
-        x.status === 'failed' ||
-        (x.status === 'error' && !run.message?.includes(x.message ?? '\0')),
+      (x) => verbose || x.status === 'failed' || (x.status === 'error' && run.status !== 'error'),
     );
     for (const x of shown) {
       const measured = value(x);
-      const detail = x.message ?? (measured ? `measured ${measured}, expected ${x.expected}` : x.expected);
+      const detail =
+        x.status === 'failed' && measured
+          ? `measured ${measured}, expected ${expectation(x)}`
+          : (x.message ?? (measured ? `measured ${measured}, expected ${expectation(x)}` : x.expected));
       lines.push(`  ${mark[x.status]} ${x.id}: ${detail}`);
       for (const s of x.samples ?? []) lines.push(`      ${JSON.stringify(s)}`);
     }
@@ -204,12 +219,11 @@ function formatIncidents(list: Incident[]): string {
   if (!list.length) return 'No incidents.';
   return formatTable(list, [
     { header: 'id', value: (i) => i.id.slice(0, 8), min: 8 },
-    { header: 'dataset', value: (i) => i.ref, flex: 2 },
-    { header: 'state', value: (i) => i.state, min: 8 },
-    { header: 'failing', value: (i) => i.failing.map((f) => f.id).join(', '), flex: 2 },
-    { header: 'assignees', value: (i) => i.assignees.join(', '), flex: 1 },
+    { header: 'dataset', value: (i) => i.ref, min: 30 },
+    { header: 'state', value: (i) => i.state, min: 5 },
+    { header: 'failing', value: (i) => i.failing.length, min: 7 },
+    { header: 'assignees', value: (i) => i.assignees.join(', '), flex: 2 },
     { header: 'opened', value: (i) => i.openedAt.slice(0, 16).replace('T', ' '), min: 16 },
-    { header: 'runs', value: (i) => i.runs, min: 4 },
   ]);
 }
 

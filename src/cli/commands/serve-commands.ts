@@ -10,6 +10,7 @@ import { describeStore } from '../../store/open-store.js';
 import { type GlobalOptions, openLocal, storeOptions } from '../context.js';
 import { readManifestFiles } from '../files.js';
 import { formatApply } from './catalog-commands.js';
+import { startQualityScheduler } from './quality-commands.js';
 
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -28,7 +29,9 @@ async function serve(globals: GlobalOptions, opts: { port: string; host: string 
   process.stderr.write(
     `${banner ?? ''}Charter is serving ${describeStore(storeOptions(globals))} at ${url}\n  API docs: ${url}/docs\n  Health:   ${url}/healthz\n`,
   );
+  const scheduler = startQualityScheduler(catalog, app.log);
   const stop = async () => {
+    await scheduler?.stop();
     await app.close();
     await store.close();
     process.exit(0);
@@ -62,6 +65,8 @@ export function registerServeCommands(program: Command) {
     } else {
       rmSync(resolve(globals.home ?? '.charter-demo'), { recursive: true, force: true });
     }
+    // The demo's contracts name their files relative to the examples folder.
+    process.env.CHARTER_DATA_ROOT ??= join(packageRoot, 'examples');
     const { store, catalog } = await openLocal({ ...globals, as: globals.as ?? 'user:demo-loader' });
     const files = readManifestFiles([join(packageRoot, 'examples', 'org')]);
     const result = await catalog.apply(parseSources(files));
