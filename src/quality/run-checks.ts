@@ -632,7 +632,7 @@ async function duplicateSample(
   const sql = `SELECT ${list}, COUNT(*) AS ${f.quote('copies')} FROM ${relation} WHERE ${keys.map((k) => `${k} IS NOT NULL`).join(' AND ')} GROUP BY ${keys.join(', ')} HAVING COUNT(*) > 1 LIMIT ${Math.floor(ctx.samples)}`;
   statements.push(sql);
   try {
-    return (await session.query(sql)).map(plain);
+    return (await session.query(sql)).map((row) => ({ ...plain(row), copies: toNumber(row.copies) }));
   } catch {
     return [];
   }
