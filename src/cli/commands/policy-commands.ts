@@ -95,13 +95,19 @@ export function registerPolicyCommands(program: Command) {
     withContext(explain, async (ctx, ref: string) => {
       const r = await ctx.governance.explain(ref);
       printData(r, ctx.format, () => {
-        const lines = [`Effective policies for ${r.subject} (${r.policies.length}):`];
-        for (const p of r.policies) {
-          const result = p.applies === undefined ? '' : p.applies ? ` → ${p.result}` : ' → does not apply';
-          lines.push(`  ${p.policy.padEnd(40)} ${p.enforcement.padEnd(16)} from ${p.source}${result}`);
-          if (p.result !== 'pass')
-            for (const v of p.violations ?? []) lines.push(`      ${formatViolation(v)}`);
-        }
+        const lines = [
+          `Effective policies for ${r.subject} (${r.policies.length}):`,
+          formatTable(r.policies, [
+            { header: 'policy', value: (p) => p.policy, flex: 2 },
+            { header: 'enforcement', value: (p) => p.enforcement, min: 11 },
+            { header: 'from', value: (p) => p.source },
+            ...(r.policies.some((p) => p.applies !== undefined)
+              ? [{ header: 'now', value: (p: (typeof r.policies)[number]) => (p.applies ? p.result : 'n/a'), min: 6 }]
+              : []),
+          ]),
+        ];
+        const found = r.policies.flatMap((p) => (p.result === 'fail' || p.result === 'waived' ? (p.violations ?? []) : []));
+        if (found.length) lines.push('', 'Findings:', ...found.map((v) => `  ${formatViolation(v)}`));
         return lines.join('\n');
       });
       return EXIT.ok;
