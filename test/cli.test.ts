@@ -1,27 +1,13 @@
 /** The real `charter` binary, spawned: exit codes, output formats, and --server against a live server. */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bin, charter } from './support/cli.js';
 import { repoRoot } from './support/reference.js';
 
-const bin = join(repoRoot, 'bin', 'charter.js');
 const fixture = join(repoRoot, 'test', 'fixtures', 'small-org.yaml');
-
-function charter(home: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, '--home', home, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, CHARTER_ACTOR: '' },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-beforeAll(() => {
-  // The binary runs the compiled code; build it once so the test sees the current source.
-  const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: repoRoot, encoding: 'utf8' });
-  expect(build.status, build.stdout + build.stderr).toBe(0);
-}, 120_000);
 
 describe('charter CLI', () => {
   let home: string;

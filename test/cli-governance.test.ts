@@ -1,0 +1,106 @@
+/** The governance commands through the real binary: the demo under its policies, denial exit codes, policy tests, approvals. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { charter } from './support/cli.js';
+import { repoRoot } from './support/reference.js';
+
+const contract = (classification: string, status = 'active') => `apiVersion: v3.1.0
+kind: DataContract
+id: loyalty-export
+name: loyalty-export
+version: 1.0.0
+status: ${status}
+domain: marketing
+description: {purpose: Weekly export of loyalty members for the e-mail agency.}
+servers: [{server: local, type: local, path: data/marketing/loyalty-export.csv, format: csv}]
+team: {members: [{username: maya, role: owner}, {username: noah, role: steward}]}
+schema:
+  - name: loyalty_export
+    properties:
+      - {name: member_id, logicalType: string, description: Loyalty member id, classification: internal}
+      - {name: email, logicalType: string, description: Member e-mail, tags: [pii], classification: ${classification}, quality: [{metric: nullValues, mustBe: 0}]}
+`;
+
+describe('governance through the CLI', () => {
+  let home: string;
+  beforeAll(() => {
+    home = mkdtempSync(join(tmpdir(), 'charter-gov-'));
+    const loaded = charter(home, 'demo', '--no-serve', '--home', join(home, 'store'));
+    expect(loaded.code, loaded.stderr).toBe(0);
+    expect(loaded.stderr).toMatch(/Loaded the demo organisation: 148 created/);
+  }, 120_000);
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+  const run = (...args: string[]) => charter(join(home, 'store'), ...args);
+
+  it('the starter charter passes its own tests', () => {
+    const r = charter(home, 'policy', 'test', join(repoRoot, 'examples', 'org', 'policies'));
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout.trimEnd().split('\n').pop()).toBe('49 passed, 0 failed');
+  });
+
+  it('denies a contract that breaks a charter policy with exit 1, then admits the fixed one', () => {
+    const file = join(home, 'loyalty.yaml');
+    writeFileSync(file, contract('internal'));
+    const denied = run('apply', '-f', file, '--as', 'user:maya');
+    expect(denied.code).toBe(1);
+    expect(denied.stdout).toContain(
+      "✗ deny             policy:personal-data-classified loyalty_export.email: Field loyalty_export.email holds personal data but is classified 'internal'",
+    );
+    expect(denied.stdout).toContain('Nothing was stored: 1 document was denied by policy.');
+    writeFileSync(file, contract('confidential'));
+    const admitted = run('apply', '-f', file, '--as', 'user:maya', '-o', 'json');
+    expect(admitted.code).toBe(0);
+    expect(JSON.parse(admitted.stdout).results[0]).toMatchObject({
+      status: 'created',
+      admission: 'admitted',
+    });
+  });
+
+  it('routes a reactivation to the data office, refuses self-approval, and approves', () => {
+    const file = join(home, 'loyalty.yaml');
+    writeFileSync(file, contract('confidential', 'deprecated'));
+    expect(run('apply', '-f', file, '--as', 'user:maya').code).toBe(0);
+    writeFileSync(file, contract('confidential', 'active'));
+    const pending = run('apply', '-f', file, '--as', 'user:maya');
+    expect(pending.code).toBe(0);
+    expect(pending.stdout).toMatch(/^pending\s+dataset:marketing\/loyalty-export \(v3\)/m);
+    const list = JSON.parse(run('approvals', 'list', '-o', 'json').stdout);
+    expect(list).toHaveLength(1);
+    const self = run('approvals', 'approve', 'dataset:marketing/loyalty-export', '--as', 'user:maya');
+    expect(self.code).toBe(1);
+    expect(self.stderr).toMatch(/separation of duties/);
+    const steward = run('approvals', 'approve', 'dataset:marketing/loyalty-export', '--as', 'user:noah');
+    expect(steward.code).toBe(1);
+    expect(steward.stderr).toMatch(/not in the data office/);
+    const ok = run(
+      'approvals',
+      'approve',
+      'dataset:marketing/loyalty-export',
+      '--as',
+      'user:ada',
+      '--reason',
+      'campaign restarts',
+    );
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toBe('approved  dataset:marketing/loyalty-export v3 by user:ada\n');
+    const current = JSON.parse(run('get', 'dataset', 'marketing/loyalty-export', '-o', 'json').stdout);
+    expect(current.asset.version).toBe(3);
+    expect(current.doc.status).toBe('active');
+    expect(run('audit', 'verify').code).toBe(0);
+  });
+
+  it('reports compliance of the demo: the planted warnings, nothing denied', () => {
+    const r = JSON.parse(run('compliance', '-o', 'json').stdout);
+    expect(r.policies).toBe(22);
+    expect(r.totals.failing).toBeGreaterThan(0);
+    const enforcement = new Set(
+      r.failing.flatMap((f: { violations: { enforcement: string }[] }) =>
+        f.violations.map((v) => v.enforcement),
+      ),
+    );
+    expect([...enforcement]).toEqual(['warn']);
+  });
+});
