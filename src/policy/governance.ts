@@ -183,7 +183,7 @@ export class Governance implements GovernanceApi {
     const pendingVersion = row.type === 'change' ? await this.store.version(row.ref, row.version) : undefined;
     await this.store.write(async (writer) => {
       const [fresh] = await writer.approvals({ id: row.id, limit: 1 });
-      if (!fresh || fresh.state !== 'open')
+      if (fresh?.state !== 'open')
         throw new ConflictError(`The approval for '${row.ref}' was decided meanwhile`);
       const current = (await writer.current([row.ref])).get(row.ref);
       if (row.type === 'change' && decision === 'approved') {

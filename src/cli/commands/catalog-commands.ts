@@ -35,7 +35,9 @@ export function formatApply(result: ApplyResult): string {
   const lines: string[] = [];
   for (const r of result.results) {
     const version =
-      r.version !== undefined && ['created', 'updated', 'unchanged', 'pending'].includes(r.status) ? ` (v${r.version})` : '';
+      r.version !== undefined && ['created', 'updated', 'unchanged', 'pending'].includes(r.status)
+        ? ` (v${r.version})`
+        : '';
     lines.push(`${r.status.padEnd(9)} ${r.ref ?? where(r)}${version}`);
     for (const issue of r.issues)
       lines.push(`  ✗ ${where(r)}: ${issue.path ? `${issue.path}: ` : ''}${issue.message}`);

@@ -102,11 +102,19 @@ export function registerPolicyCommands(program: Command) {
             { header: 'enforcement', value: (p) => p.enforcement, min: 11 },
             { header: 'from', value: (p) => p.source },
             ...(r.policies.some((p) => p.applies !== undefined)
-              ? [{ header: 'now', value: (p: (typeof r.policies)[number]) => (p.applies ? p.result : 'n/a'), min: 6 }]
+              ? [
+                  {
+                    header: 'now',
+                    value: (p: (typeof r.policies)[number]) => (p.applies ? p.result : 'n/a'),
+                    min: 6,
+                  },
+                ]
               : []),
           ]),
         ];
-        const found = r.policies.flatMap((p) => (p.result === 'fail' || p.result === 'waived' ? (p.violations ?? []) : []));
+        const found = r.policies.flatMap((p) =>
+          p.result === 'fail' || p.result === 'waived' ? (p.violations ?? []) : [],
+        );
         if (found.length) lines.push('', 'Findings:', ...found.map((v) => `  ${formatViolation(v)}`));
         return lines.join('\n');
       });

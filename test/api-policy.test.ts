@@ -1,0 +1,141 @@
+/** The governance endpoints in-process: same JSON as the CLI, errors with stable names. */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/server/app.js';
+import { createPlatform } from '../src/server/platform.js';
+import { type StoreHandle, storeFactories } from './support/stores.js';
+
+const orgYaml = readFileSync(
+  fileURLToPath(new URL('./fixtures/small-org.yaml', import.meta.url)),
+  'utf8',
+).replace(
+  '  ownershipTypes: [owner, steward, technical-owner]',
+  '  ownershipTypes: [owner, steward, technical-owner]\n  dataOffice: [user:alice]',
+);
+
+const policies = `apiVersion: charter/v1
+kind: Policy
+metadata: {name: no-restricted}
+spec:
+  match: {kinds: [DataContract]}
+  scope: field
+  rule: '!has(field.classification) || field.classification != "restricted"'
+  message: "Field {{field.path}} is restricted"
+  enforcement: require-approval
+  tests:
+    - {name: internal, input: {kind: DataContract, schema: [{name: t, properties: [{name: a, classification: internal}]}]}, expect: pass}
+    - {name: restricted, input: {kind: DataContract, schema: [{name: t, properties: [{name: a, classification: restricted}]}]}, expect: fail}
+---
+apiVersion: charter/v1
+kind: Policy
+metadata: {name: purpose}
+spec:
+  match: {kinds: [DataContract]}
+  rule: has(asset.description) && has(asset.description.purpose)
+  message: "{{ref}} has no purpose"
+  enforcement: deny
+`;
+
+for (const factory of storeFactories) {
+  describe.runIf(await factory.available())(`governance API on ${factory.name}`, () => {
+    let handle: StoreHandle;
+    let app: FastifyInstance;
+
+    beforeEach(async () => {
+      handle = await factory.create();
+      const p = createPlatform(handle.store, { actor: 'user:api' });
+      app = await buildApp({ catalog: p.catalog, governance: p.governance });
+      const res = await post('/api/v1/apply', `${orgYaml}---\n${policies}`, 'user:alice', 'application/yaml');
+      expect(res.statusCode, res.body).toBe(200);
+    });
+    afterEach(async () => {
+      await app.close();
+      await handle.dispose();
+    });
+
+    function post(url: string, payload: unknown, actor: string, type = 'application/json') {
+      return app.inject({
+        method: 'POST',
+        url,
+        payload: typeof payload === 'string' ? payload : JSON.stringify(payload ?? {}),
+        headers: { 'content-type': type, 'x-charter-actor': actor },
+      });
+    }
+
+    it('answers a denial with 422 RefusedError carrying every violation', async () => {
+      const res = await post(
+        '/api/v1/apply',
+        orgYaml.replace('description: {purpose: Every card transaction settled by Acme}', ''),
+        'user:bob',
+        'application/yaml',
+      );
+      expect(res.statusCode).toBe(422);
+      const body = res.json();
+      expect(body.error).toMatchObject({
+        name: 'RefusedError',
+        message: '1 document was denied by policy; nothing was stored',
+      });
+      const denied = body.error.details.result.results.find((r: { status: string }) => r.status === 'denied');
+      expect(denied.violations).toEqual([
+        {
+          policy: 'policy:purpose',
+          enforcement: 'deny',
+          asset: 'dataset:payments/transactions',
+          path: '',
+          message: 'dataset:payments/transactions has no purpose',
+        },
+      ]);
+    });
+
+    it('lists, refuses and approves pending changes', async () => {
+      const res = await post(
+        '/api/v1/apply',
+        orgYaml.replace('classification: confidential', 'classification: restricted'),
+        'user:bob',
+        'application/yaml',
+      );
+      expect(
+        res.json().results.find((r: { ref: string }) => r.ref === 'dataset:payments/transactions').status,
+      ).toBe('pending');
+      const list = (await app.inject({ url: '/api/v1/approvals?state=open' })).json();
+      expect(list.approvals).toHaveLength(1);
+      const id = list.approvals[0].id;
+      const self = await post(`/api/v1/approvals/${id}/approve`, {}, 'user:bob');
+      expect(self.statusCode).toBe(403);
+      expect(self.json().error.name).toBe('NotAllowedError');
+      const ok = await post(
+        `/api/v1/approvals/${id}/approve`,
+        { reason: 'needed for fraud work' },
+        'user:alice',
+      );
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json()).toMatchObject({
+        state: 'approved',
+        decidedBy: 'user:alice',
+        reason: 'needed for fraud work',
+      });
+      const again = await post(`/api/v1/approvals/${id}/approve`, {}, 'user:alice');
+      expect(again.statusCode).toBe(409);
+    });
+
+    it('explains, tests and reports compliance', async () => {
+      const explain = (
+        await app.inject({
+          url: `/api/v1/policies/explain?ref=${encodeURIComponent('dataset:payments/transactions')}`,
+        })
+      ).json();
+      expect(explain.policies.map((p: { policy: string; result: string }) => [p.policy, p.result])).toEqual([
+        ['policy:no-restricted', 'pass'],
+        ['policy:purpose', 'pass'],
+      ]);
+      const tests = (await post('/api/v1/policies/test', {}, 'user:bob')).json();
+      expect(tests).toMatchObject({ passed: 2, failed: 0 });
+      const compliance = (await app.inject({ url: '/api/v1/compliance?domain=payments' })).json();
+      expect(compliance.totals).toEqual({ assets: 4, passing: 4, failing: 0, waived: 0 });
+      const missing = await app.inject({ url: '/api/v1/compliance?policy=policy:nope' });
+      expect(missing.statusCode).toBe(404);
+    });
+  });
+}
