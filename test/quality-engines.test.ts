@@ -210,7 +210,6 @@ beforeAll(async () => {
   await duck.run(
     `COPY (SELECT order_id::INTEGER AS order_id, customer_email, amount::DECIMAL(10,2) AS amount, status,
             created_at::TIMESTAMP AS created_at, code
-          // biome-ignore lint/suspicious/noTemplateCurlyInString: an ODCS placeholder, not a template
           FROM read_csv('${join(dir, 'orders.csv')}', types = {'code': 'VARCHAR'}))
      TO '${join(dir, 'orders.parquet')}' (FORMAT parquet)`,
   );

@@ -50,6 +50,8 @@ export interface SchedulerOptions {
   leaseMs?: number;
   /** Time between ticks (default 30 s). */
   intervalMs?: number;
+  /** How often the schedule table is re-read from the catalog's contracts (default 5 minutes). */
+  syncMs?: number;
   now?: () => Date;
   onError?: (error: unknown, ref?: string) => void;
   onRun?: (ref: string, status: string) => void;
@@ -61,6 +63,7 @@ export class QualityScheduler {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<unknown> | undefined;
   private stopped = false;
+  private lastSync: number | undefined;
 
   constructor(
     private readonly service: QualityService,
@@ -113,7 +116,11 @@ export class QualityScheduler {
   /** One round: sync the schedule table, lease what is due and start it. Returns the refs started. */
   async tick(): Promise<string[]> {
     const now = this.now();
-    await this.service.store.syncSchedules(await this.entries(), (cron) => nextRun(cron, now)!);
+    // Reading every contract is the expensive part; schedules change rarely.
+    if (this.lastSync === undefined || now.getTime() - this.lastSync >= (this.options.syncMs ?? 300_000)) {
+      await this.service.store.syncSchedules(await this.entries(), (cron) => nextRun(cron, now)!);
+      this.lastSync = now.getTime();
+    }
     const free = (this.options.concurrency ?? 2) - this.running.size;
     if (free <= 0) return [];
     const leaseUntil = new Date(now.getTime() + (this.options.leaseMs ?? 15 * 60_000)).toISOString();
