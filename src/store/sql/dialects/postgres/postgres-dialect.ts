@@ -12,6 +12,7 @@ import {
 import pg from 'pg';
 import type { SearchHit, SearchQuery } from '../../../catalog-store.js';
 import type { Database as Schema } from '../../schema.js';
+import { matchExcerpt } from '../../search-match.js';
 import type { SearchRow, SqlDialect } from '../../sql-dialect.js';
 
 // Integer columns (counts, bigint ids) come back as numbers; our values stay far below 2^53.
@@ -72,23 +73,40 @@ export class PostgresDialect implements SqlDialect {
 
   async search(db: Kysely<Schema>, query: SearchQuery, terms: readonly string[]): Promise<SearchHit[]> {
     const tsquery = terms.map((t, i) => `${t}${i === terms.length - 1 ? ':*' : ''}`).join(' & ');
-    const filters = [sql`a.state = 'live'`];
+    const filters = [];
     if (query.kind) filters.push(sql`a.kind = ${query.kind}`);
     if (query.domain) filters.push(sql`a.domain = ${query.domain}`);
-    const { rows } = await sql<SearchHit>`
-      WITH q AS (SELECT to_tsquery('simple', ${tsquery}) AS q),
-      top AS (
-        SELECT a.ref, a.kind, a.domain, a.title, a.description, s.name, s.title AS s_title, s.fields, s.tags,
-               ts_rank(s.tsv, q.q) AS score
-        FROM search_docs s JOIN assets a ON a.id = s.id, q
-        WHERE s.tsv @@ q.q AND ${sql.join(filters, sql` AND `)}
-        ORDER BY score DESC, a.ref
-        LIMIT ${query.limit}
-      )
-      SELECT ref, kind, domain, title, description, score,
-             ts_headline('simple', translate(concat_ws(' ', name, s_title, fields, tags), '_', ' '), q.q,
-               'StartSel=«, StopSel=», MaxWords=14, MinWords=4, MaxFragments=1') AS match
-      FROM top, q ORDER BY score DESC, ref`.execute(db);
-    return rows.map((r) => ({ ...r, score: Number(r.score) }));
+    // Rank on the index (joining only to filter), then read the few hits shown.
+    const ranked = filters.length
+      ? sql<{ id: number; score: number }>`
+          SELECT s.id, ts_rank(s.tsv, q) AS score FROM search_docs s JOIN assets a ON a.id = s.id,
+                 to_tsquery('simple', ${tsquery}) q
+          WHERE s.tsv @@ q AND ${sql.join(filters, sql` AND `)} ORDER BY score DESC, s.id LIMIT ${query.limit}`
+      : sql<{ id: number; score: number }>`
+          SELECT s.id, ts_rank(s.tsv, q) AS score FROM search_docs s, to_tsquery('simple', ${tsquery}) q
+          WHERE s.tsv @@ q ORDER BY score DESC, s.id LIMIT ${query.limit}`;
+    const { rows: top } = await ranked.execute(db);
+    if (!top.length) return [];
+    const { rows } = await sql<SearchRow & { a_title: string; a_description: string }>`
+      SELECT a.id, a.ref, a.kind, a.domain, a.title AS a_title, a.description AS a_description,
+             s.name, s.title, s.fields, s.tags, s.description
+      FROM assets a JOIN search_docs s ON s.id = a.id
+      WHERE a.id IN (${sql.join(top.map((t) => t.id))})`.execute(db);
+    const byId = new Map(rows.map((r) => [Number(r.id), r]));
+    return top.flatMap((t) => {
+      const r = byId.get(Number(t.id));
+      if (!r) return [];
+      return [
+        {
+          ref: r.ref,
+          kind: r.kind,
+          domain: r.domain,
+          title: r.a_title,
+          description: r.a_description,
+          score: Number(t.score),
+          match: matchExcerpt(r, terms),
+        },
+      ];
+    });
   }
 }

@@ -12,6 +12,7 @@ import {
 } from 'kysely';
 import type { SearchHit, SearchQuery } from '../../../catalog-store.js';
 import type { Database as Schema } from '../../schema.js';
+import { matchExcerpt } from '../../search-match.js';
 import type { SearchRow, SqlDialect } from '../../sql-dialect.js';
 
 export class SqliteDialect implements SqlDialect {
@@ -63,17 +64,41 @@ export class SqliteDialect implements SqlDialect {
 
   async search(db: Kysely<Schema>, query: SearchQuery, terms: readonly string[]): Promise<SearchHit[]> {
     const match = terms.map((t, i) => `"${t}"${i === terms.length - 1 ? '*' : ''}`).join(' AND ');
-    const filters = [sql`a.state = 'live'`];
+    const rank = sql`bm25(search_fts, 10.0, 6.0, 2.0, 3.0, 2.0)`;
+    // Rank on the index alone (joining only to filter), then read the few hits shown.
+    const filters = [];
     if (query.kind) filters.push(sql`a.kind = ${query.kind}`);
     if (query.domain) filters.push(sql`a.domain = ${query.domain}`);
-    const { rows } = await sql<SearchHit>`
-      SELECT a.ref AS ref, a.kind AS kind, a.domain AS domain, a.title AS title, a.description AS description,
-             -bm25(search_fts, 10.0, 6.0, 2.0, 3.0, 2.0) AS score,
-             snippet(search_fts, -1, '«', '»', '…', 10) AS match
-      FROM search_fts JOIN assets a ON a.id = search_fts.rowid
-      WHERE search_fts MATCH ${match} AND ${sql.join(filters, sql` AND `)}
-      ORDER BY bm25(search_fts, 10.0, 6.0, 2.0, 3.0, 2.0)
-      LIMIT ${query.limit}`.execute(db);
-    return rows;
+    const ranked = filters.length
+      ? sql<{ id: number; score: number }>`
+          SELECT search_fts.rowid AS id, -${rank} AS score FROM search_fts JOIN assets a ON a.id = search_fts.rowid
+          WHERE search_fts MATCH ${match} AND ${sql.join(filters, sql` AND `)} ORDER BY ${rank} LIMIT ${query.limit}`
+      : sql<{ id: number; score: number }>`
+          SELECT rowid AS id, -${rank} AS score FROM search_fts WHERE search_fts MATCH ${match} ORDER BY ${rank} LIMIT ${query.limit}`;
+    const { rows: top } = await ranked.execute(db);
+    if (!top.length) return [];
+    const { rows } = await sql<
+      SearchRow & { title: string; description: string; a_title: string; a_description: string }
+    >`
+      SELECT a.id AS id, a.ref AS ref, a.kind AS kind, a.domain AS domain, a.title AS a_title, a.description AS a_description,
+             f.name AS name, f.title AS title, f.fields AS fields, f.tags AS tags, f.description AS description
+      FROM assets a JOIN search_fts f ON f.rowid = a.id
+      WHERE a.id IN (${sql.join(top.map((t) => t.id))})`.execute(db);
+    const byId = new Map(rows.map((r) => [Number(r.id), r]));
+    return top.flatMap((t) => {
+      const r = byId.get(Number(t.id));
+      if (!r) return [];
+      return [
+        {
+          ref: r.ref,
+          kind: r.kind,
+          domain: r.domain,
+          title: r.a_title,
+          description: r.a_description,
+          score: Number(t.score),
+          match: matchExcerpt(r, terms),
+        },
+      ];
+    });
   }
 }

@@ -1,0 +1,66 @@
+/**
+ * Why a search hit matched: the first indexed text (name, title, fields, tags, description, in
+ * that order) that contains a query term, cut to a short window with the matched words between
+ * « and ». Computed for the handful of hits shown, so the ranked query itself stays lean.
+ */
+
+export interface IndexedText {
+  name: string;
+  title: string;
+  fields: string;
+  tags: string;
+  description: string;
+}
+
+const WINDOW = 60;
+
+function normalise(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '');
+}
+
+function termRegex(term: string, prefix: boolean): RegExp {
+  const escaped = term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // Word starts only, like the full-text index: `tracking` matches "tracking_id", not "backtracking".
+  return new RegExp(
+    `(?<![\\p{L}\\p{N}])${escaped}${prefix ? '[\\p{L}\\p{N}]*' : '(?![\\p{L}\\p{N}])'}`,
+    'gu',
+  );
+}
+
+/** The column that contains the most query terms (name first on ties), as a short highlighted excerpt. */
+export function matchExcerpt(text: IndexedText, terms: readonly string[]): string {
+  const patterns = terms.map((t, i) => termRegex(t, i === terms.length - 1));
+  let best: { column: string; positions: [number, number][]; distinct: number } | undefined;
+  for (const column of [text.name, text.title, text.fields, text.tags, text.description]) {
+    if (!column) continue;
+    const lower = normalise(column);
+    const positions: [number, number][] = [];
+    let distinct = 0;
+    for (const re of patterns) {
+      let found = false;
+      for (const m of lower.matchAll(re)) {
+        positions.push([m.index!, m.index! + m[0].length]);
+        found = true;
+      }
+      if (found) distinct += 1;
+    }
+    if (distinct > (best?.distinct ?? 0)) best = { column, positions, distinct };
+  }
+  if (!best) return '';
+  const { column, positions } = best;
+  positions.sort((a, b) => a[0] - b[0]);
+  const start = Math.max(0, positions[0]![0] - 20);
+  const end = Math.min(column.length, start + WINDOW);
+  let out = '';
+  let at = start;
+  for (const [s, e] of positions) {
+    if (s < at || e > end) continue;
+    out += `${column.slice(at, s)}«${column.slice(s, e)}»`;
+    at = e;
+  }
+  out += column.slice(at, end);
+  return `${start > 0 ? '…' : ''}${out.replace(/\s+/g, ' ')}${end < column.length ? '…' : ''}`;
+}
