@@ -181,7 +181,13 @@ export interface CatalogWriter {
   appendAudit(records: readonly AuditRecord[]): Promise<void>;
   putApprovals(rows: readonly ApprovalRow[]): Promise<void>;
   approvals(filter: ApprovalFilter): Promise<ApprovalRow[]>;
-  decideApproval(id: string, state: ApprovalState, actor: string, time: string, reason: string | null): Promise<void>;
+  decideApproval(
+    id: string,
+    state: ApprovalState,
+    actor: string,
+    time: string,
+    reason: string | null,
+  ): Promise<void>;
   /** Makes a pending version live (approval): asset pointer, derived rows, version state. */
   promote(write: AssetWrite, time: string, actor: string): Promise<void>;
 }

@@ -157,9 +157,29 @@ async function selectApprovals(db: Kysely<Database> | Transaction<Database>, fil
   if (filter.state) q = q.where('state', '=', filter.state);
   if (filter.ref) q = q.where('ref', '=', filter.ref);
   if (filter.type) q = q.where('type', '=', filter.type);
-  const rows = await q.orderBy('requested_at').orderBy('id').limit(filter.limit ?? 500).execute();
+  const rows = await q
+    .orderBy('requested_at')
+    .orderBy('id')
+    .limit(filter.limit ?? 500)
+    .execute();
   return rows.map(fromApprovalRow);
 }
+
+const fieldColumns = [
+  'ref',
+  'position',
+  'path',
+  'doc_path',
+  'table_name',
+  'name',
+  'logical_type',
+  'physical_type',
+  'classification',
+  'description',
+  'required',
+  'tags',
+  'terms',
+];
 
 class SqlWriter implements CatalogWriter {
   constructor(
@@ -306,24 +326,22 @@ class SqlWriter implements CatalogWriter {
   }
 
   private async insertVersions(writes: readonly AssetWrite[], time: string, actor: string) {
-    for (const part of chunks(writes, this.chunk)) {
-      await this.trx
-        .insertInto('versions')
-        .values(
-          part.map((w) => ({
-            ref: w.ref,
-            version: w.version,
-            kind: w.kind,
-            state: w.state,
-            digest: w.digest,
-            doc: w.doc ? JSON.stringify(w.doc) : null,
-            created_at: time,
-            actor,
-            action: w.action,
-          })),
-        )
-        .execute();
-    }
+    await this.dialect.insertRows(
+      this.trx,
+      'versions',
+      ['ref', 'version', 'kind', 'state', 'digest', 'doc', 'created_at', 'actor', 'action'],
+      writes.map((w) => [
+        w.ref,
+        w.version,
+        w.kind,
+        w.state,
+        w.digest,
+        w.doc ? JSON.stringify(w.doc) : null,
+        time,
+        actor,
+        w.action,
+      ]),
+    );
   }
 
   private async upsertAssets(writes: readonly AssetWrite[], time: string, actor: string) {
@@ -352,7 +370,11 @@ class SqlWriter implements CatalogWriter {
   }
 
   /** Replaces fields, relations and search rows of the written assets with those of the new version. */
-  private async replaceDerived(writes: readonly AssetWrite[], ids: Map<string, number>, replaced: readonly AssetWrite[]) {
+  private async replaceDerived(
+    writes: readonly AssetWrite[],
+    ids: Map<string, number>,
+    replaced: readonly AssetWrite[],
+  ) {
     const { trx } = this;
     for (const part of chunks(replaced, this.dialect.maxParameters)) {
       const refs = part.map((w) => w.ref);
@@ -363,28 +385,34 @@ class SqlWriter implements CatalogWriter {
         part.map((w) => ids.get(w.ref)!),
       );
     }
-    const fields = writes.flatMap((w) =>
-      w.fields.map((f, position) => ({
-        ref: w.ref,
-        position,
-        path: f.path,
-        doc_path: f.docPath,
-        table_name: f.table,
-        name: f.name,
-        logical_type: f.logicalType ?? null,
-        physical_type: f.physicalType ?? null,
-        classification: f.classification ?? null,
-        description: f.description ?? null,
-        required: f.required === undefined ? null : f.required ? 1 : 0,
-        tags: JSON.stringify(f.tags),
-        terms: JSON.stringify(f.terms),
-      })),
+    await this.dialect.insertRows(
+      trx,
+      'fields',
+      fieldColumns,
+      writes.flatMap((w) =>
+        w.fields.map((f, position) => [
+          w.ref,
+          position,
+          f.path,
+          f.docPath,
+          f.table,
+          f.name,
+          f.logicalType ?? null,
+          f.physicalType ?? null,
+          f.classification ?? null,
+          f.description ?? null,
+          f.required === undefined ? null : f.required ? 1 : 0,
+          JSON.stringify(f.tags),
+          JSON.stringify(f.terms),
+        ]),
+      ),
     );
-    for (const part of chunks(fields, this.chunk)) await trx.insertInto('fields').values(part).execute();
-    const relations = writes.flatMap((w) =>
-      w.relations.map((r) => ({ source: w.ref, type: r.type, target: r.target, role: r.role ?? '' })),
+    await this.dialect.insertRows(
+      trx,
+      'relations',
+      ['source', 'type', 'target', 'role'],
+      writes.flatMap((w) => w.relations.map((r) => [w.ref, r.type, r.target, r.role ?? ''])),
     );
-    for (const part of chunks(relations, this.chunk)) await trx.insertInto('relations').values(part).execute();
     const search: SearchRow[] = [];
     for (const w of writes) {
       if (!w.search) continue;
@@ -422,26 +450,36 @@ class SqlWriter implements CatalogWriter {
 
   async appendAudit(records: readonly AuditRecord[]) {
     if (!records.length) return;
-    for (const part of chunks(records, this.chunk)) {
-      await this.trx
-        .insertInto('audit_log')
-        .values(
-          part.map((r) => ({
-            seq: r.seq,
-            time: r.time,
-            actor: r.actor,
-            action: r.action,
-            ref: r.ref,
-            version: r.version,
-            before_digest: r.beforeDigest,
-            after_digest: r.afterDigest,
-            details: r.details ? JSON.stringify(r.details) : null,
-            prev_hash: r.prevHash,
-            hash: r.hash,
-          })),
-        )
-        .execute();
-    }
+    await this.dialect.insertRows(
+      this.trx,
+      'audit_log',
+      [
+        'seq',
+        'time',
+        'actor',
+        'action',
+        'ref',
+        'version',
+        'before_digest',
+        'after_digest',
+        'details',
+        'prev_hash',
+        'hash',
+      ],
+      records.map((r) => [
+        r.seq,
+        r.time,
+        r.actor,
+        r.action,
+        r.ref,
+        r.version,
+        r.beforeDigest,
+        r.afterDigest,
+        r.details ? JSON.stringify(r.details) : null,
+        r.prevHash,
+        r.hash,
+      ]),
+    );
     const last = records[records.length - 1]!;
     const value = JSON.stringify({ seq: last.seq, hash: last.hash });
     await this.trx

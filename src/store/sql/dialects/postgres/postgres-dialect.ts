@@ -39,6 +39,21 @@ export class PostgresDialect implements SqlDialect {
 
   async prepare(): Promise<void> {}
 
+  async insertRows(
+    trx: Transaction<Schema>,
+    table: string,
+    columns: readonly string[],
+    rows: readonly unknown[][],
+  ) {
+    const chunk = Math.max(1, Math.floor(this.maxParameters / columns.length));
+    for (let i = 0; i < rows.length; i += chunk) {
+      const part = rows.slice(i, i + chunk);
+      await sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) VALUES ${sql.join(
+        part.map((r) => sql`(${sql.join(r)})`),
+      )}`.execute(trx);
+    }
+  }
+
   async createSearchIndex(db: Kysely<Schema>): Promise<void> {
     await sql`CREATE TABLE search_docs (
       id bigint PRIMARY KEY,
@@ -55,13 +70,12 @@ export class PostgresDialect implements SqlDialect {
   }
 
   async indexSearch(trx: Transaction<Schema>, rows: readonly SearchRow[]): Promise<void> {
-    const chunk = Math.floor(this.maxParameters / 6);
-    for (let i = 0; i < rows.length; i += chunk) {
-      const part = rows.slice(i, i + chunk);
-      await sql`INSERT INTO search_docs (id, name, title, description, fields, tags) VALUES ${sql.join(
-        part.map((r) => sql`(${r.id}, ${r.name}, ${r.title}, ${r.description}, ${r.fields}, ${r.tags})`),
-      )}`.execute(trx);
-    }
+    await this.insertRows(
+      trx,
+      'search_docs',
+      ['id', 'name', 'title', 'description', 'fields', 'tags'],
+      rows.map((r) => [r.id, r.name, r.title, r.description, r.fields, r.tags]),
+    );
   }
 
   async unindexSearch(trx: Transaction<Schema>, ids: readonly number[]): Promise<void> {

@@ -38,6 +38,30 @@ export class SqliteDialect implements SqlDialect {
 
   async prepare(): Promise<void> {}
 
+  private statements = new Map<string, Database.Statement>();
+
+  /**
+   * Kysely's SQLite driver runs everything on this one connection, so a statement run here directly
+   * is part of the open transaction; a cached prepared statement per table avoids building SQL per row.
+   */
+  async insertRows(
+    _trx: Transaction<Schema>,
+    table: string,
+    columns: readonly string[],
+    rows: readonly unknown[][],
+  ) {
+    if (!rows.length) return;
+    const key = `${table}(${columns.join(',')})`;
+    let statement = this.statements.get(key);
+    if (!statement) {
+      statement = this.database.prepare(
+        `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+      );
+      this.statements.set(key, statement);
+    }
+    for (const row of rows) statement.run(row);
+  }
+
   async createSearchIndex(db: Kysely<Schema>): Promise<void> {
     await sql`CREATE VIRTUAL TABLE search_fts USING fts5(
       name, title, description, fields, tags,
@@ -46,13 +70,12 @@ export class SqliteDialect implements SqlDialect {
   }
 
   async indexSearch(trx: Transaction<Schema>, rows: readonly SearchRow[]): Promise<void> {
-    const chunk = Math.floor(this.maxParameters / 6);
-    for (let i = 0; i < rows.length; i += chunk) {
-      const part = rows.slice(i, i + chunk);
-      await sql`INSERT INTO search_fts (rowid, name, title, description, fields, tags) VALUES ${sql.join(
-        part.map((r) => sql`(${r.id}, ${r.name}, ${r.title}, ${r.description}, ${r.fields}, ${r.tags})`),
-      )}`.execute(trx);
-    }
+    await this.insertRows(
+      trx,
+      'search_fts',
+      ['rowid', 'name', 'title', 'description', 'fields', 'tags'],
+      rows.map((r) => [r.id, r.name, r.title, r.description, r.fields, r.tags]),
+    );
   }
 
   async unindexSearch(trx: Transaction<Schema>, ids: readonly number[]): Promise<void> {
