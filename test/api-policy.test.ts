@@ -120,6 +120,38 @@ for (const factory of storeFactories) {
       expect(again.statusCode).toBe(409);
     });
 
+    it('re-evaluates compliance in the background when a policy changes, and exports the KPIs', async () => {
+      const reports: { failing: number }[] = [];
+      let done: () => void = () => {};
+      const p = createPlatform(handle.store, {
+        actor: 'user:api',
+        onComplianceChange: { done: (r) => (reports.push(r.totals), done()) },
+      });
+      const other = await buildApp({ catalog: p.catalog, governance: p.governance });
+      try {
+        const evaluated = new Promise<void>((resolve) => {
+          done = resolve;
+        });
+        const res = await other.inject({
+          method: 'POST',
+          url: '/api/v1/apply',
+          payload: `apiVersion: charter/v1\nkind: Policy\nmetadata: {name: tagged}\nspec:\n  match: {kinds: [DataContract]}\n  rule: asset.tags.size() > 0\n  message: untagged\n  enforcement: audit\n`,
+          headers: { 'content-type': 'application/yaml', 'x-charter-actor': 'user:alice' },
+        });
+        expect(res.statusCode, res.body).toBe(200);
+        await evaluated;
+        expect(reports[0]!.failing).toBe(1);
+        const metrics = (await other.inject({ url: '/metrics' })).body;
+        expect(metrics).toContain('charter_compliance_assets{domain="payments",status="failing"} 1');
+        expect(metrics).toContain(
+          'charter_policy_failing_assets{policy="policy:tagged",enforcement="audit"} 1',
+        );
+        expect(metrics).toContain('charter_approvals_open{type="change"} 0');
+      } finally {
+        await other.close();
+      }
+    });
+
     it('explains, tests and reports compliance', async () => {
       const explain = (
         await app.inject({

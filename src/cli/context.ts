@@ -8,7 +8,7 @@ import { parseSources } from '../catalog/parse.js';
 import { InputError } from '../model/errors.js';
 import { tryParseRef } from '../model/ref.js';
 import type { GovernanceApi } from '../policy/governance-api.js';
-import { createPlatform, type Platform } from '../server/platform.js';
+import { createPlatform, type Platform, type PlatformOptions } from '../server/platform.js';
 import { openStore, type StoreOptions } from '../store/open-store.js';
 import type { ManifestFile } from './files.js';
 import { HttpCatalogClient, HttpGovernanceClient } from './http-client.js';
@@ -57,9 +57,12 @@ export function formatOf(
   return format;
 }
 
-export async function openLocal(options: GlobalOptions): Promise<Platform> {
+export async function openLocal(
+  options: GlobalOptions,
+  extra: Pick<PlatformOptions, 'onComplianceChange'> = {},
+): Promise<Platform> {
   const store = await openStore(storeOptions(options));
-  return createPlatform(store, { actor: actorOf(options), onProgress: progress('Applying') });
+  return createPlatform(store, { actor: actorOf(options), onProgress: progress('Applying'), ...extra });
 }
 
 export async function connect(options: GlobalOptions): Promise<CliContext> {

@@ -100,6 +100,9 @@ function empty(): ComplianceCounts {
 
 export class Governance implements GovernanceApi {
   readonly engine = new PolicyEngine();
+  private latest: ComplianceReport | undefined;
+  private running: Promise<void> | undefined;
+  private stale = false;
 
   constructor(
     private readonly catalog: Catalog,
@@ -385,6 +388,39 @@ export class Governance implements GovernanceApi {
       );
       return w ? { ...v, waivedBy: w.ref } : v;
     });
+  }
+
+  /** The report of the last background re-evaluation, if one has run. */
+  latestCompliance(): ComplianceReport | undefined {
+    return this.latest;
+  }
+
+  /**
+   * Re-evaluates compliance in the background (after a policy, waiver or charter change). Runs
+   * never overlap: a change during a run schedules one more run after it.
+   */
+  scheduleCompliance(
+    onDone?: (report: ComplianceReport) => void,
+    onError?: (error: unknown) => void,
+  ): Promise<void> {
+    if (this.running) {
+      this.stale = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.stale = false;
+        try {
+          this.latest = await this.compliance({});
+          onDone?.(this.latest);
+        } catch (error) {
+          onError?.(error);
+        }
+      } while (this.stale);
+    })().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
   }
 
   // --- explain -------------------------------------------------------------------------------

@@ -74,7 +74,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   const actor = options.defaultActor ?? 'user:api';
-  const registry = registerMetrics(app, options.catalog);
+  const governance = options.governance ?? new Governance(options.catalog);
+  const registry = registerMetrics(app, options.catalog, governance);
 
   app.get(
     '/healthz',
@@ -97,7 +98,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   catalogRoutes(app, options.catalog, actor);
   auditRoutes(app, options.catalog);
   ioRoutes(app, options.catalog, actor);
-  policyRoutes(app, options.governance ?? new Governance(options.catalog), actor);
+  policyRoutes(app, governance, actor);
   qualityRoutes(app, options.catalog, actor);
   await app.ready();
   return app;

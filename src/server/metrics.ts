@@ -2,8 +2,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Catalog } from '../catalog/catalog.js';
+import type { Governance } from '../policy/governance.js';
 
-export function registerMetrics(app: FastifyInstance, catalog: Catalog): Registry {
+export function registerMetrics(app: FastifyInstance, catalog: Catalog, governance?: Governance): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'charter_' });
   const requests = new Counter({
@@ -30,6 +31,46 @@ export function registerMetrics(app: FastifyInstance, catalog: Catalog): Registr
         this.set({ kind: row.kind, domain: row.domain ?? '' }, row.count);
     },
   });
+  if (governance) {
+    new Gauge({
+      name: 'charter_compliance_assets',
+      help: 'Assets by domain and compliance status (passing, failing, waived) at the last evaluation',
+      labelNames: ['domain', 'status'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        const report = governance.latestCompliance();
+        for (const d of report?.byDomain ?? []) {
+          for (const status of ['passing', 'failing', 'waived'] as const)
+            this.set({ domain: d.domain, status }, d[status]);
+        }
+      },
+    });
+    new Gauge({
+      name: 'charter_policy_failing_assets',
+      help: 'Assets failing each policy at the last evaluation',
+      labelNames: ['policy', 'enforcement'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const p of governance.latestCompliance()?.byPolicy ?? []) {
+          this.set({ policy: p.policy, enforcement: p.enforcement }, p.failing);
+        }
+      },
+    });
+    new Gauge({
+      name: 'charter_approvals_open',
+      help: 'Open approvals by type (pending changes, waivers)',
+      labelNames: ['type'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const open = await governance.approvals({ state: 'open' });
+        for (const type of ['change', 'waiver'] as const)
+          this.set({ type }, open.filter((a) => a.type === type).length);
+      },
+    });
+  }
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     requests.inc({ method: request.method, route, status: String(reply.statusCode) });

@@ -22,14 +22,26 @@ function port(value: string): number {
 }
 
 async function serve(globals: GlobalOptions, opts: { port: string; host: string }, banner?: string) {
-  const { store, catalog, governance } = await openLocal(globals);
+  let log: { info: (o: object, m: string) => void; error: (o: object, m: string) => void } | undefined;
+  const { store, catalog, governance } = await openLocal(globals, {
+    onComplianceChange: {
+      done: (r) => log?.info({ compliance: r.totals, policies: r.policies }, 'compliance re-evaluated'),
+      error: (error) => log?.error({ err: error }, 'compliance re-evaluation failed'),
+    },
+  });
   const app = await buildApp({ catalog, governance, logger: true, defaultActor: 'user:api' });
+  log = app.log;
   const address = await app.listen({ port: port(opts.port), host: opts.host });
   const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   process.stderr.write(
     `${banner ?? ''}Charter is serving ${describeStore(storeOptions(globals))} at ${url}\n  API docs: ${url}/docs\n  Health:   ${url}/healthz\n`,
   );
   const scheduler = startQualityScheduler(catalog, app.log);
+  // The governance KPIs in /metrics start from a first evaluation, then follow every policy change.
+  void governance.scheduleCompliance(
+    (r) => app.log.info({ compliance: r.totals, policies: r.policies }, 'compliance evaluated'),
+    (error) => app.log.error({ err: error }, 'compliance evaluation failed'),
+  );
   const stop = async () => {
     await scheduler?.stop();
     await app.close();
