@@ -6,7 +6,6 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UnavailableError } from '../model/errors.js';
 import type { CatalogStore } from './catalog-store.js';
-import { PostgresDialect } from './sql/dialects/postgres/postgres-dialect.js';
 import { SqliteDialect } from './sql/dialects/sqlite/sqlite-dialect.js';
 import { SqlStore } from './sql/sql-store.js';
 
@@ -44,6 +43,8 @@ export async function openStore(options: StoreOptions): Promise<CatalogStore> {
         `The database URL must start with postgres:// (got ${redactUrl(options.databaseUrl)})`,
       );
     }
+    // Loaded on demand: the embedded store never pays for the PostgreSQL driver.
+    const { PostgresDialect } = await import('./sql/dialects/postgres/postgres-dialect.js');
     return SqlStore.open(new PostgresDialect(options.databaseUrl), redactUrl(options.databaseUrl));
   }
   if (options.memory) return SqlStore.open(new SqliteDialect(':memory:'), 'in memory');
