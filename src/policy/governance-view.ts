@@ -4,14 +4,13 @@
  * active waiver. A batch being applied overlays the stored state, so an apply is judged by the
  * standards it will live under.
  */
+
+import { loadOrganisation } from '../catalog/organisation.js';
 import type { AdmissionBatch } from '../catalog/plugin.js';
-import { type CharterDoc, charterKind, REQUIRED_OWNERSHIP_TYPES } from '../model/kinds/charter-kind.js';
+import { type CharterDoc, REQUIRED_OWNERSHIP_TYPES } from '../model/kinds/charter-kind.js';
 import type { DomainDoc } from '../model/kinds/domain-kind.js';
 import type { PolicyDoc } from '../model/kinds/policy-kind.js';
-import type { TeamDoc } from '../model/kinds/team-kind.js';
-import type { UserDoc } from '../model/kinds/user-kind.js';
-import type { WaiverDoc } from '../model/kinds/waiver-kind.js';
-import type { AssetWithDoc, CatalogStore } from '../store/catalog-store.js';
+import type { CatalogStore } from '../store/catalog-store.js';
 
 export interface DomainInfo {
   name: string;
@@ -42,15 +41,6 @@ export interface GovernanceView {
   waivers: ActiveWaiver[];
 }
 
-async function scanAll(store: CatalogStore, kind: string): Promise<AssetWithDoc[]> {
-  const out: AssetWithDoc[] = [];
-  for (let offset = 0; ; offset += 2000) {
-    const page = await store.scanAssets({ kind, limit: 2000, offset });
-    out.push(...page);
-    if (page.length < 2000) return out;
-  }
-}
-
 function domainInfo(doc: DomainDoc): DomainInfo {
   return {
     name: doc.metadata.name,
@@ -68,31 +58,10 @@ export async function loadView(
   batch?: AdmissionBatch,
   now = new Date(),
 ): Promise<GovernanceView> {
-  const docs = new Map<string, { kind: string; doc: Record<string, unknown> }>();
-  for (const kind of ['Charter', 'Domain', 'Team', 'User', 'Policy', 'Waiver']) {
-    for (const a of await scanAll(store, kind)) docs.set(a.ref, { kind, doc: a.doc });
-  }
-  for (const [ref, d] of batch?.docs ?? []) {
-    if (['Charter', 'Domain', 'Team', 'User', 'Policy', 'Waiver'].includes(d.kind))
-      docs.set(ref, { kind: d.kind, doc: d.doc });
-  }
-  let charter: CharterDoc | undefined;
-  const domains = new Map<string, DomainInfo>();
-  const teams = new Map<string, string[]>();
-  const usersByEmail = new Map<string, string>();
-  const policies = new Map<string, PolicyDoc>();
-  const waiverDocs: [string, WaiverDoc][] = [];
-  for (const [ref, { kind, doc }] of docs) {
-    if (kind === 'Charter') charter = charterKind.normalize(doc);
-    else if (kind === 'Domain')
-      domains.set((doc as unknown as DomainDoc).metadata.name, domainInfo(doc as unknown as DomainDoc));
-    else if (kind === 'Team') teams.set(ref, (doc as unknown as TeamDoc).spec.members ?? []);
-    else if (kind === 'User') {
-      const email = (doc as unknown as UserDoc).spec.email;
-      if (email) usersByEmail.set(email.toLowerCase(), ref);
-    } else if (kind === 'Policy') policies.set(ref, doc as unknown as PolicyDoc);
-    else if (kind === 'Waiver') waiverDocs.push([ref, doc as unknown as WaiverDoc]);
-  }
+  const org = await loadOrganisation(store, batch?.docs);
+  const { charter } = org;
+  const domains = new Map([...org.domains].map(([name, doc]) => [name, domainInfo(doc)]));
+  const teams = new Map([...org.teams].map(([ref, doc]) => [ref, doc.spec.members ?? []]));
   // A waiver counts once the data office approved its current version, until it expires.
   const approved = new Set(
     (await store.approvals({ type: 'waiver', state: 'approved', limit: 100_000 })).map(
@@ -100,10 +69,10 @@ export async function loadView(
     ),
   );
   const waivers: ActiveWaiver[] = [];
-  if (waiverDocs.length) {
-    const rows = await store.getAssets(waiverDocs.map(([ref]) => ref));
+  if (org.waivers.size) {
+    const rows = await store.getAssets([...org.waivers.keys()]);
     const versions = new Map(rows.map((r) => [r.ref, r.version]));
-    for (const [ref, doc] of waiverDocs) {
+    for (const [ref, doc] of org.waivers) {
       if (!approved.has(`${ref}@${versions.get(ref)}`)) continue;
       if (Date.parse(doc.spec.expires) <= now.getTime()) continue;
       const w: ActiveWaiver = {
@@ -123,8 +92,8 @@ export async function loadView(
     ownershipTypes: types,
     domains,
     teams,
-    usersByEmail,
-    policies,
+    usersByEmail: org.usersByEmail,
+    policies: org.policies,
     waivers,
   };
 }

@@ -16,6 +16,10 @@ export interface DomainSpec {
   description?: string;
   owners?: string[];
   stewards?: string[];
+  /** Who may apply assets in this domain and its sub-domains (access control). */
+  contributors?: string[];
+  /** Who may read this domain and its sub-domains (access control). */
+  viewers?: string[];
   /** Further ownership types the charter defines, e.g. `technical-owner: [user:dan]`. */
   roles?: Record<string, string[]>;
 }
@@ -35,6 +39,8 @@ const validateSchema = compileSchema(
         description: { type: 'string' },
         owners: principals,
         stewards: principals,
+        contributors: principals,
+        viewers: principals,
         roles: { type: 'object', additionalProperties: principals },
       },
     },
@@ -94,6 +100,12 @@ export const domainKind: KindDefinition<DomainDoc> = {
   identify: envelopeIdentity,
   relations(doc, ctx) {
     const out = principalRelations(doc.spec.owners, doc.spec.stewards, doc.spec.roles, 'spec', ctx);
+    doc.spec.contributors?.forEach((target, i) => {
+      out.push({ type: 'hasRole', role: 'contributor', target, path: `spec.contributors[${i}]` });
+    });
+    doc.spec.viewers?.forEach((target, i) => {
+      out.push({ type: 'hasRole', role: 'viewer', target, path: `spec.viewers[${i}]` });
+    });
     if (doc.metadata.parent) {
       out.push({ type: 'childOf', target: `domain:${doc.metadata.parent}`, path: 'metadata.parent' });
     }

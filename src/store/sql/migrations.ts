@@ -5,7 +5,9 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as catalog from './migrations/0001-catalog.js';
 import * as policy from './migrations/0002-policy.js';
+import * as access from './migrations/0005-access.js';
 import * as quality from './migrations/0003-quality.js';
+import * as lineage from './migrations/0004-lineage.js';
 import type { Database } from './schema.js';
 import type { SqlDialect } from './sql-dialect.js';
 
@@ -14,6 +16,8 @@ const steps: { name: string; up: (db: Kysely<any>, dialect: SqlDialect) => Promi
   { name: '0001_catalog', up: catalog.up },
   { name: '0002_policy', up: policy.up },
   { name: '0003_quality', up: quality.up },
+  { name: '0004_lineage', up: lineage.up },
+  { name: '0005_access', up: access.up },
 ];
 
 function migrations(dialect: SqlDialect): Record<string, Migration> {
@@ -22,7 +26,8 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
 
 export async function migrate(db: Kysely<Database>, dialect: SqlDialect): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
-  const migrator = new Migrator({ db, provider });
+  // Capabilities land in any order; each migration is independent of the ones numbered after it.
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

@@ -160,7 +160,147 @@ export interface QualitySchedulesTable {
   last_run_at: string | null;
 }
 
+export interface TokensTable {
+  id: string;
+  principal: string;
+  name: string;
+  hash: string;
+  created_at: string;
+  created_by: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  revoked_by: string | null;
+}
+
+export interface LineageBatchesTable {
+  seq: number;
+  received_at: string;
+  actor: string;
+  source: string;
+  events: number;
+  digest: string;
+}
+
+export interface LineageNodesTable {
+  id: number;
+  kind: string;
+  namespace: string;
+  name: string;
+  first_seq: number;
+  last_seq: number;
+}
+
+export interface LineageEventsTable {
+  id: number;
+  seq: number;
+  position: number;
+  event_kind: string;
+  event_type: string | null;
+  event_time: string;
+  run_id: string | null;
+  job_id: number | null;
+  dataset_id: number | null;
+  producer: string | null;
+  notes: string;
+  body: string;
+}
+
+export interface LineageEdgesTable {
+  id: number;
+  src: number;
+  dst: number;
+  kind: string;
+  role: string | null;
+  version: string | null;
+  run_id: string | null;
+  first_seq: number;
+  seq: number;
+}
+
+export interface LineageFieldEdgesTable {
+  id: number;
+  dst: number;
+  dst_field: string;
+  src: number;
+  src_field: string;
+  job_id: number | null;
+  transformations: string;
+  protection: string | null;
+  seq: number;
+}
+
+export interface LineageFacetsTable {
+  node_id: number;
+  name: string;
+  seq: number;
+  value: string;
+}
+
+export interface LineageConflictsTable {
+  ref: string;
+  field: string;
+  declared: string | null;
+  inherited: string;
+  sources: string;
+  detected_at: string;
+}
+
+export interface OutcomesTable {
+  id: string;
+  subject: string;
+  domain: string | null;
+  type: string;
+  severity: string;
+  summary: string;
+  details: string | null;
+  run_id: string | null;
+  trace_id: string | null;
+  occurred_at: string;
+  recorded_at: string;
+  actor: string;
+  accountable: string;
+  domains: string;
+  trace: string;
+}
+
+export interface WebhooksTable {
+  id: string;
+  url: string;
+  domain: string | null;
+  events: string;
+  secret: string;
+  description: string;
+  created_at: string;
+  created_by: string;
+}
+
+export interface OutboxEventsTable {
+  id: string;
+  audit_seq: number;
+  type: string;
+  subject: string;
+  domains: string;
+  time: string;
+  payload: string;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  event_id: string;
+  webhook_id: string;
+  state: string;
+  attempts: number;
+  next_attempt_at: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: string | null;
+  created_at: string;
+}
+
 export interface Database {
+  tokens: TokensTable;
   approvals: ApprovalsTable;
   assets: AssetsTable;
   versions: VersionsTable;
@@ -172,4 +312,15 @@ export interface Database {
   quality_results: QualityResultsTable;
   quality_incidents: QualityIncidentsTable;
   quality_schedules: QualitySchedulesTable;
+  lineage_batches: LineageBatchesTable;
+  lineage_nodes: LineageNodesTable;
+  lineage_events: LineageEventsTable;
+  lineage_edges: LineageEdgesTable;
+  lineage_field_edges: LineageFieldEdgesTable;
+  lineage_facets: LineageFacetsTable;
+  lineage_conflicts: LineageConflictsTable;
+  outcomes: OutcomesTable;
+  webhooks: WebhooksTable;
+  outbox_events: OutboxEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
