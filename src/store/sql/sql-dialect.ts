@@ -22,6 +22,8 @@ export interface SqlDialect {
   readonly name: 'sqlite' | 'postgres';
   /** Most bind parameters one statement may carry. */
   readonly maxParameters: number;
+  /** Whether `SELECT … FOR UPDATE SKIP LOCKED` is available (row leases across servers). */
+  readonly skipLocked: boolean;
   createKyselyDialect(): Dialect;
   /** Adds the auto-generated integer primary key `id`. */
   addIdColumn<T extends string>(table: CreateTableBuilder<T, never>): CreateTableBuilder<T, 'id'>;

@@ -33,6 +33,12 @@ import type { SearchRow, SqlDialect } from './sql-dialect.js';
 
 const GENESIS: AuditHead = { seq: 0, hash: '0'.repeat(64) };
 
+/**
+ * Runs inside every write transaction right after its audit records are appended, so another
+ * capability can record something atomically with any change (the webhook outbox).
+ */
+export type AuditTap = (trx: Transaction<Database>, records: readonly AuditRecord[]) => Promise<void>;
+
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -185,6 +191,7 @@ class SqlWriter implements CatalogWriter {
   constructor(
     private readonly trx: Transaction<Database>,
     private readonly dialect: SqlDialect,
+    private readonly taps: readonly AuditTap[] = [],
   ) {}
 
   private get chunk(): number {
@@ -487,11 +494,13 @@ class SqlWriter implements CatalogWriter {
       .values({ key: 'audit-head', value })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
       .execute();
+    for (const tap of this.taps) await tap(this.trx, records);
   }
 }
 
 export class SqlStore implements CatalogStore {
   readonly db: Kysely<Database>;
+  private readonly taps: AuditTap[] = [];
 
   private constructor(readonly sqlDialect: SqlDialect) {
     this.db = new Kysely<Database>({ dialect: sqlDialect.createKyselyDialect() });
@@ -519,6 +528,11 @@ export class SqlStore implements CatalogStore {
     return this.writeWith((writer) => fn(writer));
   }
 
+  /** Adds a tap that sees every batch of audit records inside its write transaction. */
+  addAuditTap(tap: AuditTap): void {
+    this.taps.push(tap);
+  }
+
   /**
    * A write transaction for another capability's SQL store: the same write lock and audit chain as
    * the catalog's, plus the transaction itself for that capability's own tables.
@@ -527,7 +541,7 @@ export class SqlStore implements CatalogStore {
     return this.db.transaction().execute(async (trx) => {
       // Taking the write lock first serialises writers and keeps the audit chain in order.
       await trx.updateTable('meta').set({ value: sql`value` }).where('key', '=', 'write-lock').execute();
-      return fn(new SqlWriter(trx, this.sqlDialect), trx);
+      return fn(new SqlWriter(trx, this.sqlDialect, this.taps), trx);
     });
   }
 

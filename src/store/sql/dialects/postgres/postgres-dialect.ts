@@ -21,6 +21,7 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 export class PostgresDialect implements SqlDialect {
   readonly name = 'postgres' as const;
   readonly maxParameters = 60_000;
+  readonly skipLocked = true;
   readonly pool: pg.Pool;
 
   constructor(url: string, options: { max?: number } = {}) {

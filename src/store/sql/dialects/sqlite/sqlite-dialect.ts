@@ -18,6 +18,7 @@ import type { SearchRow, SqlDialect } from '../../sql-dialect.js';
 export class SqliteDialect implements SqlDialect {
   readonly name = 'sqlite' as const;
   readonly maxParameters = 30_000;
+  readonly skipLocked = false;
   readonly database: Database.Database;
 
   constructor(file: string) {
