@@ -11,7 +11,6 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { Catalog } from '../src/catalog/catalog.js';
 import { parseSources } from '../src/catalog/parse.js';
 import { buildApp } from '../src/server/app.js';
-import { qualityRoutes } from '../src/server/routes/quality-routes.js';
 import { openStore } from '../src/store/open-store.js';
 import { BAD, GOOD, QUALITY_ORG } from './quality-fixtures.js';
 import { repoRoot } from './support/reference.js';
@@ -154,8 +153,7 @@ describe('charter check / quality / incidents (binary)', () => {
     expect(cliQuality.trend.map((r: { status: string }) => r.status)).toEqual(['passed', 'failed', 'error']);
     expect(cliIncidents[0]).toMatchObject({ state: 'resolved' });
     const store = await openStore({ home });
-    const app = (await import('fastify')).default();
-    qualityRoutes(app, new Catalog(store, { actor: 'user:api' }), 'user:api');
+    const app = await buildApp({ catalog: new Catalog(store, { actor: 'user:api' }) });
     try {
       const api = await app.inject({ url: `/api/v1/quality/scores/${enc(REF)}` });
       expect(api.json()).toEqual(cliQuality);

@@ -3,6 +3,7 @@
  * and for which ref, so every denial explains itself. The data office may do everything; the local
  * administrator (the CLI on its own embedded store) too.
  */
+import type { AccessGuard } from '../catalog/access-guard.js';
 import { NotAllowedError } from '../model/errors.js';
 import { type AccessView, type DomainRole, domainsWith, isDataOffice, roleIn, strength } from './roles.js';
 
@@ -40,7 +41,7 @@ export function writeRequirement(t: Target): { role: DomainRole | 'data-office';
   }
 }
 
-export class Authorizer {
+export class Authorizer implements AccessGuard {
   constructor(
     readonly view: AccessView,
     readonly principal: Principal,
@@ -85,7 +86,9 @@ export class Authorizer {
 
   requireRead(t: { kind: string; domain: string | null; ref: string }): void {
     if (!this.canRead(t)) {
-      throw new NotAllowedError(`${this.principal.ref} may not read ${t.ref}: it needs viewer on domain:${t.domain}`);
+      throw new NotAllowedError(
+        `${this.principal.ref} may not read ${t.ref}: it needs viewer on domain:${t.domain}`,
+      );
     }
   }
 
@@ -95,6 +98,7 @@ export class Authorizer {
   }
 
   requireDataOffice(what: string): void {
-    if (!this.isAdmin) throw new NotAllowedError(`${this.principal.ref} may not ${what}: it needs the data office`);
+    if (!this.isAdmin)
+      throw new NotAllowedError(`${this.principal.ref} may not ${what}: it needs the data office`);
   }
 }

@@ -41,7 +41,12 @@ export function isDataOffice(view: AccessView, principal: string): boolean {
 }
 
 /** The strongest role a principal holds on a domain, directly or through an ancestor. */
-export function roleIn(view: AccessView, principal: string, domain: string | null, ids = identities(view, principal)): DomainRole | undefined {
+export function roleIn(
+  view: AccessView,
+  principal: string,
+  domain: string | null,
+  ids = identities(view, principal),
+): DomainRole | undefined {
   let best: DomainRole | undefined;
   const seen = new Set<string>();
   let current = domain ? view.domains.get(domain) : undefined;
@@ -65,6 +70,7 @@ export function roleIn(view: AccessView, principal: string, domain: string | nul
 export function domainsWith(view: AccessView, principal: string, min: DomainRole): Set<string> {
   const ids = identities(view, principal);
   const out = new Set<string>();
-  for (const name of view.domains.keys()) if (strength(roleIn(view, principal, name, ids)) >= strength(min)) out.add(name);
+  for (const name of view.domains.keys())
+    if (strength(roleIn(view, principal, name, ids)) >= strength(min)) out.add(name);
   return out;
 }

@@ -26,7 +26,8 @@ export function parseExpiry(text: string, now: Date): string {
     return new Date(now.getTime() + ms).toISOString();
   }
   const at = Date.parse(text);
-  if (Number.isNaN(at)) throw new InputError(`--expires '${text}' is not a duration (30d, 12h, 90m) or a date`);
+  if (Number.isNaN(at))
+    throw new InputError(`--expires '${text}' is not a duration (30d, 12h, 90m) or a date`);
   if (at <= now.getTime()) throw new InputError(`--expires '${text}' is in the past`);
   return new Date(at).toISOString();
 }
@@ -44,10 +45,17 @@ export class Tokens {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async create(options: { principal: string; name: string; expiresAt: string | null; actor: string }): Promise<{ token: string; info: TokenView }> {
+  async create(options: {
+    principal: string;
+    name: string;
+    expiresAt: string | null;
+    actor: string;
+  }): Promise<{ token: string; info: TokenView }> {
     const ref = tryParseRef(options.principal);
     if (!ref || (ref.kind !== 'user' && ref.kind !== 'team')) {
-      throw new InputError(`A token acts for a user or team ref such as user:alice (got '${options.principal}')`);
+      throw new InputError(
+        `A token acts for a user or team ref such as user:alice (got '${options.principal}')`,
+      );
     }
     const id = randomBytes(6).toString('hex');
     const secret = randomBytes(32).toString('base64url');
@@ -95,7 +103,17 @@ export class Tokens {
       await w.appendAudit(
         chain(
           await w.auditHead(),
-          [{ actor, action: 'token-revoke', ref: row.principal, version: null, beforeDigest: null, afterDigest: null, details: { token: id } }],
+          [
+            {
+              actor,
+              action: 'token-revoke',
+              ref: row.principal,
+              version: null,
+              beforeDigest: null,
+              afterDigest: null,
+              details: { token: id },
+            },
+          ],
           time,
         ),
       );

@@ -19,6 +19,7 @@ import type {
   CatalogStore,
   CatalogWriter,
 } from '../store/catalog-store.js';
+import type { GuardTarget } from './access-guard.js';
 import type { ParseProblem, SourceDoc } from './parse.js';
 import type { AdmissionBatch, AdmissionSubject, CatalogPlugin } from './plugin.js';
 
@@ -57,6 +58,8 @@ export interface ApplyOptions {
   time?: string;
   onProgress?: (done: number, total: number) => void;
   plugins?: readonly CatalogPlugin[];
+  /** Access control: throws NotAllowedError when the caller may not write one of the assets. */
+  authorize?: (targets: GuardTarget[]) => void;
 }
 
 interface Candidate {
@@ -374,6 +377,17 @@ export async function applyDocuments(
 
   const time = options.time ?? new Date().toISOString();
   const [existingCharter] = charters.length ? await store.listAssets({ kind: 'Charter', limit: 1 }) : [];
+  if (options.authorize) {
+    // Before anything else touches the store: a caller learns nothing from assets it may not write.
+    options.authorize(
+      candidates.map((c) => ({
+        ref: c.ref,
+        kind: c.def.kind,
+        domain: c.domain,
+        parent: ((c.doc.metadata as { parent?: string } | undefined)?.parent ?? null) as string | null,
+      })),
+    );
+  }
   await validateBatch(candidates, options);
   const admissions = await admit(store, candidates, options);
   const applied = await store.write(async (writer) => {

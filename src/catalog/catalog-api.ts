@@ -22,6 +22,20 @@ export interface RelationView {
   role?: string;
 }
 
+/** A contract field's classification as declared and as inherited along column lineage. */
+export interface FieldClassificationView {
+  path: string;
+  declared: string | null;
+  inherited: string | null;
+  /** Upstream fields the inherited level comes from. */
+  from: string[];
+  /** Upstream fields not passed on because of a protecting transformation. */
+  protectedBy: { from: string; protection: string }[];
+  declaredProtection?: string;
+  /** Declares less than it inherits, with no protection declared. */
+  conflict: boolean;
+}
+
 export interface Description {
   asset: AssetRow;
   doc: Record<string, unknown>;
@@ -33,6 +47,8 @@ export interface Description {
   glossary: { ref: string; title: string; definition: string }[];
   relations: RelationView[];
   versions: VersionRow[];
+  /** Contracts, when lineage is on: declared and inherited classification per field. */
+  classification?: FieldClassificationView[];
 }
 
 export interface DiffResult {

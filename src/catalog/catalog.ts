@@ -4,10 +4,11 @@
  */
 import { verifyChain } from '../audit/audit-chain.js';
 import { ConflictError, InputError, NotFoundError } from '../model/errors.js';
-import { kindOf, resolveKindName } from '../model/kinds/index.js';
+import { kindOf, kindOfRef, resolveKindName } from '../model/kinds/index.js';
 import { relationInverse } from '../model/kinds/kind.js';
-import { parseRef } from '../model/ref.js';
+import { parseRef, tryParseRef } from '../model/ref.js';
 import type { AssetRow, CatalogStore } from '../store/catalog-store.js';
+import type { AccessGuard, GuardTarget } from './access-guard.js';
 import { type ApplyResult, applyDocuments, deleteAsset } from './apply.js';
 import type {
   ApplyRequest,
@@ -29,6 +30,8 @@ export interface CatalogOptions {
   onProgress?: (done: number, total: number) => void;
   /** Capabilities that validate and admit changes (the policy engine). */
   plugins?: readonly CatalogPlugin[];
+  /** Access control for the caller; absent for the local administrator and in-process tools. */
+  guard?: AccessGuard;
 }
 
 const kindLabel = (kind: string) =>
@@ -41,8 +44,26 @@ export class Catalog implements CatalogApi {
   ) {}
 
   /** A catalog acting for another actor (the server creates one per request). */
-  as(actor: string): Catalog {
-    return new Catalog(this.store, { ...this.options, actor });
+  as(actor: string, guard?: AccessGuard): Catalog {
+    const options: CatalogOptions = { ...this.options, actor };
+    if (guard) options.guard = guard;
+    else delete options.guard;
+    return new Catalog(this.store, options);
+  }
+
+  get guard(): AccessGuard | undefined {
+    return this.options.guard;
+  }
+
+  /** The asset as access control sees it (its domain; a Domain's parent). */
+  private target(asset: { ref: string; kind: string; domain: string | null }): GuardTarget {
+    return { ref: asset.ref, kind: asset.kind, domain: asset.domain };
+  }
+
+  /** Store filters that keep what the caller may not read out of lists and searches. */
+  private readable(): string[] | undefined {
+    const domains = this.options.guard?.readableDomains();
+    return domains ? [...domains] : undefined;
   }
 
   apply(request: ApplyRequest): Promise<ApplyResult> {
@@ -51,6 +72,8 @@ export class Catalog implements CatalogApi {
     if (request.defaultDomain) options.defaultDomain = request.defaultDomain;
     if (this.options.onProgress) options.onProgress = this.options.onProgress;
     if (this.options.plugins) options.plugins = this.options.plugins;
+    const guard = this.options.guard;
+    if (guard) options.authorize = (targets) => guard.requireWrite(targets);
     return applyDocuments(this.store, request.docs, request.problems ?? [], options);
   }
 
@@ -64,6 +87,8 @@ export class Catalog implements CatalogApi {
     if (options.domain) filter.domain = options.domain;
     if (options.name) filter.name = options.name;
     if (options.offset) filter.offset = options.offset;
+    const readable = this.readable();
+    if (readable) filter.readableDomains = readable;
     return this.store.listAssets(filter);
   }
 
@@ -82,6 +107,7 @@ export class Catalog implements CatalogApi {
 
   async get(ref: string) {
     const { doc, ...asset } = await this.live(ref);
+    this.options.guard?.requireRead(this.target(asset));
     return { asset, doc };
   }
 
@@ -105,6 +131,7 @@ export class Catalog implements CatalogApi {
 
   async describe(ref: string): Promise<Description> {
     const asset = await this.live(ref);
+    this.options.guard?.requireRead(this.target(asset));
     const { doc, ...row } = asset;
     const from = await this.store.relationsFrom(ref);
     const to = await this.store.relationsTo(ref);
@@ -141,7 +168,7 @@ export class Catalog implements CatalogApi {
         ...(r.role ? { role: r.role } : {}),
       })),
     ];
-    return {
+    const description: Description = {
       asset: row,
       doc,
       owners: await inherit('ownedBy'),
@@ -157,12 +184,17 @@ export class Catalog implements CatalogApi {
       relations,
       versions: await this.store.versions(ref),
     };
+    // Capabilities add what they know about the asset (lineage: inherited classifications).
+    for (const plugin of this.options.plugins ?? [])
+      Object.assign(description, (await plugin.describe?.(description)) ?? {});
+    return description;
   }
 
   async history(ref: string) {
-    parseRef(ref);
+    const parsed = parseRef(ref);
     const versions = await this.store.versions(ref);
     if (!versions.length) throw new NotFoundError(`'${ref}' not found: it has no history`, { ref });
+    this.options.guard?.requireRead({ ref, kind: versions[0]!.kind, domain: parsed.domain ?? null });
     return versions;
   }
 
@@ -181,7 +213,8 @@ export class Catalog implements CatalogApi {
   }
 
   async remove(ref: string) {
-    await this.live(ref);
+    const asset = await this.live(ref);
+    this.options.guard?.requireWrite([{ ...this.target(asset), parent: parentOf(asset.doc) }]);
     const result = await deleteAsset(this.store, ref, { actor: this.options.actor });
     if (!result) throw new NotFoundError(`'${ref}' not found`, { ref });
     if ('blockedBy' in result) {
@@ -209,16 +242,28 @@ export class Catalog implements CatalogApi {
       q.kind = def.kind;
     }
     if (options.domain) q.domain = options.domain;
+    const readable = this.readable();
+    if (readable) q.readableDomains = readable;
     return this.store.search(q);
   }
 
-  auditLog(options: { ref?: string; limit?: number; afterSeq?: number }) {
+  async auditLog(options: { ref?: string; limit?: number; afterSeq?: number }) {
     const filter: Parameters<CatalogStore['auditRecords']>[0] = {
       limit: Math.min(options.limit ?? 100, 10_000),
     };
     if (options.ref) filter.ref = options.ref;
     if (options.afterSeq !== undefined) filter.afterSeq = options.afterSeq;
-    return this.store.auditRecords(filter);
+    const records = await this.store.auditRecords(filter);
+    const guard = this.options.guard;
+    if (!guard || guard.isAdmin) return records;
+    // Records about what the caller may not read are left out.
+    return records.filter((r) => {
+      const ref = tryParseRef(r.ref);
+      return (
+        !ref ||
+        guard.canRead({ ref: r.ref, kind: kindOfRef(ref.kind)?.kind ?? ref.kind, domain: ref.domain ?? null })
+      );
+    });
   }
 
   async auditVerify() {
@@ -235,6 +280,8 @@ export class Catalog implements CatalogApi {
       filter.kind = def.kind;
     }
     if (options.domain) filter.domain = options.domain;
+    const readable = this.readable();
+    if (readable) filter.readableDomains = readable;
     for (let offset = 0; ; offset += 2000) {
       const page = await this.store.scanAssets({ ...filter, offset });
       out.push(...page.map((a) => a.doc));
@@ -244,6 +291,7 @@ export class Catalog implements CatalogApi {
   }
 
   async exportBackup(): Promise<CatalogBackup> {
+    this.options.guard?.requireDataOffice('export the whole catalog with its history');
     const versions: CatalogBackup['versions'] = [];
     for (let offset = 0; ; offset += 2000) {
       const page = await this.store.listAssets({ includeDeleted: true, limit: 2000, offset });
@@ -272,10 +320,20 @@ export class Catalog implements CatalogApi {
   }
 
   importBackup(backup: CatalogBackup) {
+    this.options.guard?.requireDataOffice('restore a backup');
     return restoreBackup(this.store, backup);
   }
 
-  stats() {
-    return this.store.countAssets();
+  async stats() {
+    const counts = await this.store.countAssets();
+    const readable = this.options.guard?.readableDomains();
+    return readable
+      ? counts.filter((c) => !c.domain || c.kind === 'Domain' || readable.has(c.domain))
+      : counts;
   }
+}
+
+function parentOf(doc: Record<string, unknown>): string | null {
+  const metadata = doc.metadata as { parent?: string } | undefined;
+  return metadata?.parent ?? null;
 }

@@ -5,10 +5,12 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { AccessControl } from '../access/access-control.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { Governance } from '../policy/governance.js';
 import { handleError } from './errors.js';
 import { registerMetrics } from './metrics.js';
+import { installRequestContext } from './request-context.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { ioRoutes } from './routes/io-routes.js';
@@ -19,6 +21,13 @@ export interface AppOptions {
   catalog: Catalog;
   /** Governance services; built over the catalog when not given. */
   governance?: Governance;
+  /**
+   * Access control: bearer tokens and roles. `charter serve` always passes it; without it the app
+   * trusts an `x-charter-actor` header (in-process tools and tests of other capabilities).
+   */
+  access?: AccessControl;
+  /** Serve /metrics without authentication (for a Prometheus scraper inside the network). */
+  metricsPublic?: boolean;
   /** Actor for requests that name none (access control replaces this). */
   defaultActor?: string;
   logger?: boolean;
@@ -95,10 +104,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  catalogRoutes(app, options.catalog, actor);
-  auditRoutes(app, options.catalog);
-  ioRoutes(app, options.catalog, actor);
-  policyRoutes(app, governance, actor);
+  installRequestContext(app, {
+    catalog: options.catalog,
+    governance,
+    defaultActor: actor,
+    ...(options.access ? { access: options.access } : {}),
+    metricsPublic: options.metricsPublic ?? false,
+  });
+  catalogRoutes(app);
+  auditRoutes(app);
+  ioRoutes(app);
+  policyRoutes(app);
   qualityRoutes(app, options.catalog, actor);
   await app.ready();
   return app;

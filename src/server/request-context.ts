@@ -1,11 +1,34 @@
-/** Who is calling. Until access control lands, the caller names themselves with a header. */
-import type { FastifyRequest } from 'fastify';
+/**
+ * Who is calling, resolved once per request: with access control, the principal behind the
+ * bearer token and a catalog guarded by its roles; without it (in-process tools and tests that
+ * build the app themselves), a trusted actor header. `charter serve` always runs with access control.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AccessControl } from '../access/access-control.js';
+import type { Authorizer } from '../access/authorizer.js';
+import type { Catalog } from '../catalog/catalog.js';
 import { InputError } from '../model/errors.js';
 import { tryParseRef } from '../model/ref.js';
+import type { Governance } from '../policy/governance.js';
 
 export const ACTOR_HEADER = 'x-charter-actor';
 
+export interface RequestContext {
+  actor: string;
+  catalog: Catalog;
+  governance: Governance;
+  /** Present when access control is on. */
+  guard?: Authorizer;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    charter: RequestContext;
+  }
+}
+
 export function actorOf(request: FastifyRequest, fallback: string): string {
+  if (request.charter) return request.charter.actor;
   const header = request.headers[ACTOR_HEADER];
   const value = Array.isArray(header) ? header[0] : header;
   if (!value) return fallback;
@@ -14,4 +37,38 @@ export function actorOf(request: FastifyRequest, fallback: string): string {
     throw new InputError(`The ${ACTOR_HEADER} header must be a user ref such as user:alice`);
   }
   return value;
+}
+
+/** Paths anyone may call: health, the API description, and the web UI's static files. */
+export function isPublicPath(url: string, metricsPublic: boolean): boolean {
+  const path = url.split('?')[0] ?? '';
+  if (path === '/healthz' || path === '/openapi.json' || path.startsWith('/docs')) return true;
+  if (path === '/metrics') return metricsPublic;
+  return !path.startsWith('/api/') && path !== '/metrics' && path !== '/mcp';
+}
+
+export function installRequestContext(
+  app: FastifyInstance,
+  options: {
+    catalog: Catalog;
+    governance: Governance;
+    defaultActor: string;
+    access?: AccessControl;
+    metricsPublic?: boolean;
+  },
+): void {
+  app.decorateRequest('charter', null as unknown as RequestContext);
+  app.addHook('onRequest', async (request) => {
+    if (!options.access) {
+      const actor = actorOf(request, options.defaultActor);
+      const catalog = options.catalog.as(actor);
+      request.charter = { actor, catalog, governance: options.governance.for(catalog) };
+      return;
+    }
+    if (isPublicPath(request.url, options.metricsPublic ?? false)) return;
+    const principal = await options.access.authenticate(request.headers.authorization);
+    const guard = await options.access.authorizer(principal);
+    const catalog = options.catalog.as(principal.ref, guard);
+    request.charter = { actor: principal.ref, catalog, governance: options.governance.for(catalog), guard };
+  });
 }

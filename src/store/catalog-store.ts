@@ -55,6 +55,8 @@ export interface FieldRow extends FieldInfo {
 }
 
 export interface SearchQuery {
+  /** Only assets in these domains, org-wide assets and domains themselves (access control). */
+  readableDomains?: string[];
   text: string;
   kind?: string;
   domain?: string;
@@ -73,6 +75,8 @@ export interface SearchHit {
 }
 
 export interface AssetFilter {
+  /** Only assets in these domains, org-wide assets and domains themselves (access control). */
+  readableDomains?: string[];
   kind?: string;
   name?: string;
   domain?: string;

@@ -243,6 +243,8 @@ export interface LineageStore {
   edgesSince(seq: number): Promise<EdgeRow[]>;
   edgesOf(nodeIds: readonly number[]): Promise<EdgeRow[]>;
   fieldEdgesInto(nodeIds: readonly number[]): Promise<FieldEdgeRow[]>;
+  /** Whether any column lineage has been reported (propagation has nothing to do before). */
+  hasFieldEdges(): Promise<boolean>;
   fieldEdgesFrom(nodeIds: readonly number[]): Promise<FieldEdgeRow[]>;
   facets(nodeIds: readonly number[]): Promise<FacetRow[]>;
   /** Declared classifications of these contracts' live fields (`table.column` → level). */

@@ -1,5 +1,5 @@
 /** The storage port for API tokens: only a hash of each secret is ever stored. */
-import type { AuditRecord, AuditHead } from './catalog-store.js';
+import type { AuditHead, AuditRecord } from './catalog-store.js';
 
 export interface TokenRow {
   id: string;

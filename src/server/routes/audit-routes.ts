@@ -1,8 +1,7 @@
 /** The audit log: records and verification of the hash chain. */
 import type { FastifyInstance } from 'fastify';
-import type { Catalog } from '../../catalog/catalog.js';
 
-export function auditRoutes(app: FastifyInstance, catalog: Catalog) {
+export function auditRoutes(app: FastifyInstance) {
   app.get(
     '/api/v1/audit',
     {
@@ -22,7 +21,7 @@ export function auditRoutes(app: FastifyInstance, catalog: Catalog) {
     async (request) => {
       const q = request.query as { ref?: string; after?: number; limit?: number };
       return {
-        records: await catalog.auditLog({
+        records: await request.charter.catalog.auditLog({
           ...(q.ref ? { ref: q.ref } : {}),
           ...(q.after !== undefined ? { afterSeq: q.after } : {}),
           ...(q.limit ? { limit: q.limit } : {}),
@@ -39,6 +38,6 @@ export function auditRoutes(app: FastifyInstance, catalog: Catalog) {
         tags: ['audit'],
       },
     },
-    async () => catalog.auditVerify(),
+    async (request) => request.charter.catalog.auditVerify(),
   );
 }

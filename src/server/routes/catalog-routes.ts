@@ -1,9 +1,7 @@
 /** Catalog resources: apply, list, get, describe, history, diff, delete, search. */
 import type { FastifyInstance } from 'fastify';
-import type { Catalog } from '../../catalog/catalog.js';
 import { type Parsed, parseManifests, parseSources } from '../../catalog/parse.js';
 import { InputError, RefusedError } from '../../model/errors.js';
-import { actorOf } from '../request-context.js';
 import { applyResultSchema, assetSchema, errorResponses, refParam } from '../schemas.js';
 
 interface ApplyBody {
@@ -35,9 +33,7 @@ function parseBody(body: unknown, contentType: string | undefined): Parsed {
   );
 }
 
-export function catalogRoutes(app: FastifyInstance, catalog: Catalog, defaultActor: string) {
-  const as = (request: Parameters<typeof actorOf>[0]) => catalog.as(actorOf(request, defaultActor));
-
+export function catalogRoutes(app: FastifyInstance) {
   app.post(
     '/api/v1/apply',
     {
@@ -64,7 +60,7 @@ export function catalogRoutes(app: FastifyInstance, catalog: Catalog, defaultAct
       const parsed = parseBody(request.body, request.headers['content-type']);
       const dryRun = query.dryRun ?? body?.dryRun ?? false;
       const domain = query.domain ?? body?.domain;
-      const result = await as(request).apply({
+      const result = await request.charter.catalog.apply({
         ...parsed,
         dryRun,
         ...(domain ? { defaultDomain: domain } : {}),
@@ -121,7 +117,7 @@ export function catalogRoutes(app: FastifyInstance, catalog: Catalog, defaultAct
         limit?: number;
         offset?: number;
       };
-      const items = await catalog.list(q.kind, {
+      const items = await request.charter.catalog.list(q.kind, {
         ...(q.domain ? { domain: q.domain } : {}),
         ...(q.name ? { name: q.name } : {}),
         ...(q.limit ? { limit: q.limit } : {}),
@@ -147,7 +143,7 @@ export function catalogRoutes(app: FastifyInstance, catalog: Catalog, defaultAct
         },
       },
     },
-    async (request) => catalog.get((request.params as { ref: string }).ref),
+    async (request) => request.charter.catalog.get((request.params as { ref: string }).ref),
   );
 
   app.get(
@@ -159,13 +155,15 @@ export function catalogRoutes(app: FastifyInstance, catalog: Catalog, defaultAct
         params: refParam,
       },
     },
-    async (request) => catalog.describe((request.params as { ref: string }).ref),
+    async (request) => request.charter.catalog.describe((request.params as { ref: string }).ref),
   );
 
   app.get(
     '/api/v1/assets/:ref/history',
     { schema: { summary: 'Every version of an asset', tags: ['catalog'], params: refParam } },
-    async (request) => ({ versions: await catalog.history((request.params as { ref: string }).ref) }),
+    async (request) => ({
+      versions: await request.charter.catalog.history((request.params as { ref: string }).ref),
+    }),
   );
 
   app.get(
@@ -183,7 +181,7 @@ export function catalogRoutes(app: FastifyInstance, catalog: Catalog, defaultAct
     },
     async (request) => {
       const q = request.query as { from?: number; to?: number };
-      return catalog.diff((request.params as { ref: string }).ref, q.from, q.to);
+      return request.charter.catalog.diff((request.params as { ref: string }).ref, q.from, q.to);
     },
   );
 
@@ -196,7 +194,7 @@ export function catalogRoutes(app: FastifyInstance, catalog: Catalog, defaultAct
         params: refParam,
       },
     },
-    async (request) => as(request).remove((request.params as { ref: string }).ref),
+    async (request) => request.charter.catalog.remove((request.params as { ref: string }).ref),
   );
 
   app.get(
@@ -219,7 +217,7 @@ export function catalogRoutes(app: FastifyInstance, catalog: Catalog, defaultAct
     },
     async (request) => {
       const q = request.query as { q: string; kind?: string; domain?: string; limit?: number };
-      const hits = await catalog.search(q.q, {
+      const hits = await request.charter.catalog.search(q.q, {
         ...(q.kind ? { kind: q.kind } : {}),
         ...(q.domain ? { domain: q.domain } : {}),
         ...(q.limit ? { limit: q.limit } : {}),
@@ -231,8 +229,8 @@ export function catalogRoutes(app: FastifyInstance, catalog: Catalog, defaultAct
   app.get(
     '/api/v1/stats',
     { schema: { summary: 'Live assets per kind and domain', tags: ['catalog'] } },
-    async () => ({
-      counts: await catalog.stats(),
+    async (request) => ({
+      counts: await request.charter.catalog.stats(),
     }),
   );
 }

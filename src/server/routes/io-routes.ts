@@ -1,11 +1,9 @@
 /** Export and import of the whole catalog. */
 import type { FastifyInstance } from 'fastify';
 import { stringify } from 'yaml';
-import type { Catalog } from '../../catalog/catalog.js';
 import type { CatalogBackup } from '../../catalog/catalog-api.js';
-import { actorOf } from '../request-context.js';
 
-export function ioRoutes(app: FastifyInstance, catalog: Catalog, defaultActor: string) {
+export function ioRoutes(app: FastifyInstance) {
   app.get(
     '/api/v1/export',
     {
@@ -30,8 +28,8 @@ export function ioRoutes(app: FastifyInstance, catalog: Catalog, defaultActor: s
         domain?: string;
         format?: 'yaml' | 'json';
       };
-      if (q.withHistory) return catalog.exportBackup();
-      const docs = await catalog.exportDocs({
+      if (q.withHistory) return request.charter.catalog.exportBackup();
+      const docs = await request.charter.catalog.exportDocs({
         ...(q.kind ? { kind: q.kind } : {}),
         ...(q.domain ? { domain: q.domain } : {}),
       });
@@ -44,6 +42,6 @@ export function ioRoutes(app: FastifyInstance, catalog: Catalog, defaultActor: s
   app.post(
     '/api/v1/import/backup',
     { schema: { summary: 'Restore a full backup (with history) into an empty catalog', tags: ['io'] } },
-    async (request) => catalog.as(actorOf(request, defaultActor)).importBackup(request.body as CatalogBackup),
+    async (request) => request.charter.catalog.importBackup(request.body as CatalogBackup),
   );
 }

@@ -1,19 +1,15 @@
 /** Governance resources: policy explain and tests, compliance, approvals and waivers. */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { InputError } from '../../model/errors.js';
 import { type CharterDoc, charterKind } from '../../model/kinds/charter-kind.js';
 import type { PolicyDoc } from '../../model/kinds/policy-kind.js';
 import { policyKind } from '../../model/kinds/policy-kind.js';
-import type { Governance } from '../../policy/governance.js';
 import type { ApprovalState } from '../../store/catalog-store.js';
-import { actorOf } from '../request-context.js';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
 const decisionBody = { type: 'object', properties: { reason: { type: 'string', maxLength: 2000 } } } as const;
 
-export function policyRoutes(app: FastifyInstance, governance: Governance, defaultActor: string) {
-  const actor = (request: FastifyRequest) => actorOf(request, defaultActor);
-
+export function policyRoutes(app: FastifyInstance) {
   app.get(
     '/api/v1/policies/explain',
     {
@@ -24,7 +20,7 @@ export function policyRoutes(app: FastifyInstance, governance: Governance, defau
         querystring: { type: 'object', required: ['ref'], properties: { ref: { type: 'string' } } },
       },
     },
-    async (request) => governance.explain((request.query as { ref: string }).ref),
+    async (request) => request.charter.governance.explain((request.query as { ref: string }).ref),
   );
 
   app.post(
@@ -66,7 +62,7 @@ export function policyRoutes(app: FastifyInstance, governance: Governance, defau
           doc: p,
         };
       });
-      const results = await governance.testPolicies(list, charter);
+      const results = await request.charter.governance.testPolicies(list, charter);
       return {
         passed: results.filter((r) => r.ok).length,
         failed: results.filter((r) => !r.ok).length,
@@ -90,7 +86,7 @@ export function policyRoutes(app: FastifyInstance, governance: Governance, defau
     },
     async (request) => {
       const q = request.query as { domain?: string; owner?: string; policy?: string };
-      return governance.compliance({
+      return request.charter.governance.compliance({
         ...(q.domain ? { domain: q.domain } : {}),
         ...(q.owner ? { owner: q.owner } : {}),
         ...(q.policy ? { policy: q.policy } : {}),
@@ -116,7 +112,7 @@ export function policyRoutes(app: FastifyInstance, governance: Governance, defau
     },
     async (request) => {
       const q = request.query as { state?: ApprovalState; ref?: string; type?: 'change' | 'waiver' };
-      return { approvals: await governance.approvals(q) };
+      return { approvals: await request.charter.governance.approvals(q) };
     },
   );
 
@@ -136,10 +132,10 @@ export function policyRoutes(app: FastifyInstance, governance: Governance, defau
       },
       async (request) => {
         const reason = (request.body as { reason?: string } | undefined)?.reason ?? null;
-        return governance.decideApproval(
+        return request.charter.governance.decideApproval(
           (request.params as { id: string }).id,
           decision,
-          actor(request),
+          request.charter.actor,
           reason,
         );
       },
@@ -156,10 +152,10 @@ export function policyRoutes(app: FastifyInstance, governance: Governance, defau
       },
       async (request) => {
         const reason = (request.body as { reason?: string } | undefined)?.reason ?? null;
-        return governance.decideApproval(
+        return request.charter.governance.decideApproval(
           (request.params as { id: string }).id,
           decision,
-          actor(request),
+          request.charter.actor,
           reason,
           'waiver',
         );
@@ -172,8 +168,8 @@ export function policyRoutes(app: FastifyInstance, governance: Governance, defau
     {
       schema: { summary: 'Waivers with their state: requested, active, expired, rejected', tags: ['policy'] },
     },
-    async () => ({
-      waivers: await governance.waivers(),
+    async (request) => ({
+      waivers: await request.charter.governance.waivers(),
     }),
   );
 }

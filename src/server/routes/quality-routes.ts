@@ -2,12 +2,12 @@
  * Data quality over HTTP: run checks, read runs and their results, scores and trends, incidents.
  * Bodies are the same JSON that `charter check|quality|incidents -o json` prints.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Catalog } from '../../catalog/catalog.js';
 import { InputError } from '../../model/errors.js';
+import { tryParseRef } from '../../model/ref.js';
 import { type QualityOptions, QualityService } from '../../quality/quality-service.js';
 import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
-import { actorOf } from '../request-context.js';
 import { errorResponses, refParam } from '../schemas.js';
 
 /** Where the server finds files of `local` servers: CHARTER_DATA_ROOT, else its working directory. */
@@ -27,9 +27,18 @@ export function qualityRoutes(
   options: QualityOptions = qualityOptionsFromEnv(defaultActor),
 ) {
   const base = new QualityService(catalog, qualityStoreFor(catalog.store), options);
-  const as = (request: Parameters<typeof actorOf>[0]) => {
-    const actor = actorOf(request, defaultActor);
-    return new QualityService(catalog.as(actor), base.store, { ...options, actor });
+  const as = (request: FastifyRequest) =>
+    new QualityService(request.charter.catalog, base.store, { ...options, actor: request.charter.actor });
+  /** Runs and incidents of datasets the caller may not read are left out. */
+  const visible = <T extends { ref?: string; dataset?: string }>(request: FastifyRequest, rows: T[]): T[] => {
+    const guard = request.charter.guard;
+    if (!guard || guard.isAdmin) return rows;
+    return rows.filter((r) => {
+      const ref = tryParseRef(r.dataset ?? r.ref ?? '');
+      return ref
+        ? guard.canRead({ ref: r.dataset ?? r.ref ?? '', kind: 'DataContract', domain: ref.domain ?? null })
+        : true;
+    });
   };
   const tags = ['quality'];
 
@@ -107,7 +116,10 @@ export function qualityRoutes(
     },
     async (request) => {
       const q = request.query as { ref?: string; limit?: number };
-      return base.runs({ ...(q.ref ? { ref: q.ref } : {}), ...(q.limit ? { limit: q.limit } : {}) });
+      return visible(
+        request,
+        await as(request).runs({ ...(q.ref ? { ref: q.ref } : {}), ...(q.limit ? { limit: q.limit } : {}) }),
+      );
     },
   );
 
@@ -121,7 +133,11 @@ export function qualityRoutes(
         response: errorResponses,
       },
     },
-    async (request) => base.run((request.params as { id: string }).id),
+    async (request) => {
+      const run = await as(request).run((request.params as { id: string }).id);
+      request.charter.guard?.requireRead({ ref: run.ref, kind: 'DataContract', domain: run.domain });
+      return run;
+    },
   );
 
   app.get(
@@ -141,7 +157,7 @@ export function qualityRoutes(
     async (request) => {
       const { ref } = request.params as { ref: string };
       const { limit } = request.query as { limit?: number };
-      return base.quality(ref, limit ? { limit } : {});
+      return as(request).quality(ref, limit ? { limit } : {});
     },
   );
 
@@ -171,7 +187,7 @@ export function qualityRoutes(
       };
       if (q.assignee && !/^(user|team):/.test(q.assignee))
         throw new InputError(`assignee must be a user or team ref such as user:alice (got '${q.assignee}')`);
-      return base.incidents(q);
+      return visible(request, await as(request).incidents(q));
     },
   );
 
@@ -185,6 +201,14 @@ export function qualityRoutes(
         response: errorResponses,
       },
     },
-    async (request) => base.incident((request.params as { id: string }).id),
+    async (request) => {
+      const incident = await as(request).incident((request.params as { id: string }).id);
+      request.charter.guard?.requireRead({
+        ref: incident.ref,
+        kind: 'DataContract',
+        domain: incident.domain,
+      });
+      return incident;
+    },
   );
 }

@@ -5,9 +5,9 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as catalog from './migrations/0001-catalog.js';
 import * as policy from './migrations/0002-policy.js';
-import * as access from './migrations/0005-access.js';
 import * as quality from './migrations/0003-quality.js';
 import * as lineage from './migrations/0004-lineage.js';
+import * as access from './migrations/0005-access.js';
 import type { Database } from './schema.js';
 import type { SqlDialect } from './sql-dialect.js';
 

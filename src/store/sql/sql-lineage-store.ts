@@ -737,6 +737,10 @@ export class SqlLineageStore implements LineageStore {
     return selectFieldEdges(this.db, 'src', nodeIds, this.max);
   }
 
+  async hasFieldEdges() {
+    return !!(await this.db.selectFrom('lineage_field_edges').select('id').limit(1).executeTakeFirst());
+  }
+
   async facets(nodeIds: readonly number[]) {
     const out: FacetRow[] = [];
     for (const part of chunks([...new Set(nodeIds)], this.max)) {

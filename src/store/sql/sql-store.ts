@@ -28,6 +28,7 @@ import type {
   VersionWithDoc,
 } from '../catalog-store.js';
 import { migrate } from './migrations.js';
+import { readableClause } from './readable.js';
 import type { Database } from './schema.js';
 import type { SearchRow, SqlDialect } from './sql-dialect.js';
 
@@ -571,6 +572,7 @@ export class SqlStore implements CatalogStore {
     if (filter.kind) q = q.where('a.kind', '=', filter.kind);
     if (filter.domain) q = q.where('a.domain', '=', filter.domain);
     if (filter.name) q = q.where('a.name', '=', filter.name);
+    if (filter.readableDomains) q = q.where(readableClause(filter.readableDomains));
     if (!filter.includeDeleted) q = q.where('a.state', '=', 'live');
     return q;
   }

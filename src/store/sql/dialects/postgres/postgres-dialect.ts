@@ -11,6 +11,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import type { SearchHit, SearchQuery } from '../../../catalog-store.js';
+import { readableClause } from '../../readable.js';
 import type { Database as Schema } from '../../schema.js';
 import { matchExcerpt } from '../../search-match.js';
 import type { SearchRow, SqlDialect } from '../../sql-dialect.js';
@@ -91,6 +92,7 @@ export class PostgresDialect implements SqlDialect {
     const filters = [];
     if (query.kind) filters.push(sql`a.kind = ${query.kind}`);
     if (query.domain) filters.push(sql`a.domain = ${query.domain}`);
+    if (query.readableDomains) filters.push(readableClause(query.readableDomains));
     // Rank on the index (joining only to filter), then read the few hits shown.
     const ranked = filters.length
       ? sql<{ id: number; score: number }>`

@@ -11,6 +11,7 @@ import {
   type Transaction,
 } from 'kysely';
 import type { SearchHit, SearchQuery } from '../../../catalog-store.js';
+import { readableClause } from '../../readable.js';
 import type { Database as Schema } from '../../schema.js';
 import { matchExcerpt } from '../../search-match.js';
 import type { SearchRow, SqlDialect } from '../../sql-dialect.js';
@@ -93,6 +94,7 @@ export class SqliteDialect implements SqlDialect {
     const filters = [];
     if (query.kind) filters.push(sql`a.kind = ${query.kind}`);
     if (query.domain) filters.push(sql`a.domain = ${query.domain}`);
+    if (query.readableDomains) filters.push(readableClause(query.readableDomains));
     const ranked = filters.length
       ? sql<{ id: number; score: number }>`
           SELECT search_fts.rowid AS id, -${rank} AS score FROM search_fts JOIN assets a ON a.id = search_fts.rowid

@@ -1,0 +1,24 @@
+/**
+ * What the catalog asks of access control, without knowing how roles work: may this caller write
+ * these assets, read this one, which domains can it see. The access capability implements it.
+ */
+
+export interface GuardTarget {
+  ref: string;
+  kind: string;
+  domain: string | null;
+  parent?: string | null;
+}
+
+export interface AccessGuard {
+  /** The data office (or the local administrator): sees and may do everything. */
+  readonly isAdmin: boolean;
+  /** Throws NotAllowedError naming the missing permission for each target it may not write. */
+  requireWrite(targets: readonly GuardTarget[]): void;
+  canRead(target: GuardTarget): boolean;
+  /** Throws NotAllowedError naming the missing permission. */
+  requireRead(target: GuardTarget): void;
+  /** Domains whose assets the caller may read; undefined: all. */
+  readableDomains(): Set<string> | undefined;
+  requireDataOffice(what: string): void;
+}

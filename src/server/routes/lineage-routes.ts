@@ -1,0 +1,467 @@
+/**
+ * Lineage and accountability over HTTP: the OpenLineage endpoint (`/api/v1/lineage`, one event as
+ * the OpenLineage HTTP transport sends it, and `/api/v1/lineage/batch`, a JSON array or NDJSON),
+ * the datasets lineage reported, classification propagation, trace, impact, AI outcomes,
+ * scorecards and webhooks. Bodies are the same JSON the CLI prints with -o json.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { IngestGate } from '../../lineage/ingest-gate.js';
+import type { IngestItem, IngestResult, OutcomeInput, WebhookInput } from '../../lineage/lineage-api.js';
+import { DEFAULT_MAX_EVENT_BYTES, type LineageService } from '../../lineage/lineage-service.js';
+import { InputError } from '../../model/errors.js';
+import type { DeliveryState } from '../../store/lineage-store.js';
+import { errorBody } from '../errors.js';
+import { actorOf } from '../request-context.js';
+import { errorResponses, refParam } from '../schemas.js';
+
+export interface LineageRouteOptions {
+  /** Largest single event (default 1 MB; CHARTER_LINEAGE_MAX_EVENT_BYTES). */
+  maxEventBytes?: number;
+  /** Largest batch body (default 32 MB; CHARTER_LINEAGE_MAX_BATCH_BYTES). */
+  maxBatchBytes?: number;
+  /** Ingest requests stored or waiting at once before 429 (default 16; CHARTER_LINEAGE_MAX_PENDING). */
+  maxPending?: number;
+  gate?: IngestGate;
+}
+
+function envNumber(name: string, fallback: number): number {
+  const n = Number(process.env[name] ?? '');
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+export function lineageOptionsFromEnv(): LineageRouteOptions {
+  return {
+    maxEventBytes: envNumber('CHARTER_LINEAGE_MAX_EVENT_BYTES', DEFAULT_MAX_EVENT_BYTES),
+    maxBatchBytes: envNumber('CHARTER_LINEAGE_MAX_BATCH_BYTES', 32 * 1024 * 1024),
+    maxPending: envNumber('CHARTER_LINEAGE_MAX_PENDING', 16),
+  };
+}
+
+const JSON_TYPES = ['application/json', 'application/x-ndjson', 'application/jsonl', 'application/json-seq'];
+
+function statusError(status: number, message: string): Error {
+  return Object.assign(new Error(message), { statusCode: status });
+}
+
+/** Splits a batch body into items: a JSON array, or one JSON value per line (NDJSON). */
+export function batchItems(body: string, ndjson: boolean): IngestItem[] {
+  if (!ndjson) {
+    let value: unknown;
+    try {
+      value = JSON.parse(body);
+    } catch (error) {
+      throw new InputError(`The body is not JSON: ${(error as Error).message}`);
+    }
+    if (!Array.isArray(value))
+      throw new InputError(
+        'A batch is a JSON array of OpenLineage events (or NDJSON: one event per line, content type application/x-ndjson)',
+      );
+    return value.map((v) => ({ value: v }));
+  }
+  const items: IngestItem[] = [];
+  body.split('\n').forEach((line, i) => {
+    // JSON text sequences (RFC 7464) start each record with RS; NDJSON has none.
+    const text = line.replace(/^\u001e/, '').trim();
+    if (!text) return;
+    try {
+      items.push({ value: JSON.parse(text), text });
+    } catch (error) {
+      items.push({ error: `line ${i + 1} is not JSON: ${(error as Error).message}` });
+    }
+  });
+  return items;
+}
+
+export function lineageRoutes(
+  app: FastifyInstance,
+  lineage: LineageService,
+  defaultActor: string,
+  options: LineageRouteOptions = lineageOptionsFromEnv(),
+) {
+  const gate = options.gate ?? new IngestGate(options.maxPending ?? 16);
+  const as = (request: FastifyRequest) => lineage.as(actorOf(request, defaultActor));
+  const maxEvent = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  const maxBatch = options.maxBatchBytes ?? 32 * 1024 * 1024;
+
+  /** Stores under the flood gate: 429 with Retry-After when too many ingests are already waiting. */
+  const gated = async (reply: FastifyReply, fn: () => Promise<IngestResult>) => {
+    const ran = await gate.run(fn);
+    if (!ran) {
+      reply.header('retry-after', '1');
+      return reply
+        .status(429)
+        .send(
+          errorBody(
+            'UnavailableError',
+            `Charter is storing ${gate.pending} lineage requests already; nothing of this one was stored, retry it shortly`,
+          ),
+        );
+    }
+    return ran.value;
+  };
+
+  const ingestScope = async (scope: FastifyInstance) => {
+    // Bodies are read as text: the events are stored as sent, and NDJSON is read line by line.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, (_req, body, done) =>
+      done(null, body),
+    );
+    scope.addContentTypeParser('*', (request, _payload, done) =>
+      done(
+        statusError(
+          415,
+          `Content type '${request.headers['content-type'] ?? ''}' is not accepted for lineage; send application/json (or application/x-ndjson for a batch)`,
+        ),
+      ),
+    );
+
+    scope.post(
+      '/api/v1/lineage',
+      {
+        bodyLimit: maxEvent,
+        schema: {
+          summary: 'Ingest one OpenLineage event (RunEvent, JobEvent or DatasetEvent), as the HTTP transport sends it',
+          description:
+            'Lenient: an eventTime without a time zone (read as UTC), a missing producer or schemaURL, facets without _producer are accepted and reported in warnings. Facets are stored as given. 400 when the body is not an event (with why), 413 when larger than the event limit, 415 for other content types, 429 when too many ingests are waiting.',
+          tags: ['lineage'],
+          response: { 400: errorResponses[400], 503: errorResponses[503] },
+        },
+      },
+      async (request, reply) => {
+        const text = String(request.body ?? '');
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch (error) {
+          throw new InputError(`The body is not JSON: ${(error as Error).message}`);
+        }
+        if (Array.isArray(value))
+          throw new InputError('The body is an array; send one event here, or the array to /api/v1/lineage/batch');
+        const result = await gated(reply, () =>
+          as(request).ingest([{ value, text }], { atomic: true, source: 'api' }),
+        );
+        if (!('status' in result)) return result;
+        if (result.status === 'failure')
+          throw new InputError(`The body is not an OpenLineage event: ${result.failed_events[0]?.reason}`, {
+            failed_events: result.failed_events,
+          });
+        return result;
+      },
+    );
+
+    scope.post(
+      '/api/v1/lineage/batch',
+      {
+        bodyLimit: maxBatch,
+        schema: {
+          summary: 'Ingest a batch of OpenLineage events: a JSON array, or NDJSON (one event per line)',
+          description:
+            'The valid events are stored in one transaction; invalid ones are listed in failed_events with why (partial_success). With atomic=true nothing is stored unless every event is valid. 400 when no event is valid.',
+          tags: ['lineage'],
+          querystring: {
+            type: 'object',
+            properties: { atomic: { type: 'boolean', description: 'Store nothing unless every event is valid' } },
+          },
+          response: { 400: errorResponses[400], 503: errorResponses[503] },
+        },
+      },
+      async (request, reply) => {
+        const type = String(request.headers['content-type'] ?? '');
+        const ndjson = !type.startsWith('application/json') || type.startsWith('application/json-seq');
+        const items = batchItems(String(request.body ?? ''), ndjson);
+        if (!items.length) throw new InputError('The batch is empty; send at least one event');
+        const { atomic } = request.query as { atomic?: boolean };
+        const result = await gated(reply, () =>
+          as(request).ingest(items, { atomic: atomic ?? false, source: 'api' }),
+        );
+        if (!('status' in result)) return result;
+        if (result.status === 'failure')
+          throw new InputError(
+            atomic && result.failed_events.length < items.length
+              ? `${result.failed_events.length} of ${items.length} events are invalid; nothing was stored (atomic)`
+              : `None of the ${items.length} events is valid; nothing was stored`,
+            { result },
+          );
+        return result;
+      },
+    );
+  };
+  app.register(ingestScope);
+
+  const tags = ['lineage'];
+
+  app.get(
+    '/api/v1/lineage/datasets',
+    {
+      schema: {
+        summary: 'Datasets lineage reported: managed (matched to a contract) or unmanaged (to adopt)',
+        tags,
+        querystring: {
+          type: 'object',
+          properties: {
+            managed: { type: 'boolean' },
+            limit: { type: 'integer', minimum: 1, maximum: 10000, default: 500 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query as { managed?: boolean; limit?: number };
+      return {
+        datasets: await lineage.datasets({
+          ...(q.managed !== undefined ? { managed: q.managed } : {}),
+          ...(q.limit ? { limit: q.limit } : {}),
+        }),
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/lineage/datasets/detail',
+    {
+      schema: {
+        summary: 'One reported dataset: its facets, producers, consumers, column lineage, and a draft contract to adopt it',
+        tags,
+        querystring: {
+          type: 'object',
+          required: ['namespace', 'name'],
+          properties: { namespace: { type: 'string' }, name: { type: 'string' } },
+        },
+        response: errorResponses,
+      },
+    },
+    async (request) => {
+      const q = request.query as { namespace: string; name: string };
+      return lineage.dataset(q.namespace, q.name);
+    },
+  );
+
+  app.get(
+    '/api/v1/lineage/classification/:ref',
+    {
+      schema: {
+        summary: "A contract's fields: declared and inherited classification (column lineage)",
+        tags,
+        params: refParam,
+        response: errorResponses,
+      },
+    },
+    async (request) => ({ fields: await lineage.classification((request.params as { ref: string }).ref) }),
+  );
+
+  app.get(
+    '/api/v1/lineage/conflicts',
+    {
+      schema: {
+        summary: 'Contract fields declaring a lower classification than they inherit',
+        tags,
+        querystring: { type: 'object', properties: { ref: { type: 'string' } } },
+      },
+    },
+    async (request) => {
+      const q = request.query as { ref?: string };
+      return { conflicts: await lineage.conflicts(q.ref ? { ref: q.ref } : {}) };
+    },
+  );
+
+  app.get(
+    '/api/v1/trace/:ref',
+    {
+      schema: {
+        summary:
+          'Trace a model, an application or an outcome (outcome:ID) upstream to every dataset and the people accountable',
+        tags,
+        params: refParam,
+        response: errorResponses,
+      },
+    },
+    async (request) => lineage.trace((request.params as { ref: string }).ref),
+  );
+
+  app.get(
+    '/api/v1/impact/:ref',
+    {
+      schema: {
+        summary: 'Everything downstream of a dataset (or one field: REF#table.column) and who to tell',
+        tags,
+        params: refParam,
+        querystring: {
+          type: 'object',
+          properties: {
+            depth: { type: 'integer', minimum: 1, maximum: 100, default: 5 },
+            field: { type: 'string', description: 'table.column of the dataset' },
+          },
+        },
+        response: errorResponses,
+      },
+    },
+    async (request) => {
+      const { ref } = request.params as { ref: string };
+      const q = request.query as { depth?: number; field?: string };
+      return lineage.impact(ref, { ...(q.depth ? { depth: q.depth } : {}), ...(q.field ? { field: q.field } : {}) });
+    },
+  );
+
+  app.post(
+    '/api/v1/outcomes',
+    {
+      schema: {
+        summary: 'Record an AI outcome (evaluation result, complaint, harmful or wrong answer, drift); traced at once',
+        tags,
+        body: {
+          type: 'object',
+          required: ['subject', 'type', 'severity', 'summary'],
+          additionalProperties: false,
+          properties: {
+            subject: { type: 'string', description: 'A model or application ref' },
+            type: { type: 'string' },
+            severity: { type: 'string' },
+            summary: { type: 'string' },
+            details: { type: 'object' },
+            runId: { type: 'string' },
+            traceId: { type: 'string' },
+            occurredAt: { type: 'string' },
+          },
+        },
+        response: { 201: { type: 'object', additionalProperties: true }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await as(request).recordOutcome(request.body as OutcomeInput);
+      return reply.status(201).send(outcome);
+    },
+  );
+
+  app.get(
+    '/api/v1/outcomes',
+    {
+      schema: {
+        summary: 'Recorded outcomes, newest first',
+        tags,
+        querystring: {
+          type: 'object',
+          properties: {
+            subject: { type: 'string' },
+            accountable: { type: 'string', description: 'A user or team ref' },
+            limit: { type: 'integer', minimum: 1, maximum: 5000, default: 100 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query as { subject?: string; accountable?: string; limit?: number };
+      return { outcomes: await lineage.outcomes(q) };
+    },
+  );
+
+  app.get(
+    '/api/v1/outcomes/:id',
+    {
+      schema: {
+        summary: 'One outcome with the trace recorded with it',
+        tags,
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+        response: errorResponses,
+      },
+    },
+    async (request) => lineage.outcome((request.params as { id: string }).id.replace(/^outcome:/, '')),
+  );
+
+  app.get(
+    '/api/v1/scorecards',
+    {
+      schema: {
+        summary: 'Scorecards per domain and per owner',
+        tags,
+        querystring: {
+          type: 'object',
+          properties: {
+            domain: { type: 'string', description: 'Only this domain and its sub-domains' },
+            owner: { type: 'string', description: 'Only this user or team' },
+          },
+        },
+        response: errorResponses,
+      },
+    },
+    async (request) => lineage.scorecards(request.query as { domain?: string; owner?: string }),
+  );
+
+  app.post(
+    '/api/v1/webhooks',
+    {
+      schema: {
+        summary: 'Subscribe a URL to CloudEvents (all domains, or one domain and its sub-domains)',
+        description: 'The answer carries the signing secret once; later reads never show it.',
+        tags,
+        body: {
+          type: 'object',
+          required: ['url'],
+          additionalProperties: false,
+          properties: {
+            url: { type: 'string' },
+            domain: { type: 'string' },
+            events: { type: 'array', items: { type: 'string' } },
+            secret: { type: 'string' },
+            description: { type: 'string' },
+          },
+        },
+        response: { 201: { type: 'object', additionalProperties: true }, ...errorResponses },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await as(request).addWebhook(request.body as WebhookInput)),
+  );
+
+  app.get(
+    '/api/v1/webhooks',
+    { schema: { summary: 'Webhook subscriptions (without their secrets)', tags } },
+    async () => ({ webhooks: await lineage.webhooks() }),
+  );
+
+  app.delete(
+    '/api/v1/webhooks/:id',
+    {
+      schema: {
+        summary: 'Remove a webhook; its pending deliveries go to the dead-letter list',
+        tags,
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+        response: errorResponses,
+      },
+    },
+    async (request) => as(request).removeWebhook((request.params as { id: string }).id),
+  );
+
+  app.get(
+    '/api/v1/webhooks/deliveries',
+    {
+      schema: {
+        summary: 'Deliveries, newest first (state=dead: the dead-letter list)',
+        tags,
+        querystring: {
+          type: 'object',
+          properties: {
+            state: { type: 'string', enum: ['pending', 'delivered', 'dead'] },
+            webhook: { type: 'string' },
+            limit: { type: 'integer', minimum: 1, maximum: 5000, default: 100 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query as { state?: DeliveryState; webhook?: string; limit?: number };
+      return { deliveries: await lineage.deliveries(q) };
+    },
+  );
+
+  app.post(
+    '/api/v1/webhooks/deliveries/:id/retry',
+    {
+      schema: {
+        summary: 'Make a dead (or pending) delivery due again now',
+        tags,
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+        response: errorResponses,
+      },
+    },
+    async (request) => as(request).retryDelivery((request.params as { id: string }).id),
+  );
+}
