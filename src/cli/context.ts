@@ -16,6 +16,7 @@ import type { OutputFormat } from './output.js';
 import { progress } from './output.js';
 
 export interface GlobalOptions {
+  token?: string;
   home?: string;
   database?: string;
   server?: string;
@@ -70,7 +71,11 @@ export async function connect(options: GlobalOptions): Promise<CliContext> {
   const format = formatOf(options);
   const server = options.server ?? process.env.CHARTER_SERVER;
   if (server) {
-    const client = new HttpCatalogClient(server, actor);
+    const client = new HttpCatalogClient(
+      server,
+      actor,
+      options.token ?? (process.env.CHARTER_TOKEN || undefined),
+    );
     return {
       api: client,
       governance: new HttpGovernanceClient(client),

@@ -41,6 +41,8 @@ export class HttpCatalogClient implements CatalogApi {
   constructor(
     server: string,
     private readonly actor: string,
+    /** An API token (`--token`, CHARTER_TOKEN): the server then knows the caller from it. */
+    private readonly token?: string,
   ) {
     this.base = server.replace(/\/+$/, '');
   }
@@ -51,7 +53,7 @@ export class HttpCatalogClient implements CatalogApi {
       response = await fetch(`${this.base}${path}`, {
         method,
         headers: {
-          'x-charter-actor': this.actor,
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : { 'x-charter-actor': this.actor }),
           accept: 'application/json',
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         },

@@ -10,6 +10,7 @@ import { registerIoCommands } from './commands/io-commands.js';
 import { registerPolicyCommands } from './commands/policy-commands.js';
 import { registerQualityCommands } from './commands/quality-commands.js';
 import { registerServeCommands } from './commands/serve-commands.js';
+import { registerTokenCommands } from './commands/token-commands.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
 
 export const VERSION = '0.1.0';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .option('--home <dir>', 'folder of the embedded store (env CHARTER_HOME; default ./.charter)')
     .option('--database <url>', 'PostgreSQL URL instead of the embedded store (env CHARTER_DATABASE_URL)')
     .option('--server <url>', 'talk to a running Charter server (env CHARTER_SERVER)')
+    .option('--token <token>', 'API token for --server (env CHARTER_TOKEN)')
     .option(
       '--as <user>',
       'actor recorded for writes, e.g. user:alice (env CHARTER_ACTOR; default user:local)',
@@ -47,6 +49,7 @@ Examples:
   registerAuditCommands(program);
   registerIoCommands(program);
   registerPolicyCommands(program);
+  registerTokenCommands(program);
   registerQualityCommands(program);
   registerServeCommands(program);
   for (const command of program.commands) {

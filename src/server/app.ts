@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AccessControl } from '../access/access-control.js';
+import type { Tokens } from '../access/tokens.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { Governance } from '../policy/governance.js';
 import { handleError } from './errors.js';
@@ -16,6 +17,8 @@ import { catalogRoutes } from './routes/catalog-routes.js';
 import { ioRoutes } from './routes/io-routes.js';
 import { policyRoutes } from './routes/policy-routes.js';
 import { qualityRoutes } from './routes/quality-routes.js';
+import { tokenRoutes } from './routes/token-routes.js';
+import { uiRoutes } from './routes/ui-routes.js';
 
 export interface AppOptions {
   catalog: Catalog;
@@ -26,6 +29,8 @@ export interface AppOptions {
    * trusts an `x-charter-actor` header (in-process tools and tests of other capabilities).
    */
   access?: AccessControl;
+  /** API tokens (the /api/v1/tokens routes). */
+  tokens?: Tokens;
   /** Serve /metrics without authentication (for a Prometheus scraper inside the network). */
   metricsPublic?: boolean;
   /** Actor for requests that name none (access control replaces this). */
@@ -75,6 +80,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'audit', description: 'The hash-chained audit log' },
         { name: 'io', description: 'Export and import' },
         { name: 'policy', description: 'Policies, compliance, approvals and waivers' },
+        { name: 'access', description: 'API tokens' },
         { name: 'quality', description: 'Quality checks, runs, scores and incidents' },
         { name: 'system', description: 'Health and metrics' },
       ],
@@ -115,7 +121,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   auditRoutes(app);
   ioRoutes(app);
   policyRoutes(app);
+  if (options.tokens) tokenRoutes(app, options.tokens);
   qualityRoutes(app, options.catalog, actor);
+  uiRoutes(app);
   await app.ready();
   return app;
 }

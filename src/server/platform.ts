@@ -2,21 +2,31 @@
  * The composition root: one store, the catalog with its plugins (the policy engine), and the
  * governance services, wired once for the CLI, the server and the tests.
  */
+
+import { AccessControl } from '../access/access-control.js';
+import { type OidcConfig, OidcVerifier, oidcConfigFromEnv } from '../access/oidc.js';
+import { Tokens } from '../access/tokens.js';
 import { Catalog } from '../catalog/catalog.js';
 import { type ComplianceReport, Governance } from '../policy/governance.js';
 import { PolicyEngine, policyPlugin } from '../policy/policy-engine.js';
 import type { CatalogStore } from '../store/catalog-store.js';
+import type { SqlStore } from '../store/sql/sql-store.js';
+import { SqlTokenStore } from '../store/sql/sql-token-store.js';
 
 export interface Platform {
   store: CatalogStore;
   catalog: Catalog;
   governance: Governance;
+  /** API tokens and access control (bearer tokens, roles). */
+  access: AccessControl;
 }
 
 export interface PlatformOptions {
   actor: string;
   onProgress?: (done: number, total: number) => void;
   now?: () => Date;
+  /** An OIDC issuer to accept JWTs from (default: CHARTER_OIDC_ISSUER and friends). */
+  oidc?: OidcConfig;
   /** Re-evaluate compliance in the background whenever policies, waivers or the charter change (the server). */
   onComplianceChange?: { done?: (report: ComplianceReport) => void; error?: (error: unknown) => void };
 }
@@ -37,5 +47,8 @@ export function createPlatform(store: CatalogStore, options: PlatformOptions): P
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   governance = new Governance(catalog, options.now);
-  return { store, catalog, governance };
+  const tokens = new Tokens(new SqlTokenStore(store as SqlStore), options.now);
+  const oidc = options.oidc ?? oidcConfigFromEnv();
+  const access = new AccessControl(store, tokens, oidc ? new OidcVerifier(oidc) : undefined);
+  return { store, catalog, governance, access };
 }

@@ -206,6 +206,8 @@ export interface LineageWriter {
   fieldEdgesInto(nodeIds: readonly number[]): Promise<FieldEdgeRow[]>;
   nodesById(ids: readonly number[]): Promise<NodeRow[]>;
   findNodes(keys: readonly NodeKey[]): Promise<NodeRow[]>;
+  /** Datasets with one of these names, in any namespace (spellings of a namespace differ). */
+  nodesNamed(names: readonly string[]): Promise<NodeRow[]>;
   /** Datasets of the `file` namespace whose path is one of these or ends with `/` + one of them. */
   findFileNodes(paths: readonly string[]): Promise<NodeRow[]>;
   /** Declared classifications of these contracts' live fields (`table.column` → level), read inside the transaction. */
@@ -235,6 +237,7 @@ export interface LineageStore {
   nodesAfter(afterId: number, limit: number): Promise<NodeRow[]>;
   nodesById(ids: readonly number[]): Promise<NodeRow[]>;
   findNodes(keys: readonly NodeKey[]): Promise<NodeRow[]>;
+  nodesNamed(names: readonly string[]): Promise<NodeRow[]>;
   findFileNodes(paths: readonly string[]): Promise<NodeRow[]>;
   /** Dataset nodes, most recently reported first. */
   datasets(options: { limit?: number; offset?: number; namespace?: string }): Promise<NodeRow[]>;

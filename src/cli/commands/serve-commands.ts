@@ -23,13 +23,20 @@ function port(value: string): number {
 
 async function serve(globals: GlobalOptions, opts: { port: string; host: string }, banner?: string) {
   let log: { info: (o: object, m: string) => void; error: (o: object, m: string) => void } | undefined;
-  const { store, catalog, governance } = await openLocal(globals, {
+  const { store, catalog, governance, access } = await openLocal(globals, {
     onComplianceChange: {
       done: (r) => log?.info({ compliance: r.totals, policies: r.policies }, 'compliance re-evaluated'),
       error: (error) => log?.error({ err: error }, 'compliance re-evaluation failed'),
     },
   });
-  const app = await buildApp({ catalog, governance, logger: true, defaultActor: 'user:api' });
+  const app = await buildApp({
+    catalog,
+    governance,
+    access,
+    tokens: access.tokens,
+    logger: true,
+    metricsPublic: process.env.CHARTER_METRICS_PUBLIC === 'true',
+  });
   log = app.log;
   const address = await app.listen({ port: port(opts.port), host: opts.host });
   const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
@@ -79,16 +86,31 @@ export function registerServeCommands(program: Command) {
     }
     // The demo's contracts name their files relative to the examples folder.
     process.env.CHARTER_DATA_ROOT ??= join(packageRoot, 'examples');
-    const { store, catalog } = await openLocal({ ...globals, as: globals.as ?? 'user:demo-loader' });
+    const { store, catalog, access } = await openLocal({ ...globals, as: globals.as ?? 'user:demo-loader' });
     const files = readManifestFiles([join(packageRoot, 'examples', 'org')]);
     const result = await catalog.apply(parseSources(files));
-    await store.close();
     if (!result.applied) {
+      await store.close();
       process.stderr.write(`${formatApply(result)}\n`);
       throw new InputError('The demo organisation did not apply');
     }
+    // Sign-in tokens for a data-office member and a domain steward, so the demo can be explored at once.
+    const demoTokens: string[] = [];
+    for (const [who, role] of [
+      ['user:ada', 'data office'],
+      ['user:grace', 'steward of finance and payments'],
+    ] as const) {
+      const { token } = await access.tokens.create({
+        principal: who,
+        name: 'demo',
+        expiresAt: null,
+        actor: 'user:demo-loader',
+      });
+      demoTokens.push(`  ${who} (${role}): ${token}`);
+    }
+    await store.close();
     const s = result.summary;
-    const banner = `Loaded the demo organisation: ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged.\n`;
+    const banner = `Loaded the demo organisation: ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged.\nSign in with one of these API tokens (Authorization: Bearer …, or --token with --server):\n${demoTokens.join('\n')}\n`;
     if (!globals.serve) {
       process.stderr.write(banner);
       return;

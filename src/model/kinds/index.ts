@@ -1,10 +1,12 @@
 /** The registry of kinds the catalog accepts. Later capabilities add theirs here. */
+import { aiApplicationKind } from './ai-application-kind.js';
 import { charterKind } from './charter-kind.js';
 import { dataContractKind } from './data-contract-kind.js';
 import { dataProductKind } from './data-product-kind.js';
 import { domainKind } from './domain-kind.js';
 import { glossaryTermKind } from './glossary-term-kind.js';
 import type { KindDefinition } from './kind.js';
+import { modelKind } from './model-kind.js';
 import { policyKind } from './policy-kind.js';
 import { teamKind } from './team-kind.js';
 import { userKind } from './user-kind.js';
@@ -20,6 +22,8 @@ export const kinds: readonly KindDefinition<any>[] = [
   dataProductKind,
   policyKind,
   waiverKind,
+  modelKind,
+  aiApplicationKind,
 ];
 
 const byKind = new Map(kinds.map((k) => [k.kind, k]));
@@ -42,6 +46,7 @@ export function resolveKindName(text: string): KindDefinition<any> | undefined {
     if (k.refKind === 'dataset') names.push('contracts', 'contract', 'datacontracts');
     if (k.refKind === 'product') names.push('dataproducts');
     if (k.refKind === 'policy') names.push('policies');
+    if (k.refKind === 'app') names.push('applications', 'aiapplications', 'ai-applications');
     if (names.includes(lower)) return k;
   }
   return undefined;

@@ -20,6 +20,9 @@ export const relationInverse = {
   consumes: 'consumedBy',
   waives: 'waivedBy',
   waivesFor: 'hasWaiver',
+  usesData: 'dataUsedBy',
+  producesData: 'producedBy',
+  usesModel: 'modelUsedBy',
 } as const;
 
 export type RelationType = keyof typeof relationInverse;

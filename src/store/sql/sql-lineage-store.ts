@@ -186,6 +186,20 @@ async function findNodes(db: Db, keys: readonly NodeKey[], max: number) {
   return out;
 }
 
+async function nodesNamed(db: Db, names: readonly string[], max: number) {
+  const out: NodeRow[] = [];
+  for (const part of chunks([...new Set(names)], max)) {
+    const rows = await db
+      .selectFrom('lineage_nodes')
+      .selectAll()
+      .where('kind', '=', 'dataset')
+      .where('name', 'in', part)
+      .execute();
+    out.push(...rows.map(toNode));
+  }
+  return out;
+}
+
 async function findFileNodes(db: Db, paths: readonly string[]) {
   const out: NodeRow[] = [];
   for (const part of chunks([...new Set(paths)], 200)) {
@@ -445,6 +459,10 @@ class SqlLineageWriter implements LineageWriter {
     return findFileNodes(this.trx, paths);
   }
 
+  nodesNamed(names: readonly string[]) {
+    return nodesNamed(this.trx, names, this.max);
+  }
+
   fieldClassifications(refs: readonly string[]) {
     return selectClassifications(this.trx, refs, this.max);
   }
@@ -681,6 +699,10 @@ export class SqlLineageStore implements LineageStore {
 
   findFileNodes(paths: readonly string[]) {
     return findFileNodes(this.db, paths);
+  }
+
+  nodesNamed(names: readonly string[]) {
+    return nodesNamed(this.db, names, this.max);
   }
 
   async datasets(options: { limit?: number; offset?: number; namespace?: string }) {

@@ -1,0 +1,814 @@
+/**
+ * `lineage` (ingest OpenLineage events, list reported datasets, adopt them, conflicts), `trace`,
+ * `impact`, `outcome`, `scorecard` and `webhook`: accountability from the command line, locally or
+ * against a running server (`--server`), printing the same JSON as the API with -o json.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
+import type {
+  DatasetDetail,
+  FieldConflict,
+  ImpactReport,
+  IngestItem,
+  IngestOptions,
+  IngestResult,
+  LineageApi,
+  LineageDataset,
+  LineageRow,
+  Outcome,
+  OutcomeInput,
+  OutcomeWithTrace,
+  Scorecards,
+  TraceReport,
+  WebhookInput,
+  WebhookView,
+} from '../../lineage/lineage-api.js';
+import { LineageService } from '../../lineage/lineage-service.js';
+import { errorFromWire, InputError, UnavailableError } from '../../model/errors.js';
+import type { DeliveryRow, DeliveryState } from '../../store/lineage-store.js';
+import { lineageStoreFor } from '../../store/sql/sql-lineage-store.js';
+import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
+import { actorOf, formatOf, type GlobalOptions, openLocal } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { formatTable, type OutputFormat, printData, text } from '../output.js';
+
+function query(params: Record<string, unknown>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/** The lineage API over HTTP (`--server`). */
+export class HttpLineageClient implements LineageApi {
+  private readonly base: string;
+
+  constructor(
+    server: string,
+    private readonly actor: string,
+  ) {
+    this.base = server.replace(/\/+$/, '');
+  }
+
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.base}${path}`, {
+        method,
+        headers: {
+          'x-charter-actor': this.actor,
+          accept: 'application/json',
+          ...(process.env.CHARTER_TOKEN ? { authorization: `Bearer ${process.env.CHARTER_TOKEN}` } : {}),
+          ...(body !== undefined ? { 'content-type': contentType } : {}),
+        },
+        ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+      });
+    } catch (error) {
+      throw new UnavailableError(
+        `The Charter server at ${this.base} could not be reached: ${(error as Error).cause ?? (error as Error).message}`,
+      );
+    }
+    const raw = await response.text();
+    let data: unknown;
+    try {
+      data = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      data = raw;
+    }
+    if (!response.ok) {
+      const err = (data as { error?: { name: string; message: string; details?: Record<string, unknown> } })
+        ?.error;
+      if (err) throw errorFromWire(err.name, err.message, err.details);
+      throw new UnavailableError(`The server answered ${response.status} ${response.statusText}`);
+    }
+    return data as T;
+  }
+
+  async ingest(items: IngestItem[], options: IngestOptions): Promise<IngestResult> {
+    // Items that could not be read locally are reported here; the rest go as NDJSON.
+    const local = items.flatMap((item, index) => ('error' in item ? [{ index, reason: item.error }] : []));
+    if (local.length && options.atomic) return failureResult(items.length, local);
+    const sent = items.flatMap((item, index) => ('error' in item ? [] : [{ item, index }]));
+    const body = sent
+      .map(({ item }) =>
+        'text' in item && item.text ? item.text : JSON.stringify((item as { value: unknown }).value),
+      )
+      .join('\n');
+    let result: IngestResult;
+    try {
+      result = await this.call<IngestResult>(
+        'POST',
+        `/api/v1/lineage/batch${query({ atomic: options.atomic ? 'true' : undefined })}`,
+        body,
+        'application/x-ndjson',
+      );
+    } catch (error) {
+      const r = (error as { details?: { result?: IngestResult } }).details?.result;
+      if (!r) throw error;
+      result = r;
+    }
+    // Renumber the server's indexes to the caller's.
+    const remap = (i: number) => sent[i]?.index ?? i;
+    result.failed_events = [
+      ...local.map((l) => ({ ...l, retriable: false })),
+      ...result.failed_events.map((f) => ({ ...f, index: remap(f.index) })),
+    ].sort((a, b) => a.index - b.index);
+    result.warnings = result.warnings.map((w) => ({ ...w, index: remap(w.index) }));
+    result.summary.received = items.length;
+    result.summary.failed = result.failed_events.length;
+    result.summary.non_retriable = result.failed_events.filter((f) => !f.retriable).length;
+    return result;
+  }
+
+  async datasets(options: { managed?: boolean; limit?: number }) {
+    return (
+      await this.call<{ datasets: LineageDataset[] }>('GET', `/api/v1/lineage/datasets${query(options)}`)
+    ).datasets;
+  }
+
+  dataset(namespace: string, name: string) {
+    return this.call<DatasetDetail>('GET', `/api/v1/lineage/datasets/detail${query({ namespace, name })}`);
+  }
+
+  async classification(ref: string) {
+    return (
+      await this.call<{ fields: Awaited<ReturnType<LineageApi['classification']>> }>(
+        'GET',
+        `/api/v1/lineage/classification/${encodeURIComponent(ref)}`,
+      )
+    ).fields;
+  }
+
+  async conflicts(options: { ref?: string }) {
+    return (
+      await this.call<{ conflicts: FieldConflict[] }>('GET', `/api/v1/lineage/conflicts${query(options)}`)
+    ).conflicts;
+  }
+
+  trace(ref: string) {
+    return this.call<TraceReport>('GET', `/api/v1/trace/${encodeURIComponent(ref)}`);
+  }
+
+  impact(ref: string, options: { depth?: number; field?: string }) {
+    return this.call<ImpactReport>('GET', `/api/v1/impact/${encodeURIComponent(ref)}${query(options)}`);
+  }
+
+  recordOutcome(input: OutcomeInput) {
+    return this.call<OutcomeWithTrace>('POST', '/api/v1/outcomes', input);
+  }
+
+  async outcomes(options: { subject?: string; accountable?: string; limit?: number }) {
+    return (await this.call<{ outcomes: Outcome[] }>('GET', `/api/v1/outcomes${query(options)}`)).outcomes;
+  }
+
+  outcome(id: string) {
+    return this.call<OutcomeWithTrace>('GET', `/api/v1/outcomes/${encodeURIComponent(id)}`);
+  }
+
+  scorecards(options: { domain?: string; owner?: string }) {
+    return this.call<Scorecards>('GET', `/api/v1/scorecards${query(options)}`);
+  }
+
+  addWebhook(input: WebhookInput) {
+    return this.call<WebhookView>('POST', '/api/v1/webhooks', input);
+  }
+
+  async webhooks() {
+    return (await this.call<{ webhooks: WebhookView[] }>('GET', '/api/v1/webhooks')).webhooks;
+  }
+
+  removeWebhook(id: string) {
+    return this.call<{ id: string; removed: true }>('DELETE', `/api/v1/webhooks/${encodeURIComponent(id)}`);
+  }
+
+  async deliveries(options: { state?: DeliveryState; webhook?: string; limit?: number }) {
+    return (
+      await this.call<{ deliveries: DeliveryRow[] }>('GET', `/api/v1/webhooks/deliveries${query(options)}`)
+    ).deliveries;
+  }
+
+  retryDelivery(id: string) {
+    return this.call<{ id: string; state: 'pending' }>(
+      'POST',
+      `/api/v1/webhooks/deliveries/${encodeURIComponent(id)}/retry`,
+      {},
+    );
+  }
+}
+
+function failureResult(received: number, failed: { index: number; reason: string }[]): IngestResult {
+  return {
+    status: 'failure',
+    summary: { received, successful: 0, failed: failed.length, retriable: 0, non_retriable: failed.length },
+    failed_events: failed.map((f) => ({ ...f, retriable: false })),
+    warnings: [],
+    stored: { events: 0, datasets: 0, managed: [], unmanaged: 0, jobs: 0, edges: 0, fieldEdges: 0 },
+    conflicts: [],
+  };
+}
+
+type Run = (api: LineageApi, format: OutputFormat, actor: string) => Promise<number>;
+
+async function withLineage(command: Command, run: Run): Promise<void> {
+  const globals = command.optsWithGlobals() as GlobalOptions;
+  const format = formatOf(globals);
+  const actor = actorOf(globals);
+  const server = globals.server ?? process.env.CHARTER_SERVER;
+  if (server) {
+    process.exitCode = await run(new HttpLineageClient(server, actor), format, actor);
+    return;
+  }
+  const platform = await openLocal(globals);
+  try {
+    const lineage =
+      (platform as { lineage?: LineageService }).lineage ??
+      new LineageService(platform.store, lineageStoreFor(platform.store), qualityStoreFor(platform.store), {
+        actor,
+      });
+    process.exitCode = await run(lineage, format, actor);
+  } finally {
+    await platform.store.close();
+  }
+}
+
+/** Reads OpenLineage events from files: a JSON event, a JSON array of events, or NDJSON; `-` is stdin. */
+export function readEventFiles(paths: readonly string[]): { items: IngestItem[]; sources: string[] } {
+  const items: IngestItem[] = [];
+  const sources: string[] = [];
+  for (const path of paths) {
+    let content: string;
+    try {
+      if (path !== '-' && statSync(path).isDirectory())
+        throw new InputError(`'${path}' is a folder; give event files (.json, .ndjson) or - for stdin`);
+      content = readFileSync(path === '-' ? 0 : path, 'utf8');
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      throw new InputError(`'${path}' cannot be read; give an event file (.json, .ndjson) or - for stdin`);
+    }
+    const trimmed = content.trim();
+    const add = (item: IngestItem, where: string) => {
+      items.push(item);
+      sources.push(where);
+    };
+    let whole: unknown;
+    let parsed = false;
+    try {
+      whole = JSON.parse(trimmed);
+      parsed = true;
+    } catch {
+      // Not one JSON document: read it as NDJSON below.
+    }
+    if (parsed && Array.isArray(whole)) {
+      whole.forEach((value, i) => {
+        add({ value }, `${path}[${i}]`);
+      });
+    } else if (parsed) add({ value: whole, text: trimmed }, path);
+    else {
+      content.split('\n').forEach((line, i) => {
+        const t = line.trim();
+        if (!t) return;
+        try {
+          add({ value: JSON.parse(t), text: t }, `${path}:${i + 1}`);
+        } catch (error) {
+          add({ error: `is not JSON: ${(error as Error).message}` }, `${path}:${i + 1}`);
+        }
+      });
+    }
+  }
+  return { items, sources };
+}
+
+export function formatIngest(result: IngestResult, sources: readonly string[]): string {
+  const lines: string[] = [];
+  const where = (i: number) => sources[i] ?? `event ${i + 1}`;
+  for (const f of result.failed_events) lines.push(`  ✗ ${where(f.index)}: ${f.reason}`);
+  const notes = new Map<string, number[]>();
+  for (const w of result.warnings) notes.set(w.message, [...(notes.get(w.message) ?? []), w.index]);
+  for (const [message, at] of notes)
+    lines.push(`  ! ${message} (${at.length === 1 ? where(at[0]!) : `${at.length} events`})`);
+  for (const c of result.conflicts)
+    lines.push(
+      `  ! ${c.ref} ${c.field} declares ${c.declared ?? 'no classification'} but inherits ${c.inherited} from ${c.sources.join(', ')}`,
+    );
+  const s = result.stored;
+  if (result.status === 'failure')
+    lines.push(
+      `\nNothing was stored: ${result.summary.failed} of ${result.summary.received} events are invalid.`,
+    );
+  else
+    lines.push(
+      `\nStored ${s.events} event${s.events === 1 ? '' : 's'} (batch ${result.batch}): ${s.datasets} datasets (${s.managed.length} managed${s.managed.length ? `: ${s.managed.join(', ')}` : ''}; ${s.unmanaged} unmanaged), ${s.jobs} jobs, ${s.edges} edges, ${s.fieldEdges} column edges${result.summary.failed ? `; ${result.summary.failed} invalid events not stored` : ''}.`,
+    );
+  return lines.join('\n').replace(/^\n/, '');
+}
+
+function nodeText(r: LineageRow): string {
+  return r.managed ? r.node : `${r.node} (unmanaged)`;
+}
+
+function quality(r: LineageRow): string {
+  const q = r.asset?.quality;
+  if (!q) return '';
+  return q.status ? `${q.status}${q.score !== null ? ` ${q.score}` : ''}` : 'unchecked';
+}
+
+function people(list: readonly string[] | undefined): string {
+  return list?.length ? list.join(', ') : '—';
+}
+
+export function formatTrace(t: TraceReport & { outcome?: Outcome }): string {
+  const s = t.subject;
+  const lines: string[] = [];
+  if (t.outcome)
+    lines.push(
+      `Outcome:   ${t.outcome.ref} — ${t.outcome.type}, ${t.outcome.severity}: ${t.outcome.summary}`,
+      `Recorded:  ${t.outcome.recordedAt} by ${t.outcome.actor} (trace as of then)`,
+    );
+  lines.push(
+    `Subject:   ${s.ref} (${s.kind}${s.stage ? `, ${s.stage}` : ''}${s.systemVersion ? `, v${s.systemVersion}` : ''})`,
+    `Owners:    ${people(s.owners)}`,
+    `Stewards:  ${people(s.stewards)}`,
+    `Traced at: ${t.at}`,
+  );
+  if (t.models.length) {
+    lines.push('', `Models (${t.models.length}):`);
+    const table = formatTable(t.models, [
+      { header: 'model', value: (r) => r.node, flex: 2 },
+      { header: 'role', value: (r) => r.role ?? '' },
+      { header: 'owners', value: (r) => people(r.asset?.owners), flex: 1 },
+    ]);
+    lines.push(...table.split('\n').map((l) => `  ${l}`));
+  }
+  lines.push(
+    '',
+    `Datasets upstream (${t.datasets.length}, through ${t.jobs} job${t.jobs === 1 ? '' : 's'}):`,
+  );
+  if (t.datasets.length) {
+    const table = formatTable(t.datasets, [
+      { header: 'dataset', value: nodeText, flex: 3 },
+      { header: 'hops', value: (r) => r.depth, min: 4 },
+      { header: 'role', value: (r) => r.role ?? '', min: 8 },
+      {
+        header: 'version',
+        value: (r) =>
+          r.version?.used
+            ? `v${r.version.used}${r.version.pinned ? '' : ' (reported)'}`
+            : r.asset
+              ? `v${r.asset.version} (latest)`
+              : '',
+        min: 7,
+      },
+      { header: 'class.', value: (r) => r.classificationUsed ?? r.asset?.classification ?? '', min: 6 },
+      { header: 'quality', value: quality, min: 7 },
+      { header: 'owners', value: (r) => people(r.asset?.owners), flex: 1 },
+      { header: 'stewards', value: (r) => people(r.asset?.stewards), flex: 1 },
+    ]);
+    lines.push(...table.split('\n').map((l) => `  ${l}`));
+  } else lines.push('  (none: nothing upstream is declared or reported)');
+  for (const c of t.cycles) lines.push(`  ↺ cycle cut: ${c.from} → ${c.to}`);
+  lines.push('', `Accountable (${t.accountable.length}):`);
+  for (const a of t.accountable)
+    lines.push(`  ${a.ref}${a.title !== a.ref ? ` (${a.title})` : ''}: ${a.why.join('; ')}`);
+  return lines.join('\n');
+}
+
+export function formatImpact(r: ImpactReport): string {
+  const lines = [
+    `Impact of ${r.subject.node}${r.subject.field ? `#${r.subject.field}` : ''} (up to ${r.depth} hops, ${r.at})`,
+  ];
+  const section = (title: string, rows: LineageRow[]) => {
+    lines.push('', `${title} (${rows.length}):`);
+    if (!rows.length) return;
+    const table = formatTable(rows, [
+      { header: 'asset', value: nodeText, flex: 3 },
+      { header: 'hops', value: (x) => x.depth, min: 4 },
+      { header: 'via', value: (x) => x.via ?? '', flex: 2 },
+      { header: 'owners', value: (x) => people(x.asset?.owners), flex: 1 },
+      { header: 'stewards', value: (x) => people(x.asset?.stewards), flex: 1 },
+    ]);
+    lines.push(...table.split('\n').map((l) => `  ${l}`));
+  };
+  if (r.fields) {
+    lines.push('', `Fields derived from it (${r.fields.length}):`);
+    for (const f of r.fields) lines.push(`  ${f.node}#${f.field} (hop ${f.depth}, from ${f.from})`);
+  }
+  section('Datasets', r.datasets);
+  section('Models', r.models);
+  section('Applications', r.apps);
+  for (const c of r.cycles) lines.push(`  ↺ cycle cut: ${c.from} → ${c.to}`);
+  lines.push('', `Who to tell (${r.notify.length}):`);
+  for (const a of r.notify)
+    lines.push(`  ${a.ref}${a.title !== a.ref ? ` (${a.title})` : ''}: ${a.why.join('; ')}`);
+  return lines.join('\n');
+}
+
+function formatScorecards(s: Scorecards): string {
+  const columns = [
+    { header: 'assets', value: (r: Scorecards['domains'][number]) => r.assets, min: 6 },
+    { header: 'own+stw', value: (r: Scorecards['domains'][number]) => r.withOwnerAndSteward, min: 7 },
+    { header: 'described', value: (r: Scorecards['domains'][number]) => r.described, min: 9 },
+    {
+      header: 'classified',
+      value: (r: Scorecards['domains'][number]) => `${r.classified}/${r.datasets}`,
+      min: 10,
+    },
+    {
+      header: 'quality ok',
+      value: (r: Scorecards['domains'][number]) => `${r.passingQuality}/${r.qualityChecked}`,
+      min: 10,
+    },
+    { header: 'incidents', value: (r: Scorecards['domains'][number]) => r.openIncidents, min: 9 },
+    { header: 'outcomes', value: (r: Scorecards['domains'][number]) => r.outcomes, min: 8 },
+    {
+      header: 'score',
+      value: (r: Scorecards['domains'][number]) => (r.score === null ? '–' : `${r.score}%`),
+      min: 5,
+    },
+  ];
+  const out: string[] = [];
+  if (s.domains.length)
+    out.push(
+      'Domains:',
+      formatTable(s.domains, [{ header: 'domain', value: (r) => r.key, flex: 2 }, ...columns]),
+    );
+  if (s.owners.length)
+    out.push(
+      `${out.length ? '\n' : ''}Owners:`,
+      formatTable(s.owners, [{ header: 'owner', value: (r) => r.key, flex: 2 }, ...columns]),
+    );
+  return out.join('\n') || 'Nothing to score.';
+}
+
+function int(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InputError(`${name} must be a whole number above 0 (got '${value}')`);
+  return n;
+}
+
+export function registerLineageCommands(program: Command) {
+  const lineage = program
+    .command('lineage')
+    .description(
+      'OpenLineage: ingest events, list reported datasets (managed or to adopt), classification conflicts',
+    );
+
+  const ingest = lineage
+    .command('ingest')
+    .description('Ingest OpenLineage events from files (a JSON event, a JSON array, or NDJSON; - for stdin)')
+    .argument('<file...>')
+    .option(
+      '--partial',
+      'store the valid events even when some are invalid (default: nothing unless all are valid)',
+    )
+    .addHelpText('after', '\nExit codes: 0 stored; 2 an event is invalid; 3 the store is unreachable.');
+  ingest.action(async (files: string[]) =>
+    withLineage(ingest, async (api, format) => {
+      const opts = ingest.opts() as { partial?: boolean };
+      const { items, sources } = readEventFiles(files);
+      if (!items.length) throw new InputError('The files hold no events');
+      const result = await api.ingest(items, { atomic: !opts.partial, source: 'cli' });
+      printData(result, format, () => formatIngest(result, sources));
+      return result.summary.failed ? EXIT.input : EXIT.ok;
+    }),
+  );
+
+  const datasets = lineage
+    .command('datasets')
+    .description('Datasets lineage reported, with the contract each one is (unmanaged ones can be adopted)')
+    .option('--unmanaged', 'only datasets no contract describes yet')
+    .option('--managed', 'only datasets a contract describes')
+    .option('--limit <n>', 'at most this many', '500');
+  datasets.action(async () =>
+    withLineage(datasets, async (api, format) => {
+      const opts = datasets.opts() as { unmanaged?: boolean; managed?: boolean; limit: string };
+      const rows = await api.datasets({
+        ...(opts.unmanaged ? { managed: false } : opts.managed ? { managed: true } : {}),
+        limit: int(opts.limit, '--limit')!,
+      });
+      printData(rows, format, () =>
+        rows.length
+          ? formatTable(rows, [
+              { header: 'namespace', value: (r) => r.namespace, flex: 1 },
+              { header: 'name', value: (r) => r.name, flex: 2 },
+              { header: 'contract', value: (r) => r.ref ?? '(unmanaged)', flex: 1 },
+            ])
+          : 'No datasets reported.',
+      );
+      return EXIT.ok;
+    }),
+  );
+
+  const show = lineage
+    .command('show')
+    .description('One reported dataset: contract, facets, producers, consumers, column lineage')
+    .argument('<namespace>')
+    .argument('<name>');
+  show.action(async (namespace: string, name: string) =>
+    withLineage(show, async (api, format) => {
+      const d = await api.dataset(namespace, name);
+      printData(d, format, () =>
+        [
+          `Dataset:    ${namespace} ${name}`,
+          `Contract:   ${d.ref ?? '(unmanaged — `charter lineage adopt` drafts one)'}`,
+          `Producers:  ${d.producers.join(', ') || '—'}`,
+          `Consumers:  ${d.consumers.join(', ') || '—'}`,
+          `Facets:     ${Object.keys(d.facets).join(', ') || '—'}`,
+          ...(d.fields.length
+            ? [
+                'Column lineage:',
+                ...d.fields.map(
+                  (f) => `  ${f.field} ← ${f.from}#${f.fromField}${f.protection ? ` (${f.protection})` : ''}`,
+                ),
+              ]
+            : []),
+        ].join('\n'),
+      );
+      return EXIT.ok;
+    }),
+  );
+
+  const adopt = lineage
+    .command('adopt')
+    .description('Print a draft ODCS contract for an unmanaged dataset (its server and schema as reported)')
+    .argument('<namespace>')
+    .argument('<name>')
+    .option('--domain <name>', 'the domain that will own it');
+  adopt.action(async (namespace: string, name: string) =>
+    withLineage(adopt, async (api, format) => {
+      const d = await api.dataset(namespace, name);
+      if (d.ref) throw new InputError(`'${namespace} ${name}' is already described by ${d.ref}`);
+      const draft = { ...d.draft };
+      const domain = (adopt.opts() as { domain?: string }).domain;
+      if (domain) draft.domain = domain;
+      if (format === 'json') printData(draft, format, () => '');
+      else process.stdout.write(stringify(draft, { lineWidth: 0 }));
+      return EXIT.ok;
+    }),
+  );
+
+  const conflicts = lineage
+    .command('conflicts')
+    .description('Contract fields declaring a lower classification than they inherit along column lineage')
+    .option('--ref <ref>', 'only this dataset');
+  conflicts.action(async () =>
+    withLineage(conflicts, async (api, format) => {
+      const opts = conflicts.opts() as { ref?: string };
+      const rows = await api.conflicts(opts.ref ? { ref: opts.ref } : {});
+      printData(rows, format, () =>
+        rows.length
+          ? formatTable(rows, [
+              { header: 'dataset', value: (r) => r.ref, flex: 2 },
+              { header: 'field', value: (r) => r.path, flex: 1 },
+              { header: 'declared', value: (r) => r.declared ?? '—' },
+              { header: 'inherits', value: (r) => r.inherited ?? '' },
+              { header: 'from', value: (r) => r.from.join(', '), flex: 2 },
+            ])
+          : 'No classification conflicts.',
+      );
+      return EXIT.ok;
+    }),
+  );
+
+  const trace = program
+    .command('trace')
+    .description(
+      'Every dataset behind a model, an application or an outcome (outcome:ID), and who is accountable',
+    )
+    .argument('<ref>', 'model:DOMAIN/NAME, app:DOMAIN/NAME or outcome:ID');
+  trace.action(async (ref: string) =>
+    withLineage(trace, async (api, format) => {
+      const t = await api.trace(ref);
+      printData(t, format, () => formatTrace(t));
+      return EXIT.ok;
+    }),
+  );
+
+  const impact = program
+    .command('impact')
+    .description('Every dataset, model and application downstream of a dataset (or a field), and who to tell')
+    .argument(
+      '<ref>',
+      'dataset:DOMAIN/NAME (or dataset:DOMAIN/NAME#table.column), or namespace/name as reported',
+    )
+    .option('--field <table.column>', 'only what derives from this field (column lineage)')
+    .option('--depth <n>', 'hops to follow', '5');
+  impact.action(async (ref: string) =>
+    withLineage(impact, async (api, format) => {
+      const opts = impact.opts() as { field?: string; depth: string };
+      const r = await api.impact(ref, {
+        depth: int(opts.depth, '--depth')!,
+        ...(opts.field ? { field: opts.field } : {}),
+      });
+      printData(r, format, () => formatImpact(r));
+      return EXIT.ok;
+    }),
+  );
+
+  const outcome = program
+    .command('outcome')
+    .description('AI outcomes: record one (traced at once), list, show');
+  const record = outcome
+    .command('record')
+    .description('Record an evaluation result, complaint, harmful or wrong answer, or drift alert')
+    .requiredOption('--subject <ref>', 'the model or application (model:… or app:…)')
+    .requiredOption('--type <type>', 'evaluation, complaint, harmful_answer, wrong_answer, drift or other')
+    .requiredOption('--severity <level>', 'info, low, medium, high or critical')
+    .requiredOption('--summary <text>', 'what happened, in a sentence')
+    .option('--run-id <id>', 'the run or request it happened in')
+    .option('--trace-id <id>', "the application's trace id")
+    .option('--occurred-at <time>', 'when it happened (ISO 8601; default now)')
+    .option('--details <json>', 'more, as a JSON object');
+  record.action(async () =>
+    withLineage(record, async (api, format) => {
+      const o = record.opts() as Record<string, string | undefined>;
+      let details: Record<string, unknown> | undefined;
+      if (o.details) {
+        try {
+          details = JSON.parse(o.details);
+        } catch {
+          throw new InputError('--details must be a JSON object');
+        }
+        if (!details || typeof details !== 'object' || Array.isArray(details))
+          throw new InputError('--details must be a JSON object');
+      }
+      const input: OutcomeInput = {
+        subject: o.subject!,
+        type: o.type as OutcomeInput['type'],
+        severity: o.severity as OutcomeInput['severity'],
+        summary: o.summary!,
+        ...(o.runId ? { runId: o.runId } : {}),
+        ...(o.traceId ? { traceId: o.traceId } : {}),
+        ...(o.occurredAt ? { occurredAt: o.occurredAt } : {}),
+        ...(details ? { details } : {}),
+      };
+      const r = await api.recordOutcome(input);
+      printData(r, format, () => `recorded  ${r.ref}\n\n${formatTrace({ ...r.trace, outcome: r })}`);
+      return EXIT.ok;
+    }),
+  );
+  const list = outcome
+    .command('list')
+    .description('Recorded outcomes, newest first')
+    .option('--subject <ref>', 'only this model or application')
+    .option('--accountable <ref>', 'only those traced to this user or team')
+    .option('--limit <n>', 'at most this many', '100');
+  list.action(async () =>
+    withLineage(list, async (api, format) => {
+      const o = list.opts() as { subject?: string; accountable?: string; limit: string };
+      const rows = await api.outcomes({
+        ...(o.subject ? { subject: o.subject } : {}),
+        ...(o.accountable ? { accountable: o.accountable } : {}),
+        limit: int(o.limit, '--limit')!,
+      });
+      printData(rows, format, () =>
+        rows.length
+          ? formatTable(rows, [
+              { header: 'outcome', value: (r) => r.ref, min: 12 },
+              { header: 'subject', value: (r) => r.subject, flex: 1 },
+              { header: 'type', value: (r) => r.type },
+              { header: 'severity', value: (r) => r.severity },
+              { header: 'recorded', value: (r) => r.recordedAt.slice(0, 19), min: 19 },
+              { header: 'summary', value: (r) => r.summary, flex: 2 },
+            ])
+          : 'No outcomes.',
+      );
+      return EXIT.ok;
+    }),
+  );
+  const showOutcome = outcome.command('show').description('One outcome and its trace').argument('<id>');
+  showOutcome.action(async (id: string) =>
+    withLineage(showOutcome, async (api, format) => {
+      const r = await api.outcome(id.replace(/^outcome:/, ''));
+      printData(r, format, () => formatTrace({ ...r.trace, outcome: r }));
+      return EXIT.ok;
+    }),
+  );
+
+  const scorecard = program
+    .command('scorecard')
+    .description(
+      'Scorecards per domain and per owner: accountability, description, classification, quality, incidents, outcomes',
+    )
+    .option('--domain <name>', 'only this domain and its sub-domains')
+    .option('--owner <ref>', 'only this user or team');
+  scorecard.action(async () =>
+    withLineage(scorecard, async (api, format) => {
+      const s = await api.scorecards(scorecard.opts() as { domain?: string; owner?: string });
+      printData(s, format, () => formatScorecards(s));
+      return EXIT.ok;
+    }),
+  );
+
+  const webhook = program
+    .command('webhook')
+    .description('Webhooks: CloudEvents for incidents, outcomes, admissions, approvals, conflicts');
+  const add = webhook
+    .command('add')
+    .description(
+      'Subscribe a URL (all domains, or --domain and its sub-domains); prints the signing secret once',
+    )
+    .argument('<url>')
+    .option('--domain <name>', 'only events of this domain and its sub-domains')
+    .option('--event <type...>', 'only these event types (io.charter.incident.opened …)')
+    .option('--secret <secret>', 'the signing secret (default: generated)')
+    .option('--description <text>', 'what it is for');
+  add.action(async (url: string) =>
+    withLineage(add, async (api, format) => {
+      const o = add.opts() as { domain?: string; event?: string[]; secret?: string; description?: string };
+      const w = await api.addWebhook({
+        url,
+        ...(o.domain ? { domain: o.domain } : {}),
+        ...(o.event ? { events: o.event } : {}),
+        ...(o.secret ? { secret: o.secret } : {}),
+        ...(o.description ? { description: o.description } : {}),
+      });
+      printData(
+        w,
+        format,
+        () =>
+          `created   webhook ${w.id}\n  secret: ${w.secret} (shown once; receivers verify the webhook-signature header with it)`,
+      );
+      return EXIT.ok;
+    }),
+  );
+  const hooks = webhook.command('list').description('Webhook subscriptions');
+  hooks.action(async () =>
+    withLineage(hooks, async (api, format) => {
+      const rows = await api.webhooks();
+      printData(rows, format, () =>
+        rows.length
+          ? formatTable(rows, [
+              { header: 'id', value: (r) => r.id, min: 36 },
+              { header: 'url', value: (r) => r.url, flex: 2 },
+              { header: 'domain', value: (r) => r.domain ?? '(all)' },
+              {
+                header: 'events',
+                value: (r) => (r.events.length ? r.events.map((e) => e.replace('io.charter.', '')) : '(all)'),
+                flex: 1,
+              },
+            ])
+          : 'No webhooks.',
+      );
+      return EXIT.ok;
+    }),
+  );
+  const remove = webhook.command('remove').description('Remove a webhook').argument('<id>');
+  remove.action(async (id: string) =>
+    withLineage(remove, async (api, format) => {
+      const r = await api.removeWebhook(id);
+      printData(r, format, () => `removed   webhook ${r.id}`);
+      return EXIT.ok;
+    }),
+  );
+  const deliveries = webhook
+    .command('deliveries')
+    .description('Deliveries, newest first (--state dead: the dead-letter list)')
+    .option('--state <state>', 'pending, delivered or dead')
+    .option('--webhook <id>', 'only this webhook')
+    .option('--limit <n>', 'at most this many', '100');
+  deliveries.action(async () =>
+    withLineage(deliveries, async (api, format) => {
+      const o = deliveries.opts() as { state?: string; webhook?: string; limit: string };
+      if (o.state && !['pending', 'delivered', 'dead'].includes(o.state))
+        throw new InputError(`--state must be pending, delivered or dead (got '${o.state}')`);
+      const rows = await api.deliveries({
+        ...(o.state ? { state: o.state as DeliveryState } : {}),
+        ...(o.webhook ? { webhook: o.webhook } : {}),
+        limit: int(o.limit, '--limit')!,
+      });
+      printData(rows, format, () =>
+        rows.length
+          ? formatTable(rows, [
+              { header: 'id', value: (r) => r.id, min: 36 },
+              { header: 'state', value: (r) => r.state },
+              { header: 'attempts', value: (r) => r.attempts },
+              { header: 'last', value: (r) => text(r.lastStatus ?? r.lastError ?? ''), flex: 2 },
+              {
+                header: 'next',
+                value: (r) => (r.state === 'pending' ? r.nextAttemptAt : (r.deliveredAt ?? '')),
+                min: 20,
+              },
+            ])
+          : 'No deliveries.',
+      );
+      return EXIT.ok;
+    }),
+  );
+  const retry = webhook.command('retry').description('Make a dead delivery due again').argument('<id>');
+  retry.action(async (id: string) =>
+    withLineage(retry, async (api, format) => {
+      const r = await api.retryDelivery(id);
+      printData(r, format, () => `pending   delivery ${r.id}`);
+      return EXIT.ok;
+    }),
+  );
+}

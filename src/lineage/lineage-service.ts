@@ -1,0 +1,997 @@
+/**
+ * Lineage and accountability as a service over the stores: OpenLineage ingestion (one transaction
+ * per batch, with its audit record and any classification conflict it causes), the datasets it
+ * reported (managed or waiting for adoption), classification propagation, trace and impact, AI
+ * outcomes, scorecards and webhook subscriptions. The server and the local CLI both call it.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { type AuditEntry, chain } from '../audit/audit-chain.js';
+import { InputError, NotFoundError } from '../model/errors.js';
+import { contractFields } from '../model/kinds/data-contract-kind.js';
+import type { OdcsContract } from '../model/odcs/odcs.js';
+import { parseRef, tryParseRef } from '../model/ref.js';
+import type { CatalogStore } from '../store/catalog-store.js';
+import {
+  type ConflictRow,
+  type DeliveryState,
+  type EdgeWrite,
+  type FacetRow,
+  type FieldEdgeRow,
+  type LineageStore,
+  type LineageWriter,
+  type NodeKey,
+  nodeKeyString,
+  type OutcomeRow,
+} from '../store/lineage-store.js';
+import type { QualityStore } from '../store/quality-store.js';
+import {
+  classifyFields,
+  declaredProtections,
+  type FieldLineageReader,
+  type Target,
+} from './classification.js';
+import { Directory } from './directory.js';
+import { GraphIndex, type IndexOptions } from './graph-index.js';
+import {
+  type DatasetDetail,
+  type FieldConflict,
+  type IngestItem,
+  type IngestOptions,
+  type IngestResult,
+  type LineageApi,
+  type LineageDataset,
+  OUTCOME_TYPES,
+  type Outcome,
+  type OutcomeInput,
+  type OutcomeWithTrace,
+  SEVERITIES,
+  type WebhookInput,
+  type WebhookView,
+} from './lineage-api.js';
+import { contractDatasetNames, NameIndex } from './naming.js';
+import {
+  type LineageEvent,
+  linkRoleOf,
+  type OlDataset,
+  protectionOf,
+  readEvent,
+  versionOf,
+} from './openlineage.js';
+import { scorecards } from './scorecards.js';
+import { type TraceReport, Tracer } from './trace.js';
+import { EVENT_TYPES, outboxEventOf } from './webhooks.js';
+
+export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
+
+export interface LineageOptions {
+  actor: string;
+  now?: () => Date;
+  /** Largest single event accepted (default 1 MB). */
+  maxEventBytes?: number;
+  index?: IndexOptions;
+}
+
+type Json = Record<string, unknown>;
+
+type NodeFinder = Pick<LineageWriter, 'nodesNamed' | 'findFileNodes'>;
+
+/** The shared state of one store: the directory, the graph index and the tracer (one per process). */
+interface Shared {
+  directory: Directory;
+  graph: GraphIndex;
+  tracer: Tracer;
+}
+
+const sharedByStore = new WeakMap<LineageStore, Shared>();
+
+const datasetKey = (namespace: string, name: string): NodeKey => ({ kind: 'dataset', namespace, name });
+
+function labelOf(namespace: string, name: string) {
+  return name.startsWith('/') ? `${namespace}:${name}` : `${namespace}/${name}`;
+}
+
+export class LineageService implements LineageApi {
+  readonly directory: Directory;
+  readonly graph: GraphIndex;
+  readonly tracer: Tracer;
+
+  constructor(
+    readonly catalogStore: CatalogStore,
+    readonly store: LineageStore,
+    readonly quality: QualityStore | undefined,
+    private readonly options: LineageOptions,
+  ) {
+    let shared = sharedByStore.get(store);
+    if (!shared) {
+      const directory = new Directory(catalogStore, quality);
+      const graph = new GraphIndex(store, directory, options.index ?? {});
+      shared = { directory, graph, tracer: new Tracer(graph) };
+      sharedByStore.set(store, shared);
+      store.setOutboxMapper(outboxEventOf);
+    }
+    this.directory = shared.directory;
+    this.graph = shared.graph;
+    this.tracer = shared.tracer;
+  }
+
+  /** The same service acting for another actor (the server makes one per request). */
+  as(actor: string): LineageService {
+    return new LineageService(this.catalogStore, this.store, this.quality, { ...this.options, actor });
+  }
+
+  private now(): Date {
+    return (this.options.now ?? (() => new Date()))();
+  }
+
+  private get maxEventBytes() {
+    return this.options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  }
+
+  // --- ingestion -----------------------------------------------------------------------------
+
+  async ingest(items: IngestItem[], options: IngestOptions = {}): Promise<IngestResult> {
+    const failed: IngestResult['failed_events'] = [];
+    const warnings: IngestResult['warnings'] = [];
+    const valid: { index: number; event: LineageEvent; text: string }[] = [];
+    items.forEach((item, index) => {
+      if ('error' in item) {
+        failed.push({ index, reason: item.error, retriable: false });
+        return;
+      }
+      const text = item.text ?? JSON.stringify(item.value);
+      if (Buffer.byteLength(text) > this.maxEventBytes) {
+        failed.push({
+          index,
+          reason: `is ${Math.ceil(Buffer.byteLength(text) / 1024)} KB; an event may be at most ${Math.floor(this.maxEventBytes / 1024)} KB`,
+          retriable: false,
+        });
+        return;
+      }
+      const check = readEvent(item.value);
+      if (!check.ok) failed.push({ index, reason: check.reason, retriable: false });
+      else {
+        valid.push({ index, event: check.event, text });
+        for (const message of check.event.notes) warnings.push({ index, message });
+      }
+    });
+    const result: IngestResult = {
+      status: 'failure',
+      summary: {
+        received: items.length,
+        successful: 0,
+        failed: failed.length,
+        retriable: 0,
+        non_retriable: failed.length,
+      },
+      failed_events: failed,
+      warnings,
+      stored: { events: 0, datasets: 0, managed: [], unmanaged: 0, jobs: 0, edges: 0, fieldEdges: 0 },
+      conflicts: [],
+    };
+    if (!valid.length || (options.atomic && failed.length)) return result;
+    await this.directory.refresh();
+    const time = this.now().toISOString();
+    const stored = await this.store.write((writer) =>
+      this.store_(writer, valid, time, options.source ?? 'api'),
+    );
+    result.batch = stored.seq;
+    result.stored = stored.stored;
+    result.conflicts = stored.conflicts;
+    result.summary.successful = valid.length;
+    result.status = failed.length ? 'partial_success' : 'success';
+    if (this.graph.isBuilt) await this.graph.fresh(true);
+    return result;
+  }
+
+  private async store_(
+    writer: LineageWriter,
+    valid: { index: number; event: LineageEvent; text: string }[],
+    time: string,
+    source: string,
+  ) {
+    const seq = await writer.nextSeq();
+    const keys: NodeKey[] = [];
+    for (const { event } of valid) {
+      if (event.job) keys.push({ kind: 'job', namespace: event.job.namespace, name: event.job.name });
+      for (const d of [...event.inputs, ...event.outputs, ...(event.dataset ? [event.dataset] : [])])
+        keys.push(datasetKey(d.namespace, d.name));
+      for (const c of event.columnEdges) keys.push(datasetKey(c.from.namespace, c.from.name));
+    }
+    const ids = await writer.internNodes(keys, seq);
+    const id = (key: NodeKey) => ids.get(nodeKeyString(key))!;
+    const events: Parameters<LineageWriter['insertEvents']>[0][number][] = [];
+    const edges: EdgeWrite[] = [];
+    const fieldEdges: FieldEdgeRow[] = [];
+    const facets: FacetRow[] = [];
+    const hash = createHash('sha256');
+    const datasetFacets = (nodeId: number, d: OlDataset) => {
+      for (const [name, value] of Object.entries(d.facets)) facets.push({ nodeId, name, seq, value });
+      for (const [name, value] of Object.entries(d.inputFacets))
+        facets.push({ nodeId, name: `input.${name}`, seq, value });
+      for (const [name, value] of Object.entries(d.outputFacets))
+        facets.push({ nodeId, name: `output.${name}`, seq, value });
+    };
+    valid.forEach(({ event, text }, position) => {
+      hash.update(text);
+      const jobId = event.job
+        ? id({ kind: 'job', namespace: event.job.namespace, name: event.job.name })
+        : null;
+      const ds = event.dataset ? id(datasetKey(event.dataset.namespace, event.dataset.name)) : null;
+      events.push({
+        seq,
+        position,
+        eventKind: event.kind,
+        eventType: event.eventType,
+        eventTime: event.eventTime,
+        runId: event.runId,
+        jobId,
+        datasetId: ds,
+        producer: event.producer,
+        notes: event.notes,
+        body: text,
+      });
+      if (event.job && jobId !== null) {
+        for (const [name, value] of Object.entries(event.job.facets))
+          facets.push({ nodeId: jobId, name, seq, value });
+        for (const d of event.inputs) {
+          const src = id(datasetKey(d.namespace, d.name));
+          edges.push({
+            src,
+            dst: jobId,
+            kind: 'input',
+            role: linkRoleOf(d),
+            version: versionOf(d),
+            runId: event.runId,
+            seq,
+          });
+          datasetFacets(src, d);
+        }
+        for (const d of event.outputs) {
+          const dst = id(datasetKey(d.namespace, d.name));
+          edges.push({
+            src: jobId,
+            dst,
+            kind: 'output',
+            role: null,
+            version: versionOf(d),
+            runId: event.runId,
+            seq,
+          });
+          datasetFacets(dst, d);
+        }
+      }
+      if (event.dataset && ds !== null) datasetFacets(ds, event.dataset);
+      for (const c of event.columnEdges) {
+        fieldEdges.push({
+          dst: id(datasetKey(c.dataset.namespace, c.dataset.name)),
+          dstField: c.field,
+          src: id(datasetKey(c.from.namespace, c.from.name)),
+          srcField: c.fromField,
+          jobId,
+          transformations: c.transformations,
+          protection: protectionOf(c.transformations),
+          seq,
+        });
+      }
+    });
+    const digest = hash.digest('hex');
+    await writer.insertBatch({
+      seq,
+      receivedAt: time,
+      actor: this.options.actor,
+      source,
+      events: valid.length,
+      digest,
+    });
+    await writer.insertEvents(events);
+    await writer.upsertEdges(edges);
+    await writer.upsertFieldEdges(fieldEdges);
+    await writer.upsertFacets(facets);
+
+    const datasetIds = new Map<number, { namespace: string; name: string }>();
+    for (const k of keys) if (k.kind === 'dataset') datasetIds.set(id(k), k);
+    const managed = new Set<string>();
+    let unmanaged = 0;
+    for (const k of datasetIds.values()) {
+      const m = this.directory.names.match(k.namespace, k.name);
+      if (m && this.directory.get(m.ref)) managed.add(m.ref);
+      else unmanaged += 1;
+    }
+    const entries: AuditEntry[] = [
+      {
+        actor: this.options.actor,
+        action: 'lineage.ingest',
+        ref: 'lineage',
+        version: null,
+        beforeDigest: null,
+        afterDigest: digest,
+        details: {
+          batch: seq,
+          source,
+          events: valid.length,
+          datasets: datasetIds.size,
+          edges: edges.length,
+          fieldEdges: fieldEdges.length,
+        },
+      },
+    ];
+    const touched = new Set<string>();
+    for (const f of fieldEdges) {
+      const k = datasetIds.get(f.dst);
+      const m = k ? this.directory.names.match(k.namespace, k.name) : undefined;
+      if (m?.table && this.directory.get(m.ref)?.kind === 'DataContract') touched.add(m.ref);
+    }
+    const conflicts = touched.size ? await this.recordConflicts(writer, [...touched], time, entries) : [];
+    await writer.appendAudit(chain(await writer.auditHead(), entries, time));
+    return {
+      seq,
+      stored: {
+        events: valid.length,
+        datasets: datasetIds.size,
+        managed: [...managed].sort(),
+        unmanaged,
+        jobs: new Set(
+          valid.filter((v) => v.event.job).map((v) => `${v.event.job!.namespace}/${v.event.job!.name}`),
+        ).size,
+        edges: edges.length,
+        fieldEdges: fieldEdges.length,
+      },
+      conflicts,
+    };
+  }
+
+  /** Recomputes the conflicts of these contracts; new ones become audit records (and events). */
+  private async recordConflicts(
+    writer: LineageWriter,
+    refs: string[],
+    time: string,
+    entries: AuditEntry[],
+  ): Promise<ConflictRow[]> {
+    const before = new Map((await writer.conflicts(refs)).map((c) => [`${c.ref}#${c.field}`, c]));
+    const now: ConflictRow[] = [];
+    for (const ref of refs) {
+      const target = await this.targetOf(writer, ref);
+      for (const f of await classifyFields(writer, this.propagation(), target)) {
+        if (!f.conflict || !f.inherited) continue;
+        const prior = before.get(`${ref}#${f.path}`);
+        const row: ConflictRow = {
+          ref,
+          field: f.path,
+          declared: f.declared,
+          inherited: f.inherited,
+          sources: f.from,
+          detectedAt: prior && prior.inherited === f.inherited ? prior.detectedAt : time,
+        };
+        now.push(row);
+        if (!prior || prior.inherited !== f.inherited || prior.declared !== f.declared)
+          entries.push({
+            actor: this.options.actor,
+            action: 'classification.conflict',
+            ref,
+            version: this.directory.get(ref)?.version ?? null,
+            beforeDigest: null,
+            afterDigest: null,
+            details: { field: f.path, declared: f.declared, inherited: f.inherited, from: f.from },
+          });
+      }
+    }
+    await writer.replaceConflicts(refs, now);
+    return now.filter((c) => c.detectedAt === time);
+  }
+
+  private propagation() {
+    return {
+      levels: this.directory.levels,
+      names: this.directory.names,
+      doc: (ref: string) => this.directory.doc(ref),
+    };
+  }
+
+  /** The lineage nodes a contract answers to (those reported so far) and its fields. */
+  private async targetOf(reader: NodeFinder, ref: string, doc?: Json): Promise<Target> {
+    const names = doc ? contractDatasetNames(doc) : this.directory.names.namesOf(ref);
+    // By name in any namespace: producers spell namespaces differently; the index decides.
+    const rows = await reader.nodesNamed([...names.map((n) => n.name), ref]);
+    const files = names.filter((n) => n.namespace === 'file');
+    if (files.length) rows.push(...(await reader.findFileNodes(files.map((f) => f.name))));
+    const index = doc ? new NameIndex() : this.directory.names;
+    if (doc) index.add(ref, names);
+    const fieldsDoc = doc ?? this.directory.doc(ref);
+    const fields = fieldsDoc ? contractFields(fieldsDoc as unknown as OdcsContract).map((f) => f.path) : [];
+    const nodes = new Map<number, string>();
+    for (const r of rows) {
+      const m = index.match(r.namespace, r.name);
+      if (m?.ref !== ref) continue;
+      const table = m.table ?? names[0]?.table;
+      if (table) nodes.set(r.id, table);
+    }
+    return { ref, nodes: [...nodes].map(([id, table]) => ({ id, table })), fields };
+  }
+
+  // --- datasets, classification --------------------------------------------------------------
+
+  async datasets(options: { managed?: boolean; limit?: number }): Promise<LineageDataset[]> {
+    await this.directory.refresh();
+    const out: LineageDataset[] = [];
+    const limit = Math.min(options.limit ?? 500, 10_000);
+    for (let offset = 0; out.length < limit; offset += 2000) {
+      const page = await this.store.datasets({ limit: 2000, offset });
+      for (const row of page) {
+        const m = this.directory.names.match(row.namespace, row.name);
+        const ref = m && this.directory.get(m.ref) ? m.ref : null;
+        if (options.managed === true && !ref) continue;
+        if (options.managed === false && ref) continue;
+        out.push({
+          namespace: row.namespace,
+          name: row.name,
+          ref,
+          ...(ref && m?.table ? { table: m.table } : {}),
+          firstSeen: row.firstSeq,
+          lastSeen: row.lastSeq,
+        });
+        if (out.length >= limit) break;
+      }
+      if (page.length < 2000) break;
+    }
+    return out;
+  }
+
+  async dataset(namespace: string, name: string): Promise<DatasetDetail> {
+    await this.directory.refresh();
+    const [row] = await this.store.findNodes([datasetKey(namespace, name)]);
+    if (!row)
+      throw new NotFoundError(`No dataset '${labelOf(namespace, name)}' has been reported to lineage`, {
+        namespace,
+        name,
+      });
+    const m = this.directory.names.match(namespace, name);
+    const ref = m && this.directory.get(m.ref) ? m.ref : null;
+    const facets: Json = {};
+    for (const f of await this.store.facets([row.id])) facets[f.name] = f.value;
+    const edges = await this.store.edgesOf([row.id]);
+    const jobs = new Map(
+      (await this.store.nodesById(edges.map((e) => (e.src === row.id ? e.dst : e.src)))).map((n) => [
+        n.id,
+        n,
+      ]),
+    );
+    const jobName = (jobId: number) => {
+      const j = jobs.get(jobId);
+      return j ? `${j.namespace}/${j.name}` : String(jobId);
+    };
+    const fieldRows = await this.store.fieldEdgesInto([row.id]);
+    const sources = new Map((await this.store.nodesById(fieldRows.map((f) => f.src))).map((n) => [n.id, n]));
+    const detail: DatasetDetail = {
+      namespace,
+      name,
+      ref,
+      ...(ref && m?.table ? { table: m.table } : {}),
+      firstSeen: row.firstSeq,
+      lastSeen: row.lastSeq,
+      facets,
+      producers: edges.filter((e) => e.dst === row.id).map((e) => jobName(e.src)),
+      consumers: edges.filter((e) => e.src === row.id).map((e) => jobName(e.dst)),
+      fields: fieldRows.map((f) => {
+        const s = sources.get(f.src);
+        return {
+          field: f.dstField,
+          from: s ? labelOf(s.namespace, s.name) : String(f.src),
+          fromField: f.srcField,
+          protection: f.protection,
+        };
+      }),
+    };
+    if (!ref) detail.draft = draftContract(namespace, name, facets);
+    return detail;
+  }
+
+  private reader(): FieldLineageReader {
+    return {
+      fieldEdgesInto: (ids) => this.store.fieldEdgesInto(ids),
+      nodesById: (ids) => this.store.nodesById(ids),
+      fieldClassifications: (refs) => this.store.fieldClassifications(refs),
+    };
+  }
+
+  async classification(ref: string) {
+    parseRef(ref);
+    await this.directory.refresh();
+    const info = this.directory.get(ref);
+    if (info?.kind !== 'DataContract') throw new NotFoundError(`Dataset '${ref}' not found`, { ref });
+    return classifyFields(this.reader(), this.propagation(), await this.targetOf(this.store, ref));
+  }
+
+  /** Contract fields declaring less than they inherit, computed now. */
+  async conflicts(options: { ref?: string } = {}): Promise<FieldConflict[]> {
+    await this.directory.refresh();
+    const refs = options.ref
+      ? [options.ref]
+      : [...this.directory.all()].filter((a) => a.kind === 'DataContract').map((a) => a.ref);
+    const out: FieldConflict[] = [];
+    for (const ref of refs) {
+      const target = await this.targetOf(this.store, ref);
+      if (!target.nodes.length) continue;
+      for (const f of await classifyFields(this.reader(), this.propagation(), target))
+        if (f.conflict) out.push({ ref, ...f });
+    }
+    return out;
+  }
+
+  /** What policies see as `lineage` for a contract being applied (its new document). */
+  async policyBinding(ref: string, doc: Json): Promise<Json> {
+    await this.directory.refresh();
+    const fields = contractFields(doc as unknown as OdcsContract);
+    const target = await this.targetOf(this.store, ref, doc);
+    if (!target.nodes.length) return emptyBinding();
+    target.declared = new Map(fields.map((f) => [f.path, f.classification ?? null]));
+    target.protections = declaredProtections(doc);
+    const classified = await classifyFields(this.reader(), this.propagation(), target);
+    const out: Json = {};
+    for (const f of classified) {
+      if (!f.inherited) continue;
+      out[f.path] = {
+        inherited: f.inherited,
+        from: f.from,
+        protected: f.declaredProtection ?? null,
+      };
+    }
+    return {
+      fields: out,
+      conflicts: classified
+        .filter((f) => f.conflict)
+        .map((f) => ({
+          field: f.path,
+          declared: f.declared ?? '',
+          inherited: f.inherited ?? '',
+          from: f.from,
+        })),
+    };
+  }
+
+  /** After contracts change: record conflicts they now have (or no longer have). */
+  async recheck(refs: readonly string[]): Promise<ConflictRow[]> {
+    if (!(await this.store.hasFieldEdges())) return [];
+    await this.directory.refresh();
+    const targets: string[] = [];
+    for (const ref of refs) {
+      if (this.directory.get(ref)?.kind !== 'DataContract') continue;
+      if ((await this.targetOf(this.store, ref)).nodes.length) targets.push(ref);
+    }
+    if (!targets.length) return [];
+    const time = this.now().toISOString();
+    return this.store.write(async (writer) => {
+      const entries: AuditEntry[] = [];
+      const found = await this.recordConflicts(writer, targets, time, entries);
+      if (entries.length) await writer.appendAudit(chain(await writer.auditHead(), entries, time));
+      return found;
+    });
+  }
+
+  // --- trace, impact, outcomes ---------------------------------------------------------------
+
+  async trace(ref: string): Promise<TraceReport | (TraceReport & { outcome: Outcome })> {
+    if (ref.startsWith('outcome:')) {
+      const o = await this.outcome(ref.slice('outcome:'.length));
+      const { trace, ...outcome } = o;
+      return { ...trace, outcome };
+    }
+    const parsed = parseRef(ref);
+    if (parsed.kind !== 'model' && parsed.kind !== 'app')
+      throw new InputError(
+        `'${ref}' is a ${parsed.kind}; trace starts from a model, an application or an outcome (outcome:ID) — use impact for a dataset`,
+      );
+    return this.tracer.trace(ref, { at: this.now().toISOString() });
+  }
+
+  async impact(ref: string, options: { depth?: number; field?: string } = {}) {
+    let field = options.field;
+    let node = ref;
+    const hash = ref.indexOf('#');
+    if (hash > 0) {
+      node = ref.slice(0, hash);
+      field = ref.slice(hash + 1);
+    }
+    const depth = options.depth ?? 5;
+    if (!Number.isInteger(depth) || depth < 1 || depth > 100)
+      throw new InputError(`depth must be a whole number from 1 to 100 (got ${depth})`);
+    if (tryParseRef(node)) {
+      const parsed = parseRef(node);
+      if (parsed.kind !== 'dataset' && parsed.kind !== 'model' && parsed.kind !== 'app')
+        throw new InputError(
+          `'${node}' is a ${parsed.kind}; impact starts from a dataset (or a field of one)`,
+        );
+    }
+    if (!field) return this.tracer.impact(node, { depth, at: this.now().toISOString() });
+    return this.fieldImpact(node, field, depth);
+  }
+
+  private async fieldImpact(node: string, field: string, depth: number) {
+    await this.graph.fresh();
+    const start = this.graph.find(node);
+    if (start === undefined) throw new NotFoundError(`'${node}' is not in the catalog or the lineage graph`);
+    let seeds: { id: number; field: string }[] = [];
+    const info = this.directory.get(node);
+    if (info?.kind === 'DataContract') {
+      const dot = field.indexOf('.');
+      const table = dot > 0 ? field.slice(0, dot) : undefined;
+      const column = dot > 0 ? field.slice(dot + 1) : field;
+      const target = await this.targetOf(this.store, node);
+      seeds = target.nodes
+        .filter((n) => !table || n.table === table)
+        .map((n) => ({ id: n.id, field: column }));
+    } else {
+      const ol = this.graph.olName[start];
+      if (ol)
+        seeds = (await this.store.findNodes([datasetKey(ol[0], ol[1])])).map((r) => ({ id: r.id, field }));
+    }
+    const hits: { idx: number; field: string; depth: number; from: number }[] = [];
+    const seen = new Set(seeds.map((s) => `${s.id}#${s.field}`));
+    let frontier = seeds.map((s) => ({ ...s, idx: start }));
+    const nodeIdx = new Map<number, number>();
+    for (let d = 1; d <= depth && frontier.length; d++) {
+      const rows = await this.store.fieldEdgesFrom(frontier.map((f) => f.id));
+      const wanted = new Map(frontier.map((f) => [`${f.id}#${f.field}`, f]));
+      const unknown = rows.map((r) => r.dst).filter((id) => !nodeIdx.has(id));
+      for (const n of unknown.length ? await this.store.nodesById(unknown) : []) {
+        const m = this.directory.names.match(n.namespace, n.name);
+        const label = m && this.directory.get(m.ref) ? m.ref : labelOf(n.namespace, n.name);
+        nodeIdx.set(n.id, this.graph.find(label) ?? -1);
+      }
+      const next: typeof frontier = [];
+      for (const r of rows) {
+        const from = wanted.get(`${r.src}#${r.srcField}`);
+        if (!from) continue;
+        const key = `${r.dst}#${r.dstField}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const idx = nodeIdx.get(r.dst) ?? -1;
+        if (idx < 0) continue;
+        hits.push({ idx, field: r.dstField, depth: d, from: from.idx });
+        next.push({ id: r.dst, field: r.dstField, idx });
+      }
+      frontier = next;
+    }
+    return this.tracer.fieldImpact(start, field, hits, depth, this.now().toISOString());
+  }
+
+  async recordOutcome(input: OutcomeInput): Promise<OutcomeWithTrace> {
+    const ref = parseRef(input.subject);
+    if (ref.kind !== 'model' && ref.kind !== 'app')
+      throw new InputError(
+        `An outcome is about a model or an application; '${input.subject}' is a ${ref.kind}`,
+      );
+    if (!OUTCOME_TYPES.includes(input.type))
+      throw new InputError(`type must be one of ${OUTCOME_TYPES.join(', ')} (got '${input.type}')`);
+    if (!SEVERITIES.includes(input.severity))
+      throw new InputError(`severity must be one of ${SEVERITIES.join(', ')} (got '${input.severity}')`);
+    if (typeof input.summary !== 'string' || !input.summary.trim())
+      throw new InputError('summary is required: one sentence saying what happened');
+    if (input.summary.length > 2000) throw new InputError('summary is longer than 2,000 characters');
+    const at = this.now().toISOString();
+    let occurredAt = at;
+    if (input.occurredAt) {
+      const t = Date.parse(input.occurredAt);
+      if (Number.isNaN(t)) throw new InputError('occurredAt must be an ISO 8601 date-time');
+      occurredAt = new Date(t).toISOString();
+    }
+    await this.graph.fresh(true);
+    if (!this.directory.get(input.subject))
+      throw new NotFoundError(
+        `${ref.kind === 'model' ? 'Model' : 'Application'} '${input.subject}' not found`,
+        {
+          ref: input.subject,
+        },
+      );
+    // Traced at once: the record keeps who and what was behind the system when it happened.
+    const trace = await this.tracer.trace(input.subject, { at });
+    const id = randomUUID();
+    const row: OutcomeRow = {
+      id,
+      subject: input.subject,
+      domain: ref.domain ?? null,
+      type: input.type,
+      severity: input.severity,
+      summary: input.summary.trim(),
+      details: input.details ?? null,
+      runId: input.runId ?? null,
+      traceId: input.traceId ?? null,
+      occurredAt,
+      recordedAt: at,
+      actor: this.options.actor,
+      accountable: trace.accountable.map((a) => a.ref),
+      domains: trace.domains,
+      trace,
+    };
+    await this.store.write(async (writer) => {
+      await writer.insertOutcome(row);
+      await writer.appendAudit(
+        chain(
+          await writer.auditHead(),
+          [
+            {
+              actor: this.options.actor,
+              action: 'outcome.record',
+              ref: input.subject,
+              version: this.directory.get(input.subject)?.version ?? null,
+              beforeDigest: null,
+              afterDigest: null,
+              details: {
+                outcome: id,
+                type: row.type,
+                severity: row.severity,
+                summary: row.summary,
+                accountable: row.accountable,
+                domains: row.domains,
+                ...(row.runId ? { runId: row.runId } : {}),
+                ...(row.traceId ? { traceId: row.traceId } : {}),
+              },
+            },
+          ],
+          at,
+        ),
+      );
+    });
+    return { ...outcomeView(row), trace };
+  }
+
+  async outcomes(options: { subject?: string; accountable?: string; limit?: number }): Promise<Outcome[]> {
+    const rows = await this.store.outcomes({
+      ...(options.subject ? { subject: options.subject } : {}),
+      ...(options.accountable ? { accountable: options.accountable } : {}),
+      limit: Math.min(options.limit ?? 100, 5000),
+    });
+    return rows.map(outcomeView);
+  }
+
+  async outcome(id: string): Promise<OutcomeWithTrace> {
+    const row = await this.store.outcome(id);
+    if (!row) throw new NotFoundError(`Outcome 'outcome:${id}' not found`, { id });
+    return { ...outcomeView(row), trace: row.trace as TraceReport };
+  }
+
+  // --- scorecards ----------------------------------------------------------------------------
+
+  async scorecards(options: { domain?: string; owner?: string }) {
+    await this.directory.refresh();
+    let domains: string[] | undefined;
+    if (options.domain) {
+      const name = options.domain.replace(/^domain:/, '');
+      if (!this.directory.hasDomain(name)) throw new NotFoundError(`Domain 'domain:${name}' not found`);
+      domains = this.directory.domainNames().filter((d) => this.directory.domainChain(d).includes(name));
+    }
+    if (options.owner && !/^(user|team):/.test(options.owner))
+      throw new InputError(`--owner must be a user or team ref such as user:alice (got '${options.owner}')`);
+    return scorecards(this.directory, await this.store.outcomeCounts(), {
+      ...(domains ? { domains } : {}),
+      ...(options.owner ? { owner: options.owner } : {}),
+      at: this.now().toISOString(),
+    });
+  }
+
+  // --- webhooks ------------------------------------------------------------------------------
+
+  async addWebhook(input: WebhookInput): Promise<WebhookView> {
+    let url: URL;
+    try {
+      url = new URL(input.url);
+    } catch {
+      throw new InputError('url must be an absolute http(s) URL');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new InputError('url must use http or https');
+    const events = input.events ?? [];
+    for (const e of events)
+      if (!(EVENT_TYPES as readonly string[]).includes(e))
+        throw new InputError(`'${e}' is not an event type; expected some of ${EVENT_TYPES.join(', ')}`);
+    let domain: string | null = null;
+    if (input.domain) {
+      domain = input.domain.replace(/^domain:/, '');
+      await this.directory.refresh();
+      if (!this.directory.hasDomain(domain)) throw new NotFoundError(`Domain 'domain:${domain}' not found`);
+    }
+    if (input.secret !== undefined && input.secret.length < 16)
+      throw new InputError('secret must be at least 16 characters (or leave it out to have one generated)');
+    const row = {
+      id: randomUUID(),
+      url: url.toString(),
+      domain,
+      events,
+      secret: input.secret ?? randomBytes(24).toString('base64url'),
+      description: input.description ?? '',
+      createdAt: this.now().toISOString(),
+      createdBy: this.options.actor,
+    };
+    await this.store.write(async (writer) => {
+      await writer.insertWebhook(row);
+      await writer.appendAudit(
+        chain(
+          await writer.auditHead(),
+          [
+            {
+              actor: this.options.actor,
+              action: 'webhook.create',
+              ref: domain ? `domain:${domain}` : 'webhooks',
+              version: null,
+              beforeDigest: null,
+              afterDigest: null,
+              details: { webhook: row.id, url: `${url.origin}${url.pathname}`, events },
+            },
+          ],
+          row.createdAt,
+        ),
+      );
+    });
+    return { ...webhookView(row), secret: row.secret };
+  }
+
+  async webhooks(): Promise<WebhookView[]> {
+    return (await this.store.webhooks()).map(webhookView);
+  }
+
+  async removeWebhook(id: string) {
+    const time = this.now().toISOString();
+    const hook = (await this.store.webhooks()).find((h) => h.id === id);
+    if (!hook) throw new NotFoundError(`Webhook '${id}' not found`);
+    await this.store.write(async (writer) => {
+      await writer.deleteWebhook(id);
+      await writer.appendAudit(
+        chain(
+          await writer.auditHead(),
+          [
+            {
+              actor: this.options.actor,
+              action: 'webhook.delete',
+              ref: hook.domain ? `domain:${hook.domain}` : 'webhooks',
+              version: null,
+              beforeDigest: null,
+              afterDigest: null,
+              details: { webhook: id },
+            },
+          ],
+          time,
+        ),
+      );
+    });
+    return { id, removed: true as const };
+  }
+
+  deliveries(options: { state?: DeliveryState; webhook?: string; limit?: number }) {
+    return this.store.deliveries({
+      ...(options.state ? { state: options.state } : {}),
+      ...(options.webhook ? { webhookId: options.webhook } : {}),
+      limit: Math.min(options.limit ?? 100, 5000),
+    });
+  }
+
+  async retryDelivery(id: string) {
+    const now = this.now().toISOString();
+    const ok = await this.store.write((writer) => writer.retryDelivery(id, now));
+    if (!ok) throw new NotFoundError(`Delivery '${id}' not found, or already delivered`);
+    return { id, state: 'pending' as const };
+  }
+}
+
+export function emptyBinding(): Json {
+  return { fields: {}, conflicts: [] };
+}
+
+function outcomeView(row: OutcomeRow): Outcome {
+  const trace = row.trace as TraceReport;
+  return {
+    id: row.id,
+    ref: `outcome:${row.id}`,
+    subject: row.subject,
+    domain: row.domain,
+    type: row.type,
+    severity: row.severity,
+    summary: row.summary,
+    details: row.details,
+    runId: row.runId,
+    traceId: row.traceId,
+    occurredAt: row.occurredAt,
+    recordedAt: row.recordedAt,
+    actor: row.actor,
+    accountable: trace?.accountable ?? row.accountable.map((ref) => ({ ref, title: ref, why: [] })),
+    domains: row.domains,
+  };
+}
+
+function webhookView(row: {
+  id: string;
+  url: string;
+  domain: string | null;
+  events: string[];
+  description: string;
+  createdAt: string;
+  createdBy: string;
+}): WebhookView {
+  return {
+    id: row.id,
+    url: row.url,
+    domain: row.domain,
+    events: row.events,
+    description: row.description,
+    createdAt: row.createdAt,
+    createdBy: row.createdBy,
+  };
+}
+
+const TYPE_MAP: [RegExp, string][] = [
+  [/^(var)?char|text|string|uuid/i, 'string'],
+  [/^(big|small|tiny)?int|integer|long|short/i, 'integer'],
+  [/^(double|float|real|decimal|numeric|number)/i, 'number'],
+  [/^bool/i, 'boolean'],
+  [/^timestamp|datetime/i, 'timestamp'],
+  [/^date/i, 'date'],
+];
+
+/** An ODCS v3.1.0 contract skeleton from what lineage reported (schema facet), to adopt a dataset. */
+export function draftContract(namespace: string, name: string, facets: Json): Json {
+  const table =
+    name
+      .split(/[./]/)
+      .filter(Boolean)
+      .pop()
+      ?.replace(/\.[a-z0-9]+$/i, '') ?? 'data';
+  const schemaFacet = facets.schema as
+    | { fields?: { name?: string; type?: string; description?: string }[] }
+    | undefined;
+  const owners =
+    (facets.ownership as { owners?: { name?: string; type?: string }[] } | undefined)?.owners ?? [];
+  const properties = (schemaFacet?.fields ?? [])
+    .filter((f) => typeof f.name === 'string')
+    .map((f) => {
+      const type = f.type ? TYPE_MAP.find(([p]) => p.test(f.type!))?.[1] : undefined;
+      return {
+        name: f.name,
+        ...(type ? { logicalType: type } : {}),
+        ...(f.type ? { physicalType: f.type } : {}),
+        ...(f.description ? { description: f.description } : {}),
+      };
+    });
+  const server: Json =
+    namespace === 'file'
+      ? { server: 'reported', type: 'local', path: name, format: name.split('.').pop() ?? 'csv' }
+      : /^postgres(ql)?:\/\//.test(namespace)
+        ? (() => {
+            const [host, port] = namespace.replace(/^postgres(ql)?:\/\//, '').split(':');
+            const [database, schema] = name.split('.');
+            return {
+              server: 'reported',
+              type: 'postgres',
+              host,
+              port: Number(port) || 5432,
+              database,
+              schema,
+            };
+          })()
+        : {
+            server: 'reported',
+            type: 'custom',
+            customProperties: [
+              { property: 'openlineage.namespace', value: namespace },
+              { property: 'openlineage.name', value: name },
+            ],
+          };
+  return {
+    apiVersion: 'v3.1.0',
+    kind: 'DataContract',
+    id: randomUUID(),
+    name: table.toLowerCase().replace(/[^a-z0-9]+/g, '-'),
+    version: '0.1.0',
+    status: 'draft',
+    domain: 'CHANGE-ME',
+    description: {
+      purpose: (facets.documentation as { description?: string } | undefined)?.description ?? 'TODO',
+    },
+    servers: [server],
+    ...(owners.length
+      ? {
+          customProperties: [
+            { property: 'reportedOwners', value: owners.map((o) => o.name).filter(Boolean) },
+          ],
+        }
+      : {}),
+    schema: [{ name: table, physicalName: table, ...(properties.length ? { properties } : {}) }],
+  };
+}

@@ -1,0 +1,634 @@
+/**
+ * Lineage end to end on both stores: every OpenLineage reference fixture that is an event is
+ * accepted (with the edges it produces), what is not an event is refused with why; datasets match
+ * contracts by their servers; models and applications link to dataset versions; trace and impact
+ * go through jobs and across domains, cut cycles and name the people; classifications propagate
+ * along column lineage unless protected, and a contract declaring less is flagged.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readEvent } from '../src/lineage/openlineage.js';
+import { lineageStoreFor } from '../src/store/sql/sql-lineage-store.js';
+import { applyYaml, fixture, type LineageSetup, lineageSetup, ndjson, orgYaml } from './lineage-support.js';
+import { referenceDir, referencePath } from './support/reference.js';
+import { type StoreHandle, storeFactories } from './support/stores.js';
+
+const reference = referenceDir();
+const ol = (...parts: string[]) => referencePath('standards', 'openlineage', ...parts);
+const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+
+function jsonFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? jsonFiles(join(dir, e.name)) : e.name.endsWith('.json') ? [join(dir, e.name)] : [],
+  );
+}
+
+/** Edges a fixture produces, as `from -> to` with nodes written namespace/name. */
+const expectedEdges: Record<string, string[]> = {
+  'spec/tests/example_full_event.json': [],
+  'client/python/tests/example_full_event.json': [
+    'my-datasource-namespace/instance.schema.table -> my-scheduler-namespace/myjob.mytask',
+    'my-scheduler-namespace/myjob.mytask -> my-datasource-namespace/instance.schema.table',
+  ],
+  'client/python/tests/serde_example_dataset_event.json': [],
+  'client/python/tests/serde_example_job_event.json': [
+    'openlineage/dataset_a -> openlineage/name',
+    'openlineage/name -> openlineage/dataset_b',
+  ],
+  'client/python/tests/serde_example_run_event.json': [],
+  'proxy/fluentd/docker/test-start.json': [
+    'my-namespace/my-input -> my-namespace/my-job',
+    'my-namespace/my-job -> my-namespace/my-output',
+  ],
+  'proxy/fluentd/docker/test-complete.json': [
+    'my-namespace/my-input -> my-namespace/my-job',
+    'my-namespace/my-job -> my-namespace/my-output',
+  ],
+  'integration/spark/app/src/test/resources/test_data/serde/openlineage-event.json': [
+    'ins/input -> namespace/jobName',
+    'namespace/jobName -> ons/output',
+  ],
+  'integration/common/tests/dbt/singular_test/result.json': [],
+};
+
+/** What the lenient reader notes for each fixture that omits something. */
+const expectedNotes: Record<string, string[]> = {
+  'client/python/tests/serde_example_dataset_event.json': ['eventTime has no time zone; it was read as UTC'],
+  'client/python/tests/serde_example_job_event.json': ['eventTime has no time zone; it was read as UTC'],
+  'client/python/tests/serde_example_run_event.json': ['eventTime has no time zone; it was read as UTC'],
+  'integration/spark/app/src/test/resources/test_data/serde/openlineage-event.json': [
+    'producer is missing',
+    'schemaURL is missing',
+    'some facets lack _producer or _schemaURL',
+  ],
+  'spec/tests/example_full_event.json': ['dataset is ignored on a Run or Job event'],
+};
+
+describe.runIf(reference)('OpenLineage reference fixtures, read', () => {
+  it('refuses every file that is not an event (schemas, facet examples, templated dbt output) with why', () => {
+    const dir = ol();
+    const refused: Record<string, string> = {};
+    for (const file of jsonFiles(dir)) {
+      const rel = relative(dir, file);
+      if (rel in expectedEdges) continue;
+      const doc = readJson(file);
+      for (const [i, value] of (Array.isArray(doc) ? doc : [doc]).entries()) {
+        const check = readEvent(value);
+        expect(check.ok, `${rel}[${i}] should be refused`).toBe(false);
+        if (!check.ok) refused[`${rel}[${i}]`] = check.reason;
+      }
+    }
+    // The 26 dbt expected-output events carry `{{ any(result) }}` matchers where run ids belong.
+    const dbt = Object.entries(refused).filter(([k]) => k.includes('structured_logs'));
+    expect(dbt).toHaveLength(26);
+    for (const [, reason] of dbt)
+      expect(reason).toBe(
+        'run.runId is required and must be a UUID (e.g. 3f5e83fa-3480-44ff-99c5-ff943904e5e8)',
+      );
+    expect(refused['spec/tests/SQLJobFacet/1.json[0]']).toMatch(
+      /^is not an OpenLineage event: it has neither run and job/,
+    );
+    expect(refused['spec/OpenLineage.json[0]']).toMatch(/^is not an OpenLineage event/);
+  });
+});
+
+for (const factory of storeFactories) {
+  describe.runIf(await factory.available())(`lineage on ${factory.name}`, () => {
+    let handle: StoreHandle;
+    let s: LineageSetup;
+
+    beforeEach(async () => {
+      handle = await factory.create();
+      s = lineageSetup(handle.store);
+      const applied = await applyYaml(s.catalog, orgYaml);
+      expect(applied.applied, JSON.stringify(applied.results.filter((r) => r.issues.length))).toBe(true);
+    });
+    afterEach(async () => {
+      await handle.dispose();
+    });
+
+    /** Every stored edge as `namespace/name -> namespace/name`. */
+    async function storedEdges(): Promise<string[]> {
+      const store = lineageStoreFor(handle.store);
+      const edges = await store.edgesAfter(0, 10_000);
+      const nodes = new Map(
+        (await store.nodesAfter(0, 10_000)).map((n) => [n.id, `${n.namespace}/${n.name}`]),
+      );
+      return edges.map((e) => `${nodes.get(e.src)} -> ${nodes.get(e.dst)}`).sort();
+    }
+
+    it.runIf(reference)(
+      'accepts every reference fixture that is an event, and stores the edges it reports',
+      async () => {
+        for (const [rel, edges] of Object.entries(expectedEdges)) {
+          const before = new Set(await storedEdges());
+          const doc = readJson(ol(rel));
+          const items = (Array.isArray(doc) ? doc : [doc]).map((value) => ({ value }));
+          const result = await s.lineage.ingest(items, { atomic: true });
+          expect(result.status, `${rel}: ${JSON.stringify(result.failed_events)}`).toBe('success');
+          expect(result.summary.successful).toBe(items.length);
+          const notes = [...new Set(result.warnings.map((w) => w.message))].sort();
+          expect(notes, rel).toEqual([...(expectedNotes[rel] ?? [])].sort());
+          const after = await storedEdges();
+          for (const e of edges) expect(after, rel).toContain(e);
+          // Nothing else: an edge is new only if the fixture reports it.
+          expect(
+            after.filter((e) => !before.has(e) && !edges.includes(e)),
+            rel,
+          ).toEqual([]);
+        }
+        const store = lineageStoreFor(handle.store);
+        expect(await store.countEvents()).toBe(
+          Object.keys(expectedEdges).reduce(
+            (n, rel) => n + (Array.isArray(readJson(ol(rel))) ? readJson(ol(rel)).length : 1),
+            0,
+          ),
+        );
+        // Facets are kept as given, input and output facets included.
+        const [table] = await store.findNodes([
+          { kind: 'dataset', namespace: 'my-datasource-namespace', name: 'instance.schema.table' },
+        ]);
+        const facets = await store.facets([table!.id]);
+        expect(facets.map((f) => f.name).sort()).toEqual([
+          'input.dataQualityAssertions',
+          'output.outputStatistics',
+          'schema',
+        ]);
+        const spark = await s.lineage.dataset('ins', 'input');
+        expect((spark.facets['input.dataQualityMetrics'] as { rowCount: number }).rowCount).toBe(10);
+        expect(spark.consumers).toEqual(['namespace/jobName']);
+      },
+    );
+
+    it.runIf(reference)(
+      'stores nothing from a batch with one invalid event when atomic, and the valid ones otherwise',
+      async () => {
+        const good = readJson(ol('proxy/fluentd/docker/test-start.json'));
+        const [templated] = readJson(
+          ol('integration/common/tests/dbt/structured_logs/postgres/test/results/test_ol_events.json'),
+        );
+        const atomic = await s.lineage.ingest([{ value: good }, { value: templated }], { atomic: true });
+        expect(atomic.status).toBe('failure');
+        expect(atomic.failed_events).toEqual([
+          {
+            index: 1,
+            reason: 'run.runId is required and must be a UUID (e.g. 3f5e83fa-3480-44ff-99c5-ff943904e5e8)',
+            retriable: false,
+          },
+        ]);
+        expect(await lineageStoreFor(handle.store).countEvents()).toBe(0);
+        const partial = await s.lineage.ingest([{ value: good }, { value: templated }], {});
+        expect(partial.status).toBe('partial_success');
+        expect(partial.summary).toEqual({
+          received: 2,
+          successful: 1,
+          failed: 1,
+          retriable: 0,
+          non_retriable: 1,
+        });
+        expect(await lineageStoreFor(handle.store).countEvents()).toBe(1);
+        // One audit record per stored batch.
+        const audit = (await s.catalog.auditLog({ ref: 'lineage' })).map((r) => [
+          r.action,
+          r.details?.events,
+        ]);
+        expect(audit).toEqual([['lineage.ingest', 1]]);
+      },
+    );
+
+    it('matches reported datasets to contracts by their servers; the rest are listed for adoption', async () => {
+      const result = await s.lineage.ingest(ndjson(fixture('events.ndjson')), {});
+      expect(result.stored.managed).toEqual(['dataset:payments/transactions', 'dataset:risk/features']);
+      expect(result.stored.unmanaged).toBe(1);
+      const unmanaged = await s.lineage.datasets({ managed: false });
+      expect(unmanaged.map((d) => `${d.namespace} ${d.name}`)).toEqual([
+        'kafka://broker:9092 payments.authorised',
+      ]);
+      const managed = await s.lineage.datasets({ managed: true });
+      expect(managed.map((d) => [d.namespace, d.ref, d.table])).toEqual(
+        expect.arrayContaining([
+          ['postgres://db.acme.internal:5432', 'dataset:payments/transactions', 'transactions'],
+          ['postgresql://ANALYTICS', 'dataset:risk/features', 'features'],
+        ]),
+      );
+      // A local file contract answers to the absolute path a producer reports.
+      await s.lineage.ingest(
+        [
+          {
+            value: {
+              eventTime: '2026-01-11T00:00:00Z',
+              producer: 'https://example.com/p',
+              schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/JobEvent',
+              job: { namespace: 'cron', name: 'kb.export' },
+              outputs: [{ namespace: 'file', name: '/srv/acme/data/support/kb.csv' }],
+            },
+          },
+        ],
+        {},
+      );
+      expect((await s.lineage.dataset('file', '/srv/acme/data/support/kb.csv')).ref).toBe(
+        'dataset:support/kb',
+      );
+      const adopt = await s.lineage.dataset('kafka://broker:9092', 'payments.authorised');
+      expect(adopt.ref).toBeNull();
+      expect(adopt.draft).toMatchObject({ apiVersion: 'v3.1.0', kind: 'DataContract', status: 'draft' });
+    });
+
+    it('links models and applications to dataset versions with roles; "latest" is flagged; unknown versions refused', async () => {
+      const model = await s.catalog.describe('model:risk/fraud-scorer');
+      expect(model.relations).toEqual(
+        expect.arrayContaining([
+          { type: 'usesData', ref: 'dataset:risk/features', role: 'training' },
+          { type: 'usesData', ref: 'dataset:payments/transactions', role: 'evaluation' },
+        ]),
+      );
+      const features = await s.catalog.describe('dataset:risk/features');
+      expect(features.relations).toContainEqual({
+        type: 'dataUsedBy',
+        ref: 'model:risk/fraud-scorer',
+        role: 'training',
+      });
+      const reapplied = await applyYaml(
+        s.catalog,
+        orgYaml.replace('title: Fraud scorer', 'title: Fraud scorer v2'),
+      );
+      const warning = reapplied.results.find((r) => r.ref === 'model:risk/fraud-scorer')!.warnings;
+      expect(warning).toEqual([
+        {
+          path: 'spec.inputs[1].version',
+          message:
+            'links to the latest version of dataset:payments/transactions, which moves; pin the version (an integer) so the record shows which data the system was built on',
+        },
+      ]);
+      const bad = await applyYaml(
+        s.catalog,
+        orgYaml.replace(
+          '{dataset: "dataset:risk/features", version: 1',
+          '{dataset: "dataset:risk/features", version: 7',
+        ),
+      );
+      expect(bad.applied).toBe(false);
+      expect(bad.results.find((r) => r.ref === 'model:risk/fraud-scorer')!.issues).toEqual([
+        {
+          path: 'spec.inputs[0].version',
+          message: 'dataset:risk/features has no version 7; it has versions 1 to 1',
+        },
+      ]);
+      const missing = await applyYaml(
+        s.catalog,
+        orgYaml.replace(
+          '{dataset: "dataset:support/kb", version: 1',
+          '{dataset: "dataset:support/faq", version: 1',
+        ),
+      );
+      expect(missing.results.find((r) => r.ref === 'app:support/helper')!.issues).toEqual([
+        { path: 'spec.inputs[0].dataset', message: "Reference 'dataset:support/faq' does not exist" },
+      ]);
+    });
+
+    it('traces a model through jobs and across domains to every dataset, with versions, classification and owners', async () => {
+      await s.lineage.ingest(ndjson(fixture('events.ndjson')), {});
+      const t = await s.lineage.trace('model:risk/fraud-scorer');
+      const rows = t.datasets.map((r) => [r.node, r.depth, r.role, r.version?.used ?? null, r.job]);
+      expect(rows).toEqual([
+        ['dataset:risk/features', 1, 'training', '1', null],
+        ['dataset:payments/transactions', 1, 'evaluation', null, null],
+        ['kafka://broker:9092/payments.authorised', 2, 'evaluation', null, 'airflow/payments.ingest'],
+      ]);
+      const features = t.datasets[0]!;
+      expect(features.version).toEqual({ used: '1', pinned: true, current: 1 });
+      expect(features.asset).toMatchObject({
+        domain: 'risk',
+        owners: ['user:carol'],
+        stewards: ['user:dan'],
+        classification: 'internal',
+        quality: { status: null },
+      });
+      expect(t.datasets[1]!.asset?.classification).toBe('restricted');
+      expect(t.datasets[2]!.managed).toBe(false);
+      expect(t.accountable).toEqual([
+        {
+          ref: 'user:carol',
+          title: 'Carol Diaz',
+          why: ['owner of model:risk/fraud-scorer', 'owner of dataset:risk/features (training)'],
+        },
+        {
+          ref: 'user:dan',
+          title: 'Dan Okoro',
+          why: ['steward of model:risk/fraud-scorer', 'steward of dataset:risk/features (training)'],
+        },
+        {
+          ref: 'user:alice',
+          title: 'Alice Martin',
+          why: ['owner of dataset:payments/transactions (evaluation)'],
+        },
+        {
+          ref: 'user:bob',
+          title: 'Bob Stone',
+          why: ['steward of dataset:payments/transactions (evaluation)'],
+        },
+      ]);
+      expect(t.domains).toEqual(['payments', 'risk']);
+      expect(t.cycles).toEqual([]);
+    });
+
+    it('traces an application to its models and, through them, their data; the version used shows the classification at the time', async () => {
+      await s.lineage.ingest(ndjson(fixture('events.ndjson')), {});
+      // features v2 raises a field to confidential; the model still links to v1, which was internal.
+      await applyYaml(
+        s.catalog,
+        orgYaml.replace(
+          '{name: amount, logicalType: number, classification: internal, description: Amount}\n      - {name: email_domain',
+          '{name: amount, logicalType: number, classification: confidential, description: Amount}\n      - {name: email_domain',
+        ),
+      );
+      const t = await s.lineage.trace('app:support/helper');
+      expect(t.models.map((m) => [m.node, m.depth, m.role])).toEqual([
+        ['model:risk/fraud-scorer', 1, 'model'],
+      ]);
+      expect(t.datasets.map((r) => [r.node, r.depth, r.role, r.via])).toEqual([
+        ['dataset:support/kb', 1, 'rag_retrieval', 'app:support/helper'],
+        ['dataset:risk/features', 2, 'training', 'model:risk/fraud-scorer'],
+        ['dataset:payments/transactions', 2, 'evaluation', 'model:risk/fraud-scorer'],
+        ['kafka://broker:9092/payments.authorised', 3, 'evaluation', 'dataset:payments/transactions'],
+      ]);
+      const features = t.datasets[1]!;
+      expect(features.asset?.classification).toBe('confidential');
+      expect(features.classificationUsed).toBe('internal');
+      expect(t.accountable.map((a) => a.ref)).toEqual(['user:dan', 'user:carol', 'user:alice', 'user:bob']);
+      expect(t.accountable[0]!.why).toEqual([
+        'owner of app:support/helper',
+        'steward of model:risk/fraud-scorer (model)',
+        'steward of dataset:support/kb (rag_retrieval)',
+        'steward of dataset:risk/features (training, 2 hops upstream)',
+      ]);
+    });
+
+    it('finds the impact of a dataset downstream (datasets, models, applications) and who to tell', async () => {
+      await s.lineage.ingest(ndjson(fixture('events.ndjson')), {});
+      const r = await s.lineage.impact('dataset:payments/transactions', {});
+      expect(r.datasets.map((d) => [d.node, d.depth, d.job])).toEqual([
+        ['dataset:risk/features', 1, 'airflow/risk.build_features'],
+      ]);
+      expect(r.models.map((d) => [d.node, d.depth])).toEqual([['model:risk/fraud-scorer', 1]]);
+      expect(r.apps.map((d) => [d.node, d.depth, d.via])).toEqual([
+        ['app:support/helper', 2, 'model:risk/fraud-scorer'],
+      ]);
+      expect(r.notify.map((p) => p.ref)).toEqual(['user:carol', 'user:dan']);
+      const shallow = await s.lineage.impact('kafka://broker:9092/payments.authorised', { depth: 1 });
+      expect(shallow.datasets.map((d) => d.node)).toEqual(['dataset:payments/transactions']);
+      expect(shallow.models).toEqual([]);
+      // One field: only what derives from it along column lineage.
+      const field = await s.lineage.impact('dataset:payments/transactions#transactions.customer_email', {});
+      expect(field.fields).toEqual([
+        {
+          node: 'dataset:risk/features',
+          field: 'email_domain',
+          depth: 1,
+          from: 'dataset:payments/transactions',
+        },
+      ]);
+      expect(field.datasets.map((d) => d.node)).toEqual(['dataset:risk/features']);
+      expect(field.models.map((d) => d.node)).toEqual(['model:risk/fraud-scorer']);
+      const none = await s.lineage.impact('dataset:payments/transactions', { field: 'transactions.nothing' });
+      expect(none.datasets).toEqual([]);
+    });
+
+    it.runIf(reference)(
+      'cuts a cycle and reports it (a job reading and writing the same table)',
+      async () => {
+        await s.lineage.ingest([{ value: readJson(ol('client/python/tests/example_full_event.json')) }], {});
+        const r = await s.lineage.impact('my-datasource-namespace/instance.schema.table', {});
+        expect(r.datasets).toEqual([]);
+        expect(r.cycles).toEqual([
+          {
+            from: 'my-datasource-namespace/instance.schema.table',
+            to: 'my-datasource-namespace/instance.schema.table',
+          },
+        ]);
+      },
+    );
+
+    it('propagates classification along column lineage unless protected, and flags a contract declaring less', async () => {
+      const result = await s.lineage.ingest(ndjson(fixture('events.ndjson')), {});
+      expect(result.conflicts.map((c) => [c.ref, c.field, c.declared, c.inherited, c.sources])).toEqual([
+        [
+          'dataset:risk/features',
+          'features.email_domain',
+          'internal',
+          'confidential',
+          ['dataset:payments/transactions#transactions.customer_email'],
+        ],
+      ]);
+      const fields = await s.lineage.classification('dataset:risk/features');
+      const byPath = Object.fromEntries(fields.map((f) => [f.path, f]));
+      expect(byPath['features.email_domain']).toMatchObject({
+        declared: 'internal',
+        inherited: 'confidential',
+        conflict: true,
+      });
+      expect(byPath['features.card_number_hash']).toMatchObject({
+        declared: 'internal',
+        inherited: null,
+        protectedBy: [
+          { from: 'dataset:payments/transactions#transactions.card_number', protection: 'masking' },
+        ],
+        conflict: false,
+      });
+      // An indirect (filter) input carries no values: amount inherits internal only.
+      expect(byPath['features.amount']).toMatchObject({ inherited: 'internal', conflict: false });
+      const described = await s.catalog.describe('dataset:risk/features');
+      expect(described.classification?.find((f) => f.path === 'features.email_domain')).toMatchObject({
+        declared: 'internal',
+        inherited: 'confidential',
+        conflict: true,
+      });
+      // The conflict is an audit record and a queued event.
+      const audit = await s.catalog.auditLog({ ref: 'dataset:risk/features' });
+      expect(audit.filter((r) => r.action === 'classification.conflict').map((r) => r.details)).toEqual([
+        {
+          field: 'features.email_domain',
+          declared: 'internal',
+          inherited: 'confidential',
+          from: ['dataset:payments/transactions#transactions.customer_email'],
+        },
+      ]);
+      const outbox = await lineageStoreFor(handle.store).outboxEvents({});
+      expect(outbox.map((e) => [e.type, e.subject, e.domains])).toContainEqual([
+        'io.charter.classification.conflict',
+        'dataset:risk/features',
+        ['risk'],
+      ]);
+      // Reporting the same lineage again raises nothing new.
+      const again = await s.lineage.ingest(ndjson(fixture('events.ndjson')), {});
+      expect(again.conflicts).toEqual([]);
+      // Declaring the inherited level (or a protection) clears it.
+      await applyYaml(
+        s.catalog,
+        orgYaml.replace(
+          '{name: email_domain, logicalType: string, classification: internal',
+          '{name: email_domain, logicalType: string, classification: confidential',
+        ),
+      );
+      expect(await s.lineage.conflicts({})).toEqual([]);
+      await applyYaml(
+        s.catalog,
+        orgYaml.replace(
+          '{name: email_domain, logicalType: string, classification: internal, description: Domain of the e-mail}',
+          '{name: email_domain, logicalType: string, classification: internal, description: Domain of the e-mail, customProperties: [{property: protection, value: pseudonymisation}]}',
+        ),
+      );
+      const protectedField = (await s.lineage.classification('dataset:risk/features')).find(
+        (f) => f.path === 'features.email_domain',
+      );
+      expect(protectedField).toMatchObject({
+        inherited: 'confidential',
+        declaredProtection: 'pseudonymisation',
+        conflict: false,
+      });
+    });
+
+    it('propagates through unmanaged datasets, to any depth', async () => {
+      const event = (
+        job: string,
+        from: [string, string, string],
+        to: [string, string, string],
+        t: string,
+      ) => ({
+        value: {
+          eventType: 'COMPLETE',
+          eventTime: t,
+          producer: 'https://example.com/p',
+          schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent',
+          run: { runId: `0193f4a2-0000-7000-8000-00000000001${t.slice(12, 13)}` },
+          job: { namespace: 'spark', name: job },
+          inputs: [{ namespace: from[0], name: from[1] }],
+          outputs: [
+            {
+              namespace: to[0],
+              name: to[1],
+              facets: {
+                columnLineage: {
+                  fields: {
+                    [to[2]]: { inputFields: [{ namespace: from[0], name: from[1], field: from[2] }] },
+                  },
+                },
+              },
+            },
+          ],
+        },
+      });
+      await s.lineage.ingest(
+        [
+          event(
+            'copy',
+            ['postgres://db.acme.internal:5432', 'pay.public.transactions', 'card_number'],
+            ['s3://lake', 'raw/cards', 'pan'],
+            '2026-01-12T01:00:00Z',
+          ),
+          event(
+            'stage',
+            ['s3://lake', 'raw/cards', 'pan'],
+            ['postgres://analytics:5432', 'dwh.risk.features', 'transaction_id'],
+            '2026-01-12T02:00:00Z',
+          ),
+        ],
+        {},
+      );
+      const f = (await s.lineage.classification('dataset:risk/features')).find(
+        (x) => x.path === 'features.transaction_id',
+      );
+      expect(f).toMatchObject({
+        declared: 'internal',
+        inherited: 'restricted',
+        from: ['s3://lake/raw/cards#pan'],
+        conflict: true,
+      });
+    });
+
+    it('records an outcome traced at once, keeps that trace, and queues the event for the domains behind it', async () => {
+      await s.lineage.ingest(ndjson(fixture('events.ndjson')), {});
+      const o = await s.lineage.recordOutcome({
+        subject: 'app:support/helper',
+        type: 'harmful_answer',
+        severity: 'high',
+        summary: 'The assistant told a customer their card was flagged as fraud',
+        traceId: 'trace-123',
+      });
+      expect(o.ref).toBe(`outcome:${o.id}`);
+      expect(o.accountable.map((a) => a.ref)).toEqual(['user:dan', 'user:carol', 'user:alice', 'user:bob']);
+      expect(o.domains).toEqual(['payments', 'risk', 'support']);
+      // Later lineage does not change what was traced when it happened.
+      await applyYaml(
+        s.catalog,
+        orgYaml.replace(
+          'owners: [user:alice], stewards: [user:bob]',
+          'owners: [user:ada], stewards: [user:bob]',
+        ),
+      );
+      const traced = await s.lineage.trace(`outcome:${o.id}`);
+      expect('outcome' in traced && traced.outcome.summary).toBe(
+        'The assistant told a customer their card was flagged as fraud',
+      );
+      expect(traced.accountable.map((a) => a.ref)).toContain('user:alice');
+      const now = await s.lineage.trace('app:support/helper');
+      expect(now.accountable.map((a) => a.ref)).toContain('user:ada');
+      const listed = await s.lineage.outcomes({ accountable: 'user:alice' });
+      expect(listed.map((x) => x.id)).toEqual([o.id]);
+      const outbox = await lineageStoreFor(handle.store).outboxEvents({});
+      const event = outbox.find((e) => e.type === 'io.charter.outcome.recorded')!;
+      expect(event.domains).toEqual(['support', 'payments', 'risk']);
+      expect(event.payload).toMatchObject({
+        specversion: '1.0',
+        id: event.id,
+        type: 'io.charter.outcome.recorded',
+        subject: 'app:support/helper',
+        data: {
+          details: {
+            outcome: o.id,
+            severity: 'high',
+            accountable: ['user:dan', 'user:carol', 'user:alice', 'user:bob'],
+          },
+        },
+      });
+      await expect(
+        s.lineage.recordOutcome({
+          subject: 'dataset:support/kb',
+          type: 'complaint',
+          severity: 'low',
+          summary: 'x',
+        }),
+      ).rejects.toThrow("An outcome is about a model or an application; 'dataset:support/kb' is a dataset");
+      await expect(
+        s.lineage.recordOutcome({ subject: 'model:risk/nope', type: 'drift', severity: 'low', summary: 'x' }),
+      ).rejects.toThrow("Model 'model:risk/nope' not found");
+    });
+
+    it('scores domains and owners', async () => {
+      await s.lineage.recordOutcome({
+        subject: 'model:risk/fraud-scorer',
+        type: 'drift',
+        severity: 'medium',
+        summary: 'Score drift',
+      });
+      const card = await s.lineage.scorecards({});
+      const risk = card.domains.find((d) => d.key === 'risk')!;
+      expect(risk).toMatchObject({
+        assets: 2,
+        datasets: 1,
+        models: 1,
+        withOwnerAndSteward: 2,
+        classified: 1,
+        outcomes: 1,
+      });
+      const carol = card.owners.find((o) => o.key === 'user:carol')!;
+      expect(carol).toMatchObject({ title: 'Carol Diaz', assets: 3, datasets: 2, models: 1, outcomes: 1 });
+      const only = await s.lineage.scorecards({ domain: 'support' });
+      expect(only.domains.map((d) => d.key)).toEqual(['support']);
+      await expect(s.lineage.scorecards({ domain: 'nowhere' })).rejects.toThrow(
+        "Domain 'domain:nowhere' not found",
+      );
+    });
+  });
+}
