@@ -1,6 +1,6 @@
 /** The real `charter` binary, spawned: exit codes, output formats, and --server against a live server. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,8 +56,22 @@ describe('charter CLI', () => {
   describe('against a running server', () => {
     let server: ChildProcess;
     let url: string;
+    let token: string;
+    let org: string;
     beforeAll(async () => {
       const serverHome = mkdtempSync(join(tmpdir(), 'charter-srv-'));
+      // Bootstrap as the local administrator: the organisation, with bob in the data office, and bob's token.
+      org = join(serverHome, 'org.yaml');
+      writeFileSync(
+        org,
+        readFileSync(fixture, 'utf8').replace(
+          'ownershipTypes: [owner, steward, technical-owner]',
+          'ownershipTypes: [owner, steward, technical-owner]\n  dataOffice: [user:bob]',
+        ),
+      );
+      expect(charter(serverHome, 'apply', '-f', org).code).toBe(0);
+      token = charter(serverHome, 'token', 'create', '--for', 'user:bob').stdout.trim();
+      expect(token).toMatch(/^chtr_/);
       server = spawn(process.execPath, [bin, '--home', serverHome, 'serve', '--port', '0'], {
         stdio: ['ignore', 'ignore', 'pipe'],
       });
@@ -75,20 +89,53 @@ describe('charter CLI', () => {
       server.kill('SIGTERM');
     });
 
-    it('applies and reads through --server with the same output', () => {
-      const applied = charter(home, '--server', url, 'apply', '-f', fixture, '--as', 'user:bob');
-      expect(applied.code).toBe(0);
-      expect(applied.stdout).toContain('created   dataset:payments/transactions (v1)');
-      const history = JSON.parse(
-        charter(home, '--server', url, 'history', 'dataset:payments/transactions', '-o', 'json').stdout,
+    it('refuses a call without a token, naming what to do', () => {
+      const r = charter(home, '--server', url, 'get', 'datasets');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('Sign in: send Authorization: Bearer <token>');
+    });
+
+    it('applies and reads through --server with the same output, as the token’s user', () => {
+      const changed = join(home, 'changed.yaml');
+      writeFileSync(
+        changed,
+        readFileSync(org, 'utf8').replace('Every card transaction', 'All card transactions'),
       );
-      expect(history[0]).toMatchObject({ version: 1, actor: 'user:bob' });
+      const applied = charter(
+        home,
+        '--server',
+        url,
+        '--token',
+        token,
+        'apply',
+        '-f',
+        changed,
+        '--as',
+        'user:mallory',
+      );
+      expect(applied.code, applied.stderr).toBe(0);
+      expect(applied.stdout).toContain('updated   dataset:payments/transactions (v2)');
+      const history = JSON.parse(
+        charter(
+          home,
+          '--server',
+          url,
+          '--token',
+          token,
+          'history',
+          'dataset:payments/transactions',
+          '-o',
+          'json',
+        ).stdout,
+      );
+      // The server knows the caller from the token; --as does not change who acted.
+      expect(history[1]).toMatchObject({ version: 2, actor: 'user:bob' });
       const bad = join(home, 'bad2.yaml');
       writeFileSync(bad, 'kind: Nope\n');
-      const invalid = charter(home, '--server', url, 'apply', '-f', bad);
+      const invalid = charter(home, '--server', url, '--token', token, 'apply', '-f', bad);
       expect(invalid.code).toBe(2);
       expect(invalid.stdout).toContain('bad2.yaml#1 (line 1): kind: "Nope" is not a kind Charter knows');
-      const missing = charter(home, '--server', url, 'describe', 'user:nobody');
+      const missing = charter(home, '--server', url, '--token', token, 'describe', 'user:nobody');
       expect(missing.code).toBe(2);
       expect(missing.stderr).toContain("'user:nobody' not found");
     });
