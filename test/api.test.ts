@@ -99,6 +99,37 @@ for (const factory of storeFactories) {
       expect(verify.json()).toEqual({ intact: true, records: 10 });
     });
 
+    it('applies with optimistic concurrency: a stale expected version is a 409 and stores nothing', async () => {
+      await applyYaml(orgYaml);
+      const ref = 'dataset:payments/transactions';
+      const v2 = orgYaml.replace('Every card transaction', 'All card transactions');
+      const ok = await app.inject({
+        method: 'POST',
+        url: `/api/v1/apply?expect=${enc(`${ref}@1`)}`,
+        payload: v2,
+        headers: { 'content-type': 'application/yaml' },
+      });
+      expect(ok.statusCode, ok.body).toBe(200);
+      const stale = await app.inject({
+        method: 'POST',
+        url: `/api/v1/apply?expect=${enc(`${ref}@1`)}`,
+        payload: orgYaml.replace('Every card transaction', 'Some card transactions'),
+        headers: { 'content-type': 'application/yaml' },
+      });
+      expect(stale.statusCode).toBe(409);
+      expect(stale.json().error).toMatchObject({
+        name: 'ConflictError',
+        message: `'${ref}' is at version 2, not 1; re-read it and apply your change again`,
+      });
+      const json = await app.inject({
+        method: 'POST',
+        url: '/api/v1/apply',
+        payload: { documents: [], expectedVersions: { 'user:nobody': 0 } },
+      });
+      expect(json.statusCode).toBe(200);
+      expect((await app.inject({ url: `/api/v1/assets/${enc(ref)}/history` })).json().versions).toHaveLength(2);
+    });
+
     it('refuses deletes that would leave dangling refs with 409', async () => {
       await applyYaml(orgYaml);
       const res = await app.inject({ method: 'DELETE', url: `/api/v1/assets/${enc('domain:payments')}` });

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { type AuditEntry, chain } from '../audit/audit-chain.js';
 import { digestOf } from '../audit/digest.js';
+import { ConflictError } from '../model/errors.js';
 import { type CharterDoc, charterKind, REQUIRED_OWNERSHIP_TYPES } from '../model/kinds/charter-kind.js';
 import { kindOf, kinds } from '../model/kinds/index.js';
 import type { KindContext, KindDefinition, Relation } from '../model/kinds/kind.js';
@@ -54,6 +55,8 @@ export interface ApplyOptions {
   dryRun?: boolean;
   /** Domain for ODCS/ODPS documents that name none. */
   defaultDomain?: string;
+  /** Optimistic concurrency: ref → the version it must be at (0: must not exist). */
+  expectedVersions?: Record<string, number>;
   /** Time of the change (defaults to now). */
   time?: string;
   onProgress?: (done: number, total: number) => void;
@@ -403,6 +406,27 @@ export async function applyDocuments(
       }
     }
     const current = await writer.current(candidates.map((c) => c.ref));
+    const stale = Object.entries(options.expectedVersions ?? {}).filter(([ref, expected]) => {
+      const now = current.get(ref);
+      return (now && now.state === 'live' ? now.version : 0) !== expected;
+    });
+    if (stale.length) {
+      throw new ConflictError(
+        stale
+          .map(([ref, expected]) => {
+            const now = current.get(ref);
+            return `'${ref}' is at version ${now && now.state === 'live' ? now.version : 0}, not ${expected}`;
+          })
+          .join('; ') + '; re-read it and apply your change again',
+        {
+          conflicts: stale.map(([ref, expected]) => ({
+            ref,
+            expected,
+            actual: current.get(ref)?.version ?? 0,
+          })),
+        },
+      );
+    }
     for (const c of candidates) {
       if (c.result.issues.length) {
         c.result.status = 'invalid';

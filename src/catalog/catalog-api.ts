@@ -71,6 +71,11 @@ export interface ApplyRequest {
   problems?: { source: string; index: number; line?: number; message: string }[];
   dryRun?: boolean;
   defaultDomain?: string;
+  /**
+   * Optimistic concurrency: the version each ref is expected to be at now (0 = must not exist yet).
+   * A mismatch refuses the whole apply with a ConflictError (HTTP 409), storing nothing.
+   */
+  expectedVersions?: Record<string, number>;
 }
 
 export interface ExportOptions {

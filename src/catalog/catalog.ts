@@ -70,6 +70,7 @@ export class Catalog implements CatalogApi {
     const options: Parameters<typeof applyDocuments>[3] = { actor: this.options.actor };
     if (request.dryRun) options.dryRun = true;
     if (request.defaultDomain) options.defaultDomain = request.defaultDomain;
+    if (request.expectedVersions) options.expectedVersions = request.expectedVersions;
     if (this.options.onProgress) options.onProgress = this.options.onProgress;
     if (this.options.plugins) options.plugins = this.options.plugins;
     const guard = this.options.guard;

@@ -5,6 +5,7 @@ import { InputError, RefusedError } from '../../model/errors.js';
 import { applyResultSchema, assetSchema, errorResponses, refParam } from '../schemas.js';
 
 interface ApplyBody {
+  expectedVersions?: Record<string, number>;
   documents?: unknown[];
   files?: { name: string; content: string; encoding?: 'utf8' | 'base64' }[];
   dryRun?: boolean;
@@ -44,6 +45,12 @@ export function catalogRoutes(app: FastifyInstance) {
           type: 'object',
           properties: {
             dryRun: { type: 'boolean' },
+            expect: {
+              type: 'array',
+              items: { type: 'string', pattern: '^.+@[0-9]+$' },
+              description:
+                'Optimistic concurrency: REF@VERSION the asset must be at (0: must not exist); 409 otherwise',
+            },
             domain: { type: 'string', description: 'Domain for contracts that name none' },
           },
         },
@@ -60,10 +67,18 @@ export function catalogRoutes(app: FastifyInstance) {
       const parsed = parseBody(request.body, request.headers['content-type']);
       const dryRun = query.dryRun ?? body?.dryRun ?? false;
       const domain = query.domain ?? body?.domain;
+      const expected: Record<string, number> = {
+        ...(body && !Array.isArray(body) ? (body.expectedVersions ?? {}) : {}),
+      };
+      for (const e of (request.query as { expect?: string[] }).expect ?? []) {
+        const at = e.lastIndexOf('@');
+        expected[e.slice(0, at)] = Number(e.slice(at + 1));
+      }
       const result = await request.charter.catalog.apply({
         ...parsed,
         dryRun,
         ...(domain ? { defaultDomain: domain } : {}),
+        ...(Object.keys(expected).length ? { expectedVersions: expected } : {}),
       });
       if (!result.applied && !result.summary.invalid) {
         const denied = result.summary.denied;
