@@ -8,14 +8,17 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AccessControl } from '../access/access-control.js';
 import type { Tokens } from '../access/tokens.js';
 import type { Catalog } from '../catalog/catalog.js';
+import type { LineageService } from '../lineage/lineage-service.js';
 import { Governance } from '../policy/governance.js';
 import { handleError } from './errors.js';
 import { registerMetrics } from './metrics.js';
+import { lineageFor } from './platform.js';
 import { installRequestContext } from './request-context.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { ioRoutes } from './routes/io-routes.js';
 import { policyRoutes } from './routes/policy-routes.js';
+import { lineageRoutes } from './routes/lineage-routes.js';
 import { qualityRoutes } from './routes/quality-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { uiRoutes } from './routes/ui-routes.js';
@@ -31,6 +34,8 @@ export interface AppOptions {
   access?: AccessControl;
   /** API tokens (the /api/v1/tokens routes). */
   tokens?: Tokens;
+  /** Lineage and accountability; built over the catalog's store when not given. */
+  lineage?: LineageService;
   /** Serve /metrics without authentication (for a Prometheus scraper inside the network). */
   metricsPublic?: boolean;
   /** Actor for requests that name none (access control replaces this). */
@@ -69,6 +74,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API token (chtr_…) or an OIDC JWT' },
+        },
+      },
+      security: [{ bearer: [] }],
       info: {
         title: 'Charter API',
         version: options.version ?? '0.1.0',
@@ -82,6 +93,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'policy', description: 'Policies, compliance, approvals and waivers' },
         { name: 'access', description: 'API tokens' },
         { name: 'quality', description: 'Quality checks, runs, scores and incidents' },
+        {
+          name: 'lineage',
+          description: 'OpenLineage ingestion, trace and impact, outcomes, scorecards and webhooks',
+        },
         { name: 'system', description: 'Health and metrics' },
       ],
     },
@@ -123,6 +138,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   policyRoutes(app);
   if (options.tokens) tokenRoutes(app, options.tokens);
   qualityRoutes(app, options.catalog, actor);
+  lineageRoutes(app, options.lineage ?? lineageFor(options.catalog.store, actor), actor);
   uiRoutes(app);
   await app.ready();
   return app;
