@@ -7,6 +7,7 @@ import { isCharterError } from '../model/errors.js';
 import { registerAuditCommands } from './commands/audit-commands.js';
 import { registerCatalogCommands } from './commands/catalog-commands.js';
 import { registerIoCommands } from './commands/io-commands.js';
+import { registerLineageCommands } from './commands/lineage-commands.js';
 import { registerPolicyCommands } from './commands/policy-commands.js';
 import { registerQualityCommands } from './commands/quality-commands.js';
 import { registerServeCommands } from './commands/serve-commands.js';
@@ -51,6 +52,7 @@ Examples:
   registerPolicyCommands(program);
   registerTokenCommands(program);
   registerQualityCommands(program);
+  registerLineageCommands(program);
   registerServeCommands(program);
   for (const command of program.commands) {
     command.exitOverride();

@@ -116,6 +116,11 @@ export class GraphIndex {
     return (this.options.now ?? Date.now)();
   }
 
+  /** Makes the next query refresh first (this process changed the catalog). */
+  invalidate(): void {
+    this.lastRefresh = Number.NEGATIVE_INFINITY;
+  }
+
   /** Brings the index up to date when it is older than the staleness bound (or `force`). */
   async fresh(force = false): Promise<void> {
     if (!force && this.built && this.now() - this.lastRefresh < (this.options.maxStalenessMs ?? 1000)) return;

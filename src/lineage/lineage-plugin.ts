@@ -62,6 +62,8 @@ export function lineagePlugin(store: CatalogStore, lineage: () => LineageService
       }
     },
     async afterApply(changed) {
+      // Trace and impact see this apply at once, whatever the staleness bound.
+      lineage().graph.invalidate();
       const contracts = changed.filter((c) => c.kind === 'DataContract').map((c) => c.ref);
       if (!contracts.length) return;
       try {

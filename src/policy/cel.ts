@@ -17,6 +17,7 @@ export const POLICY_VARIABLES = [
   'kind',
   'owners',
   'stewards',
+  'lineage',
 ] as const;
 
 const COMPREHENSIONS = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);

@@ -39,7 +39,12 @@ export interface Subject {
   stewards: string[];
   /** The live version this change replaces ({} for a new asset), for lifecycle rules. */
   previous?: Record<string, unknown>;
+  /** What column lineage says about a contract: `{fields: {path: {inherited, from, protected}}, conflicts}`. */
+  lineage?: Record<string, unknown>;
 }
+
+/** A contract with no column lineage (and every other kind) inherits nothing. */
+const NO_LINEAGE = { fields: {}, conflicts: [] };
 
 const compiled = new Map<string, CompiledRule>();
 
@@ -218,6 +223,7 @@ export function bindings(subject: Subject, ctx: EvaluationContext) {
       : { name: '', ref: '', title: '', labels: {}, owners: [], stewards: [], ancestors: [], path: [] },
     table: {},
     field: {},
+    lineage: (subject.lineage ?? NO_LINEAGE) as Json,
   };
 }
 

@@ -532,6 +532,7 @@ export class Governance implements GovernanceApi {
           doc: input,
           owners: (ctx.owners as string[] | undefined) ?? [],
           stewards: (ctx.stewards as string[] | undefined) ?? [],
+          ...(ctx.lineage ? { lineage: ctx.lineage as Record<string, unknown> } : {}),
         };
         const now = typeof ctx.now === 'string' ? new Date(ctx.now) : this.now();
         const violations = evaluatePolicy(policy, subject, { view: testView, now });

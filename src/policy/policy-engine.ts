@@ -166,6 +166,8 @@ export interface PolicyPluginOptions {
   now?: () => Date;
   /** Called after policies or the charter change (the server re-evaluates compliance in the background). */
   onPoliciesChanged?: (refs: string[]) => void;
+  /** The `lineage` variable of the contracts being admitted (inherited classifications, conflicts). */
+  lineage?: (subjects: readonly AdmissionSubject[]) => Promise<Map<string, Record<string, unknown>>>;
 }
 
 /** The policy engine as a catalog plugin: rule compilation at apply, federation checks, admission. */
@@ -204,9 +206,15 @@ export function policyPlugin(
       const view = await loadView(store, batch, now());
       if (!view.policies.size) return out;
       const at = now();
+      const lineage = options.lineage ? await options.lineage(subjects) : undefined;
       for (const s of subjects) {
         if (s.kind === 'Policy' || s.kind === 'Waiver' || s.kind === 'Charter' || s.kind === 'User') continue;
-        const violations = engine.evaluate(view, { ...subjectOf(view, s), previous: s.previous ?? {} }, at);
+        const extra = lineage?.get(s.ref);
+        const violations = engine.evaluate(
+          view,
+          { ...subjectOf(view, s), previous: s.previous ?? {}, ...(extra ? { lineage: extra } : {}) },
+          at,
+        );
         if (violations.length) {
           const admission = engine.decide(violations, view);
           if (admission.approvers) admission.approvers.domain = s.domain;

@@ -7,9 +7,13 @@ import { AccessControl } from '../access/access-control.js';
 import { type OidcConfig, OidcVerifier, oidcConfigFromEnv } from '../access/oidc.js';
 import { Tokens } from '../access/tokens.js';
 import { Catalog } from '../catalog/catalog.js';
+import { lineagePlugin, policyLineage } from '../lineage/lineage-plugin.js';
+import { LineageService } from '../lineage/lineage-service.js';
 import { type ComplianceReport, Governance } from '../policy/governance.js';
 import { PolicyEngine, policyPlugin } from '../policy/policy-engine.js';
 import type { CatalogStore } from '../store/catalog-store.js';
+import { lineageStoreFor } from '../store/sql/sql-lineage-store.js';
+import { qualityStoreFor } from '../store/sql/sql-quality-store.js';
 import type { SqlStore } from '../store/sql/sql-store.js';
 import { SqlTokenStore } from '../store/sql/sql-token-store.js';
 
@@ -19,6 +23,8 @@ export interface Platform {
   governance: Governance;
   /** API tokens and access control (bearer tokens, roles). */
   access: AccessControl;
+  /** Lineage, trace and impact, outcomes, scorecards, webhooks. */
+  lineage: LineageService;
 }
 
 export interface PlatformOptions {
@@ -31,24 +37,34 @@ export interface PlatformOptions {
   onComplianceChange?: { done?: (report: ComplianceReport) => void; error?: (error: unknown) => void };
 }
 
+/** Lineage over a store (one graph index per store and process, however many services). */
+export function lineageFor(store: CatalogStore, actor: string, now?: () => Date): LineageService {
+  return new LineageService(store, lineageStoreFor(store), qualityStoreFor(store), {
+    actor,
+    ...(now ? { now } : {}),
+  });
+}
+
 export function createPlatform(store: CatalogStore, options: PlatformOptions): Platform {
   const engine = new PolicyEngine();
   let governance: Governance | undefined;
   const background = options.onComplianceChange;
+  const lineage = lineageFor(store, options.actor, options.now);
   const plugin = policyPlugin(store, engine, {
     ...(options.now ? { now: options.now } : {}),
+    lineage: (subjects) => policyLineage(lineage, subjects),
     ...(background
       ? { onPoliciesChanged: () => void governance?.scheduleCompliance(background.done, background.error) }
       : {}),
   });
   const catalog = new Catalog(store, {
     actor: options.actor,
-    plugins: [plugin],
+    plugins: [plugin, lineagePlugin(store, () => lineage)],
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   governance = new Governance(catalog, options.now);
   const tokens = new Tokens(new SqlTokenStore(store as SqlStore), options.now);
   const oidc = options.oidc ?? oidcConfigFromEnv();
   const access = new AccessControl(store, tokens, oidc ? new OidcVerifier(oidc) : undefined);
-  return { store, catalog, governance, access };
+  return { store, catalog, governance, access, lineage };
 }

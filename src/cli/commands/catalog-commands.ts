@@ -91,13 +91,29 @@ function describeText(d: Description): string {
   if (a.description) lines.push('', 'Description:', `  ${a.description}`);
   if (d.fields.length) {
     lines.push('', `Fields (${d.fields.length}):`);
+    // With column lineage: the classification each field inherits, beside the declared one.
+    const lineage = new Map((d.classification ?? []).map((c) => [c.path, c]));
+    const inherited = (path: string) => {
+      const c = lineage.get(path);
+      if (!c?.inherited) return c?.protectedBy.length ? `— (${c.protectedBy[0]!.protection})` : '';
+      return `${c.inherited}${c.conflict ? ' ✗' : c.declaredProtection ? ` (${c.declaredProtection})` : ''}`;
+    };
     const table = formatTable(d.fields, [
       { header: 'field', value: (f) => f.path, flex: 2 },
       { header: 'type', value: (f) => f.logicalType ?? f.physicalType ?? '', min: 6 },
       { header: 'class.', value: (f) => f.classification ?? '', min: 6 },
+      ...(d.classification?.some((c) => c.inherited || c.protectedBy.length)
+        ? [{ header: 'inherits', value: (f: (typeof d.fields)[number]) => inherited(f.path), min: 8 }]
+        : []),
       { header: 'description', value: (f) => f.description ?? '', flex: 3 },
     ]);
     lines.push(...table.split('\n').map((l) => `  ${l}`));
+  }
+  const conflicts = (d.classification ?? []).filter((c) => c.conflict);
+  if (conflicts.length) {
+    lines.push('', 'Classification conflicts (declared below what column lineage carries in):');
+    for (const c of conflicts)
+      lines.push(`  ✗ ${c.path}: declared ${c.declared ?? 'nothing'}, inherits ${c.inherited} from ${c.from.join(', ')}`);
   }
   if (d.glossary.length) {
     lines.push('', 'Glossary:');

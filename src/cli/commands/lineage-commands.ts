@@ -24,11 +24,9 @@ import type {
   WebhookInput,
   WebhookView,
 } from '../../lineage/lineage-api.js';
-import { LineageService } from '../../lineage/lineage-service.js';
+import { WebhookDeliverer } from '../../lineage/webhooks.js';
 import { errorFromWire, InputError, UnavailableError } from '../../model/errors.js';
-import type { DeliveryRow, DeliveryState } from '../../store/lineage-store.js';
-import { lineageStoreFor } from '../../store/sql/sql-lineage-store.js';
-import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
+import type { DeliveryRow, DeliveryState, LineageStore } from '../../store/lineage-store.js';
 import { actorOf, formatOf, type GlobalOptions, openLocal } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { formatTable, type OutputFormat, printData, text } from '../output.js';
@@ -48,6 +46,8 @@ export class HttpLineageClient implements LineageApi {
   constructor(
     server: string,
     private readonly actor: string,
+    /** An API token (`--token`, CHARTER_TOKEN): the server then knows the caller from it. */
+    private readonly token?: string,
   ) {
     this.base = server.replace(/\/+$/, '');
   }
@@ -63,9 +63,8 @@ export class HttpLineageClient implements LineageApi {
       response = await fetch(`${this.base}${path}`, {
         method,
         headers: {
-          'x-charter-actor': this.actor,
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : { 'x-charter-actor': this.actor }),
           accept: 'application/json',
-          ...(process.env.CHARTER_TOKEN ? { authorization: `Bearer ${process.env.CHARTER_TOKEN}` } : {}),
           ...(body !== undefined ? { 'content-type': contentType } : {}),
         },
         ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
@@ -203,6 +202,32 @@ export class HttpLineageClient implements LineageApi {
   }
 }
 
+/**
+ * The webhook delivery loop of `charter serve`: leases due deliveries (each one to a single server
+ * when several share a PostgreSQL), sends them signed, retries with backoff, dead-letters the rest.
+ */
+export function startWebhookDelivery(
+  store: LineageStore,
+  log: {
+    info: (o: object, m: string) => void;
+    warn: (o: object, m: string) => void;
+    error: (o: object, m: string) => void;
+  },
+): WebhookDeliverer {
+  const interval = Number(process.env.CHARTER_WEBHOOK_INTERVAL_MS ?? '');
+  const deliverer = new WebhookDeliverer(store, {
+    ...(Number.isFinite(interval) && interval > 0 ? { intervalMs: interval } : {}),
+    onError: (error) => log.error({ err: error }, 'webhook delivery failed'),
+    onDelivery: (d, result, status) => {
+      const entry = { delivery: d.id, event: d.event.type, webhook: d.webhookId, status, result };
+      if (result === 'delivered') log.info(entry, 'webhook delivered');
+      else log.warn(entry, `webhook ${result === 'dead' ? 'dead-lettered' : 'will be retried'}`);
+    },
+  });
+  deliverer.start();
+  return deliverer;
+}
+
 function failureResult(received: number, failed: { index: number; reason: string }[]): IngestResult {
   return {
     status: 'failure',
@@ -222,17 +247,13 @@ async function withLineage(command: Command, run: Run): Promise<void> {
   const actor = actorOf(globals);
   const server = globals.server ?? process.env.CHARTER_SERVER;
   if (server) {
-    process.exitCode = await run(new HttpLineageClient(server, actor), format, actor);
+    const token = globals.token ?? (process.env.CHARTER_TOKEN || undefined);
+    process.exitCode = await run(new HttpLineageClient(server, actor, token), format, actor);
     return;
   }
   const platform = await openLocal(globals);
   try {
-    const lineage =
-      (platform as { lineage?: LineageService }).lineage ??
-      new LineageService(platform.store, lineageStoreFor(platform.store), qualityStoreFor(platform.store), {
-        actor,
-      });
-    process.exitCode = await run(lineage, format, actor);
+    process.exitCode = await run(platform.lineage, format, actor);
   } finally {
     await platform.store.close();
   }

@@ -10,6 +10,7 @@ import { describeStore } from '../../store/open-store.js';
 import { type GlobalOptions, openLocal, storeOptions } from '../context.js';
 import { readManifestFiles } from '../files.js';
 import { formatApply } from './catalog-commands.js';
+import { startWebhookDelivery } from './lineage-commands.js';
 import { startQualityScheduler } from './quality-commands.js';
 
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -23,7 +24,7 @@ function port(value: string): number {
 
 async function serve(globals: GlobalOptions, opts: { port: string; host: string }, banner?: string) {
   let log: { info: (o: object, m: string) => void; error: (o: object, m: string) => void } | undefined;
-  const { store, catalog, governance, access } = await openLocal(globals, {
+  const { store, catalog, governance, access, lineage } = await openLocal(globals, {
     onComplianceChange: {
       done: (r) => log?.info({ compliance: r.totals, policies: r.policies }, 'compliance re-evaluated'),
       error: (error) => log?.error({ err: error }, 'compliance re-evaluation failed'),
@@ -34,6 +35,7 @@ async function serve(globals: GlobalOptions, opts: { port: string; host: string 
     governance,
     access,
     tokens: access.tokens,
+    lineage,
     logger: true,
     metricsPublic: process.env.CHARTER_METRICS_PUBLIC === 'true',
   });
@@ -44,6 +46,7 @@ async function serve(globals: GlobalOptions, opts: { port: string; host: string 
     `${banner ?? ''}Charter is serving ${describeStore(storeOptions(globals))} at ${url}\n  API docs: ${url}/docs\n  Health:   ${url}/healthz\n`,
   );
   const scheduler = startQualityScheduler(catalog, app.log);
+  const deliverer = startWebhookDelivery(lineage.store, app.log);
   // The governance KPIs in /metrics start from a first evaluation, then follow every policy change.
   void governance.scheduleCompliance(
     (r) => app.log.info({ compliance: r.totals, policies: r.policies }, 'compliance evaluated'),
@@ -51,6 +54,7 @@ async function serve(globals: GlobalOptions, opts: { port: string; host: string 
   );
   const stop = async () => {
     await scheduler?.stop();
+    await deliverer.stop();
     await app.close();
     await store.close();
     process.exit(0);

@@ -9,6 +9,8 @@ import { IngestGate } from '../../lineage/ingest-gate.js';
 import type { IngestItem, IngestResult, OutcomeInput, WebhookInput } from '../../lineage/lineage-api.js';
 import { DEFAULT_MAX_EVENT_BYTES, type LineageService } from '../../lineage/lineage-service.js';
 import { InputError } from '../../model/errors.js';
+import { kindOfRef } from '../../model/kinds/index.js';
+import { tryParseRef } from '../../model/ref.js';
 import type { DeliveryState } from '../../store/lineage-store.js';
 import { errorBody } from '../errors.js';
 import { actorOf } from '../request-context.js';
@@ -37,6 +39,7 @@ export function lineageOptionsFromEnv(): LineageRouteOptions {
   };
 }
 
+const RS = String.fromCharCode(0x1e);
 const JSON_TYPES = ['application/json', 'application/x-ndjson', 'application/jsonl', 'application/json-seq'];
 
 function statusError(status: number, message: string): Error {
@@ -61,7 +64,7 @@ export function batchItems(body: string, ndjson: boolean): IngestItem[] {
   const items: IngestItem[] = [];
   body.split('\n').forEach((line, i) => {
     // JSON text sequences (RFC 7464) start each record with RS; NDJSON has none.
-    const text = line.replace(/^\u001e/, '').trim();
+    const text = (line.startsWith(RS) ? line.slice(1) : line).trim();
     if (!text) return;
     try {
       items.push({ value: JSON.parse(text), text });
@@ -79,6 +82,25 @@ export function lineageRoutes(
   options: LineageRouteOptions = lineageOptionsFromEnv(),
 ) {
   const gate = options.gate ?? new IngestGate(options.maxPending ?? 16);
+  /** With access control: trace, impact and outcomes start from an asset the caller may read. */
+  const readable = (request: FastifyRequest, ref: string) => {
+    const parsed = tryParseRef(ref);
+    if (parsed && request.charter?.guard)
+      request.charter.guard.requireRead({
+        ref,
+        kind: kindOfRef(parsed.kind)?.kind ?? parsed.kind,
+        domain: parsed.domain ?? null,
+      });
+  };
+  /** Global webhooks and deliveries are the data office's; a domain's webhooks are also its owners'. */
+  const manageWebhooks = (request: FastifyRequest, domain: string | null) => {
+    const guard = request.charter?.guard;
+    if (!guard) return;
+    const name = domain?.replace(/^domain:/, '');
+    // What a domain's owners manage (like its teams); the data office manages everything.
+    if (name) guard.requireWrite([{ ref: `domain:${name}`, kind: 'Team', domain: name }]);
+    else guard.requireDataOffice('manage webhooks for every domain');
+  };
   const as = (request: FastifyRequest) => lineage.as(actorOf(request, defaultActor));
   const maxEvent = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   const maxBatch = options.maxBatchBytes ?? 32 * 1024 * 1024;
@@ -103,9 +125,7 @@ export function lineageRoutes(
   const ingestScope = async (scope: FastifyInstance) => {
     // Bodies are read as text: the events are stored as sent, and NDJSON is read line by line.
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, (_req, body, done) =>
-      done(null, body),
-    );
+    scope.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, (_req, body, done) => done(null, body));
     scope.addContentTypeParser('*', (request, _payload, done) =>
       done(
         statusError(
@@ -120,7 +140,8 @@ export function lineageRoutes(
       {
         bodyLimit: maxEvent,
         schema: {
-          summary: 'Ingest one OpenLineage event (RunEvent, JobEvent or DatasetEvent), as the HTTP transport sends it',
+          summary:
+            'Ingest one OpenLineage event (RunEvent, JobEvent or DatasetEvent), as the HTTP transport sends it',
           description:
             'Lenient: an eventTime without a time zone (read as UTC), a missing producer or schemaURL, facets without _producer are accepted and reported in warnings. Facets are stored as given. 400 when the body is not an event (with why), 413 when larger than the event limit, 415 for other content types, 429 when too many ingests are waiting.',
           tags: ['lineage'],
@@ -136,7 +157,9 @@ export function lineageRoutes(
           throw new InputError(`The body is not JSON: ${(error as Error).message}`);
         }
         if (Array.isArray(value))
-          throw new InputError('The body is an array; send one event here, or the array to /api/v1/lineage/batch');
+          throw new InputError(
+            'The body is an array; send one event here, or the array to /api/v1/lineage/batch',
+          );
         const result = await gated(reply, () =>
           as(request).ingest([{ value, text }], { atomic: true, source: 'api' }),
         );
@@ -160,7 +183,9 @@ export function lineageRoutes(
           tags: ['lineage'],
           querystring: {
             type: 'object',
-            properties: { atomic: { type: 'boolean', description: 'Store nothing unless every event is valid' } },
+            properties: {
+              atomic: { type: 'boolean', description: 'Store nothing unless every event is valid' },
+            },
           },
           response: { 400: errorResponses[400], 503: errorResponses[503] },
         },
@@ -220,7 +245,8 @@ export function lineageRoutes(
     '/api/v1/lineage/datasets/detail',
     {
       schema: {
-        summary: 'One reported dataset: its facets, producers, consumers, column lineage, and a draft contract to adopt it',
+        summary:
+          'One reported dataset: its facets, producers, consumers, column lineage, and a draft contract to adopt it',
         tags,
         querystring: {
           type: 'object',
@@ -275,7 +301,11 @@ export function lineageRoutes(
         response: errorResponses,
       },
     },
-    async (request) => lineage.trace((request.params as { ref: string }).ref),
+    async (request) => {
+      const { ref } = request.params as { ref: string };
+      readable(request, ref);
+      return lineage.trace(ref);
+    },
   );
 
   app.get(
@@ -297,8 +327,12 @@ export function lineageRoutes(
     },
     async (request) => {
       const { ref } = request.params as { ref: string };
+      readable(request, ref.split('#')[0]!);
       const q = request.query as { depth?: number; field?: string };
-      return lineage.impact(ref, { ...(q.depth ? { depth: q.depth } : {}), ...(q.field ? { field: q.field } : {}) });
+      return lineage.impact(ref, {
+        ...(q.depth ? { depth: q.depth } : {}),
+        ...(q.field ? { field: q.field } : {}),
+      });
     },
   );
 
@@ -306,7 +340,8 @@ export function lineageRoutes(
     '/api/v1/outcomes',
     {
       schema: {
-        summary: 'Record an AI outcome (evaluation result, complaint, harmful or wrong answer, drift); traced at once',
+        summary:
+          'Record an AI outcome (evaluation result, complaint, harmful or wrong answer, drift); traced at once',
         tags,
         body: {
           type: 'object',
@@ -327,6 +362,7 @@ export function lineageRoutes(
       },
     },
     async (request, reply) => {
+      readable(request, (request.body as OutcomeInput).subject);
       const outcome = await as(request).recordOutcome(request.body as OutcomeInput);
       return reply.status(201).send(outcome);
     },
@@ -408,13 +444,20 @@ export function lineageRoutes(
         response: { 201: { type: 'object', additionalProperties: true }, ...errorResponses },
       },
     },
-    async (request, reply) => reply.status(201).send(await as(request).addWebhook(request.body as WebhookInput)),
+    async (request, reply) => {
+      const body = request.body as WebhookInput;
+      manageWebhooks(request, body.domain ?? null);
+      return reply.status(201).send(await as(request).addWebhook(body));
+    },
   );
 
   app.get(
     '/api/v1/webhooks',
     { schema: { summary: 'Webhook subscriptions (without their secrets)', tags } },
-    async () => ({ webhooks: await lineage.webhooks() }),
+    async (request) => {
+      manageWebhooks(request, null);
+      return { webhooks: await lineage.webhooks() };
+    },
   );
 
   app.delete(
@@ -427,7 +470,12 @@ export function lineageRoutes(
         response: errorResponses,
       },
     },
-    async (request) => as(request).removeWebhook((request.params as { id: string }).id),
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const hook = (await lineage.webhooks()).find((h) => h.id === id);
+      manageWebhooks(request, hook?.domain ?? null);
+      return as(request).removeWebhook(id);
+    },
   );
 
   app.get(
@@ -447,6 +495,7 @@ export function lineageRoutes(
       },
     },
     async (request) => {
+      manageWebhooks(request, null);
       const q = request.query as { state?: DeliveryState; webhook?: string; limit?: number };
       return { deliveries: await lineage.deliveries(q) };
     },
@@ -462,6 +511,9 @@ export function lineageRoutes(
         response: errorResponses,
       },
     },
-    async (request) => as(request).retryDelivery((request.params as { id: string }).id),
+    async (request) => {
+      manageWebhooks(request, null);
+      return as(request).retryDelivery((request.params as { id: string }).id);
+    },
   );
 }
