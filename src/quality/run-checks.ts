@@ -51,6 +51,8 @@ export interface RunOptions {
   now?: () => Date;
   /** Called as checks complete. */
   onProgress?: (done: number, total: number) => void;
+  /** Refuse local paths outside the data root (the server). */
+  confined?: boolean;
 }
 
 const SENSITIVE = new Set([
@@ -183,6 +185,7 @@ export async function runContractChecks(doc: Obj, options: RunOptions = {}): Pro
       dataRoot: options.dataRoot ?? process.cwd(),
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       ...(options.env ? { env: options.env } : {}),
+      ...(options.confined ? { confined: true } : {}),
     });
   } catch (error) {
     if (!(error instanceof DataUnreachableError)) throw error;
@@ -209,7 +212,7 @@ export async function runContractChecks(doc: Obj, options: RunOptions = {}): Pro
       await runTable(session, table, source, columns, results, statements, {
         samples: options.samples ?? 0,
         masked,
-        now: now(),
+        now: snapshotTime(choice.server) ?? now(),
         progress,
       });
     }
@@ -644,4 +647,17 @@ function plain(row: Record<string, unknown>): FailedSample {
     out[k] = typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString() : v;
   }
   return out;
+}
+
+/**
+ * A server may declare the moment its data describes (`customProperties: [{property: snapshotAt,
+ * value: <ISO time>}]`) — a fixed extract, a demo, a test fixture. Freshness and retention are then
+ * measured from that moment instead of the clock.
+ */
+export function snapshotTime(server: { customProperties?: unknown } | undefined): Date | undefined {
+  const props = Array.isArray(server?.customProperties) ? (server.customProperties as { property?: string; value?: unknown }[]) : [];
+  const value = props.find((p) => p?.property === 'snapshotAt')?.value;
+  if (typeof value !== 'string') return undefined;
+  const at = new Date(value);
+  return Number.isNaN(at.getTime()) ? undefined : at;
 }

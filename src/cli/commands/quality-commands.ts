@@ -171,9 +171,11 @@ export function formatCheckReport(report: CheckReport, verbose = false): string 
     }
   }
   const c = report.counts;
+  const failing = report.runs.filter((r) => r.status !== 'passed').length;
+  const datasets = `${report.datasets} dataset${report.datasets === 1 ? '' : 's'}`;
   lines.push(
     '',
-    `${report.datasets} dataset${report.datasets === 1 ? '' : 's'} ${report.status}: ${c.passed} checks passed, ${c.failed} failed, ${c.error} errors, ${c.skipped} skipped`,
+    `${datasets} checked, ${failing ? `${failing} not passing` : 'all passing'}: ${c.passed} checks passed, ${c.failed} failed, ${c.error} errors, ${c.skipped} skipped`,
   );
   return lines.join('\n');
 }
