@@ -20,7 +20,7 @@ export interface Row {
 }
 
 export interface Section {
-  id: 'apply' | 'search' | 'footprint';
+  id: 'apply' | 'search' | 'footprint' | 'policy';
   markdown: string;
 }
 

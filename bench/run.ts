@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the catalog benchmarks (bulk apply, search, footprint), or those named as
+ * `npm run bench`: the catalog and policy benchmarks (bulk apply, search, footprint, policy), or those named as
  * arguments (`node --import tsx bench/run.ts search`). Prints the figures and rewrites their
  * sections of docs/benchmarks.md. Never fails on timing; only on a broken run.
  */
@@ -13,7 +13,7 @@ import { docsFile, type Section, writeSections } from './report.js';
 import { runSearchBench } from './search-bench.js';
 import { dataDir, describeMachine, envFlag, envNumber, fmt, fmtMs, freshDir, log } from './support.js';
 
-const ALL = ['apply', 'search', 'footprint'] as const;
+const ALL = ['apply', 'search', 'footprint', 'policy'] as const;
 type BenchName = (typeof ALL)[number];
 
 function selected(argv: string[]): BenchName[] {
@@ -64,7 +64,7 @@ async function main() {
 
   const batch = envNumber('BENCH_BATCH', 5_000);
   const usePostgres = envFlag('BENCH_POSTGRES', true);
-  const needsOrg = benches.includes('apply') || benches.includes('search');
+  const needsOrg = benches.includes('apply') || benches.includes('search') || benches.includes('policy');
   let org: Organisation | undefined;
   if (needsOrg) {
     const t = performance.now();
@@ -126,6 +126,25 @@ async function main() {
     }
   } finally {
     await loaded?.postgres?.drop();
+  }
+  if (benches.includes('policy') && org) {
+    const { runPolicyBench } = await import('./policy-bench.js');
+    const section = await runPolicyBench(
+      org,
+      {
+        rounds: envNumber('BENCH_POLICY_ROUNDS', 3),
+        workers: envNumber('BENCH_POLICY_WORKERS', 2),
+        batch,
+        admissions: envNumber('BENCH_ADMISSIONS', 300),
+        admissionFields: envNumber('BENCH_ADMISSION_FIELDS', 50),
+        profileContracts: envNumber('BENCH_POLICY_PROFILE_CONTRACTS', 20_000),
+      },
+      machine,
+      command,
+    );
+    sections.push(section);
+    writeSections([section]);
+    log('');
   }
   if (benches.includes('footprint')) {
     const { runFootprintBench } = await import('./footprint-bench.js');

@@ -16,7 +16,7 @@ import {
   MAX_ESTIMATED_STEPS,
   withLevels,
 } from './cel.js';
-import { domainChain, type GovernanceView } from './governance-view.js';
+import { type DomainInfo, domainChain, type GovernanceView } from './governance-view.js';
 
 export interface CompiledPolicy {
   ref: string;
@@ -128,6 +128,31 @@ export function assetClassification(view: GovernanceView, fields: FieldBinding[]
   return best;
 }
 
+/**
+ * What every policy asks of one asset, worked out once per asset and view however many policies are
+ * evaluated: its domain chain (names, nearest first), its labels and its longest list. A view is
+ * treated as fixed once evaluation starts; the cache lives as long as the subject object.
+ */
+interface SubjectFacts {
+  view: GovernanceView;
+  chain: string[];
+  labels?: Record<string, string>;
+  longest?: number;
+}
+
+const subjectFacts = new WeakMap<Subject, SubjectFacts>();
+
+function factsOf(subject: Subject, view: GovernanceView): SubjectFacts {
+  let facts = subjectFacts.get(subject);
+  if (facts?.view === view) return facts;
+  const chain = domainChain(view, subject.domain).map((d) => d.name);
+  if (subject.kind === 'Domain')
+    chain.unshift(...domainChain(view, (subject.doc.metadata as Json).name as string).map((d) => d.name));
+  facts = { view, chain };
+  subjectFacts.set(subject, facts);
+  return facts;
+}
+
 /** Whether the policy applies to the asset at all (kinds, domains subtree, labels, classifications). */
 export function matches(
   policy: CompiledPolicy,
@@ -136,15 +161,15 @@ export function matches(
   fields: FieldBinding[],
 ): boolean {
   if (!policy.kinds.has(subject.kind)) return false;
-  const chain = domainChain(view, subject.domain).map((d) => d.name);
-  if (subject.kind === 'Domain')
-    chain.unshift(...domainChain(view, (subject.doc.metadata as Json).name as string).map((d) => d.name));
+  const facts = factsOf(subject, view);
+  const chain = facts.chain;
   // A domain policy binds its own domain and everything below it, nothing else.
   if (policy.domain && !chain.includes(policy.domain)) return false;
   const match = policy.doc.spec.match;
   if (match?.domains && !match.domains.some((d) => chain.includes(d))) return false;
   if (match?.labels) {
-    const labels = labelsOf(subject);
+    facts.labels ??= labelsOf(subject);
+    const labels = facts.labels;
     if (!Object.entries(match.labels).every(([k, v]) => labels[k] === v)) return false;
   }
   if (match?.classifications && (policy.doc.spec.scope ?? 'asset') === 'asset') {
@@ -189,11 +214,61 @@ export function effectivePrincipals(
   return { owners: pick(subject.owners, 'owners'), stewards: pick(subject.stewards, 'stewards') };
 }
 
+type DomainBinding = ReturnType<typeof domainBinding>;
+
+function domainBinding(chain: DomainInfo[]) {
+  const d = chain[0];
+  return d
+    ? {
+        name: d.name,
+        ref: d.ref,
+        title: d.title,
+        labels: d.labels,
+        owners: d.owners,
+        stewards: d.stewards,
+        ancestors: chain.slice(1).map((x) => x.name),
+        path: chain.map((x) => x.name).reverse(),
+      }
+    : { name: '', ref: '', title: '', labels: {}, owners: [], stewards: [], ancestors: [], path: [] };
+}
+
+function charterBinding(view: GovernanceView) {
+  return {
+    name: view.charter?.metadata.name ?? '',
+    classificationLevels: view.levels,
+    ownershipTypes: view.ownershipTypes,
+    personalDataCategories: view.charter?.spec.personalDataCategories?.map((c) => c.name) ?? [],
+    aiUses: view.charter?.spec.aiUses?.map((u) => u.name) ?? [],
+  };
+}
+
+/**
+ * The charter and domain variables are the same for every asset of a view: built once per view
+ * (and domain) rather than once per asset. Rules cannot modify them (CEL has no side effects).
+ */
+const viewBindings = new WeakMap<
+  GovernanceView,
+  { charter: ReturnType<typeof charterBinding>; domains: Map<string | null, DomainBinding> }
+>();
+
+function sharedBindings(view: GovernanceView, domain: string | null) {
+  let shared = viewBindings.get(view);
+  if (!shared) {
+    shared = { charter: charterBinding(view), domains: new Map() };
+    viewBindings.set(view, shared);
+  }
+  let d = shared.domains.get(domain);
+  if (!d) {
+    d = domainBinding(domainChain(view, domain));
+    shared.domains.set(domain, d);
+  }
+  return { charter: shared.charter, domain: d };
+}
+
 export function bindings(subject: Subject, ctx: EvaluationContext) {
   const { view } = ctx;
-  const chain = domainChain(view, subject.domain);
-  const d = chain[0];
   const principals = effectivePrincipals(view, subject);
+  const shared = sharedBindings(view, subject.domain);
   return {
     asset: { tags: [], customProperties: [], ...subject.doc },
     previous: subject.previous ?? {},
@@ -202,29 +277,62 @@ export function bindings(subject: Subject, ctx: EvaluationContext) {
     owners: principals.owners,
     stewards: principals.stewards,
     now: ctx.now,
-    charter: {
-      name: view.charter?.metadata.name ?? '',
-      classificationLevels: view.levels,
-      ownershipTypes: view.ownershipTypes,
-      personalDataCategories: view.charter?.spec.personalDataCategories?.map((c) => c.name) ?? [],
-      aiUses: view.charter?.spec.aiUses?.map((u) => u.name) ?? [],
-    },
-    domain: d
-      ? {
-          name: d.name,
-          ref: d.ref,
-          title: d.title,
-          labels: d.labels,
-          owners: d.owners,
-          stewards: d.stewards,
-          ancestors: chain.slice(1).map((x) => x.name),
-          path: chain.map((x) => x.name).reverse(),
-        }
-      : { name: '', ref: '', title: '', labels: {}, owners: [], stewards: [], ancestors: [], path: [] },
-    table: {},
-    field: {},
+    charter: shared.charter,
+    domain: shared.domain,
+    table: {} as Json,
+    field: {} as Json,
     lineage: (subject.lineage ?? NO_LINEAGE) as Json,
   };
+}
+
+type Bindings = ReturnType<typeof bindings>;
+
+function violationOf(
+  policy: CompiledPolicy,
+  subject: Subject,
+  path: string,
+  context: Json,
+  field?: string,
+  error?: string,
+): Violation {
+  const spec = policy.doc.spec;
+  const v: Violation = {
+    policy: policy.ref,
+    enforcement: spec.enforcement,
+    asset: subject.ref,
+    path,
+    message: error ? `${policy.ref} could not be evaluated: ${error}` : interpolate(spec.message, context),
+  };
+  if (field) v.field = field;
+  if (spec.remediation) v.remediation = interpolate(spec.remediation, context);
+  if (error) v.error = error;
+  return v;
+}
+
+/** Runs the rule once; a false, a non-boolean or a run-time error becomes a violation. */
+function runRule(
+  policy: CompiledPolicy,
+  subject: Subject,
+  context: Json,
+  path: string,
+  field?: string,
+): Violation | undefined {
+  let result: unknown;
+  try {
+    result = policy.rule.evaluate(context);
+  } catch (error) {
+    return violationOf(policy, subject, path, context, field, celErrorMessage(error));
+  }
+  if (result === true) return undefined;
+  if (result === false) return violationOf(policy, subject, path, context, field);
+  return violationOf(
+    policy,
+    subject,
+    path,
+    context,
+    field,
+    `the rule returned ${typeof result}, not a boolean`,
+  );
 }
 
 /** Evaluates one policy on one asset; returns its violations (empty: passes). */
@@ -233,58 +341,49 @@ export function evaluatePolicy(
   subject: Subject,
   ctx: EvaluationContext,
   fields: FieldBinding[] = fieldBindings(subject.doc),
-  base = bindings(subject, ctx),
+  base: Bindings = bindings(subject, ctx),
 ): Violation[] {
   if (!matches(policy, subject, ctx.view, fields)) return [];
+  return evaluateMatched(policy, subject, ctx, fields, base);
+}
+
+/** `evaluatePolicy` for a policy already known to match the asset. */
+export function evaluateMatched(
+  policy: CompiledPolicy,
+  subject: Subject,
+  ctx: EvaluationContext,
+  fields: FieldBinding[],
+  base: Bindings,
+): Violation[] {
   const spec = policy.doc.spec;
-  const violation = (path: string, context: Json, field?: string, error?: string): Violation => {
-    const v: Violation = {
-      policy: policy.ref,
-      enforcement: spec.enforcement,
-      asset: subject.ref,
-      path,
-      message: error ? `${policy.ref} could not be evaluated: ${error}` : interpolate(spec.message, context),
-    };
-    if (field) v.field = field;
-    if (spec.remediation) v.remediation = interpolate(spec.remediation, context);
-    if (error) v.error = error;
-    return v;
-  };
-  const steps = estimatedSteps(policy.rule, policy.rule.comprehensionDepth ? longestList(subject.doc) : 0);
+  let steps = 0;
+  if (policy.rule.comprehensionDepth) {
+    const facts = factsOf(subject, ctx.view);
+    facts.longest ??= longestList(subject.doc);
+    steps = estimatedSteps(policy.rule, facts.longest);
+  }
   if (steps > MAX_ESTIMATED_STEPS) {
-    return [
-      violation(
-        '',
-        base,
-        undefined,
-        `the rule would take about ${steps.toExponential(1)} steps on this asset (limit ${MAX_ESTIMATED_STEPS.toExponential(0)})`,
-      ),
-    ];
+    const error = `the rule would take about ${steps.toExponential(1)} steps on this asset (limit ${MAX_ESTIMATED_STEPS.toExponential(0)})`;
+    return [violationOf(policy, subject, '', base, undefined, error)];
   }
-  const run = (context: Json, path: string, field?: string): Violation | undefined => {
-    let result: unknown;
-    try {
-      result = withLevels(ctx.view.levels, () => policy.rule.evaluate(context));
-    } catch (error) {
-      return violation(path, context, field, celErrorMessage(error));
+  return withLevels(ctx.view.levels, () => {
+    if ((spec.scope ?? 'asset') === 'asset') {
+      const v = runRule(policy, subject, base, '');
+      return v ? [v] : [];
     }
-    if (result === true) return undefined;
-    if (result === false) return violation(path, context, field);
-    return violation(path, context, field, `the rule returned ${typeof result}, not a boolean`);
-  };
-  if ((spec.scope ?? 'asset') === 'asset') {
-    const v = run(base, '');
-    return v ? [v] : [];
-  }
-  const out: Violation[] = [];
-  const only = spec.match?.classifications;
-  for (const f of fields) {
-    if (only && (!f.classification || !only.includes(f.classification))) continue;
-    const context = { ...base, field: f.field, table: f.table };
-    const v = run(context, f.docPath, f.path);
-    if (v) out.push(v);
-  }
-  return out;
+    const out: Violation[] = [];
+    const only = spec.match?.classifications;
+    // One context for every field of the asset: only `field` and `table` change between runs.
+    const context = { ...base };
+    for (const f of fields) {
+      if (only && (!f.classification || !only.includes(f.classification))) continue;
+      context.field = f.field;
+      context.table = f.table;
+      const v = runRule(policy, subject, context, f.docPath, f.path);
+      if (v) out.push(v);
+    }
+    return out;
+  });
 }
 
 /** Marks violations excused by an active waiver (same policy and asset, and field if the waiver names one). */

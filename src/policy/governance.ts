@@ -3,6 +3,7 @@
  * duties), compliance sweeps per domain, owner and policy, `explain` of an effective policy set,
  * and running the tests policies carry.
  */
+import { availableParallelism } from 'node:os';
 import { chain } from '../audit/audit-chain.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from '../model/errors.js';
@@ -24,6 +25,7 @@ import {
 import type { GovernanceApi } from './governance-api.js';
 import { domainChain, type GovernanceView, isAmong, loadView } from './governance-view.js';
 import { PolicyEngine, subjectOf } from './policy-engine.js';
+import { assetPages, evaluateSubjects, type SubjectResult, type SweepOptions, SweepPool } from './sweep.js';
 
 export interface ComplianceCounts {
   assets: number;
@@ -98,16 +100,31 @@ function empty(): ComplianceCounts {
   return { assets: 0, passing: 0, failing: 0, waived: 0 };
 }
 
+export interface GovernanceOptions {
+  /** Worker threads for compliance sweeps of large catalogs (default: the CPUs available). */
+  workers?: number;
+  /** Catalogs of more assets than this are swept on worker threads (default 5,000). */
+  parallelFrom?: number;
+}
+
 export class Governance implements GovernanceApi {
   readonly engine = new PolicyEngine();
   private latest: ComplianceReport | undefined;
   private running: Promise<void> | undefined;
   private stale = false;
 
+  private readonly options: Required<GovernanceOptions>;
+
   constructor(
     private readonly catalog: Catalog,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+    options: GovernanceOptions = {},
+  ) {
+    this.options = {
+      workers: options.workers ?? availableParallelism(),
+      parallelFrom: options.parallelFrom ?? 5_000,
+    };
+  }
 
   private get store() {
     return this.catalog.store;
@@ -288,15 +305,68 @@ export class Governance implements GovernanceApi {
     const total = (await this.store.countAssets())
       .filter((c) => SWEEP_KINDS.includes(c.kind))
       .reduce((a, c) => a + c.count, 0);
-    let done = 0;
-    for (const kind of SWEEP_KINDS) {
-      for (let offset = 0; ; offset += 2000) {
-        const page: AssetWithDoc[] = await this.store.scanAssets({
-          kind,
-          limit: 2000,
-          offset,
-          ...(filter.domain ? {} : {}),
+    const sweepOptions: SweepOptions = filter.policy ? { now: at, policy: filter.policy } : { now: at };
+    // Large catalogs are evaluated on worker threads while the next page is read; small ones here.
+    const workers = total > this.options.parallelFrom ? this.options.workers : 1;
+    const pool = workers > 1 ? new SweepPool(view, { ...sweepOptions, workers }) : undefined;
+
+    interface Item {
+      asset: AssetWithDoc;
+      scopeDomain: string | null;
+      principals: { owners: string[]; stewards: string[] };
+    }
+    const record = ({ asset, scopeDomain, principals }: Item, result: SubjectResult) => {
+      for (const ref of result.matched) {
+        const stats = byPolicy.get(ref) ?? { matched: 0, failing: 0, waived: 0, errors: 0 };
+        stats.matched += 1;
+        byPolicy.set(ref, stats);
+      }
+      const violations = result.violations;
+      const open = violations.filter((v) => !v.waivedBy);
+      const status: keyof ComplianceCounts = open.length
+        ? 'failing'
+        : violations.length
+          ? 'waived'
+          : 'passing';
+      for (const policy of new Set(violations.map((v) => v.policy))) {
+        const stats = byPolicy.get(policy)!;
+        const mine = violations.filter((v) => v.policy === policy);
+        if (mine.some((v) => !v.waivedBy)) stats.failing += 1;
+        else stats.waived += 1;
+        if (mine.some((v) => v.error)) stats.errors += 1;
+      }
+      const bump = (map: Map<string, ComplianceCounts>, key: string) => {
+        const c = map.get(key) ?? empty();
+        c.assets += 1;
+        c[status] += 1;
+        map.set(key, c);
+      };
+      totals.assets += 1;
+      totals[status] += 1;
+      bump(byDomain, scopeDomain ?? '(none)');
+      for (const owner of new Set([...principals.owners])) bump(byOwner, owner);
+      if (status === 'failing' || status === 'waived') {
+        failing.push({
+          asset: asset.ref,
+          domain: asset.domain,
+          owners: principals.owners,
+          stewards: principals.stewards,
+          violations,
         });
+      }
+    };
+
+    let done = 0;
+    let inFlight: { items: Item[]; results: Promise<SubjectResult[]>; done: number } | undefined;
+    const finish = async (page: NonNullable<typeof inFlight>) => {
+      const results = await page.results;
+      for (const [i, item] of page.items.entries()) record(item, results[i]!);
+      onProgress?.(page.done, total);
+    };
+    try {
+      for await (const page of assetPages(this.store, SWEEP_KINDS)) {
+        const items: Item[] = [];
+        const subjects: Subject[] = [];
         for (const asset of page) {
           done += 1;
           const subject = subjectOf(view, asset);
@@ -310,54 +380,20 @@ export class Governance implements GovernanceApi {
             !principals.stewards.includes(filter.owner)
           )
             continue;
-          const fields = fieldBindings(subject.doc);
-          const base = bindings(subject, { view, now: at });
-          let violations: Violation[] = [];
-          for (const { policy } of this.engine.effectiveFor(view, scopeDomain)) {
-            if (filter.policy && policy.ref !== filter.policy) continue;
-            if (!matches(policy, subject, view, fields)) continue;
-            const stats = byPolicy.get(policy.ref) ?? { matched: 0, failing: 0, waived: 0, errors: 0 };
-            stats.matched += 1;
-            byPolicy.set(policy.ref, stats);
-            violations.push(...evaluatePolicy(policy, subject, { view, now: at }, fields, base));
-          }
-          violations = this.applyWaiversFor(view, violations);
-          const open = violations.filter((v) => !v.waivedBy);
-          const status: keyof ComplianceCounts = open.length
-            ? 'failing'
-            : violations.length
-              ? 'waived'
-              : 'passing';
-          for (const policy of new Set(violations.map((v) => v.policy))) {
-            const stats = byPolicy.get(policy)!;
-            const mine = violations.filter((v) => v.policy === policy);
-            if (mine.some((v) => !v.waivedBy)) stats.failing += 1;
-            else stats.waived += 1;
-            if (mine.some((v) => v.error)) stats.errors += 1;
-          }
-          const bump = (map: Map<string, ComplianceCounts>, key: string) => {
-            const c = map.get(key) ?? empty();
-            c.assets += 1;
-            c[status] += 1;
-            map.set(key, c);
-          };
-          totals.assets += 1;
-          totals[status] += 1;
-          bump(byDomain, scopeDomain ?? '(none)');
-          for (const owner of new Set([...principals.owners])) bump(byOwner, owner);
-          if (status === 'failing' || status === 'waived') {
-            failing.push({
-              asset: asset.ref,
-              domain: asset.domain,
-              owners: principals.owners,
-              stewards: principals.stewards,
-              violations,
-            });
-          }
+          items.push({ asset, scopeDomain, principals });
+          subjects.push(subject);
         }
-        onProgress?.(done, total);
-        if (page.length < 2000) break;
+        const results = pool
+          ? pool.evaluate(subjects)
+          : Promise.resolve(evaluateSubjects(this.engine, view, subjects, sweepOptions));
+        // Marked handled now: it is awaited only after the previous page is recorded.
+        results.catch(() => undefined);
+        if (inFlight) await finish(inFlight);
+        inFlight = { items, results, done };
       }
+      if (inFlight) await finish(inFlight);
+    } finally {
+      await pool?.close();
     }
     return {
       evaluatedAt: at.toISOString(),

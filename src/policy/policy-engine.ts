@@ -22,8 +22,9 @@ import {
   type CompiledPolicy,
   compilePolicy,
   type EvaluationContext,
-  evaluatePolicy,
+  evaluateMatched,
   fieldBindings,
+  matches,
   type Subject,
 } from './evaluate.js';
 import { domainChain, type GovernanceView, loadView } from './governance-view.js';
@@ -60,11 +61,34 @@ export function subjectOf(
   return { ref: s.ref, kind: s.kind, domain: s.domain, doc: s.doc, ...declaredPrincipals(view, relations) };
 }
 
+/** What the engine has worked out for one view: its compiled policies and effective sets by domain. */
+interface ViewPolicies {
+  policies: GovernanceView['policies'];
+  domains: GovernanceView['domains'];
+  compiled: Map<string, CompiledPolicy>;
+  effective: Map<string | null, EffectivePolicy[]>;
+}
+
 export class PolicyEngine {
   private compiledCache = new Map<string, CompiledPolicy>();
+  // Admission and sweeps ask for the same view's policies once per asset: work them out once per view.
+  private byView = new WeakMap<GovernanceView, ViewPolicies>();
 
-  /** Compiled policies of the view, by ref; those that do not compile are skipped (apply refuses them). */
-  compiled(view: GovernanceView): Map<string, CompiledPolicy> {
+  private forView(view: GovernanceView): ViewPolicies {
+    let v = this.byView.get(view);
+    if (!v || v.policies !== view.policies || v.domains !== view.domains) {
+      v = {
+        policies: view.policies,
+        domains: view.domains,
+        compiled: this.compile(view),
+        effective: new Map(),
+      };
+      this.byView.set(view, v);
+    }
+    return v;
+  }
+
+  private compile(view: GovernanceView): Map<string, CompiledPolicy> {
     const out = new Map<string, CompiledPolicy>();
     for (const [ref, doc] of view.policies) {
       const key = `${ref}\u0000${doc.spec.rule}\u0000${JSON.stringify(doc.spec.match ?? {})}\u0000${doc.spec.enforcement}\u0000${doc.spec.message}\u0000${doc.spec.scope ?? ''}`;
@@ -80,15 +104,29 @@ export class PolicyEngine {
     return out;
   }
 
+  /** Compiled policies of the view, by ref; those that do not compile are skipped (apply refuses them). */
+  compiled(view: GovernanceView): Map<string, CompiledPolicy> {
+    return new Map(this.forView(view).compiled);
+  }
+
   /** The charter's policies, then each domain's from the nearest outwards, as they apply to a domain. */
   effectiveFor(view: GovernanceView, domain: string | null): EffectivePolicy[] {
-    const all = [...this.compiled(view).values()].sort((a, b) => a.ref.localeCompare(b.ref));
+    return [...this.effective(view, domain)];
+  }
+
+  /** effectiveFor without the copy, for the engine's own loops. */
+  effective(view: GovernanceView, domain: string | null): readonly EffectivePolicy[] {
+    const v = this.forView(view);
+    const cached = v.effective.get(domain);
+    if (cached) return cached;
+    const all = [...v.compiled.values()].sort((a, b) => a.ref.localeCompare(b.ref));
     const out: EffectivePolicy[] = all
       .filter((p) => !p.domain)
       .map((policy) => ({ policy, source: 'charter' }));
     for (const d of [...domainChain(view, domain)].reverse()) {
       for (const policy of all.filter((p) => p.domain === d.name)) out.push({ policy, source: d.ref });
     }
+    v.effective.set(domain, out);
     return out;
   }
 
@@ -99,8 +137,9 @@ export class PolicyEngine {
     const scopeDomain =
       subject.kind === 'Domain' ? ((subject.doc.metadata as { name: string }).name ?? null) : subject.domain;
     const violations: Violation[] = [];
-    for (const { policy } of this.effectiveFor(view, scopeDomain)) {
-      violations.push(...evaluatePolicy(policy, subject, ctx, fields, base));
+    for (const { policy } of this.effective(view, scopeDomain)) {
+      if (!matches(policy, subject, view, fields)) continue;
+      for (const v of evaluateMatched(policy, subject, ctx, fields, base)) violations.push(v);
     }
     return applyWaivers(view, violations);
   }

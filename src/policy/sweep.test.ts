@@ -1,0 +1,286 @@
+/**
+ * The parallel sweep finds exactly what the single-threaded engine finds — violations, run-time
+ * errors and waived violations, in the same order — and a compliance report is the same whether
+ * the catalog is swept on worker threads or not.
+ */
+import { describe, expect, it } from 'vitest';
+import { Catalog } from '../catalog/catalog.js';
+import type { PolicyDoc } from '../model/kinds/policy-kind.js';
+import { openStore } from '../store/open-store.js';
+import type { Subject } from './evaluate.js';
+import { Governance } from './governance.js';
+import type { ActiveWaiver, DomainInfo, GovernanceView } from './governance-view.js';
+import { PolicyEngine, policyPlugin } from './policy-engine.js';
+import { evaluateSubjects, SweepPool, sweep } from './sweep.js';
+
+const NOW = new Date('2026-11-27T12:00:00Z');
+const LEVELS = ['public', 'internal', 'confidential', 'restricted'];
+
+type Json = Record<string, unknown>;
+
+function policy(name: string, spec: Json, domain?: string): [string, PolicyDoc] {
+  const ref = domain ? `policy:${domain}/${name}` : `policy:${name}`;
+  const metadata = domain ? { name, domain } : { name };
+  return [ref, { apiVersion: 'charter/v1', kind: 'Policy', metadata, spec } as unknown as PolicyDoc];
+}
+
+const POLICIES = [
+  policy('has-owner', {
+    match: { kinds: ['DataContract'] },
+    rule: 'owners.size() > 0',
+    message: '{{ref}} has no owner',
+    enforcement: 'deny',
+  }),
+  policy('pii-classified', {
+    match: { kinds: ['DataContract'] },
+    scope: 'field',
+    rule: '!field.tags.exists(t, t == "pii") || (has(field.classification) && classificationRank(field.classification) >= classificationRank("confidential"))',
+    message: "Field {{field.path}} is tagged pii but classified '{{field.classification}}'",
+    remediation: 'Classify {{field.name}} confidential or restricted',
+    enforcement: 'deny',
+  }),
+  // Fails at run time on certified fields without quality rules (`field.quality` is missing).
+  policy('certified-checked', {
+    match: { kinds: ['DataContract'] },
+    scope: 'field',
+    rule: '!("certified" in field.tags) || field.quality.size() > 0',
+    message: 'Certified field {{field.path}} has no quality rule',
+    enforcement: 'warn',
+  }),
+  policy('steward-for-restricted', {
+    match: { kinds: ['DataContract'], classifications: ['restricted'] },
+    rule: 'stewards.size() > 0',
+    message: '{{ref}} holds restricted data without a steward',
+    enforcement: 'require-approval',
+  }),
+  policy('domain-described', {
+    match: { kinds: ['Domain'] },
+    rule: 'has(asset.spec.description) && asset.spec.description.size() >= 10',
+    message: '{{ref}} is not described',
+    enforcement: 'audit',
+  }),
+  policy(
+    'purpose-long',
+    {
+      match: { kinds: ['DataContract'] },
+      rule: 'asset.description.purpose.size() >= 25',
+      message: '{{ref}} has a short purpose',
+      enforcement: 'warn',
+    },
+    'sales',
+  ),
+];
+
+function domain(name: string, parent: string | null, owners: string[], stewards: string[]): DomainInfo {
+  return { name, ref: `domain:${name}`, parent, title: name, labels: {}, owners, stewards };
+}
+
+/** A seeded generator (mulberry32), so every run sees the same contracts. */
+function rng(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const DOMAINS = ['sales', 'sales-eu', 'ops'];
+
+function contracts(count: number): Json[] {
+  const next = rng(42);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
+  return Array.from({ length: count }, (_, i) => {
+    const properties = Array.from({ length: 1 + Math.floor(next() * 6) }, (_, k) => {
+      const prop: Json = { name: `f${k}`, logicalType: 'string' };
+      const tags = [...(next() < 0.3 ? ['pii'] : []), ...(next() < 0.15 ? ['certified'] : [])];
+      if (tags.length) prop.tags = tags;
+      if (next() < 0.6) prop.classification = pick(LEVELS);
+      if (next() < 0.2) prop.quality = [{ metric: 'nullValues', mustBe: 0 }];
+      return prop;
+    });
+    return {
+      apiVersion: 'v3.1.0',
+      kind: 'DataContract',
+      id: `c-${i}`,
+      name: `t${i}`,
+      version: '1.0.0',
+      status: 'active',
+      domain: pick(DOMAINS),
+      description: { purpose: next() < 0.5 ? 'Short.' : 'Orders placed in the web shop, one per row.' },
+      schema: [{ name: `t${i}`, properties }],
+    };
+  });
+}
+
+function view(waivers: ActiveWaiver[]): GovernanceView {
+  return {
+    charter: undefined,
+    levels: LEVELS,
+    ownershipTypes: ['owner', 'steward'],
+    domains: new Map([
+      ['sales', domain('sales', null, ['user:ann'], [])],
+      ['sales-eu', domain('sales-eu', 'sales', [], ['user:sam'])],
+      ['ops', domain('ops', null, [], [])],
+    ]),
+    teams: new Map(),
+    usersByEmail: new Map(),
+    policies: new Map(POLICIES),
+    waivers,
+  };
+}
+
+function subjects(): Subject[] {
+  const out: Subject[] = contracts(400).map((doc, i) => ({
+    ref: `dataset:${doc.domain}/${doc.name}`,
+    kind: 'DataContract',
+    domain: doc.domain as string,
+    doc,
+    owners: i % 7 === 0 ? ['user:own'] : [],
+    stewards: [],
+  }));
+  for (const name of DOMAINS) {
+    const spec = name === 'ops' ? {} : { description: `The ${name} domain and its data.` };
+    out.push({
+      ref: `domain:${name}`,
+      kind: 'Domain',
+      domain: null,
+      doc: { apiVersion: 'charter/v1', kind: 'Domain', metadata: { name }, spec },
+      owners: [],
+      stewards: [],
+    });
+  }
+  return out;
+}
+
+describe('parallel policy sweep', () => {
+  const all = subjects();
+  // Waive one asset's pii violations outright, and the run-time error of one field of another.
+  const unwaived = all.map((s) => new PolicyEngine().evaluate(view([]), s, NOW));
+  const pii = unwaived.flat().find((x) => x.policy === 'policy:pii-classified')!;
+  const broken = unwaived.flat().find((x) => x.policy === 'policy:certified-checked' && x.error)!;
+  const waivers: ActiveWaiver[] = [
+    { ref: 'waiver:sales/a', policy: pii.policy, asset: pii.asset, expires: '2027-01-01' },
+    {
+      ref: 'waiver:ops/b',
+      policy: broken.policy,
+      asset: broken.asset,
+      field: broken.field!,
+      expires: '2027-01-01',
+    },
+  ];
+  const v = view(waivers);
+  const engine = new PolicyEngine();
+
+  it('finds on two workers exactly what the engine finds on one thread', async () => {
+    const expected = all.map((s) => engine.evaluate(v, s, NOW));
+    const results = await sweep(v, all, { workers: 2, now: NOW, batch: 37 });
+    expect(results.map((r) => r.violations)).toEqual(expected);
+    // The data exercises every outcome, so equality means something.
+    const flat = expected.flat();
+    expect(flat.filter((x) => !x.error && !x.waivedBy).length).toBeGreaterThan(100);
+    expect(flat.some((x) => x.error?.includes('quality'))).toBe(true);
+    expect(flat.some((x) => x.waivedBy === 'waiver:sales/a')).toBe(true);
+    expect(flat.some((x) => x.waivedBy === 'waiver:ops/b' && x.field)).toBe(true);
+    expect(flat.some((x) => x.policy === 'policy:sales/purpose-long')).toBe(true);
+    expect(flat.some((x) => x.policy === 'policy:domain-described' && x.asset === 'domain:ops')).toBe(true);
+    expect(flat.some((x) => x.policy === 'policy:steward-for-restricted')).toBe(true);
+  });
+
+  it('evaluates only the policy asked for, and only where it matches', async () => {
+    const only = { now: NOW, policy: 'policy:sales/purpose-long' };
+    const results = await sweep(v, all, { ...only, workers: 2 });
+    expect(results).toEqual(evaluateSubjects(engine, v, all, only));
+    const matched = results.filter((r) => r.matched.length);
+    expect(matched.length).toBe(all.filter((s) => s.domain === 'sales' || s.domain === 'sales-eu').length);
+    expect(new Set(results.flatMap((r) => [...r.matched, ...r.violations.map((x) => x.policy)]))).toEqual(
+      new Set(['policy:sales/purpose-long']),
+    );
+  });
+
+  it('refuses work once closed', async () => {
+    const pool = new SweepPool(v, { workers: 1, now: NOW });
+    expect((await pool.evaluate(all.slice(0, 5))).length).toBe(5);
+    await pool.close();
+    await expect(pool.evaluate(all.slice(0, 5))).rejects.toThrow(/closed/);
+  });
+});
+
+describe('compliance on worker threads', () => {
+  it('reports the same as the single-threaded sweep', async () => {
+    const store = await openStore({ memory: true });
+    try {
+      const catalog = new Catalog(store, { actor: 'user:bob', plugins: [policyPlugin(store)] });
+      const docs = (list: Json[]) => ({
+        docs: list.map((doc, index) => ({ source: 'in.yaml', index, doc })),
+        problems: [],
+      });
+      const setup = await catalog.as('user:ann').apply(
+        docs([
+          { apiVersion: 'charter/v1', kind: 'User', metadata: { name: 'ann' }, spec: {} },
+          { apiVersion: 'charter/v1', kind: 'User', metadata: { name: 'bob' }, spec: {} },
+          { apiVersion: 'charter/v1', kind: 'User', metadata: { name: 'sam' }, spec: {} },
+          {
+            apiVersion: 'charter/v1',
+            kind: 'Charter',
+            metadata: { name: 'test' },
+            spec: { dataOffice: ['user:ann'], classificationLevels: LEVELS.map((name) => ({ name })) },
+          },
+          {
+            apiVersion: 'charter/v1',
+            kind: 'Domain',
+            metadata: { name: 'sales' },
+            spec: { owners: ['user:ann'] },
+          },
+          {
+            apiVersion: 'charter/v1',
+            kind: 'Domain',
+            metadata: { name: 'sales-eu', parent: 'sales' },
+            spec: { stewards: ['user:sam'], description: 'Sales in the European Union.' },
+          },
+          { apiVersion: 'charter/v1', kind: 'Domain', metadata: { name: 'ops' }, spec: {} },
+          // Contracts before policies: existing assets are never rejected by a later policy.
+          ...contracts(300),
+        ]),
+      );
+      expect(setup.applied, JSON.stringify(setup.results.find((r) => r.issues.length))).toBe(true);
+      const rules = await catalog
+        .as('user:ann')
+        .apply(docs(POLICIES.map(([, doc]) => doc as unknown as Json)));
+      expect(rules.applied, JSON.stringify(rules.results.find((r) => r.issues.length))).toBe(true);
+      const waived = await catalog.apply(
+        docs([
+          {
+            apiVersion: 'charter/v1',
+            kind: 'Waiver',
+            metadata: { name: 'first', domain: 'ops' },
+            spec: {
+              policy: 'policy:has-owner',
+              asset: setup.results.find((r) => r.ref?.startsWith('dataset:ops/'))!.ref,
+              reason: 'Owner named next sprint',
+              expires: '2026-12-31T00:00:00Z',
+            },
+          },
+        ]),
+      );
+      expect(waived.applied).toBe(true);
+      const single = new Governance(catalog, () => NOW, { workers: 1 });
+      await single.decideApproval('waiver:ops/first', 'approved', 'user:ann', null, 'waiver');
+      const parallel = new Governance(catalog, () => NOW, { workers: 2, parallelFrom: 0 });
+
+      const report = await single.compliance({});
+      expect(report.byPolicy.find((p) => p.policy === 'policy:has-owner')!.waived).toBe(1);
+      expect(report.totals.failing).toBeGreaterThan(50);
+      expect(report.byPolicy.find((p) => p.policy === 'policy:certified-checked')!.errors).toBeGreaterThan(0);
+      expect(await parallel.compliance({})).toEqual(report);
+      const one = { policy: 'policy:pii-classified' };
+      expect(await parallel.compliance(one)).toEqual(await single.compliance(one));
+      const domain = { domain: 'sales' };
+      expect(await parallel.compliance(domain)).toEqual(await single.compliance(domain));
+    } finally {
+      await store.close();
+    }
+  });
+});
