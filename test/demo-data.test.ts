@@ -35,7 +35,17 @@ const PLANTED_FAILURES = [
   'dataset:support/chat-transcripts quality:chat-no-unmasked-card-numbers',
 ];
 
-const CHARTER_KINDS = ['Charter', 'User', 'Team', 'Domain', 'GlossaryTerm', 'Policy', 'Waiver'];
+const CHARTER_KINDS = [
+  'Charter',
+  'User',
+  'Team',
+  'Domain',
+  'GlossaryTerm',
+  'Policy',
+  'Waiver',
+  'Model',
+  'AiApplication',
+];
 const NAME = /^[a-z0-9](?:[a-z0-9._-]{0,126}[a-z0-9])?$/;
 
 type Json = Record<string, unknown>;

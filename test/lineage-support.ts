@@ -4,8 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { Catalog } from '../src/catalog/catalog.js';
 import { parseSources } from '../src/catalog/parse.js';
 import type { IngestItem } from '../src/lineage/lineage-api.js';
-import { lineagePlugin } from '../src/lineage/lineage-plugin.js';
+import { lineagePlugin, policyLineage } from '../src/lineage/lineage-plugin.js';
 import { LineageService } from '../src/lineage/lineage-service.js';
+import { PolicyEngine, policyPlugin } from '../src/policy/policy-engine.js';
 import type { CatalogStore } from '../src/store/catalog-store.js';
 import { lineageStoreFor } from '../src/store/sql/sql-lineage-store.js';
 import { qualityStoreFor } from '../src/store/sql/sql-quality-store.js';
@@ -35,7 +36,15 @@ export function lineageSetup(store: CatalogStore, now?: () => Date): LineageSetu
     index: { maxStalenessMs: 0 },
     ...(now ? { now } : {}),
   });
-  const catalog = new Catalog(store, { actor: 'user:ada', plugins: [lineagePlugin(store, () => lineage)] });
+  // As the platform wires them: policies (with the lineage variable) and lineage.
+  const policies = policyPlugin(store, new PolicyEngine(), {
+    ...(now ? { now } : {}),
+    lineage: (subjects) => policyLineage(lineage, subjects),
+  });
+  const catalog = new Catalog(store, {
+    actor: 'user:ada',
+    plugins: [policies, lineagePlugin(store, () => lineage)],
+  });
   return { catalog, lineage };
 }
 

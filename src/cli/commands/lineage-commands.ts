@@ -361,7 +361,7 @@ export function formatTrace(t: TraceReport & { outcome?: Outcome }): string {
   if (t.models.length) {
     lines.push('', `Models (${t.models.length}):`);
     const table = formatTable(t.models, [
-      { header: 'model', value: (r) => r.node, flex: 2 },
+      { header: 'model', value: (r) => r.node, flex: 0.3, min: 20 },
       { header: 'role', value: (r) => r.role ?? '' },
       { header: 'owners', value: (r) => people(r.asset?.owners), flex: 1 },
     ]);
@@ -373,9 +373,9 @@ export function formatTrace(t: TraceReport & { outcome?: Outcome }): string {
   );
   if (t.datasets.length) {
     const table = formatTable(t.datasets, [
-      { header: 'dataset', value: nodeText, flex: 3 },
+      { header: 'dataset', value: nodeText, flex: 0.3, min: 24 },
       { header: 'hops', value: (r) => r.depth, min: 4 },
-      { header: 'role', value: (r) => r.role ?? '', min: 8 },
+      { header: 'role', value: (r) => r.role ?? '', min: 11, flex: 0.5 },
       {
         header: 'version',
         value: (r) =>
@@ -388,8 +388,7 @@ export function formatTrace(t: TraceReport & { outcome?: Outcome }): string {
       },
       { header: 'class.', value: (r) => r.classificationUsed ?? r.asset?.classification ?? '', min: 6 },
       { header: 'quality', value: quality, min: 7 },
-      { header: 'owners', value: (r) => people(r.asset?.owners), flex: 1 },
-      { header: 'stewards', value: (r) => people(r.asset?.stewards), flex: 1 },
+      { header: 'owners', value: (r) => people(r.asset?.owners), flex: 2 },
     ]);
     lines.push(...table.split('\n').map((l) => `  ${l}`));
   } else lines.push('  (none: nothing upstream is declared or reported)');
@@ -408,9 +407,9 @@ export function formatImpact(r: ImpactReport): string {
     lines.push('', `${title} (${rows.length}):`);
     if (!rows.length) return;
     const table = formatTable(rows, [
-      { header: 'asset', value: nodeText, flex: 3 },
+      { header: 'asset', value: nodeText, flex: 0.3, min: 24 },
       { header: 'hops', value: (x) => x.depth, min: 4 },
-      { header: 'via', value: (x) => x.via ?? '', flex: 2 },
+      { header: 'via', value: (x) => x.via ?? '', flex: 1.5 },
       { header: 'owners', value: (x) => people(x.asset?.owners), flex: 1 },
       { header: 'stewards', value: (x) => people(x.asset?.stewards), flex: 1 },
     ]);
@@ -457,12 +456,12 @@ function formatScorecards(s: Scorecards): string {
   if (s.domains.length)
     out.push(
       'Domains:',
-      formatTable(s.domains, [{ header: 'domain', value: (r) => r.key, flex: 2 }, ...columns]),
+      formatTable(s.domains, [{ header: 'domain', value: (r) => r.key, flex: 0.3, min: 12 }, ...columns]),
     );
   if (s.owners.length)
     out.push(
       `${out.length ? '\n' : ''}Owners:`,
-      formatTable(s.owners, [{ header: 'owner', value: (r) => r.key, flex: 2 }, ...columns]),
+      formatTable(s.owners, [{ header: 'owner', value: (r) => r.key, flex: 0.3, min: 16 }, ...columns]),
     );
   return out.join('\n') || 'Nothing to score.';
 }

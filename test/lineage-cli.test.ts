@@ -1,0 +1,123 @@
+/**
+ * The real `charter` binary for lineage: `lineage ingest FILE` (exit 0 stored, 2 invalid with nothing
+ * stored), `trace` and `impact` with -o json, `outcome record`, `scorecard`, and the demo's
+ * models, applications and AI policies applying cleanly with the starter charter.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { charter } from './support/cli.js';
+import { repoRoot } from './support/reference.js';
+
+const fixtures = join(repoRoot, 'test', 'fixtures', 'lineage');
+
+describe('charter lineage CLI', () => {
+  let home: string;
+  beforeAll(() => {
+    home = mkdtempSync(join(tmpdir(), 'charter-lineage-cli-'));
+    const applied = charter(home, 'apply', '-f', join(fixtures, 'org.yaml'), '--as', 'user:ada');
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+  });
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+  it('ingests a file of events, refusing the whole file when one event is not valid', () => {
+    const bad = join(home, 'bad.ndjson');
+    writeFileSync(
+      bad,
+      '{"eventTime":"2026-01-01T00:00:00Z","run":{"runId":"x"},"job":{"namespace":"a","name":"b"}}\nnot json\n',
+    );
+    const refused = charter(home, 'lineage', 'ingest', join(fixtures, 'events.ndjson'), bad);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toContain(`✗ ${bad}:1: run.runId is required and must be a UUID`);
+    expect(refused.stdout).toContain(`✗ ${bad}:2: is not JSON`);
+    expect(refused.stdout).toContain('Nothing was stored: 2 of 4 events are invalid.');
+    const stored = charter(home, 'lineage', 'ingest', join(fixtures, 'events.ndjson'));
+    expect(stored.code, stored.stderr).toBe(0);
+    expect(stored.stdout).toContain(
+      'dataset:risk/features features.email_domain declares internal but inherits confidential from dataset:payments/transactions#transactions.customer_email',
+    );
+    expect(stored.stdout).toMatch(/Stored 2 events \(batch 1\): 3 datasets \(2 managed: .*; 1 unmanaged\)/);
+    const unmanaged = JSON.parse(charter(home, 'lineage', 'datasets', '--unmanaged', '-o', 'json').stdout);
+    expect(unmanaged.map((d: { name: string }) => d.name)).toEqual(['payments.authorised']);
+  });
+
+  it('traces and finds impact as JSON, records an outcome, scores', () => {
+    const trace = charter(home, 'trace', 'model:risk/fraud-scorer', '-o', 'json');
+    expect(trace.code, trace.stderr).toBe(0);
+    const t = JSON.parse(trace.stdout);
+    expect(t.datasets.map((d: { node: string }) => d.node)).toEqual([
+      'dataset:risk/features',
+      'dataset:payments/transactions',
+      'kafka://broker:9092/payments.authorised',
+    ]);
+    expect(t.accountable.map((a: { ref: string }) => a.ref)).toEqual([
+      'user:carol',
+      'user:dan',
+      'user:alice',
+      'user:bob',
+    ]);
+    const text = charter(home, 'trace', 'model:risk/fraud-scorer');
+    expect(text.stdout).toContain(
+      'user:alice (Alice Martin): owner of dataset:payments/transactions (evaluation)',
+    );
+    const impact = JSON.parse(
+      charter(home, 'impact', 'dataset:payments/transactions', '--depth', '1', '-o', 'json').stdout,
+    );
+    expect(impact.models.map((m: { node: string }) => m.node)).toEqual(['model:risk/fraud-scorer']);
+    const wrong = charter(home, 'trace', 'dataset:payments/transactions');
+    expect(wrong.code).toBe(2);
+    const recorded = charter(
+      home,
+      'outcome',
+      'record',
+      '--subject',
+      'app:support/helper',
+      '--type',
+      'complaint',
+      '--severity',
+      'medium',
+      '--summary',
+      'A customer was told the wrong refund date',
+      '-o',
+      'json',
+    );
+    expect(recorded.code, recorded.stderr).toBe(0);
+    const o = JSON.parse(recorded.stdout);
+    expect(o.trace.models.map((m: { node: string }) => m.node)).toEqual(['model:risk/fraud-scorer']);
+    const shown = JSON.parse(charter(home, 'trace', o.ref, '-o', 'json').stdout);
+    expect(shown.outcome.summary).toBe('A customer was told the wrong refund date');
+    const card = JSON.parse(charter(home, 'scorecard', '--owner', 'user:dan', '-o', 'json').stdout);
+    expect(card.owners).toEqual([expect.objectContaining({ key: 'user:dan', outcomes: 1 })]);
+  });
+
+  it('applies the demo organisation with its models, applications and AI policies', () => {
+    const demo = mkdtempSync(join(tmpdir(), 'charter-lineage-demo-'));
+    try {
+      const applied = charter(demo, 'apply', '-f', join(repoRoot, 'examples', 'org'), '-o', 'json');
+      expect(applied.code, applied.stdout.slice(0, 2000)).toBe(0);
+      const results = JSON.parse(applied.stdout).results as { ref: string; status: string }[];
+      for (const ref of ['model:cards/fraud-scorer', 'model:support/ticket-router', 'app:support/nora'])
+        expect(results.find((r) => r.ref === ref)?.status, ref).toBe('created');
+      const tested = charter(demo, 'policy', 'test', join(repoRoot, 'examples', 'org', 'ai'));
+      expect(tested.code, tested.stdout).toBe(0);
+      const ingested = charter(
+        demo,
+        'lineage',
+        'ingest',
+        join(repoRoot, 'examples', 'lineage', 'northwind-pipelines.ndjson'),
+      );
+      expect(ingested.code, ingested.stdout + ingested.stderr).toBe(0);
+      const t = JSON.parse(charter(demo, 'trace', 'app:support/nora', '-o', 'json').stdout);
+      expect(t.datasets.map((d: { node: string; role: string }) => [d.node, d.role])).toContainEqual([
+        's3://northwind-ml/ticket-router/train/2026-10-01',
+        'fine_tuning',
+      ]);
+      // The demo's contracts still pass the charter with their lineage reported.
+      const again = charter(demo, 'apply', '-f', join(repoRoot, 'examples', 'org'));
+      expect(again.code, again.stdout.slice(-500)).toBe(0);
+    } finally {
+      rmSync(demo, { recursive: true, force: true });
+    }
+  });
+});

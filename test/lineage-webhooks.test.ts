@@ -1,0 +1,244 @@
+/**
+ * Webhooks end to end against a real HTTP receiver: CloudEvents queued in the transaction of the
+ * change (incident, outcome, denial …), delivered signed, retried with backoff on failure, moved to
+ * the dead-letter list after the last attempt and retried from there; and, on PostgreSQL, two
+ * servers sharing one database deliver every event exactly once. Time is injected, never waited on.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { verifyWebhook, WebhookDeliverer } from '../src/lineage/webhooks.js';
+import { openStore } from '../src/store/open-store.js';
+import { lineageStoreFor } from '../src/store/sql/sql-lineage-store.js';
+import { applyYaml, type LineageSetup, lineageSetup, orgYaml } from './lineage-support.js';
+import {
+  createPostgresDatabase,
+  postgresAvailable,
+  type StoreHandle,
+  storeFactories,
+} from './support/stores.js';
+
+interface Received {
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+/** A receiver answering with the given statuses in turn (then 200), recording every request. */
+async function receiver(statuses: number[] = []) {
+  const received: Received[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => {
+      body += c;
+    });
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.statusCode = statuses.shift() ?? 200;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+const SECRET = 'test-secret-0123456789abcdef';
+
+for (const factory of storeFactories) {
+  describe.runIf(await factory.available())(`webhooks on ${factory.name}`, () => {
+    let handle: StoreHandle;
+    let s: LineageSetup;
+    let clock: Date;
+    const now = () => clock;
+
+    beforeEach(async () => {
+      handle = await factory.create();
+      clock = new Date('2026-02-01T10:00:00.000Z');
+      s = lineageSetup(handle.store, now);
+      expect((await applyYaml(s.catalog, orgYaml)).applied).toBe(true);
+    });
+    afterEach(async () => {
+      await handle.dispose();
+    });
+
+    it('delivers a signed CloudEvent for an outcome to the webhooks of the domains behind it', async () => {
+      const rx = await receiver();
+      try {
+        const risk = await s.lineage.addWebhook({ url: rx.url, domain: 'risk', secret: SECRET });
+        const payments = await s.lineage.addWebhook({ url: rx.url, domain: 'payments', secret: SECRET });
+        await s.lineage.addWebhook({
+          url: rx.url,
+          secret: SECRET,
+          events: ['io.charter.incident.opened'],
+        });
+        const o = await s.lineage.recordOutcome({
+          subject: 'model:risk/fraud-scorer',
+          type: 'drift',
+          severity: 'medium',
+          summary: 'Fraud scores drifted',
+        });
+        const deliverer = new WebhookDeliverer(lineageStoreFor(handle.store), { now, owner: 'a' });
+        expect(await deliverer.tick()).toEqual({ claimed: 2, delivered: 2, retried: 0, dead: 0 });
+        expect(await deliverer.tick()).toEqual({ claimed: 0, delivered: 0, retried: 0, dead: 0 });
+        expect(rx.received).toHaveLength(2);
+        for (const r of rx.received) {
+          expect(r.headers['content-type']).toBe('application/cloudevents+json');
+          const headers = {
+            'webhook-id': String(r.headers['webhook-id']),
+            'webhook-timestamp': String(r.headers['webhook-timestamp']),
+            'webhook-signature': String(r.headers['webhook-signature']),
+          };
+          expect(verifyWebhook(SECRET, headers, r.body)).toBe(true);
+          expect(verifyWebhook('another-secret-0123456789', headers, r.body)).toBe(false);
+          expect(verifyWebhook(SECRET, headers, r.body.replace('drift', 'dri_t'))).toBe(false);
+          const event = JSON.parse(r.body);
+          expect(event).toMatchObject({
+            specversion: '1.0',
+            id: headers['webhook-id'],
+            source: 'urn:charter',
+            type: 'io.charter.outcome.recorded',
+            subject: 'model:risk/fraud-scorer',
+            time: '2026-02-01T10:00:00.000Z',
+            data: { action: 'outcome.record', actor: 'user:pipeline', details: { outcome: o.id } },
+          });
+        }
+        // Both domain webhooks got the same event (risk: the model's; payments: upstream data).
+        expect(new Set(rx.received.map((r) => r.headers['webhook-id'])).size).toBe(1);
+        const delivered = await s.lineage.deliveries({ state: 'delivered' });
+        expect(delivered.map((d) => d.webhookId).sort()).toEqual([risk.id, payments.id].sort());
+      } finally {
+        await rx.close();
+      }
+    });
+
+    it('retries with exponential backoff, dead-letters after the last attempt, and retries from there', async () => {
+      const rx = await receiver([500, 503, 502]);
+      try {
+        await s.lineage.addWebhook({ url: rx.url, secret: SECRET });
+        // A denial is an event too.
+        await applyYaml(
+          s.catalog,
+          `apiVersion: charter/v1\nkind: Policy\nmetadata: {name: nothing-passes}\nspec: {match: {kinds: [DataContract]}, rule: "false", message: no, enforcement: deny}\n`,
+        );
+        const denied = await applyYaml(s.catalog, orgYaml.replace('Help articles', 'Help articles and FAQs'));
+        expect(denied.summary.denied).toBe(1);
+        // The denial was stamped with the real time; the deliverer's clock starts a minute later.
+        const t0 = Date.now() + 60_000;
+        clock = new Date(t0);
+        const at = (ms: number) => new Date(t0 + ms).toISOString();
+        const deliverer = new WebhookDeliverer(lineageStoreFor(handle.store), {
+          now,
+          owner: 'a',
+          maxAttempts: 3,
+          backoffMs: 10_000,
+        });
+        expect(await deliverer.tick()).toMatchObject({ claimed: 1, retried: 1 });
+        let [d] = await s.lineage.deliveries({});
+        expect(d).toMatchObject({
+          state: 'pending',
+          attempts: 1,
+          lastStatus: 500,
+          lastError: 'the receiver answered 500',
+        });
+        expect(d!.nextAttemptAt).toBe(at(10_000));
+        // Not due yet: nothing is sent.
+        expect(await deliverer.tick()).toMatchObject({ claimed: 0 });
+        clock = new Date(t0 + 10_000);
+        expect(await deliverer.tick()).toMatchObject({ claimed: 1, retried: 1 });
+        [d] = await s.lineage.deliveries({});
+        expect(d).toMatchObject({ attempts: 2, lastStatus: 503, nextAttemptAt: at(30_000) });
+        clock = new Date(t0 + 30_000);
+        expect(await deliverer.tick()).toMatchObject({ claimed: 1, dead: 1 });
+        const dead = await s.lineage.deliveries({ state: 'dead' });
+        expect(dead).toEqual([expect.objectContaining({ attempts: 3, lastStatus: 502 })]);
+        const event = JSON.parse(rx.received[0]!.body);
+        expect(event.type).toBe('io.charter.admission.denied');
+        expect(event.data.details.violations[0].policy).toBe('policy:nothing-passes');
+        // From the dead-letter list, once the receiver is fixed.
+        await s.lineage.retryDelivery(dead[0]!.id);
+        expect(await deliverer.tick()).toMatchObject({ claimed: 1, delivered: 1 });
+        expect(rx.received).toHaveLength(4);
+        expect(new Set(rx.received.map((r) => r.headers['webhook-id'])).size).toBe(1);
+      } finally {
+        await rx.close();
+      }
+    });
+
+    it('queues incidents opened and resolved, in the transaction that opens or resolves them', async () => {
+      await s.lineage.addWebhook({ url: 'https://hooks.example.com/x', domain: 'support', secret: SECRET });
+      const { QualityService } = await import('../src/quality/quality-service.js');
+      const { qualityStoreFor } = await import('../src/store/sql/sql-quality-store.js');
+      const { mkdtempSync, writeFileSync } = await import('node:fs');
+      const { tmpdir } = await import('node:os');
+      const { join } = await import('node:path');
+      const root = mkdtempSync(join(tmpdir(), 'charter-wh-'));
+      const { mkdirSync } = await import('node:fs');
+      mkdirSync(join(root, 'data', 'support'), { recursive: true });
+      const withRule = orgYaml.replace(
+        '{name: article_id, logicalType: string, classification: public, description: Key}',
+        '{name: article_id, logicalType: string, classification: public, description: Key, quality: [{metric: nullValues, mustBe: 0}]}',
+      );
+      await applyYaml(s.catalog, withRule);
+      const quality = new QualityService(s.catalog, qualityStoreFor(handle.store), {
+        actor: 'user:dan',
+        dataRoot: root,
+        now,
+      });
+      writeFileSync(join(root, 'data', 'support', 'kb.csv'), 'article_id,body\n,hello\n');
+      await quality.check({ ref: 'dataset:support/kb' });
+      writeFileSync(join(root, 'data', 'support', 'kb.csv'), 'article_id,body\na1,hello\n');
+      await quality.check({ ref: 'dataset:support/kb' });
+      const outbox = await lineageStoreFor(handle.store).outboxEvents({});
+      expect(outbox.map((e) => [e.type, e.subject])).toEqual([
+        ['io.charter.incident.opened', 'dataset:support/kb'],
+        ['io.charter.incident.resolved', 'dataset:support/kb'],
+      ]);
+      expect(await s.lineage.deliveries({ state: 'pending' })).toHaveLength(2);
+    });
+  });
+}
+
+describe.runIf(await postgresAvailable())('webhooks across two servers on one PostgreSQL', () => {
+  let db: { url: string; drop: () => Promise<void> };
+  beforeEach(async () => {
+    db = await createPostgresDatabase();
+  });
+  afterEach(async () => {
+    await db.drop();
+  });
+
+  it('delivers every event exactly once when two servers run their delivery loops at once', async () => {
+    const rx = await receiver();
+    const a = await openStore({ databaseUrl: db.url });
+    const b = await openStore({ databaseUrl: db.url });
+    try {
+      const s = lineageSetup(a);
+      expect((await applyYaml(s.catalog, orgYaml)).applied).toBe(true);
+      await s.lineage.addWebhook({ url: rx.url, secret: SECRET });
+      const outcomes = 40;
+      for (let i = 0; i < outcomes; i++)
+        await s.lineage.recordOutcome({
+          subject: 'model:risk/fraud-scorer',
+          type: 'evaluation',
+          severity: 'info',
+          summary: `Evaluation run ${i}`,
+        });
+      // Server B has its own store, service and outbox mapper, as another process would.
+      lineageSetup(b);
+      const one = new WebhookDeliverer(lineageStoreFor(a), { owner: 'server-a', concurrency: 2 });
+      const two = new WebhookDeliverer(lineageStoreFor(b), { owner: 'server-b', concurrency: 2 });
+      for (let round = 0; round < 50; round++) {
+        const [x, y] = await Promise.all([one.tick(), two.tick()]);
+        if (!x.claimed && !y.claimed) break;
+      }
+      const ids = rx.received.map((r) => String(r.headers['webhook-id']));
+      expect(ids).toHaveLength(outcomes);
+      expect(new Set(ids).size).toBe(outcomes);
+      expect(await s.lineage.deliveries({ state: 'pending' })).toEqual([]);
+    } finally {
+      await a.close();
+      await b.close();
+      await rx.close();
+    }
+  });
+});
