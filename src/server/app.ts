@@ -14,6 +14,7 @@ import { handleError } from './errors.js';
 import { registerMetrics } from './metrics.js';
 import { lineageFor } from './platform.js';
 import { installRequestContext } from './request-context.js';
+import { aiRoutes } from './routes/ai-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { ioRoutes } from './routes/io-routes.js';
@@ -97,6 +98,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           name: 'lineage',
           description: 'OpenLineage ingestion, trace and impact, outcomes, scorecards and webhooks',
         },
+        { name: 'ai', description: 'The AI-use gate and its recorded decisions' },
         { name: 'system', description: 'Health and metrics' },
       ],
     },
@@ -139,6 +141,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.tokens) tokenRoutes(app, options.tokens);
   qualityRoutes(app, options.catalog, actor);
   lineageRoutes(app, options.lineage ?? lineageFor(options.catalog.store, actor), actor);
+  aiRoutes(app, options.catalog, actor);
   uiRoutes(app);
   await app.ready();
   return app;
