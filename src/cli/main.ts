@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isCharterError } from '../model/errors.js';
+import { registerAiCommands } from './commands/ai-commands.js';
 import { registerAuditCommands } from './commands/audit-commands.js';
 import { registerCatalogCommands } from './commands/catalog-commands.js';
 import { registerIoCommands } from './commands/io-commands.js';
@@ -53,6 +54,7 @@ Examples:
   registerTokenCommands(program);
   registerQualityCommands(program);
   registerLineageCommands(program);
+  registerAiCommands(program);
   registerServeCommands(program);
   for (const command of program.commands) {
     command.exitOverride();

@@ -6,6 +6,7 @@
 import { AccessControl } from '../access/access-control.js';
 import { type OidcConfig, OidcVerifier, oidcConfigFromEnv } from '../access/oidc.js';
 import { Tokens } from '../access/tokens.js';
+import { aiPlugin } from '../ai/ai-plugin.js';
 import { Catalog } from '../catalog/catalog.js';
 import { lineagePlugin, policyLineage } from '../lineage/lineage-plugin.js';
 import { LineageService } from '../lineage/lineage-service.js';
@@ -59,7 +60,7 @@ export function createPlatform(store: CatalogStore, options: PlatformOptions): P
   });
   const catalog = new Catalog(store, {
     actor: options.actor,
-    plugins: [plugin, lineagePlugin(store, () => lineage)],
+    plugins: [plugin, lineagePlugin(store, () => lineage), aiPlugin()],
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   governance = new Governance(catalog, options.now);

@@ -8,6 +8,7 @@ import * as policy from './migrations/0002-policy.js';
 import * as quality from './migrations/0003-quality.js';
 import * as lineage from './migrations/0004-lineage.js';
 import * as access from './migrations/0005-access.js';
+import * as ai from './migrations/0006-ai.js';
 import type { Database } from './schema.js';
 import type { SqlDialect } from './sql-dialect.js';
 
@@ -18,6 +19,7 @@ const steps: { name: string; up: (db: Kysely<any>, dialect: SqlDialect) => Promi
   { name: '0003_quality', up: quality.up },
   { name: '0004_lineage', up: lineage.up },
   { name: '0005_access', up: access.up },
+  { name: '0006_ai', up: ai.up },
 ];
 
 function migrations(dialect: SqlDialect): Record<string, Migration> {

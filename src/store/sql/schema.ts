@@ -299,7 +299,22 @@ export interface WebhookDeliveriesTable {
   created_at: string;
 }
 
+export interface AiDecisionsTable {
+  id: string;
+  time: string;
+  actor: string;
+  dataset: string;
+  dataset_version: number | null;
+  use: string;
+  subject: string | null;
+  purpose: string | null;
+  decision: string;
+  body: string;
+  audit_seq: number;
+}
+
 export interface Database {
+  ai_decisions: AiDecisionsTable;
   tokens: TokensTable;
   approvals: ApprovalsTable;
   assets: AssetsTable;

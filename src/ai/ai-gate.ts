@@ -1,0 +1,530 @@
+/**
+ * The AI-use gate: "may X use dataset D for use U (and purpose P)?". Every check of the dataset's
+ * AI section, its quality record and the requesting application is evaluated, every failing one is
+ * a reason with what would change the answer, and every answer is recorded and audited. An unknown
+ * dataset, use, purpose or application is bad input, never an allow.
+ */
+import { randomUUID } from 'node:crypto';
+import { chain } from '../audit/audit-chain.js';
+import { digestOf } from '../audit/digest.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { InputError, NotAllowedError, NotFoundError } from '../model/errors.js';
+import type { CharterDoc } from '../model/kinds/charter-kind.js';
+import { parseRef, tryParseRef } from '../model/ref.js';
+import type { AiDecisionRow, AiStore } from '../store/ai-store.js';
+import type { AssetWithDoc } from '../store/catalog-store.js';
+import type { Incident, QualityStore, RunSummary } from '../store/quality-store.js';
+import { type AiSection, findAiSection } from './ai-section.js';
+import {
+  AI_USES,
+  DIRECT_IDENTIFIERS,
+  DPV_PURPOSES,
+  durationMs,
+  INGESTING_USES,
+  PERSONAL_LEVELS,
+  TRAINING_USES,
+} from './vocabulary.js';
+
+export interface DecisionRequest {
+  dataset: string;
+  use: string;
+  /** The model or AI application asking (`model:…` or `app:…`). */
+  for?: string;
+  /** A DPV purpose the use serves. */
+  purpose?: string;
+}
+
+export type CheckCode =
+  | 'ai-section'
+  | 'dataset-status'
+  | 'use-permitted'
+  | 'legal-basis'
+  | 'purpose'
+  | 'identifiers-protected'
+  | 'licence'
+  | 'rag-freshness'
+  | 'quality'
+  | 'incident'
+  | 'clearance'
+  | 'approval';
+
+export interface DecisionReason {
+  check: CheckCode;
+  message: string;
+  /** Where in the contract the fact lives, when it is one. */
+  path?: string;
+  /** What would change this reason. */
+  fix: string;
+}
+
+export interface DecisionCheck {
+  check: CheckCode;
+  status: 'pass' | 'fail' | 'not-applicable';
+  detail?: string;
+}
+
+export interface AiDecision {
+  id: string;
+  time: string;
+  actor: string;
+  dataset: string;
+  datasetVersion: number;
+  use: string;
+  for: string | null;
+  purpose: string | null;
+  decision: 'allow' | 'deny';
+  /** Every failing check (empty when allowed). */
+  reasons: DecisionReason[];
+  /** Every check evaluated, passing or not. */
+  checks: DecisionCheck[];
+  /** What would change the answer: the fixes of the reasons, in order. */
+  wouldChange: string[];
+  auditSeq: number;
+}
+
+export interface AiGateOptions {
+  actor: string;
+  now?: () => Date;
+  /** How long a cached fact may live when no change of this process dropped it (ms, default 1000). */
+  cacheTtlMs?: number;
+}
+
+/** Classification level names in the charter's order (lowest first). */
+const DEFAULT_LEVELS = ['public', 'internal', 'confidential', 'restricted'];
+/** What an application or model that declares no clearance may read. */
+export const DEFAULT_CLEARANCE = 'internal';
+export const CLEARANCE_KEY = 'x-charter-clearance';
+
+/** The highest classification of a contract: its AI section's, else the highest of its fields. */
+export function classificationOf(doc: Record<string, unknown>, ai: AiSection | undefined, levels: string[]) {
+  if (typeof ai?.classification === 'string') return ai.classification;
+  let best: string | undefined;
+  for (const table of (Array.isArray(doc.schema) ? doc.schema : []) as Record<string, unknown>[]) {
+    for (const p of (Array.isArray(table?.properties) ? table.properties : []) as Record<string, unknown>[]) {
+      const c = p?.classification;
+      if (typeof c === 'string' && (best === undefined || levels.indexOf(c) > levels.indexOf(best))) best = c;
+    }
+  }
+  return best;
+}
+
+/**
+ * Facts the gate reads on every decision (the charter, the dataset, its quality record, the
+ * asking application), kept in memory between changes: any write of this process other than a
+ * decision drops them (the store's change signal), and a fact is at most `ttlMs` old, so a change
+ * made by another server on the same database is seen within that time.
+ */
+export class GateCache {
+  private generation = 0;
+  private readonly entries = new Map<string, { generation: number; at: number; value: unknown }>();
+
+  constructor(readonly ttlMs = 1000) {}
+
+  invalidate(): void {
+    this.generation++;
+    this.entries.clear();
+  }
+
+  async get<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.entries.get(key);
+    const now = performance.now();
+    if (hit && hit.generation === this.generation && now - hit.at < this.ttlMs) return hit.value as T;
+    const generation = this.generation;
+    const value = await load();
+    // A change that landed while loading makes this value suspect: use it once, do not keep it.
+    if (generation === this.generation) {
+      if (this.entries.size > 10_000) this.entries.clear();
+      this.entries.set(key, { generation, at: now, value });
+    }
+    return value;
+  }
+}
+
+interface DatasetFacts {
+  asset: AssetWithDoc | undefined;
+  latest: RunSummary | undefined;
+  incident: Incident | undefined;
+}
+
+export class AiGate {
+  private readonly cache: GateCache;
+
+  constructor(
+    readonly catalog: Catalog,
+    readonly quality: QualityStore,
+    readonly store: AiStore,
+    private readonly options: AiGateOptions,
+    cache?: GateCache,
+  ) {
+    if (cache) this.cache = cache;
+    else {
+      const own = new GateCache(options.cacheTtlMs);
+      store.onChange?.(() => own.invalidate());
+      this.cache = own;
+    }
+  }
+
+  /** The same gate for another caller (the server makes one per request with its guarded catalog). */
+  as(catalog: Catalog, actor: string): AiGate {
+    return new AiGate(catalog, this.quality, this.store, { ...this.options, actor }, this.cache);
+  }
+
+  private charter(): Promise<CharterDoc | undefined> {
+    return this.cache.get('charter', async () => {
+      const [row] = await this.catalog.store.scanAssets({ kind: 'Charter', limit: 1 });
+      return row?.doc as CharterDoc | undefined;
+    });
+  }
+
+  private facts(ref: string): Promise<DatasetFacts> {
+    return this.cache.get(`dataset|${ref}`, async () => {
+      const asset = await this.catalog.store.getAsset(ref);
+      const [latest] = await this.quality.latestRuns([ref]);
+      const [incident] = await this.quality.incidents({ ref, state: 'open', limit: 1 });
+      return { asset, latest, incident };
+    });
+  }
+
+  /** A live asset the caller may read; the catalog's own errors (not found, not allowed) otherwise. */
+  private async readable(asset: AssetWithDoc | undefined, ref: string): Promise<AssetWithDoc> {
+    if (asset?.state !== 'live') {
+      await this.catalog.get(ref);
+      throw new NotFoundError(`'${ref}' not found`);
+    }
+    this.catalog.guard?.requireRead({ ref: asset.ref, kind: asset.kind, domain: asset.domain });
+    return asset;
+  }
+
+  /** Uses the gate knows: AI-METADATA §7.1 plus the charter's own. */
+  static usesOf(charter: CharterDoc | undefined): string[] {
+    const own = (charter?.spec.aiUses ?? []).map((u) => u.name);
+    return [...new Set([...AI_USES, ...own])];
+  }
+
+  async decide(request: DecisionRequest): Promise<AiDecision> {
+    const ref = tryParseRef(request.dataset ?? '');
+    if (ref?.kind !== 'dataset') {
+      throw new InputError(`'${request.dataset}' is not a dataset ref; expected dataset:DOMAIN/NAME`, {
+        path: 'dataset',
+      });
+    }
+    const charter = await this.charter();
+    const uses = AiGate.usesOf(charter);
+    if (!request.use || !uses.includes(request.use)) {
+      throw new InputError(`AI use '${request.use ?? ''}' is not known; expected one of ${uses.join(', ')}`, {
+        path: 'use',
+        allowed: uses,
+      });
+    }
+    if (request.purpose !== undefined && !(DPV_PURPOSES as readonly string[]).includes(request.purpose)) {
+      throw new InputError(
+        `Purpose '${request.purpose}' is not a known DPV purpose; expected one of ${DPV_PURPOSES.join(', ')}`,
+        { path: 'purpose', allowed: [...DPV_PURPOSES] },
+      );
+    }
+    let subjectDoc: Record<string, unknown> | undefined;
+    if (request.for !== undefined) {
+      const s = tryParseRef(request.for);
+      if (!s || (s.kind !== 'model' && s.kind !== 'app')) {
+        throw new InputError(`--for must be a model:… or app:… ref (got '${request.for}')`, { path: 'for' });
+      }
+      const subject = request.for;
+      const row = await this.cache.get(`subject|${subject}`, () => this.catalog.store.getAsset(subject));
+      subjectDoc = (await this.readable(row, subject)).doc;
+    }
+    // NotFound for an unknown dataset and NotAllowed for one the caller may not read.
+    const facts = await this.facts(request.dataset);
+    const asset = await this.readable(facts.asset, request.dataset);
+    const doc = asset.doc;
+    const { latest, incident } = facts;
+
+    const now = (this.options.now ?? (() => new Date()))();
+    const levels = charter?.spec.classificationLevels.map((l) => l.name) ?? DEFAULT_LEVELS;
+    const found = findAiSection(doc);
+    const ai = found?.value;
+    const at = (path: string) => `customProperties[${found?.index ?? 0}].value.${path}`;
+    const checks: DecisionCheck[] = [];
+    const reasons: DecisionReason[] = [];
+    const pass = (check: CheckCode, detail?: string) =>
+      checks.push({ check, status: 'pass', ...(detail ? { detail } : {}) });
+    const na = (check: CheckCode, detail?: string) =>
+      checks.push({ check, status: 'not-applicable', ...(detail ? { detail } : {}) });
+    const fail = (reason: DecisionReason) => {
+      checks.push({ check: reason.check, status: 'fail' });
+      reasons.push(reason);
+    };
+    const use = request.use;
+
+    // The AI section: a contract without one is not offered for any AI use.
+    if (!ai) {
+      fail({
+        check: 'ai-section',
+        message: `${request.dataset} has no AI section, so it is not offered for any AI use`,
+        path: 'customProperties',
+        fix: `Add a customProperties entry {property: x-charter-ai, value: {uses: {permitted: [${use}]}, …}} (AI-METADATA §7.1)`,
+      });
+    } else pass('ai-section');
+
+    const status = typeof doc.status === 'string' ? doc.status : undefined;
+    if (status === 'retired') {
+      fail({
+        check: 'dataset-status',
+        message: `${request.dataset} is retired`,
+        path: 'status',
+        fix: 'Use its successor, or return the contract to active',
+      });
+    } else pass('dataset-status', status);
+
+    if (ai) {
+      const permitted = ai.uses?.permitted ?? [];
+      const outOfScope = ai.uses?.outOfScope ?? [];
+      if (outOfScope.includes(use)) {
+        fail({
+          check: 'use-permitted',
+          message: `${request.dataset} declares '${use}' out of scope`,
+          path: at('uses.outOfScope'),
+          fix: `The owner removes '${use}' from uses.outOfScope and adds it to uses.permitted`,
+        });
+      } else if (!permitted.includes(use)) {
+        fail({
+          check: 'use-permitted',
+          message: `${request.dataset} does not permit '${use}' (permitted: ${permitted.join(', ') || 'none'})`,
+          path: at('uses.permitted'),
+          fix: `The owner adds '${use}' to uses.permitted`,
+        });
+      } else pass('use-permitted');
+
+      const level = ai.personalData?.level;
+      const personal = level === undefined ? false : PERSONAL_LEVELS.has(level);
+      if (!personal) {
+        na('legal-basis', `personal data: ${level ?? 'not declared'}`);
+      } else {
+        const legal = ai.legal ?? {};
+        const missing: string[] = [];
+        if (!legal.legalBasis) missing.push('legalBasis');
+        if (!legal.purposes?.length) missing.push('purposes');
+        if (!legal.ropaRef) missing.push('ropaRef');
+        if (level === 'special_category' && !legal.specialCategoryCondition)
+          missing.push('specialCategoryCondition');
+        if (missing.length) {
+          fail({
+            check: 'legal-basis',
+            message: `${request.dataset} holds ${level} data without ${missing.map((m) => `legal.${m}`).join(', ')}`,
+            path: at(`legal.${missing[0]}`),
+            fix: `Record the GDPR legal basis (eu-gdpr:A6-1-a … f), DPV purposes and the RoPA reference in legal`,
+          });
+        } else pass('legal-basis', legal.legalBasis);
+      }
+      if (request.purpose === undefined) na('purpose', 'no purpose given');
+      else if (!personal) na('purpose', 'no personal data');
+      else if (!(ai.legal?.purposes ?? []).includes(request.purpose)) {
+        fail({
+          check: 'purpose',
+          message: `Purpose '${request.purpose}' is not among the purposes the personal data in ${request.dataset} was collected for (${(ai.legal?.purposes ?? []).join(', ') || 'none'})`,
+          path: at('legal.purposes'),
+          fix: `Record a compatibility assessment and add '${request.purpose}' to legal.purposes, or use the data for a recorded purpose`,
+        });
+      } else pass('purpose', request.purpose);
+
+      const identifiers = new Set<string>(DIRECT_IDENTIFIERS);
+      const clear = (ai.personalData?.fields ?? []).filter(
+        (f) => f.category && identifiers.has(f.category) && (f.protection ?? 'none') === 'none',
+      );
+      if (!INGESTING_USES.has(use) && use !== 'prompt_context') na('identifiers-protected');
+      else if (clear.length) {
+        fail({
+          check: 'identifiers-protected',
+          message: `${request.dataset} has identifier fields in the clear: ${clear.map((f) => f.path).join(', ')}`,
+          path: at('personalData.fields'),
+          fix: `Mask, tokenise, pseudonymise or drop ${clear.map((f) => f.path).join(', ')} and record the protection`,
+        });
+      } else pass('identifiers-protected');
+
+      if (!TRAINING_USES.has(use)) na('licence');
+      else if (!ai.rights?.license || ai.rights.aiTrainingPermitted !== true) {
+        fail({
+          check: 'licence',
+          message: ai.rights?.license
+            ? `The licence of ${request.dataset} (${ai.rights.license}) does not permit AI training`
+            : `${request.dataset} declares no licence`,
+          path: at(ai.rights?.license ? 'rights.aiTrainingPermitted' : 'rights.license'),
+          fix: 'After a licence review, set rights.license and rights.aiTrainingPermitted: true',
+        });
+      } else pass('licence', ai.rights.license);
+
+      if (use !== 'rag_retrieval') na('rag-freshness');
+      else {
+        const sla = ai.currency?.freshnessSla;
+        const slaMs = sla ? durationMs(sla) : null;
+        const last = ai.currency?.lastRefreshedAt ? Date.parse(ai.currency.lastRefreshedAt) : Number.NaN;
+        if (slaMs === null) {
+          fail({
+            check: 'rag-freshness',
+            message: `${request.dataset} declares no freshness SLA for retrieval`,
+            path: at('currency.freshnessSla'),
+            fix: 'Declare currency.freshnessSla (an ISO 8601 duration) and currency.lastRefreshedAt',
+          });
+        } else if (Number.isNaN(last)) {
+          fail({
+            check: 'rag-freshness',
+            message: `${request.dataset} does not say when it was last refreshed`,
+            path: at('currency.lastRefreshedAt'),
+            fix: 'Record currency.lastRefreshedAt after each refresh',
+          });
+        } else if (now.getTime() - last > slaMs) {
+          const hours = Math.round((now.getTime() - last) / 3_600_000);
+          fail({
+            check: 'rag-freshness',
+            message: `${request.dataset} is stale: last refreshed ${hours} h ago, beyond its freshness SLA ${sla}`,
+            path: at('currency.lastRefreshedAt'),
+            fix: `Refresh the corpus and update currency.lastRefreshedAt (within ${sla})`,
+          });
+        } else pass('rag-freshness', sla);
+      }
+
+      const approvals = (ai.approvals ?? []).filter((a) => a.scope === use);
+      const rejected = approvals.find((a) => a.status === 'rejected');
+      const expired = approvals.find(
+        (a) => a.status === 'approved' && a.expiresAt && Date.parse(a.expiresAt) < now.getTime(),
+      );
+      if (rejected) {
+        fail({
+          check: 'approval',
+          message: `The '${use}' use of ${request.dataset} was rejected${rejected.by ? ` by ${rejected.by}` : ''}`,
+          path: at('approvals'),
+          fix: `Obtain a new approval for '${use}'`,
+        });
+      } else if (expired && !approvals.some((a) => a.status === 'approved' && !a.expiresAt)) {
+        fail({
+          check: 'approval',
+          message: `The approval of '${use}' for ${request.dataset} expired on ${expired.expiresAt}`,
+          path: at('approvals'),
+          fix: `Renew the approval for '${use}'`,
+        });
+      } else if (approvals.some((a) => a.status === 'approved')) pass('approval');
+      else na('approval', 'none recorded');
+    }
+
+    if (!latest) na('quality', 'never checked');
+    else if (latest.status === 'failed' || latest.status === 'error') {
+      fail({
+        check: 'quality',
+        message: `The latest quality run of ${request.dataset} ${latest.status === 'error' ? 'could not complete' : 'failed'} (score ${latest.score ?? 'n/a'})`,
+        fix: `Fix the failing checks and run \`charter check ${request.dataset}\``,
+      });
+    } else pass('quality', `score ${latest.score ?? 'n/a'}`);
+
+    if (incident) {
+      fail({
+        check: 'incident',
+        message: `${request.dataset} has an open quality incident: ${incident.title}`,
+        fix: `Resolve incident ${incident.id} (assigned to ${incident.assignees.join(', ') || 'nobody'})`,
+      });
+    } else pass('incident');
+
+    if (!subjectDoc || !request.for) na('clearance', 'no application named');
+    else {
+      const spec = (subjectDoc.spec ?? {}) as Record<string, unknown>;
+      const declared = typeof spec[CLEARANCE_KEY] === 'string' ? (spec[CLEARANCE_KEY] as string) : undefined;
+      const clearance = declared ?? DEFAULT_CLEARANCE;
+      const classification = classificationOf(doc, ai, levels);
+      const rank = (l: string | undefined) => (l === undefined ? -1 : levels.indexOf(l));
+      if (classification !== undefined && rank(classification) > rank(clearance)) {
+        fail({
+          check: 'clearance',
+          message: `${request.dataset} is ${classification}, above what ${request.for} is cleared for (${clearance}${declared ? '' : ', the default'})`,
+          fix: `Clear ${request.for} for ${classification} (spec.${CLEARANCE_KEY}) or use a less sensitive dataset`,
+        });
+      } else pass('clearance', `${classification ?? 'unclassified'} ≤ ${clearance}`);
+    }
+
+    const decision: 'allow' | 'deny' = reasons.length ? 'deny' : 'allow';
+    const time = now.toISOString();
+    const id = randomUUID();
+    const body = {
+      id,
+      time,
+      actor: this.options.actor,
+      dataset: request.dataset,
+      datasetVersion: asset.version,
+      use,
+      for: request.for ?? null,
+      purpose: request.purpose ?? null,
+      decision,
+      reasons,
+      checks,
+      wouldChange: reasons.map((r) => r.fix),
+    };
+    const auditSeq = await this.store.write(async (writer) => {
+      const [record] = chain(
+        await writer.auditHead(),
+        [
+          {
+            actor: this.options.actor,
+            action: `ai.${decision}`,
+            ref: request.dataset,
+            version: asset.version,
+            beforeDigest: null,
+            afterDigest: digestOf(body),
+            details: {
+              decision: id,
+              use,
+              for: request.for ?? null,
+              purpose: request.purpose ?? null,
+              reasons: reasons.map((r) => r.check),
+            },
+          },
+        ],
+        time,
+      );
+      await writer.appendAudit([record!]);
+      await writer.insertDecision({
+        id,
+        time,
+        actor: this.options.actor,
+        dataset: request.dataset,
+        datasetVersion: asset.version,
+        use,
+        subject: request.for ?? null,
+        purpose: request.purpose ?? null,
+        decision,
+        body,
+        auditSeq: record!.seq,
+      });
+      return record!.seq;
+    });
+    return { ...body, auditSeq };
+  }
+
+  /** Recorded decisions, newest first; those about datasets the caller may not read are left out. */
+  async decisions(filter: { dataset?: string; limit?: number } = {}): Promise<AiDecision[]> {
+    if (filter.dataset) {
+      parseRef(filter.dataset);
+      await this.catalog.get(filter.dataset);
+    }
+    const rows = await this.store.decisions({
+      ...(filter.dataset ? { dataset: filter.dataset } : {}),
+      limit: filter.limit ?? 100,
+    });
+    const out: AiDecision[] = [];
+    for (const row of rows) {
+      if (!filter.dataset && !(await this.mayRead(row.dataset))) continue;
+      out.push(toDecision(row));
+    }
+    return out;
+  }
+
+  private async mayRead(ref: string): Promise<boolean> {
+    try {
+      await this.catalog.get(ref);
+      return true;
+    } catch (error) {
+      // A deleted dataset's decisions stay visible; only a refused read hides them.
+      return !(error instanceof NotAllowedError);
+    }
+  }
+}
+
+function toDecision(row: AiDecisionRow): AiDecision {
+  return { ...(row.body as unknown as Omit<AiDecision, 'auditSeq'>), auditSeq: row.auditSeq };
+}

@@ -1,0 +1,123 @@
+/** `ai decide` and `ai decisions`: the AI-use gate, locally or against a running server (`--server`). */
+import type { Command } from 'commander';
+import { type AiDecision, AiGate, type DecisionRequest } from '../../ai/ai-gate.js';
+import { aiStoreFor } from '../../store/sql/sql-ai-store.js';
+import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
+import { actorOf, formatOf, type GlobalOptions, openLocal } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { HttpCatalogClient } from '../http-client.js';
+import { formatTable, type OutputFormat, printData } from '../output.js';
+
+/** What the commands need, from the local store or a server. */
+export interface AiClient {
+  decide(request: DecisionRequest): Promise<AiDecision>;
+  decisions(filter: { dataset?: string; limit?: number }): Promise<AiDecision[]>;
+}
+
+class HttpAi implements AiClient {
+  constructor(private readonly http: HttpCatalogClient) {}
+
+  decide(request: DecisionRequest) {
+    return this.http.call<AiDecision>('POST', '/api/v1/ai/decisions', request);
+  }
+
+  async decisions(filter: { dataset?: string; limit?: number }) {
+    const q = new URLSearchParams();
+    if (filter.dataset) q.set('dataset', filter.dataset);
+    if (filter.limit) q.set('limit', String(filter.limit));
+    return (
+      await this.http.call<{ decisions: AiDecision[] }>('GET', `/api/v1/ai/decisions${q.size ? `?${q}` : ''}`)
+    ).decisions;
+  }
+}
+
+export async function withAi(
+  command: Command,
+  run: (client: AiClient, format: OutputFormat) => Promise<number>,
+): Promise<void> {
+  const globals = command.optsWithGlobals() as GlobalOptions;
+  const format = formatOf(globals);
+  const actor = actorOf(globals);
+  const server = globals.server ?? process.env.CHARTER_SERVER;
+  if (server) {
+    const http = new HttpCatalogClient(
+      server,
+      actor,
+      globals.token ?? (process.env.CHARTER_TOKEN || undefined),
+    );
+    process.exitCode = await run(new HttpAi(http), format);
+    return;
+  }
+  const { store, catalog } = await openLocal(globals);
+  try {
+    const gate = new AiGate(catalog, qualityStoreFor(store), aiStoreFor(store), { actor });
+    process.exitCode = await run(gate, format);
+  } finally {
+    await store.close();
+  }
+}
+
+export function formatDecision(d: AiDecision): string {
+  const head = `${d.decision === 'allow' ? 'ALLOW' : 'DENY'}  ${d.use} of ${d.dataset} (v${d.datasetVersion})${d.for ? ` for ${d.for}` : ''}${d.purpose ? ` — purpose ${d.purpose}` : ''}`;
+  const lines = [head];
+  for (const r of d.reasons) {
+    lines.push(`  ✗ ${r.check}: ${r.message}${r.path ? ` [${r.path}]` : ''}`);
+    lines.push(`      → ${r.fix}`);
+  }
+  const passed = d.checks.filter((c) => c.status === 'pass').map((c) => c.check);
+  if (passed.length) lines.push(`  ✓ ${passed.join(', ')}`);
+  lines.push(`  decision ${d.id}, audit record #${d.auditSeq}`);
+  return lines.join('\n');
+}
+
+export function registerAiCommands(program: Command) {
+  const ai = program.command('ai').description('The AI-use gate: may a dataset feed an AI use?');
+
+  const decide = ai
+    .command('decide')
+    .description('Ask whether a dataset may be used for an AI use; exits 1 on deny')
+    .requiredOption('--dataset <ref>', 'dataset:DOMAIN/NAME')
+    .requiredOption('--use <use>', 'training, fine_tuning, evaluation, rag_retrieval, prompt_context …')
+    .option('--for <ref>', 'the model or AI application asking (model:… or app:…)')
+    .option('--purpose <dpv>', 'the DPV purpose served, e.g. dpv:CustomerCare');
+  decide.action(() =>
+    withAi(decide, async (client, format) => {
+      const o = decide.opts() as { dataset: string; use: string; for?: string; purpose?: string };
+      const decision = await client.decide({
+        dataset: o.dataset,
+        use: o.use,
+        ...(o.for ? { for: o.for } : {}),
+        ...(o.purpose ? { purpose: o.purpose } : {}),
+      });
+      printData(decision, format, () => formatDecision(decision));
+      return decision.decision === 'allow' ? EXIT.ok : EXIT.no;
+    }),
+  );
+
+  const decisions = ai
+    .command('decisions')
+    .description('Recorded AI-use decisions, newest first')
+    .option('--dataset <ref>', 'only decisions about this dataset')
+    .option('--limit <n>', 'at most this many', '100');
+  decisions.action(() =>
+    withAi(decisions, async (client, format) => {
+      const o = decisions.opts() as { dataset?: string; limit: string };
+      const rows = await client.decisions({
+        ...(o.dataset ? { dataset: o.dataset } : {}),
+        limit: Number(o.limit) || 100,
+      });
+      printData(rows, format, () =>
+        formatTable(rows, [
+          { header: 'TIME', value: (d) => d.time },
+          { header: 'DECISION', value: (d) => d.decision },
+          { header: 'USE', value: (d) => d.use },
+          { header: 'DATASET', value: (d) => d.dataset },
+          { header: 'FOR', value: (d) => d.for ?? '' },
+          { header: 'ACTOR', value: (d) => d.actor },
+          { header: 'REASONS', value: (d) => d.reasons.map((r) => r.check).join(', ') },
+        ]),
+      );
+      return EXIT.ok;
+    }),
+  );
+}

@@ -1,0 +1,334 @@
+/**
+ * The AI section and the AI-use gate on both stores, over the demo organisation: validation on
+ * apply with JSON paths and allowed values, allow and deny with every reason, freshness, quality
+ * and incidents from real checks, application clearance, audit, listing, the HTTP API and the CLI.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AiDecision, AiGate } from '../src/ai/ai-gate.js';
+import { parseSources } from '../src/catalog/parse.js';
+import { readManifestFiles } from '../src/cli/files.js';
+import { InputError, NotFoundError } from '../src/model/errors.js';
+import { QualityService } from '../src/quality/quality-service.js';
+import { buildApp } from '../src/server/app.js';
+import { createPlatform, type Platform } from '../src/server/platform.js';
+import { aiStoreFor } from '../src/store/sql/sql-ai-store.js';
+import { qualityStoreFor } from '../src/store/sql/sql-quality-store.js';
+import { charter } from './support/cli.js';
+import { repoRoot } from './support/reference.js';
+import { type StoreHandle, storeFactories } from './support/stores.js';
+
+const KB = 'dataset:support/kb-articles';
+const CHAT = 'dataset:support/chat-transcripts';
+const CUSTOMERS = 'dataset:customer/customers';
+const NOW = new Date('2026-11-26T12:00:00Z');
+
+function contract(ai: unknown, name = 'ai-probe') {
+  return `apiVersion: v3.1.0
+kind: DataContract
+id: ${name}
+name: ${name}
+version: 1.0.0
+status: active
+domain: support
+description: { purpose: A probe for AI-section validation. }
+team: { name: support-ml, members: [{ username: kemi, role: owner }, { username: liam, role: steward }] }
+schema:
+  - name: probe
+    description: Probe rows.
+    properties:
+      - { name: id, description: Key., logicalType: string, classification: internal }
+      - { name: email, description: E-mail., logicalType: string, classification: internal }
+customProperties:
+  - { property: sourceSystem, value: probe }
+  - property: x-charter-ai
+    value: ${JSON.stringify(ai)}
+`;
+}
+
+function app(name: string, clearance?: string) {
+  return `apiVersion: charter/v1
+kind: AiApplication
+metadata: { name: ${name}, domain: support }
+spec:
+  type: rag_application
+  version: "1.0"
+  stage: development
+  owners: [user:kemi]
+  intendedPurpose: Answer customer questions
+${clearance ? `  x-charter-clearance: ${clearance}\n` : ''}`;
+}
+
+for (const factory of storeFactories) {
+  describe.runIf(await factory.available())(`AI section and AI-use gate on ${factory.name}`, () => {
+    let handle: StoreHandle;
+    let platform: Platform;
+    let gate: AiGate;
+    let now = NOW;
+
+    beforeAll(async () => {
+      handle = await factory.create();
+      platform = createPlatform(handle.store, { actor: 'user:loader', now: () => now });
+      const applied = await platform.catalog.apply(
+        parseSources([
+          ...readManifestFiles([join(repoRoot, 'examples', 'org')]),
+          {
+            name: 'apps.yaml',
+            content: `${app('gate-probe')}---\n${app('gate-probe-restricted', 'restricted')}`,
+          },
+        ]),
+      );
+      expect(applied.applied, JSON.stringify(applied.results.filter((r) => r.issues.length))).toBe(true);
+      gate = new AiGate(platform.catalog, qualityStoreFor(handle.store), aiStoreFor(handle.store), {
+        actor: 'user:kemi',
+        now: () => now,
+      });
+    });
+    afterAll(async () => {
+      await handle?.dispose();
+    });
+
+    it('refuses an AI section with unknown values, naming each JSON path and the allowed values', async () => {
+      const result = await platform.catalog.apply(
+        parseSources([
+          {
+            name: 'bad.yaml',
+            content: contract({
+              uses: { permitted: ['training', 'dreaming'] },
+              personalData: {
+                level: 'personal',
+                fields: [
+                  { path: 'probe.email', category: 'pd:EmailAddress', protection: 'hidden' },
+                  { path: 'probe.phone', category: 'pd:TelephoneNumber', protection: 'masked' },
+                ],
+              },
+              legal: { legalBasis: 'gdpr-consent', purposes: ['dpv:Spying'] },
+              rights: { license: 'WTFPL-ish', aiTrainingPermitted: 'yes' },
+              currency: { freshnessSla: '1 day' },
+            }),
+          },
+        ]),
+      );
+      expect(result.applied).toBe(false);
+      const issues = result.results[0]!.issues;
+      const at = (path: string) =>
+        issues.find((i) => i.path === `customProperties[1].value.${path}`)?.message;
+      expect(at('uses.permitted[1]')).toMatch(
+        /"dreaming" is not known; expected one of training, fine_tuning/,
+      );
+      expect(at('personalData.fields[0].protection')).toMatch(/expected one of none, masked, tokenised/);
+      expect(at('personalData.fields[1].path')).toMatch(/'probe.phone' is not a field of this contract/);
+      expect(at('legal.legalBasis')).toMatch(/"gdpr-consent" is not known; expected one of eu-gdpr:A6-1-a/);
+      expect(at('legal.purposes[0]')).toMatch(
+        /"dpv:Spying" is not known; expected one of .*dpv:CustomerCare/,
+      );
+      expect(at('rights.license')).toMatch(/"WTFPL-ish" is not known; expected an SPDX id \(CC0-1.0/);
+      expect(at('rights.aiTrainingPermitted')).toBe('must be true or false');
+      expect(at('currency.freshnessSla')).toMatch(/ISO 8601 duration/);
+      expect(issues).toHaveLength(8);
+      await expect(platform.catalog.get('dataset:support/ai-probe')).rejects.toBeInstanceOf(NotFoundError);
+
+      // A valid section is admitted and kept exactly as written (round trip).
+      const ai = {
+        uses: { permitted: ['evaluation'], outOfScope: ['training'] },
+        gaps: { limitations: ['none known'] },
+        personalData: { level: 'none' },
+        rights: { license: 'CC-BY-4.0', aiTrainingPermitted: true },
+      };
+      const ok = await platform.catalog.apply(parseSources([{ name: 'ok.yaml', content: contract(ai) }]));
+      expect(ok.applied, JSON.stringify(ok.results[0])).toBe(true);
+      const { doc } = await platform.catalog.get('dataset:support/ai-probe');
+      expect(doc.customProperties).toEqual([
+        { property: 'sourceSystem', value: 'probe' },
+        { property: 'x-charter-ai', value: ai },
+      ]);
+    });
+
+    it('allows retrieval from a fresh corpus, records the decision and audits it in the chain', async () => {
+      const d = await gate.decide({ dataset: KB, use: 'rag_retrieval' });
+      expect(d.decision).toBe('allow');
+      expect(d.reasons).toEqual([]);
+      expect(d.checks.find((c) => c.check === 'rag-freshness')).toMatchObject({
+        status: 'pass',
+        detail: 'P7D',
+      });
+      const [record] = await platform.catalog.auditLog({ ref: KB, limit: 1, afterSeq: d.auditSeq - 1 });
+      expect(record).toMatchObject({
+        seq: d.auditSeq,
+        action: 'ai.allow',
+        actor: 'user:kemi',
+        ref: KB,
+        details: { decision: d.id, use: 'rag_retrieval', reasons: [] },
+      });
+      expect((await platform.catalog.auditVerify()).intact).toBe(true);
+      const listed = await gate.decisions({ dataset: KB });
+      expect(listed[0]).toEqual(d);
+    });
+
+    it('denies a stale corpus and says what would change the answer', async () => {
+      now = new Date('2026-12-10T00:00:00Z');
+      try {
+        const d = await gate.decide({ dataset: KB, use: 'rag_retrieval' });
+        expect(d.decision).toBe('deny');
+        expect(d.reasons).toEqual([
+          expect.objectContaining({
+            check: 'rag-freshness',
+            path: 'customProperties[0].value.currency.lastRefreshedAt',
+            message: expect.stringMatching(/stale: last refreshed 354 h ago, beyond its freshness SLA P7D/),
+          }),
+        ]);
+        expect(d.wouldChange).toEqual([expect.stringMatching(/Refresh the corpus/)]);
+      } finally {
+        now = NOW;
+      }
+    });
+
+    it('lists every reason of a deny: use out of scope, purpose, identifiers in the clear, licence', async () => {
+      const d = await gate.decide({ dataset: CUSTOMERS, use: 'training', purpose: 'dpv:Marketing' });
+      expect(d.decision).toBe('deny');
+      expect(d.reasons.map((r) => r.check)).toEqual([
+        'use-permitted',
+        'purpose',
+        'identifiers-protected',
+        'licence',
+      ]);
+      expect(d.reasons[2]!.message).toContain('customers.email, customers.phone');
+      expect(d.reasons[0]!.path).toBe('customProperties[2].value.uses.outOfScope');
+      // The recorded purpose passes; the use is permitted for evaluation.
+      const ok = await gate.decide({
+        dataset: CUSTOMERS,
+        use: 'evaluation',
+        purpose: 'dpv:ServiceProvision',
+      });
+      expect(ok.decision).toBe('allow');
+      // A dataset without an AI section is not offered for AI use.
+      const none = await gate.decide({ dataset: 'dataset:finance/fx-rates', use: 'evaluation' });
+      expect(none.reasons.map((r) => r.check)).toEqual(['ai-section']);
+    });
+
+    it('denies an application cleared below the data, and allows one cleared for it', async () => {
+      const low = await gate.decide({ dataset: CHAT, use: 'evaluation', for: 'app:support/gate-probe' });
+      expect(low.decision).toBe('deny');
+      expect(low.reasons).toEqual([
+        expect.objectContaining({
+          check: 'clearance',
+          message: `${CHAT} is restricted, above what app:support/gate-probe is cleared for (internal, the default)`,
+        }),
+      ]);
+      const high = await gate.decide({
+        dataset: CHAT,
+        use: 'evaluation',
+        for: 'app:support/gate-probe-restricted',
+      });
+      expect(high.decision).toBe('allow');
+    });
+
+    it('denies while the latest quality run fails and an incident is open (real checks over the demo files)', async () => {
+      const quality = new QualityService(platform.catalog, qualityStoreFor(handle.store), {
+        actor: 'user:liam',
+        dataRoot: join(repoRoot, 'examples'),
+      });
+      const before = await gate.decide({ dataset: CHAT, use: 'fine_tuning' });
+      expect(before.decision).toBe('allow');
+      const report = await quality.check({ ref: CHAT });
+      expect(report.status).toBe('failed');
+      const after = await gate.decide({ dataset: CHAT, use: 'fine_tuning' });
+      expect(after.decision).toBe('deny');
+      expect(after.reasons.map((r) => r.check)).toEqual(['quality', 'incident']);
+      expect(after.reasons[1]!.fix).toMatch(/Resolve incident .* \(assigned to user:kemi, user:liam\)/);
+    });
+
+    it('answers an unknown dataset, use, purpose or application with bad input and records nothing', async () => {
+      const count = (await gate.decisions({ limit: 1000 })).length;
+      await expect(gate.decide({ dataset: 'dataset:support/nope', use: 'training' })).rejects.toBeInstanceOf(
+        NotFoundError,
+      );
+      await expect(gate.decide({ dataset: KB, use: 'dreaming' })).rejects.toThrow(
+        /AI use 'dreaming' is not known; expected one of training/,
+      );
+      await expect(
+        gate.decide({ dataset: KB, use: 'evaluation', purpose: 'dpv:Spying' }),
+      ).rejects.toBeInstanceOf(InputError);
+      await expect(
+        gate.decide({ dataset: KB, use: 'evaluation', for: 'app:support/ghost' }),
+      ).rejects.toBeInstanceOf(NotFoundError);
+      await expect(gate.decide({ dataset: 'domain:support', use: 'evaluation' })).rejects.toBeInstanceOf(
+        InputError,
+      );
+      expect(await gate.decisions({ limit: 1000 })).toHaveLength(count);
+    });
+
+    describe('over HTTP', () => {
+      let server: FastifyInstance;
+      beforeAll(async () => {
+        server = await buildApp({ catalog: platform.catalog, governance: platform.governance });
+      });
+      afterAll(async () => {
+        await server?.close();
+      });
+
+      it('POST answers allow and deny as 200, unknowns as 4xx; GET lists the decisions', async () => {
+        const post = (body: unknown) =>
+          server.inject({
+            method: 'POST',
+            url: '/api/v1/ai/decisions',
+            headers: { 'x-charter-actor': 'user:grace' },
+            payload: body as Record<string, unknown>,
+          });
+        const deny = await post({ dataset: CUSTOMERS, use: 'rag_retrieval' });
+        expect(deny.statusCode).toBe(200);
+        const body = deny.json() as AiDecision;
+        expect(body).toMatchObject({ decision: 'deny', actor: 'user:grace', use: 'rag_retrieval' });
+        expect((await post({ dataset: 'dataset:support/nope', use: 'training' })).statusCode).toBe(404);
+        const bad = await post({ dataset: KB, use: 'dreaming' });
+        expect(bad.statusCode).toBe(400);
+        expect(bad.json().error.name).toBe('InputError');
+        expect((await post({ dataset: KB })).statusCode).toBe(400);
+        const list = await server.inject({
+          method: 'GET',
+          url: `/api/v1/ai/decisions?dataset=${encodeURIComponent(CUSTOMERS)}&limit=1`,
+        });
+        expect(list.json().decisions).toEqual([body]);
+        const one = await server.inject({ method: 'GET', url: `/api/v1/ai/decisions/${body.id}` });
+        expect(one.json()).toEqual(body);
+      });
+    });
+  });
+}
+
+describe('charter ai decide (the binary)', () => {
+  let home: string;
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'charter-ai-cli-'));
+  });
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+  it('exits 0 on allow, 1 on deny, 2 on an unknown dataset, and lists decisions as JSON', () => {
+    expect(charter(home, 'apply', '-f', join(repoRoot, 'examples', 'org')).code).toBe(0);
+    const allow = charter(home, 'ai', 'decide', '--dataset', CUSTOMERS, '--use', 'evaluation');
+    expect(allow.stdout).toMatch(/^ALLOW {2}evaluation of dataset:customer\/customers/);
+    expect(allow.code).toBe(0);
+    const deny = charter(home, 'ai', 'decide', '--dataset', CUSTOMERS, '--use', 'fine_tuning');
+    expect(deny.code).toBe(1);
+    expect(deny.stdout).toContain(
+      "✗ use-permitted: dataset:customer/customers declares 'fine_tuning' out of scope",
+    );
+    const unknown = charter(
+      home,
+      'ai',
+      'decide',
+      '--dataset',
+      'dataset:customer/nobody',
+      '--use',
+      'training',
+    );
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("Dataset 'dataset:customer/nobody' not found");
+    const listed = charter(home, 'ai', 'decisions', '--dataset', CUSTOMERS, '-o', 'json');
+    expect(listed.code).toBe(0);
+    expect((JSON.parse(listed.stdout) as AiDecision[]).map((d) => d.decision)).toEqual(['deny', 'allow']);
+  });
+});
