@@ -108,11 +108,10 @@ export interface GovernanceOptions {
 }
 
 export class Governance implements GovernanceApi {
-  readonly engine = new PolicyEngine();
+  engine = new PolicyEngine();
   private latest: ComplianceReport | undefined;
   private running: Promise<void> | undefined;
   private stale = false;
-
   private readonly options: Required<GovernanceOptions>;
 
   constructor(
@@ -130,18 +129,34 @@ export class Governance implements GovernanceApi {
     return this.catalog.store;
   }
 
+  /** The same governance for a per-request catalog (its actor and access guard), sharing compiled policies. */
+  for(catalog: Catalog): Governance {
+    const scoped = new Governance(catalog, this.now, this.options);
+    scoped.engine = this.engine;
+    return scoped;
+  }
+
+  /** Whether the caller may see an asset, by ref (approvals, waivers, compliance rows). */
+  private visible(ref: string, kind?: string, domain?: string | null): boolean {
+    const guard = this.catalog.guard;
+    if (!guard || guard.isAdmin) return true;
+    const parsed = tryParseRef(ref);
+    return guard.canRead({ ref, kind: kind ?? parsed?.kind ?? '', domain: domain ?? parsed?.domain ?? null });
+  }
+
   view(): Promise<GovernanceView> {
     return loadView(this.store, undefined, this.now());
   }
 
   // --- approvals -----------------------------------------------------------------------------
 
-  approvals(filter: {
+  async approvals(filter: {
     state?: ApprovalState;
     ref?: string;
     type?: 'change' | 'waiver';
   }): Promise<ApprovalRow[]> {
-    return this.store.approvals({ ...filter, limit: 1000 });
+    const rows = await this.store.approvals({ ...filter, limit: 1000 });
+    return rows.filter((r) => this.visible(r.ref, undefined, r.domain));
   }
 
   private async findOpen(idOrRef: string, type?: 'change' | 'waiver'): Promise<ApprovalRow> {
@@ -154,6 +169,25 @@ export class Governance implements GovernanceApi {
     if (row.state !== 'open')
       throw new ConflictError(`The approval for '${row.ref}' v${row.version} is already ${row.state}`);
     return row;
+  }
+
+  /** A policy's author may not waive it for an asset they own or steward. */
+  private async refuseSelfWaiver(row: ApprovalRow, actor: string): Promise<void> {
+    const waiver = await this.store.getAsset(row.ref);
+    const spec = (waiver?.doc as unknown as WaiverDoc | undefined)?.spec;
+    if (!spec) return;
+    const policyVersions = await this.store.versions(spec.policy);
+    const authors = new Set(policyVersions.map((v) => v.actor));
+    if (!authors.has(actor)) return;
+    const asset = await this.store.getAsset(spec.asset);
+    if (!asset) return;
+    const view = await this.view();
+    const principals = effectivePrincipals(view, subjectOf(view, asset));
+    if (isAmong(view, actor, [...principals.owners, ...principals.stewards])) {
+      throw new NotAllowedError(
+        `${actor} may not grant '${row.ref}': they wrote ${spec.policy} and own or steward ${spec.asset} (separation of duties)`,
+      );
+    }
   }
 
   /** Checks that `actor` may decide the approval: not its requester, and holding the role it needs. */
@@ -171,7 +205,7 @@ export class Governance implements GovernanceApi {
         );
       if (!isAmong(view, actor, office)) {
         throw new NotAllowedError(
-          `${actor} is not in the data office (${office.join(', ')}); only the data office may decide '${row.ref}'`,
+          `${actor} may not decide '${row.ref}': it needs the data office (${office.join(', ')})`,
         );
       }
       return;
@@ -181,7 +215,7 @@ export class Governance implements GovernanceApi {
     const office = view.charter?.spec.dataOffice ?? [];
     if (!isAmong(view, actor, allowed) && !isAmong(view, actor, office)) {
       throw new NotAllowedError(
-        `${actor} is not a ${row.approverRole} of domain:${row.domain} or in the data office; they may decide '${row.ref}'`,
+        `${actor} may not decide '${row.ref}': it needs ${row.approverRole} on domain:${row.domain} or the data office`,
       );
     }
   }
@@ -196,6 +230,7 @@ export class Governance implements GovernanceApi {
     const row = await this.findOpen(idOrRef, type);
     const view = await this.view();
     this.authorise(view, row, actor);
+    if (row.type === 'waiver' && decision === 'approved') await this.refuseSelfWaiver(row, actor);
     if (decision === 'rejected' && !reason) throw new InputError('A rejection needs a reason (--reason)');
     const time = this.now().toISOString();
     const live = await this.store.getAsset(row.ref);
@@ -263,27 +298,29 @@ export class Governance implements GovernanceApi {
     const rows = await this.store.scanAssets({ kind: 'Waiver', limit: 10_000 });
     const approvals = await this.store.approvals({ type: 'waiver', limit: 100_000 });
     const now = this.now().getTime();
-    return rows.map((a) => {
-      const doc = a.doc as unknown as WaiverDoc;
-      const decision = approvals.filter((x) => x.ref === a.ref && x.version === a.version).pop();
-      let state: WaiverView['state'] = 'requested';
-      if (decision?.state === 'rejected') state = 'rejected';
-      else if (decision?.state === 'approved')
-        state = Date.parse(doc.spec.expires) <= now ? 'expired' : 'active';
-      else if (Date.parse(doc.spec.expires) <= now) state = 'expired';
-      const w: WaiverView = {
-        ref: a.ref,
-        policy: doc.spec.policy,
-        asset: doc.spec.asset,
-        reason: doc.spec.reason,
-        expires: doc.spec.expires,
-        requestedBy: decision?.requestedBy ?? a.updatedBy,
-        state,
-        decidedBy: decision?.decidedBy ?? null,
-      };
-      if (doc.spec.field) w.field = doc.spec.field;
-      return w;
-    });
+    return rows
+      .filter((a) => this.visible(a.ref, a.kind, a.domain))
+      .map((a) => {
+        const doc = a.doc as unknown as WaiverDoc;
+        const decision = approvals.filter((x) => x.ref === a.ref && x.version === a.version).pop();
+        let state: WaiverView['state'] = 'requested';
+        if (decision?.state === 'rejected') state = 'rejected';
+        else if (decision?.state === 'approved')
+          state = Date.parse(doc.spec.expires) <= now ? 'expired' : 'active';
+        else if (Date.parse(doc.spec.expires) <= now) state = 'expired';
+        const w: WaiverView = {
+          ref: a.ref,
+          policy: doc.spec.policy,
+          asset: doc.spec.asset,
+          reason: doc.spec.reason,
+          expires: doc.spec.expires,
+          requestedBy: decision?.requestedBy ?? a.updatedBy,
+          state,
+          decidedBy: decision?.decidedBy ?? null,
+        };
+        if (doc.spec.field) w.field = doc.spec.field;
+        return w;
+      });
   }
 
   // --- compliance ----------------------------------------------------------------------------
@@ -369,6 +406,7 @@ export class Governance implements GovernanceApi {
         const subjects: Subject[] = [];
         for (const asset of page) {
           done += 1;
+          if (!this.visible(asset.ref, asset.kind, asset.domain)) continue;
           const subject = subjectOf(view, asset);
           const scopeDomain = asset.kind === 'Domain' ? asset.name : asset.domain;
           const chainNames = domainChain(view, scopeDomain).map((d) => d.name);
