@@ -14,6 +14,8 @@ import { createPlatform, type Platform } from '../src/server/platform.js';
 import type { SqlStore } from '../src/store/sql/sql-store.js';
 import { type StoreHandle, storeFactories } from './support/stores.js';
 
+type SigningKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+
 const ORG = `apiVersion: charter/v1
 kind: Charter
 metadata: {name: acme}
@@ -41,14 +43,14 @@ describe('identities', () => {
   let app: FastifyInstance;
   let jwks: Server;
   let issuer: string;
-  let privateKey: CryptoKey;
-  let otherKey: CryptoKey;
+  let privateKey: SigningKey;
+  let otherKey: SigningKey;
   let clock = new Date('2026-11-27T12:00:00Z');
 
   beforeAll(async () => {
     const keys = await generateKeyPair('RS256');
-    privateKey = keys.privateKey as CryptoKey;
-    otherKey = (await generateKeyPair('RS256')).privateKey as CryptoKey;
+    privateKey = keys.privateKey;
+    otherKey = (await generateKeyPair('RS256')).privateKey;
     const jwk = { ...(await exportJWK(keys.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
     jwks = createServer((req, res) => {
       res.setHeader('content-type', 'application/json');
@@ -83,7 +85,7 @@ describe('identities', () => {
 
   const jwt = (
     claims: Record<string, unknown>,
-    opts: { key?: CryptoKey; exp?: string | Date; iss?: string; aud?: string } = {},
+    opts: { key?: SigningKey; exp?: string | Date; iss?: string; aud?: string } = {},
   ) =>
     new SignJWT(claims)
       .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
