@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AiDecision, AiGate } from '../src/ai/ai-gate.js';
+import { buildContext, contextMarkdown } from '../src/ai/context-pack.js';
 import { parseSources } from '../src/catalog/parse.js';
 import { readManifestFiles } from '../src/cli/files.js';
 import { InputError, NotFoundError } from '../src/model/errors.js';
@@ -261,6 +262,92 @@ for (const factory of storeFactories) {
       expect(await gate.decisions({ limit: 1000 })).toHaveLength(count);
     });
 
+    it('gives the governed context of a dataset: meaning, glossary, semantics, uses, quality — never values', async () => {
+      const quality = qualityStoreFor(handle.store);
+      const pack = await buildContext(platform.catalog, quality, CUSTOMERS);
+      expect(pack).toMatchObject({
+        ref: CUSTOMERS,
+        kind: 'dataset',
+        owners: [{ ref: 'user:chloe' }],
+        ai: { declared: true, permittedUses: ['inference_input', 'evaluation'], personalData: 'personal' },
+        quality: { status: null, openIncident: null },
+      });
+      expect(pack.stewards.map((s) => s.ref)).toEqual(['user:devi', 'user:olga']);
+      const email = pack.fields.find((f) => f.path === 'customers.email');
+      expect(email).toMatchObject({
+        type: 'string',
+        classification: 'confidential',
+        semanticType: 'pd:EmailAddress',
+        protection: 'none',
+        description: 'Login and contact e-mail address, lower case.',
+      });
+      const id = pack.fields.find((f) => f.path === 'customers.customer_id')!;
+      expect(id.glossary.map((g) => g.ref)).toEqual(['glossary:customer']);
+      expect(id.glossary[0]!.definition).toMatch(/^A person with a Northwind account/);
+      // The contract carries an example value; the context never does.
+      expect(JSON.stringify((await platform.catalog.get(CUSTOMERS)).doc)).toContain('C1000417');
+      const md = contextMarkdown(pack);
+      expect(JSON.stringify(pack)).not.toContain('C1000417');
+      expect(md).not.toContain('C1000417');
+      expect(md).toContain(
+        '| customers.email | string | confidential (none) | Login and contact e-mail address, lower case. | pd:EmailAddress | — |',
+      );
+      expect(md).toContain('- Permitted: inference_input, evaluation');
+
+      // After a failing check the context says so, with the open incident.
+      const chat = await buildContext(platform.catalog, quality, CHAT);
+      expect(chat.quality).toMatchObject({ status: 'failed', failing: [expect.any(String)] });
+      expect(chat.quality.openIncident?.title).toMatch(/failing check/);
+      // A product lists its datasets.
+      const product = await buildContext(platform.catalog, quality, 'product:support/support-knowledge');
+      expect(product.datasets?.map((d) => d.ref)).toContain(KB);
+      await expect(buildContext(platform.catalog, quality, 'domain:support')).rejects.toBeInstanceOf(
+        InputError,
+      );
+    });
+
+    it('gives context over HTTP only for what the caller may read', async () => {
+      const server = await buildApp({
+        catalog: platform.catalog,
+        governance: platform.governance,
+        access: platform.access,
+      });
+      try {
+        const { token } = await platform.access.tokens.create({
+          principal: 'user:grace',
+          name: 'ctx',
+          expiresAt: null,
+          actor: 'user:loader',
+        });
+        const get = (ref: string, format = '') =>
+          server.inject({
+            method: 'GET',
+            url: `/api/v1/context/${encodeURIComponent(ref)}${format}`,
+            headers: { authorization: `Bearer ${token}` },
+          });
+        const own = await get('dataset:payments/refunds');
+        expect(own.statusCode).toBe(200);
+        expect(own.json().ref).toBe('dataset:payments/refunds');
+        const md = await get('dataset:payments/refunds', '?format=md');
+        expect(md.headers['content-type']).toMatch(/text\/markdown/);
+        expect(md.body).toMatch(/^# .*`dataset:payments\/refunds`/);
+        const other = await get(CUSTOMERS);
+        expect(other.statusCode).toBe(403);
+        expect(other.body).not.toContain('customers.email');
+        expect((await get('dataset:support/nope')).statusCode).toBe(404);
+        // The gate refuses to answer about a dataset the caller may not read.
+        const decide = await server.inject({
+          method: 'POST',
+          url: '/api/v1/ai/decisions',
+          headers: { authorization: `Bearer ${token}` },
+          payload: { dataset: CUSTOMERS, use: 'evaluation' },
+        });
+        expect(decide.statusCode).toBe(403);
+      } finally {
+        await server.close();
+      }
+    });
+
     describe('over HTTP', () => {
       let server: FastifyInstance;
       beforeAll(async () => {
@@ -330,5 +417,9 @@ describe('charter ai decide (the binary)', () => {
     const listed = charter(home, 'ai', 'decisions', '--dataset', CUSTOMERS, '-o', 'json');
     expect(listed.code).toBe(0);
     expect((JSON.parse(listed.stdout) as AiDecision[]).map((d) => d.decision)).toEqual(['deny', 'allow']);
+    const context = charter(home, 'context', CUSTOMERS, '-o', 'md');
+    expect(context.code).toBe(0);
+    expect(context.stdout).toMatch(/^# customers \(`dataset:customer\/customers`, v1\)/);
+    expect(context.stdout).not.toContain('C1000417');
   });
 });

@@ -1,6 +1,7 @@
 /** `ai decide` and `ai decisions`: the AI-use gate, locally or against a running server (`--server`). */
 import type { Command } from 'commander';
 import { type AiDecision, AiGate, type DecisionRequest } from '../../ai/ai-gate.js';
+import { buildContext, type ContextPack, contextMarkdown } from '../../ai/context-pack.js';
 import { aiStoreFor } from '../../store/sql/sql-ai-store.js';
 import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
 import { actorOf, formatOf, type GlobalOptions, openLocal } from '../context.js';
@@ -12,6 +13,7 @@ import { formatTable, type OutputFormat, printData } from '../output.js';
 export interface AiClient {
   decide(request: DecisionRequest): Promise<AiDecision>;
   decisions(filter: { dataset?: string; limit?: number }): Promise<AiDecision[]>;
+  context(ref: string): Promise<ContextPack>;
 }
 
 class HttpAi implements AiClient {
@@ -29,14 +31,33 @@ class HttpAi implements AiClient {
       await this.http.call<{ decisions: AiDecision[] }>('GET', `/api/v1/ai/decisions${q.size ? `?${q}` : ''}`)
     ).decisions;
   }
+
+  context(ref: string) {
+    return this.http.call<ContextPack>('GET', `/api/v1/context/${encodeURIComponent(ref)}`);
+  }
+}
+
+/** The gate plus context, over the local store. */
+class LocalAi implements AiClient {
+  constructor(private readonly gate: AiGate) {}
+  decide(request: DecisionRequest) {
+    return this.gate.decide(request);
+  }
+  decisions(filter: { dataset?: string; limit?: number }) {
+    return this.gate.decisions(filter);
+  }
+  context(ref: string) {
+    return buildContext(this.gate.catalog, this.gate.quality, ref);
+  }
 }
 
 export async function withAi(
   command: Command,
   run: (client: AiClient, format: OutputFormat) => Promise<number>,
+  formats?: OutputFormat[],
 ): Promise<void> {
   const globals = command.optsWithGlobals() as GlobalOptions;
-  const format = formatOf(globals);
+  const format = formatOf(globals, formats);
   const actor = actorOf(globals);
   const server = globals.server ?? process.env.CHARTER_SERVER;
   if (server) {
@@ -51,7 +72,7 @@ export async function withAi(
   const { store, catalog } = await openLocal(globals);
   try {
     const gate = new AiGate(catalog, qualityStoreFor(store), aiStoreFor(store), { actor });
-    process.exitCode = await run(gate, format);
+    process.exitCode = await run(new LocalAi(gate), format);
   } finally {
     await store.close();
   }
@@ -119,5 +140,23 @@ export function registerAiCommands(program: Command) {
       );
       return EXIT.ok;
     }),
+  );
+
+  const context = program
+    .command('context')
+    .description('Governed context of a dataset or product for a prompt or an agent (-o md|json|yaml)')
+    .argument('<ref>', 'dataset:DOMAIN/NAME or product:DOMAIN/NAME');
+  context.action((ref: string) =>
+    withAi(
+      context,
+      async (client, format) => {
+        const pack = await client.context(ref);
+        if (format === ('md' as OutputFormat) || format === 'table')
+          process.stdout.write(contextMarkdown(pack));
+        else printData(pack, format, () => contextMarkdown(pack));
+        return EXIT.ok;
+      },
+      ['md' as OutputFormat, 'json', 'yaml', 'table'],
+    ),
   );
 }

@@ -5,11 +5,12 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AiGate } from '../../ai/ai-gate.js';
+import { buildContext, contextMarkdown } from '../../ai/context-pack.js';
 import type { Catalog } from '../../catalog/catalog.js';
 import { NotFoundError } from '../../model/errors.js';
 import { aiStoreFor } from '../../store/sql/sql-ai-store.js';
 import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
-import { errorResponses } from '../schemas.js';
+import { errorResponses, refParam } from '../schemas.js';
 
 export function aiRoutes(app: FastifyInstance, catalog: Catalog, defaultActor: string) {
   const base = new AiGate(catalog, qualityStoreFor(catalog.store), aiStoreFor(catalog.store), {
@@ -96,6 +97,30 @@ export function aiRoutes(app: FastifyInstance, catalog: Catalog, defaultActor: s
         if (!(error instanceof NotFoundError)) throw error;
       });
       return { ...row.body, auditSeq: row.auditSeq };
+    },
+  );
+
+  app.get(
+    '/api/v1/context/:ref',
+    {
+      schema: {
+        summary: 'Governed context of a dataset or data product for a prompt or an agent',
+        description:
+          'Description, fields with types, classifications, glossary definitions and semantic types, allowed AI uses, quality status, freshness and the owners to ask. Never data values; only what the caller may read. `format=md` answers Markdown.',
+        tags,
+        params: refParam,
+        querystring: { type: 'object', properties: { format: { enum: ['json', 'md'], default: 'json' } } },
+        response: errorResponses,
+      },
+    },
+    async (request, reply) => {
+      const { ref } = request.params as { ref: string };
+      const pack = await buildContext(request.charter.catalog, base.quality, ref);
+      if ((request.query as { format?: string }).format === 'md') {
+        reply.type('text/markdown; charset=utf-8');
+        return contextMarkdown(pack);
+      }
+      return pack;
     },
   );
 }
