@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AiDecision, AiGate } from '../src/ai/ai-gate.js';
 import { buildContext, contextMarkdown } from '../src/ai/context-pack.js';
+import { ReadinessService } from '../src/ai/readiness.js';
 import { parseSources } from '../src/catalog/parse.js';
 import { readManifestFiles } from '../src/cli/files.js';
 import { InputError, NotFoundError } from '../src/model/errors.js';
@@ -306,6 +307,50 @@ for (const factory of storeFactories) {
       );
     });
 
+    it('scores AI readiness by the documented formula and says what would raise it', async () => {
+      const service = new ReadinessService(platform.catalog, qualityStoreFor(handle.store), () => NOW);
+      const kb = await service.readiness(KB);
+      // 0.4 × 100 (5 of 5 applicable checks) + 0.3 × 100 (complete) + 0.2 × 0 (never checked) + 0.1 × 100 (fresh)
+      expect(kb).toMatchObject({ kind: 'dataset', score: 80 });
+      expect(kb.datasets[0]!.parts).toEqual({ checks: 100, completeness: 100, quality: 0, freshness: 100 });
+      expect(kb.improvements).toEqual([{ gain: 20, action: `Run the quality checks (charter check ${KB})` }]);
+
+      const customers = (await service.readiness(CUSTOMERS)).datasets[0]!;
+      expect(customers.missing).toEqual([
+        'collection.description',
+        'collection.sourceType',
+        'currency.maintenancePlan',
+        'classification',
+        'bias.examined',
+      ]);
+      // 40 + 0.3 × 9/14 × 100 + 0 + 0.1 × 50
+      expect(customers.score).toBe(64.3);
+      expect(customers.improvements.map((i) => i.gain)).toEqual([20, 10.7, 5]);
+
+      const none = await service.readiness('dataset:finance/fx-rates');
+      expect(none.score).toBe(0);
+      expect(none.improvements[0]).toMatchObject({
+        gain: 70,
+        action: expect.stringMatching(/Add an AI section/),
+      });
+
+      // After the failing check and its open incident the transcripts lose quality points.
+      const chat = (await service.readiness(CHAT)).datasets[0]!;
+      expect(chat.parts.quality).toBeLessThan(50);
+      expect(chat.improvements.map((i) => i.action)).toContainEqual(
+        expect.stringMatching(/resolve incident/),
+      );
+
+      const domain = await service.readiness('domain:support');
+      expect(domain.datasets.map((d) => d.ref)).toContain(KB);
+      const mean = domain.datasets.reduce((a, d) => a + d.score, 0) / domain.datasets.length;
+      expect(domain.score).toBeCloseTo(mean, 1);
+      const product = await service.readiness('product:support/support-knowledge');
+      expect(product.datasets.map((d) => d.ref)).toEqual(['dataset:catalog/products', KB]);
+      expect(product.score).toBe(40);
+      await expect(service.readiness('user:kemi')).rejects.toBeInstanceOf(InputError);
+    });
+
     it('gives context over HTTP only for what the caller may read', async () => {
       const server = await buildApp({
         catalog: platform.catalog,
@@ -343,6 +388,19 @@ for (const factory of storeFactories) {
           payload: { dataset: CUSTOMERS, use: 'evaluation' },
         });
         expect(decide.statusCode).toBe(403);
+        const readiness = (ref: string) =>
+          server.inject({
+            method: 'GET',
+            url: `/api/v1/ai/readiness/${encodeURIComponent(ref)}`,
+            headers: { authorization: `Bearer ${token}` },
+          });
+        expect((await readiness(CUSTOMERS)).statusCode).toBe(403);
+        const payments = await readiness('domain:payments');
+        expect(payments.statusCode).toBe(200);
+        expect(payments.json().datasets.length).toBeGreaterThan(0);
+        // A domain the caller cannot read contributes nothing it may not see.
+        const all = (await readiness('domain:customer')).json();
+        expect(all.datasets ?? []).toEqual([]);
       } finally {
         await server.close();
       }

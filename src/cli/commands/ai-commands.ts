@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { type AiDecision, AiGate, type DecisionRequest } from '../../ai/ai-gate.js';
 import { buildContext, type ContextPack, contextMarkdown } from '../../ai/context-pack.js';
+import { type Readiness, ReadinessService } from '../../ai/readiness.js';
 import { aiStoreFor } from '../../store/sql/sql-ai-store.js';
 import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
 import { actorOf, formatOf, type GlobalOptions, openLocal } from '../context.js';
@@ -14,6 +15,7 @@ export interface AiClient {
   decide(request: DecisionRequest): Promise<AiDecision>;
   decisions(filter: { dataset?: string; limit?: number }): Promise<AiDecision[]>;
   context(ref: string): Promise<ContextPack>;
+  readiness(ref: string): Promise<Readiness>;
 }
 
 class HttpAi implements AiClient {
@@ -35,6 +37,10 @@ class HttpAi implements AiClient {
   context(ref: string) {
     return this.http.call<ContextPack>('GET', `/api/v1/context/${encodeURIComponent(ref)}`);
   }
+
+  readiness(ref: string) {
+    return this.http.call<Readiness>('GET', `/api/v1/ai/readiness/${encodeURIComponent(ref)}`);
+  }
 }
 
 /** The gate plus context, over the local store. */
@@ -48,6 +54,9 @@ class LocalAi implements AiClient {
   }
   context(ref: string) {
     return buildContext(this.gate.catalog, this.gate.quality, ref);
+  }
+  readiness(ref: string) {
+    return new ReadinessService(this.gate.catalog, this.gate.quality).readiness(ref);
   }
 }
 
@@ -91,6 +100,23 @@ export function formatDecision(d: AiDecision): string {
   return lines.join('\n');
 }
 
+export function formatReadiness(r: Readiness): string {
+  const lines = [`AI readiness of ${r.ref}: ${r.score ?? 'n/a'} / 100`];
+  if (r.kind === 'dataset') {
+    const d = r.datasets[0]!;
+    lines.push(
+      `  GenAI checks ${d.parts.checks} · AI-section completeness ${d.parts.completeness} · quality ${d.parts.quality} · freshness ${d.parts.freshness}`,
+    );
+    for (const c of d.checks.filter((c) => c.status !== 'not-applicable'))
+      lines.push(`  ${c.status === 'pass' ? '✓' : '✗'} ${c.id}`);
+  } else {
+    for (const d of r.datasets) lines.push(`  ${String(d.score).padStart(5)}  ${d.ref}`);
+  }
+  if (r.improvements.length) lines.push('What would raise it:');
+  for (const i of r.improvements) lines.push(`  +${i.gain}  ${i.action}`);
+  return lines.join('\n');
+}
+
 export function registerAiCommands(program: Command) {
   const ai = program.command('ai').description('The AI-use gate: may a dataset feed an AI use?');
 
@@ -112,6 +138,18 @@ export function registerAiCommands(program: Command) {
       });
       printData(decision, format, () => formatDecision(decision));
       return decision.decision === 'allow' ? EXIT.ok : EXIT.no;
+    }),
+  );
+
+  const readiness = ai
+    .command('readiness')
+    .description('AI-readiness score of a dataset, product or domain, with what would raise it')
+    .argument('<ref>', 'dataset:…, product:… or domain:…');
+  readiness.action((ref: string) =>
+    withAi(readiness, async (client, format) => {
+      const r = await client.readiness(ref);
+      printData(r, format, () => formatReadiness(r));
+      return EXIT.ok;
     }),
   );
 

@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AiGate } from '../../ai/ai-gate.js';
 import { buildContext, contextMarkdown } from '../../ai/context-pack.js';
+import { ReadinessService } from '../../ai/readiness.js';
 import type { Catalog } from '../../catalog/catalog.js';
 import { NotFoundError } from '../../model/errors.js';
 import { aiStoreFor } from '../../store/sql/sql-ai-store.js';
@@ -121,6 +122,24 @@ export function aiRoutes(app: FastifyInstance, catalog: Catalog, defaultActor: s
         return contextMarkdown(pack);
       }
       return pack;
+    },
+  );
+
+  app.get(
+    '/api/v1/ai/readiness/:ref',
+    {
+      schema: {
+        summary: 'AI-readiness score of a dataset, product or domain, with what would raise it',
+        description:
+          'score = 0.40 × GenAI checks + 0.30 × AI-section completeness + 0.20 × quality + 0.10 × freshness (0–100); a product or domain scores the mean of the datasets the caller may read.',
+        tags,
+        params: refParam,
+        response: errorResponses,
+      },
+    },
+    async (request) => {
+      const { ref } = request.params as { ref: string };
+      return new ReadinessService(request.charter.catalog, base.quality).readiness(ref);
     },
   );
 }
