@@ -54,6 +54,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       : false,
     bodyLimit: BODY_LIMIT,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+    // A URL the router cannot decode (bad percent-encoding) gets the same JSON error as the rest.
+    frameworkErrors: handleError,
   });
   const yamlParser = (
     _req: unknown,
