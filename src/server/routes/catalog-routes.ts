@@ -12,12 +12,38 @@ interface ApplyBody {
   domain?: string;
 }
 
+/** The JSON body's fields, checked before use: a wrong shape is the caller's mistake (400), not a crash. */
+function checkBody(b: Record<string, unknown>): void {
+  const problems: string[] = [];
+  const isFile = (f: unknown) =>
+    !!f &&
+    typeof (f as { name?: unknown }).name === 'string' &&
+    typeof (f as { content?: unknown }).content === 'string';
+  if (b.files !== undefined && !(Array.isArray(b.files) && b.files.every(isFile)))
+    problems.push('files must be an array of {name, content, encoding?} with text name and content');
+  if (b.documents !== undefined && !Array.isArray(b.documents))
+    problems.push('documents must be an array of manifests');
+  const expected = b.expectedVersions;
+  if (
+    expected !== undefined &&
+    (!expected ||
+      typeof expected !== 'object' ||
+      Array.isArray(expected) ||
+      !Object.values(expected).every((v) => Number.isInteger(v) && (v as number) >= 0))
+  )
+    problems.push('expectedVersions must map refs to versions (whole numbers; 0: must not exist)');
+  if (b.dryRun !== undefined && typeof b.dryRun !== 'boolean') problems.push('dryRun must be true or false');
+  if (b.domain !== undefined && typeof b.domain !== 'string') problems.push('domain must be a domain name');
+  if (problems.length) throw new InputError(`The apply body is invalid: ${problems.join('; ')}`);
+}
+
 function parseBody(body: unknown, contentType: string | undefined): Parsed {
   if (typeof body === 'string' || Buffer.isBuffer(body)) {
     return parseManifests(typeof body === 'string' ? body : new Uint8Array(body), 'request');
   }
   if (Array.isArray(body))
     return { docs: body.map((doc, index) => ({ source: 'request', index, doc })), problems: [] };
+  if (body && typeof body === 'object') checkBody(body as Record<string, unknown>);
   const b = body as ApplyBody | undefined;
   if (b?.files) {
     return parseSources(
