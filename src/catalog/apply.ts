@@ -159,6 +159,29 @@ function withDefaultDomain(doc: Record<string, unknown>, def: KindDefinition, do
   return doc;
 }
 
+/**
+ * Where the first NUL character sits in a document (a key or a text value), if any. JSON and YAML
+ * escapes (`\u0000`, `\0`) reach past the parser's check; PostgreSQL cannot store them in text.
+ */
+function nulPath(doc: unknown): string | undefined {
+  const stack: [unknown, string][] = [[doc, '']];
+  while (stack.length) {
+    const [value, path] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return path;
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => stack.push([v, `${path}[${i}]`]));
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        const at = path ? `${path}.${k}` : k;
+        if (k.includes('\u0000')) return at;
+        stack.push([v, at]);
+      }
+    }
+  }
+  return undefined;
+}
+
 /** Validates one document and works out its identity; fills `result` with what is wrong. */
 function prepare(source: SourceDoc, ctx: KindContext, options: ApplyOptions): Candidate | DocumentResult {
   const result = baseResult(source);
@@ -182,6 +205,9 @@ function prepare(source: SourceDoc, ctx: KindContext, options: ApplyOptions): Ca
   result.kind = def.kind;
   const doc = withDefaultDomain(raw as Record<string, unknown>, def, options.defaultDomain);
   const issues = def.validate(doc);
+  const nul = issues.length ? undefined : nulPath(doc);
+  if (nul !== undefined)
+    issues.push({ path: nul, message: 'contains a NUL character (\\u0000), which text may not contain' });
   if (issues.length) {
     result.issues.push(...issues);
     return result;

@@ -10,6 +10,7 @@ import {
   type Transaction,
 } from 'kysely';
 import pg from 'pg';
+import { InputError } from '../../../../model/errors.js';
 import type { SearchHit, SearchQuery } from '../../../catalog-store.js';
 import { readableClause } from '../../readable.js';
 import type { Database as Schema } from '../../schema.js';
@@ -32,7 +33,30 @@ export class PostgresDialect implements SqlDialect {
   }
 
   createKyselyDialect() {
-    return new KyselyPostgresDialect({ pool: this.pool });
+    const pool = this.pool;
+    // PostgreSQL cannot hold a NUL character in text: one sent anyway (a search filter, an id, a
+    // lineage name) is the caller's input to refuse, not a server error. In a write the
+    // transaction rolls back as for any other refusal.
+    const refuseNul = (parameters: unknown) => {
+      if (Array.isArray(parameters) && parameters.some((p) => typeof p === 'string' && p.includes('\u0000')))
+        throw new InputError('Text may not contain a NUL character (\\u0000)');
+    };
+    return new KyselyPostgresDialect({
+      pool: {
+        connect: async () => {
+          const client = await pool.connect();
+          const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+          return {
+            query: ((text: unknown, parameters?: unknown) => {
+              refuseNul(parameters);
+              return parameters === undefined ? query(text) : query(text, parameters);
+            }) as unknown as pg.PoolClient['query'],
+            release: () => client.release(),
+          };
+        },
+        end: () => pool.end(),
+      },
+    });
   }
 
   addIdColumn<T extends string>(table: CreateTableBuilder<T, never>): CreateTableBuilder<T, 'id'> {
