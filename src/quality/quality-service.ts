@@ -35,6 +35,8 @@ export interface QualityOptions {
   engines?: readonly CheckEngine[];
   env?: NodeJS.ProcessEnv;
   now?: () => Date;
+  /** Refuse local data paths outside `dataRoot` (the server). */
+  confined?: boolean;
 }
 
 export interface CheckSelection {
@@ -239,6 +241,7 @@ export class QualityService {
       ...(this.options.engines ? { engines: this.options.engines } : {}),
       ...(this.options.env ? { env: this.options.env } : {}),
       ...(this.options.now ? { now: this.options.now } : {}),
+      ...(this.options.confined ? { confined: true } : {}),
       masked: masked ?? (await this.maskRule()),
     });
     const counts = emptyCounts();

@@ -36,6 +36,11 @@ export interface SessionOptions {
   timeoutMs: number;
   /** Environment to read credentials from (defaults to process.env). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Refuse local paths that resolve outside `dataRoot`. The server sets it: a contract's author
+   * must not read the server's own files (its secrets file, its store) through a check.
+   */
+  confined?: boolean;
 }
 
 export interface ColumnInfo {

@@ -5,7 +5,7 @@
  * installed or loaded, and the configuration is locked.
  */
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, StatementType } from '@duckdb/node-api';
 import {
   type CheckEngine,
@@ -42,10 +42,21 @@ function formatOf(server: ServerSpec): string {
   return String(server.format ?? '').toLowerCase();
 }
 
-/** Resolves a contract path against the data root; `{model}` names the table. */
-export function resolveDataPath(path: string, dataRoot: string, table?: string): string {
+/**
+ * Resolves a contract path against the data root; `{model}` names the table. `confined` refuses a
+ * path that ends up outside the data root (`../`, an absolute path).
+ */
+export function resolveDataPath(path: string, dataRoot: string, table?: string, confined = false): string {
   const p = table ? path.replace(/\{model\}/g, table) : path;
-  return isAbsolute(p) ? p : resolve(dataRoot, p);
+  const full = isAbsolute(p) ? p : resolve(dataRoot, p);
+  if (confined) {
+    const inside = relative(resolve(dataRoot), full);
+    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside))
+      throw new DataUnreachableError(
+        `the path '${path}' is outside the data root; this server reads data files under its CHARTER_DATA_ROOT only`,
+      );
+  }
+  return full;
 }
 
 async function run(
@@ -93,7 +104,7 @@ export class DuckDbCheckEngine implements CheckEngine {
       autoload_known_extensions: 'false',
     };
     if (type === 'duckdb') {
-      const file = resolveDataPath(String(server.database), options.dataRoot);
+      const file = resolveDataPath(String(server.database), options.dataRoot, undefined, options.confined);
       if (!existsSync(file))
         throw new DataUnreachableError(
           `the DuckDB file '${server.database}' does not exist (looked in ${file})`,
@@ -116,7 +127,7 @@ export class DuckDbCheckEngine implements CheckEngine {
     const views = new Map<string, string>();
     try {
       for (const table of tables) {
-        const path = resolveDataPath(written, options.dataRoot, table.name);
+        const path = resolveDataPath(written, options.dataRoot, table.name, options.confined);
         if (hasGlob(path)) {
           const rows = await run(
             connection,

@@ -146,7 +146,7 @@ export class SqliteCheckEngine implements CheckEngine {
     options: SessionOptions,
   ): Promise<EngineSession> {
     const written = fileOf(server)!;
-    const file = resolveDataPath(written, options.dataRoot);
+    const file = resolveDataPath(written, options.dataRoot, undefined, options.confined);
     if (!existsSync(file))
       throw new DataUnreachableError(`the SQLite file '${written}' does not exist (looked for ${file})`);
     const session = new SqliteSession(file, options.timeoutMs);

@@ -10,11 +10,15 @@ import { type QualityOptions, QualityService } from '../../quality/quality-servi
 import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
 import { errorResponses, refParam } from '../schemas.js';
 
-/** Where the server finds files of `local` servers: CHARTER_DATA_ROOT, else its working directory. */
+/**
+ * Where the server finds files of `local` servers: CHARTER_DATA_ROOT, else its working directory,
+ * and nowhere else (a contract naming `../` or an absolute path is refused).
+ */
 export function qualityOptionsFromEnv(actor: string): QualityOptions {
   const timeout = Number(process.env.CHARTER_CHECK_TIMEOUT ?? '');
   return {
     actor,
+    confined: true,
     dataRoot: process.env.CHARTER_DATA_ROOT || process.cwd(),
     ...(Number.isFinite(timeout) && timeout > 0 ? { timeoutMs: timeout * 1000 } : {}),
   };
