@@ -41,6 +41,21 @@ class Grow {
   }
 }
 
+/** Scratch buffers a traversal reuses for one node's neighbours (no allocation per node). */
+export class Adjacency {
+  node = new Int32Array(256);
+  role = new Uint8Array(256);
+  ver = new Int32Array(256);
+
+  ensure(n: number) {
+    if (n <= this.node.length) return;
+    const size = Math.max(n, this.node.length * 2);
+    this.node = new Int32Array(size);
+    this.role = new Uint8Array(size);
+    this.ver = new Int32Array(size);
+  }
+}
+
 export interface NodeView {
   idx: number;
   kind: (typeof KIND_NAMES)[number];
@@ -384,6 +399,46 @@ export class GraphIndex {
         return;
       }
     }
+  }
+
+  /**
+   * Successors (or, upstream, predecessors) of u with each edge's role and version, copied into
+   * `into`; returns how many. The hot path of trace and impact: typed arrays, no callbacks.
+   */
+  adjacent(u: number, upstream: boolean, into: Adjacency): number {
+    const off = upstream ? this.bOff : this.fOff;
+    const other = upstream ? this.bSrc : this.fDst;
+    const edge = upstream ? this.bEdge : this.fEdge;
+    const start = off[u] ?? 0;
+    const end = off[u + 1] ?? start;
+    const delta = (upstream ? this.dIn : this.dOut).get(u);
+    const declared = (upstream ? this.cIn : this.cOut).get(u);
+    const n = end - start + (delta ? delta.length >> 1 : 0) + (declared ? declared.length / 3 : 0);
+    into.ensure(n);
+    const { node, role, ver } = into;
+    const eRole = this.eRole;
+    const eVer = this.eVer;
+    let k = 0;
+    for (let i = start; i < end; i++, k++) {
+      const e = edge[i]!;
+      node[k] = other[i]!;
+      role[k] = eRole[e]!;
+      ver[k] = eVer[e]!;
+    }
+    if (delta)
+      for (let i = 0; i < delta.length; i += 2, k++) {
+        const e = delta[i + 1]!;
+        node[k] = delta[i]!;
+        role[k] = eRole[e]!;
+        ver[k] = eVer[e]!;
+      }
+    if (declared)
+      for (let i = 0; i < declared.length; i += 3, k++) {
+        node[k] = declared[i]!;
+        role[k] = declared[i + 1]!;
+        ver[k] = declared[i + 2]!;
+      }
+    return k;
   }
 
   /** Calls `fn(node, role, version)` for each successor of u (base, delta, declared). */

@@ -30,7 +30,7 @@ export function lineagePlugin(store: CatalogStore, lineage: () => LineageService
         const d = batch.docs.get(ref);
         if (!d) return false;
         const live = await store.getAsset(ref);
-        return !live || live.state !== 'live' || live.digest !== digestOf(d.doc);
+        return live?.state !== 'live' || live.digest !== digestOf(d.doc);
       };
       for (const [ref, d] of batch.docs) {
         if (d.kind !== 'Model' && d.kind !== 'AiApplication') continue;

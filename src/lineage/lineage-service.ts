@@ -204,12 +204,15 @@ export class LineageService implements LineageApi {
     const fieldEdges: FieldEdgeRow[] = [];
     const facets: FacetRow[] = [];
     const hash = createHash('sha256');
+    // The latest of each facet per dataset, for reading and adoption; column lineage lives in its own
+    // table and run statistics stay in the event (both are in the stored event as sent).
     const datasetFacets = (nodeId: number, d: OlDataset) => {
-      for (const [name, value] of Object.entries(d.facets)) facets.push({ nodeId, name, seq, value });
+      for (const [name, value] of Object.entries(d.facets))
+        if (name !== 'columnLineage') facets.push({ nodeId, name, seq, value });
       for (const [name, value] of Object.entries(d.inputFacets))
-        facets.push({ nodeId, name: `input.${name}`, seq, value });
+        if (name !== 'inputStatistics') facets.push({ nodeId, name: `input.${name}`, seq, value });
       for (const [name, value] of Object.entries(d.outputFacets))
-        facets.push({ nodeId, name: `output.${name}`, seq, value });
+        if (name !== 'outputStatistics') facets.push({ nodeId, name: `output.${name}`, seq, value });
     };
     valid.forEach(({ event, text }, position) => {
       hash.update(text);
@@ -228,7 +231,8 @@ export class LineageService implements LineageApi {
         datasetId: ds,
         producer: event.producer,
         notes: event.notes,
-        body: text,
+        // Kept as sent with the batch, compressed together.
+        body: '',
       });
       if (event.job && jobId !== null) {
         for (const [name, value] of Object.entries(event.job.facets))
@@ -282,6 +286,7 @@ export class LineageService implements LineageApi {
       source,
       events: valid.length,
       digest,
+      texts: valid.map((v) => v.text),
     });
     await writer.insertEvents(events);
     await writer.upsertEdges(edges);

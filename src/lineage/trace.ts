@@ -9,6 +9,7 @@
 import { NotFoundError } from '../model/errors.js';
 import type { AssetInfo, QualityStatus } from './directory.js';
 import {
+  Adjacency,
   type GraphIndex,
   K_APP,
   K_DATASET,
@@ -95,7 +96,26 @@ export interface ImpactReport {
   domains: string[];
 }
 
+/**
+ * The asset part of a row, built once per asset while its quality and incidents stay the same
+ * (reports share these objects; nothing mutates them).
+ */
+const views = new WeakMap<AssetInfo, AssetView>();
+
 function view(info: AssetInfo): AssetView {
+  const cached = views.get(info);
+  if (
+    cached &&
+    cached.quality === (info.kind === 'DataContract' ? info.quality : undefined) &&
+    cached.openIncidents === (info.kind === 'DataContract' ? info.openIncidents : undefined)
+  )
+    return cached;
+  const v = buildView(info);
+  views.set(info, v);
+  return v;
+}
+
+function buildView(info: AssetInfo): AssetView {
   const v: AssetView = {
     ref: info.ref,
     kind: info.kind,
@@ -178,6 +198,8 @@ interface Traversal {
 
 export class Tracer {
   private readonly walk = new Walk();
+  private readonly first = new Adjacency();
+  private readonly second = new Adjacency();
 
   constructor(private readonly graph: GraphIndex) {}
 
@@ -199,6 +221,8 @@ export class Tracer {
     const order: number[] = [];
     const cycles: CycleView[] = [];
     const cut = new Set<number>();
+    const first = this.first;
+    const second = this.second;
     let jobs = 0;
     let tail = 0;
     seen[start] = stamp;
@@ -208,7 +232,14 @@ export class Tracer {
     via[start] = -1;
     job[start] = -1;
     ver[start] = -1;
-    const each = upstream ? g.eachIn.bind(g) : g.eachOut.bind(g);
+    /** An edge back into what this walk has seen closes a cycle when both ends share a component. */
+    const cycle = (u: number, v: number) => {
+      const c = scc[v] ?? -1;
+      if (c >= 0 && c === (scc[u] ?? -1) && !cut.has(c) && cycles.length < 50) {
+        cut.add(c);
+        cycles.push({ from: g.label[u]!, to: g.label[v]! });
+      }
+    };
     for (let head = 0; head < tail; head++) {
       const u = queue[head]!;
       const d = depth[u]!;
@@ -216,45 +247,42 @@ export class Tracer {
       const uKind = kind[u]!;
       const system = upstream && (uKind === K_MODEL || uKind === K_APP);
       const fallback = uKind === K_APP ? ROLE_INFERENCE : ROLE_TRAINING;
-      const reach = (v: number, edgeRole: number, version: number, through: number) => {
-        if (seen[v] === stamp) {
-          const c = scc[v] ?? -1;
-          if (c >= 0 && c === (scc[u] ?? -1) && !cut.has(c) && cycles.length < 50) {
-            cut.add(c);
-            cycles.push({ from: g.label[u]!, to: g.label[v]! });
+      const inherited = role[u]!;
+      const n1 = g.adjacent(u, upstream, first);
+      for (let i = 0; i < n1; i++) {
+        const v = first.node[i]!;
+        let through = -1;
+        let count = 1;
+        // A job is crossed in the same step: its other side is what this node is linked to.
+        if (kind[v] === K_JOB) {
+          if (seen[v] === stamp) {
+            cycle(u, v);
+            continue;
           }
-          return;
+          seen[v] = stamp;
+          jobs += 1;
+          through = v;
+          count = g.adjacent(v, upstream, second);
         }
-        seen[v] = stamp;
-        queue[tail++] = v;
-        depth[v] = d + 1;
-        role[v] = upstream ? (system ? edgeRole || fallback : role[u]! || edgeRole) : 0;
-        via[v] = u;
-        job[v] = through;
-        ver[v] = version;
-        order.push(v);
-      };
-      each(u, (v, edgeRole, version) => {
-        if (kind[v] !== K_JOB) {
-          reach(v, edgeRole, version, -1);
-          return;
-        }
-        if (seen[v] === stamp) {
-          const c = scc[v] ?? -1;
-          if (c >= 0 && c === (scc[u] ?? -1) && !cut.has(c) && cycles.length < 50) {
-            cut.add(c);
-            cycles.push({ from: g.label[u]!, to: g.label[v]! });
+        for (let k = 0; k < count; k++) {
+          const x = through < 0 ? v : second.node[k]!;
+          if (through >= 0 && kind[x] === K_JOB) continue;
+          if (seen[x] === stamp) {
+            cycle(u, x);
+            continue;
           }
-          return;
+          // Upstream, the role of a dataset → job link is on that input edge; downstream there is none.
+          const edgeRole = through >= 0 && upstream ? second.role[k]! : first.role[i]!;
+          seen[x] = stamp;
+          queue[tail++] = x;
+          depth[x] = d + 1;
+          role[x] = upstream ? (system ? edgeRole || fallback : inherited || edgeRole) : 0;
+          via[x] = u;
+          job[x] = through;
+          ver[x] = through >= 0 && upstream ? second.ver[k]! : first.ver[i]!;
+          order.push(x);
         }
-        seen[v] = stamp;
-        jobs += 1;
-        // Upstream, the role of a dataset → job link is on that input edge; downstream there is none.
-        each(v, (x, r, version2) => {
-          if (kind[x] === K_JOB) return;
-          reach(x, upstream ? r : edgeRole, upstream ? version2 : version, v);
-        });
-      });
+      }
     }
     return { order, jobs, cycles };
   }

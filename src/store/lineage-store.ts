@@ -72,6 +72,8 @@ export interface BatchRow {
   source: string;
   events: number;
   digest: string;
+  /** The events as sent, in order; stored compressed with the batch (event rows point into it). */
+  texts?: readonly string[];
 }
 
 export interface EventRow {
@@ -87,7 +89,7 @@ export interface EventRow {
   producer: string | null;
   /** What the lenient reader had to assume (e.g. a missing time zone). */
   notes: string[];
-  /** The event as received, JSON text. */
+  /** The event as received, JSON text (read back from its batch when stored there). */
   body: string;
 }
 

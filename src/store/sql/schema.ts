@@ -179,6 +179,8 @@ export interface LineageBatchesTable {
   source: string;
   events: number;
   digest: string;
+  /** The batch's events as sent, compressed (`z1:` + base64 of raw deflate of the texts joined by NUL). */
+  body: string | null;
 }
 
 export interface LineageNodesTable {

@@ -42,6 +42,19 @@ export interface SqlDialect {
     columns: readonly string[],
     rows: readonly unknown[][],
   ): Promise<void>;
+  /**
+   * Inserts rows, updating the existing row on a conflict of `conflict` columns with `set` (SQL both
+   * databases accept, e.g. `seq = excluded.seq`), the fastest way this database allows. Rows must
+   * not repeat a conflict key within one call.
+   */
+  upsertRows(
+    trx: Transaction<Database>,
+    table: keyof Database,
+    columns: readonly string[],
+    rows: readonly unknown[][],
+    conflict: readonly string[],
+    set: string,
+  ): Promise<void>;
   /** Called once after connecting (pragmas, session settings). */
   prepare(db: Kysely<Database>): Promise<void>;
 }

@@ -6,6 +6,7 @@
  * transaction. Delivery leases use SKIP LOCKED where the dialect has it.
  */
 import { randomUUID } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Kysely, Transaction } from 'kysely';
 import type { AuditRecord, CatalogStore, CatalogWriter } from '../catalog-store.js';
 import {
@@ -136,6 +137,18 @@ const toDelivery = (r: Database['webhook_deliveries']): DeliveryRow => ({
   createdAt: r.created_at,
 });
 
+/** JSON text never holds a raw NUL, so it separates the events of a batch. */
+function packTexts(texts: readonly string[]): string {
+  return `z1:${deflateRawSync(texts.join('\u0000'), { level: 1 }).toString('base64')}`;
+}
+
+function unpackTexts(body: string): string[] {
+  if (!body.startsWith('z1:')) throw new Error('unknown lineage batch encoding');
+  return inflateRawSync(Buffer.from(body.slice(3), 'base64'))
+    .toString('utf8')
+    .split('\u0000');
+}
+
 async function maxId(
   db: Db,
   table: 'lineage_nodes' | 'lineage_events' | 'lineage_edges' | 'lineage_field_edges',
@@ -232,13 +245,48 @@ function webhookMatches(hook: WebhookRow, event: Omit<OutboxEvent, 'id'>, lineag
   return event.domains.some((d) => (lineages.get(d) ?? [d]).includes(hook.domain!));
 }
 
+/**
+ * What this process knows is stored: node ids (which never change) and the last value it wrote
+ * for each edge, column edge and facet, so a pipeline reporting the same lineage run after run
+ * costs a lookup in memory rather than a statement. Entries are added only after their
+ * transaction commits. With several servers, a row another server changed since is rewritten by
+ * this one only when its own report differs from what it last wrote.
+ */
+class WriteCache {
+  readonly nodes = new Map<string, number>();
+  readonly rows = new Map<string, string>();
+
+  apply(nodes: Map<string, number>, rows: Map<string, string>) {
+    if (this.nodes.size + nodes.size > 2_000_000) this.nodes.clear();
+    if (this.rows.size + rows.size > 1_000_000) this.rows.clear();
+    for (const [k, v] of nodes) this.nodes.set(k, v);
+    for (const [k, v] of rows) this.rows.set(k, v);
+  }
+}
+
 class SqlLineageWriter implements LineageWriter {
+  /** Cache entries to add once the transaction commits. */
+  readonly newNodes = new Map<string, number>();
+  readonly newRows = new Map<string, string>();
+
   constructor(
     private readonly trx: Transaction<Database>,
     private readonly catalog: CatalogWriter,
     private readonly dialect: SqlDialect,
-    private readonly nodeCache: Map<string, number>,
+    private readonly cache: WriteCache,
   ) {}
+
+  /** Rows whose value differs from what this process last wrote (and notes them for the cache). */
+  private changed<T>(rows: Iterable<[string, T]>, value: (row: T) => string): T[] {
+    const out: T[] = [];
+    for (const [key, row] of rows) {
+      const v = value(row);
+      if (this.cache.rows.get(key) === v) continue;
+      this.newRows.set(key, v);
+      out.push(row);
+    }
+    return out;
+  }
 
   private get max() {
     return this.dialect.maxParameters;
@@ -258,7 +306,7 @@ class SqlLineageWriter implements LineageWriter {
     for (const key of keys) {
       const k = nodeKeyString(key);
       if (out.has(k) || wanted.has(k)) continue;
-      const cached = this.nodeCache.get(k);
+      const cached = this.cache.nodes.get(k);
       if (cached !== undefined) out.set(k, cached);
       else wanted.set(k, key);
     }
@@ -293,13 +341,19 @@ class SqlLineageWriter implements LineageWriter {
         rows,
       );
     }
-    const ids = [...out.values()];
-    for (const part of chunks(ids, this.max)) {
-      await this.trx.updateTable('lineage_nodes').set({ last_seq: seq }).where('id', 'in', part).execute();
+    // last_seq is kept to within 64 batches: rewriting every node of every batch would double the writes.
+    const stale = [...out.values()].filter((id) => Number(this.cache.rows.get(`n:${id}`) ?? -1e9) < seq - 64);
+    for (const part of chunks(stale, this.max)) {
+      await this.trx
+        .updateTable('lineage_nodes')
+        .set({ last_seq: seq })
+        .where('id', 'in', part)
+        .where('last_seq', '<', seq - 64)
+        .execute();
     }
-    if (this.nodeCache.size > 2_000_000) this.nodeCache.clear();
-    // Ids never change, so remembering them is safe across transactions and servers.
-    for (const [k, id] of out) this.nodeCache.set(k, id);
+    for (const id of stale) this.newRows.set(`n:${id}`, String(seq));
+    // Ids never change, so remembering them (once committed) is safe across transactions and servers.
+    for (const [k, id] of out) if (!this.cache.nodes.has(k)) this.newNodes.set(k, id);
     return out;
   }
 
@@ -313,6 +367,7 @@ class SqlLineageWriter implements LineageWriter {
         source: b.source,
         events: b.events,
         digest: b.digest,
+        body: b.texts ? packTexts(b.texts) : null,
       })
       .execute();
   }
@@ -358,89 +413,68 @@ class SqlLineageWriter implements LineageWriter {
     if (!rows.length) return;
     // One statement may touch a row once: the last report of a pair wins.
     const last = new Map<string, EdgeWrite>();
-    for (const r of rows) last.set(`${r.src}:${r.dst}`, r);
+    for (const r of rows) last.set(`e:${r.src}:${r.dst}`, r);
+    const todo = this.changed(last, (r) => `${r.role ?? ''}|${r.version ?? ''}`);
+    if (!todo.length) return;
     let next = (await maxId(this.trx, 'lineage_edges')) + 1;
-    const values = [...last.values()].map((r) => ({
-      id: next++,
-      src: r.src,
-      dst: r.dst,
-      kind: r.kind,
-      role: r.role,
-      version: r.version,
-      run_id: r.runId,
-      first_seq: r.seq,
-      seq: r.seq,
-    }));
-    for (const part of chunks(values, Math.floor(this.max / 9))) {
-      await this.trx
-        .insertInto('lineage_edges')
-        .values(part)
-        .onConflict((oc) =>
-          oc.columns(['src', 'dst']).doUpdateSet((eb) => ({
-            role: eb.fn.coalesce('excluded.role', 'lineage_edges.role'),
-            version: eb.fn.coalesce('excluded.version', 'lineage_edges.version'),
-            run_id: eb.fn.coalesce('excluded.run_id', 'lineage_edges.run_id'),
-            seq: eb.ref('excluded.seq'),
-          })),
-        )
-        .execute();
-    }
+    await this.dialect.upsertRows(
+      this.trx,
+      'lineage_edges',
+      ['id', 'src', 'dst', 'kind', 'role', 'version', 'run_id', 'first_seq', 'seq'],
+      todo.map((r) => [next++, r.src, r.dst, r.kind, r.role, r.version, r.runId, r.seq, r.seq]),
+      ['src', 'dst'],
+      // A pair reported again as it was changes nothing (no write): only a new role or version does.
+      'role = coalesce(excluded.role, lineage_edges.role), version = coalesce(excluded.version, lineage_edges.version), run_id = coalesce(excluded.run_id, lineage_edges.run_id), seq = excluded.seq ' +
+        'WHERE coalesce(excluded.role, lineage_edges.role) IS DISTINCT FROM lineage_edges.role OR coalesce(excluded.version, lineage_edges.version) IS DISTINCT FROM lineage_edges.version',
+    );
   }
 
   async upsertFieldEdges(rows: readonly FieldEdgeRow[]) {
     if (!rows.length) return;
     const last = new Map<string, FieldEdgeRow>();
-    for (const r of rows) last.set(`${r.dst}\u0000${r.dstField}\u0000${r.src}\u0000${r.srcField}`, r);
+    for (const r of rows) last.set(`f:${r.dst}\u0000${r.dstField}\u0000${r.src}\u0000${r.srcField}`, r);
+    const todo = this.changed(
+      last,
+      (r) => `${JSON.stringify(r.transformations)}|${r.protection ?? ''}|${r.jobId ?? ''}`,
+    );
+    if (!todo.length) return;
     let next = (await maxId(this.trx, 'lineage_field_edges')) + 1;
-    const values = [...last.values()].map((r) => ({
-      id: next++,
-      dst: r.dst,
-      dst_field: r.dstField,
-      src: r.src,
-      src_field: r.srcField,
-      job_id: r.jobId,
-      transformations: JSON.stringify(r.transformations),
-      protection: r.protection,
-      seq: r.seq,
-    }));
-    for (const part of chunks(values, Math.floor(this.max / 9))) {
-      await this.trx
-        .insertInto('lineage_field_edges')
-        .values(part)
-        .onConflict((oc) =>
-          oc.columns(['dst', 'dst_field', 'src', 'src_field']).doUpdateSet((eb) => ({
-            job_id: eb.ref('excluded.job_id'),
-            transformations: eb.ref('excluded.transformations'),
-            protection: eb.ref('excluded.protection'),
-            seq: eb.ref('excluded.seq'),
-          })),
-        )
-        .execute();
-    }
+    await this.dialect.upsertRows(
+      this.trx,
+      'lineage_field_edges',
+      ['id', 'dst', 'dst_field', 'src', 'src_field', 'job_id', 'transformations', 'protection', 'seq'],
+      todo.map((r) => [
+        next++,
+        r.dst,
+        r.dstField,
+        r.src,
+        r.srcField,
+        r.jobId,
+        JSON.stringify(r.transformations),
+        r.protection,
+        r.seq,
+      ]),
+      ['dst', 'dst_field', 'src', 'src_field'],
+      'job_id = excluded.job_id, transformations = excluded.transformations, protection = excluded.protection, seq = excluded.seq ' +
+        'WHERE excluded.transformations IS DISTINCT FROM lineage_field_edges.transformations OR excluded.protection IS DISTINCT FROM lineage_field_edges.protection',
+    );
   }
 
   async upsertFacets(rows: readonly FacetRow[]) {
     if (!rows.length) return;
-    const last = new Map<string, FacetRow>();
-    for (const r of rows) last.set(`${r.nodeId}\u0000${r.name}`, r);
-    const values = [...last.values()].map((r) => ({
-      node_id: r.nodeId,
-      name: r.name,
-      seq: r.seq,
-      value: JSON.stringify(r.value),
-    }));
-    for (const part of chunks(values, Math.floor(this.max / 4))) {
-      await this.trx
-        .insertInto('lineage_facets')
-        .values(part)
-        .onConflict((oc) =>
-          oc.columns(['node_id', 'name']).doUpdateSet((eb) => ({
-            seq: eb.ref('excluded.seq'),
-            value: eb.ref('excluded.value'),
-          })),
-        )
-        .execute();
-    }
+    const last = new Map<string, [FacetRow, string]>();
+    for (const r of rows) last.set(`c:${r.nodeId}\u0000${r.name}`, [r, JSON.stringify(r.value)]);
+    const todo = this.changed(last, ([, json]) => json);
+    if (!todo.length) return;
+    await this.dialect.upsertRows(
+      this.trx,
+      'lineage_facets',
+      ['node_id', 'name', 'seq', 'value'],
+      todo.map(([r, json]) => [r.nodeId, r.name, r.seq, json]),
+      ['node_id', 'name'],
+      // seq says when the value last changed; the same facet again writes nothing.
+      'seq = excluded.seq, value = excluded.value WHERE excluded.value IS DISTINCT FROM lineage_facets.value',
+    );
   }
 
   fieldEdgesInto(nodeIds: readonly number[]) {
@@ -573,7 +607,7 @@ class SqlLineageWriter implements LineageWriter {
 
 export class SqlLineageStore implements LineageStore {
   private readonly db: Kysely<Database>;
-  private readonly nodeCache = new Map<string, number>();
+  private readonly cache = new WriteCache();
   private mapper: OutboxMapper | undefined;
 
   constructor(private readonly store: SqlStore) {
@@ -589,10 +623,15 @@ export class SqlLineageStore implements LineageStore {
     return this.dialect.maxParameters;
   }
 
-  write<T>(fn: (writer: LineageWriter) => Promise<T>): Promise<T> {
-    return this.store.writeWith((catalog, trx) =>
-      fn(new SqlLineageWriter(trx, catalog, this.dialect, this.nodeCache)),
-    );
+  async write<T>(fn: (writer: LineageWriter) => Promise<T>): Promise<T> {
+    let writer: SqlLineageWriter | undefined;
+    const result = await this.store.writeWith((catalog, trx) => {
+      writer = new SqlLineageWriter(trx, catalog, this.dialect, this.cache);
+      return fn(writer);
+    });
+    // Committed: what was written may now be remembered.
+    if (writer) this.cache.apply(writer.newNodes, writer.newRows);
+    return result;
   }
 
   setOutboxMapper(mapper: OutboxMapper) {
@@ -791,6 +830,18 @@ export class SqlLineageStore implements LineageStore {
       .orderBy('id')
       .limit(filter.limit ?? 100)
       .execute();
+    // Bodies kept with their batch are read from it (once per batch).
+    const packed = [...new Set(rows.filter((r) => r.body === '').map((r) => Number(r.seq)))];
+    const texts = new Map<number, string[]>();
+    for (const part of chunks(packed, 100)) {
+      const batches = await this.db
+        .selectFrom('lineage_batches')
+        .select(['seq', 'body'])
+        .where('seq', 'in', part)
+        .execute();
+      for (const b of batches) if (b.body) texts.set(Number(b.seq), unpackTexts(b.body));
+    }
+    for (const r of rows) if (r.body === '') r.body = texts.get(Number(r.seq))?.[Number(r.position)] ?? '';
     return rows.map(
       (r): EventRow => ({
         id: Number(r.id),

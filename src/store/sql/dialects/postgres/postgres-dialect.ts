@@ -80,6 +80,24 @@ export class PostgresDialect implements SqlDialect {
     }
   }
 
+  async upsertRows(
+    trx: Transaction<Schema>,
+    table: string,
+    columns: readonly string[],
+    rows: readonly unknown[][],
+    conflict: readonly string[],
+    set: string,
+  ) {
+    const chunk = Math.max(1, Math.floor(this.maxParameters / columns.length));
+    for (let i = 0; i < rows.length; i += chunk) {
+      const part = rows.slice(i, i + chunk);
+      const values = sql.join(part.map((r) => sql`(${sql.join(r)})`));
+      const keys = sql.join(conflict.map((c) => sql.ref(c)));
+      await sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) VALUES ${values}
+        ON CONFLICT (${keys}) DO UPDATE SET ${sql.raw(set)}`.execute(trx);
+    }
+  }
+
   async createSearchIndex(db: Kysely<Schema>): Promise<void> {
     await sql`CREATE TABLE search_docs (
       id bigint PRIMARY KEY,

@@ -64,6 +64,26 @@ export class SqliteDialect implements SqlDialect {
     for (const row of rows) statement.run(row);
   }
 
+  async upsertRows(
+    _trx: Transaction<Schema>,
+    table: string,
+    columns: readonly string[],
+    rows: readonly unknown[][],
+    conflict: readonly string[],
+    set: string,
+  ) {
+    if (!rows.length) return;
+    const key = `${table}(${columns.join(',')}) upsert ${set}`;
+    let statement = this.statements.get(key);
+    if (!statement) {
+      statement = this.database.prepare(
+        `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${set}`,
+      );
+      this.statements.set(key, statement);
+    }
+    for (const row of rows) statement.run(row);
+  }
+
   async createSearchIndex(db: Kysely<Schema>): Promise<void> {
     await sql`CREATE VIRTUAL TABLE search_fts USING fts5(
       name, title, description, fields, tags,
