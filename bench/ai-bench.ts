@@ -8,7 +8,7 @@
  * BENCH_AI_DECISIONS (5000), BENCH_AI_HTTP (5000), BENCH_AI_CONCURRENCY (32).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AiGate, type DecisionRequest } from '../src/ai/ai-gate.js';
@@ -38,6 +38,7 @@ const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 const ms = (v: number) => `${v.toFixed(3)} ms`;
 
+const loadAtStart = loadavg()[0]!.toFixed(1);
 const store = await openStore({ memory: true });
 const platform = createPlatform(store, { actor: 'user:bench' });
 const applied = await platform.catalog.apply(
@@ -114,7 +115,9 @@ ${N} in-process decisions (${answers.allow} allow, ${answers.deny} deny) cycling
 transcripts, evaluation, a dataset without an AI section), after 300 warm-up decisions; ${HTTP_N} over HTTP
 after 200. Every decision reads the dataset, the charter, the latest quality run and open incidents, and
 writes its decision row and hash-chained audit record in one transaction — nothing is cached.
-The audit chain verified intact afterwards: ${intact}.`;
+The audit chain verified intact afterwards: ${intact}. Load average when the run started: ${loadAtStart} on
+${cpus().length} CPUs — other benchmarks and test suites were running beside it, so the tail (p99, max) and
+the HTTP figure measure the machine's contention as much as the gate; p50 is the gate's own cost.`;
 
 console.log(body);
 if (!recorded) throw new Error('no decision was recorded');
