@@ -1,0 +1,160 @@
+/**
+ * The web UI in Chromium against a server on a fresh demo store: searching and opening a dataset,
+ * reading its quality history, following its lineage by clicking a node, and diffing two versions.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../support/reference.js';
+import {
+  type Browser,
+  browserAvailable,
+  type DemoServer,
+  ensureUiBuilt,
+  launchBrowser,
+  signInAs,
+  startDemoServer,
+} from './support.js';
+
+const refundsYaml = readFileSync(join(repoRoot, 'examples/org/domains/payments/refunds.odcs.yaml'), 'utf8');
+
+describe.runIf(browserAvailable())('web UI: catalog', { timeout: 120_000 }, () => {
+  let server: DemoServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    await ensureUiBuilt();
+    server = await startDemoServer();
+    browser = await launchBrowser();
+    page = browser.page;
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('searches from the header (/ focuses it), highlights why results matched, and opens a dataset', async () => {
+    await page.goto(server.url);
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'Governance overview' }).isVisible())
+      .toBe(true);
+    await page.keyboard.press('/');
+    const box = page.getByRole('combobox', { name: 'Search the catalog' });
+    await expect
+      .poll(() =>
+        box.evaluate(
+          (el) => el === (el.ownerDocument as unknown as { activeElement: unknown }).activeElement,
+        ),
+      )
+      .toBe(true);
+    await box.fill('goodwill');
+    // Suggestions while typing; Enter on the text opens the full results.
+    await page.getByRole('option', { name: /refunds/ }).waitFor();
+    await box.press('Enter');
+    await page.waitForURL(/\/search\?q=goodwill/);
+    const result = page.locator('.result', { has: page.getByRole('link', { name: 'refunds', exact: true }) });
+    await result.waitFor();
+    expect(await result.locator('mark').first().textContent()).toMatch(/goodwill/i);
+    expect(await result.textContent()).toContain('dataset:payments/refunds');
+
+    // The kind filter asks the server for datasets only.
+    await page.getByLabel('Kind').selectOption('datasets');
+    await page.waitForURL(/kind=datasets/);
+    await result.waitFor();
+
+    await result.getByRole('link', { name: 'refunds', exact: true }).click();
+    await page.waitForURL(/\/dataset\/payments\/refunds$/);
+    await page.getByRole('heading', { name: 'refunds', level: 1 }).waitFor();
+    const contract = page.locator('#contract');
+    expect(await contract.textContent()).toContain('Refunds issued against captured payments');
+    const owners = page.locator('#owners');
+    await expect.poll(() => owners.textContent()).toContain('Farid Haddad');
+    expect(await owners.textContent()).toContain('Grace Chen');
+
+    await page.getByRole('link', { name: /^Schema/ }).click();
+    const amount = page.locator('tr', { has: page.getByText('amount', { exact: true }) });
+    await amount.waitFor();
+    expect(await amount.textContent()).toContain('Refunded amount in the order currency');
+    expect(await amount.locator('.level').textContent()).toBe('internal');
+    const refundId = page.locator('tr', { has: page.getByText('refund_id', { exact: true }) });
+    expect(await refundId.getByRole('link').textContent()).toBe('Refund');
+  });
+
+  it('shows a dataset’s quality history per check and the incident its failing check opened', async () => {
+    for (let i = 0; i < 2; i++) {
+      const res = await server.app.inject({
+        method: 'POST',
+        url: '/api/v1/quality/runs',
+        payload: { ref: 'dataset:payments/refunds' },
+        headers: { 'x-charter-actor': 'user:grace' },
+      });
+      expect(res.statusCode).toBe(200);
+    }
+    await page.goto(`${server.url}/dataset/payments/refunds?tab=quality`);
+    await page.getByRole('heading', { name: 'Quality score over time' }).waitFor();
+    expect(await page.locator('#quality').textContent()).toContain('2 recent runs');
+    // The planted negative refund fails the same check in both runs; the grid lists it first.
+    const row = page.locator('.status-grid tbody tr').first();
+    await row.waitFor();
+    expect(await row.locator('th').textContent()).toContain('Refund amounts are positive');
+    expect(await row.locator('td .sr-only').allTextContents()).toEqual(['failed', 'failed']);
+    const incidents = page.locator('#incidents');
+    await expect.poll(() => incidents.textContent()).toContain('1 failing check on dataset:payments/refunds');
+    expect(await incidents.textContent()).toContain('user:farid');
+  });
+
+  it('draws the declared lineage and opens a node when it is clicked', async () => {
+    await page.goto(`${server.url}/dataset/payments/refunds?tab=lineage`);
+    const node = page.getByRole('link', { name: /^payment-operations data product/ });
+    await node.waitFor();
+    await node.click();
+    await page.waitForURL(/\/product\/payments\/payment-operations$/);
+    await page.getByRole('heading', { name: 'payment-operations', level: 1 }).waitFor();
+  });
+
+  it('diffs any two versions field by field', async () => {
+    const v2 = await server.apply(
+      refundsYaml.replace(
+        '        description: Why the money was returned.\n        logicalType: string\n        physicalType: VARCHAR(20)\n        required: true\n        classification: internal',
+        '        description: Why the money was returned.\n        logicalType: string\n        physicalType: VARCHAR(20)\n        required: true\n        classification: confidential',
+      ),
+      'user:grace',
+    );
+    expect(v2.status).toBe(200);
+    const v3 = await server.apply(
+      refundsYaml
+        .replace(
+          'classification: internal\n        quality:\n          - id: refunds-reason-valid',
+          'classification: confidential\n        quality:\n          - id: refunds-reason-valid',
+        )
+        .replace(
+          'description: Refunded amount in the order currency; always positive.',
+          'description: Refunded amount in the order currency, always positive, two decimals.',
+        ),
+      'user:grace',
+    );
+    expect(v3.status).toBe(200);
+    expect((v3.body.results as { version: number }[])[0]!.version).toBe(3);
+
+    await signInAs(page, server.url, 'Grace Chen');
+    await page.goto(`${server.url}/dataset/payments/refunds?tab=versions`);
+    const diff = page.locator('#diff');
+    // By default: the previous version against the latest.
+    await diff.getByText('Fields: 1 change from v2 to v3').waitFor();
+    expect(await diff.locator('tbody tr').count()).toBe(1);
+    expect(await diff.locator('tbody tr').first().textContent()).toContain('refunds.amount');
+
+    await diff.getByLabel('From').selectOption('1');
+    await diff.getByText('Fields: 2 changes from v1 to v3').waitFor();
+    const reason = diff.locator('tbody tr', { hasText: 'refunds.reason' });
+    expect(await reason.locator('td.before').textContent()).toBe('internal');
+    expect(await reason.locator('td.after').textContent()).toBe('confidential');
+    expect(page.url()).toMatch(/from=1&to=3|to=3&from=1/);
+
+    const versions = page.locator('#versions tbody tr');
+    expect(await versions.count()).toBe(3);
+    expect(await versions.first().textContent()).toContain('user:grace');
+  });
+});

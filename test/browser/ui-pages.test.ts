@@ -1,0 +1,132 @@
+/**
+ * Every main page of the web UI, in Chromium against a server on a fresh demo store (with quality
+ * runs, a change and a pending approval so no page is empty): axe-core finds no serious or critical
+ * accessibility violation, and a 1280×800 screenshot of each goes to docs/screenshots/.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../support/reference.js';
+import {
+  type Browser,
+  browserAvailable,
+  type DemoServer,
+  ensureUiBuilt,
+  launchBrowser,
+  screenshot,
+  seriousViolations,
+  signInAs,
+  startDemoServer,
+} from './support.js';
+
+const refundsYaml = readFileSync(join(repoRoot, 'examples/org/domains/payments/refunds.odcs.yaml'), 'utf8');
+
+/** Main pages: name (the screenshot's file), path, and a text that shows the page has its content. */
+const PAGES: [string, string, string][] = [
+  ['overview', '/', 'Compliance by domain'],
+  ['search', '/search?q=card%20number', 'Primary account number'],
+  ['domain', '/domain/payments', 'Teams and members'],
+  ['dataset', '/dataset/payments/refunds', 'Accountable people'],
+  ['dataset-schema', '/dataset/payments/refunds?tab=schema', 'Refunded amount in the order currency'],
+  ['dataset-quality', '/dataset/payments/refunds?tab=quality', 'Checks across runs'],
+  ['dataset-lineage', '/dataset/payments/refunds?tab=lineage', 'payment-operations'],
+  [
+    'dataset-versions',
+    '/dataset/payments/refunds?tab=versions&from=1&to=2',
+    'Fields: 1 change from v1 to v2',
+  ],
+  ['dataset-policies', '/dataset/payments/refunds?tab=policies', 'Effective policies'],
+  ['dataset-manifest', '/dataset/payments/refunds?tab=manifest', 'apiVersion: v3.1.0'],
+  ['domain-gaps', '/domain/payments?tab=gaps', 'Governance gaps'],
+  ['policies', '/policies', 'assets evaluated against'],
+  ['work-queue', '/work', 'goes from deprecated back to active'],
+  ['incidents', '/work?tab=incidents&scope=all', 'failing check on'],
+  ['catalog', '/catalog/datasets', 'Every live asset'],
+  ['sign-in', '/sign-in', 'Pick yourself'],
+];
+
+describe.runIf(browserAvailable())('web UI: every main page', { timeout: 180_000 }, () => {
+  let server: DemoServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    await ensureUiBuilt();
+    server = await startDemoServer();
+    for (let i = 0; i < 3; i++) {
+      await server.app.inject({
+        method: 'POST',
+        url: '/api/v1/quality/runs',
+        payload: { ref: 'dataset:payments/refunds' },
+        headers: { 'x-charter-actor': 'user:grace' },
+      });
+    }
+    await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/quality/runs',
+      payload: { domain: 'commerce' },
+      headers: { 'x-charter-actor': 'user:ines' },
+    });
+    // v2 changes a field (something to diff); v3 deprecates it; v4 reactivates it (pending approval).
+    const reason = refundsYaml.replace(
+      'description: Why the money was returned.',
+      'description: Why the money was returned (return, late delivery, goodwill, duplicate charge).',
+    );
+    await server.apply(reason, 'user:grace');
+    await server.apply(reason.replace('status: active', 'status: deprecated'), 'user:farid');
+    await server.apply(reason, 'user:farid');
+    browser = await launchBrowser();
+    page = browser.page;
+    await signInAs(page, server.url, 'Grace Chen');
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  for (const [name, path, ready] of PAGES) {
+    it(`${name}: no serious or critical axe violations; screenshot`, async () => {
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${server.url}${path}`);
+      await page.getByText(ready).first().waitFor();
+      // Let the figures that load after the main content arrive before judging and photographing.
+      await page.waitForLoadState('networkidle');
+      await page.waitForFunction(
+        () =>
+          !(
+            globalThis as unknown as { document: { querySelector(s: string): unknown } }
+          ).document.querySelector('.loading'),
+      );
+      const violations = await seriousViolations(page);
+      expect(
+        violations.map(
+          (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+        ),
+      ).toEqual([]);
+      await screenshot(page, name);
+      page.removeAllListeners('pageerror');
+      expect(errors).toEqual([]);
+    });
+  }
+
+  it('answers unknown UI paths with the app and unknown API paths with a JSON 404', async () => {
+    const ui = await fetch(`${server.url}/no/such/page`);
+    expect(ui.status).toBe(200);
+    expect(ui.headers.get('content-type')).toContain('text/html');
+    expect(ui.headers.get('cache-control')).toBe('no-cache');
+    const html = await ui.text();
+    const asset = html.match(/src="(\/assets\/[^"]+\.js)"/)?.[1];
+    expect(asset).toBeDefined();
+    const js = await fetch(`${server.url}${asset}`);
+    expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const api = await fetch(`${server.url}/api/v1/no-such-thing`);
+    expect(api.status).toBe(404);
+    expect(((await api.json()) as { error: { name: string } }).error.name).toBe('NotFoundError');
+    const missing = await fetch(`${server.url}/assets/missing.js`);
+    expect(missing.status).toBe(404);
+    await page.goto(`${server.url}/no/such/page`);
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+  });
+});

@@ -1,0 +1,188 @@
+/**
+ * A dataset's lineage. Until the server records run-time lineage (OpenLineage, issue 5), the graph
+ * shows what the catalog declares: data products that expose the dataset (its upstream, with their
+ * input ports) and those that consume it (downstream, with what they expose). Nodes are coloured by
+ * classification or by quality; click one to open it.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { type ApiError, apiPath, cachedGet, enc } from '../api/client';
+import { fill, useFeatures } from '../api/features';
+import type { Description, RunSummary } from '../api/types';
+import { useApi } from '../api/use-api';
+import { type GraphEdge, type GraphNode, LayeredGraph } from '../components/graph';
+import { Empty, ErrorNote, Loading, Note, Section } from '../components/ui';
+import { useOrg } from '../lib/org';
+import { hrefOf, shortName } from '../lib/refs';
+import { type LineageRow, rowsToGraph } from './trace-section';
+
+const MAX_DESCRIBE = 40;
+
+const targets = (d: Description, type: string) => [
+  ...new Set(d.relations.filter((r) => r.type === type).map((r) => r.ref)),
+];
+
+function highest(d: Description | undefined, levels: string[]): string | null {
+  if (!d) return null;
+  let best = -1;
+  for (const f of d.fields) best = Math.max(best, levels.indexOf(f.classification ?? ''));
+  return best >= 0 ? levels[best]! : null;
+}
+
+export function LineageSection({ d }: { d: Description }) {
+  const features = useFeatures();
+  const { org } = useOrg();
+  const [colour, setColour] = useState<'classification' | 'quality'>('classification');
+  const runs = useApi<RunSummary[]>(features.quality ? apiPath('/quality/runs', { limit: 1000 }) : null);
+  const impact = useApi<{ datasets: LineageRow[]; models: LineageRow[]; apps: LineageRow[] }>(
+    features.impact ? fill(features.impact, { ref: d.asset.ref }) : null,
+  );
+  const recorded = useMemo(
+    () => (impact.data ? [...impact.data.datasets, ...impact.data.models, ...impact.data.apps] : []),
+    [impact.data],
+  );
+  const [state, setState] = useState<{ described?: Map<string, Description>; error?: ApiError }>({});
+
+  const producers = useMemo(() => targets(d, 'exposedBy'), [d]);
+  const consumers = useMemo(() => targets(d, 'consumedBy'), [d]);
+  const key = [...producers, ...consumers].join('|');
+  useEffect(() => {
+    let live = true;
+    const load = async () => {
+      const out = new Map<string, Description>();
+      const get = async (ref: string) => {
+        if (out.size >= MAX_DESCRIBE || out.has(ref)) return;
+        out.set(ref, await cachedGet<Description>(apiPath(`/assets/${enc(ref)}/describe`)));
+      };
+      const products = key ? key.split('|') : [];
+      await Promise.all(products.map(get));
+      const datasets = products.flatMap((p) => {
+        const pd = out.get(p);
+        return pd ? [...targets(pd, 'consumes'), ...targets(pd, 'exposes')] : [];
+      });
+      await Promise.all(
+        [...new Set(datasets)]
+          .filter((r) => r !== d.asset.ref)
+          .slice(0, MAX_DESCRIBE)
+          .map(get),
+      );
+      return out;
+    };
+    load().then(
+      (described) => live && setState({ described }),
+      (error: ApiError) => live && setState({ error }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [key, d.asset.ref]);
+
+  const graph = useMemo(() => {
+    const described = state.described;
+    if (!described) return undefined;
+    const latest = new Map<string, string>();
+    for (const r of runs.data ?? []) if (!latest.has(r.ref)) latest.set(r.ref, r.status);
+    const levels = org?.levels.length ? org.levels : ['public', 'internal', 'confidential', 'restricted'];
+    const nodes = new Map<string, GraphNode>();
+    const edges: GraphEdge[] = [];
+    const datasetNode = (ref: string, column: number, desc: Description | undefined) => {
+      if (nodes.has(ref)) return;
+      const level = highest(desc, levels);
+      const quality = latest.get(ref);
+      nodes.set(ref, {
+        id: ref,
+        label: desc?.asset.title || shortName(ref),
+        sub:
+          colour === 'classification'
+            ? level
+              ? `up to ${level}`
+              : 'dataset'
+            : quality
+              ? `quality ${quality}`
+              : 'not checked',
+        column,
+        tone: colour === 'classification' ? `level-${level ?? 'none'}` : `quality-${quality ?? 'none'}`,
+        href: hrefOf(ref),
+      });
+    };
+    datasetNode(d.asset.ref, 0, d);
+    for (const p of producers) {
+      const pd = described.get(p);
+      nodes.set(p, {
+        id: p,
+        label: pd?.asset.title || shortName(p),
+        sub: 'data product',
+        column: -1,
+        tone: 'product',
+        href: hrefOf(p),
+      });
+      edges.push({ from: p, to: d.asset.ref, label: 'exposes' });
+      for (const input of pd ? targets(pd, 'consumes') : []) {
+        datasetNode(input, -2, described.get(input));
+        edges.push({ from: input, to: p });
+      }
+    }
+    for (const c of consumers) {
+      const cd = described.get(c);
+      if (!nodes.has(c))
+        nodes.set(c, {
+          id: c,
+          label: cd?.asset.title || shortName(c),
+          sub: 'data product',
+          column: 1,
+          tone: 'product',
+          href: hrefOf(c),
+        });
+      edges.push({ from: d.asset.ref, to: c, label: 'input' });
+      for (const output of cd ? targets(cd, 'exposes') : []) {
+        if (output === d.asset.ref) continue;
+        datasetNode(output, 2, described.get(output));
+        edges.push({ from: c, to: output });
+      }
+    }
+    // Downstream as recorded from pipelines (OpenLineage), beside what the ports declare.
+    const runtime = rowsToGraph(d.asset.ref, recorded, 1);
+    for (const n of runtime.nodes) if (!nodes.has(n.id)) nodes.set(n.id, n);
+    for (const e of runtime.edges)
+      if (!edges.some((x) => x.from === e.from && x.to === e.to)) edges.push({ ...e, label: 'run' });
+    return { nodes: [...nodes.values()], edges };
+  }, [state.described, runs.data, org, colour, d, producers, consumers, recorded]);
+
+  return (
+    <Section
+      title="Lineage"
+      id="lineage"
+      actions={
+        <fieldset className="segmented">
+          <legend className="sr-only">Colour nodes by</legend>
+          {(['classification', 'quality'] as const).map((c) => (
+            <label key={c}>
+              <input
+                type="radio"
+                name="colour"
+                value={c}
+                checked={colour === c}
+                onChange={() => setColour(c)}
+              />
+              {c === 'classification' ? 'Classification' : 'Quality'}
+            </label>
+          ))}
+        </fieldset>
+      }
+    >
+      <Note>
+        {features.impact
+          ? `The graph joins what the catalog declares through data products’ ports with the run-time lineage pipelines report (OpenLineage): ${recorded.length ? `${recorded.length} downstream assets recorded` : 'none recorded downstream of this dataset yet'}.`
+          : 'Run-time lineage (OpenLineage events from pipelines, column lineage, models and AI applications) is not recorded by this server yet. The graph shows the lineage the catalog declares: the data products that expose this dataset and those that consume it, through their ports.'}
+      </Note>
+      {state.error ? (
+        <ErrorNote error={state.error} />
+      ) : !graph ? (
+        <Loading label="Following the ports" />
+      ) : graph.nodes.length <= 1 ? (
+        <Empty title="No declared lineage">No data product exposes or consumes this dataset.</Empty>
+      ) : (
+        <LayeredGraph nodes={graph.nodes} edges={graph.edges} label={`Declared lineage of ${d.asset.ref}`} />
+      )}
+    </Section>
+  );
+}
