@@ -1,14 +1,18 @@
 /** `ai decide` and `ai decisions`: the AI-use gate, locally or against a running server (`--server`). */
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type AiDecision, AiGate, type DecisionRequest } from '../../ai/ai-gate.js';
 import { buildContext, type ContextPack, contextMarkdown } from '../../ai/context-pack.js';
 import { type Readiness, ReadinessService } from '../../ai/readiness.js';
+import { acceptScan, type ScanReport, scanDataset } from '../../classify/scan.js';
+import { InputError } from '../../model/errors.js';
 import { aiStoreFor } from '../../store/sql/sql-ai-store.js';
 import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
 import { actorOf, formatOf, type GlobalOptions, openLocal } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { HttpCatalogClient } from '../http-client.js';
 import { formatTable, type OutputFormat, printData } from '../output.js';
+import { formatApply } from './catalog-commands.js';
 
 /** What the commands need, from the local store or a server. */
 export interface AiClient {
@@ -117,7 +121,68 @@ export function formatReadiness(r: Readiness): string {
   return lines.join('\n');
 }
 
+export function formatScan(r: ScanReport): string {
+  const lines = [
+    `Scanned ${r.ref} on ${r.server ?? '?'} (${r.engine}): up to ${r.sample} values per field; fetch ${r.durationMs.fetch} ms, detect ${r.durationMs.detect} ms`,
+  ];
+  for (const f of r.fields) {
+    if (!f.detections.length && !f.hints.length) continue;
+    const found = f.detections.map(
+      (d) => `${d.category} ${Math.round(d.matchRate * 100)}% (confidence ${d.confidence})`,
+    );
+    const proposal = f.proposedClassification
+      ? ` → propose ${f.proposedClassification} (now ${f.currentClassification ?? 'unclassified'})`
+      : '';
+    lines.push(
+      `  ${f.path}: ${found.join(', ') || 'no match'}${f.hints.length ? `; name suggests ${f.hints.join(', ')}` : ''}${proposal}${f.proposedTags.length ? `; tags ${f.proposedTags.join(', ')}` : ''}`,
+    );
+  }
+  return lines.join('\n');
+}
+
 export function registerAiCommands(program: Command) {
+  const scan = program
+    .command('scan')
+    .description(
+      'Scan a sample of a dataset for personal data and propose classifications (values are never shown or stored)',
+    )
+    .argument('<ref>', 'dataset:DOMAIN/NAME')
+    .option('--sample <n>', 'values per field to sample', '1000')
+    .option('--accept', 'write the proposals as a new contract version (through admission)')
+    .option(
+      '--data-root <dir>',
+      'folder relative server paths resolve against (default CHARTER_DATA_ROOT or .)',
+    );
+  scan.action(async (ref: string) => {
+    const globals = scan.optsWithGlobals() as GlobalOptions & {
+      sample: string;
+      accept?: boolean;
+      dataRoot?: string;
+    };
+    if (globals.server ?? process.env.CHARTER_SERVER)
+      throw new InputError(
+        'charter scan runs where the data is reachable; it does not work with --server yet',
+      );
+    const format = formatOf(globals);
+    const { store, catalog } = await openLocal(globals);
+    try {
+      const report = await scanDataset(catalog, ref, {
+        sample: Number(globals.sample),
+        dataRoot: resolve(globals.dataRoot ?? process.env.CHARTER_DATA_ROOT ?? '.'),
+      });
+      const applied = globals.accept ? await acceptScan(catalog, report) : undefined;
+      printData(applied ? { scan: report, apply: applied } : report, format, () =>
+        [
+          formatScan(report),
+          ...(applied ? [formatApply(applied)] : globals.accept ? ['Nothing to accept.'] : []),
+        ].join('\n'),
+      );
+      process.exitCode = applied && !applied.applied ? EXIT.no : EXIT.ok;
+    } finally {
+      await store.close();
+    }
+  });
+
   const ai = program.command('ai').description('The AI-use gate: may a dataset feed an AI use?');
 
   const decide = ai
