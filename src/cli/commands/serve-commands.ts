@@ -9,6 +9,8 @@ import { buildApp } from '../../server/app.js';
 import { describeStore } from '../../store/open-store.js';
 import { type GlobalOptions, openLocal, storeOptions } from '../context.js';
 import { readManifestFiles } from '../files.js';
+import { QualityService } from '../../quality/quality-service.js';
+import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
 import { formatApply } from './catalog-commands.js';
 import { startWebhookDelivery } from './lineage-commands.js';
 import { startQualityScheduler } from './quality-commands.js';
@@ -112,9 +114,16 @@ export function registerServeCommands(program: Command) {
       });
       demoTokens.push(`  ${who} (${role}): ${token}`);
     }
+    // A first quality run, so the demo starts with scores, history and the planted incidents.
+    const quality = new QualityService(catalog, qualityStoreFor(catalog.store), {
+      actor: 'user:demo-loader',
+      dataRoot: join(packageRoot, 'examples'),
+    });
+    const checked = await quality.check({ all: true }, {});
+    const failing = checked.runs.filter((r) => r.status !== 'passed').length;
     await store.close();
     const s = result.summary;
-    const banner = `Loaded the demo organisation: ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged.\nSign in with one of these API tokens (Authorization: Bearer …, or --token with --server):\n${demoTokens.join('\n')}\n`;
+    const banner = `Loaded the demo organisation: ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged.\nChecked the quality of ${checked.runs.length} datasets where their data lives: ${failing} with findings (see examples/README.md).\nSign in with one of these API tokens (Authorization: Bearer …, or --token with --server):\n${demoTokens.join('\n')}\n`;
     if (!globals.serve) {
       process.stderr.write(banner);
       return;
