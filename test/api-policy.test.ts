@@ -125,7 +125,12 @@ for (const factory of storeFactories) {
       let done: () => void = () => {};
       const p = createPlatform(handle.store, {
         actor: 'user:api',
-        onComplianceChange: { done: (r) => (reports.push(r.totals), done()) },
+        onComplianceChange: {
+          done: (r) => {
+            reports.push(r.totals);
+            done();
+          },
+        },
       });
       const other = await buildApp({ catalog: p.catalog, governance: p.governance });
       try {

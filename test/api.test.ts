@@ -127,7 +127,9 @@ for (const factory of storeFactories) {
         payload: { documents: [], expectedVersions: { 'user:nobody': 0 } },
       });
       expect(json.statusCode).toBe(200);
-      expect((await app.inject({ url: `/api/v1/assets/${enc(ref)}/history` })).json().versions).toHaveLength(2);
+      expect((await app.inject({ url: `/api/v1/assets/${enc(ref)}/history` })).json().versions).toHaveLength(
+        2,
+      );
     });
 
     it('refuses deletes that would leave dangling refs with 409', async () => {

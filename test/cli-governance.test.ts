@@ -29,7 +29,9 @@ describe('governance through the CLI', () => {
     home = mkdtempSync(join(tmpdir(), 'charter-gov-'));
     const loaded = charter(home, 'demo', '--no-serve', '--home', join(home, 'store'));
     expect(loaded.code, loaded.stderr).toBe(0);
-    expect(loaded.stderr).toMatch(/Loaded the demo organisation: \d+ created, 0 updated, 0 unchanged.\nChecked the quality of 36 datasets where their data lives: 6 with findings/);
+    expect(loaded.stderr).toMatch(
+      /Loaded the demo organisation: \d+ created, 0 updated, 0 unchanged.\nChecked the quality of 36 datasets where their data lives: 6 with findings/,
+    );
   }, 120_000);
   afterAll(() => rmSync(home, { recursive: true, force: true }));
 

@@ -170,7 +170,9 @@ function nulPath(doc: unknown): string | undefined {
     if (typeof value === 'string') {
       if (value.includes('\u0000')) return path;
     } else if (Array.isArray(value)) {
-      value.forEach((v, i) => stack.push([v, `${path}[${i}]`]));
+      value.forEach((v, i) => {
+        stack.push([v, `${path}[${i}]`]);
+      });
     } else if (value && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) {
         const at = path ? `${path}.${k}` : k;
@@ -438,12 +440,12 @@ export async function applyDocuments(
     });
     if (stale.length) {
       throw new ConflictError(
-        stale
+        `${stale
           .map(([ref, expected]) => {
             const now = current.get(ref);
             return `'${ref}' is at version ${now && now.state === 'live' ? now.version : 0}, not ${expected}`;
           })
-          .join('; ') + '; re-read it and apply your change again',
+          .join('; ')}; re-read it and apply your change again`,
         {
           conflicts: stale.map(([ref, expected]) => ({
             ref,

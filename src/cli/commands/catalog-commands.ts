@@ -113,7 +113,9 @@ function describeText(d: Description): string {
   if (conflicts.length) {
     lines.push('', 'Classification conflicts (declared below what column lineage carries in):');
     for (const c of conflicts)
-      lines.push(`  ✗ ${c.path}: declared ${c.declared ?? 'nothing'}, inherits ${c.inherited} from ${c.from.join(', ')}`);
+      lines.push(
+        `  ✗ ${c.path}: declared ${c.declared ?? 'nothing'}, inherits ${c.inherited} from ${c.from.join(', ')}`,
+      );
   }
   if (d.glossary.length) {
     lines.push('', 'Glossary:');
