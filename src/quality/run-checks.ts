@@ -655,7 +655,9 @@ function plain(row: Record<string, unknown>): FailedSample {
  * measured from that moment instead of the clock.
  */
 export function snapshotTime(server: { customProperties?: unknown } | undefined): Date | undefined {
-  const props = Array.isArray(server?.customProperties) ? (server.customProperties as { property?: string; value?: unknown }[]) : [];
+  const props = Array.isArray(server?.customProperties)
+    ? (server.customProperties as { property?: string; value?: unknown }[])
+    : [];
   const value = props.find((p) => p?.property === 'snapshotAt')?.value;
   if (typeof value !== 'string') return undefined;
   const at = new Date(value);
