@@ -137,23 +137,65 @@ function buildView(info: AssetInfo): AssetView {
 
 /** Deduplicated people with every reason they are on the list, in the order first met. */
 export class People {
-  private readonly byRef = new Map<string, Accountable>();
+  private readonly byRef = new Map<string, { person: Accountable; seen: Set<string> }>();
   constructor(private readonly title: (ref: string) => string) {}
 
   add(ref: string, why: string) {
-    const p = this.byRef.get(ref) ?? { ref, title: this.title(ref), why: [] };
-    this.byRef.set(ref, p);
-    if (!p.why.includes(why)) p.why.push(why);
+    let entry = this.byRef.get(ref);
+    if (!entry) {
+      entry = { person: { ref, title: this.title(ref), why: [] }, seen: new Set() };
+      this.byRef.set(ref, entry);
+    }
+    if (entry.seen.has(why)) return;
+    entry.seen.add(why);
+    entry.person.why.push(why);
   }
 
   addAsset(asset: AssetView, suffix = '') {
-    for (const o of asset.owners) this.add(o, `owner of ${asset.ref}${suffix}`);
-    for (const s of asset.stewards) this.add(s, `steward of ${asset.ref}${suffix}`);
+    const texts = reasonsFor(asset.ref, suffix);
+    for (const o of asset.owners) this.add(o, texts.owner);
+    for (const s of asset.stewards) this.add(s, texts.steward);
   }
 
   list(): Accountable[] {
-    return [...this.byRef.values()];
+    return [...this.byRef.values()].map((e) => e.person);
   }
+}
+
+/** The same reasons recur in every trace of a graph: their text is made once (keyed without building strings). */
+const reasons = new Map<string, Map<string, { owner: string; steward: string }>>();
+
+function reasonsFor(ref: string, suffix: string) {
+  let bySuffix = reasons.get(ref);
+  if (!bySuffix) {
+    if (reasons.size > 100_000) reasons.clear();
+    bySuffix = new Map();
+    reasons.set(ref, bySuffix);
+  }
+  let texts = bySuffix.get(suffix);
+  if (!texts) {
+    texts = { owner: `owner of ${ref}${suffix}`, steward: `steward of ${ref}${suffix}` };
+    bySuffix.set(suffix, texts);
+  }
+  return texts;
+}
+
+const suffixes = new Map<string, string[]>();
+
+/** ` (training, 2 hops upstream)`: the same few texts for every row. */
+function suffixFor(role: string | null, depth: number): string {
+  if (!role) return '';
+  let byDepth = suffixes.get(role);
+  if (!byDepth) {
+    byDepth = [];
+    suffixes.set(role, byDepth);
+  }
+  let text = byDepth[depth];
+  if (text === undefined) {
+    text = ` (${role}${depth > 1 ? `, ${depth} hops upstream` : ''})`;
+    byDepth[depth] = text;
+  }
+  return text;
 }
 
 /** Scratch space reused by traversals; a stamp marks what the current walk has visited. */
@@ -365,10 +407,7 @@ export class Tracer {
     for (const r of datasets) {
       if (!r.asset) continue;
       if (r.asset.domain) domains.add(r.asset.domain);
-      people.addAsset(
-        r.asset,
-        r.role ? ` (${r.role}${r.depth > 1 ? `, ${r.depth} hops upstream` : ''})` : '',
-      );
+      people.addAsset(r.asset, suffixFor(r.role, r.depth));
     }
     for (const r of models) if (r.asset?.domain) domains.add(r.asset.domain);
     return {
