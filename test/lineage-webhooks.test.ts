@@ -164,6 +164,32 @@ for (const factory of storeFactories) {
       }
     });
 
+    it('queues approvals requested and decided', async () => {
+      await s.lineage.addWebhook({ url: 'https://hooks.example.com/x', domain: 'support', secret: SECRET });
+      await applyYaml(
+        s.catalog,
+        `apiVersion: charter/v1\nkind: Policy\nmetadata: {name: changes-reviewed}\nspec: {match: {kinds: [DataContract]}, rule: "!has(previous.status)", message: reviewed, enforcement: require-approval}\n`,
+      );
+      const { parseSources } = await import('../src/catalog/parse.js');
+      const pending = await s.catalog
+        .as('user:dan')
+        .apply(
+          parseSources([
+            { name: 'org.yaml', content: orgYaml.replace('Help articles', 'Help articles, reviewed') },
+          ]),
+        );
+      expect(pending.summary.pending).toBe(1);
+      const { Governance } = await import('../src/policy/governance.js');
+      await new Governance(s.catalog).decideApproval('dataset:support/kb', 'approved', 'user:ada', null);
+      const outbox = await lineageStoreFor(handle.store).outboxEvents({});
+      expect(outbox.map((e) => [e.type, e.subject])).toEqual([
+        ['io.charter.approval.requested', 'dataset:support/kb'],
+        ['io.charter.approval.decided', 'dataset:support/kb'],
+      ]);
+      expect(outbox[1]!.payload).toMatchObject({ data: { action: 'approve', actor: 'user:ada' } });
+      expect(await s.lineage.deliveries({ state: 'pending' })).toHaveLength(2);
+    });
+
     it('queues incidents opened and resolved, in the transaction that opens or resolves them', async () => {
       await s.lineage.addWebhook({ url: 'https://hooks.example.com/x', domain: 'support', secret: SECRET });
       const { QualityService } = await import('../src/quality/quality-service.js');
