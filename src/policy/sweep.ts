@@ -28,7 +28,7 @@ import type { PolicyEngine } from './policy-engine.js';
 /** What one subject's evaluation found: violations (waived ones marked) and the policies that matched it. */
 export interface SubjectResult {
   violations: Violation[];
-  matched: string[];
+  matched: readonly string[];
 }
 
 export interface SweepOptions {
@@ -83,12 +83,13 @@ export interface SweepWorkerData {
 
 /**
  * Subjects and results cross between threads as JSON text, which costs about half of a structured
- * clone of the same plain documents on each side; a subject's matched policies travel as indices
- * into the view's policy refs, sorted (48 strings per contract would otherwise be most of a reply).
+ * clone of the same plain documents on each side. A subject's matched policies travel as a key of
+ * indices into the view's sorted policy refs; assets of one domain mostly share their matched set,
+ * so the receiving side decodes each distinct key once and those results share one (read-only) list.
  */
 export type SweepRequest = { id: number; subjects: string };
 export type SweepReply = { id: number; results: string } | { id: number; error: string };
-type WireResult = [violations: Violation[], matched: number[]];
+type WireResult = [violations: Violation[], matched: string];
 
 /** The view's policy refs in the order both sides index them. */
 export function policyRefs(view: GovernanceView): string[] {
@@ -97,14 +98,24 @@ export function policyRefs(view: GovernanceView): string[] {
 
 export function encodeResults(results: readonly SubjectResult[], refs: readonly string[]): string {
   const index = new Map(refs.map((ref, i) => [ref, i]));
-  return JSON.stringify(results.map((r): WireResult => [r.violations, r.matched.map((m) => index.get(m)!)]));
+  return JSON.stringify(
+    results.map((r): WireResult => [r.violations, r.matched.map((m) => index.get(m)!).join(',')]),
+  );
 }
 
-export function decodeResults(text: string, refs: readonly string[]): SubjectResult[] {
-  return (JSON.parse(text) as WireResult[]).map(([violations, matched]) => ({
-    violations,
-    matched: matched.map((i) => refs[i]!),
-  }));
+export function decodeResults(
+  text: string,
+  refs: readonly string[],
+  lists = new Map<string, readonly string[]>(),
+): SubjectResult[] {
+  return (JSON.parse(text) as WireResult[]).map(([violations, key]) => {
+    let matched = lists.get(key);
+    if (!matched) {
+      matched = key ? key.split(',').map((i) => refs[Number(i)]!) : [];
+      lists.set(key, matched);
+    }
+    return { violations, matched };
+  });
 }
 
 export interface PoolOptions extends SweepOptions {
@@ -163,6 +174,7 @@ export class SweepPool {
   private failure: Error | undefined;
   private readonly batch: number;
   private readonly refs: string[];
+  private readonly lists = new Map<string, readonly string[]>();
 
   constructor(view: GovernanceView, options: PoolOptions) {
     const count = Math.max(1, Math.floor(options.workers ?? availableParallelism()));
@@ -228,7 +240,7 @@ export class SweepPool {
     this.pending.delete(reply.id);
     slot.inFlight -= 1;
     if ('error' in reply) p.reject(new Error(reply.error));
-    else p.resolve(decodeResults(reply.results, this.refs));
+    else p.resolve(decodeResults(reply.results, this.refs, this.lists));
     this.waiting.shift()?.();
   }
 
