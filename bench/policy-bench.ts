@@ -747,7 +747,7 @@ The median of ${config.rounds} rounds; in each round the four run one after the 
   matching, bindings, cost estimate, violations with interpolated messages, waivers.
 - **Sweep**: \`evaluateSubjects\` (\`src/policy/sweep.ts\`), the function each worker runs, and \`SweepPool\` with
   ${m.workers} workers: the contracts go to the workers in batches of 250 as JSON text (about half the cost of a
-  structured clone of the same documents), at most two batches queued per worker; the violations come back
+  structured clone of the same documents), at most four batches queued per worker; the violations come back
   the same way, with the matched policies as indices. The ceiling row divides the one-thread sweep's CPU time by
   the parallel sweep's spread over the cores: the speed-up that CPU split allows when no other work runs.
 

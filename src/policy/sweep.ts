@@ -150,6 +150,8 @@ function startWorker(workerData: SweepWorkerData): Worker {
   return new Worker(code, { eval: true, workerData, execArgv: [] });
 }
 
+const MAX_QUEUED = 4;
+
 interface Pending {
   resolve: (results: SubjectResult[]) => void;
   reject: (error: Error) => void;
@@ -163,8 +165,9 @@ interface Slot {
 
 /**
  * A set of worker threads evaluating subjects against one view. Each `evaluate` call is split in
- * batches handed to the least busy worker, with at most two batches queued per worker so the main
- * thread never clones far ahead of what the workers can take.
+ * batches handed to the least busy worker, with at most four batches queued per worker: enough to
+ * keep the workers busy while the main thread reads the next page from a store (a synchronous read
+ * on SQLite), few enough that it never clones far ahead of what the workers can take.
  */
 export class SweepPool {
   private readonly slots: Slot[];
@@ -218,7 +221,8 @@ export class SweepPool {
     for (;;) {
       if (this.failure) throw this.failure;
       let best: Slot | undefined;
-      for (const s of this.slots) if (s.inFlight < 2 && (!best || s.inFlight < best.inFlight)) best = s;
+      for (const s of this.slots)
+        if (s.inFlight < MAX_QUEUED && (!best || s.inFlight < best.inFlight)) best = s;
       if (best) return best;
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
