@@ -30,6 +30,10 @@ export class PostgresDialect implements SqlDialect {
     this.pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
     // An idle client losing its connection must not crash the process; the next query reconnects.
     this.pool.on('error', () => {});
+    // Nor may a checked-out one (the database restarted, an administrator ended the connection):
+    // pg emits 'error' on the client, and the pool listens for it only while the client is idle.
+    // The query in flight fails with the error; the pool drops the client when it is released.
+    this.pool.on('connect', (client) => client.on('error', () => {}));
   }
 
   createKyselyDialect() {
