@@ -215,6 +215,18 @@ export async function storeProblems(store: CatalogStore): Promise<string[]> {
     );
     if (Number(orphans.rows[0]?.n ?? 0))
       problems.push(`${orphans.rows[0]?.n} lineage events without a batch`);
+    const ingests = await db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'lineage.ingest')
+      .execute();
+    const auditedBatches = new Set(
+      ingests.map((r) => (JSON.parse(r.details ?? '{}') as { batch?: number }).batch),
+    );
+    for (const b of short.rows)
+      if (!auditedBatches.has(Number(b.seq))) problems.push(`lineage batch ${b.seq}: no audit record`);
+    if (auditedBatches.size !== short.rows.length)
+      problems.push(`${ingests.length} lineage.ingest audit records for ${short.rows.length} stored batches`);
   }
   if (present.has('quality_runs') && present.has('quality_results')) {
     const runs = await sql<{ id: string; expected: number | string; n: number | string }>`
@@ -271,10 +283,12 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
  * `timeoutMs`), rejects with its output when it exits or times out first.
  */
 export function serve(
-  store: { home: string } | { database: string },
+  store: { home: string } | { database: string } | { fromEnv: true },
   options: { env?: Record<string, string>; timeoutMs?: number; args?: string[] } = {},
 ): Promise<Served> {
-  const where = 'home' in store ? ['--home', store.home] : ['--database', store.database];
+  // `fromEnv`: the store comes from CHARTER_HOME / CHARTER_DATABASE_URL in `options.env`.
+  const where =
+    'home' in store ? ['--home', store.home] : 'database' in store ? ['--database', store.database] : [];
   const child = spawn(
     process.execPath,
     [bin, ...where, 'serve', '--port', '0', '--host', '127.0.0.1', ...(options.args ?? [])],
