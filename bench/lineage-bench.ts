@@ -188,6 +188,8 @@ interface StoreFigures {
   trace: ReturnType<typeof summarize>;
   impactCpu: ReturnType<typeof summarize>;
   traceCpu: ReturnType<typeof summarize>;
+  impactWalk: ReturnType<typeof summarize>;
+  traceWalk: ReturnType<typeof summarize>;
   impactRows: ReturnType<typeof summarize>;
   traceRows: ReturnType<typeof summarize>;
   rssMb: number;
@@ -246,9 +248,24 @@ async function measureStore(
     traceCpu.push(cpuMs(c));
     traceRows.push(r.datasets.length + r.models.length);
   }
+  // The walks alone, without building the answers (rows, owners, classification, quality, people).
+  const impactWalk: number[] = [];
+  for (const s of impactStarts) {
+    const t = performance.now();
+    service.tracer.reach(g.label[s]!, false, 5);
+    impactWalk.push(performance.now() - t);
+  }
+  const traceWalk: number[] = [];
+  for (const s of traceStarts) {
+    const t = performance.now();
+    service.tracer.reach(g.label[s]!, true);
+    traceWalk.push(performance.now() - t);
+  }
   return {
     store: name,
     ...loaded,
+    impactWalk: summarize(impactWalk),
+    traceWalk: summarize(traceWalk),
     buildMs,
     refreshMs: summarize(refresh).p50,
     impact: summarize(impact),
@@ -475,10 +492,22 @@ stores); depth 5 is 10 edges there.
 ${table(['Figure', 'Measured', 'Target', 'Anchor (same run)', 'Ratio', 'Result'], rows)}
 
 The same queries by median and by CPU time (process.cpuUsage around each query: the time the
-process ran, without the time other work on the machine kept it waiting; resolution 1 µs):
+process ran, without the time other work on the machine kept it waiting; resolution 1 µs), and
+the walk alone (\`Tracer.reach\`: the same traversal of the index, without building the answer):
 
 ${table(
-  ['Store', 'Query', 'p50 wall', 'bare p50', 'ratio', 'p95 CPU', 'bare p95 CPU', 'ratio'],
+  [
+    'Store',
+    'Query',
+    'p50 wall',
+    'bare p50',
+    'ratio',
+    'p95 CPU',
+    'bare p95 CPU',
+    'ratio',
+    'walk only p50 / p95',
+    'ratio p95',
+  ],
   figures.flatMap((f) => [
     [
       f.store.split(' ')[0]!,
@@ -489,6 +518,8 @@ ${table(
       fmtMs(f.impactCpu.p95),
       fmtMs(bareImpactCpu),
       fmtRatio(f.impactCpu.p95 / bareImpactCpu),
+      `${fmtMs(f.impactWalk.p50)} / ${fmtMs(f.impactWalk.p95)}`,
+      fmtRatio(f.impactWalk.p95 / bareImpact),
     ],
     [
       f.store.split(' ')[0]!,
@@ -499,6 +530,8 @@ ${table(
       fmtMs(f.traceCpu.p95),
       fmtMs(bareTraceCpu),
       fmtRatio(f.traceCpu.p95 / bareTraceCpu),
+      `${fmtMs(f.traceWalk.p50)} / ${fmtMs(f.traceWalk.p95)}`,
+      fmtRatio(f.traceWalk.p95 / bareTrace),
     ],
   ]),
 )}
@@ -509,7 +542,7 @@ ${figures
       `- ${f.store}: loading took ${fmtMs(f.catalogMs)} (catalog: ${fmt(g.docs.length)} documents through \`Catalog.apply\`) and ${fmtMs(f.lineageMs)} (lineage nodes and edges through the lineage store's writer); building the index from the store ${fmtMs(f.buildMs)}; impact returned ${fmt(f.impactRows.p50)} assets at the median (p95 ${fmt(f.impactRows.p95)}, max ${fmt(f.impactRows.max)}), trace ${fmt(f.traceRows.p50)} (p95 ${fmt(f.traceRows.p95)}, max ${fmt(f.traceRows.max)}); process RSS ${fmt(f.rssMb)} MB.`,
   )
   .join('\n')}
-- Ingest: ${fmt(ingest.events)} RunEvents of ${fmt(ingest.bytes / ingest.events)} bytes on average (${fmt(ingest.bytes / 1024 / 1024, 1)} MB), 2 inputs and 1 output with schema, column lineage and statistics facets, over 500 pipelines whose datasets and jobs recur; batches of ${fmt(BATCH)} as the batch endpoint stores them (parse each line, one transaction per batch with its audit record), into a fresh SQLite file; ${fmt(ingest.stored)} events stored.`;
+- Ingest: ${fmt(ingest.events)} RunEvents of ${fmt(ingest.bytes / ingest.events)} bytes on average (${fmt(ingest.bytes / 1024 / 1024, 1)} MB), 2 inputs and 1 output with schema, column lineage, statistics and job type facets, over 500 pipelines whose datasets and jobs recur; batches of ${fmt(BATCH)} as the batch endpoint stores them (parse each line, one transaction per batch with its audit record), into a fresh SQLite file; ${fmt(ingest.stored)} events stored.`;
   writeSection(section);
   log('Wrote the bench:lineage section of docs/benchmarks.md');
 }

@@ -349,13 +349,7 @@ export function generateEvents(count: number, seed: number): string[] {
       schemaURL,
       run: {
         runId: `0193a6c1-5e2b-7c4d-8e9f-${hex(e)}`,
-        facets: {
-          processing_engine: {
-            ...facet('1-1-1/ProcessingEngineRunFacet.json'),
-            version: '3.5.1',
-            name: 'spark',
-          },
-        },
+        facets: {},
       },
       job: {
         namespace: 'spark-bench',
@@ -369,7 +363,8 @@ export function generateEvents(count: number, seed: number): string[] {
           },
         },
       },
-      inputs: [input(step), input((step + 7) % 11)],
+      // The second input is a lookup table its producer reports without facets.
+      inputs: [input(step), ds((step + 7) % 11)],
       outputs: [
         {
           ...target,
@@ -378,7 +373,7 @@ export function generateEvents(count: number, seed: number): string[] {
             columnLineage: {
               ...facet('1-2-0/ColumnLineageDatasetFacet.json'),
               fields: Object.fromEntries(
-                [0, 1].map((i) => [
+                [0].map((i) => [
                   `column_${i}`,
                   {
                     inputFields: [
@@ -397,7 +392,6 @@ export function generateEvents(count: number, seed: number): string[] {
             outputStatistics: {
               ...facet('1-0-2/OutputStatisticsOutputDatasetFacet.json'),
               rowCount: 1000 + e,
-              size: 65536,
             },
           },
         },

@@ -80,15 +80,11 @@ export async function policyLineage(
   lineage: LineageService,
   subjects: readonly Pick<AdmissionSubject, 'ref' | 'kind' | 'doc'>[],
 ): Promise<Map<string, Record<string, unknown>>> {
-  const out = new Map<string, Record<string, unknown>>();
   const contracts = subjects.filter((s) => s.kind === 'DataContract');
-  if (!contracts.length || !(await lineage.store.hasFieldEdges())) return out;
-  for (const s of contracts) {
-    try {
-      out.set(s.ref, await lineage.policyBinding(s.ref, s.doc));
-    } catch {
-      out.set(s.ref, emptyBinding());
-    }
+  try {
+    return await lineage.policyBindings(contracts);
+  } catch {
+    // Lineage that cannot be read leaves contracts without inherited levels, never without admission.
+    return new Map(contracts.map((s) => [s.ref, emptyBinding()]));
   }
-  return out;
 }

@@ -48,7 +48,7 @@ import {
   type WebhookInput,
   type WebhookView,
 } from './lineage-api.js';
-import { contractDatasetNames, NameIndex } from './naming.js';
+import { CHARTER_NAMESPACE, contractDatasetNames, NameIndex } from './naming.js';
 import {
   type LineageEvent,
   linkRoleOf,
@@ -553,15 +553,53 @@ export class LineageService implements LineageApi {
     };
   }
 
+  /**
+   * Which of these contracts lineage has reported anything about (one pass over the store for all
+   * of them), so a bulk apply does not look each one up.
+   */
+  private async reported(items: readonly { ref: string; doc?: Json }[]): Promise<Set<string>> {
+    const index = new NameIndex();
+    for (const { ref, doc } of items)
+      index.add(ref, doc ? contractDatasetNames(doc) : this.directory.names.namesOf(ref));
+    const names = items.flatMap(({ ref }) => [ref, ...index.namesOf(ref).map((n) => n.name)]);
+    const files = items.flatMap(({ ref }) =>
+      index
+        .namesOf(ref)
+        .filter((n) => n.namespace === 'file')
+        .map((n) => n.name),
+    );
+    const rows = [
+      ...(await this.store.nodesNamed(names)),
+      ...(files.length ? await this.store.findFileNodes(files) : []),
+    ];
+    const out = new Set<string>();
+    for (const r of rows) {
+      const m = r.namespace === CHARTER_NAMESPACE ? { ref: r.name } : index.match(r.namespace, r.name);
+      if (m) out.add(m.ref);
+    }
+    return out;
+  }
+
+  /** What policies see as `lineage` for each contract being applied (empty when lineage knows nothing of it). */
+  async policyBindings(subjects: readonly { ref: string; doc: Json }[]): Promise<Map<string, Json>> {
+    const out = new Map<string, Json>();
+    if (!subjects.length || !(await this.store.hasFieldEdges())) return out;
+    await this.directory.refresh();
+    const known = await this.reported(subjects);
+    for (const s of subjects)
+      out.set(s.ref, known.has(s.ref) ? await this.policyBinding(s.ref, s.doc) : emptyBinding());
+    return out;
+  }
+
   /** After contracts change: record conflicts they now have (or no longer have). */
   async recheck(refs: readonly string[]): Promise<ConflictRow[]> {
     if (!(await this.store.hasFieldEdges())) return [];
     await this.directory.refresh();
-    const targets: string[] = [];
-    for (const ref of refs) {
-      if (this.directory.get(ref)?.kind !== 'DataContract') continue;
-      if ((await this.targetOf(this.store, ref)).nodes.length) targets.push(ref);
-    }
+    const contracts = refs.filter((ref) => this.directory.get(ref)?.kind === 'DataContract');
+    const known = contracts.length
+      ? await this.reported(contracts.map((ref) => ({ ref })))
+      : new Set<string>();
+    const targets = contracts.filter((ref) => known.has(ref));
     if (!targets.length) return [];
     const time = this.now().toISOString();
     return this.store.write(async (writer) => {
