@@ -97,6 +97,14 @@ export async function verifyChain(
       count += 1;
     }
   }
+  if (head.seq < 0) {
+    return {
+      intact: false,
+      records: count,
+      brokenAt: count + 1,
+      reason: 'the audit head is unreadable: it was changed outside Charter',
+    };
+  }
   if (head.seq !== count || (count > 0 && head.hash !== prevHash)) {
     return {
       intact: false,
