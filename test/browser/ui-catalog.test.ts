@@ -114,6 +114,36 @@ describe.runIf(browserAvailable())('web UI: catalog', { timeout: 120_000 }, () =
     await page.getByRole('heading', { name: 'payment-operations', level: 1 }).waitFor();
   });
 
+  it('traces a recorded AI outcome to the datasets and people behind it', async () => {
+    const recorded = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/outcomes',
+      payload: {
+        subject: 'model:cards/fraud-scorer',
+        type: 'wrong_answer',
+        severity: 'high',
+        summary: 'Scored a genuine card payment as fraud',
+      },
+      headers: { 'x-charter-actor': 'user:hugo' },
+    });
+    expect(recorded.statusCode).toBe(201);
+    await page.goto(`${server.url}/lineage`);
+    const card = page.locator('#outcomes .card', { hasText: 'Scored a genuine card payment as fraud' });
+    await card.waitFor();
+    expect(await card.textContent()).toMatch(/Accountable:.*Farid Haddad/);
+    await card.getByRole('link', { name: 'trace' }).click();
+    await page.waitForURL(/\/model\/cards\/fraud-scorer\?tab=trace$/);
+    const behind = page.locator('#trace-datasets');
+    await behind.getByText('payment-transactions').waitFor();
+    const row = behind.locator('tr', { hasText: 'card-authorisations' });
+    expect(await row.textContent()).toContain('training');
+    expect(await row.textContent()).toContain('user:hugo');
+    expect(await page.locator('#accountable').textContent()).toContain('Grace Chen');
+    // Every dataset in the graph is a link to its page.
+    await page.getByRole('link', { name: /^chargebacks dataset · validation/ }).click();
+    await page.waitForURL(/\/dataset\/payments\/chargebacks$/);
+  });
+
   it('diffs any two versions field by field', async () => {
     const v2 = await server.apply(
       refundsYaml.replace(

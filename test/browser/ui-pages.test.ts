@@ -42,6 +42,9 @@ const PAGES: [string, string, string][] = [
   ['policies', '/policies', 'assets evaluated against'],
   ['work-queue', '/work', 'goes from deprecated back to active'],
   ['incidents', '/work?tab=incidents&scope=all', 'failing check on'],
+  ['dataset-ai', '/dataset/support/chat-transcripts?tab=ai', 'Recent AI-use decisions'],
+  ['model-trace', '/model/cards/fraud-scorer?tab=trace', 'Data behind it'],
+  ['lineage', '/lineage', 'Recent AI outcomes'],
   ['catalog', '/catalog/datasets', 'Every live asset'],
   ['sign-in', '/sign-in', 'Pick yourself'],
 ];
@@ -90,7 +93,7 @@ describe.runIf(browserAvailable())('web UI: every main page', { timeout: 180_000
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`${server.url}${path}`);
-      await page.getByText(ready).first().waitFor();
+      await page.locator('main').getByText(ready).first().waitFor();
       // Let the figures that load after the main content arrive before judging and photographing.
       await page.waitForLoadState('networkidle');
       await page.waitForFunction(

@@ -74,6 +74,8 @@ export function LayeredGraph({
       <svg
         className="graph-canvas"
         viewBox={`0 0 ${Math.max(width, 600)} ${Math.max(height, 200)}`}
+        width={Math.max(width, 600)}
+        height={Math.max(height, 200)}
         aria-labelledby={`${labelId}`}
         onWheel={(e) => {
           e.preventDefault();
@@ -124,7 +126,7 @@ export function LayeredGraph({
                   markerEnd="url(#arrow)"
                 />
                 {e.label ? (
-                  <text x={mid} y={(y1 + y2) / 2 - 4} textAnchor="middle" className="edge-label">
+                  <text x={x1 + 8} y={y1 - 5} className="edge-label">
                     {e.label}
                   </text>
                 ) : null}

@@ -1,6 +1,6 @@
 /** Small building blocks every page uses: states (loading, error, empty), links to assets, badges, pagers. */
 import { type ReactNode, useEffect } from 'react';
-import { Link } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import type { ApiError } from '../api/client';
 import { fmt } from '../lib/format';
 import { hrefOf, kindLabel } from '../lib/refs';
@@ -29,18 +29,26 @@ const HINTS: Record<string, string> = {
 
 /** An error as Charter explained it: its message first, then what it means for the user. */
 export function ErrorNote({ error, title }: { error: ApiError | Error; title?: string }) {
+  const location = useLocation();
   const name = 'errorName' in error ? error.errorName : 'Error';
   const status = 'status' in error ? error.status : 0;
   return (
     <div className="note note-error" role="alert">
       <p className="note-title">
-        {title ?? (status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : 'Something went wrong')}
+        {title ??
+          (status === 401
+            ? 'Sign in first'
+            : status === 403
+              ? 'Not allowed'
+              : status === 404
+                ? 'Not found'
+                : 'Something went wrong')}
       </p>
       <p>{error.message}</p>
       {HINTS[name] ? <p className="muted small">{HINTS[name]}</p> : null}
       {status === 401 ? (
         <p>
-          <Link to="/sign-in">Sign in</Link>
+          <Link to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`}>Sign in</Link>
         </p>
       ) : null}
     </div>

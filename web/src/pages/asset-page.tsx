@@ -13,6 +13,7 @@ import { ErrorNote, Loading, PageHeader, Status, TabLinks, useTitle } from '../c
 import { when } from '../lib/format';
 import { markReady } from '../lib/perf';
 import { hrefOf, parseRef, shortName } from '../lib/refs';
+import { AiSection } from './ai-section';
 import {
   ContractSummary,
   KindSummary,
@@ -70,6 +71,7 @@ export function AssetPage({ refText }: { refText: string }) {
         { id: 'schema', label: `Schema (${d.fields.length})` },
         ...(features.quality ? [{ id: 'quality', label: 'Quality' }] : []),
         { id: 'lineage', label: 'Lineage' },
+        { id: 'ai', label: 'AI' },
         { id: 'policies', label: 'Policies' },
         { id: 'versions', label: `Versions (${d.versions.length})` },
         { id: 'manifest', label: 'Manifest' },
@@ -143,6 +145,7 @@ export function AssetPage({ refText }: { refText: string }) {
         {tab === 'quality' ? <QualitySection refText={refText} domain={d.asset.domain} /> : null}
         {tab === 'lineage' ? <LineageSection d={d} /> : null}
         {tab === 'trace' ? <TraceSection refText={refText} /> : null}
+        {tab === 'ai' ? <AiSection doc={d.doc} refText={refText} /> : null}
         {tab === 'policies' ? <PoliciesPanel refText={refText} /> : null}
         {tab === 'versions' ? <VersionsPanel d={d} /> : null}
         {tab === 'manifest' ? <Manifest doc={d.doc} refText={refText} /> : null}

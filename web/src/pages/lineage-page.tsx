@@ -1,25 +1,168 @@
-/** Lineage across the catalog: shown when the server records lineage; each dataset has its own view. */
+/**
+ * Lineage across the catalog, when the server records it: the datasets pipelines report (matched to
+ * a contract, or unmanaged and waiting to be adopted) and the AI outcomes recorded against models and
+ * applications, each traced to the accountable people.
+ */
+import { useState } from 'react';
 import { Link } from 'react-router';
+import { apiPath } from '../api/client';
 import { useFeatures } from '../api/features';
-import { Empty, Note, PageHeader, useTitle } from '../components/ui';
+import { useApi } from '../api/use-api';
+import {
+  Badge,
+  Empty,
+  ErrorNote,
+  Loading,
+  PageHeader,
+  Pager,
+  RefLink,
+  Section,
+  useTitle,
+} from '../components/ui';
+import { plural, when } from '../lib/format';
+import { hrefOf, shortName } from '../lib/refs';
+
+interface LineageDataset {
+  namespace: string;
+  name: string;
+  ref: string | null;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+interface Outcome {
+  id: string;
+  subject: string;
+  type: string;
+  severity: string;
+  summary: string;
+  occurredAt: string;
+  accountable: { ref: string; title: string }[];
+}
+
+const PAGE = 50;
 
 export function LineagePage() {
   useTitle('Lineage');
   const features = useFeatures();
-  return (
-    <>
-      <PageHeader title="Lineage" />
-      {features.lineage ? (
-        <Note>
-          This server records lineage. Open a dataset and its <strong>Lineage</strong> tab to follow it
-          upstream and downstream, or search for a model or an AI application to trace it.
-        </Note>
-      ) : (
+  const has = (path: string) => features.paths.has(path);
+  const datasets = useApi<{ datasets: LineageDataset[] }>(
+    has('/api/v1/lineage/datasets') ? apiPath('/lineage/datasets', { limit: 2000 }) : null,
+  );
+  const outcomes = useApi<{ outcomes: Outcome[] }>(
+    has('/api/v1/outcomes') ? apiPath('/outcomes', { limit: 50 }) : null,
+  );
+  const [offset, setOffset] = useState(0);
+  if (!features.lineage)
+    return (
+      <>
+        <PageHeader title="Lineage" />
         <Empty title="No lineage recorded">
           This server does not record run-time lineage yet. A dataset's <strong>Lineage</strong> tab shows
           what data products declare through their ports. <Link to="/catalog/datasets">Browse datasets</Link>.
         </Empty>
-      )}
+      </>
+    );
+  const rows = datasets.data?.datasets ?? [];
+  const page = rows.slice(offset, offset + PAGE);
+  return (
+    <>
+      <PageHeader
+        title="Lineage"
+        subtitle="What pipelines report (OpenLineage), which contract each dataset is, and the AI outcomes traced back to data and people."
+      />
+      <Section title="Recent AI outcomes" id="outcomes">
+        {outcomes.error ? (
+          <ErrorNote error={outcomes.error} />
+        ) : !outcomes.data ? (
+          <Loading />
+        ) : outcomes.data.outcomes.length ? (
+          <ul className="plain cards">
+            {outcomes.data.outcomes.map((o) => (
+              <li key={o.id} className="card">
+                <Badge tone={o.severity === 'high' || o.severity === 'critical' ? 'bad' : 'warn'}>
+                  {o.severity}
+                </Badge>{' '}
+                <strong>{o.type.replace(/_/g, ' ')}</strong> on{' '}
+                <RefLink refText={o.subject} title={shortName(o.subject)} />{' '}
+                <span className="muted small">{when(o.occurredAt)}</span>
+                <p>{o.summary}</p>
+                <p className="small">
+                  Accountable:{' '}
+                  {o.accountable.length
+                    ? o.accountable.map((a, i) => (
+                        <span key={a.ref}>
+                          {i ? ', ' : ''}
+                          <RefLink refText={a.ref} title={a.title} />
+                        </span>
+                      ))
+                    : 'nobody traced'}{' '}
+                  · <Link to={`${hrefOf(o.subject)}?tab=trace`}>trace</Link>
+                </p>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <Empty title="No outcomes yet">
+            Outcomes (evaluations, complaints, wrong answers …) recorded with{' '}
+            <code>POST /api/v1/outcomes</code> are traced to the datasets and people behind them.
+          </Empty>
+        )}
+      </Section>
+      <Section title="Datasets pipelines report" id="lineage-datasets">
+        {datasets.error ? (
+          <ErrorNote error={datasets.error} />
+        ) : !datasets.data ? (
+          <Loading />
+        ) : rows.length ? (
+          <>
+            <p className="muted">
+              {plural(rows.length, 'dataset')}, {rows.filter((d) => d.ref).length} matched to a contract.
+            </p>
+            <div className="table-wrap">
+              <table className="data">
+                <thead>
+                  <tr>
+                    <th scope="col">Namespace and name</th>
+                    <th scope="col">Contract</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {page.map((d) => (
+                    <tr key={`${d.namespace}/${d.name}`}>
+                      <th scope="row">
+                        <code>
+                          {d.namespace}/{d.name}
+                        </code>
+                      </th>
+                      <td>
+                        {d.ref ? (
+                          <Link to={`${hrefOf(d.ref)}?tab=lineage`}>{d.ref}</Link>
+                        ) : (
+                          <span className="text-bad">unmanaged — no contract yet</span>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <Pager
+              offset={offset}
+              limit={PAGE}
+              count={page.length}
+              total={rows.length}
+              onChange={setOffset}
+              label="Datasets"
+            />
+          </>
+        ) : (
+          <Empty title="Nothing reported yet">
+            Pipelines send OpenLineage events to <code>/api/v1/lineage</code>; the datasets they read and
+            write appear here.
+          </Empty>
+        )}
+      </Section>
     </>
   );
 }

@@ -47,6 +47,21 @@ export function SignInPage() {
         name = typeof who.title === 'string' ? who.title : me;
       } else {
         await request(apiPath('/stats'));
+        // Tokens read chtr_<id>_<secret>; the token list (yours, or everyone's for the data office)
+        // says whom the id acts for.
+        const id = /^chtr_([0-9a-f]+)_/.exec(credentials.token)?.[1];
+        if (id && features.tokens) {
+          const list = await request<{ tokens: { id: string; principal: string }[] }>(
+            apiPath('/tokens'),
+          ).catch(() => null);
+          me = list?.tokens.find((t) => t.id === id)?.principal ?? null;
+          if (me) {
+            const who = await request<{ asset: Asset }>(apiPath(`/assets/${encodeURIComponent(me)}`)).catch(
+              () => null,
+            );
+            name = who?.asset.title || me;
+          }
+        }
       }
       session.signIn(credentials, me, name);
       navigate(next);

@@ -166,7 +166,7 @@ function ApprovalCard({
   onDecided: (decision: Approval) => void;
 }) {
   const session = useSession();
-  const permission = mayDecide(org, a, session.me);
+  const permission = mayDecide(org, a, session.me, session.credentials !== null);
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
