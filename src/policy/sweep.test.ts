@@ -284,3 +284,92 @@ describe('compliance on worker threads', () => {
     }
   });
 });
+
+describe('admission between governance changes', () => {
+  it('judges each apply by the governance of that moment, whoever changed it', async () => {
+    const store = await openStore({ memory: true });
+    let clock = new Date('2026-11-27T12:00:00Z');
+    try {
+      const admitting = new Catalog(store, {
+        actor: 'user:bob',
+        plugins: [policyPlugin(store, new PolicyEngine(), { now: () => clock })],
+      });
+      // Another writer of the same store (the CLI beside a server): no plugin of ours sees its changes.
+      const other = new Catalog(store, { actor: 'user:ann' });
+      const governance = new Governance(admitting, () => clock, { workers: 1 });
+      const apply = async (catalog: Catalog, list: Json[]) => {
+        const result = await catalog.apply({
+          docs: list.map((doc, index) => ({ source: 'in.yaml', index, doc })),
+          problems: [],
+        });
+        return result.results[0]!;
+      };
+      const owned = (status: string, version: string) => ({
+        ...(contracts(1)[0] as Json),
+        name: 'orders',
+        domain: 'sales',
+        status,
+        version,
+      });
+      const rule = (enforcement: string) => ({
+        apiVersion: 'charter/v1',
+        kind: 'Policy',
+        metadata: { name: 'no-drafts' },
+        spec: {
+          match: { kinds: ['DataContract'] },
+          rule: 'asset.status != "draft"',
+          message: '{{ref}} is a draft',
+          enforcement,
+        },
+      });
+      await apply(other, [
+        { apiVersion: 'charter/v1', kind: 'User', metadata: { name: 'ann' }, spec: {} },
+        { apiVersion: 'charter/v1', kind: 'User', metadata: { name: 'bob' }, spec: {} },
+        {
+          apiVersion: 'charter/v1',
+          kind: 'Charter',
+          metadata: { name: 'test' },
+          spec: { dataOffice: ['user:ann'], classificationLevels: LEVELS.map((name) => ({ name })) },
+        },
+        {
+          apiVersion: 'charter/v1',
+          kind: 'Domain',
+          metadata: { name: 'sales' },
+          spec: { owners: ['user:bob'] },
+        },
+      ]);
+      expect((await apply(admitting, [owned('active', '1.0.0')])).status).toBe('created');
+      await apply(other, [rule('deny')]);
+      expect((await apply(admitting, [owned('draft', '1.0.1')])).status).toBe('denied');
+      // Unrelated writes in between change nothing; the policy softened elsewhere does.
+      await apply(other, [{ ...owned('active', '9.0.0'), name: 'refunds' }]);
+      expect((await apply(admitting, [owned('draft', '1.0.2')])).status).toBe('denied');
+      await apply(other, [rule('warn')]);
+      expect((await apply(admitting, [owned('draft', '1.0.3')])).admission).toBe('admitted-with-warnings');
+      await apply(other, [rule('deny')]);
+      expect((await apply(admitting, [owned('draft', '1.0.4')])).status).toBe('denied');
+      // A waiver counts once the data office grants it (a decision, not an apply), until it expires.
+      const waiver = {
+        apiVersion: 'charter/v1',
+        kind: 'Waiver',
+        metadata: { name: 'drafts', domain: 'sales' },
+        spec: {
+          policy: 'policy:no-drafts',
+          asset: 'dataset:sales/orders',
+          reason: 'Reviewed next week',
+          expires: '2026-12-01T00:00:00Z',
+        },
+      };
+      expect((await apply(admitting, [waiver])).status).toBe('created');
+      expect((await apply(admitting, [owned('draft', '1.0.5')])).status).toBe('denied');
+      await governance.decideApproval('waiver:sales/drafts', 'approved', 'user:ann', null, 'waiver');
+      const waived = await apply(admitting, [owned('draft', '1.0.6')]);
+      expect(waived.admission).toBe('admitted');
+      expect(waived.violations![0]!.waivedBy).toBe('waiver:sales/drafts');
+      clock = new Date('2026-12-02T00:00:00Z');
+      expect((await apply(admitting, [owned('draft', '1.0.7')])).status).toBe('denied');
+    } finally {
+      await store.close();
+    }
+  });
+});
