@@ -55,7 +55,7 @@ describe('bad input on apply', () => {
       {
         path: 'kind',
         message:
-          '"Widget" is not a kind Charter knows; expected one of Charter, User, Domain, Team, GlossaryTerm, DataContract, DataProduct, Policy, Waiver',
+          '"Widget" is not a kind Charter knows; expected one of Charter, User, Domain, Team, GlossaryTerm, DataContract, DataProduct, Policy, Waiver, Model, AiApplication',
       },
     ]);
   });

@@ -27,6 +27,8 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // Containers often give /dev/shm only 64 MB; Chromium then crashes on large pages.
+  '--disable-dev-shm-usage',
 ];
 
 /** Whether the browser tests can run; under CI=true a missing Chromium fails instead. */

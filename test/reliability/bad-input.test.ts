@@ -213,57 +213,63 @@ for (const factory of storeFactories) {
       120_000 + RUNS * 100,
     );
 
-    it(`stores hostile free text verbatim and finds it again (${TEXTS} documents)`, async () => {
-      await fc.assert(
-        fc.asyncProperty(hostileText, async ({ doc, ref, title, description }) => {
-          const applied = await send({
-            label: 'hostile text: apply',
-            method: 'POST',
-            url: '/api/v1/apply',
-            headers: { 'content-type': 'application/json' },
-            payload: JSON.stringify([doc]),
-          });
-          if (applied.statusCode !== 200) return;
-          const read = await send({
-            label: 'hostile text: read back',
-            method: 'GET',
-            url: `/api/v1/assets/${encodeURIComponent(ref)}`,
-            readOnly: true,
-          });
-          expect(read.statusCode).toBe(200);
-          type Stored = {
-            spec: { displayName?: string; title?: string; description?: string; definition?: string };
-            description: { usage?: string; purpose?: string };
-          };
-          const stored = read.json().doc as Stored;
-          const [storedTitle, storedText] =
-            doc.kind === 'User'
-              ? [stored.spec.displayName, description]
-              : doc.kind === 'DataContract'
-                ? [stored.description.usage, stored.description.purpose]
-                : [stored.spec.title, stored.spec.description ?? stored.spec.definition];
-          expect(storedTitle, ref).toBe(title);
-          if (doc.kind !== 'User') expect(storedText, ref).toBe(description);
-          await send({
-            label: 'hostile text: search',
-            method: 'GET',
-            url: `/api/v1/search?q=${encodeURIComponent(title.replace(/[\ud800-\udfff]/g, '?'))}`,
-            readOnly: true,
-          });
-        }),
-        { numRuns: TEXTS, seed: SEED },
-      );
-    });
+    it(
+      `stores hostile free text verbatim and finds it again (${TEXTS} documents)`,
+      async () => {
+        await fc.assert(
+          fc.asyncProperty(hostileText, async ({ doc, ref, title, description }) => {
+            const applied = await send({
+              label: 'hostile text: apply',
+              method: 'POST',
+              url: '/api/v1/apply',
+              headers: { 'content-type': 'application/json' },
+              payload: JSON.stringify([doc]),
+            });
+            if (applied.statusCode !== 200) return;
+            const read = await send({
+              label: 'hostile text: read back',
+              method: 'GET',
+              url: `/api/v1/assets/${encodeURIComponent(ref)}`,
+              readOnly: true,
+            });
+            expect(read.statusCode).toBe(200);
+            type Stored = {
+              spec: { displayName?: string; title?: string; description?: string; definition?: string };
+              description: { usage?: string; purpose?: string };
+            };
+            const stored = read.json().doc as Stored;
+            const [storedTitle, storedText] =
+              doc.kind === 'User'
+                ? [stored.spec.displayName, description]
+                : doc.kind === 'DataContract'
+                  ? [stored.description.usage, stored.description.purpose]
+                  : [stored.spec.title, stored.spec.description ?? stored.spec.definition];
+            expect(storedTitle, ref).toBe(title);
+            if (doc.kind !== 'User') expect(storedText, ref).toBe(description);
+            await send({
+              label: 'hostile text: search',
+              method: 'GET',
+              url: `/api/v1/search?q=${encodeURIComponent(title.replace(/[\ud800-\udfff]/g, '?'))}`,
+              readOnly: true,
+            });
+          }),
+          { numRuns: TEXTS, seed: SEED },
+        );
+      },
+      60_000 + TEXTS * 500,
+    );
 
-    it(`never shows a file outside the data root through a contract's server path (${ESCAPES} tries)`, async () => {
-      await fc.assert(
-        fc.asyncProperty(escapeScenario, async ({ path, format, name }) => {
-          const applied = await send({
-            label: 'escape: apply',
-            method: 'POST',
-            url: '/api/v1/apply',
-            headers: { 'content-type': 'application/yaml' },
-            payload: `apiVersion: v3.1.0
+    it(
+      `never shows a file outside the data root through a contract's server path (${ESCAPES} tries)`,
+      async () => {
+        await fc.assert(
+          fc.asyncProperty(escapeScenario, async ({ path, format, name }) => {
+            const applied = await send({
+              label: 'escape: apply',
+              method: 'POST',
+              url: '/api/v1/apply',
+              headers: { 'content-type': 'application/yaml' },
+              payload: `apiVersion: v3.1.0
 kind: DataContract
 id: ${name}
 name: ${name}
@@ -278,23 +284,25 @@ schema:
       - {name: id, logicalType: string, logicalTypeOptions: {maxLength: 2}}
       - {name: secret, logicalType: string, logicalTypeOptions: {pattern: "^x$"}}
 `,
-          });
-          if (applied.statusCode !== 200) return;
-          await send({
-            label: 'escape: quality run with samples',
-            method: 'POST',
-            url: '/api/v1/quality/runs',
-            headers: { 'content-type': 'application/json' },
-            payload: JSON.stringify({ ref: `dataset:payments/${name}`, samples: 5 }),
-          });
-          for (const url of ['/api/v1/quality/runs?limit=5', `/api/v1/incidents?state=all`]) {
-            const res = await send({ label: 'escape: read runs', method: 'GET', url, readOnly: true });
-            expect(res.body.includes(CANARY)).toBe(false);
-          }
-        }),
-        { numRuns: ESCAPES, seed: SEED },
-      );
-    });
+            });
+            if (applied.statusCode !== 200) return;
+            await send({
+              label: 'escape: quality run with samples',
+              method: 'POST',
+              url: '/api/v1/quality/runs',
+              headers: { 'content-type': 'application/json' },
+              payload: JSON.stringify({ ref: `dataset:payments/${name}`, samples: 5 }),
+            });
+            for (const url of ['/api/v1/quality/runs?limit=5', `/api/v1/incidents?state=all`]) {
+              const res = await send({ label: 'escape: read runs', method: 'GET', url, readOnly: true });
+              expect(res.body.includes(CANARY)).toBe(false);
+            }
+          }),
+          { numRuns: ESCAPES, seed: SEED },
+        );
+      },
+      60_000 + ESCAPES * 2000,
+    );
 
     it('refuses bodies over the limits with 413 and writes nothing', async () => {
       const huge = `# ${'x'.repeat(65 * 1024 * 1024)}\n`;

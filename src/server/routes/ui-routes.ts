@@ -110,7 +110,14 @@ export function uiRoutes(app: FastifyInstance, options: UiOptions = {}): void {
   const dir = options.dir ?? defaultUiDir();
   const files = existsSync(join(dir, 'index.html')) ? readTree(dir) : undefined;
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
-    const path = decodeURIComponent(request.url.split('?')[0] ?? '/');
+    let path: string;
+    try {
+      path = decodeURIComponent(request.url.split('?')[0] ?? '/');
+    } catch {
+      return reply
+        .status(400)
+        .send({ error: { name: 'InputError', message: 'The path is not valid percent-encoding' } });
+    }
     if (
       SERVER_PATHS.some(
         (p) => path === p.replace(/\/$/, '') || path.startsWith(p.endsWith('/') ? p : `${p}/`),
