@@ -2,6 +2,9 @@
  * Every cell of the authorization matrix (operation × role × same domain / sub-domain / other
  * domain) against a running server with token authentication, on SQLite and PostgreSQL.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -56,6 +59,23 @@ description: {purpose: Matrix test data about zebrafish ${name}}
 schema: [{name: t, properties: [{name: a, logicalType: string}]}]
 `;
 
+/** A dataset classified confidential whose one quality rule fails on one row (zq-7731). */
+const sampled = (domain: string) => `apiVersion: v3.1.0
+kind: DataContract
+id: sampled-${domain}
+name: sampled-${domain}
+version: 1.0.0
+status: active
+domain: ${domain}
+servers: [{server: local, type: local, format: csv, path: sampled.csv}]
+schema:
+  - name: sampled
+    properties:
+      - {name: id, logicalType: string}
+      - {name: email, logicalType: string, classification: confidential}
+      - {name: amount, logicalType: string, quality: [{metric: invalidValues, arguments: {pattern: '^[0-9]+$'}, mustBe: 0}]}
+`;
+
 const userOf: Record<MatrixRole, string> = {
   'data-office': 'user:office',
   'domain-owner': 'user:owner',
@@ -76,15 +96,24 @@ for (const factory of storeFactories) {
     let app: FastifyInstance;
     const tokens = {} as Record<MatrixRole, string>;
     let n = 0;
+    let data: string;
+    /** The id of a stored quality run with samples, per domain. */
+    const runOf: Record<string, string> = {};
 
     beforeAll(async () => {
       handle = await factory.create();
+      data = mkdtempSync(join(tmpdir(), 'charter-matrix-'));
+      writeFileSync(join(data, 'sampled.csv'), 'id,email,amount\nok,a@x.io,1\nzq-7731,b@x.io,abc\n');
+      process.env.CHARTER_DATA_ROOT = data;
       const p = createPlatform(handle.store, { actor: 'user:setup' });
       const loaded = await p.catalog.apply(
         parseSources([
           {
             name: 'org.yaml',
-            content: [ORG, ...Object.values(domainOf).map((d) => contract(d, `base-${d}`))].join('---\n'),
+            content: [
+              ORG,
+              ...Object.values(domainOf).flatMap((d) => [contract(d, `base-${d}`), sampled(d)]),
+            ].join('---\n'),
           },
         ]),
       );
@@ -105,18 +134,29 @@ for (const factory of storeFactories) {
         access: p.access,
         tokens: p.access.tokens,
       });
+      for (const domain of Object.values(domainOf)) {
+        const res = await asOffice('POST', '/api/v1/quality/runs', {
+          ref: `dataset:${domain}/sampled-${domain}`,
+          samples: 2,
+        });
+        expect(res.statusCode, res.body).toBe(200);
+        expect(res.body).toContain('zq-7731');
+        runOf[domain] = res.json().runs[0].id;
+      }
     });
     afterAll(async () => {
+      delete process.env.CHARTER_DATA_ROOT;
       await app?.close();
       await handle?.dispose();
+      rmSync(data, { recursive: true, force: true });
     });
 
     const call = (
       role: MatrixRole,
       method: string,
       url: string,
-      payload?: string,
-      type = 'application/yaml',
+      payload?: string | object,
+      type = typeof payload === 'object' ? 'application/json' : 'application/yaml',
     ) =>
       app.inject({
         method: method as 'GET',
@@ -127,7 +167,7 @@ for (const factory of storeFactories) {
         },
         ...(payload !== undefined ? { payload } : {}),
       });
-    const asOffice = (method: string, url: string, payload?: string) =>
+    const asOffice = (method: string, url: string, payload?: string | object) =>
       call('data-office', method, url, payload);
     const enc = encodeURIComponent;
 
@@ -238,6 +278,18 @@ for (const factory of storeFactories) {
             return true;
           }
           return verdict(res);
+        }
+        case 'read a quality run':
+          return verdict(await call(role, 'GET', `/api/v1/quality/runs/${runOf[domain]}`));
+        case 'see the failing-row samples of a dataset classified confidential': {
+          const res = await call(role, 'GET', `/api/v1/quality/runs/${runOf[domain]}`);
+          if (!verdict(res)) return false;
+          const run = res.json() as { samplesWithheld?: string; checks: { samples?: unknown[] }[] };
+          const shown = run.checks.some((c) => c.samples?.length);
+          // Either the samples, or the run without them and the reason: never both, never neither.
+          expect(shown, JSON.stringify(run)).toBe(!run.samplesWithheld);
+          expect(res.body.includes('zq-7731')).toBe(shown);
+          return shown;
         }
         case 'export the catalog with history':
           return verdict(await call(role, 'GET', '/api/v1/export?withHistory=true'));

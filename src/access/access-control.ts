@@ -8,6 +8,7 @@ import { AuthenticationError } from '../model/errors.js';
 import { slugify } from '../model/ref.js';
 import type { CatalogStore } from '../store/catalog-store.js';
 import { Authorizer, type Principal } from './authorizer.js';
+import { clearanceRules } from './clearance.js';
 import type { OidcVerifier } from './oidc.js';
 import type { AccessView } from './roles.js';
 import { looksLikeToken, type Tokens } from './tokens.js';
@@ -18,6 +19,7 @@ export async function loadAccessView(
   const org = await loadOrganisation(store);
   return {
     dataOffice: org.charter?.spec.dataOffice ?? [],
+    clearance: clearanceRules(org.charter?.spec),
     domains: new Map(
       [...org.domains].map(([name, d]) => [
         name,

@@ -16,6 +16,15 @@ export interface MatrixRow {
 export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
   { operation: 'read a dataset (GET /assets/{ref}, describe, history)', need: 'viewer' },
   { operation: 'find a dataset in search', need: 'viewer' },
+  {
+    operation: 'read a quality run (GET /quality/runs/{id}: status, counts, measured values)',
+    need: 'viewer',
+  },
+  {
+    operation:
+      'see the failing-row samples of a dataset classified confidential (clearance: viewers and contributors internal)',
+    need: 'steward',
+  },
   { operation: 'apply a dataset (ODCS contract)', need: 'contributor' },
   { operation: 'delete a dataset', need: 'contributor' },
   { operation: 'apply a domain glossary term', need: 'steward' },

@@ -3,8 +3,9 @@
  * and for which ref, so every denial explains itself. The data office may do everything; the local
  * administrator (the CLI on its own embedded store) too.
  */
-import type { AccessGuard } from '../catalog/access-guard.js';
+import type { AccessGuard, ValuesTarget } from '../catalog/access-guard.js';
 import { NotAllowedError } from '../model/errors.js';
+import { clearanceRules, valuesWithheldReason } from './clearance.js';
 import { type AccessView, type DomainRole, domainsWith, isDataOffice, roleIn, strength } from './roles.js';
 
 export interface Principal {
@@ -95,6 +96,12 @@ export class Authorizer implements AccessGuard {
   /** Domains whose assets this principal may read; undefined means all. */
   readableDomains(): Set<string> | undefined {
     return this.isAdmin ? undefined : domainsWith(this.view, this.principal.ref, 'viewer');
+  }
+
+  /** Why the caller may not see this asset's data values (its clearance is too low), or undefined. */
+  valuesWithheld(t: ValuesTarget): string | undefined {
+    if (this.isAdmin) return undefined;
+    return valuesWithheldReason(this.view.clearance ?? clearanceRules(undefined), this.role(t.domain), t);
   }
 
   requireDataOffice(what: string): void {

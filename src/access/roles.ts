@@ -3,6 +3,7 @@
  * (domain-owner), `stewards`, `contributors` and `viewers`, granted to users or teams and inherited
  * down sub-domains. Granting a role is applying a manifest, so it is versioned and audited.
  */
+import type { ClearanceRules } from './clearance.js';
 
 export const ROLES = ['viewer', 'contributor', 'steward', 'domain-owner'] as const;
 export type DomainRole = (typeof ROLES)[number];
@@ -19,6 +20,8 @@ export interface DomainGrants {
 /** The organisation as access control sees it. */
 export interface AccessView {
   dataOffice: string[];
+  /** Which classification levels each role may see values of; the defaults when absent. */
+  clearance?: ClearanceRules;
   domains: Map<string, DomainGrants>;
   /** team ref → member user refs */
   teams: Map<string, string[]>;

@@ -10,6 +10,14 @@ export interface GuardTarget {
   parent?: string | null;
 }
 
+/** An asset whose data values (failing-row samples) someone asks to see. */
+export interface ValuesTarget {
+  ref: string;
+  domain: string | null;
+  /** Every classification the asset carries: declared on it, its tables and fields, or inherited. */
+  classifications: readonly string[];
+}
+
 export interface AccessGuard {
   /** The data office (or the local administrator): sees and may do everything. */
   readonly isAdmin: boolean;
@@ -21,4 +29,9 @@ export interface AccessGuard {
   /** Domains whose assets the caller may read; undefined: all. */
   readableDomains(): Set<string> | undefined;
   requireDataOffice(what: string): void;
+  /**
+   * Why the caller may not see the asset's data values: a classification above its role's
+   * clearance in the asset's domain. Undefined when it may (metadata needs only `canRead`).
+   */
+  valuesWithheld(target: ValuesTarget): string | undefined;
 }

@@ -191,6 +191,34 @@ export class Catalog implements CatalogApi {
     return description;
   }
 
+  /**
+   * Why the caller may not see a dataset's data values (failing-row samples), or undefined when it
+   * may: every classification its live document and the given versions carry (on the contract, its
+   * tables and fields, its AI section, or inherited along lineage) must be within the caller's
+   * clearance. Without a guard (the local administrator) nothing is withheld.
+   */
+  async valuesWithheld(ref: string, versions: readonly number[] = []): Promise<string | undefined> {
+    const guard = this.options.guard;
+    if (!guard || guard.isAdmin) return undefined;
+    const found = new Set<string>();
+    const asset = await this.store.getAsset(ref);
+    if (asset?.state === 'live') {
+      const d = await this.describe(ref);
+      collectClassifications(d.doc, found);
+      for (const f of d.classification ?? []) if (f.inherited) found.add(f.inherited);
+    }
+    for (const v of new Set(versions)) {
+      if (asset?.state === 'live' && v === asset.version) continue;
+      const old = await this.store.version(ref, v);
+      if (old?.doc) collectClassifications(old.doc, found);
+    }
+    return guard.valuesWithheld({
+      ref,
+      domain: asset?.domain ?? parseRef(ref).domain ?? null,
+      classifications: [...found],
+    });
+  }
+
   async history(ref: string) {
     const parsed = parseRef(ref);
     const versions = await this.store.versions(ref);
@@ -337,4 +365,19 @@ export class Catalog implements CatalogApi {
 function parentOf(doc: Record<string, unknown>): string | null {
   const metadata = doc.metadata as { parent?: string } | undefined;
   return metadata?.parent ?? null;
+}
+
+/** Every `classification` a document declares, at any depth. */
+function collectClassifications(doc: unknown, into: Set<string>): void {
+  const stack: unknown[] = [doc];
+  while (stack.length) {
+    const value = stack.pop();
+    if (Array.isArray(value)) stack.push(...value);
+    else if (value && typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value)) {
+        if (key === 'classification' && typeof inner === 'string' && inner) into.add(inner);
+        else stack.push(inner);
+      }
+    }
+  }
 }

@@ -264,7 +264,7 @@ export class QualityService {
       stewards: d.stewards.map((p) => p.ref),
     };
     await this.record(run);
-    return run;
+    return this.withholdValues(run);
   }
 
   /** Stores the run, updates the incident and appends the audit records, all in one transaction. */
@@ -372,7 +372,22 @@ export class QualityService {
   async run(id: string): Promise<QualityRun> {
     const run = await this.store.run(id);
     if (!run) throw new NotFoundError(`Quality run '${id}' not found`);
-    return run;
+    return this.withholdValues(run);
+  }
+
+  /**
+   * The run as the caller may see it: a dataset classified above the caller's clearance keeps its
+   * results but loses its failing-row samples (access control decides, through the catalog's guard).
+   */
+  private async withholdValues(run: QualityRun): Promise<QualityRun> {
+    if (!run.checks.some((c) => c.samples)) return run;
+    const reason = await this.catalog.valuesWithheld(run.ref, [run.contractVersion]);
+    if (!reason) return run;
+    return {
+      ...run,
+      checks: run.checks.map(({ samples: _samples, ...check }) => check),
+      samplesWithheld: reason,
+    };
   }
 
   /** The trend of a dataset, or the roll-up of a product, a domain or an owner (user or team). */

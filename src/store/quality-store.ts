@@ -73,9 +73,14 @@ export interface QualityRun extends ContractRunResult {
   score: number | null;
   owners: string[];
   stewards: string[];
+  /**
+   * Set on a run read by a caller whose clearance is below the dataset's classification: why its
+   * failing-row samples were left out. Never stored.
+   */
+  samplesWithheld?: string;
 }
 
-export type RunSummary = Omit<QualityRun, 'checks' | 'statements'>;
+export type RunSummary = Omit<QualityRun, 'checks' | 'statements' | 'samplesWithheld'>;
 
 export interface IncidentEvent {
   time: string;

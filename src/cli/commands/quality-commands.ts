@@ -32,6 +32,8 @@ class HttpQuality implements QualityClient {
   constructor(
     private readonly base: string,
     private readonly actor: string,
+    /** An API token (`--token`, CHARTER_TOKEN): the server then knows the caller from it. */
+    private readonly token?: string,
   ) {}
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -40,7 +42,7 @@ class HttpQuality implements QualityClient {
       response = await fetch(`${this.base.replace(/\/+$/, '')}${path}`, {
         method,
         headers: {
-          'x-charter-actor': this.actor,
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : { 'x-charter-actor': this.actor }),
           accept: 'application/json',
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         },
@@ -110,7 +112,8 @@ async function withQuality(
       throw new InputError(
         "--data-root and --timeout are the server's settings when --server is given (CHARTER_DATA_ROOT, CHARTER_CHECK_TIMEOUT)",
       );
-    process.exitCode = await run(new HttpQuality(server, actor), format);
+    const token = globals.token ?? (process.env.CHARTER_TOKEN || undefined);
+    process.exitCode = await run(new HttpQuality(server, actor, token), format);
     return;
   }
   const { store, catalog } = await openLocal(globals);
@@ -156,6 +159,7 @@ export function formatCheckReport(report: CheckReport, verbose = false): string 
       `${mark[run.status]} ${run.ref}  ${run.status}  score ${run.score ?? '—'}  (${c.passed} passed, ${c.failed} failed, ${c.error} errors, ${c.skipped} skipped; ${run.engine}${run.server ? ` on ${run.server}` : ''}, ${(run.durationMs / 1000).toFixed(2)} s)`,
     );
     if (run.message) lines.push(`    ${run.message}`);
+    if (run.samplesWithheld) lines.push(`    ${run.samplesWithheld}`);
     // An unreachable dataset's checks all carry the run's message; it is printed once above.
     const shown = run.checks.filter(
       (x) => verbose || x.status === 'failed' || (x.status === 'error' && run.status !== 'error'),

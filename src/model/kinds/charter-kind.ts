@@ -27,7 +27,16 @@ export interface CharterSpec {
   aiUses?: NamedEntry[];
   /** The data office: users and teams who write charter policies, grant waivers and approve changes. */
   dataOffice?: string[];
+  /**
+   * The highest classification level whose data values (failing-row samples) each domain role may
+   * see; a role is cleared at least as high as the roles below it. Defaults: viewer and contributor
+   * `internal` (else the lowest level), steward and domain-owner the highest level.
+   */
+  clearance?: Partial<Record<ClearanceRole, string>>;
 }
+
+export const CLEARANCE_ROLES = ['viewer', 'contributor', 'steward', 'domain-owner'] as const;
+export type ClearanceRole = (typeof CLEARANCE_ROLES)[number];
 
 export type CharterDoc = Envelope<CharterSpec>;
 
@@ -59,6 +68,11 @@ const validateSchema = compileSchema(
         ownershipTypes: entries,
         aiUses: entries,
         dataOffice: refListSchema('user', 'team'),
+        clearance: {
+          type: 'object',
+          additionalProperties: false,
+          properties: Object.fromEntries(CLEARANCE_ROLES.map((r) => [r, nameSchema])),
+        },
       },
     },
     { domain: 'never' },
@@ -72,7 +86,8 @@ function toEntries(list: unknown): NamedEntry[] | undefined {
   return list.map((e) => (typeof e === 'string' ? { name: e } : (e as NamedEntry)));
 }
 
-function duplicates(doc: CharterDoc): ValidationIssue[] {
+/** Entries listed twice, and clearances naming a level the charter does not have. */
+function consistency(doc: CharterDoc): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   for (const key of ['classificationLevels', 'personalDataCategories', 'ownershipTypes', 'aiUses'] as const) {
     const seen = new Set<string>();
@@ -81,6 +96,14 @@ function duplicates(doc: CharterDoc): ValidationIssue[] {
         issues.push({ path: `spec.${key}[${i}]`, message: `'${e.name}' is listed twice` });
       seen.add(e.name);
     });
+  }
+  const levels = new Set(doc.spec.classificationLevels.map((l) => l.name));
+  for (const [role, level] of Object.entries(doc.spec.clearance ?? {})) {
+    if (!levels.has(level))
+      issues.push({
+        path: `spec.clearance.${role}`,
+        message: `'${level}' is not one of the charter's classificationLevels (${[...levels].join(', ')})`,
+      });
   }
   return issues;
 }
@@ -91,7 +114,7 @@ export const charterKind: KindDefinition<CharterDoc> = {
   domainScoped: 'never',
   validate(doc) {
     const issues = validateSchema(doc);
-    return issues.length ? issues : duplicates(charterKind.normalize(doc));
+    return issues.length ? issues : consistency(charterKind.normalize(doc));
   },
   normalize(doc) {
     const out = clone<CharterDoc>(doc);
