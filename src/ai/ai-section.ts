@@ -35,7 +35,15 @@ export interface AiSection {
     derivedFrom?: unknown[];
     originalCollectionPurpose?: string;
   };
-  preparation?: { op?: string; description?: string; tool?: string; jobRef?: string; at?: string }[];
+  preparation?: {
+    op?: string;
+    description?: string;
+    tool?: string;
+    jobRef?: string;
+    at?: string;
+    /** The Croissant RAI protocol the step is reported under (default: from its op). */
+    protocol?: string;
+  }[];
   bias?: {
     examined?: boolean;
     examinedAt?: string;
@@ -196,6 +204,12 @@ export function validateAiSection(doc: Record<string, unknown>): ValidationIssue
         if (step.op === undefined)
           add(`preparation[${j}].op`, `is required; expected one of ${list(PREP_OPS)}`);
         oneOf(`preparation[${j}].op`, step.op, PREP_OPS, 'preparation operation');
+        oneOf(
+          `preparation[${j}].protocol`,
+          step.protocol,
+          ['preprocessing', 'manipulation', 'imputation'],
+          'RAI protocol',
+        );
         if (step.at !== undefined && !isIsoDate(step.at))
           add(`preparation[${j}].at`, 'must be an ISO 8601 date');
       }

@@ -1,14 +1,17 @@
-/** Export and import of the whole catalog. */
+/** Export and import of the whole catalog, and Croissant JSON-LD for one dataset or product. */
 import type { FastifyInstance } from 'fastify';
 import { stringify } from 'yaml';
+import { exportCroissant, fromCroissant } from '../../ai/croissant.js';
 import type { CatalogBackup } from '../../catalog/catalog-api.js';
+import { InputError } from '../../model/errors.js';
 
 export function ioRoutes(app: FastifyInstance) {
   app.get(
     '/api/v1/export',
     {
       schema: {
-        summary: 'Export the latest version of every asset (YAML or JSON), or a full backup with history',
+        summary:
+          'Export the latest version of every asset (YAML or JSON), a full backup with history, or one dataset or product as Croissant 1.1 JSON-LD (format=croissant&ref=REF)',
         tags: ['io'],
         querystring: {
           type: 'object',
@@ -16,7 +19,12 @@ export function ioRoutes(app: FastifyInstance) {
             withHistory: { type: 'boolean', default: false },
             kind: { type: 'string' },
             domain: { type: 'string' },
-            format: { type: 'string', enum: ['yaml', 'json'], default: 'yaml' },
+            format: { type: 'string', enum: ['yaml', 'json', 'croissant'], default: 'yaml' },
+            ref: { type: 'string', description: 'with format=croissant: the dataset or product' },
+            baseUrl: {
+              type: 'string',
+              description: 'with format=croissant: the UI address the record links to (default: this server)',
+            },
           },
         },
       },
@@ -26,8 +34,22 @@ export function ioRoutes(app: FastifyInstance) {
         withHistory?: boolean;
         kind?: string;
         domain?: string;
-        format?: 'yaml' | 'json';
+        format?: 'yaml' | 'json' | 'croissant';
+        ref?: string;
+        baseUrl?: string;
       };
+      if (q.format === 'croissant') {
+        if (!q.ref) throw new InputError('format=croissant needs ref, the dataset or product to describe');
+        const { document, issues } = await exportCroissant(request.charter.catalog, q.ref, {
+          baseUrl: q.baseUrl ?? `${request.protocol}://${request.host}`,
+        });
+        // What Croissant would miss (e.g. no licence) travels in a header; the record is the body.
+        const errors = issues.filter((i) => i.level === 'error');
+        if (errors.length)
+          reply.header('x-croissant-issues', errors.map((i) => `${i.path}: ${i.message}`).join('; '));
+        reply.type('application/ld+json');
+        return JSON.stringify(document, null, 2);
+      }
       if (q.withHistory) return request.charter.catalog.exportBackup();
       const docs = await request.charter.catalog.exportDocs({
         ...(q.kind ? { kind: q.kind } : {}),
@@ -36,6 +58,22 @@ export function ioRoutes(app: FastifyInstance) {
       if (q.format === 'json') return { documents: docs };
       reply.type('application/yaml');
       return docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
+    },
+  );
+
+  app.post(
+    '/api/v1/import/croissant',
+    {
+      schema: {
+        summary:
+          'Turn a Croissant JSON-LD record into a draft ODCS v3.1.0 contract with x-charter-ai (nothing is stored)',
+        tags: ['io'],
+        querystring: { type: 'object', properties: { domain: { type: 'string' } } },
+      },
+    },
+    async (request) => {
+      const q = request.query as { domain?: string };
+      return fromCroissant(request.body, q.domain ? { domain: q.domain } : {});
     },
   );
 
