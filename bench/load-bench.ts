@@ -9,7 +9,7 @@
  *   npm run bench:load                         # 50 clients, 30 s per endpoint
  *   BENCH_LOAD_SECONDS=5 npm run bench:load    # a quick look
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import { createPlatform } from '../src/server/platform.js';
 import { openStore } from '../src/store/open-store.js';
 import { type LoadResult, runLoad } from './load-client.js';
 import { runLine, table } from './report.js';
+import { startServer, stopServer } from './server-process.js';
 import {
   benchDir,
   describeMachine,
@@ -44,48 +45,6 @@ const READER = 'user:grace';
 
 const docsFile = join(repoRoot, 'docs', 'benchmarks.md');
 const bin = join(repoRoot, 'bin', 'charter.js');
-
-/** Starts a child that prints its URL on a line matching `pattern`; resolves with the URL. */
-function start(
-  args: string[],
-  pattern: RegExp,
-  options: { stdout: number | 'pipe'; env?: NodeJS.ProcessEnv },
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, args, {
-    cwd: repoRoot,
-    env: options.env ?? process.env,
-    stdio: ['ignore', options.stdout, 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${args.join(' ')} did not start within 60 s:\n${seen}`));
-    }, 60_000);
-    const onData = (d: Buffer) => {
-      seen += d.toString();
-      const m = seen.match(pattern);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1]!.replace('localhost', '127.0.0.1') });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${args.join(' ')} exited (${code}) before it listened:\n${seen}`));
-    });
-  });
-}
-
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  if (child.exitCode === null) child.kill('SIGKILL');
-}
 
 async function measure(name: string, url: string, headers: Record<string, string>): Promise<LoadResult> {
   log(`  ${name}: ${WARMUP} s warm-up, then ${SECONDS} s with ${CLIENTS} clients …`);
@@ -128,11 +87,15 @@ async function main() {
   const env: NodeJS.ProcessEnv = { ...process.env, CHARTER_QUALITY_SCHEDULER: 'off' };
   for (const key of ['CHARTER_DATABASE_URL', 'CHARTER_HOME', 'CHARTER_SERVER', 'CHARTER_LOG_LEVEL'])
     delete env[key];
-  const charter = await start([bin, '--home', home, 'serve', '--port', '0'], /at (http:\/\/localhost:\d+)/, {
-    stdout: logFd,
-    env,
-  });
-  const hello = await start(
+  const charter = await startServer(
+    [bin, '--home', home, 'serve', '--port', '0'],
+    /at (http:\/\/localhost:\d+)/,
+    {
+      stdout: logFd,
+      env,
+    },
+  );
+  const hello = await startServer(
     ['--import', 'tsx', join(benchDir, 'load-hello.ts')],
     /listening (http:\/\/\S+)/,
     {
@@ -159,8 +122,8 @@ async function main() {
     results.healthz = await measure('GET /healthz (no sign-in)', `${charter.url}/healthz`, {});
     results.helloAfter = await measure('bare Fastify hello-world (after)', `${hello.url}/`, {});
   } finally {
-    await stop(charter.child);
-    await stop(hello.child);
+    await stopServer(charter.child);
+    await stopServer(hello.child);
     closeSync(logFd);
   }
 

@@ -29,6 +29,9 @@ export async function runLoad(options: {
   headers?: Record<string, string>;
   concurrency: number;
   seconds: number;
+  /** GET unless given; with `bodies`, each request sends the next body in turn (JSON). */
+  method?: 'GET' | 'POST';
+  bodies?: string[];
 }): Promise<LoadResult> {
   const target = new URL(options.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
@@ -40,17 +43,22 @@ export async function runLoad(options: {
     errors += 1;
     problems[key] = (problems[key] ?? 0) + 1;
   };
+  const bodies = options.bodies?.map((b) => Buffer.from(b));
+  let sent = 0;
   const once = () =>
     new Promise<void>((resolve) => {
       const started = performance.now();
+      const body = bodies?.[sent++ % bodies.length];
       const req = http.request(
         {
           agent,
           host: target.hostname,
           port: target.port,
           path: `${target.pathname}${target.search}`,
-          method: 'GET',
-          headers: options.headers,
+          method: options.method ?? 'GET',
+          headers: body
+            ? { ...options.headers, 'content-type': 'application/json', 'content-length': body.length }
+            : options.headers,
         },
         (res) => {
           res.on('data', () => {});
@@ -70,7 +78,7 @@ export async function runLoad(options: {
         problem(error.message);
         resolve();
       });
-      req.end();
+      req.end(body);
     });
   const started = performance.now();
   const deadline = started + options.seconds * 1000;

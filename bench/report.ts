@@ -20,7 +20,7 @@ export interface Row {
 }
 
 export interface Section {
-  id: 'apply' | 'search' | 'footprint' | 'policy';
+  id: 'apply' | 'search' | 'footprint' | 'policy' | 'ai';
   markdown: string;
 }
 

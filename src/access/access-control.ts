@@ -1,9 +1,10 @@
 /**
  * Access control as one service: who is calling (API token or OIDC JWT), and an Authorizer over
- * the organisation's current roles. The roles snapshot is reloaded only when the audit log has
- * moved on, so several servers on one database agree within one request.
+ * the organisation's current roles. The roles snapshot is reloaded only when the audit log shows a
+ * change to the charter, a domain, team or user since it was read, so several servers on one
+ * database agree within one request.
  */
-import { loadOrganisation } from '../catalog/organisation.js';
+import { loadOrganisation, StructureCache } from '../catalog/organisation.js';
 import { AuthenticationError } from '../model/errors.js';
 import { slugify } from '../model/ref.js';
 import type { CatalogStore } from '../store/catalog-store.js';
@@ -40,20 +41,19 @@ export async function loadAccessView(
 }
 
 export class AccessControl {
-  private cached: { seq: number; view: Awaited<ReturnType<typeof loadAccessView>> } | undefined;
+  private readonly kept: StructureCache<Awaited<ReturnType<typeof loadAccessView>>>;
 
   constructor(
-    private readonly store: CatalogStore,
+    store: CatalogStore,
     readonly tokens: Tokens,
     private readonly oidc?: OidcVerifier,
-  ) {}
+  ) {
+    this.kept = new StructureCache(store, () => loadAccessView(store));
+  }
 
-  async view() {
-    const head = await this.store.auditHead();
-    if (!this.cached || this.cached.seq !== head.seq) {
-      this.cached = { seq: head.seq, view: await loadAccessView(this.store) };
-    }
-    return this.cached.view;
+  /** The roles snapshot, reloaded when the audit log shows a structural change since it was read. */
+  view() {
+    return this.kept.get();
   }
 
   async authorizer(principal: Principal): Promise<Authorizer> {

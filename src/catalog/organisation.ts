@@ -5,6 +5,7 @@
  */
 import { type CharterDoc, charterKind } from '../model/kinds/charter-kind.js';
 import type { DomainDoc } from '../model/kinds/domain-kind.js';
+import { kindOf } from '../model/kinds/index.js';
 import type { PolicyDoc } from '../model/kinds/policy-kind.js';
 import type { TeamDoc } from '../model/kinds/team-kind.js';
 import type { UserDoc } from '../model/kinds/user-kind.js';
@@ -71,4 +72,43 @@ export async function loadOrganisation(
     else if (kind === 'Waiver') org.waivers.set(ref, doc as unknown as WaiverDoc);
   }
   return org;
+}
+
+const STRUCTURE_REF_KINDS = new Set<string>(STRUCTURE_KINDS.flatMap((k) => kindOf(k)?.refKind ?? []));
+
+/** Whether an audited change to `ref` may change the organisation's structure. */
+export function isStructureRef(ref: string): boolean {
+  return STRUCTURE_REF_KINDS.has(ref.slice(0, ref.indexOf(':')));
+}
+
+/**
+ * A value worked out from the organisation's structure (roles, policies, the charter), kept while
+ * the audit log shows no structural change since it was read. Every change to the store is audited
+ * in the transaction that makes it, so this holds whichever process sharing the store wrote; the
+ * check reads only the audit records written since, so a busy log of other changes costs little.
+ */
+export class StructureCache<T> {
+  private cached: { value: T; seq: number } | undefined;
+
+  constructor(
+    private readonly store: CatalogStore,
+    private readonly load: () => Promise<T>,
+  ) {}
+
+  /** The kept value, or a fresh one; `stillValid` may refuse a kept value for its own reasons. */
+  async get(stillValid?: (value: T) => boolean): Promise<T> {
+    const cached = this.cached;
+    if (cached && (!stillValid || stillValid(cached.value))) {
+      const since = await this.store.auditRecords({ afterSeq: cached.seq, limit: 100 });
+      if (since.length < 100 && !since.some((r) => isStructureRef(r.ref))) {
+        if (since.length) cached.seq = Math.max(cached.seq, since[since.length - 1]!.seq);
+        return cached.value;
+      }
+    }
+    // The head first: a change landing meanwhile is in the value, or seen as a change next time.
+    const { seq } = await this.store.auditHead();
+    const value = await this.load();
+    this.cached = { value, seq };
+    return value;
+  }
 }

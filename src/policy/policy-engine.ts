@@ -5,7 +5,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { STRUCTURE_KINDS } from '../catalog/organisation.js';
+import { STRUCTURE_KINDS, StructureCache } from '../catalog/organisation.js';
 import type { AdmissionBatch, AdmissionSubject, CatalogPlugin } from '../catalog/plugin.js';
 import { contractFields } from '../model/kinds/data-contract-kind.js';
 import { kindOf } from '../model/kinds/index.js';
@@ -202,39 +202,29 @@ function federationIssues(view: GovernanceView, ref: string, doc: PolicyDoc): Va
   return issues;
 }
 
-const STRUCTURE_REF_KINDS = new Set<string>(STRUCTURE_KINDS.flatMap((k) => kindOf(k)?.refKind ?? []));
-
 /**
- * The governance view admission judges by, kept between applies. It changes only when a charter,
- * domain, team, user, policy or waiver does (or a waiver's approval or expiry), and every change to
- * the store is audited in the transaction that makes it, so the view is reused while the audit log
- * shows no such change since it was read — by any process sharing the store — and no waiver in it
- * has expired. An apply that carries any of those kinds itself gets a view with its documents.
+ * The governance view admission judges by, kept between applies: it changes only when a charter,
+ * domain, team, user, policy or waiver does (see StructureCache), or a waiver in it expires. An
+ * apply that carries any of those kinds itself gets a view with its documents.
  */
 class ViewCache {
-  private cached: { view: GovernanceView; seq: number; until: number } | undefined;
+  private readonly kept: StructureCache<{ view: GovernanceView; until: number }>;
+  private at = new Date(0);
 
-  constructor(private readonly store: CatalogStore) {}
+  constructor(private readonly store: CatalogStore) {
+    this.kept = new StructureCache(store, async () => {
+      const view = await loadView(store, undefined, this.at);
+      let until = Number.POSITIVE_INFINITY;
+      for (const w of view.waivers) until = Math.min(until, Date.parse(w.expires) || 0);
+      return { view, until };
+    });
+  }
 
   async get(batch: AdmissionBatch, at: Date): Promise<GovernanceView> {
     for (const d of batch.docs.values())
       if ((STRUCTURE_KINDS as readonly string[]).includes(d.kind)) return loadView(this.store, batch, at);
-    const cached = this.cached;
-    if (cached && at.getTime() < cached.until) {
-      const since = await this.store.auditRecords({ afterSeq: cached.seq, limit: 100 });
-      const changed = since.some((r) => STRUCTURE_REF_KINDS.has(r.ref.slice(0, r.ref.indexOf(':'))));
-      if (since.length < 100 && !changed) {
-        if (since.length) cached.seq = since[since.length - 1]!.seq;
-        return cached.view;
-      }
-    }
-    // The head first: a change landing meanwhile is in the view, or seen as a change next time.
-    const { seq } = await this.store.auditHead();
-    const view = await loadView(this.store, batch, at);
-    let until = Number.POSITIVE_INFINITY;
-    for (const w of view.waivers) until = Math.min(until, Date.parse(w.expires) || 0);
-    this.cached = { view, seq, until };
-    return view;
+    this.at = at;
+    return (await this.kept.get((kept) => at.getTime() < kept.until)).view;
   }
 }
 

@@ -16,6 +16,9 @@ import type { Database as Schema } from '../../schema.js';
 import { matchExcerpt } from '../../search-match.js';
 import type { SearchRow, SqlDialect } from '../../sql-dialect.js';
 
+/** Prepared statements kept per connection; the oldest is dropped beyond this. */
+const STATEMENT_CACHE_SIZE = 1000;
+
 export class SqliteDialect implements SqlDialect {
   readonly name = 'sqlite' as const;
   readonly maxParameters = 30_000;
@@ -31,7 +34,24 @@ export class SqliteDialect implements SqlDialect {
   }
 
   createKyselyDialect() {
-    return new KyselySqliteDialect({ database: this.database });
+    // Kysely prepares every query it runs; compiling the SQL again costs more than running a small
+    // query. Statements are kept by their SQL text (bounded): queries built by Kysely repeat it.
+    const database = this.database;
+    const cache = new Map<string, Database.Statement>();
+    return new KyselySqliteDialect({
+      database: {
+        close: () => database.close(),
+        prepare: (text: string) => {
+          let statement = cache.get(text);
+          if (!statement) {
+            statement = database.prepare(text);
+            if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+            cache.set(text, statement);
+          }
+          return statement;
+        },
+      },
+    });
   }
 
   addIdColumn<T extends string>(table: CreateTableBuilder<T, never>): CreateTableBuilder<T, 'id'> {
