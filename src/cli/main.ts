@@ -9,6 +9,7 @@ import { registerAuditCommands } from './commands/audit-commands.js';
 import { registerCatalogCommands } from './commands/catalog-commands.js';
 import { registerIoCommands } from './commands/io-commands.js';
 import { registerLineageCommands } from './commands/lineage-commands.js';
+import { registerMcpCommands } from './commands/mcp-commands.js';
 import { registerPolicyCommands } from './commands/policy-commands.js';
 import { registerQualityCommands } from './commands/quality-commands.js';
 import { registerServeCommands } from './commands/serve-commands.js';
@@ -56,6 +57,7 @@ Examples:
   registerLineageCommands(program);
   registerAiCommands(program);
   registerServeCommands(program);
+  registerMcpCommands(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -2,9 +2,11 @@
  * The HTTP application: REST API under /api/v1, OpenAPI 3.1 at /openapi.json with browsable docs
  * at /docs, /healthz and /metrics. Tests call it in-process with `app.inject`.
  */
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { AccessControl } from '../access/access-control.js';
 import type { Tokens } from '../access/tokens.js';
 import type { Catalog } from '../catalog/catalog.js';
@@ -23,6 +25,17 @@ import { policyRoutes } from './routes/policy-routes.js';
 import { qualityRoutes } from './routes/quality-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { uiRoutes } from './routes/ui-routes.js';
+
+/**
+ * The MCP endpoint (streamable HTTP at /mcp), given by the composition root: it answers one request
+ * for the caller the request authenticated as, writing the response itself.
+ */
+export type McpEndpoint = (
+  caller: { actor: string; catalog: Catalog },
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+) => Promise<void>;
 
 export interface AppOptions {
   catalog: Catalog;
@@ -43,6 +56,8 @@ export interface AppOptions {
   defaultActor?: string;
   logger?: boolean;
   version?: string;
+  /** Serve MCP over streamable HTTP at /mcp (same authentication as the API). */
+  mcp?: McpEndpoint;
 }
 
 export const BODY_LIMIT = 64 * 1024 * 1024;
@@ -101,6 +116,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           description: 'OpenLineage ingestion, trace and impact, outcomes, scorecards and webhooks',
         },
         { name: 'ai', description: 'The AI-use gate and its recorded decisions' },
+        { name: 'mcp', description: 'The MCP server for AI assistants and agents (docs/mcp.md)' },
         { name: 'system', description: 'Health and metrics' },
       ],
     },
@@ -144,7 +160,60 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   qualityRoutes(app, options.catalog, actor);
   lineageRoutes(app, options.lineage ?? lineageFor(options.catalog.store, actor), actor);
   aiRoutes(app, options.catalog, actor);
+  if (options.mcp) mcpRoutes(app, options.mcp);
   uiRoutes(app);
   await app.ready();
   return app;
+}
+
+/**
+ * MCP over streamable HTTP, stateless: every POST carries JSON-RPC and is answered as the caller
+ * its bearer token names (the request context hook has authenticated it). There is no session to
+ * resume, so GET (a server-sent event stream) and DELETE (ending a session) are 405.
+ */
+function mcpRoutes(app: FastifyInstance, endpoint: McpEndpoint) {
+  app.post(
+    '/mcp',
+    {
+      schema: {
+        summary: 'MCP endpoint (streamable HTTP, stateless JSON-RPC)',
+        description:
+          'The Model Context Protocol for AI assistants and agents: tools search_catalog, get_context, decide_ai_use, trace, impact, list_domains and resources charter://domain/{name}, charter://product/{domain}/{name}, charter://dataset/{domain}/{name}. Send Accept: application/json, text/event-stream and the same bearer token as the API; every tool runs as the caller.',
+        tags: ['mcp'],
+        body: { description: 'A JSON-RPC message (or batch) of the MCP protocol' },
+      },
+    },
+    async (request, reply) => {
+      reply.hijack();
+      const { actor, catalog } = request.charter;
+      try {
+        await endpoint({ actor, catalog }, request.raw, reply.raw, request.body);
+      } catch (error) {
+        request.log.error({ err: error }, 'MCP request failed');
+        if (!reply.raw.headersSent) {
+          reply.raw.writeHead(500, { 'content-type': 'application/json' });
+          reply.raw.end(
+            JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal error' }, id: null }),
+          );
+        }
+      }
+    },
+  );
+  const noSession = {
+    schema: { summary: 'Not offered: the MCP endpoint is stateless (405)', tags: ['mcp'] },
+  };
+  const refuse = async (_request: unknown, reply: FastifyReply) =>
+    reply
+      .status(405)
+      .header('allow', 'POST')
+      .send({
+        jsonrpc: '2.0',
+        error: {
+          code: -32000,
+          message: 'Method not allowed: this MCP endpoint is stateless; POST JSON-RPC messages',
+        },
+        id: null,
+      });
+  app.get('/mcp', noSession, refuse);
+  app.delete('/mcp', noSession, refuse);
 }

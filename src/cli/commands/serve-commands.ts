@@ -1,9 +1,11 @@
 /** `serve` (the HTTP server) and `demo` (load the demo organisation, then serve). */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { parseSources } from '../../catalog/parse.js';
+import { mcpServices } from '../../mcp/mcp-server.js';
+import { mcpHttpHandler } from '../../mcp/mcp-transports.js';
 import { InputError } from '../../model/errors.js';
 import { QualityService } from '../../quality/quality-service.js';
 import { buildApp } from '../../server/app.js';
@@ -16,6 +18,10 @@ import { startWebhookDelivery } from './lineage-commands.js';
 import { startQualityScheduler } from './quality-commands.js';
 
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 function port(value: string): number {
   const n = Number(value);
@@ -40,12 +46,18 @@ async function serve(globals: GlobalOptions, opts: { port: string; host: string 
     lineage,
     logger: true,
     metricsPublic: process.env.CHARTER_METRICS_PUBLIC === 'true',
+    mcp: mcpHttpHandler(
+      mcpServices(catalog, lineage, {
+        version: packageVersion(),
+        onError: (error) => log?.error({ err: error }, 'unexpected error in an MCP tool'),
+      }),
+    ),
   });
   log = app.log;
   const address = await app.listen({ port: port(opts.port), host: opts.host });
   const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   process.stderr.write(
-    `${banner ?? ''}Charter is serving ${describeStore(storeOptions(globals))} at ${url}\n  API docs: ${url}/docs\n  Health:   ${url}/healthz\n`,
+    `${banner ?? ''}Charter is serving ${describeStore(storeOptions(globals))} at ${url}\n  API docs: ${url}/docs\n  MCP:      ${url}/mcp\n  Health:   ${url}/healthz\n`,
   );
   const scheduler = startQualityScheduler(catalog, app.log);
   const deliverer = startWebhookDelivery(lineage.store, app.log);
@@ -69,7 +81,7 @@ async function serve(globals: GlobalOptions, opts: { port: string; host: string 
 export function registerServeCommands(program: Command) {
   const srv = program
     .command('serve')
-    .description('Start the HTTP server: REST API, OpenAPI docs, metrics')
+    .description('Start the HTTP server: REST API, OpenAPI docs, metrics, MCP at /mcp, web UI')
     .option('--port <port>', 'port to listen on', process.env.PORT ?? '8080')
     .option('--host <host>', 'address to bind', '127.0.0.1');
   srv.action(async () =>

@@ -1,0 +1,555 @@
+/**
+ * The MCP server: Charter's governed catalog for AI assistants and agents. Six tools (search the
+ * catalog, read governed context, ask the AI-use gate, trace, impact, list domains) and resources
+ * for domains, data products and datasets. Every tool calls the service the REST API calls, through
+ * the caller's catalog: what the caller may not read never appears, and every decision is audited
+ * with the caller as actor. One server is built per caller (per HTTP request, or once for stdio).
+ */
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import {
+  type CallToolResult,
+  ErrorCode,
+  McpError,
+  type ReadResourceResult,
+} from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import { type AiDecision, AiGate } from '../ai/ai-gate.js';
+import { buildContext, contextMarkdown } from '../ai/context-pack.js';
+import type { Catalog } from '../catalog/catalog.js';
+import type { LineageService } from '../lineage/lineage-service.js';
+import type { ImpactReport, LineageRow, TraceReport } from '../lineage/trace.js';
+import { isCharterError, NotFoundError } from '../model/errors.js';
+import { kindOfRef } from '../model/kinds/index.js';
+import { tryParseRef } from '../model/ref.js';
+import type { QualityStore } from '../store/quality-store.js';
+import { aiStoreFor } from '../store/sql/sql-ai-store.js';
+import { qualityStoreFor } from '../store/sql/sql-quality-store.js';
+
+export const MCP_SERVER_NAME = 'charter';
+
+/** Who is asking: their actor ref and a catalog guarded by their roles (unguarded: the local administrator). */
+export interface McpCaller {
+  actor: string;
+  catalog: Catalog;
+}
+
+/** The services every caller's server shares (built once per process). */
+export interface McpServices {
+  quality: QualityStore;
+  gate: AiGate;
+  lineage: LineageService;
+  version: string;
+  /** Where an unexpected error is reported in full (the caller sees a generic message). */
+  onError: (error: unknown) => void;
+}
+
+export function mcpServices(
+  catalog: Catalog,
+  lineage: LineageService,
+  options: { version: string; onError: (error: unknown) => void; now?: () => Date },
+): McpServices {
+  const quality = qualityStoreFor(catalog.store);
+  const gate = new AiGate(catalog, quality, aiStoreFor(catalog.store), {
+    actor: catalog.options.actor,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  return { quality, gate, lineage, version: options.version, onError: options.onError };
+}
+
+const GENERIC = 'Something went wrong inside Charter; the server log has the details';
+
+type Structured = Record<string, unknown>;
+
+/** Runs a tool: its data as structured content plus readable text, or a clear tool error. */
+async function run(
+  services: McpServices,
+  fn: () => Promise<{ data: Structured; text: string }>,
+): Promise<CallToolResult> {
+  try {
+    const { data, text } = await fn();
+    return { content: [{ type: 'text', text }], structuredContent: data };
+  } catch (error) {
+    if (isCharterError(error)) {
+      return { isError: true, content: [{ type: 'text', text: `${error.name}: ${error.message}` }] };
+    }
+    services.onError(error);
+    return { isError: true, content: [{ type: 'text', text: GENERIC }] };
+  }
+}
+
+/** Resource reads answer protocol errors: not found, not allowed, bad input. */
+async function read<T>(services: McpServices, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof NotFoundError) throw new McpError(-32002, error.message);
+    if (isCharterError(error)) throw new McpError(ErrorCode.InvalidParams, `${error.name}: ${error.message}`);
+    services.onError(error);
+    throw new McpError(ErrorCode.InternalError, GENERIC);
+  }
+}
+
+/** Trace and impact start from an asset the caller may read (as the REST API does). */
+function requireReadable(catalog: Catalog, ref: string): void {
+  const parsed = tryParseRef(ref);
+  if (parsed && catalog.guard)
+    catalog.guard.requireRead({
+      ref,
+      kind: kindOfRef(parsed.kind)?.kind ?? parsed.kind,
+      domain: parsed.domain ?? null,
+    });
+}
+
+const list = (items: readonly string[]) => (items.length ? items.join(', ') : '—');
+
+function rowText(r: LineageRow): string {
+  const a = r.asset;
+  const bits = [
+    r.role ? `role ${r.role}` : null,
+    a?.domain ? `domain ${a.domain}` : null,
+    a ? `owners ${list(a.owners)}` : 'not in the catalog',
+    a?.stewards.length ? `stewards ${list(a.stewards)}` : null,
+    a?.classification ? `classification ${a.classification}` : null,
+    a?.quality ? `quality ${a.quality.status ?? 'unchecked'}` : null,
+    a?.openIncidents ? `${a.openIncidents} open incident(s)` : null,
+  ].filter(Boolean);
+  return `- ${r.node} (depth ${r.depth}): ${bits.join('; ')}`;
+}
+
+export function traceText(t: TraceReport & { outcome?: unknown }): string {
+  const out = [`Trace of ${t.subject.ref} (${t.subject.title}) at ${t.at}`];
+  if (t.models.length) out.push('', `Models (${t.models.length}):`, ...t.models.map(rowText));
+  out.push('', `Datasets behind it (${t.datasets.length}):`, ...t.datasets.map(rowText));
+  out.push('', 'Accountable:', ...t.accountable.map((a) => `- ${a.ref} (${a.title}): ${a.why.join('; ')}`));
+  if (t.cycles.length) out.push('', `Cycles cut: ${t.cycles.map((c) => `${c.from} → ${c.to}`).join(', ')}`);
+  return `${out.join('\n')}\n`;
+}
+
+export function impactText(r: ImpactReport): string {
+  const start = r.subject.field ? `${r.subject.node}#${r.subject.field}` : r.subject.node;
+  const out = [`Impact of ${start} (depth ≤ ${r.depth}) at ${r.at}`];
+  for (const [label, rows] of [
+    ['Datasets', r.datasets],
+    ['Models', r.models],
+    ['Applications', r.apps],
+  ] as const) {
+    out.push('', `${label} affected (${rows.length}):`, ...rows.map(rowText));
+  }
+  if (r.fields?.length)
+    out.push('', 'Fields reached:', ...r.fields.map((f) => `- ${f.node}#${f.field} (from ${f.from})`));
+  out.push('', 'Who to tell:', ...r.notify.map((a) => `- ${a.ref} (${a.title}): ${a.why.join('; ')}`));
+  return `${out.join('\n')}\n`;
+}
+
+export function decisionText(d: AiDecision): string {
+  const head = `${d.decision.toUpperCase()}: ${d.use} of ${d.dataset} v${d.datasetVersion}${d.for ? ` for ${d.for}` : ''}${d.purpose ? ` (purpose ${d.purpose})` : ''}`;
+  const out = [head, `Decision ${d.id}, recorded in the audit log as #${d.auditSeq} (actor ${d.actor}).`];
+  if (d.reasons.length) {
+    out.push('', 'Reasons:');
+    for (const r of d.reasons) out.push(`- ${r.check}: ${r.message}`, `  fix: ${r.fix}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+interface DomainEntry {
+  ref: string;
+  name: string;
+  title: string;
+  description: string;
+  parent: string | null;
+  owners: string[];
+  stewards: string[];
+  /** Whether the caller may read the assets that live in the domain. */
+  readable: boolean;
+  datasets: number;
+  products: number;
+}
+
+async function domains(caller: McpCaller): Promise<DomainEntry[]> {
+  const catalog = caller.catalog;
+  // The domain tree is visible to everyone signed in; assets in a domain need a role there.
+  const rows = await catalog.list('domains', { limit: 5000 });
+  const docs = new Map((await catalog.store.getAssets(rows.map((r) => r.ref))).map((a) => [a.ref, a.doc]));
+  const counts = await catalog.stats();
+  const count = (kind: string, domain: string) =>
+    counts.filter((c) => c.kind === kind && c.domain === domain).reduce((n, c) => n + c.count, 0);
+  return rows.map((r) => {
+    const doc = (docs.get(r.ref) ?? {}) as {
+      metadata?: { parent?: string };
+      spec?: { owners?: string[]; stewards?: string[] };
+    };
+    return {
+      ref: r.ref,
+      name: r.name,
+      title: r.title,
+      description: r.description,
+      parent: doc.metadata?.parent ?? null,
+      owners: doc.spec?.owners ?? [],
+      stewards: doc.spec?.stewards ?? [],
+      readable: catalog.guard?.canRead({ ref: r.ref, kind: 'DataContract', domain: r.name }) ?? true,
+      datasets: count('DataContract', r.name),
+      products: count('DataProduct', r.name),
+    };
+  });
+}
+
+function domainsText(list: DomainEntry[]): string {
+  const children = new Map<string | null, DomainEntry[]>();
+  const names = new Set(list.map((d) => d.name));
+  for (const d of list) {
+    const parent = d.parent && names.has(d.parent) ? d.parent : null;
+    children.set(parent, [...(children.get(parent) ?? []), d]);
+  }
+  const out: string[] = [];
+  const walk = (parent: string | null, depth: number) => {
+    for (const d of children.get(parent) ?? []) {
+      const assets = d.readable
+        ? `${d.datasets} datasets, ${d.products} products`
+        : 'assets not readable by you';
+      out.push(
+        `${'  '.repeat(depth)}- ${d.ref} — ${d.title}: ${assets}; owners ${d.owners.join(', ') || '—'}; stewards ${d.stewards.join(', ') || '—'}`,
+      );
+      walk(d.name, depth + 1);
+    }
+  };
+  walk(null, 0);
+  return `${list.length} domains:\n${out.join('\n')}\n`;
+}
+
+async function domainMarkdown(caller: McpCaller, name: string): Promise<string> {
+  const catalog = caller.catalog;
+  const d = await catalog.describe(`domain:${name}`);
+  const spec = (d.doc.spec ?? {}) as { description?: string };
+  const people = (ps: { ref: string; title: string }[]) =>
+    ps.map((p) => `${p.title} (\`${p.ref}\`)`).join(', ') || '—';
+  const out = [`# ${d.asset.title} (\`${d.asset.ref}\`)`, ''];
+  if (spec.description) out.push(spec.description, '');
+  out.push(`**Path:** ${d.domainPath.join(' › ') || name}`);
+  out.push(`**Owners:** ${people(d.owners)} · **Stewards:** ${people(d.stewards)}`, '');
+  const all = await catalog.store.getAssets(
+    (await catalog.list('domains', { limit: 5000 })).map((r) => r.ref),
+  );
+  const children = all.filter((a) => (a.doc.metadata as { parent?: string } | undefined)?.parent === name);
+  if (children.length) {
+    out.push('## Sub-domains', '');
+    for (const c of children) out.push(`- \`${c.ref}\` ${c.title}`);
+    out.push('');
+  }
+  if (catalog.guard && !catalog.guard.canRead({ ref: d.asset.ref, kind: 'DataContract', domain: name })) {
+    out.push(`You hold no role in ${d.asset.ref}: its datasets and products are not shown.`);
+    return `${out.join('\n').trimEnd()}\n`;
+  }
+  for (const [label, kind] of [
+    ['Data products', 'products'],
+    ['Datasets', 'datasets'],
+  ] as const) {
+    const rows = await catalog.list(kind, { domain: name, limit: 5000 });
+    out.push(`## ${label}`, '');
+    if (!rows.length) out.push('None.');
+    for (const r of rows) out.push(`- \`${r.ref}\` ${r.title}${r.description ? `: ${r.description}` : ''}`);
+    out.push('');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+const looseRow = z.looseObject({ node: z.string(), depth: z.number() });
+const accountable = z.array(z.looseObject({ ref: z.string(), title: z.string(), why: z.array(z.string()) }));
+
+/** An MCP server answering for one caller. */
+export function createMcpServer(services: McpServices, caller: McpCaller): McpServer {
+  const server = new McpServer(
+    { name: MCP_SERVER_NAME, title: 'Charter', version: services.version },
+    {
+      instructions:
+        'Charter is the governed data catalog. Find datasets and data products with search_catalog, read their governed meaning with get_context before using them, and ask decide_ai_use before using a dataset for training, fine-tuning, RAG or prompts: a deny lists every reason and what would change it. trace and impact follow lineage to the people accountable. Refs look like dataset:DOMAIN/NAME, product:DOMAIN/NAME, model:DOMAIN/NAME, app:DOMAIN/NAME, domain:NAME.',
+    },
+  );
+  const catalog = caller.catalog;
+  const gate = services.gate.as(catalog, caller.actor);
+  const lineage = services.lineage.as(caller.actor);
+  const readOnly = { readOnlyHint: true, openWorldHint: false };
+
+  server.registerTool(
+    'search_catalog',
+    {
+      title: 'Search the catalog',
+      description:
+        'Ranked full-text search over names, descriptions, fields, tags and glossary terms. Returns only assets the caller may see.',
+      inputSchema: {
+        query: z.string().min(1).describe('one or more words; the last one is a prefix'),
+        kind: z
+          .string()
+          .optional()
+          .describe('only this kind: datasets, products, domains, glossary, models, apps, teams, users'),
+        domain: z.string().optional().describe('only this domain (its name, e.g. payments)'),
+        limit: z.number().int().min(1).max(100).optional().describe('most hits to return (default 10)'),
+      },
+      outputSchema: z.looseObject({
+        hits: z.array(
+          z.looseObject({
+            ref: z.string(),
+            kind: z.string(),
+            domain: z.string().nullable(),
+            title: z.string(),
+            description: z.string(),
+            match: z.string(),
+          }),
+        ),
+      }),
+      annotations: readOnly,
+    },
+    async ({ query, kind, domain, limit }) =>
+      run(services, async () => {
+        const hits = await catalog.search(query, {
+          limit: limit ?? 10,
+          ...(kind ? { kind } : {}),
+          ...(domain ? { domain } : {}),
+        });
+        const text = hits.length
+          ? `${hits.length} hit(s) for "${query}":\n${hits.map((h) => `- ${h.ref} — ${h.title}${h.match ? `: ${h.match}` : ''}`).join('\n')}\n`
+          : `No asset you may see matches "${query}".\n`;
+        return { data: { hits }, text };
+      }),
+  );
+
+  server.registerTool(
+    'get_context',
+    {
+      title: 'Governed context of a dataset or data product',
+      description:
+        'The governed meaning of a dataset or data product for a prompt: description, fields with types, classifications, glossary definitions and semantic types, allowed AI uses, quality status, freshness and the owners to ask. Never data values; only what the caller may read. The text is Markdown.',
+      inputSchema: {
+        ref: z.string().describe('dataset:DOMAIN/NAME or product:DOMAIN/NAME'),
+      },
+      outputSchema: z.looseObject({
+        ref: z.string(),
+        kind: z.enum(['dataset', 'product']),
+        title: z.string(),
+        version: z.number(),
+        fields: z.array(z.looseObject({ path: z.string() })),
+        ai: z.looseObject({ declared: z.boolean(), permittedUses: z.array(z.string()) }),
+        quality: z.looseObject({ status: z.string().nullable() }),
+      }),
+      annotations: readOnly,
+    },
+    async ({ ref }) =>
+      run(services, async () => {
+        const pack = await buildContext(catalog, services.quality, ref);
+        return { data: pack as unknown as Structured, text: contextMarkdown(pack) };
+      }),
+  );
+
+  server.registerTool(
+    'decide_ai_use',
+    {
+      title: 'Ask the AI-use gate',
+      description:
+        'May this dataset be used for this AI use? Answers allow or deny with every failing check as a reason and what would change the answer. Every answer is recorded in the audit log with the caller as actor. An unknown dataset, use, purpose or application is an error, never an allow.',
+      inputSchema: {
+        dataset: z.string().describe('dataset:DOMAIN/NAME'),
+        use: z
+          .string()
+          .describe(
+            "training, fine_tuning, evaluation, rag_retrieval, prompt_context, inference_input, … (the charter's AI uses)",
+          ),
+        for: z
+          .string()
+          .optional()
+          .describe('the model or AI application asking: model:DOMAIN/NAME or app:DOMAIN/NAME'),
+        purpose: z.string().optional().describe('a W3C DPV purpose, e.g. dpv:CustomerCare'),
+      },
+      outputSchema: z.looseObject({
+        id: z.string(),
+        decision: z.enum(['allow', 'deny']),
+        dataset: z.string(),
+        use: z.string(),
+        actor: z.string(),
+        reasons: z.array(z.looseObject({ check: z.string(), message: z.string(), fix: z.string() })),
+        wouldChange: z.array(z.string()),
+        auditSeq: z.number(),
+      }),
+      annotations: {
+        readOnlyHint: false,
+        destructiveHint: false,
+        idempotentHint: false,
+        openWorldHint: false,
+      },
+    },
+    async (args) =>
+      run(services, async () => {
+        const decision = await gate.decide({
+          dataset: args.dataset,
+          use: args.use,
+          ...(args.for ? { for: args.for } : {}),
+          ...(args.purpose ? { purpose: args.purpose } : {}),
+        });
+        return { data: decision as unknown as Structured, text: decisionText(decision) };
+      }),
+  );
+
+  server.registerTool(
+    'trace',
+    {
+      title: 'Trace upstream to data and people',
+      description:
+        'From a model, an AI application or a recorded outcome (outcome:ID) upstream to every dataset behind it, with owner, steward, domain, quality and classification, and the people accountable.',
+      inputSchema: { ref: z.string().describe('model:DOMAIN/NAME, app:DOMAIN/NAME or outcome:ID') },
+      outputSchema: z.looseObject({
+        subject: z.looseObject({ ref: z.string() }),
+        datasets: z.array(looseRow),
+        models: z.array(looseRow),
+        accountable,
+      }),
+      annotations: readOnly,
+    },
+    async ({ ref }) =>
+      run(services, async () => {
+        requireReadable(catalog, ref);
+        const report = await lineage.trace(ref);
+        return { data: report as unknown as Structured, text: traceText(report) };
+      }),
+  );
+
+  server.registerTool(
+    'impact',
+    {
+      title: 'Impact downstream',
+      description:
+        'Everything downstream of a dataset (or one of its fields) — datasets, models and AI applications — and who to tell.',
+      inputSchema: {
+        ref: z.string().describe('dataset:DOMAIN/NAME, or DATASET#table.column for one field'),
+        depth: z.number().int().min(1).max(100).optional().describe('hops to follow (default 5)'),
+        field: z.string().optional().describe('table.column of the dataset'),
+      },
+      outputSchema: z.looseObject({
+        subject: z.looseObject({ node: z.string() }),
+        datasets: z.array(looseRow),
+        models: z.array(looseRow),
+        apps: z.array(looseRow),
+        notify: accountable,
+      }),
+      annotations: readOnly,
+    },
+    async ({ ref, depth, field }) =>
+      run(services, async () => {
+        requireReadable(catalog, ref.split('#')[0] ?? ref);
+        const report = await lineage.impact(ref, {
+          ...(depth ? { depth } : {}),
+          ...(field ? { field } : {}),
+        });
+        return { data: report as unknown as Structured, text: impactText(report) };
+      }),
+  );
+
+  server.registerTool(
+    'list_domains',
+    {
+      title: 'List domains',
+      description:
+        'The domain tree with owners and stewards, and how many datasets and products of each the caller may read.',
+      outputSchema: z.looseObject({
+        domains: z.array(
+          z.looseObject({
+            ref: z.string(),
+            name: z.string(),
+            parent: z.string().nullable(),
+            readable: z.boolean(),
+            datasets: z.number(),
+            products: z.number(),
+          }),
+        ),
+      }),
+      annotations: readOnly,
+    },
+    async () =>
+      run(services, async () => {
+        const list = await domains(caller);
+        return { data: { domains: list }, text: domainsText(list) };
+      }),
+  );
+
+  const markdown = (uri: URL, text: string): ReadResourceResult => ({
+    contents: [{ uri: uri.href, mimeType: 'text/markdown', text }],
+  });
+  const listed = async (kind: 'products' | 'datasets', scheme: string) => {
+    const rows = await catalog.list(kind, { limit: 5000 });
+    return {
+      resources: rows.map((r) => ({
+        uri: `charter://${scheme}/${r.domain}/${r.name}`,
+        name: r.ref,
+        title: r.title,
+        description: r.description,
+        mimeType: 'text/markdown',
+      })),
+    };
+  };
+
+  server.registerResource(
+    'domain',
+    new ResourceTemplate('charter://domain/{name}', {
+      list: async () =>
+        read(services, async () => {
+          const rows = await catalog.list('domains', { limit: 5000 });
+          return {
+            resources: rows.map((r) => ({
+              uri: `charter://domain/${r.name}`,
+              name: r.ref,
+              title: r.title,
+              description: r.description,
+              mimeType: 'text/markdown',
+            })),
+          };
+        }),
+    }),
+    {
+      title: 'Domain',
+      description:
+        'A domain: its owners and stewards, sub-domains, and the products and datasets you may read',
+      mimeType: 'text/markdown',
+    },
+    async (uri, vars) =>
+      read(services, async () => markdown(uri, await domainMarkdown(caller, String(vars.name)))),
+  );
+  server.registerResource(
+    'product',
+    new ResourceTemplate('charter://product/{domain}/{name}', {
+      list: async () => read(services, () => listed('products', 'product')),
+    }),
+    {
+      title: 'Data product',
+      description: 'The governed context of a data product (ODPS): meaning, datasets, allowed uses, owners',
+      mimeType: 'text/markdown',
+    },
+    async (uri, vars) =>
+      read(services, async () =>
+        markdown(
+          uri,
+          contextMarkdown(
+            await buildContext(catalog, services.quality, `product:${vars.domain}/${vars.name}`),
+          ),
+        ),
+      ),
+  );
+  server.registerResource(
+    'dataset',
+    new ResourceTemplate('charter://dataset/{domain}/{name}', {
+      list: async () => read(services, () => listed('datasets', 'dataset')),
+    }),
+    {
+      title: 'Dataset',
+      description:
+        'The governed context of a dataset (ODCS contract): fields, glossary, allowed uses, quality',
+      mimeType: 'text/markdown',
+    },
+    async (uri, vars) =>
+      read(services, async () =>
+        markdown(
+          uri,
+          contextMarkdown(
+            await buildContext(catalog, services.quality, `dataset:${vars.domain}/${vars.name}`),
+          ),
+        ),
+      ),
+  );
+  return server;
+}

@@ -1,0 +1,84 @@
+/**
+ * How the MCP server is reached: streamable HTTP inside `charter serve` (stateless: one server per
+ * request, built for the caller the request authenticated as, so any number of server instances can
+ * answer), stdio for `charter mcp`, and a stdio bridge to a remote server's HTTP endpoint.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isJSONRPCRequest, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { createMcpServer, type McpCaller, type McpServices } from './mcp-server.js';
+
+/** Answers one HTTP request to the MCP endpoint for a caller the server has already authenticated. */
+export type McpHttpHandler = (
+  caller: McpCaller,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+) => Promise<void>;
+
+export function mcpHttpHandler(services: McpServices): McpHttpHandler {
+  return async (caller, req, res, body) => {
+    const server = createMcpServer(services, caller);
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
+    res.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  };
+}
+
+/** Serves one caller over stdin/stdout until stdin ends; resolves when the session is over. */
+export async function serveStdio(services: McpServices, caller: McpCaller): Promise<void> {
+  const server = createMcpServer(services, caller);
+  const transport = new StdioServerTransport();
+  const closed = new Promise<void>((resolve) => {
+    transport.onclose = () => resolve();
+    process.stdin.once('end', () => void server.close());
+  });
+  await server.connect(transport);
+  await closed;
+}
+
+/**
+ * Relays stdin/stdout to a remote Charter's MCP endpoint (`--server`): each message goes to
+ * `<server>/mcp` with the bearer token, each answer comes back on stdout. A request the remote
+ * refuses (401, 403, unreachable) is answered with a JSON-RPC error naming why.
+ */
+export async function bridgeStdio(server: string, token: string | undefined): Promise<void> {
+  const url = new URL('/mcp', server.endsWith('/') ? server : `${server}/`);
+  const remote = new StreamableHTTPClientTransport(url, {
+    ...(token ? { requestInit: { headers: { authorization: `Bearer ${token}` } } } : {}),
+  });
+  const local = new StdioServerTransport();
+  const closed = new Promise<void>((resolve) => {
+    local.onclose = () => resolve();
+    process.stdin.once('end', () => void local.close());
+  });
+  remote.onmessage = (message) => void local.send(message);
+  remote.onerror = (error) => process.stderr.write(`charter mcp: ${error.message}\n`);
+  local.onmessage = (message: JSONRPCMessage) => {
+    remote.send(message).catch((error: Error) => {
+      process.stderr.write(`charter mcp: ${url.href}: ${error.message}\n`);
+      if (isJSONRPCRequest(message))
+        void local.send({
+          jsonrpc: '2.0',
+          id: message.id,
+          error: {
+            code: -32000,
+            message: `The Charter server at ${url.origin} refused or failed: ${error.message}`,
+          },
+        });
+    });
+  };
+  await remote.start();
+  await local.start();
+  await closed;
+  await remote.close();
+}
