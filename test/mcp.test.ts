@@ -4,6 +4,7 @@
  * server with `--server`), and over streamable HTTP against a real server with access control on
  * SQLite and PostgreSQL — every tool answering with the demo organisation's content, as the caller.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -241,6 +242,34 @@ describe('charter mcp over stdio (the binary)', () => {
       /^# .*\(`product:support\/support-knowledge`, v1\)/,
     );
     await expect(admin.readResource({ uri: 'charter://domain/nowhere' })).rejects.toThrow(/not found/);
+  });
+
+  it('answers every request written before stdin closes, then exits', () => {
+    const line = (id: number, method: string, params: unknown) =>
+      JSON.stringify({ jsonrpc: '2.0', id, method, params });
+    const input = [
+      line(1, 'initialize', {
+        protocolVersion: '2025-06-18',
+        capabilities: {},
+        clientInfo: { name: 'pipe', version: '1' },
+      }),
+      line(2, 'tools/call', { name: 'search_catalog', arguments: { query: 'refund' } }),
+      line(3, 'tools/call', { name: 'get_context', arguments: { ref: CUSTOMERS } }),
+      line(4, 'tools/call', { name: 'decide_ai_use', arguments: { dataset: CUSTOMERS, use: 'fine_tuning' } }),
+    ].join('\n');
+    const r = spawnSync(process.execPath, [bin, '--home', home, 'mcp'], {
+      input: `${input}\n`,
+      encoding: 'utf8',
+      env: cleanEnv(),
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const answers = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: number; result: CallToolResult });
+    expect(answers.map((a) => a.id).sort()).toEqual([1, 2, 3, 4]);
+    expect(answers.find((a) => a.id === 4)?.result.structuredContent).toMatchObject({ decision: 'deny' });
+    expect(r.stderr).toContain('answering as user:local, the local administrator');
   });
 
   it('refuses --as a user the catalog does not know', () => {

@@ -7,7 +7,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isJSONRPCRequest, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import {
+  isJSONRPCErrorResponse,
+  isJSONRPCRequest,
+  isJSONRPCResultResponse,
+  type JSONRPCMessage,
+} from '@modelcontextprotocol/sdk/types.js';
 import { createMcpServer, type McpCaller, type McpServices } from './mcp-server.js';
 
 /** Answers one HTTP request to the MCP endpoint for a caller the server has already authenticated. */
@@ -34,16 +39,49 @@ export function mcpHttpHandler(services: McpServices): McpHttpHandler {
   };
 }
 
+/**
+ * Ends a stdio session when stdin ends, but only after every request read so far has been
+ * answered (a client may write its requests and close stdin at once).
+ */
+function closeWhenAnswered(transport: StdioServerTransport): Promise<void> {
+  const pending = new Set<string | number>();
+  let ended = false;
+  const closeIfIdle = () => {
+    if (ended && !pending.size) void transport.close();
+  };
+  const receive = transport.onmessage;
+  transport.onmessage = (message: JSONRPCMessage) => {
+    if (isJSONRPCRequest(message)) pending.add(message.id);
+    receive?.(message);
+  };
+  const send = transport.send.bind(transport);
+  transport.send = async (message: JSONRPCMessage) => {
+    await send(message);
+    if ((isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message)) && message.id !== undefined) {
+      pending.delete(message.id);
+      closeIfIdle();
+    }
+  };
+  return new Promise<void>((resolve) => {
+    const onclose = transport.onclose;
+    transport.onclose = () => {
+      onclose?.();
+      resolve();
+    };
+    process.stdin.once('end', () => {
+      ended = true;
+      closeIfIdle();
+    });
+  });
+}
+
 /** Serves one caller over stdin/stdout until stdin ends; resolves when the session is over. */
 export async function serveStdio(services: McpServices, caller: McpCaller): Promise<void> {
   const server = createMcpServer(services, caller);
   const transport = new StdioServerTransport();
-  const closed = new Promise<void>((resolve) => {
-    transport.onclose = () => resolve();
-    process.stdin.once('end', () => void server.close());
-  });
   await server.connect(transport);
-  await closed;
+  await closeWhenAnswered(transport);
+  await server.close();
 }
 
 /**
@@ -57,10 +95,6 @@ export async function bridgeStdio(server: string, token: string | undefined): Pr
     ...(token ? { requestInit: { headers: { authorization: `Bearer ${token}` } } } : {}),
   });
   const local = new StdioServerTransport();
-  const closed = new Promise<void>((resolve) => {
-    local.onclose = () => resolve();
-    process.stdin.once('end', () => void local.close());
-  });
   remote.onmessage = (message) => void local.send(message);
   remote.onerror = (error) => process.stderr.write(`charter mcp: ${error.message}\n`);
   local.onmessage = (message: JSONRPCMessage) => {
@@ -79,6 +113,6 @@ export async function bridgeStdio(server: string, token: string | undefined): Pr
   };
   await remote.start();
   await local.start();
-  await closed;
+  await closeWhenAnswered(local);
   await remote.close();
 }
