@@ -2,9 +2,9 @@
  * Scans a dataset for personal data: a sample of each string-like column is read where the data
  * lives, through the quality engines (`LIMIT` pushed down, `USING SAMPLE` on DuckDB), run through
  * the detectors, and reduced to per-field match rates, confidences and a proposed classification.
- * Values never leave this module: only counts are returned, and nothing is stored.
- * `acceptScan` writes the proposals as a new contract version through the catalog (so admission
- * and every policy apply).
+ * Values never leave this module: only counts are returned. `acceptScan` writes the proposals as a
+ * new contract version through the catalog (so admission and every policy apply);
+ * `scan-suggestions.ts` keeps them for stewards instead.
  */
 import type { ApplyResult } from '../catalog/apply.js';
 import type { Catalog } from '../catalog/catalog.js';
@@ -176,20 +176,49 @@ export async function scanDataset(
   };
 }
 
+/** A field's proposal: the classification to raise it to and the tags to add. */
+export interface FieldProposal {
+  path: string;
+  proposedClassification: string | null;
+  proposedTags: string[];
+}
+
 /** Writes the scan's proposals (classification and tags) as a new version, through admission. */
 export async function acceptScan(catalog: Catalog, report: ScanReport): Promise<ApplyResult | undefined> {
-  const changes = report.fields.filter((f) => f.proposedClassification || f.proposedTags.length);
-  if (!changes.length) return undefined;
-  const { doc } = await catalog.get(report.ref);
+  return applyProposals(catalog, report.ref, report.fields);
+}
+
+/**
+ * Writes proposals onto the contract's latest version, through admission. A classification is only
+ * raised, tags only added; undefined when nothing is left to change.
+ */
+export async function applyProposals(
+  catalog: Catalog,
+  ref: string,
+  proposals: readonly FieldProposal[],
+  levels: readonly string[] = LEVELS,
+): Promise<ApplyResult | undefined> {
+  const { doc } = await catalog.get(ref);
   const next = structuredClone(doc) as Obj;
+  let changed = false;
   for (const table of (next.schema ?? []) as Obj[]) {
     for (const p of (table.properties ?? []) as Obj[]) {
-      const change = changes.find((f) => f.path === `${table.name}.${p.name}`);
+      const change = proposals.find((f) => f.path === `${table.name}.${p.name}`);
       if (!change) continue;
-      if (change.proposedClassification) p.classification = change.proposedClassification;
-      if (change.proposedTags.length)
-        p.tags = [...(Array.isArray(p.tags) ? p.tags : []), ...change.proposedTags];
+      const current = typeof p.classification === 'string' ? p.classification : null;
+      const level = change.proposedClassification;
+      if (level && (current === null || levels.indexOf(level) > levels.indexOf(current))) {
+        p.classification = level;
+        changed = true;
+      }
+      const tags = Array.isArray(p.tags) ? (p.tags as string[]) : [];
+      const added = change.proposedTags.filter((t) => !tags.includes(t));
+      if (added.length) {
+        p.tags = [...tags, ...added];
+        changed = true;
+      }
     }
   }
-  return catalog.apply(parseSources([{ name: `scan of ${report.ref}`, content: JSON.stringify(next) }]));
+  if (!changed) return undefined;
+  return catalog.apply(parseSources([{ name: `scan of ${ref}`, content: JSON.stringify(next) }]));
 }

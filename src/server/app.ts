@@ -23,6 +23,7 @@ import { ioRoutes } from './routes/io-routes.js';
 import { lineageRoutes } from './routes/lineage-routes.js';
 import { policyRoutes } from './routes/policy-routes.js';
 import { qualityRoutes } from './routes/quality-routes.js';
+import { scanRoutes } from './routes/scan-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { uiRoutes } from './routes/ui-routes.js';
 
@@ -160,6 +161,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   qualityRoutes(app, options.catalog, actor);
   lineageRoutes(app, options.lineage ?? lineageFor(options.catalog.store, actor), actor);
   aiRoutes(app, options.catalog, actor);
+  scanRoutes(app, options.catalog);
   if (options.mcp) mcpRoutes(app, options.mcp);
   uiRoutes(app);
   await app.ready();

@@ -4,10 +4,13 @@ import type { Command } from 'commander';
 import { type AiDecision, AiGate, type DecisionRequest } from '../../ai/ai-gate.js';
 import { buildContext, type ContextPack, contextMarkdown } from '../../ai/context-pack.js';
 import { type Readiness, ReadinessService } from '../../ai/readiness.js';
+import type { ApplyResult } from '../../catalog/apply.js';
 import { acceptScan, type ScanReport, scanDataset } from '../../classify/scan.js';
+import { type ScanSuggestion, ScanSuggestions } from '../../classify/scan-suggestions.js';
 import { InputError } from '../../model/errors.js';
 import { aiStoreFor } from '../../store/sql/sql-ai-store.js';
 import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
+import { scanStoreFor } from '../../store/sql/sql-scan-store.js';
 import { actorOf, formatOf, type GlobalOptions, openLocal } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { HttpCatalogClient } from '../http-client.js';
@@ -171,17 +174,31 @@ export function registerAiCommands(program: Command) {
         dataRoot: resolve(globals.dataRoot ?? process.env.CHARTER_DATA_ROOT ?? '.'),
       });
       const applied = globals.accept ? await acceptScan(catalog, report) : undefined;
-      printData(applied ? { scan: report, apply: applied } : report, format, () =>
-        [
-          formatScan(report),
-          ...(applied ? [formatApply(applied)] : globals.accept ? ['Nothing to accept.'] : []),
-        ].join('\n'),
+      // Without --accept the proposals wait for a steward (charter scan suggestions).
+      const suggestions = globals.accept
+        ? undefined
+        : await new ScanSuggestions(catalog, scanStoreFor(store)).record(report);
+      printData(
+        applied ? { scan: report, apply: applied } : suggestions ? { ...report, suggestions } : report,
+        format,
+        () =>
+          [
+            formatScan(report),
+            ...(applied ? [formatApply(applied)] : globals.accept ? ['Nothing to accept.'] : []),
+            ...(suggestions?.length
+              ? [
+                  `${suggestions.length} suggestion${suggestions.length === 1 ? '' : 's'} kept for stewards: charter scan suggestions ${report.ref}`,
+                ]
+              : []),
+          ].join('\n'),
       );
       process.exitCode = applied && !applied.applied ? EXIT.no : EXIT.ok;
     } finally {
       await store.close();
     }
   });
+
+  registerSuggestionCommands(scan);
 
   const ai = program.command('ai').description('The AI-use gate: may a dataset feed an AI use?');
 
@@ -261,5 +278,133 @@ export function registerAiCommands(program: Command) {
       },
       ['md' as OutputFormat, 'json', 'yaml', 'table'],
     ),
+  );
+}
+
+/** Scan suggestions, on the local store or a server. */
+interface SuggestionClient {
+  list(filter: { ref?: string; state?: string }): Promise<ScanSuggestion[]>;
+  accept(id: string): Promise<{ suggestion: ScanSuggestion; apply: ApplyResult | null }>;
+  dismiss(id: string, reason?: string): Promise<ScanSuggestion>;
+}
+
+async function withSuggestions(
+  command: Command,
+  run: (client: SuggestionClient, format: OutputFormat) => Promise<number>,
+): Promise<void> {
+  const globals = command.optsWithGlobals() as GlobalOptions;
+  const format = formatOf(globals);
+  const server = globals.server ?? process.env.CHARTER_SERVER;
+  if (server) {
+    const http = new HttpCatalogClient(
+      server,
+      actorOf(globals),
+      globals.token ?? (process.env.CHARTER_TOKEN || undefined),
+    );
+    const path = (id: string, verb: string) => `/api/v1/scan/suggestions/${encodeURIComponent(id)}/${verb}`;
+    process.exitCode = await run(
+      {
+        list: async (f) => {
+          const q = new URLSearchParams();
+          if (f.ref) q.set('ref', f.ref);
+          if (f.state) q.set('state', f.state);
+          return (
+            await http.call<{ suggestions: ScanSuggestion[] }>(
+              'GET',
+              `/api/v1/scan/suggestions${q.size ? `?${q}` : ''}`,
+            )
+          ).suggestions;
+        },
+        accept: (id) => http.call('POST', path(id, 'accept'), {}),
+        dismiss: (id, reason) => http.call('POST', path(id, 'dismiss'), reason ? { reason } : {}),
+      },
+      format,
+    );
+    return;
+  }
+  const { store, catalog } = await openLocal(globals);
+  try {
+    const service = new ScanSuggestions(catalog, scanStoreFor(store));
+    process.exitCode = await run(
+      {
+        list: (f) => service.list(f),
+        accept: (id) => service.accept(id),
+        dismiss: (id, reason) => service.dismiss(id, reason),
+      },
+      format,
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+function proposal(s: ScanSuggestion): string {
+  return [
+    s.proposedClassification
+      ? `${s.currentClassification ?? 'unclassified'} → ${s.proposedClassification}`
+      : '',
+    s.proposedTags.length ? `+${s.proposedTags.join(' +')}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+function registerSuggestionCommands(scan: Command) {
+  const list = scan
+    .command('suggestions')
+    .description('Proposals of scans run without --accept, kept for stewards (open ones by default)')
+    .argument('[ref]', 'only this dataset')
+    .option('--state <state>', 'open, accepted, dismissed, superseded or all', 'open');
+  list.action((ref?: string) =>
+    withSuggestions(list, async (client, format) => {
+      const o = list.opts() as { state: string };
+      const rows = await client.list({ ...(ref ? { ref } : {}), state: o.state });
+      printData(rows, format, () =>
+        rows.length
+          ? // Two lines per suggestion: the id stays whole on any terminal, to paste into accept/dismiss.
+            rows
+              .map((r) => {
+                const evidence =
+                  r.evidence.detections
+                    .map((d) => `${d.category} ${Math.round(d.matchRate * 100)}%`)
+                    .join(', ') || `name suggests ${r.evidence.hints.join(', ')}`;
+                return `${r.id}  ${r.state}  ${r.time}\n  ${r.ref} ${r.path}: ${proposal(r)} (${evidence})`;
+              })
+              .join('\n')
+          : 'No scan suggestions.',
+      );
+      return EXIT.ok;
+    }),
+  );
+
+  const accept = scan
+    .command('accept')
+    .description('Accept a suggestion: a new contract version through admission (exit 1 when denied)')
+    .argument('<id>', 'the suggestion id');
+  accept.action((id: string) =>
+    withSuggestions(accept, async (client, format) => {
+      const r = await client.accept(id);
+      printData(r, format, () =>
+        [
+          `${r.suggestion.state === 'accepted' ? 'Accepted' : 'Not accepted'}: ${r.suggestion.ref} ${r.suggestion.path} (${proposal(r.suggestion)})`,
+          ...(r.apply ? [formatApply(r.apply)] : ['Nothing left to change on the contract.']),
+        ].join('\n'),
+      );
+      return r.suggestion.state === 'accepted' ? EXIT.ok : EXIT.no;
+    }),
+  );
+
+  const dismiss = scan
+    .command('dismiss')
+    .description('Dismiss a suggestion without changing the contract')
+    .argument('<id>', 'the suggestion id')
+    .option('--reason <text>', 'why, kept in the audit log');
+  dismiss.action((id: string) =>
+    withSuggestions(dismiss, async (client, format) => {
+      const o = dismiss.opts() as { reason?: string };
+      const r = await client.dismiss(id, o.reason);
+      printData(r, format, () => `Dismissed: ${r.ref} ${r.path} (${proposal(r)})`);
+      return EXIT.ok;
+    }),
   );
 }
