@@ -73,6 +73,45 @@ for (const factory of storeFactories) {
       expect(score.json()).toMatchObject({ kind: 'domain', datasets: [{ ref: REF, status: 'failed' }] });
     });
 
+    it('runs a subset of checks on filtered rows, and says so on the run', async () => {
+      writeFileSync(join(dir, 'refunds.csv'), BAD);
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/quality/runs',
+        payload: {
+          ref: REF,
+          checks: ['amount-positive'],
+          dimensions: ['uniqueness'],
+          filter: 'amount >= 10',
+        },
+      });
+      expect(res.statusCode).toBe(200);
+      const run = res.json().runs[0];
+      expect(run.scope).toEqual({
+        checks: ['amount-positive'],
+        dimensions: ['uniqueness'],
+        filters: { refunds: 'amount >= 10' },
+      });
+      // Row r1 (10) is in the window and its copy (-20) is not: the duplicate is still found.
+      expect(run.checks.map((c: { id: string; status: string }) => [c.id, c.status])).toEqual([
+        ['refunds.refund_id.unique', 'failed'],
+        ['amount-positive', 'passed'],
+      ]);
+      const bad = await app.inject({
+        method: 'POST',
+        url: '/api/v1/quality/runs',
+        payload: { ref: REF, filters: { refunds: 'amount >= 10; DROP TABLE refunds' } },
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error.message).toContain("The row filter for table 'refunds' is refused");
+      const typed = await app.inject({
+        method: 'POST',
+        url: '/api/v1/quality/runs',
+        payload: { ref: REF, filters: 'amount >= 10' },
+      });
+      expect(typed.statusCode).toBe(400);
+    });
+
     it('answers bad requests with the error vocabulary', async () => {
       const none = await app.inject({ method: 'POST', url: '/api/v1/quality/runs', payload: {} });
       expect(none.statusCode).toBe(400);
@@ -163,5 +202,36 @@ describe('charter check / quality / incidents (binary)', () => {
       await app.close();
       await store.close();
     }
+  });
+
+  it('runs checks chosen by id on filtered rows, and refuses bad selections with exit 2', () => {
+    writeFileSync(join(data, 'refunds.csv'), BAD);
+    const chosen = charter(
+      'check',
+      REF,
+      '--data-root',
+      data,
+      '--check',
+      'amount-positive',
+      '--check',
+      'enough-rows',
+      '--filter',
+      'amount >= 10',
+      '-v',
+    );
+    expect(chosen.code, chosen.stderr).toBe(1);
+    expect(chosen.stdout).toContain(
+      'only: check amount-positive, check enough-rows  rows: refunds WHERE amount >= 10',
+    );
+    expect(chosen.stdout).toContain('✓ amount-positive');
+    expect(chosen.stdout).toContain('✗ enough-rows: measured 1, expected > 1 rows');
+    expect(chosen.stdout).toContain('1 checks passed, 1 failed');
+
+    const none = charter('check', REF, '--data-root', data, '--dimension', 'timeliness');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('No check of the contract matches --dimension timeliness');
+    const notJson = charter('check', REF, '--data-root', data, '--filters', 'refunds=amount');
+    expect(notJson.code).toBe(2);
+    expect(notJson.stderr).toContain('--filters must be a JSON object');
   });
 });

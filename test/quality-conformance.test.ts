@@ -1,14 +1,21 @@
 /**
  * Charter's checks on the datacontract-cli fixtures that carry data. Each test asserts what the
- * fixture's data implies; where a fixture uses something Charter does not (the Data Contract
- * Specification format, the CLI's --filter), the test says what Charter does instead.
+ * fixture's data implies; where a fixture relies on something outside ODCS (the older Data Contract
+ * Specification format, the CLI's --filter and --quality-id options), the test says what Charter
+ * does with it. The fixtures over `diagnostics/data/orders.csv` run on every engine: DuckDB reads
+ * the CSV itself, and the same rows are loaded into a SQLite file and a PostgreSQL table.
  */
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { CheckResult, ContractRunResult } from '../src/quality/quality-types.js';
-import { runContractChecks } from '../src/quality/run-checks.js';
+import { type RunOptions, runContractChecks } from '../src/quality/run-checks.js';
 import { referenceDir, referencePath } from './support/reference.js';
+import { createPostgresDatabase, postgresAvailable } from './support/stores.js';
 
 const present = referenceDir() !== undefined;
 const tests = referencePath('standards', 'datacontract-cli-fixtures', 'tests');
@@ -18,8 +25,8 @@ const fixture = (path: string) =>
   );
 
 /** The fixtures' server paths (`./fixtures/…`) are relative to the tests folder. */
-const run = (doc: Record<string, unknown>, server?: string) =>
-  runContractChecks(doc, { dataRoot: tests, ...(server ? { server } : {}) });
+const run = (doc: Record<string, unknown>, server?: string, options: RunOptions = {}) =>
+  runContractChecks(doc, { dataRoot: tests, ...(server ? { server } : {}), ...options });
 
 const failing = (r: ContractRunResult) =>
   r.checks.filter((c) => c.status === 'failed').map((c) => [c.id, c.measured]);
@@ -65,50 +72,258 @@ function dcsToOdcs(dcs: Record<string, Loose>): Record<string, unknown> {
   };
 }
 
+/** The rows of `diagnostics/data/orders.csv` (no quoted fields), for loading into the databases. */
+function ordersRows(): [number, string, number][] {
+  const [, ...lines] = readFileSync(
+    referencePath(
+      'standards',
+      'datacontract-cli-fixtures',
+      'tests',
+      'fixtures',
+      'diagnostics',
+      'data',
+      'orders.csv',
+    ),
+    'utf8',
+  )
+    .trim()
+    .split('\n');
+  return lines.map((line) => {
+    const [id, email, amount] = line.split(',');
+    return [Number(id), email!, Number(amount)];
+  });
+}
+
+interface Engine {
+  name: 'duckdb' | 'sqlite' | 'postgres';
+  /** Points a fixture at this engine's copy of orders.csv (DuckDB keeps the fixture's own server). */
+  retarget: (doc: Record<string, unknown>) => Record<string, unknown>;
+  options: () => RunOptions;
+  available: () => boolean;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'charter-conformance-'));
+let pgDb: { url: string; drop: () => Promise<void> } | undefined;
+
+const engines: Engine[] = [
+  { name: 'duckdb', retarget: (d) => d, options: () => ({ dataRoot: tests }), available: () => true },
+  {
+    name: 'sqlite',
+    retarget: (d) => ({
+      ...d,
+      servers: [{ server: 'lite', type: 'local', format: 'sqlite', path: 'orders.db' }],
+    }),
+    options: () => ({ dataRoot: dir }),
+    available: () => true,
+  },
+  {
+    name: 'postgres',
+    retarget: (d) => {
+      const url = new URL(pgDb!.url);
+      return {
+        ...d,
+        servers: [
+          {
+            server: 'warehouse',
+            type: 'postgres',
+            host: url.hostname,
+            port: Number(url.port || 5432),
+            database: url.pathname.slice(1),
+            schema: 'fixtures',
+          },
+        ],
+      };
+    },
+    options: () => {
+      const url = new URL(pgDb!.url);
+      return {
+        env: {
+          CHARTER_SECRET_WAREHOUSE_USER: decodeURIComponent(url.username || 'postgres'),
+          ...(url.password ? { CHARTER_SECRET_WAREHOUSE_PASSWORD: decodeURIComponent(url.password) } : {}),
+        },
+      };
+    },
+    available: () => pgDb !== undefined,
+  },
+];
+
+beforeAll(async () => {
+  if (!present) return;
+  const rows = ordersRows();
+  const lite = new Database(join(dir, 'orders.db'));
+  lite.exec('CREATE TABLE orders (order_id INTEGER, email TEXT, amount INTEGER)');
+  const insert = lite.prepare('INSERT INTO orders VALUES (?, ?, ?)');
+  for (const r of rows) insert.run(...r);
+  lite.close();
+  if (await postgresAvailable()) {
+    pgDb = await createPostgresDatabase();
+    const client = new pg.Client({ connectionString: pgDb.url });
+    await client.connect();
+    await client.query('CREATE SCHEMA fixtures');
+    await client.query('CREATE TABLE fixtures.orders (order_id integer, email text, amount integer)');
+    for (const r of rows) await client.query('INSERT INTO fixtures.orders VALUES ($1, $2, $3)', r);
+    await client.end();
+  }
+});
+
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await pgDb?.drop();
+});
+
+describe.skipIf(!present)('datacontract-cli fixtures over orders.csv, on every engine', () => {
+  describe.each(engines)('$name', (engine) => {
+    const check = (path: string, options: RunOptions = {}) => {
+      const raw = fixture(path);
+      const doc = path.startsWith('diagnostics/') ? dcsToOdcs(raw) : raw;
+      return runContractChecks(engine.retarget(doc), { ...engine.options(), ...options });
+    };
+
+    it('diagnostics: finds the duplicate id, the bad email, the too-long email and the two out-of-range amounts', async (ctx) => {
+      if (!engine.available()) return ctx.skip();
+      const r = await check('diagnostics/datacontract.yaml');
+      expect(r.engine).toBe(engine.name);
+      expect(r.status).toBe('failed');
+      expect(failing(r)).toEqual([
+        ['orders.order_id.unique', 1], // id 2 appears twice
+        ['orders.email.maxLength', 1], // verylongaddress@example.com has 27 characters
+        ['orders.email.pattern', 1], // no-at-sign
+        ['orders.amount.minimum', 1], // -5
+        ['orders.amount.maximum', 1], // 200
+      ]);
+      expect(byId(r, 'orders.order_id.required').status).toBe('passed');
+      expect(byId(r, 'orders.email.required').status).toBe('passed');
+      expect(byId(r, 'orders.email.minLength').status).toBe('passed');
+      expect(r.checks.filter((c) => c.type === 'type').map((c) => [c.id, c.status])).toEqual([
+        ['orders.order_id.type', 'passed'],
+        ['orders.email.type', 'passed'],
+        ['orders.amount.type', 'passed'],
+      ]);
+      expect(r.checks.filter((c) => c.status === 'error')).toEqual([]);
+    });
+
+    it('quality-id: the rule keeps its id and passes on 5 rows; --check by that id runs it alone', async (ctx) => {
+      if (!engine.available()) return ctx.skip();
+      const r = await check('quality-id/datacontract.yaml');
+      expect(byId(r, 'orders_not_empty')).toMatchObject({
+        status: 'passed',
+        measured: 5,
+        expected: '> 1 rows',
+      });
+      expect(r.status).toBe('passed');
+      expect(r.scope).toBeUndefined();
+      // datacontract-cli's --quality-id is Charter's selection by id (or by the rule's tags).
+      const one = await check('quality-id/datacontract.yaml', { select: { checks: ['orders_not_empty'] } });
+      expect(one.checks.map((c) => [c.id, c.status, c.measured])).toEqual([
+        ['orders_not_empty', 'passed', 5],
+      ]);
+      expect(one.scope).toEqual({ checks: ['orders_not_empty'] });
+      expect(one.statements).toHaveLength(1);
+      const tagged = await check('quality-id/datacontract.yaml', { select: { tags: ['cheap'] } });
+      expect(tagged.checks.map((c) => c.id)).toEqual(['orders_not_empty']);
+      await expect(
+        check('quality-id/datacontract.yaml', { select: { checks: ['orders_not_emtpy'] } }),
+      ).rejects.toThrow(/No check of the contract matches --check orders_not_emtpy/);
+    });
+
+    it('quality-dimensions: the rowCount rule passes, records its dimension and is selected by it', async (ctx) => {
+      if (!engine.available()) return ctx.skip();
+      const r = await check('quality-dimensions/datacontract.yaml');
+      expect(byId(r, 'orders.rowCount')).toMatchObject({
+        status: 'passed',
+        measured: 5,
+        dimension: 'completeness',
+      });
+      expect(r.status).toBe('passed');
+      const completeness = await check('quality-dimensions/datacontract.yaml', {
+        select: { dimensions: ['completeness'] },
+      });
+      expect(completeness.checks.map((c) => [c.id, c.status])).toEqual([['orders.rowCount', 'passed']]);
+      // The schema checks are conformity checks; they are not in this run.
+      const conformity = await check('quality-dimensions/datacontract.yaml', {
+        select: { dimensions: ['conformity'] },
+      });
+      expect(conformity.checks.map((c) => c.type)).toEqual(['present', 'type', 'present', 'type']);
+    });
+
+    describe('row-filter', () => {
+      // The fixture asks for exactly 3 rows of the 5; datacontract-cli passes it with
+      // --filter "order_id <= 2". Charter takes the same filter (an option of the run, not part
+      // of the contract: ODCS has no row filter) and pushes it into the checks' WHERE.
+      it('without a filter the 5 rows fail "mustBe: 3"', async (ctx) => {
+        if (!engine.available()) return ctx.skip();
+        const r = await check('row-filter/datacontract.yaml');
+        expect(failing(r)).toEqual([['orders.rowCount', 5]]);
+        expect(byId(r, 'orders.amount.type').status).toBe('passed');
+        if (engine.name === 'duckdb') expect(byId(r, 'orders.amount.type').measured).toBe('BIGINT');
+      });
+
+      it.for<[string, RunOptions]>([
+        ['filter', { filter: 'order_id <= 2' }],
+        ['filters', { filters: { orders: 'order_id <= 2' } }],
+      ])('with %s "order_id <= 2" the 3 rows pass', async ([, options], ctx) => {
+        if (!engine.available()) return ctx.skip();
+        const r = await check('row-filter/datacontract.yaml', options);
+        expect(r.status).toBe('passed');
+        expect(byId(r, 'orders.rowCount')).toMatchObject({ status: 'passed', measured: 3 });
+        expect(r.scope).toEqual({ filters: { orders: 'order_id <= 2' } });
+        const scans = r.statements.filter((s) => s.startsWith('SELECT COUNT(*) AS "row_count"'));
+        expect(scans).toHaveLength(1);
+        expect(scans[0]).toMatch(/WHERE \(order_id <= 2\)$/);
+      });
+
+      it.for<[string, [string, number][]]>([
+        // Both id-2 rows are in the window.
+        ['order_id <= 2', [['orders.order_id.unique', 1]]],
+        // Bob's id 2 is in the window, Carol's copy is not: a duplicate across the edge is found.
+        ["email = 'bob@test.com'", [['orders.order_id.unique', 1]]],
+        // Id 1 occurs once in the table; the id-2 duplicate is none of this window's business.
+        ['order_id = 1', []],
+        [
+          'order_id >= 3',
+          [
+            ['orders.email.maxLength', 1],
+            ['orders.email.pattern', 1],
+            ['orders.amount.minimum', 1],
+            ['orders.amount.maximum', 1],
+          ],
+        ],
+      ])(
+        "diagnostics under the filter %s finds only that window's problems",
+        async ([filter, expected], ctx) => {
+          if (!engine.available()) return ctx.skip();
+          const r = await check('diagnostics/datacontract.yaml', { filter });
+          expect(failing(r)).toEqual(expected);
+          expect(r.checks.filter((c) => c.status === 'error')).toEqual([]);
+        },
+      );
+
+      it('a filter naming an unknown column is refused as bad input before any check runs', async (ctx) => {
+        if (!engine.available()) return ctx.skip();
+        await expect(
+          check('row-filter/datacontract.yaml', { filter: 'no_such_column <= 2' }),
+        ).rejects.toThrow(/The row filter for table 'orders' cannot be applied/);
+      });
+    });
+  });
+});
+
 describe.skipIf(!present)('datacontract-cli fixtures', () => {
-  it('diagnostics: finds the duplicate id, the bad email, the too-long email and the two out-of-range amounts', async () => {
-    const r = await run(dcsToOdcs(fixture('diagnostics/datacontract.yaml')));
-    expect(r.status).toBe('failed');
-    expect(failing(r)).toEqual([
-      ['orders.order_id.unique', 1], // id 2 appears twice
-      ['orders.email.maxLength', 1], // verylongaddress@example.com has 27 characters
-      ['orders.email.pattern', 1], // no-at-sign
-      ['orders.amount.minimum', 1], // -5
-      ['orders.amount.maximum', 1], // 200
-    ]);
-    expect(byId(r, 'orders.order_id.required').status).toBe('passed');
-    expect(byId(r, 'orders.email.required').status).toBe('passed');
-    expect(byId(r, 'orders.email.minLength').status).toBe('passed');
-    expect(r.checks.filter((c) => c.status === 'error')).toEqual([]);
-  });
-
-  it('quality-id: the rule keeps its id and passes on 5 rows', async () => {
-    const r = await run(fixture('quality-id/datacontract.yaml'));
-    // Charter runs every rule; selecting rules by id (the CLI's --quality-id) is not offered.
-    expect(byId(r, 'orders_not_empty')).toMatchObject({
-      status: 'passed',
-      measured: 5,
-      expected: '> 1 rows',
-    });
-    expect(r.status).toBe('passed');
-  });
-
-  it('quality-dimensions: the rowCount rule passes and records its dimension', async () => {
-    const r = await run(fixture('quality-dimensions/datacontract.yaml'));
-    expect(byId(r, 'orders.rowCount')).toMatchObject({
-      status: 'passed',
-      measured: 5,
-      dimension: 'completeness',
-    });
-    expect(r.status).toBe('passed');
-  });
-
-  it('row-filter: without a row filter the 5 rows fail "mustBe: 3"', async () => {
-    // datacontract-cli passes this contract only with --filter restricting the rows to three;
-    // Charter checks the whole dataset and has no row filter, so the rule fails with 5.
-    const r = await run(fixture('row-filter/datacontract.yaml'));
-    expect(failing(r)).toEqual([['orders.rowCount', 5]]);
-    expect(byId(r, 'orders.amount.type')).toMatchObject({ status: 'passed', measured: 'BIGINT' });
+  it('row-filter: a filter must be a condition, and names a table the contract declares', async () => {
+    const doc = fixture('row-filter/datacontract.yaml');
+    await expect(run(doc, undefined, { filter: '1 = 1; DROP TABLE orders' })).rejects.toThrow(
+      /The row filter for table 'orders' is refused: the filter holds a ";"/,
+    );
+    await expect(run(doc, undefined, { filters: { customers: 'order_id <= 2' } })).rejects.toThrow(
+      /names table 'customers', which the contract's schema does not declare/,
+    );
+    const twoTables = {
+      ...doc,
+      schema: [...(doc.schema as object[]), { name: 'customers', properties: [] }],
+    };
+    await expect(run(twoTables, undefined, { filter: 'order_id <= 2' })).rejects.toThrow(
+      /A single filter is ambiguous for a contract with 2 tables/,
+    );
   });
 
   it('parquet: a DECIMAL column without precision is a number', async () => {
@@ -184,6 +399,17 @@ describe.skipIf(!present)('datacontract-cli fixtures', () => {
       ['mixed-schema-csv', [['cities.population.required', 5]]],
       [
         'current-csv-invalid',
+        [
+          ['cities.population.required', 1],
+          ['cities.population.minimum', 1],
+        ],
+      ],
+      ['current-parquet', [['cities.population.required', 1]]],
+      ['historical-parquet', [['cities.population.present', 0]]],
+      // cities-version-1 (no population: 2 rows) and -2 (Milan's empty population) in one table.
+      ['mixed-schema-parquet', [['cities.population.required', 3]]],
+      [
+        'current-parquet-invalid',
         [
           ['cities.population.required', 1],
           ['cities.population.minimum', 1],

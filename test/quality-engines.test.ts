@@ -17,15 +17,16 @@ import type { CheckResult } from '../src/quality/quality-types.js';
 import { runContractChecks } from '../src/quality/run-checks.js';
 import { createPostgresDatabase, postgresAvailable } from './support/stores.js';
 
-const ROWS: [number, string | null, number | null, string, string, string][] = [
-  [1, 'a@x.io', 10, 'paid', '2024-01-01 10:00:00', '001'],
-  [2, 'b@x.io', 20.5, 'paid', '2024-01-02 10:00:00', '002'],
-  [3, null, 30, 'shipped', '2024-01-03 10:00:00', '003'],
-  [4, 'bad-email', -5, 'unknown', '2024-01-04 10:00:00', '004'],
-  [5, 'e@x.io', 150, 'paid', '2024-01-05 10:00:00', '005'],
-  [5, 'f@x.io', 60, 'N/A', '2024-01-06 10:00:00', '006'],
-  [7, 'g@x.io', null, 'paid', '2024-01-07 10:00:00', '007'],
-  [8, 'h@x.io', 70, 'cancelled', '2024-01-08 10:00:00', '008'],
+const ROWS: [number, string | null, number | null, string, string, string, string][] = [
+  [1, 'a@x.io', 10, 'paid', '2024-01-01 10:00:00', '001', '2024-01-01 10:30:00'],
+  [2, 'b@x.io', 20.5, 'paid', '2024-01-02 10:00:00', '002', '2024-01-02 10:05:00'],
+  [3, null, 30, 'shipped', '2024-01-03 10:00:00', '003', '2024-01-03 11:00:00'],
+  [4, 'bad-email', -5, 'unknown', '2024-01-04 10:00:00', '004', '2024-01-04 10:00:00'],
+  // The one late arrival: loaded 3 hours after it happened.
+  [5, 'e@x.io', 150, 'paid', '2024-01-05 10:00:00', '005', '2024-01-05 13:00:00'],
+  [5, 'f@x.io', 60, 'N/A', '2024-01-06 10:00:00', '006', '2024-01-06 10:01:00'],
+  [7, 'g@x.io', null, 'paid', '2024-01-07 10:00:00', '007', '2024-01-07 10:20:00'],
+  [8, 'h@x.io', 70, 'cancelled', '2024-01-08 10:00:00', '008', '2024-01-08 10:10:00'],
 ];
 const NOW = new Date('2024-01-08T12:00:00Z');
 
@@ -89,6 +90,7 @@ function contract(server: Record<string, unknown>) {
             logicalType: 'string',
             logicalTypeOptions: { maxLength: 3, pattern: '^[0-9]{3}$' },
           },
+          { name: 'loaded_at', logicalType: 'timestamp' },
         ],
         quality: [
           { id: 'rows-exact', metric: 'rowCount', mustBeBetween: [8, 8] },
@@ -116,6 +118,8 @@ function contract(server: Record<string, unknown>) {
     slaProperties: [
       { property: 'freshness', value: 3, unit: 'h', element: 'orders.created_at' },
       { property: 'retention', value: 'P1Y', element: 'orders.created_at' },
+      { property: 'latency', value: 2, unit: 'h', element: 'orders.created_at, orders.loaded_at' },
+      { property: 'frequency', value: 1, unit: 'd', element: 'orders.loaded_at' },
     ],
   };
 }
@@ -146,10 +150,12 @@ const EXPECTED: Record<string, [CheckResult['status'], number | null]> = {
   soda: ['skipped', null],
   'sla.freshness': ['passed', 7200],
   'sla.retention[1]': ['passed', 612000],
+  'sla.latency[2]': ['failed', 10800],
+  'sla.frequency[3]': ['skipped', null],
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'charter-quality-'));
-const csv = `order_id,customer_email,amount,status,created_at,code\n${ROWS.map((r) =>
+const csv = `order_id,customer_email,amount,status,created_at,code,loaded_at\n${ROWS.map((r) =>
   r.map((v) => (v === null ? '' : String(v))).join(','),
 ).join('\n')}\n`;
 
@@ -209,16 +215,16 @@ beforeAll(async () => {
   const duck = await (await DuckDBInstance.create(':memory:')).connect();
   await duck.run(
     `COPY (SELECT order_id::INTEGER AS order_id, customer_email, amount::DECIMAL(10,2) AS amount, status,
-            created_at::TIMESTAMP AS created_at, code
+            created_at::TIMESTAMP AS created_at, code, loaded_at::TIMESTAMP AS loaded_at
           FROM read_csv('${join(dir, 'orders.csv')}', types = {'code': 'VARCHAR'}))
      TO '${join(dir, 'orders.parquet')}' (FORMAT parquet)`,
   );
   duck.closeSync();
   const lite = new Database(join(dir, 'orders.db'));
   lite.exec(
-    'CREATE TABLE orders (order_id INTEGER, customer_email TEXT, amount DECIMAL(10,2), status TEXT, created_at TIMESTAMP, code TEXT)',
+    'CREATE TABLE orders (order_id INTEGER, customer_email TEXT, amount DECIMAL(10,2), status TEXT, created_at TIMESTAMP, code TEXT, loaded_at TIMESTAMP)',
   );
-  const insert = lite.prepare('INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?)');
+  const insert = lite.prepare('INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?, ?)');
   for (const r of ROWS) insert.run(...r);
   lite.close();
   if (await postgresAvailable()) {
@@ -227,9 +233,10 @@ beforeAll(async () => {
     await client.connect();
     await client.query('CREATE SCHEMA shop');
     await client.query(
-      'CREATE TABLE shop.orders (order_id integer, customer_email text, amount numeric(10,2), status text, created_at timestamp, code text)',
+      'CREATE TABLE shop.orders (order_id integer, customer_email text, amount numeric(10,2), status text, created_at timestamp, code text, loaded_at timestamp)',
     );
-    for (const r of ROWS) await client.query('INSERT INTO shop.orders VALUES ($1, $2, $3, $4, $5, $6)', r);
+    for (const r of ROWS)
+      await client.query('INSERT INTO shop.orders VALUES ($1, $2, $3, $4, $5, $6, $7)', r);
     await client.end();
     pgReady = true;
   }
@@ -263,6 +270,7 @@ describe.each(targets)('check suite on $name', (target) => {
       ['status', 'passed'],
       ['created_at', 'passed'],
       ['code', 'passed'],
+      ['loaded_at', 'passed'],
     ]);
     const sneaky = result.checks.find((c) => c.id === 'sneaky')!;
     expect(sneaky.message).toMatch(/refused: .*several statements/);
@@ -271,6 +279,41 @@ describe.each(targets)('check suite on $name', (target) => {
     expect(scans).toHaveLength(1);
     expect(result.statements.filter((s) => s.includes('GROUP BY'))).toHaveLength(2);
     expect(result.statements).toHaveLength(5);
+  });
+
+  it('checks only the rows a filter keeps, in the same one scan', async (ctx) => {
+    if (!target.available()) return ctx.skip();
+    const result = await runContractChecks(contract(target.server()), {
+      dataRoot: dir,
+      now: () => NOW,
+      filter: "status = 'paid'",
+      samples: 5,
+      env: target.name === 'postgres' ? pgEnv() : {},
+    });
+    const got = (id: string) => {
+      const c = result.checks.find((x) => x.id === id)!;
+      return [c.status, typeof c.measured === 'string' ? Number(c.measured) : c.measured];
+    };
+    // The paid rows: ids 1, 2, 5 and 7.
+    expect(got('rows-exact')).toEqual(['failed', 4]);
+    expect(got('orders.customer_email.required')).toEqual(['passed', 0]);
+    expect(got('orders.amount.maximum')).toEqual(['failed', 1]); // 150
+    expect(got('amount-nulls')).toEqual(['failed', 25]); // id 7 of 4 rows
+    expect(got('sla.latency[2]')).toEqual(['failed', 10800]);
+    // Id 5 is paid once and 'N/A' once: the copy outside the window still counts.
+    expect(got('orders.order_id.unique')).toEqual(['failed', 1]);
+    const unique = result.checks.find((c) => c.id === 'orders.order_id.unique')!;
+    expect(unique.samples?.map((s) => [Number(s.order_id), Number(s.copies)])).toEqual([[5, 2]]);
+    const maximum = result.checks.find((c) => c.id === 'orders.amount.maximum')!;
+    expect(maximum.samples?.map((s) => s.status)).toEqual(['paid']);
+    // A sql rule is the author's own query: not rewritten, so not run.
+    expect(result.checks.find((c) => c.id === 'big-amounts')).toMatchObject({
+      status: 'skipped',
+      message: expect.stringMatching(/not run under a row filter/),
+    });
+    expect(result.scope).toEqual({ filters: { orders: "status = 'paid'" } });
+    const scans = result.statements.filter((s) => s.startsWith('SELECT COUNT(*) AS "row_count"'));
+    expect(scans).toHaveLength(1);
   });
 
   it('samples failing rows with confidential columns masked', async (ctx) => {
@@ -371,6 +414,26 @@ describe('unreachable and unsupported data', () => {
     );
     expect(result.status).toBe('error');
     expect(result.message).toMatch(/Not supported: server 'wh' of type 'snowflake' is not supported/);
+    expect(result.checks.every((c) => c.status === 'skipped' && /not supported/.test(c.message ?? ''))).toBe(
+      true,
+    );
+  });
+
+  it.each([
+    [{ server: 'lake', type: 's3', location: 's3://bucket/orders/*.csv', format: 'csv' }, "'s3://'"],
+    [{ server: 'lake', type: 'local', format: 'csv', path: 's3://bucket/orders.csv' }, "'s3://'"],
+    [{ server: 'lake', type: 'gcs', location: 'gs://bucket/orders.parquet', format: 'parquet' }, "'gs://'"],
+    [
+      { server: 'lake', type: 'azure', location: 'az://container/orders.parquet', format: 'parquet' },
+      "'az://'",
+    ],
+    [{ server: 'lake', type: 's3', format: 'parquet' }, 'object storage'],
+  ])('reports object storage (%o) as not supported in this installation', async (server, reads) => {
+    const result = await runContractChecks(contract(server), { dataRoot: dir });
+    expect(result.status).toBe('error');
+    expect(result.engine).toBe('none');
+    expect(result.message).toContain(`reads ${reads}, which is not supported in this installation`);
+    expect(result.message).toMatch(/httpfs or azure extension, which is not installed/);
     expect(result.checks.every((c) => c.status === 'skipped' && /not supported/.test(c.message ?? ''))).toBe(
       true,
     );

@@ -107,6 +107,66 @@ for (const factory of storeFactories) {
       expect((await service.catalog.auditVerify()).intact).toBe(true);
     });
 
+    it('runs a subset of checks or filtered rows: the incident keeps what they did not re-check, the score waits for a complete run', async () => {
+      writeFileSync(join(dir, 'refunds.csv'), BAD);
+      const full = (await service.check({ ref: REF })).runs[0]!;
+      const failingIds = async () => (await service.incidents({}))[0]?.failing.map((f) => f.id);
+      expect(await failingIds()).toEqual(['refunds.refund_id.unique', 'amount-positive']);
+
+      // The amount is fixed, the duplicate id is not; only the amount rule is checked.
+      writeFileSync(join(dir, 'refunds.csv'), 'refund_id,email,amount\nr1,a@x.io,10\nr1,b@x.io,20\n');
+      const one = (await service.check({ ref: REF }, { select: { checks: ['amount-positive'] } })).runs[0]!;
+      expect(one.checks.map((c) => [c.id, c.status])).toEqual([['amount-positive', 'passed']]);
+      expect(one.scope).toEqual({ checks: ['amount-positive'] });
+      expect(await failingIds()).toEqual(['refunds.refund_id.unique']);
+
+      // Every row passes on the rows the filter keeps... but the filter says nothing of the others.
+      writeFileSync(join(dir, 'refunds.csv'), GOOD);
+      const filtered = (await service.check({ ref: REF }, { filter: 'amount >= 10' })).runs[0]!;
+      expect(filtered.status).toBe('passed');
+      expect(filtered.scope).toEqual({ filters: { refunds: 'amount >= 10' } });
+      expect(await failingIds()).toEqual(['refunds.refund_id.unique']);
+
+      // Partial runs are in the trend; the score is still the complete run's.
+      const report = await service.quality(REF);
+      expect(report.trend!.map((r) => r.scope ?? null)).toEqual([
+        { filters: { refunds: 'amount >= 10' } },
+        { checks: ['amount-positive'] },
+        null,
+      ]);
+      expect(report.score).toBe(full.score);
+      expect(report.datasets[0]!.runId).toBe(full.id);
+
+      const complete = await service.check({ ref: REF });
+      expect(complete.status).toBe('passed');
+      expect(await service.incidents({})).toHaveLength(0);
+      const [resolved] = await service.incidents({ state: 'resolved' });
+      expect(resolved!.timeline.map((e) => e.action)).toEqual(['opened', 'updated', 'resolved']);
+      expect((await service.quality(REF)).score).toBe(100);
+
+      const audit = await service.catalog.auditLog({ ref: REF, limit: 100 });
+      expect(audit.filter((a) => a.action === 'quality.run').map((a) => a.details?.scope ?? null)).toEqual([
+        null,
+        { checks: ['amount-positive'] },
+        { filters: { refunds: 'amount >= 10' } },
+        null,
+      ]);
+    });
+
+    it('refuses a selection that matches no check and a row filter over several datasets', async () => {
+      writeFileSync(join(dir, 'refunds.csv'), GOOD);
+      await expect(service.check({ ref: REF }, { select: { dimensions: ['timeliness'] } })).rejects.toThrow(
+        /No check of the contract matches --dimension timeliness/,
+      );
+      await expect(service.check({ all: true }, { filter: 'amount >= 10' })).rejects.toThrow(
+        /A row filter applies to one dataset/,
+      );
+      await expect(service.check({ ref: REF }, { filter: 'no_such_column = 1' })).rejects.toThrow(
+        /The row filter for table 'refunds' cannot be applied/,
+      );
+      expect(await service.runs({ ref: REF })).toEqual([]);
+    });
+
     it('rolls scores up per dataset, product, domain and owner, with the trend', async () => {
       writeFileSync(join(dir, 'refunds.csv'), BAD);
       await service.check({ all: true });

@@ -55,6 +55,9 @@ describe('compileContract', () => {
       { property: 'freshness', value: 2, unit: 'h', element: 'orders.created_at' },
       { property: 'retention', value: 'P1Y', element: 'orders.created_at' },
       { property: 'frequency', value: 1, unit: 'd' },
+      { property: 'latency', value: 30, unit: 'm', element: 'orders.created_at, orders.loaded_at' },
+      { property: 'latency', value: 4, unit: 'd', element: 'orders.created_at' },
+      { property: 'endOfLife', value: '2042-05-12T09:30:10-08:00' },
     ],
   };
 
@@ -98,7 +101,7 @@ describe('compileContract', () => {
     });
   });
 
-  it('compiles multi-column duplicates and SLA freshness and retention only', () => {
+  it('compiles multi-column duplicates and SLA freshness, retention and two-column latency', () => {
     expect(byId.get('orders.duplicateValues')?.measure).toEqual({
       kind: 'duplicates',
       columns: ['id', 'email'],
@@ -108,7 +111,27 @@ describe('compileContract', () => {
       operator: 'mustBeLessThan',
       value: 31536000,
     });
-    expect([...byId.keys()].some((id) => id.includes('frequency'))).toBe(false);
+    expect(byId.get('sla.latency[3]')).toMatchObject({
+      field: 'created_at',
+      expectation: { operator: 'mustBeLessOrEqualTo', value: 1800 },
+      measure: { kind: 'lag', from: 'created_at', to: 'loaded_at' },
+    });
+  });
+
+  it('reports the SLA properties it cannot measure as skipped, with the reason', () => {
+    expect(byId.get('sla.frequency[2]')?.measure).toMatchObject({
+      kind: 'notExecutable',
+      status: 'skipped',
+      reason: expect.stringContaining('one look at the data cannot tell when it was updated'),
+    });
+    expect(byId.get('sla.latency[4]')?.measure).toMatchObject({
+      status: 'skipped',
+      reason: expect.stringContaining('between two timestamp columns'),
+    });
+    expect(byId.get('sla.endOfLife[5]')?.measure).toMatchObject({
+      status: 'skipped',
+      reason: expect.stringContaining('not a property of the data'),
+    });
   });
 
   it('describes expectations', () => {

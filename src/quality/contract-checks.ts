@@ -1,6 +1,7 @@
 /**
  * Compiles an ODCS v3 contract into engine-neutral checks: schema conformance from the properties,
- * the `quality` rules at table and property level, and the SLA's freshness and retention. Pure; an
+ * the `quality` rules at table and property level, and the SLA (freshness, retention, latency between
+ * two columns; the other SLA properties as skipped checks that say why). Pure; an
  * engine later turns the checks into SQL.
  */
 import {
@@ -324,9 +325,7 @@ export function compileContract(doc: Obj): ContractPlan {
   }
 
   for (const [i, sla] of list(doc.slaProperties).entries()) {
-    const property = str(sla.property)?.toLowerCase();
-    if (property !== 'freshness' && property !== 'retention') continue;
-    const spec = compileSla(sla, property, tables, i);
+    const spec = compileSla(sla, tables, i);
     const table = tables.find((t) => t.name === spec.table);
     const withId = { ...spec, id: uniqueId(spec.id) };
     if (table) table.checks.push(withId);
@@ -351,6 +350,9 @@ function compileRule(
     category: 'quality' as const,
     ...(str(rule.dimension) ? { dimension: str(rule.dimension)! } : {}),
     ...(str(rule.severity) ? { severity: str(rule.severity)! } : {}),
+    ...(Array.isArray(rule.tags) && rule.tags.some((t) => typeof t === 'string')
+      ? { tags: rule.tags.filter((t): t is string => typeof t === 'string') }
+      : {}),
   };
   const title = str(rule.name) ?? str(rule.description);
   const unit = rule.unit === 'percent' ? ('percent' as const) : ('rows' as const);
@@ -569,7 +571,7 @@ const UNIT_SECONDS: Record<string, number> = {
 export function durationSeconds(
   value: unknown,
   unit: unknown,
-  property: 'freshness' | 'retention',
+  property: 'freshness' | 'retention' | 'latency',
 ): number | undefined {
   if (typeof value === 'string') {
     const m =
@@ -585,39 +587,107 @@ export function durationSeconds(
   }
   if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
   const u = typeof unit === 'string' ? unit.trim().toLowerCase() : 'd';
-  // datacontract-cli reads `m` as minutes for freshness and as months for retention.
-  if (u === 'm') return value * (property === 'freshness' ? 60 : 2592000);
+  // datacontract-cli reads `m` as minutes for freshness and as months for retention; latency is
+  // a matter of minutes too.
+  if (u === 'm') return value * (property === 'retention' ? 2592000 : 60);
   const factor = UNIT_SECONDS[u];
   return factor === undefined ? undefined : value * factor;
 }
 
-function compileSla(
-  sla: Obj,
-  property: 'freshness' | 'retention',
-  tables: TablePlan[],
-  index: number,
-): CheckSpec {
+/** Why an SLA property says nothing Charter can measure in the data (lower-cased names). */
+const SLA_NOT_MEASURABLE: Record<string, string> = {
+  frequency:
+    'frequency is how often the data is updated; one look at the data cannot tell when it was updated',
+  generalavailability: 'generalAvailability is a date in the product’s life, not a property of the data',
+  endofsupport: 'endOfSupport is a date in the product’s life, not a property of the data',
+  endoflife: 'endOfLife is a date in the product’s life, not a property of the data',
+  timeofavailability: 'timeOfAvailability needs the time each load arrived, which the data does not record',
+  timetodetect: 'timeToDetect is a commitment about handling incidents, not a property of the data',
+  timetonotify: 'timeToNotify is a commitment about handling incidents, not a property of the data',
+  timetorepair: 'timeToRepair is a commitment about handling incidents, not a property of the data',
+};
+
+/** `table.column` elements of an SLA, comma-separated as ODCS allows; a bare column needs one table. */
+function slaElements(element: string, tables: TablePlan[]): { table: string; column: string }[] {
+  return element
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)
+    .map((e) => {
+      const parts = e.split('.');
+      return parts.length >= 2
+        ? { table: parts[0]!, column: parts.slice(1).join('.') }
+        : { table: tables.length === 1 ? tables[0]!.name : '', column: parts[0] ?? '' };
+    });
+}
+
+/**
+ * One SLA property as a check. Freshness and retention measure the newest and oldest value of a
+ * timestamp element; latency with two elements (when it happened, when it arrived) measures the
+ * largest gap between them. Every other property is a skipped check that says why — never a pass.
+ */
+function compileSla(sla: Obj, tables: TablePlan[], index: number): CheckSpec {
+  const written = str(sla.property) ?? '';
+  const property = written.toLowerCase();
   const element = str(sla.element) ?? '';
-  const parts = element.split('.');
-  const [table, column] =
-    parts.length >= 2
-      ? [parts[0]!, parts.slice(1).join('.')]
-      : [tables.length === 1 ? tables[0]!.name : '', parts[0] ?? ''];
-  const seconds = durationSeconds(sla.value, sla.unit, property);
+  const elements = slaElements(element, tables);
+  const first = elements[0];
+  const known = property === 'freshness' || property === 'retention' || property === 'latency';
+  const unitText = `${sla.value}${sla.unit ? ` ${sla.unit}` : ''}`;
   const base = {
-    id: str(sla.id) ?? `sla.${property}${index ? `[${index}]` : ''}`,
-    table,
-    ...(column ? { field: column } : {}),
+    id: str(sla.id) ?? `sla.${known ? property : written || 'unnamed'}${index ? `[${index}]` : ''}`,
+    table: first?.table ?? (tables.length === 1 ? tables[0]!.name : ''),
+    ...(first?.column ? { field: first.column } : {}),
     category: 'sla' as const,
-    type: property,
+    type: known ? property : written || 'unnamed',
     name:
       property === 'freshness'
-        ? `Newest ${element || '(no element)'} is at most ${sla.value}${sla.unit ? ` ${sla.unit}` : ''} old`
-        : `Oldest ${element || '(no element)'} is at most ${sla.value}${sla.unit ? ` ${sla.unit}` : ''} old`,
+        ? `Newest ${element || '(no element)'} is at most ${unitText} old`
+        : property === 'retention'
+          ? `Oldest ${element || '(no element)'} is at most ${unitText} old`
+          : property === 'latency'
+            ? `${element || '(no element)'}: at most ${unitText} from event to arrival`
+            : `SLA ${written || '(no property)'}${sla.value !== undefined ? ` ${unitText}` : ''}`,
     dimension: 'timeliness',
     unit: 'seconds' as const,
   };
-  if (!column || !table)
+  if (!known) {
+    const reason =
+      SLA_NOT_MEASURABLE[property] ??
+      `SLA property '${written || '(none)'}' is not one Charter measures in the data (freshness, retention and latency between two columns are)`;
+    return { ...base, measure: skip(`not executable: ${reason}`) };
+  }
+  const seconds = durationSeconds(sla.value, sla.unit, property);
+  if (property === 'latency') {
+    if (elements.length !== 2)
+      return {
+        ...base,
+        measure: skip(
+          'not executable: latency is measured between two timestamp columns of one table; name them as element: table.event_time, table.arrival_time',
+        ),
+      };
+    const [from, to] = elements as [{ table: string; column: string }, { table: string; column: string }];
+    if (from.table !== to.table)
+      return {
+        ...base,
+        measure: skip(
+          `not executable: latency between columns of two tables ('${from.table}', '${to.table}') needs a join Charter does not make`,
+        ),
+      };
+    if (seconds === undefined)
+      return {
+        ...base,
+        measure: errorMeasure(
+          `slaProperties latency value '${String(sla.value)}' with unit '${String(sla.unit ?? '')}' is not a duration`,
+        ),
+      };
+    return {
+      ...base,
+      expectation: { operator: 'mustBeLessOrEqualTo', value: seconds },
+      measure: { kind: 'lag', from: from.column, to: to.column },
+    };
+  }
+  if (!first?.column || !first.table)
     return {
       ...base,
       measure: errorMeasure(`slaProperties ${property} needs an element such as table.timestamp_column`),
@@ -632,6 +702,6 @@ function compileSla(
   return {
     ...base,
     expectation: { operator: 'mustBeLessThan', value: seconds },
-    measure: { kind: 'age', column, of: property === 'freshness' ? 'newest' : 'oldest' },
+    measure: { kind: 'age', column: first.column, of: property === 'freshness' ? 'newest' : 'oldest' },
   };
 }

@@ -24,7 +24,13 @@ import type {
   RunStatus,
   RunSummary,
 } from './quality-types.js';
-import { DEFAULT_TIMEOUT_MS, defaultMasked, runContractChecks } from './run-checks.js';
+import {
+  type CheckSelector,
+  DEFAULT_TIMEOUT_MS,
+  defaultMasked,
+  describeSelector,
+  runContractChecks,
+} from './run-checks.js';
 
 export interface QualityOptions {
   /** Recorded on runs and incident changes. */
@@ -51,6 +57,12 @@ export interface CheckOptions {
   /** The contract's `server` to check (default: the first supported one). */
   server?: string;
   trigger?: QualityRun['trigger'];
+  /** Run only these checks (by id or name, dimension, tag); datasets with none of them are left out. */
+  select?: CheckSelector;
+  /** A row filter (SQL condition) for a one-table contract; only with a single dataset ref. */
+  filter?: string;
+  /** Row filters per table of the contract; only with a single dataset ref. */
+  filters?: Record<string, string>;
   /** Datasets done of total. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -208,13 +220,25 @@ export class QualityService {
   async check(selection: CheckSelection, options: CheckOptions = {}): Promise<CheckReport> {
     const refs = await this.datasetsOf(selection);
     if (!refs.length) throw new NotFoundError('No datasets match; nothing was checked');
+    if ((options.filter !== undefined || options.filters !== undefined) && !selection.ref)
+      throw new InputError('A row filter applies to one dataset; name it by its ref');
     const masked = await this.maskRule();
     const runs: QualityRun[] = [];
     options.onProgress?.(0, refs.length);
-    for (const ref of refs) {
-      runs.push(await this.checkDataset(ref, options, masked));
-      options.onProgress?.(runs.length, refs.length);
+    for (const [i, ref] of refs.entries()) {
+      try {
+        runs.push(await this.checkDataset(ref, options, masked));
+      } catch (error) {
+        // Checks chosen by id, dimension or tag: a dataset that has none of them is not checked.
+        const noneChosen = error instanceof InputError && error.details?.noCheckSelected === true;
+        if (!noneChosen || refs.length === 1) throw error;
+      }
+      options.onProgress?.(i + 1, refs.length);
     }
+    if (!runs.length)
+      throw new InputError(
+        `No check of the ${refs.length} selected datasets matches ${describeSelector(options.select ?? {})}`,
+      );
     const counts = emptyCounts();
     for (const run of runs) for (const k of Object.keys(counts) as CheckStatus[]) counts[k] += run.counts[k];
     const status: RunStatus = runs.some((r) => r.status === 'error')
@@ -242,6 +266,9 @@ export class QualityService {
       ...(this.options.env ? { env: this.options.env } : {}),
       ...(this.options.now ? { now: this.options.now } : {}),
       ...(this.options.confined ? { confined: true } : {}),
+      ...(options.select ? { select: options.select } : {}),
+      ...(options.filter !== undefined ? { filter: options.filter } : {}),
+      ...(options.filters !== undefined ? { filters: options.filters } : {}),
       masked: masked ?? (await this.maskRule()),
     });
     const counts = emptyCounts();
@@ -270,7 +297,6 @@ export class QualityService {
   /** Stores the run, updates the incident and appends the audit records, all in one transaction. */
   private async record(run: QualityRun): Promise<void> {
     const time = run.finishedAt;
-    const failing = failingOf(run.checks);
     await this.store.write(async (writer) => {
       const entries: AuditEntry[] = [
         {
@@ -286,11 +312,13 @@ export class QualityService {
             score: run.score,
             counts: run.counts,
             trigger: run.trigger,
+            ...(run.scope ? { scope: run.scope } : {}),
           },
         },
       ];
       await writer.insertRun(run);
       const open = await writer.openIncident(run.ref);
+      const failing = incidentFailing(run, open);
       const event = (action: 'opened' | 'updated' | 'resolved') => ({
         time,
         action,
@@ -331,7 +359,7 @@ export class QualityService {
         };
         await writer.saveIncident(incident);
         change = { incident, action: 'incident.open' };
-      } else if (open && run.status === 'passed') {
+      } else if (open && run.status === 'passed' && !run.scope?.filters) {
         const incident: Incident = {
           ...open,
           state: 'resolved',
@@ -409,12 +437,14 @@ export class QualityService {
     if (parsed.kind === 'dataset') {
       await this.catalog.get(ref);
       const trend = await this.store.runs({ ref, limit: Math.min(options.limit ?? 20, 1000) });
-      const latest = trend[0] ? await this.store.run(trend[0].id) : undefined;
+      // The score is the latest complete run's; partial runs (some checks, filtered rows) show in the trend.
+      const [complete] = await this.store.latestRuns([ref]);
+      const latest = complete ? await this.store.run(complete.id) : undefined;
       return {
         ref,
         kind: 'dataset',
         score: latest?.score ?? null,
-        datasets: scores(trend.slice(0, 1), [ref]),
+        datasets: scores(complete ? [complete] : [], [ref]),
         trend,
         failing: latest ? failingOf(latest.checks) : [],
       };
@@ -460,6 +490,20 @@ export class QualityService {
     if (!incident) throw new NotFoundError(`Incident '${id}' not found`);
     return incident;
   }
+}
+
+/**
+ * The failing checks an incident lists after this run. A complete run says what fails now. A run of
+ * some checks replaces what it checked and keeps the rest. A run on filtered rows only adds: a
+ * check that passes on some rows says nothing of the others.
+ */
+function incidentFailing(run: QualityRun, open: Incident | undefined): FailingCheck[] {
+  const now = failingOf(run.checks);
+  if (!run.scope || !open) return now;
+  const found = new Set(now.map((f) => f.id));
+  const ran = new Set(run.checks.map((c) => c.id));
+  const kept = open.failing.filter((f) => !found.has(f.id) && (run.scope?.filters || !ran.has(f.id)));
+  return [...kept, ...now];
 }
 
 function titleOf(ref: string, failing: number): string {

@@ -14,6 +14,7 @@ export type {
   Incident,
   IncidentEvent,
   QualityRun,
+  RunScope,
   RunStatus,
   RunSummary,
   TableTiming,
@@ -81,6 +82,8 @@ export type Measure =
   | { kind: 'sql'; query: string }
   /** Seconds since the newest (freshness) or oldest (retention) value of a timestamp column. */
   | { kind: 'age'; column: string; of: 'newest' | 'oldest' }
+  /** Seconds from one timestamp column to another, the largest over the rows (SLA latency). */
+  | { kind: 'lag'; from: string; to: string }
   | { kind: 'notExecutable'; status: 'skipped' | 'error'; reason: string };
 
 export interface CheckSpec {
@@ -94,6 +97,8 @@ export interface CheckSpec {
   name: string;
   dimension?: string;
   severity?: string;
+  /** The rule's ODCS `tags` (for selecting checks with --tag). */
+  tags?: string[];
   unit: 'rows' | 'percent' | 'seconds';
   expectation?: Expectation;
   measure: Measure;

@@ -2,7 +2,8 @@
  * Runs a contract's checks where the data lives. Per table: one aggregate statement computes the
  * row count and every row-level count and timestamp age at once; each uniqueness check adds one
  * grouped statement; each `sql` rule runs as written (after the read-only guard). No row is pulled
- * into Charter except the optional, masked samples of failing rows.
+ * into Charter except the optional, masked samples of failing rows. A run may be narrowed to some
+ * checks (by id, name, dimension or tag) and to some rows (a row filter pushed into the WHERE).
  */
 import { InputError } from '../model/errors.js';
 import {
@@ -25,8 +26,15 @@ import {
 import { DuckDbCheckEngine } from './engines/duckdb-engine.js';
 import { PostgresCheckEngine } from './engines/postgres-engine.js';
 import { SqliteCheckEngine } from './engines/sqlite-engine.js';
-import type { CheckResult, CheckSpec, ContractRunResult, FailedSample, Predicate } from './quality-types.js';
-import { readOnlyProblem, resolvePlaceholders } from './sql-guard.js';
+import type {
+  CheckResult,
+  CheckSpec,
+  ContractRunResult,
+  FailedSample,
+  Predicate,
+  RunScope,
+} from './quality-types.js';
+import { readOnlyProblem, resolvePlaceholders, rowFilterProblem } from './sql-guard.js';
 import { typeProblems } from './type-compat.js';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -53,7 +61,16 @@ export interface RunOptions {
   onProgress?: (done: number, total: number) => void;
   /** Refuse local paths outside the data root (the server). */
   confined?: boolean;
+  /** Run only the checks that match (by id or name, dimension or tag; matching any one suffices). */
+  select?: CheckSelector;
+  /** A row filter for a contract with one table (`charter check --filter`). */
+  filter?: string;
+  /** Row filters per table: the schema object's name → an SQL condition on its columns. */
+  filters?: Record<string, string>;
 }
+
+/** Which checks a partial run covers; empty lists select nothing by that criterion. */
+export type CheckSelector = Omit<RunScope, 'filters'>;
 
 const SENSITIVE = new Set([
   'confidential',
@@ -118,9 +135,55 @@ export function chooseServer(
   return { server: servers[0]!, problem: unsupported(servers[0]!) };
 }
 
+const OBJECT_STORES = new Set(['s3', 'gcs', 'gs', 'azure', 'abfs', 'abfss', 'adls', 'r2', 'minio']);
+const REMOTE_PATH = /^([a-z][a-z0-9+.-]*):\/\//i;
+
 function unsupported(server: ServerSpec): string {
   const what = [server.type, server.format].filter(Boolean).join('/');
+  const type = String(server.type ?? '').toLowerCase();
+  const scheme = REMOTE_PATH.exec(String(server.path ?? server.location ?? ''))?.[1]?.toLowerCase();
+  if (OBJECT_STORES.has(type) || (scheme && scheme !== 'file'))
+    return `server '${server.server ?? '?'}' of type '${what || 'unknown'}' reads ${scheme ? `'${scheme}://'` : 'object storage'}, which is not supported in this installation: it needs DuckDB's httpfs or azure extension, which is not installed, and Charter never downloads extensions at run time`;
   return `server '${server.server ?? '?'}' of type '${what || 'unknown'}' is not supported; Charter checks local files (csv, parquet, json), duckdb, sqlite and postgres servers`;
+}
+
+/** Whether a check is one the selector asks for. */
+function selected(spec: CheckSpec, selector: CheckSelector): boolean {
+  const lower = (xs: string[] | undefined) => new Set((xs ?? []).map((x) => x.toLowerCase()));
+  const dimensions = lower(selector.dimensions);
+  const tags = lower(selector.tags);
+  return (
+    (selector.checks ?? []).some((c) => c === spec.id || c.toLowerCase() === spec.name.toLowerCase()) ||
+    (spec.dimension !== undefined && dimensions.has(spec.dimension.toLowerCase())) ||
+    (spec.tags ?? []).some((t) => tags.has(t.toLowerCase()))
+  );
+}
+
+const hasSelector = (s: CheckSelector | undefined): s is CheckSelector =>
+  !!s && [s.checks, s.dimensions, s.tags].some((xs) => xs && xs.length > 0);
+
+/** The row filter of each table, from `filter` (one table) or `filters` (by name); refused before any data is read. */
+function rowFiltersOf(tables: readonly TablePlan[], options: RunOptions): Record<string, string> | undefined {
+  if (options.filter !== undefined && options.filters !== undefined)
+    throw new InputError('Give either a filter or filters per table, not both');
+  let filters = options.filters;
+  if (options.filter !== undefined) {
+    if (tables.length !== 1)
+      throw new InputError(
+        `A single filter is ambiguous for a contract with ${tables.length} tables (${tables.map((t) => `'${t.name}'`).join(', ')}); give filters per table`,
+      );
+    filters = { [tables[0]!.name]: options.filter };
+  }
+  if (!filters) return undefined;
+  for (const [table, predicate] of Object.entries(filters)) {
+    if (!tables.some((t) => t.name === table))
+      throw new InputError(
+        `The filter names table '${table}', which the contract's schema does not declare; it declares ${tables.map((t) => `'${t.name}'`).join(', ') || 'none'}`,
+      );
+    const problem = typeof predicate === 'string' ? rowFilterProblem(predicate) : 'the filter is not text';
+    if (problem) throw new InputError(`The row filter for table '${table}' is refused: ${problem}`);
+  }
+  return Object.keys(filters).length ? filters : undefined;
 }
 
 function sourceOf(table: TablePlan): TableSource {
@@ -138,6 +201,29 @@ export async function runContractChecks(doc: Obj, options: RunOptions = {}): Pro
   const started = now();
   const t0 = performance.now();
   const plan = compileContract(doc);
+  const filters = rowFiltersOf(plan.tables, options);
+  const selector = hasSelector(options.select) ? options.select : undefined;
+  if (selector) {
+    const chosen = (s: CheckSpec) => selected(s, selector);
+    plan.tables = plan.tables
+      .map((t) => ({ ...t, checks: t.checks.filter(chosen) }))
+      .filter((t) => t.checks.length > 0);
+    plan.problems = plan.problems.filter(chosen);
+    if (!plan.tables.length && !plan.problems.length)
+      throw new InputError(
+        `No check of the contract matches ${describeSelector(selector)}; a check is chosen by its id or name, its dimension or its rule's tags`,
+        { noCheckSelected: true },
+      );
+  }
+  const scope: RunScope | undefined =
+    selector || filters
+      ? {
+          ...(selector?.checks?.length ? { checks: selector.checks } : {}),
+          ...(selector?.dimensions?.length ? { dimensions: selector.dimensions } : {}),
+          ...(selector?.tags?.length ? { tags: selector.tags } : {}),
+          ...(filters ? { filters } : {}),
+        }
+      : undefined;
   const specs = [...plan.tables.flatMap((t) => t.checks), ...plan.problems];
   const choice = chooseServer(doc, engines, options.server);
   const engineName = choice.engine?.name ?? 'none';
@@ -161,6 +247,7 @@ export async function runContractChecks(doc: Obj, options: RunOptions = {}): Pro
       ...(message ? { message } : {}),
       checks: specs.map((s) => results.get(s.id)!),
       statements,
+      ...(scope ? { scope } : {}),
     };
   };
   const setAll = (status: CheckResult['status'], message: string, only?: (s: CheckSpec) => boolean) => {
@@ -214,6 +301,7 @@ export async function runContractChecks(doc: Obj, options: RunOptions = {}): Pro
         masked,
         now: snapshotTime(choice.server) ?? now(),
         progress,
+        ...(filters?.[table.name] ? { filter: filters[table.name] } : {}),
       });
     }
   } catch (error) {
@@ -243,7 +331,17 @@ export async function runContractChecks(doc: Obj, options: RunOptions = {}): Pro
   return finish(bad ? 'failed' : 'passed');
 }
 
+export function describeSelector(s: CheckSelector): string {
+  return [
+    ...(s.checks ?? []).map((c) => `--check ${c}`),
+    ...(s.dimensions ?? []).map((d) => `--dimension ${d}`),
+    ...(s.tags ?? []).map((t) => `--tag ${t}`),
+  ].join(', ');
+}
+
 interface TableContext {
+  /** The table's row filter (an SQL condition, already through the guard). */
+  filter?: string;
   samples: number;
   masked: (classification: string | undefined) => boolean;
   now: Date;
@@ -265,6 +363,8 @@ function columnsOf(spec: CheckSpec): string[] {
       return m.columns;
     case 'age':
       return [m.column];
+    case 'lag':
+      return [m.from, m.to];
     default:
       return [];
   }
@@ -343,6 +443,8 @@ async function runTable(
         expr: `SUM(CASE WHEN ${predicateSql(m.predicate, f, col, (c) => actual(c)?.type)} THEN 1 ELSE 0 END)`,
       });
     } else if (m.kind === 'age') aggregate.push({ spec, expr: f.epochOf(col(m.column), m.of) });
+    else if (m.kind === 'lag')
+      aggregate.push({ spec, expr: `MAX(${f.epoch(col(m.to))} - ${f.epoch(col(m.from))})` });
     else if (m.kind === 'duplicates') {
       const key = m.columns.join('\u0000');
       const g = groups.get(key) ?? { columns: m.columns, specs: [] };
@@ -351,10 +453,24 @@ async function runTable(
     } else if (m.kind === 'sql') sqlRules.push(spec);
   }
 
+  // A row filter is bound once without reading a row (LIMIT 0): an unknown column is the caller's
+  // mistake, reported as such, not a failing check or unreachable data.
+  const where = ctx.filter ? ` WHERE (${ctx.filter})` : '';
+  if (ctx.filter) {
+    const probe = `SELECT 1 AS ${f.quote('ok')} FROM ${relation}${where} LIMIT 0`;
+    statements.push(probe);
+    try {
+      await session.query(probe);
+    } catch (error) {
+      if (!(error instanceof StatementError)) throw error;
+      throw new InputError(`The row filter for table '${table.name}' cannot be applied: ${error.message}`);
+    }
+  }
+
   // The one scan: the row count and every aggregate check of this table.
   // The row count is always measured; rowCount checks read it instead of adding a column.
   const slots = aggregate.flatMap((a, i) => (a.expr ? [`${a.expr} AS ${f.quote(`c${i}`)}`] : []));
-  const scan = `SELECT COUNT(*) AS ${f.quote('row_count')}${slots.length ? `, ${slots.join(', ')}` : ''} FROM ${relation}`;
+  const scan = `SELECT COUNT(*) AS ${f.quote('row_count')}${slots.length ? `, ${slots.join(', ')}` : ''} FROM ${relation}${where}`;
   let rowCount: number | null = null;
   const values = new Map<CheckSpec, unknown>();
   const t = performance.now();
@@ -369,14 +485,14 @@ async function runTable(
     if (!(error instanceof StatementError)) throw error;
     if (/timed out/.test(error.message)) throw error;
     // One bad expression (an invalid pattern …) must not hide the others: isolate it.
-    const [row] = await session.query(`SELECT COUNT(*) AS ${f.quote('row_count')} FROM ${relation}`);
+    const [row] = await session.query(`SELECT COUNT(*) AS ${f.quote('row_count')} FROM ${relation}${where}`);
     rowCount = toNumber(row?.row_count) ?? 0;
     for (const a of aggregate) {
       if (!a.expr) {
         values.set(a.spec, rowCount);
         continue;
       }
-      const sql = `SELECT ${a.expr} AS ${f.quote('v')} FROM ${relation}`;
+      const sql = `SELECT ${a.expr} AS ${f.quote('v')} FROM ${relation}${where}`;
       statements.push(sql);
       try {
         const [r] = await session.query(sql);
@@ -405,20 +521,42 @@ async function runTable(
       evaluate(r, a.spec, Math.max(0, Math.round(ctx.now.getTime() / 1000 - epoch)));
       continue;
     }
+    if (a.spec.measure.kind === 'lag') {
+      const seconds = toNumber(raw);
+      if (seconds === null) {
+        r.status = 'failed';
+        r.message = `no row holds both '${a.spec.measure.from}' and '${a.spec.measure.to}' as timestamps, so the latency is unknown`;
+        continue;
+      }
+      evaluate(r, a.spec, Math.round(seconds));
+      continue;
+    }
     const count = toNumber(raw) ?? 0;
     evaluate(r, a.spec, a.spec.unit === 'percent' ? percent(count, rowCount ?? 0) : count);
     if (r.status === 'failed' && ctx.samples > 0 && a.spec.measure.kind === 'count') {
       const pred = predicateSql(a.spec.measure.predicate, f, col, (c) => actual(c)?.type);
-      r.samples = await sample(session, table, relation, columns, `WHERE ${pred}`, ctx, statements);
+      const inWindow = ctx.filter ? `(${ctx.filter}) AND ` : '';
+      r.samples = await sample(
+        session,
+        table,
+        relation,
+        columns,
+        `WHERE ${inWindow}${pred}`,
+        ctx,
+        statements,
+      );
     }
   }
   ctx.progress(aggregate.length);
 
   // One grouped statement per distinct key; extra copies beyond the first are the duplicates.
+  // Under a row filter, a key is the window's when any of its rows is in the window, and its
+  // copies are counted over the whole table: a duplicate across the window's edge is found.
+  const touched = ctx.filter ? ` HAVING SUM(CASE WHEN (${ctx.filter}) THEN 1 ELSE 0 END) > 0` : '';
   for (const g of groups.values()) {
     const keys = g.columns.map(col);
     const notNull = keys.map((k) => `${k} IS NOT NULL`).join(' AND ');
-    const sql = `SELECT COALESCE(SUM(${f.quote('n')}), 0) - COUNT(*) AS ${f.quote('extra')} FROM (SELECT COUNT(*) AS ${f.quote('n')} FROM ${relation} WHERE ${notNull} GROUP BY ${keys.join(', ')}) ${f.quote('g')}`;
+    const sql = `SELECT COALESCE(SUM(${f.quote('n')}), 0) - COUNT(*) AS ${f.quote('extra')} FROM (SELECT COUNT(*) AS ${f.quote('n')} FROM ${relation} WHERE ${notNull} GROUP BY ${keys.join(', ')}${touched}) ${f.quote('g')}`;
     statements.push(sql);
     const started = performance.now();
     let extra: number | undefined;
@@ -440,7 +578,16 @@ async function runTable(
       }
       evaluate(r, spec, spec.unit === 'percent' ? percent(extra, rowCount ?? 0) : extra);
       if (r.status === 'failed' && ctx.samples > 0) {
-        r.samples = await duplicateSample(session, table, relation, g.columns, keys, ctx, statements);
+        r.samples = await duplicateSample(
+          session,
+          table,
+          relation,
+          g.columns,
+          keys,
+          touched,
+          ctx,
+          statements,
+        );
       }
     }
     ctx.progress(g.specs.length);
@@ -448,6 +595,13 @@ async function runTable(
 
   for (const spec of sqlRules) {
     const r = results.get(spec.id)!;
+    if (ctx.filter) {
+      // A rule's query is the author's own SQL; Charter does not rewrite it to see fewer rows.
+      r.status = 'skipped';
+      r.message = `not run under a row filter: a sql rule reads '${table.name}' as its query is written`;
+      ctx.progress();
+      continue;
+    }
     const started = performance.now();
     await runSqlRule(session, table, spec, r, relation, col, statements);
     r.durationMs = Math.round(performance.now() - started);
@@ -622,6 +776,7 @@ async function duplicateSample(
   relation: string,
   names: string[],
   keys: string[],
+  touched: string,
   ctx: TableContext,
   statements: string[],
 ): Promise<FailedSample[]> {
@@ -632,7 +787,7 @@ async function duplicateSample(
       ctx.masked(byName.get(n)?.classification) ? `'***' AS ${f.quote(n)}` : `${keys[i]} AS ${f.quote(n)}`,
     )
     .join(', ');
-  const sql = `SELECT ${list}, COUNT(*) AS ${f.quote('copies')} FROM ${relation} WHERE ${keys.map((k) => `${k} IS NOT NULL`).join(' AND ')} GROUP BY ${keys.join(', ')} HAVING COUNT(*) > 1 LIMIT ${Math.floor(ctx.samples)}`;
+  const sql = `SELECT ${list}, COUNT(*) AS ${f.quote('copies')} FROM ${relation} WHERE ${keys.map((k) => `${k} IS NOT NULL`).join(' AND ')} GROUP BY ${keys.join(', ')}${touched ? `${touched} AND` : ' HAVING'} COUNT(*) > 1 LIMIT ${Math.floor(ctx.samples)}`;
   statements.push(sql);
   try {
     return (await session.query(sql)).map((row) => ({ ...plain(row), copies: toNumber(row.copies) }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readOnlyProblem, resolvePlaceholders, tokenize } from './sql-guard.js';
+import { readOnlyProblem, resolvePlaceholders, rowFilterProblem, tokenize } from './sql-guard.js';
 
 describe('readOnlyProblem', () => {
   it.each([
@@ -116,5 +116,32 @@ describe('resolvePlaceholders', () => {
     expect(resolvePlaceholders("SELECT '{unknown}' FROM {table}", { table: 't' })).toEqual({
       sql: "SELECT '{unknown}' FROM t",
     });
+  });
+});
+
+describe('rowFilterProblem', () => {
+  it.each([
+    'order_id <= 2',
+    "created_at >= DATE '2024-01-01' AND (region = 'EU' OR region IS NULL)",
+    "status IN ('paid', 'shipped')",
+    '"select" = 1',
+    "note = 'select * from x; drop table y'",
+  ])('accepts the condition %s', (filter) => {
+    expect(rowFilterProblem(filter)).toBeUndefined();
+  });
+
+  it.each([
+    ['', /empty/],
+    ['1 = 1; DROP TABLE orders', /";"/],
+    ['1 = 1) UNION SELECT password FROM users WHERE (1 = 1', /closes a parenthesis/],
+    ['(1 = 1', /parenthesis open/],
+    ['id IN (SELECT id FROM other)', /uses SELECT/],
+    ['EXISTS (SELECT 1)', /uses EXISTS/],
+    ['1 = 1 -- and the rest', /comment/],
+    ["x = getenv('HOME')", /calls getenv\(\)/],
+    ["x IN (read_csv('/etc/passwd'))", /reads files/],
+    ["'", /cannot be read/],
+  ])('refuses %s', (filter, problem) => {
+    expect(rowFilterProblem(filter)).toMatch(problem);
   });
 });

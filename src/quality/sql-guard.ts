@@ -335,3 +335,40 @@ export function resolvePlaceholders(
   });
   return missing ? { missing } : { sql };
 }
+
+/** Words that would turn a row filter into more than a condition on the table's own columns. */
+const FILTER_CLAUSES = new Set([...CLAUSES, 'with', 'join', 'exists', 'lateral', 'values', 'returning']);
+
+/**
+ * Returns why `predicate` is not a plain row condition (`order_id <= 2`, `created_at >= DATE
+ * '2024-01-01' AND region = 'EU'`), or undefined when it is. A filter goes into the checks' WHERE
+ * clauses, so it may hold no statement of its own, no subquery, no clause keyword, no unbalanced
+ * parenthesis and nothing the read-only guard refuses in a rule.
+ */
+export function rowFilterProblem(predicate: string): string | undefined {
+  let tokens: Token[];
+  try {
+    tokens = tokenize(predicate);
+  } catch (error) {
+    return `the filter cannot be read: ${(error as Error).message}`;
+  }
+  if (!tokens.length) return 'the filter is empty';
+  // A comment could hide the rest of the statement the filter is placed in.
+  if (/--|\/\*/.test(predicate)) return "the filter holds a comment ('--' or '/*'); remove it";
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind === 'punct') {
+      if (t.text === ';') return 'the filter holds a ";"; it must be one condition';
+      if (t.text === '(') depth++;
+      if (t.text === ')' && --depth < 0) return 'the filter closes a parenthesis it did not open';
+      continue;
+    }
+    const qualified = tokens[i - 1]?.kind === 'punct' && tokens[i - 1]!.text === '.';
+    if (t.kind === 'word' && FILTER_CLAUSES.has(t.text) && !qualified)
+      return `the filter uses ${t.text.toUpperCase()}; it must be a condition on the table's own columns (quote a column named "${t.text}")`;
+  }
+  if (depth > 0) return 'the filter leaves a parenthesis open';
+  const problem = readOnlyProblem(`SELECT 1 WHERE (${predicate}\n)`);
+  return problem?.replace(/^the query/, 'the filter');
+}

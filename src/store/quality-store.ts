@@ -45,6 +45,17 @@ export interface TableTiming {
   durationMs: number;
 }
 
+/**
+ * What a partial run covered: the checks asked for (by id or name, dimension, tag) and the row
+ * filters applied (table → SQL condition). A run without a scope checked everything.
+ */
+export interface RunScope {
+  checks?: string[];
+  dimensions?: string[];
+  tags?: string[];
+  filters?: Record<string, string>;
+}
+
 /** What one contract's checks found on one server, before it is stored. */
 export interface ContractRunResult {
   status: RunStatus;
@@ -58,6 +69,8 @@ export interface ContractRunResult {
   checks: CheckResult[];
   /** The SQL statements that were run, in order (for `--explain` and the benchmark). */
   statements: string[];
+  /** Present when only some checks ran or rows were filtered; such a run does not set the score. */
+  scope?: RunScope;
 }
 
 /** A stored run: one dataset, one contract version, one server. */
@@ -156,7 +169,7 @@ export interface QualityStore {
   write<T>(fn: (writer: QualityWriter) => Promise<T>): Promise<T>;
   runs(filter: RunFilter): Promise<RunSummary[]>;
   run(id: string): Promise<QualityRun | undefined>;
-  /** The newest run of each of these datasets (all datasets when refs is undefined). */
+  /** The newest complete run (no scope) of each of these datasets (all datasets when refs is undefined). */
   latestRuns(refs?: readonly string[]): Promise<RunSummary[]>;
   incidents(filter: IncidentFilter): Promise<Incident[]>;
   incident(id: string): Promise<Incident | undefined>;

@@ -68,6 +68,11 @@ class HttpQuality implements QualityClient {
       ...selection,
       ...(options.samples ? { samples: options.samples } : {}),
       ...(options.server ? { server: options.server } : {}),
+      ...(options.select?.checks ? { checks: options.select.checks } : {}),
+      ...(options.select?.dimensions ? { dimensions: options.select.dimensions } : {}),
+      ...(options.select?.tags ? { tags: options.select.tags } : {}),
+      ...(options.filter !== undefined ? { filter: options.filter } : {}),
+      ...(options.filters !== undefined ? { filters: options.filters } : {}),
     });
   }
 
@@ -159,6 +164,7 @@ export function formatCheckReport(report: CheckReport, verbose = false): string 
       `${mark[run.status]} ${run.ref}  ${run.status}  score ${run.score ?? '—'}  (${c.passed} passed, ${c.failed} failed, ${c.error} errors, ${c.skipped} skipped; ${run.engine}${run.server ? ` on ${run.server}` : ''}, ${(run.durationMs / 1000).toFixed(2)} s)`,
     );
     if (run.message) lines.push(`    ${run.message}`);
+    if (run.scope) lines.push(`    ${scopeText(run.scope)}`);
     if (run.samplesWithheld) lines.push(`    ${run.samplesWithheld}`);
     // An unreachable dataset's checks all carry the run's message; it is printed once above.
     const shown = run.checks.filter(
@@ -182,6 +188,41 @@ export function formatCheckReport(report: CheckReport, verbose = false): string 
     `${datasets} checked, ${failing ? `${failing} not passing` : 'all passing'}: ${c.passed} checks passed, ${c.failed} failed, ${c.error} errors, ${c.skipped} skipped`,
   );
   return lines.join('\n');
+}
+
+/** A partial run's scope as one line: which checks, which rows. */
+function scopeText(scope: NonNullable<CheckReport['runs'][number]['scope']>): string {
+  const parts = [
+    ...(scope.checks ?? []).map((c) => `check ${c}`),
+    ...(scope.dimensions ?? []).map((d) => `dimension ${d}`),
+    ...(scope.tags ?? []).map((t) => `tag ${t}`),
+  ];
+  const rows = Object.entries(scope.filters ?? {}).map(([t, f]) => `${t} WHERE ${f}`);
+  return [parts.length ? `only: ${parts.join(', ')}` : '', rows.length ? `rows: ${rows.join('; ')}` : '']
+    .filter(Boolean)
+    .join('  ');
+}
+
+/** Collects a repeatable option's values. */
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** --filters '{"orders": "order_id <= 2"}': an object of table → condition. */
+function filtersOf(raw: string | undefined): Record<string, string> | undefined {
+  if (raw === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new InputError('--filters must be a JSON object of table name to SQL condition');
+  }
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    Array.isArray(parsed) ||
+    !Object.values(parsed).every((v) => typeof v === 'string')
+  )
+    throw new InputError('--filters must be a JSON object of table name to SQL condition');
+  return parsed as Record<string, string>;
 }
 
 function formatQuality(r: QualityReport): string {
@@ -258,16 +299,34 @@ export function registerQualityCommands(program: Command) {
       'folder that relative paths of local servers resolve against (env CHARTER_DATA_ROOT; default .)',
     )
     .option('--timeout <seconds>', 'statement timeout (env CHARTER_CHECK_TIMEOUT; default 60)')
+    .option('--check <id>', 'run only this check, by id or name (repeatable)', collect)
+    .option(
+      '--dimension <name>',
+      'run only checks of this dimension, e.g. completeness (repeatable)',
+      collect,
+    )
+    .option('--tag <tag>', 'run only quality rules with this tag (repeatable)', collect)
+    .option(
+      '--filter <condition>',
+      'check only the rows where this SQL condition holds (one-table contracts)',
+    )
+    .option('--filters <json>', 'row filters per table: \'{"orders": "order_id <= 2"}\'')
     .option('-v, --verbose', 'list every check, not only the failing ones')
     .addHelpText(
       'after',
       `
 Checks come from the contract: schema conformance (columns, types, required, unique, lengths,
 patterns, ranges), quality rules (rowCount, nullValues, missingValues, invalidValues,
-duplicateValues, sql; text rules are recorded, custom engines skipped) and SLA freshness and
-retention. All aggregate checks of a table run as one SQL statement on the data's own engine:
+duplicateValues, sql; text rules are recorded, custom engines skipped) and the SLA: freshness,
+retention and latency between two timestamp columns (other SLA properties are reported as not
+executable). All aggregate checks of a table run as one SQL statement on the data's own engine:
 DuckDB for local csv/parquet/json files, SQLite files, PostgreSQL. PostgreSQL credentials come
 from CHARTER_SECRET_<SERVER>_USER / _PASSWORD or the file CHARTER_SECRETS_FILE.
+
+--check/--dimension/--tag run a subset of the checks (a check matching any of them); --filter
+pushes a WHERE condition into every row-reading check (uniqueness counts the copies, anywhere in
+the table, of keys found in those rows; sql rules are skipped). A partial run is stored and may
+open or update the incident, but does not set the dataset's score.
 
 Exit codes: 0 every check passed; 1 a check failed or errored; 2 bad input;
             3 the data could not be reached (or its server type is not supported).
@@ -275,7 +334,9 @@ Exit codes: 0 every check passed; 1 a check failed or errored; 2 bad input;
 Examples:
   charter check dataset:payments/refunds --samples 5
   charter check --domain payments -o json
-  charter check --all --data-root ./examples`,
+  charter check --all --data-root ./examples
+  charter check dataset:sales/orders --check orders.email.pattern --dimension completeness
+  charter check dataset:sales/orders --filter "order_date >= DATE '2024-06-01'"`,
     );
   check.action(async (ref?: string) => {
     const o = check.opts() as {
@@ -285,9 +346,20 @@ Examples:
       samples?: string;
       dataServer?: string;
       verbose?: boolean;
+      check?: string[];
+      dimension?: string[];
+      tag?: string[];
+      filter?: string;
+      filters?: string;
     };
     await withQuality(check, async (client, format) => {
       const samples = count('--samples', o.samples, 100);
+      const filters = filtersOf(o.filters);
+      const select = {
+        ...(o.check?.length ? { checks: o.check } : {}),
+        ...(o.dimension?.length ? { dimensions: o.dimension } : {}),
+        ...(o.tag?.length ? { tags: o.tag } : {}),
+      };
       const bar = format === 'table' ? progress('Checking') : Object.assign(() => {}, { end: () => {} });
       let report: CheckReport;
       try {
@@ -301,6 +373,9 @@ Examples:
           {
             ...(samples ? { samples } : {}),
             ...(o.dataServer ? { server: o.dataServer } : {}),
+            ...(Object.keys(select).length ? { select } : {}),
+            ...(o.filter !== undefined ? { filter: o.filter } : {}),
+            ...(filters ? { filters } : {}),
             onProgress: bar,
           },
         );

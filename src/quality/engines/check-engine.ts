@@ -73,6 +73,8 @@ export interface SqlFlavor {
   temporalLiteral(value: string, as: 'date' | 'timestamp'): string;
   /** Seconds since 1970 of the newest or oldest timestamp in a column (an aggregate). */
   epochOf(expr: string, of: 'newest' | 'oldest'): string;
+  /** Seconds since 1970 of one row's timestamp (NULL when it is not one). */
+  epoch(expr: string): string;
 }
 
 export interface EngineSession {

@@ -34,6 +34,7 @@ export const duckDbFlavor: SqlFlavor = {
   temporal: (e, as) => `TRY_CAST(${e} AS ${as === 'date' ? 'DATE' : 'TIMESTAMP'})`,
   temporalLiteral: (v, as) => `CAST(${quoteLiteral(v)} AS ${as === 'date' ? 'DATE' : 'TIMESTAMP'})`,
   epochOf: (e, of) => `epoch(${of === 'newest' ? 'MAX' : 'MIN'}(TRY_CAST(${e} AS TIMESTAMP)))`,
+  epoch: (e) => `epoch(TRY_CAST(${e} AS TIMESTAMP))`,
 };
 
 const hasGlob = (path: string) => /[*?[]/.test(path);
@@ -90,7 +91,13 @@ export class DuckDbCheckEngine implements CheckEngine {
   supports(server: ServerSpec): boolean {
     const type = String(server.type ?? '').toLowerCase();
     if (type === 'duckdb') return typeof server.database === 'string';
-    return type === 'local' && FILE_FORMATS.has(formatOf(server)) && typeof server.path === 'string';
+    // s3://, gs://, az://, https:// … need the httpfs or azure extension, which is never downloaded.
+    return (
+      type === 'local' &&
+      FILE_FORMATS.has(formatOf(server)) &&
+      typeof server.path === 'string' &&
+      !/^[a-z][a-z0-9+.-]*:\/\//i.test(server.path.replace(/^file:\/\//i, '/'))
+    );
   }
 
   async open(

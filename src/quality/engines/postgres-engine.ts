@@ -36,6 +36,7 @@ export const postgresFlavor: SqlFlavor = {
     type && TEMPORAL.test(type) ? e : `CAST(${e} AS ${as === 'date' ? 'date' : 'timestamp'})`,
   temporalLiteral: (v, as) => `CAST(${quoteLiteral(v)} AS ${as === 'date' ? 'date' : 'timestamp'})`,
   epochOf: (e, of) => `EXTRACT(EPOCH FROM ${of === 'newest' ? 'MAX' : 'MIN'}(CAST(${e} AS timestamptz)))`,
+  epoch: (e) => `EXTRACT(EPOCH FROM CAST(${e} AS timestamptz))`,
 };
 
 export class PostgresCheckEngine implements CheckEngine {

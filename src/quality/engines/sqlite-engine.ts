@@ -31,6 +31,7 @@ export const sqliteFlavor: SqlFlavor = {
   temporal: (e, as) => (as === 'date' ? `date(${e})` : `datetime(${e})`),
   temporalLiteral: (v, as) => (as === 'date' ? `date(${quoteLiteral(v)})` : `datetime(${quoteLiteral(v)})`),
   epochOf: (e, of) => `((${of === 'newest' ? 'MAX' : 'MIN'}(julianday(${e})) - 2440587.5) * 86400.0)`,
+  epoch: (e) => `((julianday(${e}) - 2440587.5) * 86400.0)`,
 };
 
 // CommonJS, evaluated in the worker; the driver's path comes in workerData.

@@ -73,6 +73,31 @@ export function qualityRoutes(
               type: 'string',
               description: "The contract's server to check (default: the first supported)",
             },
+            checks: {
+              type: 'array',
+              items: { type: 'string' },
+              description: 'Run only these checks, by id or name',
+            },
+            dimensions: {
+              type: 'array',
+              items: { type: 'string' },
+              description: 'Run only checks of these dimensions',
+            },
+            tags: {
+              type: 'array',
+              items: { type: 'string' },
+              description: 'Run only quality rules with these tags',
+            },
+            filter: {
+              type: 'string',
+              description:
+                'Check only the rows where this SQL condition holds (a one-table contract; with ref only)',
+            },
+            filters: {
+              type: 'object',
+              additionalProperties: { type: 'string' },
+              description: 'Row filters per table: table name → SQL condition (with ref only)',
+            },
           },
         },
         response: errorResponses,
@@ -86,6 +111,16 @@ export function qualityRoutes(
         all?: boolean;
         samples?: number;
         server?: string;
+        checks?: string[];
+        dimensions?: string[];
+        tags?: string[];
+        filter?: string;
+        filters?: Record<string, string>;
+      };
+      const select = {
+        ...(b.checks?.length ? { checks: b.checks } : {}),
+        ...(b.dimensions?.length ? { dimensions: b.dimensions } : {}),
+        ...(b.tags?.length ? { tags: b.tags } : {}),
       };
       return as(request).check(
         {
@@ -97,6 +132,9 @@ export function qualityRoutes(
         {
           ...(b.samples ? { samples: b.samples } : {}),
           ...(b.server ? { server: b.server } : {}),
+          ...(Object.keys(select).length ? { select } : {}),
+          ...(b.filter !== undefined ? { filter: b.filter } : {}),
+          ...(b.filters !== undefined ? { filters: b.filters } : {}),
           trigger: 'api',
         },
       );

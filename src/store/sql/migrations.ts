@@ -10,6 +10,7 @@ import * as lineage from './migrations/0004-lineage.js';
 import * as access from './migrations/0005-access.js';
 import * as ai from './migrations/0006-ai.js';
 import * as lineageBodies from './migrations/0007-lineage-bodies.js';
+import * as qualityScope from './migrations/0008-quality-scope.js';
 import * as scanSuggestions from './migrations/0009-scan-suggestions.js';
 import type { Database } from './schema.js';
 import type { SqlDialect } from './sql-dialect.js';
@@ -23,6 +24,7 @@ const steps: { name: string; up: (db: Kysely<any>, dialect: SqlDialect) => Promi
   { name: '0005_access', up: access.up },
   { name: '0006_ai', up: ai.up },
   { name: '0007_lineage_bodies', up: lineageBodies.up },
+  { name: '0008_quality_scope', up: qualityScope.up },
   { name: '0009_scan_suggestions', up: scanSuggestions.up },
 ];
 

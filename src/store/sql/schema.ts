@@ -111,6 +111,8 @@ export interface QualityRunsTable {
   owners: string;
   stewards: string;
   statements: string;
+  /** JSON RunScope of a partial run (some checks, filtered rows); null for a complete run. */
+  scope: string | null;
 }
 
 export interface QualityResultsTable {

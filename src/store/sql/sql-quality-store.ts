@@ -54,6 +54,7 @@ function toSummary(r: RunRow): RunSummary {
     score: r.score === null ? null : Number(r.score),
     owners: JSON.parse(r.owners),
     stewards: JSON.parse(r.stewards),
+    ...(r.scope ? { scope: JSON.parse(r.scope) } : {}),
   };
 }
 
@@ -136,6 +137,7 @@ class SqlQualityWriter implements QualityWriter {
         owners: JSON.stringify(run.owners),
         stewards: JSON.stringify(run.stewards),
         statements: JSON.stringify(run.statements),
+        scope: run.scope ? JSON.stringify(run.scope) : null,
       })
       .execute();
     const rows = run.checks.map((c, position) => ({
@@ -241,9 +243,11 @@ export class SqlQualityStore implements QualityStore {
 
   async latestRuns(refs?: readonly string[]): Promise<RunSummary[]> {
     if (refs && !refs.length) return [];
+    // Complete runs only: a run of some checks or some rows does not stand for the dataset.
     let latest = this.db
       .selectFrom('quality_runs')
       .select(['ref', (eb) => eb.fn.max('started_at').as('started_at')])
+      .where('scope', 'is', null)
       .groupBy('ref');
     if (refs) latest = latest.where('ref', 'in', [...refs]);
     const rows = await this.db
@@ -252,6 +256,7 @@ export class SqlQualityStore implements QualityStore {
         j.onRef('l.ref', '=', 'r.ref').onRef('l.started_at', '=', 'r.started_at'),
       )
       .selectAll('r')
+      .where('r.scope', 'is', null)
       .orderBy('r.ref')
       .execute();
     // Two runs of one dataset may share a start time; keep one.
