@@ -96,7 +96,7 @@ for (const factory of storeFactories) {
       expect(gone.statusCode).toBe(404);
       expect(gone.json().error).toMatchObject({ name: 'NotFoundError' });
       const verify = await app.inject({ url: '/api/v1/audit/verify' });
-      expect(verify.json()).toEqual({ intact: true, records: 10 });
+      expect(verify.json()).toEqual({ intact: true, records: 10, versions: 10 });
     });
 
     it('applies with optimistic concurrency: a stale expected version is a 409 and stores nothing', async () => {

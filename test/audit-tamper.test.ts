@@ -22,7 +22,7 @@ for (const factory of storeFactories) {
       db = (handle.store as SqlStore).db;
       await catalog.apply(parseSources([{ name: 'org.yaml', content: orgYaml }]));
       await catalog.remove('dataset:payments/transactions');
-      expect(await catalog.auditVerify()).toEqual({ intact: true, records: 9 });
+      expect(await catalog.auditVerify()).toEqual({ intact: true, records: 9, versions: 9 });
     });
     afterEach(() => handle.dispose());
 

@@ -43,7 +43,7 @@ describe('charter CLI', () => {
     expect(missing.stderr).toBe("Error: Dataset 'dataset:payments/nothing' not found\n");
     const verify = charter(home, 'audit', 'verify');
     expect(verify.code).toBe(0);
-    expect(verify.stdout).toBe('Audit log intact: 8 records verified.\n');
+    expect(verify.stdout).toBe('Audit log intact: 8 records and 8 stored versions verified.\n');
   });
 
   it('exits 3 when the store cannot be reached', () => {

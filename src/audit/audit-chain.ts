@@ -52,6 +52,10 @@ export interface VerifyResult {
   records: number;
   /** First sequence number at which the chain is broken. */
   brokenAt?: number;
+  /** A stored version that no longer matches what the audit log says was written (`REF@VERSION`). */
+  brokenVersion?: string;
+  /** Stored versions checked against the log (verify-store.ts). */
+  versions?: number;
   reason?: string;
 }
 
@@ -62,6 +66,8 @@ export interface VerifyResult {
 export async function verifyChain(
   next: (afterSeq: number) => Promise<AuditRecord[]>,
   head: AuditHead,
+  /** Sees every record of an intact prefix (to check what the records vouch for). */
+  visit?: (record: AuditRecord) => void,
 ): Promise<VerifyResult> {
   let expectedSeq = 1;
   let prevHash = '0'.repeat(64);
@@ -92,6 +98,7 @@ export async function verifyChain(
           reason: `record ${record.seq} was changed`,
         };
       }
+      visit?.(record);
       prevHash = record.hash;
       expectedSeq += 1;
       count += 1;
@@ -105,12 +112,23 @@ export async function verifyChain(
       reason: 'the audit head is unreadable: it was changed outside Charter',
     };
   }
-  if (head.seq !== count || (count > 0 && head.hash !== prevHash)) {
+  if (head.seq !== count) {
     return {
       intact: false,
       records: count,
       brokenAt: count + 1,
-      reason: `the log ends at record ${count} but its head says ${head.seq}: records were removed from the end`,
+      reason:
+        head.seq > count
+          ? `the log ends at record ${count} but its head says ${head.seq}: records were removed from the end`
+          : `the log goes on to record ${count} but its head says ${head.seq}: the head was changed outside Charter`,
+    };
+  }
+  if (count > 0 && head.hash !== prevHash) {
+    return {
+      intact: false,
+      records: count,
+      brokenAt: count,
+      reason: `the audit head's hash is not record ${count}'s: the last record was replaced or the head was changed outside Charter`,
     };
   }
   return { intact: true, records: count };

@@ -150,7 +150,7 @@ for (const factory of storeFactories) {
     it('verifies the audit chain', async () => {
       await catalog.apply(parse(orgYaml));
       await catalog.remove('dataset:payments/transactions');
-      expect(await catalog.auditVerify()).toEqual({ intact: true, records: 9 });
+      expect(await catalog.auditVerify()).toEqual({ intact: true, records: 9, versions: 9 });
     });
 
     it('round-trips a backup with history into an empty store', async () => {
@@ -162,7 +162,7 @@ for (const factory of storeFactories) {
         const restored = new Catalog(target.store, { actor: 'user:restorer' });
         const counts = await restored.importBackup(JSON.parse(JSON.stringify(backup)));
         expect(counts).toEqual({ versions: 9, audit: 9 });
-        expect(await restored.auditVerify()).toEqual({ intact: true, records: 9 });
+        expect(await restored.auditVerify()).toEqual({ intact: true, records: 9, versions: 9 });
         expect((await restored.history('dataset:payments/transactions')).length).toBe(2);
         expect((await restored.describe('dataset:payments/transactions')).owners[0]!.ref).toBe('user:alice');
         expect((await restored.search('chargeback', {})).length).toBeGreaterThan(0);

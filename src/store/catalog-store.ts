@@ -208,6 +208,11 @@ export interface CatalogStore {
   countAssets(): Promise<{ kind: string; domain: string | null; count: number }[]>;
   versions(ref: string): Promise<VersionRow[]>;
   version(ref: string, version: number): Promise<VersionWithDoc | undefined>;
+  /** Every stored version with its document, in (ref, version) order, the page after `after`. */
+  scanVersions(options: {
+    after?: { ref: string; version: number };
+    limit: number;
+  }): Promise<VersionWithDoc[]>;
   relationsFrom(ref: string): Promise<RelationRow[]>;
   relationsTo(ref: string): Promise<RelationRow[]>;
   fields(ref: string): Promise<FieldRow[]>;

@@ -7,9 +7,9 @@
  * root is ever shown; hostile free text is stored verbatim; the store and the audit chain verify.
  *
  * Sizes (docs/reliability.md): CHARTER_PROOF_RUNS generated requests per store (quick 400; full
- * 6000), CHARTER_PROOF_TEXTS (100; 1000), CHARTER_PROOF_ESCAPES (10; 100); CHARTER_PROOF=full for
- * the full run, CHARTER_PROOF_SEED to replay one, CHARTER_PROOF_EXPLORE=1 to list every failure
- * instead of stopping at the first.
+ * 7000, so that with the rest each store gets over 10,000), CHARTER_PROOF_TEXTS (100; 1000),
+ * CHARTER_PROOF_ESCAPES (10; 100); CHARTER_PROOF=full for the full run, CHARTER_PROOF_SEED to
+ * replay one, CHARTER_PROOF_EXPLORE=1 to list every failure instead of stopping at the first.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +22,7 @@ import { type StoreHandle, storeFactories } from '../support/stores.js';
 import { CANARY, escapeScenario, type HostileRequest, hostileRequest, hostileText } from './hostile.js';
 import { FULL, officeToken, proofSize, rowCounter, seed, storeProblems, tempDir } from './support.js';
 
-const RUNS = proofSize('CHARTER_PROOF_RUNS', 400, 6000);
+const RUNS = proofSize('CHARTER_PROOF_RUNS', 400, 7000);
 const ESCAPES = proofSize('CHARTER_PROOF_ESCAPES', 10, 100);
 const TEXTS = proofSize('CHARTER_PROOF_TEXTS', 100, 1000);
 const EXPLORE = process.env.CHARTER_PROOF_EXPLORE === '1';

@@ -38,6 +38,23 @@ class Seen {
   add(where: string, text: string | Buffer) {
     this.texts.push({ where, text: typeof text === 'string' ? text : text.toString('latin1') });
   }
+  /** One line for docs/reliability.md: what was searched, for how many secrets, and what was found. */
+  summary(name: string, secrets: Record<string, string>): string {
+    const groups = new Map<string, { n: number; bytes: number }>();
+    for (const { where, text } of this.texts) {
+      const group = where.includes(' → ')
+        ? 'API answers (exports included)'
+        : where.startsWith('server std')
+          ? 'server logs'
+          : /^(pg_dump|SQLite file)/.test(where)
+            ? 'database'
+            : 'CLI and failed-start output';
+      const g = groups.get(group) ?? { n: 0, bytes: 0 };
+      groups.set(group, { n: g.n + 1, bytes: g.bytes + text.length });
+    }
+    const parts = [...groups].map(([group, g]) => `${group} ${g.n} (${(g.bytes / 1e3).toFixed(0)} kB)`);
+    return `secrets on ${name}: ${Object.keys(secrets).length} secret values searched in ${this.texts.length} texts: ${parts.join(', ')}; ${this.leaks(secrets).length} found`;
+  }
   /** Where each secret appears (none, if all is well). */
   leaks(secrets: Record<string, string>): string[] {
     const out: string[] = [];
@@ -302,6 +319,7 @@ describe('no secret appears in logs, error bodies, exports or the database', () 
       });
       expect(dump.status, dump.stderr).toBe(0);
       seen.add('pg_dump of the database', dump.stdout);
+      console.log(seen.summary('PostgreSQL', secrets));
       expect(seen.leaks(secrets)).toEqual([]);
 
       // Tokens are stored as the SHA-256 of their secret part, and only so.
@@ -327,6 +345,7 @@ describe('no secret appears in logs, error bodies, exports or the database', () 
     for (const file of readdirSync(home.dir))
       seen.add(`SQLite file ${file}`, readFileSync(join(home.dir, file)));
     expect(seen.texts.some((t) => t.where === 'SQLite file charter.db')).toBe(true);
+    console.log(seen.summary('SQLite', secrets));
     expect(seen.leaks(secrets)).toEqual([]);
     const hash = createHash('sha256')
       .update(office.token.slice('chtr_'.length + 13))

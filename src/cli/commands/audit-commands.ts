@@ -37,15 +37,15 @@ export function registerAuditCommands(program: Command) {
   const verify = audit
     .command('verify')
     .description(
-      'Verify the hash chain; exit 1 with the first broken sequence number if any record was changed, removed or reordered',
+      'Verify the hash chain and every stored version against it; exit 1 naming the first broken record or version if any was changed, removed or reordered',
     );
   verify.action(
     withContext(verify, async (ctx) => {
       const result = await ctx.api.auditVerify();
       printData(result, ctx.format, () =>
         result.intact
-          ? `Audit log intact: ${result.records} records verified.`
-          : `Audit log BROKEN at record ${result.brokenAt}: ${result.reason}.`,
+          ? `Audit log intact: ${result.records} records${result.versions !== undefined ? ` and ${result.versions} stored versions` : ''} verified.`
+          : `Audit log BROKEN ${result.brokenVersion ? `at ${result.brokenVersion}` : `at record ${result.brokenAt}`}: ${result.reason}.`,
       );
       return result.intact ? EXIT.ok : EXIT.no;
     }),

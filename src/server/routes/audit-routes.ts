@@ -34,7 +34,8 @@ export function auditRoutes(app: FastifyInstance) {
     '/api/v1/audit/verify',
     {
       schema: {
-        summary: 'Verify the hash chain: intact, or the first broken sequence number',
+        summary:
+          'Verify the hash chain and every stored version against it: intact, or the first broken sequence number or version',
         tags: ['audit'],
       },
     },

@@ -646,6 +646,33 @@ export class SqlStore implements CatalogStore {
     };
   }
 
+  async scanVersions(options: {
+    after?: { ref: string; version: number };
+    limit: number;
+  }): Promise<VersionWithDoc[]> {
+    let query = this.db.selectFrom('versions').selectAll();
+    const after = options.after;
+    if (after)
+      query = query.where((eb) =>
+        eb.or([
+          eb('ref', '>', after.ref),
+          eb.and([eb('ref', '=', after.ref), eb('version', '>', after.version)]),
+        ]),
+      );
+    const rows = await query.orderBy('ref').orderBy('version').limit(options.limit).execute();
+    return rows.map((r) => ({
+      ref: r.ref,
+      version: Number(r.version),
+      kind: r.kind,
+      state: r.state as VersionState,
+      digest: r.digest,
+      createdAt: r.created_at,
+      actor: r.actor,
+      action: r.action,
+      doc: r.doc ? JSON.parse(r.doc) : null,
+    }));
+  }
+
   async relationsFrom(ref: string): Promise<RelationRow[]> {
     const rows = await this.db
       .selectFrom('relations')
