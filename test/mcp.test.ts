@@ -472,6 +472,34 @@ for (const factory of storeFactories) {
         expect(unexpected).toEqual([]);
       });
 
+      it('keeps callers apart when their requests run at the same time on reused servers', async () => {
+        const ada = await httpClient(tokens.ada);
+        const grace = await httpClient(tokens.grace);
+        const rounds = Array.from({ length: 12 }, (_, i) => i);
+        const results = await Promise.all(
+          rounds.flatMap((i) => [
+            call(i % 2 ? ada : grace, 'decide_ai_use', { dataset: PAYMENTS, use: 'training' }).then((r) => ({
+              who: i % 2 ? 'user:ada' : 'user:grace',
+              actor: (r.structuredContent as unknown as AiDecision).actor,
+            })),
+            call(i % 2 ? grace : ada, 'get_context', { ref: CUSTOMERS }).then((r) => ({
+              who: i % 2 ? 'user:grace' : 'user:ada',
+              actor: r.isError ? `refused: ${textOf(r)}` : 'read',
+            })),
+          ]),
+        );
+        for (const r of results) {
+          if (r.actor === 'read') expect(r.who).toBe('user:ada');
+          else if (r.actor.startsWith('refused')) {
+            expect(r.who).toBe('user:grace');
+            expect(r.actor).toContain('user:grace may not read');
+          } else expect(r.actor).toBe(r.who);
+        }
+        expect(results.filter((r) => r.actor === 'read')).toHaveLength(6);
+        expect(results.filter((r) => r.actor.startsWith('refused'))).toHaveLength(6);
+        expect(results.filter((r) => r.actor.startsWith('user:'))).toHaveLength(12);
+      });
+
       it.runIf(factory.name === 'sqlite')(
         'charter mcp --server relays stdio to the endpoint as the token’s user',
         async () => {

@@ -18,7 +18,7 @@ import { buildContext, contextMarkdown } from '../ai/context-pack.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { LineageService } from '../lineage/lineage-service.js';
 import type { ImpactReport, LineageRow, TraceReport } from '../lineage/trace.js';
-import { isCharterError, NotFoundError } from '../model/errors.js';
+import { AuthenticationError, isCharterError, NotFoundError } from '../model/errors.js';
 import { kindOfRef } from '../model/kinds/index.js';
 import { tryParseRef } from '../model/ref.js';
 import type { QualityStore } from '../store/quality-store.js';
@@ -255,8 +255,155 @@ async function domainMarkdown(caller: McpCaller, name: string): Promise<string> 
 const looseRow = z.looseObject({ node: z.string(), depth: z.number() });
 const accountable = z.array(z.looseObject({ ref: z.string(), title: z.string(), why: z.array(z.string()) }));
 
-/** An MCP server answering for one caller. */
-export function createMcpServer(services: McpServices, caller: McpCaller): McpServer {
+const READ_ONLY = { readOnlyHint: true, openWorldHint: false };
+
+// Tool descriptions and schemas, built once (a server is built per HTTP request).
+const searchTool = {
+  title: 'Search the catalog',
+  description:
+    'Ranked full-text search over names, descriptions, fields, tags and glossary terms. Returns only assets the caller may see.',
+  inputSchema: {
+    query: z.string().min(1).describe('one or more words; the last one is a prefix'),
+    kind: z
+      .string()
+      .optional()
+      .describe('only this kind: datasets, products, domains, glossary, models, apps, teams, users'),
+    domain: z.string().optional().describe('only this domain (its name, e.g. payments)'),
+    limit: z.number().int().min(1).max(100).optional().describe('most hits to return (default 10)'),
+  },
+  outputSchema: z.looseObject({
+    hits: z.array(
+      z.looseObject({
+        ref: z.string(),
+        kind: z.string(),
+        domain: z.string().nullable(),
+        title: z.string(),
+        description: z.string(),
+        match: z.string(),
+      }),
+    ),
+  }),
+  annotations: READ_ONLY,
+};
+
+const contextTool = {
+  title: 'Governed context of a dataset or data product',
+  description:
+    'The governed meaning of a dataset or data product for a prompt: description, fields with types, classifications, glossary definitions and semantic types, allowed AI uses, quality status, freshness and the owners to ask. Never data values; only what the caller may read. The text is Markdown.',
+  inputSchema: {
+    ref: z.string().describe('dataset:DOMAIN/NAME or product:DOMAIN/NAME'),
+  },
+  outputSchema: z.looseObject({
+    ref: z.string(),
+    kind: z.enum(['dataset', 'product']),
+    title: z.string(),
+    version: z.number(),
+    fields: z.array(z.looseObject({ path: z.string() })),
+    ai: z.looseObject({ declared: z.boolean(), permittedUses: z.array(z.string()) }),
+    quality: z.looseObject({ status: z.string().nullable() }),
+  }),
+  annotations: READ_ONLY,
+};
+
+const decideTool = {
+  title: 'Ask the AI-use gate',
+  description:
+    'May this dataset be used for this AI use? Answers allow or deny with every failing check as a reason and what would change the answer. Every answer is recorded in the audit log with the caller as actor. An unknown dataset, use, purpose or application is an error, never an allow.',
+  inputSchema: {
+    dataset: z.string().describe('dataset:DOMAIN/NAME'),
+    use: z
+      .string()
+      .describe(
+        "training, fine_tuning, evaluation, rag_retrieval, prompt_context, inference_input, … (the charter's AI uses)",
+      ),
+    for: z
+      .string()
+      .optional()
+      .describe('the model or AI application asking: model:DOMAIN/NAME or app:DOMAIN/NAME'),
+    purpose: z.string().optional().describe('a W3C DPV purpose, e.g. dpv:CustomerCare'),
+  },
+  outputSchema: z.looseObject({
+    id: z.string(),
+    decision: z.enum(['allow', 'deny']),
+    dataset: z.string(),
+    use: z.string(),
+    actor: z.string(),
+    reasons: z.array(z.looseObject({ check: z.string(), message: z.string(), fix: z.string() })),
+    wouldChange: z.array(z.string()),
+    auditSeq: z.number(),
+  }),
+  annotations: {
+    readOnlyHint: false,
+    destructiveHint: false,
+    idempotentHint: false,
+    openWorldHint: false,
+  },
+};
+
+const traceTool = {
+  title: 'Trace upstream to data and people',
+  description:
+    'From a model, an AI application or a recorded outcome (outcome:ID) upstream to every dataset behind it, with owner, steward, domain, quality and classification, and the people accountable.',
+  inputSchema: { ref: z.string().describe('model:DOMAIN/NAME, app:DOMAIN/NAME or outcome:ID') },
+  outputSchema: z.looseObject({
+    subject: z.looseObject({ ref: z.string() }),
+    datasets: z.array(looseRow),
+    models: z.array(looseRow),
+    accountable,
+  }),
+  annotations: READ_ONLY,
+};
+
+const impactTool = {
+  title: 'Impact downstream',
+  description:
+    'Everything downstream of a dataset (or one of its fields) — datasets, models and AI applications — and who to tell.',
+  inputSchema: {
+    ref: z.string().describe('dataset:DOMAIN/NAME, or DATASET#table.column for one field'),
+    depth: z.number().int().min(1).max(100).optional().describe('hops to follow (default 5)'),
+    field: z.string().optional().describe('table.column of the dataset'),
+  },
+  outputSchema: z.looseObject({
+    subject: z.looseObject({ node: z.string() }),
+    datasets: z.array(looseRow),
+    models: z.array(looseRow),
+    apps: z.array(looseRow),
+    notify: accountable,
+  }),
+  annotations: READ_ONLY,
+};
+
+const domainsTool = {
+  title: 'List domains',
+  description:
+    'The domain tree with owners and stewards, and how many datasets and products of each the caller may read.',
+  outputSchema: z.looseObject({
+    domains: z.array(
+      z.looseObject({
+        ref: z.string(),
+        name: z.string(),
+        parent: z.string().nullable(),
+        readable: z.boolean(),
+        datasets: z.number(),
+        products: z.number(),
+      }),
+    ),
+  }),
+  annotations: READ_ONLY,
+};
+
+/** The caller an HTTP request authenticated as travels with each message (see mcp-transports.ts). */
+export const CALLER_KEY = 'charterCaller';
+
+interface Extra {
+  authInfo?: { extra?: Record<string, unknown> };
+}
+
+/**
+ * An MCP server. With `fixed` (stdio) it answers as that caller; without (HTTP), every message
+ * names its caller, so one server can answer request after request for different users.
+ */
+export function createMcpServer(services: McpServices, fixed?: McpCaller): McpServer {
   const server = new McpServer(
     { name: MCP_SERVER_NAME, title: 'Charter', version: services.version },
     {
@@ -264,218 +411,82 @@ export function createMcpServer(services: McpServices, caller: McpCaller): McpSe
         'Charter is the governed data catalog. Find datasets and data products with search_catalog, read their governed meaning with get_context before using them, and ask decide_ai_use before using a dataset for training, fine-tuning, RAG or prompts: a deny lists every reason and what would change it. trace and impact follow lineage to the people accountable. Refs look like dataset:DOMAIN/NAME, product:DOMAIN/NAME, model:DOMAIN/NAME, app:DOMAIN/NAME, domain:NAME.',
     },
   );
-  const catalog = caller.catalog;
-  const gate = services.gate.as(catalog, caller.actor);
-  const lineage = services.lineage.as(caller.actor);
-  const readOnly = { readOnlyHint: true, openWorldHint: false };
+  const callerOf = (extra: Extra): McpCaller => {
+    const caller = fixed ?? (extra.authInfo?.extra?.[CALLER_KEY] as McpCaller | undefined);
+    if (!caller) throw new AuthenticationError('This MCP request names no caller');
+    return caller;
+  };
 
-  server.registerTool(
-    'search_catalog',
-    {
-      title: 'Search the catalog',
-      description:
-        'Ranked full-text search over names, descriptions, fields, tags and glossary terms. Returns only assets the caller may see.',
-      inputSchema: {
-        query: z.string().min(1).describe('one or more words; the last one is a prefix'),
-        kind: z
-          .string()
-          .optional()
-          .describe('only this kind: datasets, products, domains, glossary, models, apps, teams, users'),
-        domain: z.string().optional().describe('only this domain (its name, e.g. payments)'),
-        limit: z.number().int().min(1).max(100).optional().describe('most hits to return (default 10)'),
-      },
-      outputSchema: z.looseObject({
-        hits: z.array(
-          z.looseObject({
-            ref: z.string(),
-            kind: z.string(),
-            domain: z.string().nullable(),
-            title: z.string(),
-            description: z.string(),
-            match: z.string(),
-          }),
-        ),
-      }),
-      annotations: readOnly,
-    },
-    async ({ query, kind, domain, limit }) =>
-      run(services, async () => {
-        const hits = await catalog.search(query, {
-          limit: limit ?? 10,
-          ...(kind ? { kind } : {}),
-          ...(domain ? { domain } : {}),
-        });
-        const text = hits.length
-          ? `${hits.length} hit(s) for "${query}":\n${hits.map((h) => `- ${h.ref} — ${h.title}${h.match ? `: ${h.match}` : ''}`).join('\n')}\n`
-          : `No asset you may see matches "${query}".\n`;
-        return { data: { hits }, text };
-      }),
+  server.registerTool('search_catalog', searchTool, async ({ query, kind, domain, limit }, extra) =>
+    run(services, async () => {
+      const hits = await callerOf(extra).catalog.search(query, {
+        limit: limit ?? 10,
+        ...(kind ? { kind } : {}),
+        ...(domain ? { domain } : {}),
+      });
+      const text = hits.length
+        ? `${hits.length} hit(s) for "${query}":\n${hits.map((h) => `- ${h.ref} — ${h.title}${h.match ? `: ${h.match}` : ''}`).join('\n')}\n`
+        : `No asset you may see matches "${query}".\n`;
+      return { data: { hits }, text };
+    }),
   );
 
-  server.registerTool(
-    'get_context',
-    {
-      title: 'Governed context of a dataset or data product',
-      description:
-        'The governed meaning of a dataset or data product for a prompt: description, fields with types, classifications, glossary definitions and semantic types, allowed AI uses, quality status, freshness and the owners to ask. Never data values; only what the caller may read. The text is Markdown.',
-      inputSchema: {
-        ref: z.string().describe('dataset:DOMAIN/NAME or product:DOMAIN/NAME'),
-      },
-      outputSchema: z.looseObject({
-        ref: z.string(),
-        kind: z.enum(['dataset', 'product']),
-        title: z.string(),
-        version: z.number(),
-        fields: z.array(z.looseObject({ path: z.string() })),
-        ai: z.looseObject({ declared: z.boolean(), permittedUses: z.array(z.string()) }),
-        quality: z.looseObject({ status: z.string().nullable() }),
-      }),
-      annotations: readOnly,
-    },
-    async ({ ref }) =>
-      run(services, async () => {
-        const pack = await buildContext(catalog, services.quality, ref);
-        return { data: pack as unknown as Structured, text: contextMarkdown(pack) };
-      }),
+  server.registerTool('get_context', contextTool, async ({ ref }, extra) =>
+    run(services, async () => {
+      const pack = await buildContext(callerOf(extra).catalog, services.quality, ref);
+      return { data: pack as unknown as Structured, text: contextMarkdown(pack) };
+    }),
   );
 
-  server.registerTool(
-    'decide_ai_use',
-    {
-      title: 'Ask the AI-use gate',
-      description:
-        'May this dataset be used for this AI use? Answers allow or deny with every failing check as a reason and what would change the answer. Every answer is recorded in the audit log with the caller as actor. An unknown dataset, use, purpose or application is an error, never an allow.',
-      inputSchema: {
-        dataset: z.string().describe('dataset:DOMAIN/NAME'),
-        use: z
-          .string()
-          .describe(
-            "training, fine_tuning, evaluation, rag_retrieval, prompt_context, inference_input, … (the charter's AI uses)",
-          ),
-        for: z
-          .string()
-          .optional()
-          .describe('the model or AI application asking: model:DOMAIN/NAME or app:DOMAIN/NAME'),
-        purpose: z.string().optional().describe('a W3C DPV purpose, e.g. dpv:CustomerCare'),
-      },
-      outputSchema: z.looseObject({
-        id: z.string(),
-        decision: z.enum(['allow', 'deny']),
-        dataset: z.string(),
-        use: z.string(),
-        actor: z.string(),
-        reasons: z.array(z.looseObject({ check: z.string(), message: z.string(), fix: z.string() })),
-        wouldChange: z.array(z.string()),
-        auditSeq: z.number(),
-      }),
-      annotations: {
-        readOnlyHint: false,
-        destructiveHint: false,
-        idempotentHint: false,
-        openWorldHint: false,
-      },
-    },
-    async (args) =>
-      run(services, async () => {
-        const decision = await gate.decide({
-          dataset: args.dataset,
-          use: args.use,
-          ...(args.for ? { for: args.for } : {}),
-          ...(args.purpose ? { purpose: args.purpose } : {}),
-        });
-        return { data: decision as unknown as Structured, text: decisionText(decision) };
-      }),
+  server.registerTool('decide_ai_use', decideTool, async (args, extra) =>
+    run(services, async () => {
+      const caller = callerOf(extra);
+      const decision = await services.gate.as(caller.catalog, caller.actor).decide({
+        dataset: args.dataset,
+        use: args.use,
+        ...(args.for ? { for: args.for } : {}),
+        ...(args.purpose ? { purpose: args.purpose } : {}),
+      });
+      return { data: decision as unknown as Structured, text: decisionText(decision) };
+    }),
   );
 
-  server.registerTool(
-    'trace',
-    {
-      title: 'Trace upstream to data and people',
-      description:
-        'From a model, an AI application or a recorded outcome (outcome:ID) upstream to every dataset behind it, with owner, steward, domain, quality and classification, and the people accountable.',
-      inputSchema: { ref: z.string().describe('model:DOMAIN/NAME, app:DOMAIN/NAME or outcome:ID') },
-      outputSchema: z.looseObject({
-        subject: z.looseObject({ ref: z.string() }),
-        datasets: z.array(looseRow),
-        models: z.array(looseRow),
-        accountable,
-      }),
-      annotations: readOnly,
-    },
-    async ({ ref }) =>
-      run(services, async () => {
-        requireReadable(catalog, ref);
-        const report = await lineage.trace(ref);
-        return { data: report as unknown as Structured, text: traceText(report) };
-      }),
+  server.registerTool('trace', traceTool, async ({ ref }, extra) =>
+    run(services, async () => {
+      const caller = callerOf(extra);
+      requireReadable(caller.catalog, ref);
+      const report = await services.lineage.as(caller.actor).trace(ref);
+      return { data: report as unknown as Structured, text: traceText(report) };
+    }),
   );
 
-  server.registerTool(
-    'impact',
-    {
-      title: 'Impact downstream',
-      description:
-        'Everything downstream of a dataset (or one of its fields) — datasets, models and AI applications — and who to tell.',
-      inputSchema: {
-        ref: z.string().describe('dataset:DOMAIN/NAME, or DATASET#table.column for one field'),
-        depth: z.number().int().min(1).max(100).optional().describe('hops to follow (default 5)'),
-        field: z.string().optional().describe('table.column of the dataset'),
-      },
-      outputSchema: z.looseObject({
-        subject: z.looseObject({ node: z.string() }),
-        datasets: z.array(looseRow),
-        models: z.array(looseRow),
-        apps: z.array(looseRow),
-        notify: accountable,
-      }),
-      annotations: readOnly,
-    },
-    async ({ ref, depth, field }) =>
-      run(services, async () => {
-        requireReadable(catalog, ref.split('#')[0] ?? ref);
-        const report = await lineage.impact(ref, {
-          ...(depth ? { depth } : {}),
-          ...(field ? { field } : {}),
-        });
-        return { data: report as unknown as Structured, text: impactText(report) };
-      }),
+  server.registerTool('impact', impactTool, async ({ ref, depth, field }, extra) =>
+    run(services, async () => {
+      const caller = callerOf(extra);
+      requireReadable(caller.catalog, ref.split('#')[0] ?? ref);
+      const report = await services.lineage.as(caller.actor).impact(ref, {
+        ...(depth ? { depth } : {}),
+        ...(field ? { field } : {}),
+      });
+      return { data: report as unknown as Structured, text: impactText(report) };
+    }),
   );
 
-  server.registerTool(
-    'list_domains',
-    {
-      title: 'List domains',
-      description:
-        'The domain tree with owners and stewards, and how many datasets and products of each the caller may read.',
-      outputSchema: z.looseObject({
-        domains: z.array(
-          z.looseObject({
-            ref: z.string(),
-            name: z.string(),
-            parent: z.string().nullable(),
-            readable: z.boolean(),
-            datasets: z.number(),
-            products: z.number(),
-          }),
-        ),
-      }),
-      annotations: readOnly,
-    },
-    async () =>
-      run(services, async () => {
-        const list = await domains(caller);
-        return { data: { domains: list }, text: domainsText(list) };
-      }),
+  server.registerTool('list_domains', domainsTool, async (extra) =>
+    run(services, async () => {
+      const list = await domains(callerOf(extra));
+      return { data: { domains: list }, text: domainsText(list) };
+    }),
   );
 
   const markdown = (uri: URL, text: string): ReadResourceResult => ({
     contents: [{ uri: uri.href, mimeType: 'text/markdown', text }],
   });
-  const listed = async (kind: 'products' | 'datasets', scheme: string) => {
-    const rows = await catalog.list(kind, { limit: 5000 });
+  const listed = async (extra: Extra, kind: 'products' | 'datasets' | 'domains', scheme: string) => {
+    const rows = await callerOf(extra).catalog.list(kind, { limit: 5000 });
     return {
       resources: rows.map((r) => ({
-        uri: `charter://${scheme}/${r.domain}/${r.name}`,
+        uri: kind === 'domains' ? `charter://domain/${r.name}` : `charter://${scheme}/${r.domain}/${r.name}`,
         name: r.ref,
         title: r.title,
         description: r.description,
@@ -483,23 +494,13 @@ export function createMcpServer(services: McpServices, caller: McpCaller): McpSe
       })),
     };
   };
+  const context = async (extra: Extra, ref: string) =>
+    contextMarkdown(await buildContext(callerOf(extra).catalog, services.quality, ref));
 
   server.registerResource(
     'domain',
     new ResourceTemplate('charter://domain/{name}', {
-      list: async () =>
-        read(services, async () => {
-          const rows = await catalog.list('domains', { limit: 5000 });
-          return {
-            resources: rows.map((r) => ({
-              uri: `charter://domain/${r.name}`,
-              name: r.ref,
-              title: r.title,
-              description: r.description,
-              mimeType: 'text/markdown',
-            })),
-          };
-        }),
+      list: async (extra) => read(services, () => listed(extra, 'domains', 'domain')),
     }),
     {
       title: 'Domain',
@@ -507,33 +508,26 @@ export function createMcpServer(services: McpServices, caller: McpCaller): McpSe
         'A domain: its owners and stewards, sub-domains, and the products and datasets you may read',
       mimeType: 'text/markdown',
     },
-    async (uri, vars) =>
-      read(services, async () => markdown(uri, await domainMarkdown(caller, String(vars.name)))),
+    async (uri, vars, extra) =>
+      read(services, async () => markdown(uri, await domainMarkdown(callerOf(extra), String(vars.name)))),
   );
   server.registerResource(
     'product',
     new ResourceTemplate('charter://product/{domain}/{name}', {
-      list: async () => read(services, () => listed('products', 'product')),
+      list: async (extra) => read(services, () => listed(extra, 'products', 'product')),
     }),
     {
       title: 'Data product',
       description: 'The governed context of a data product (ODPS): meaning, datasets, allowed uses, owners',
       mimeType: 'text/markdown',
     },
-    async (uri, vars) =>
-      read(services, async () =>
-        markdown(
-          uri,
-          contextMarkdown(
-            await buildContext(catalog, services.quality, `product:${vars.domain}/${vars.name}`),
-          ),
-        ),
-      ),
+    async (uri, vars, extra) =>
+      read(services, async () => markdown(uri, await context(extra, `product:${vars.domain}/${vars.name}`))),
   );
   server.registerResource(
     'dataset',
     new ResourceTemplate('charter://dataset/{domain}/{name}', {
-      list: async () => read(services, () => listed('datasets', 'dataset')),
+      list: async (extra) => read(services, () => listed(extra, 'datasets', 'dataset')),
     }),
     {
       title: 'Dataset',
@@ -541,15 +535,8 @@ export function createMcpServer(services: McpServices, caller: McpCaller): McpSe
         'The governed context of a dataset (ODCS contract): fields, glossary, allowed uses, quality',
       mimeType: 'text/markdown',
     },
-    async (uri, vars) =>
-      read(services, async () =>
-        markdown(
-          uri,
-          contextMarkdown(
-            await buildContext(catalog, services.quality, `dataset:${vars.domain}/${vars.name}`),
-          ),
-        ),
-      ),
+    async (uri, vars, extra) =>
+      read(services, async () => markdown(uri, await context(extra, `dataset:${vars.domain}/${vars.name}`))),
   );
   return server;
 }

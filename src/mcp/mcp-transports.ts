@@ -1,10 +1,13 @@
 /**
- * How the MCP server is reached: streamable HTTP inside `charter serve` (stateless: one server per
- * request, built for the caller the request authenticated as, so any number of server instances can
- * answer), stdio for `charter mcp`, and a stdio bridge to a remote server's HTTP endpoint.
+ * How the MCP server is reached: streamable HTTP inside `charter serve` (stateless: each request
+ * runs on a server of its own while it lasts and carries the caller it authenticated as, so any
+ * number of server instances can answer), stdio for `charter mcp`, and a stdio bridge to a remote
+ * server's HTTP endpoint.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import {
@@ -13,7 +16,7 @@ import {
   isJSONRPCResultResponse,
   type JSONRPCMessage,
 } from '@modelcontextprotocol/sdk/types.js';
-import { createMcpServer, type McpCaller, type McpServices } from './mcp-server.js';
+import { CALLER_KEY, createMcpServer, type McpCaller, type McpServices } from './mcp-server.js';
 
 /** Answers one HTTP request to the MCP endpoint for a caller the server has already authenticated. */
 export type McpHttpHandler = (
@@ -23,19 +26,28 @@ export type McpHttpHandler = (
   body: unknown,
 ) => Promise<void>;
 
+/** Idle servers kept for the next requests (building one costs about a millisecond). */
+const POOL_SIZE = 16;
+
 export function mcpHttpHandler(services: McpServices): McpHttpHandler {
+  // Each request gets a fresh transport and a server of its own while it runs (a server answers
+  // one transport at a time); the caller travels with the request, so servers are reused.
+  const idle: McpServer[] = [];
   return async (caller, req, res, body) => {
-    const server = createMcpServer(services, caller);
+    const server = idle.pop() ?? createMcpServer(services);
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,
     });
     res.on('close', () => {
-      void transport.close();
-      void server.close();
+      void server.close().then(() => {
+        if (idle.length < POOL_SIZE) idle.push(server);
+      });
     });
     await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+    const authed = req as IncomingMessage & { auth?: AuthInfo };
+    authed.auth = { token: '', clientId: caller.actor, scopes: [], extra: { [CALLER_KEY]: caller } };
+    await transport.handleRequest(authed, res, body);
   };
 }
 
