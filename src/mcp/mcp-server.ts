@@ -3,7 +3,8 @@
  * catalog, read governed context, ask the AI-use gate, trace, impact, list domains) and resources
  * for domains, data products and datasets. Every tool calls the service the REST API calls, through
  * the caller's catalog: what the caller may not read never appears, and every decision is audited
- * with the caller as actor. One server is built per caller (per HTTP request, or once for stdio).
+ * with the caller as actor. Over stdio a server answers one caller; over HTTP each request names
+ * its caller (see mcp-transports.ts).
  */
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
