@@ -239,6 +239,8 @@ function formatQuality(r: QualityReport): string {
         { header: 'failed', value: (x) => x.counts.failed, min: 6 },
         { header: 'errors', value: (x) => x.counts.error, min: 6 },
         { header: 'ver', value: (x) => x.contractVersion, min: 3 },
+        // A partial run (some checks, filtered rows) does not set the score above.
+        { header: 'scope', value: (x) => (x.scope ? 'part' : 'all'), min: 5 },
         { header: 'by', value: (x) => `${x.actor} (${x.trigger})` },
       ]),
     );
