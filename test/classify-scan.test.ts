@@ -6,14 +6,23 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSources } from '../src/catalog/parse.js';
 import { acceptScan, scanDataset } from '../src/classify/scan.js';
 import { readManifestFiles } from '../src/cli/files.js';
 import { UnavailableError } from '../src/model/errors.js';
 import { createPlatform, type Platform } from '../src/server/platform.js';
+import { openStore } from '../src/store/open-store.js';
 import { repoRoot } from './support/reference.js';
-import { type StoreHandle, storeFactories } from './support/stores.js';
+import {
+  createPostgresDatabase,
+  postgresAdminUrl,
+  postgresAvailable,
+  type StoreHandle,
+  storeFactories,
+} from './support/stores.js';
 
 const LEADS = `apiVersion: v3.1.0
 kind: DataContract
@@ -123,3 +132,88 @@ for (const factory of storeFactories) {
     });
   });
 }
+
+const withPostgres = await postgresAvailable();
+
+/** The same sample read from a SQLite file and a PostgreSQL table: one packed row per table on each engine. */
+describe('scan on SQLite and PostgreSQL servers', () => {
+  const leadRows = Array.from({ length: 40 }, (_, i) => [
+    `L${i}`,
+    `lead${i}@example.com`,
+    i % 2 ? 'Met Anna Jansen at the fair' : i % 3 ? null : '',
+  ]);
+  const contractFor = (server: string) =>
+    LEADS.replace(/^team:.*\n/m, '').replace(/^servers:.*$/m, `servers: [${server}]`);
+
+  async function scanWith(server: string, dataRoot: string) {
+    const store = await openStore({ memory: true });
+    try {
+      const platform = createPlatform(store, { actor: 'user:loader' });
+      const applied = await platform.catalog.apply(
+        parseSources([
+          {
+            name: 'm.yaml',
+            content:
+              'apiVersion: charter/v1\nkind: Domain\nmetadata: { name: marketing }\nspec: { description: M }\n',
+          },
+          { name: 'leads.yaml', content: contractFor(server) },
+        ]),
+      );
+      expect(applied.applied, JSON.stringify(applied.results)).toBe(true);
+      return await scanDataset(platform.catalog, 'dataset:marketing/leads', { sample: 25, dataRoot });
+    } finally {
+      await store.close();
+    }
+  }
+
+  const expectLeads = (report: Awaited<ReturnType<typeof scanDataset>>) => {
+    const field = (p: string) => report.fields.find((f) => f.path === `leads.${p}`)!;
+    expect(field('contact')).toMatchObject({ sampled: 25 });
+    expect(field('contact').detections).toEqual([
+      { category: 'email', pd: 'pd:EmailAddress', matchRate: 1, confidence: 1 },
+    ]);
+    // Nulls and empty strings are not values: only the odd rows of the first 25 hold a note.
+    expect(field('note').sampled).toBe(12);
+    expect(field('note').detections[0]).toMatchObject({ category: 'person-name', matchRate: 1 });
+  };
+
+  it('reads a SQLite file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'charter-scan-sqlite-'));
+    try {
+      const db = new Database(join(dir, 'leads.db'));
+      db.exec('CREATE TABLE leads (lead_id TEXT, contact TEXT, note TEXT)');
+      const insert = db.prepare('INSERT INTO leads VALUES (?, ?, ?)');
+      for (const r of leadRows) insert.run(...r);
+      db.close();
+      const report = await scanWith('{ server: db, type: local, format: sqlite, path: leads.db }', dir);
+      expect(report.engine).toBe('sqlite');
+      expectLeads(report);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.runIf(withPostgres)('reads a PostgreSQL table', async () => {
+    const { url, drop } = await createPostgresDatabase();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query('CREATE TABLE leads (lead_id text, contact text, note text)');
+    for (const r of leadRows) await client.query('INSERT INTO leads VALUES ($1, $2, $3)', r);
+    await client.end();
+    const u = new URL(url);
+    const previous = process.env.PGUSER;
+    process.env.PGUSER = new URL(postgresAdminUrl).username || 'postgres';
+    try {
+      const report = await scanWith(
+        `{ server: pg, type: postgres, host: ${u.hostname}, port: ${u.port || 5432}, database: ${u.pathname.slice(1)}, schema: public }`,
+        tmpdir(),
+      );
+      expect(report.engine).toBe('postgres');
+      expectLeads(report);
+    } finally {
+      if (previous === undefined) delete process.env.PGUSER;
+      else process.env.PGUSER = previous;
+      await drop();
+    }
+  });
+});

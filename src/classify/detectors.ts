@@ -87,10 +87,12 @@ const IBAN_LENGTHS: Record<string, number> = {
 };
 
 export function ibanChecksum(iban: string): number {
-  const rearranged = iban.slice(4) + iban.slice(0, 4);
+  // The country and check digits move to the end; letters count as 10..35 (two digits).
   let rest = 0;
-  for (const ch of rearranged) {
-    const n = ch >= 'A' && ch <= 'Z' ? ch.charCodeAt(0) - 55 : Number(ch);
+  const len = iban.length;
+  for (let k = 0; k < len; k++) {
+    const c = iban.charCodeAt((k + 4) % len);
+    const n = c >= 65 && c <= 90 ? c - 55 : c - 48;
     rest = n > 9 ? (rest * 100 + n) % 97 : (rest * 10 + n) % 97;
   }
   return rest;
@@ -107,7 +109,7 @@ export function isIban(v: string): boolean {
 export function luhn(digits: string): boolean {
   let sum = 0;
   for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
     if (i % 2 === 1) {
       d *= 2;
       if (d > 9) d -= 9;
@@ -141,8 +143,8 @@ export function isIp(v: string): boolean {
 export function isBsn(v: string): boolean {
   if (!/^\d{9}$/.test(v) || v === '000000000') return false;
   let sum = 0;
-  for (let i = 0; i < 8; i++) sum += Number(v[i]) * (9 - i);
-  sum -= Number(v[8]);
+  for (let i = 0; i < 8; i++) sum += (v.charCodeAt(i) - 48) * (9 - i);
+  sum -= v.charCodeAt(8) - 48;
   return sum % 11 === 0;
 }
 
@@ -172,13 +174,13 @@ export function isNir(v: string): boolean {
 /** Germany Steuer-ID: 11 digits, first not 0, one digit repeated in the first ten, ISO 7064 MOD 11,10. */
 export function isSteuerId(v: string): boolean {
   if (!/^[1-9]\d{10}$/.test(v)) return false;
-  const counts = new Map<string, number>();
-  for (const c of v.slice(0, 10)) counts.set(c, (counts.get(c) ?? 0) + 1);
-  const repeated = [...counts.values()].filter((n) => n > 1);
+  const counts = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  for (let i = 0; i < 10; i++) counts[v.charCodeAt(i) - 48]!++;
+  const repeated = counts.filter((n) => n > 1);
   if (repeated.length !== 1 || repeated[0]! > 3) return false;
   let product = 10;
   for (let i = 0; i < 10; i++) {
-    let sum = (Number(v[i]) + product) % 10;
+    let sum = (v.charCodeAt(i) - 48 + product) % 10;
     if (sum === 0) sum = 10;
     product = (sum * 2) % 11;
   }
@@ -214,8 +216,33 @@ export const NATIONAL_IDS = {
   ES: isDni,
 } as const;
 
+const NATIONAL_ID_CHECKS = Object.values(NATIONAL_IDS);
+
 export function isNationalId(v: string): boolean {
-  return Object.values(NATIONAL_IDS).some((f) => f(v));
+  for (const check of NATIONAL_ID_CHECKS) if (check(v)) return true;
+  return false;
+}
+
+/**
+ * The national-id checks a value's digit count admits (each check's own pattern fixes its digits:
+ * BSN and SSN 9, NINO 6, NIR 15, Steuer-ID and the Belgian number 11, DNI 8), so a scan runs one or
+ * two checks instead of seven.
+ */
+function isNationalIdByShape(v: string, digits: number): boolean {
+  switch (digits) {
+    case 6:
+      return isNino(v);
+    case 8:
+      return isDni(v);
+    case 9:
+      return isBsn(v) || isSsn(v);
+    case 11:
+      return isSteuerId(v) || isBelgianNn(v);
+    case 15:
+      return isNir(v);
+    default:
+      return false;
+  }
 }
 
 /** A calendar date a living adult could be born on: 1900 to 16 years before `now`. */
@@ -256,36 +283,112 @@ export const FAMILY_NAMES = new Set(
 );
 
 const capitalised = /^\p{Lu}[\p{Ll}'-]+$/u;
+const separators = /[\s,]+/;
+
+/** `^\p{Lu}[\p{Ll}'-]+$` with an ASCII fast path (the regular expression only beyond ASCII). */
+function isCapitalised(w: string): boolean {
+  const first = w.charCodeAt(0);
+  if (first < 128 && !(first >= 65 && first <= 90)) return false;
+  if (w.length < 2) return false;
+  for (let i = 1; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (c > 127) return capitalised.test(w);
+    if (!((c >= 97 && c <= 122) || c === 39 || c === 45)) return false;
+  }
+  return first < 128 || capitalised.test(w);
+}
 
 /** "Given Family" (or "Family, Given") in a value, or a given + family name pair inside free text. */
 export function hasPersonName(v: string): boolean {
-  const words = v.split(/[\s,]+/).filter(Boolean);
-  for (let i = 0; i + 1 < words.length; i++) {
-    const a = words[i]!.replace(/[.:;!?]$/, '');
-    const b = words[i + 1]!.replace(/[.:;!?]$/, '');
-    if (!capitalised.test(a) || !capitalised.test(b)) continue;
-    const [la, lb] = [a.toLowerCase(), b.toLowerCase()];
-    if ((GIVEN_NAMES.has(la) && FAMILY_NAMES.has(lb)) || (FAMILY_NAMES.has(la) && GIVEN_NAMES.has(lb)))
+  const words = v.split(separators);
+  let prev: string | undefined;
+  for (const raw of words) {
+    if (!raw) continue;
+    const w = /[.:;!?]$/.test(raw) ? raw.slice(0, -1) : raw;
+    const word = isCapitalised(w) ? w.toLowerCase() : undefined;
+    if (
+      prev &&
+      word &&
+      ((GIVEN_NAMES.has(prev) && FAMILY_NAMES.has(word)) || (FAMILY_NAMES.has(prev) && GIVEN_NAMES.has(word)))
+    )
       return true;
+    prev = word;
   }
   return false;
 }
 
-/** Detects every category a value belongs to. */
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isAsciiLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+/**
+ * Detects every category a value belongs to. One pass over the characters counts their kinds, and
+ * only the detectors whose own patterns admit that shape run (a card has 13–19 digits and nothing
+ * but spaces and dashes besides, an IPv4 address digits and three dots …): the answer is the same as
+ * running all of them, at a fraction of the cost when a scan feeds millions of values.
+ */
 export function detect(value: string, now?: Date): PiiCategory[] {
   const v = value.trim();
-  if (!v || v.length > 10_000) return [];
+  const n = v.length;
+  if (!n || n > 10_000) return [];
   const out: PiiCategory[] = [];
-  if (v.length <= 254 && v.includes('@') && isEmail(v)) out.push('email');
-  if (v.length <= 40) {
-    if (isPhone(v)) out.push('phone');
-    if (isIban(v)) out.push('iban');
-    if (isCard(v)) out.push('card');
-    if (isIp(v)) out.push('ip');
-    if (isNationalId(v)) out.push('national-id');
-    if (isDateOfBirth(v, now)) out.push('date-of-birth');
+  if (n <= 254 && v.includes('@') && isEmail(v)) out.push('email');
+  // Letters that may start a capitalised word (ASCII capitals, anything beyond ASCII) and breaks.
+  let capitals = 0;
+  let breaks = 0;
+  if (n <= 40) {
+    let digits = 0;
+    let letters = 0;
+    let dots = 0;
+    let colons = 0;
+    let other = 0;
+    for (let i = 0; i < n; i++) {
+      const c = v.charCodeAt(i);
+      if (isDigit(c)) digits++;
+      else if (isAsciiLetter(c)) {
+        letters++;
+        if (c <= 90) capitals++;
+      } else if (c === 32) breaks++;
+      else if (c === 45) {
+        // A dash: allowed in cards, phones and ids, and no break between words.
+      } else if (c === 46) dots++;
+      else if (c === 58) colons++;
+      else {
+        other++;
+        // Beyond ASCII a character may be a capital or a space (NBSP …): count it as both.
+        if (c > 127) {
+          capitals++;
+          breaks++;
+        } else if (c === 44 || (c >= 9 && c <= 13)) breaks++;
+      }
+    }
+    const c0 = v.charCodeAt(0);
+    if ((c0 === 43 || (c0 === 48 && v.charCodeAt(1) === 48)) && digits >= 8 && isPhone(v)) out.push('phone');
+    if (
+      n >= 15 &&
+      isAsciiLetter(c0) &&
+      isAsciiLetter(v.charCodeAt(1)) &&
+      isDigit(v.charCodeAt(2)) &&
+      isDigit(v.charCodeAt(3)) &&
+      isIban(v)
+    )
+      out.push('iban');
+    if (isDigit(c0) && digits >= 13 && digits <= 19 && letters + dots + colons + other === 0 && isCard(v))
+      out.push('card');
+    if (((dots === 3 && digits + dots === n) || colons >= 2) && isIp(v)) out.push('ip');
+    if (digits >= 6 && isNationalIdByShape(v, digits)) out.push('national-id');
+    if (n === 10 && digits === 8 && isDateOfBirth(v, now)) out.push('date-of-birth');
+  } else {
+    for (let i = 0; i < n && (capitals < 2 || !breaks); i++) {
+      const c = v.charCodeAt(i);
+      if (c >= 65 && c <= 90) capitals++;
+      else if (c > 127) {
+        capitals++;
+        breaks++;
+      } else if (c === 32 || c === 44 || (c >= 9 && c <= 13)) breaks++;
+    }
   }
-  if (hasPersonName(v)) out.push('person-name');
+  // A name is two capitalised words: two capitals and a break between words at least.
+  if (capitals >= 2 && breaks >= 1 && hasPersonName(v)) out.push('person-name');
   return out;
 }
 
