@@ -159,6 +159,25 @@ for (const factory of storeFactories) {
       expect(r.body).not.toContain('C1000417');
     });
 
+    it('exports a data product with the record sets and files of its datasets, naming what it lacks', async () => {
+      const r = await app.inject({
+        url: `/api/v1/export?format=croissant&ref=${encodeURIComponent('product:customer/customer-360')}`,
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      const doc = r.json() as Obj;
+      const sets = (doc.recordSet as Obj[]).map((s) => s['@id']);
+      expect(sets).toContain('customers/customers');
+      expect((doc.distribution as Obj[]).map((d) => d['@id'])).toContain('customers/local');
+      const customers = (doc.recordSet as Obj[]).find((s) => s['@id'] === 'customers/customers')!;
+      expect((customers.field as Obj[])[0]).toMatchObject({
+        '@id': 'customers/customers/customer_id',
+        source: { fileObject: { '@id': 'customers/local' } },
+      });
+      // The product declares no licence in an AI section: the record says so instead of inventing one.
+      expect(doc.license).toBeUndefined();
+      expect(r.headers['x-croissant-issues']).toBe('license: is required by Croissant 1.1');
+    });
+
     it('refuses what Croissant cannot describe and unknown datasets', async () => {
       const domain = await app.inject({ url: '/api/v1/export?format=croissant&ref=domain:customer' });
       expect(domain.statusCode).toBe(400);
