@@ -192,7 +192,7 @@ for (const factory of storeFactories) {
       const r = await app.inject({
         method: 'POST',
         url: '/api/v1/import/croissant?domain=research',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/ld+json' },
         payload: body,
       });
       expect(r.statusCode, r.body).toBe(200);

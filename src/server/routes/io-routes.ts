@@ -46,7 +46,14 @@ export function ioRoutes(app: FastifyInstance) {
         // What Croissant would miss (e.g. no licence) travels in a header; the record is the body.
         const errors = issues.filter((i) => i.level === 'error');
         if (errors.length)
-          reply.header('x-croissant-issues', errors.map((i) => `${i.path}: ${i.message}`).join('; '));
+          reply.header(
+            'x-croissant-issues',
+            // A header carries printable ASCII only; a value quoted in a message may not be.
+            errors
+              .map((i) => `${i.path}: ${i.message}`)
+              .join('; ')
+              .replace(/[^\x20-\x7e]/g, '?'),
+          );
         reply.type('application/ld+json');
         return JSON.stringify(document, null, 2);
       }
@@ -61,21 +68,31 @@ export function ioRoutes(app: FastifyInstance) {
     },
   );
 
-  app.post(
-    '/api/v1/import/croissant',
-    {
-      schema: {
-        summary:
-          'Turn a Croissant JSON-LD record into a draft ODCS v3.1.0 contract with x-charter-ai (nothing is stored)',
-        tags: ['io'],
-        querystring: { type: 'object', properties: { domain: { type: 'string' } } },
+  // Croissant files are JSON-LD: accept application/ld+json beside application/json on this route.
+  app.register(async (scope) => {
+    scope.addContentTypeParser('application/ld+json', { parseAs: 'string' }, (_req, body, done) => {
+      try {
+        done(null, JSON.parse(String(body)));
+      } catch (error) {
+        done(new InputError(`The body is not JSON-LD: ${(error as Error).message}`));
+      }
+    });
+    scope.post(
+      '/api/v1/import/croissant',
+      {
+        schema: {
+          summary:
+            'Turn a Croissant JSON-LD record into a draft ODCS v3.1.0 contract with x-charter-ai (nothing is stored)',
+          tags: ['io'],
+          querystring: { type: 'object', properties: { domain: { type: 'string' } } },
+        },
       },
-    },
-    async (request) => {
-      const q = request.query as { domain?: string };
-      return fromCroissant(request.body, q.domain ? { domain: q.domain } : {});
-    },
-  );
+      async (request) => {
+        const q = request.query as { domain?: string };
+        return fromCroissant(request.body, q.domain ? { domain: q.domain } : {});
+      },
+    );
+  });
 
   app.post(
     '/api/v1/import/backup',
