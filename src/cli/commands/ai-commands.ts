@@ -151,7 +151,10 @@ export function registerAiCommands(program: Command) {
     )
     .argument('<ref>', 'dataset:DOMAIN/NAME')
     .option('--sample <n>', 'values per field to sample', '1000')
-    .option('--accept', 'write the proposals as a new contract version (through admission)')
+    .option(
+      '--accept',
+      'write the proposals as a new contract version (through admission); without it they are kept as suggestions for stewards',
+    )
     .option(
       '--data-root <dir>',
       'folder relative server paths resolve against (default CHARTER_DATA_ROOT or .)',
