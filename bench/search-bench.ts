@@ -1,7 +1,7 @@
 /**
  * Search: two-word queries drawn from the generated vocabulary (field-name words, common and rare
  * description words) through `catalog.search(q, {limit: 20})` on the stores loaded by the bulk
- * apply. The anchor runs the same SQL with the driver directly (better-sqlite3 / pg), so the ratio
+ * apply. The anchor runs a plain ranked query (SQLite) or the dialect's SQL (PostgreSQL) with the driver directly, so the ratio
  * is what the catalog, Kysely and the store add to the database's own time.
  */
 import { loadavg } from 'node:os';
@@ -92,7 +92,8 @@ async function timeQueries(
   return timing;
 }
 
-// The dialects' search SQL, run with the driver alone (copied from src/store/sql/dialects/*).
+// The anchors, run with the driver alone. SQLite: the plain FTS5 search — every match ranked by bm25,
+// joined to assets, with a snippet. PostgreSQL: the dialect's own SQL (src/store/sql/dialects/postgres).
 const SQLITE_SQL = `
   SELECT a.ref AS ref, a.kind AS kind, a.domain AS domain, a.title AS title, a.description AS description,
          -bm25(search_fts, 10.0, 6.0, 2.0, 3.0, 2.0) AS score,
@@ -283,7 +284,7 @@ export async function runSearchBench(
     );
   const sqliteMatches = results.find((r) => r.matches)?.matches;
   const matchLine = sqliteMatches
-    ? `\nRows matched per query (all of them are ranked before the first 20 are kept): p50 ${fmt(summarize(sqliteMatches).p50)}, p95 ${fmt(summarize(sqliteMatches).p95)}, max ${fmt(summarize(sqliteMatches).max)}.\n`
+    ? `\nRows matched per query (the anchor ranks all of them; Charter ranks at most the first 2,000 in index order, and past that the name and title matches first): p50 ${fmt(summarize(sqliteMatches).p50)}, p95 ${fmt(summarize(sqliteMatches).p95)}, max ${fmt(summarize(sqliteMatches).max)}.\n`
     : '';
   const classes: QueryClass[] = ['field words', 'common + common', 'common + rare', 'rare + rare'];
   const classRows: string[][] = [];
@@ -319,8 +320,11 @@ ${runLine(command, machine, loadAtStart)}
 ${fmt(queries.length)} two-word queries through \`catalog.search(q, {limit: 20})\` over the ${fmt(contracts)} contracts
 loaded by the bulk apply, one at a time after 20 warm-up queries. The queries are drawn with a seeded PRNG: 30% a
 contract entity and a field-name word, 30% two common description words, 25% a common and a rare one, 15% two rare
-ones (the store matches every word, the last as a prefix). Examples: ${examples}. The anchor runs the dialect's
-same SQL through the driver alone (better-sqlite3 prepared statement / \`pg\` client) on the same database.
+ones (the store matches every word, the last as a prefix). Examples: ${examples}. On SQLite the anchor is the plain
+FTS5 search through the driver alone (a better-sqlite3 prepared statement): every match ranked by bm25, joined to
+assets, with a snippet. Charter's search ranks at most the first 2,000 matches in index order, and for a broader query
+puts the assets whose name or title match first, so a query's cost stays bounded as the catalog grows. On PostgreSQL
+the anchor runs the dialect's same SQL through the \`pg\` client.
 ${stores.postgres ? '' : '\nPostgreSQL was unreachable or skipped: only SQLite ran.\n'}
 ${figuresTable(rows)}
 ${shortRuns.length ? `\n${shortRuns.join('\n')}\n` : ''}
@@ -331,7 +335,13 @@ ${table(
   results.flatMap((r) =>
     [
       ['Charter', 'full search (`catalog.search`)', r.charter.ms] as const,
-      ['driver', 'the same SQL (the anchor)', r.anchor.ms] as const,
+      [
+        'driver',
+        r.store.startsWith('SQLite')
+          ? 'plain FTS5 search, every match ranked (the anchor)'
+          : 'the same SQL (the anchor)',
+        r.anchor.ms,
+      ] as const,
       ...r.parts.map((p) => ['driver', p.label, p.timing.ms] as const),
     ].map(([who, label, ms]) => {
       const st = summarize(ms);

@@ -16,6 +16,9 @@ import type { Database as Schema } from '../../schema.js';
 import { matchExcerpt } from '../../search-match.js';
 import type { SearchRow, SqlDialect } from '../../sql-dialect.js';
 
+/** Matches of one query ranked by bm25 (see `rank`). */
+const RANKED_MATCHES = 2000;
+
 /** Prepared statements kept per connection; the oldest is dropped beyond this. */
 const STATEMENT_CACHE_SIZE = 1000;
 
@@ -129,19 +132,51 @@ export class SqliteDialect implements SqlDialect {
 
   async search(db: Kysely<Schema>, query: SearchQuery, terms: readonly string[]): Promise<SearchHit[]> {
     const match = terms.map((t, i) => `"${t}"${i === terms.length - 1 ? '*' : ''}`).join(' AND ');
+    const top = await this.rank(db, query, match, this.rankedMatches);
+    if (top.some((t) => t.id < 0)) {
+      // A broad query: its first matches in index order are ranked, and the assets whose name or
+      // title match are ranked first, so the strongest hits are never lost to the bound.
+      const titled = await this.rank(db, query, `{name title} : (${match})`, this.rankedMatches);
+      const seen = new Set(titled.map((t) => t.id));
+      top.splice(0, top.length, ...titled, ...top.filter((t) => !seen.has(t.id)));
+    }
+    return this.hits(db, top.filter((t) => t.id >= 0).slice(0, query.limit), terms);
+  }
+
+  /**
+   * The best `limit`-worth of the first `bound` matches by bm25 (name and title weigh most), plus
+   * one more row when there were more than `bound` matches. Ranking every match of a broad query
+   * costs bm25 on each; reading them in index order and ranking a bounded set keeps a query's cost
+   * bounded whatever the catalog's size.
+   */
+  /** Matches ranked per query; a property so tests can make "broad" small. */
+  rankedMatches = RANKED_MATCHES;
+
+  private async rank(db: Kysely<Schema>, query: SearchQuery, match: string, bound: number) {
     const rank = sql`bm25(search_fts, 10.0, 6.0, 2.0, 3.0, 2.0)`;
-    // Rank on the index alone (joining only to filter), then read the few hits shown.
     const filters = [];
     if (query.kind) filters.push(sql`a.kind = ${query.kind}`);
     if (query.domain) filters.push(sql`a.domain = ${query.domain}`);
     if (query.readableDomains) filters.push(readableClause(query.readableDomains));
-    const ranked = filters.length
-      ? sql<{ id: number; score: number }>`
-          SELECT search_fts.rowid AS id, -${rank} AS score FROM search_fts JOIN assets a ON a.id = search_fts.rowid
-          WHERE search_fts MATCH ${match} AND ${sql.join(filters, sql` AND `)} ORDER BY ${rank} LIMIT ${query.limit}`
-      : sql<{ id: number; score: number }>`
-          SELECT rowid AS id, -${rank} AS score FROM search_fts WHERE search_fts MATCH ${match} ORDER BY ${rank} LIMIT ${query.limit}`;
-    const { rows: top } = await ranked.execute(db);
+    const matches = filters.length
+      ? sql`SELECT search_fts.rowid AS id, -${rank} AS score FROM search_fts JOIN assets a ON a.id = search_fts.rowid
+            WHERE search_fts MATCH ${match} AND ${sql.join(filters, sql` AND `)} LIMIT ${bound + 1}`
+      : sql`SELECT rowid AS id, -${rank} AS score FROM search_fts WHERE search_fts MATCH ${match} LIMIT ${bound + 1}`;
+    const { rows } = await sql<{ id: number; score: number; n: number }>`
+      SELECT id, score, count(*) OVER () AS n FROM (${matches}) ORDER BY score DESC, id LIMIT ${query.limit}`.execute(
+      db,
+    );
+    const top = rows.map((r) => ({ id: Number(r.id), score: Number(r.score) }));
+    // The marker row tells the caller the bound was reached; it is never shown.
+    if (rows.length && Number(rows[0]!.n) > bound) top.push({ id: -1, score: Number.NEGATIVE_INFINITY });
+    return top;
+  }
+
+  private async hits(
+    db: Kysely<Schema>,
+    top: { id: number; score: number }[],
+    terms: readonly string[],
+  ): Promise<SearchHit[]> {
     if (!top.length) return [];
     const { rows } = await sql<
       SearchRow & { title: string; description: string; a_title: string; a_description: string }
