@@ -226,7 +226,7 @@ export class AiGate {
     if (request.for !== undefined) {
       const s = tryParseRef(request.for);
       if (!s || (s.kind !== 'model' && s.kind !== 'app')) {
-        throw new InputError(`--for must be a model:… or app:… ref (got '${request.for}')`, { path: 'for' });
+        throw new InputError(`'for' must be a model:… or app:… ref (got '${request.for}')`, { path: 'for' });
       }
       const subject = request.for;
       const row = await this.cache.get(`subject|${subject}`, () => this.catalog.store.getAsset(subject));

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Catalog } from '../../../../catalog/catalog.js';
-import type { SourceDoc } from '../../../../catalog/parse.js';
-import { openStore } from '../../../open-store.js';
-import type { SqlStore } from '../../sql-store.js';
-import { SqliteDialect } from './sqlite-dialect.js';
+import { Catalog } from '../src/catalog/catalog.js';
+import type { SourceDoc } from '../src/catalog/parse.js';
+import { openStore } from '../src/store/open-store.js';
+import { SqliteDialect } from '../src/store/sql/dialects/sqlite/sqlite-dialect.js';
+import type { SqlStore } from '../src/store/sql/sql-store.js';
 
 const user = { apiVersion: 'charter/v1', kind: 'User', metadata: { name: 'ann' }, spec: {} };
 const domain = {
