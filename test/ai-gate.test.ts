@@ -263,6 +263,28 @@ for (const factory of storeFactories) {
       expect(await gate.decisions({ limit: 1000 })).toHaveLength(count);
     });
 
+    it('records concurrent decisions together, each with its own audit record', async () => {
+      const asks = Array.from({ length: 40 }, (_, i) => ({
+        dataset: i % 2 ? 'dataset:customer/customers' : 'dataset:support/kb-articles',
+        use: i % 2 ? 'fine_tuning' : 'rag_retrieval',
+      }));
+      const before = (await platform.catalog.auditVerify()).records;
+      const decided = await Promise.all(asks.map((a) => gate.decide(a)));
+      // Every caller gets its own audit record; together they follow one another in the chain.
+      const byRecord = [...decided].sort((a, b) => a.auditSeq - b.auditSeq);
+      const first = byRecord[0]!.auditSeq;
+      expect(byRecord.map((d) => d.auditSeq)).toEqual(byRecord.map((_, i) => first + i));
+      const audit = await platform.catalog.auditLog({ afterSeq: first - 1, limit: 40 });
+      expect(audit.map((r) => [r.seq, r.action, (r.details as { decision: string }).decision])).toEqual(
+        byRecord.map((d) => [d.auditSeq, `ai.${d.decision}`, d.id]),
+      );
+      const stored = new Map((await gate.decisions({ limit: 1000 })).map((d) => [d.id, d.auditSeq]));
+      expect(decided.map((d) => stored.get(d.id))).toEqual(decided.map((d) => d.auditSeq));
+      const verified = await platform.catalog.auditVerify();
+      expect(verified.intact).toBe(true);
+      expect(verified.records).toBe(before + 40);
+    });
+
     it('gives the governed context of a dataset: meaning, glossary, semantics, uses, quality — never values', async () => {
       const quality = qualityStoreFor(handle.store);
       const pack = await buildContext(platform.catalog, quality, CUSTOMERS);

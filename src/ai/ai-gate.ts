@@ -5,14 +5,14 @@
  * dataset, use, purpose or application is bad input, never an allow.
  */
 import { randomUUID } from 'node:crypto';
-import { chain } from '../audit/audit-chain.js';
+import { type AuditEntry, chain } from '../audit/audit-chain.js';
 import { digestOf } from '../audit/digest.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { InputError, NotAllowedError, NotFoundError } from '../model/errors.js';
 import type { CharterDoc } from '../model/kinds/charter-kind.js';
 import { parseRef, tryParseRef } from '../model/ref.js';
 import type { AiDecisionRow, AiStore } from '../store/ai-store.js';
-import type { AssetWithDoc } from '../store/catalog-store.js';
+import type { AssetWithDoc, AuditRecord } from '../store/catalog-store.js';
 import type { Incident, QualityStore, RunSummary } from '../store/quality-store.js';
 import { type AiSection, findAiSection } from './ai-section.js';
 import {
@@ -140,6 +140,68 @@ export class GateCache {
   }
 }
 
+/** Decisions wait at most this many to a transaction. */
+const MAX_BATCH = 256;
+
+interface PendingDecision {
+  entry: AuditEntry;
+  row: Omit<AiDecisionRow, 'auditSeq'>;
+}
+
+/**
+ * Writes decisions, each with its audit record. Decisions that arrive while a write is in flight
+ * go into the next transaction together (group commit), in arrival order: a caller is answered
+ * only once its decision and audit record are committed, and a transaction that fails fails every
+ * decision in it — none is half-written.
+ */
+export class DecisionRecorder {
+  private queue: {
+    pending: PendingDecision;
+    resolve: (seq: number) => void;
+    reject: (e: unknown) => void;
+  }[] = [];
+  private writing = false;
+
+  constructor(private readonly store: AiStore) {}
+
+  record(pending: PendingDecision): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ pending, resolve, reject });
+      if (!this.writing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        try {
+          const seqs = await this.store.write(async (writer) => {
+            let head = await writer.auditHead();
+            const records: AuditRecord[] = [];
+            // Each record keeps its decision's own time; the chain follows arrival order.
+            for (const { pending } of batch) {
+              const [record] = chain(head, [pending.entry], pending.row.time);
+              records.push(record!);
+              head = { seq: record!.seq, hash: record!.hash };
+            }
+            await writer.appendAudit(records);
+            for (const [i, { pending }] of batch.entries())
+              await writer.insertDecision({ ...pending.row, auditSeq: records[i]!.seq });
+            return records.map((r) => r.seq);
+          });
+          for (const [i, b] of batch.entries()) b.resolve(seqs[i]!);
+        } catch (error) {
+          for (const b of batch) b.reject(error);
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+}
+
 interface DatasetFacts {
   asset: AssetWithDoc | undefined;
   latest: RunSummary | undefined;
@@ -148,6 +210,7 @@ interface DatasetFacts {
 
 export class AiGate {
   private readonly cache: GateCache;
+  private readonly recorder: DecisionRecorder;
 
   constructor(
     readonly catalog: Catalog,
@@ -155,7 +218,9 @@ export class AiGate {
     readonly store: AiStore,
     private readonly options: AiGateOptions,
     cache?: GateCache,
+    recorder?: DecisionRecorder,
   ) {
+    this.recorder = recorder ?? new DecisionRecorder(store);
     if (cache) this.cache = cache;
     else {
       const own = new GateCache(options.cacheTtlMs);
@@ -166,7 +231,14 @@ export class AiGate {
 
   /** The same gate for another caller (the server makes one per request with its guarded catalog). */
   as(catalog: Catalog, actor: string): AiGate {
-    return new AiGate(catalog, this.quality, this.store, { ...this.options, actor }, this.cache);
+    return new AiGate(
+      catalog,
+      this.quality,
+      this.store,
+      { ...this.options, actor },
+      this.cache,
+      this.recorder,
+    );
   }
 
   private charter(): Promise<CharterDoc | undefined> {
@@ -455,30 +527,23 @@ export class AiGate {
       checks,
       wouldChange: reasons.map((r) => r.fix),
     };
-    const auditSeq = await this.store.write(async (writer) => {
-      const [record] = chain(
-        await writer.auditHead(),
-        [
-          {
-            actor: this.options.actor,
-            action: `ai.${decision}`,
-            ref: request.dataset,
-            version: asset.version,
-            beforeDigest: null,
-            afterDigest: digestOf(body),
-            details: {
-              decision: id,
-              use,
-              for: request.for ?? null,
-              purpose: request.purpose ?? null,
-              reasons: reasons.map((r) => r.check),
-            },
-          },
-        ],
-        time,
-      );
-      await writer.appendAudit([record!]);
-      await writer.insertDecision({
+    const auditSeq = await this.recorder.record({
+      entry: {
+        actor: this.options.actor,
+        action: `ai.${decision}`,
+        ref: request.dataset,
+        version: asset.version,
+        beforeDigest: null,
+        afterDigest: digestOf(body),
+        details: {
+          decision: id,
+          use,
+          for: request.for ?? null,
+          purpose: request.purpose ?? null,
+          reasons: reasons.map((r) => r.check),
+        },
+      },
+      row: {
         id,
         time,
         actor: this.options.actor,
@@ -489,9 +554,7 @@ export class AiGate {
         purpose: request.purpose ?? null,
         decision,
         body,
-        auditSeq: record!.seq,
-      });
-      return record!.seq;
+      },
     });
     return { ...body, auditSeq };
   }
