@@ -472,6 +472,75 @@ for (const factory of storeFactories) {
         expect(unexpected).toEqual([]);
       });
 
+      it('shows trace and impact with what the caller may not read restricted, as the REST API does', async () => {
+        // A support model evaluated on the customer domain's customers, which kemi (support) may not read.
+        const model = `apiVersion: charter/v1
+kind: Model
+metadata: {name: churn-signals, domain: support}
+spec:
+  title: Churn signals
+  version: 0.3.0
+  stage: development
+  owners: [user:kemi]
+  stewards: [user:liam]
+  intendedPurpose: Flag tickets from customers likely to leave.
+  riskClass: {euAiAct: minimal, rationale: Internal prioritisation of tickets.}
+  baseModels: [{id: xlm-roberta-base, version: "2019-11", provider: Meta AI, accessMode: weights, license: MIT}]
+  inputs:
+    - {dataset: "${'dataset:support/support-tickets'}", version: 1, role: training}
+    - {dataset: "${CUSTOMERS}", version: 1, role: evaluation}
+`;
+        const applied = await platform.catalog.apply(parseSources([{ name: 'churn.yaml', content: model }]));
+        expect(applied.applied, JSON.stringify(applied.results)).toBe(true);
+        const kemi = await httpClient(tokens.kemi);
+        const ada = await httpClient(tokens.ada);
+        const r = await call(kemi, 'trace', { ref: 'model:support/churn-signals' });
+        expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
+        const t = r.structuredContent as unknown as TraceReport;
+        expect(t.datasets.map((d) => [d.node, d.role, d.restricted ?? false, d.domain ?? null])).toEqual([
+          ['dataset:support/support-tickets', 'training', false, null],
+          ['restricted:1', 'evaluation', true, 'customer'],
+        ]);
+        expect(t.datasets[1]).toMatchObject({ asset: null, requestAccessFrom: ['user:chloe'] });
+        expect(t.accountable.find((a) => a.ref === 'user:chloe')?.why).toEqual([
+          'owner of domain:customer, which holds restricted:1 (evaluation)',
+        ]);
+        // Neither the structured content nor the text names the customers dataset or its people.
+        expect(JSON.stringify(r)).not.toMatch(/customer\/customers|user:devi/);
+        expect(textOf(r)).toContain(
+          '- restricted:1 (depth 1): restricted — you may not read it; role evaluation; domain customer; ask user:chloe for access',
+        );
+        const all = await data<TraceReport>(ada, 'trace', { ref: 'model:support/churn-signals' });
+        expect(all.datasets.map((d) => d.node)).toEqual(['dataset:support/support-tickets', CUSTOMERS]);
+
+        // Downstream of the customers, chloe (the customer domain's owner) sees the support model restricted.
+        const chloeToken = (
+          await platform.access.tokens.create({
+            principal: 'user:chloe',
+            name: 'mcp-test',
+            expiresAt: null,
+            actor: 'user:loader',
+          })
+        ).token;
+        const chloe = await httpClient(chloeToken);
+        const i = await call(chloe, 'impact', { ref: CUSTOMERS });
+        const impact = i.structuredContent as unknown as ImpactReport;
+        expect(impact.models.map((m) => [m.node, m.restricted, m.domain, m.requestAccessFrom])).toEqual([
+          ['restricted:1', true, 'support', ['user:kemi']],
+        ]);
+        expect(JSON.stringify(i)).not.toMatch(/churn-signals|user:liam/);
+        expect(impact.notify).toEqual([
+          {
+            ref: 'user:kemi',
+            title: 'Kemi Adeyemi',
+            why: ['owner of domain:support, which holds restricted:1'],
+          },
+        ]);
+        expect(await toolError(kemi, 'impact', { ref: CUSTOMERS })).toBe(
+          'NotAllowedError: user:kemi may not read dataset:customer/customers: it needs viewer on domain:customer',
+        );
+      });
+
       it('keeps callers apart when their requests run at the same time on reused servers', async () => {
         const ada = await httpClient(tokens.ada);
         const grace = await httpClient(tokens.grace);

@@ -6,8 +6,10 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { type AuditEntry, chain } from '../audit/audit-chain.js';
+import type { AccessGuard, GuardTarget } from '../catalog/access-guard.js';
 import { InputError, NotFoundError } from '../model/errors.js';
 import { contractFields } from '../model/kinds/data-contract-kind.js';
+import { kindOfRef } from '../model/kinds/index.js';
 import type { OdcsContract } from '../model/odcs/odcs.js';
 import { parseRef, tryParseRef } from '../model/ref.js';
 import type { CatalogStore } from '../store/catalog-store.js';
@@ -57,8 +59,9 @@ import {
   readEvent,
   versionOf,
 } from './openlineage.js';
+import { type RedactionContext, redactImpact, redactTrace } from './redaction.js';
 import { scorecards } from './scorecards.js';
-import { type TraceReport, Tracer } from './trace.js';
+import { type ImpactReport, type TraceReport, Tracer } from './trace.js';
 import { EVENT_TYPES, outboxEventOf } from './webhooks.js';
 
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
@@ -69,6 +72,12 @@ export interface LineageOptions {
   /** Largest single event accepted (default 1 MB). */
   maxEventBytes?: number;
   index?: IndexOptions;
+  /**
+   * The caller's access (the server passes it per request): trace, impact and outcomes then start
+   * only from what it may read and show what it may not as restricted nodes (redaction.ts). Absent
+   * for the local administrator and in-process tools, which see everything.
+   */
+  guard?: AccessGuard;
 }
 
 type Json = Record<string, unknown>;
@@ -114,9 +123,61 @@ export class LineageService implements LineageApi {
     this.tracer = shared.tracer;
   }
 
-  /** The same service acting for another actor (the server makes one per request). */
-  as(actor: string): LineageService {
-    return new LineageService(this.catalogStore, this.store, this.quality, { ...this.options, actor });
+  /** The same service acting for another actor, with their access (the server makes one per request). */
+  as(actor: string, guard?: AccessGuard): LineageService {
+    const options: LineageOptions = { ...this.options, actor };
+    if (guard) options.guard = guard;
+    else delete options.guard;
+    return new LineageService(this.catalogStore, this.store, this.quality, options);
+  }
+
+  /** The guard when it restricts anything (the data office and the local administrator see all). */
+  private get restricting(): AccessGuard | undefined {
+    const guard = this.options.guard;
+    return guard && !guard.isAdmin ? guard : undefined;
+  }
+
+  /** The asset a ref names, as access control sees it. */
+  private guardTarget(ref: string): GuardTarget | undefined {
+    const parsed = tryParseRef(ref);
+    if (!parsed) return undefined;
+    return {
+      ref,
+      kind: kindOfRef(parsed.kind)?.kind ?? parsed.kind,
+      domain: this.directory.get(ref)?.domain ?? parsed.domain ?? null,
+    };
+  }
+
+  /** Throws NotAllowedError (naming the missing role) when the caller may not read the asset. */
+  private requireRead(ref: string): void {
+    const guard = this.restricting;
+    const target = guard && this.guardTarget(ref);
+    if (guard && target) guard.requireRead(target);
+  }
+
+  private readable(ref: string): boolean {
+    const guard = this.restricting;
+    const target = guard && this.guardTarget(ref);
+    return !guard || !target || guard.canRead(target);
+  }
+
+  private redaction(guard: AccessGuard): RedactionContext {
+    return {
+      canRead: (t) => guard.canRead(t),
+      domainOwners: (domain) => this.directory.domainPeople(domain).owners,
+      title: (ref) => this.directory.title(ref),
+    };
+  }
+
+  /** A trace as the caller may see it. */
+  private shownTrace<T extends TraceReport>(report: T): T {
+    const guard = this.restricting;
+    return guard ? redactTrace(report, this.redaction(guard)) : report;
+  }
+
+  private shownImpact(report: ImpactReport): ImpactReport {
+    const guard = this.restricting;
+    return guard ? redactImpact(report, this.redaction(guard)) : report;
   }
 
   private now(): Date {
@@ -623,7 +684,8 @@ export class LineageService implements LineageApi {
       throw new InputError(
         `'${ref}' is a ${parsed.kind}; trace starts from a model, an application or an outcome (outcome:ID) — use impact for a dataset`,
       );
-    return this.tracer.trace(ref, { at: this.now().toISOString() });
+    this.requireRead(ref);
+    return this.shownTrace(await this.tracer.trace(ref, { at: this.now().toISOString() }));
   }
 
   async impact(ref: string, options: { depth?: number; field?: string } = {}) {
@@ -643,9 +705,14 @@ export class LineageService implements LineageApi {
         throw new InputError(
           `'${node}' is a ${parsed.kind}; impact starts from a dataset (or a field of one)`,
         );
+      this.requireRead(node);
     }
-    if (!field) return this.tracer.impact(node, { depth, at: this.now().toISOString() });
-    return this.fieldImpact(node, field, depth);
+    const report = field
+      ? await this.fieldImpact(node, field, depth)
+      : await this.tracer.impact(node, { depth, at: this.now().toISOString() });
+    // A start named as reported (namespace/name) may be a contract: the same rule holds.
+    if (report.subject.asset) this.requireRead(report.subject.asset.ref);
+    return this.shownImpact(report);
   }
 
   private async fieldImpact(node: string, field: string, depth: number) {
@@ -718,6 +785,7 @@ export class LineageService implements LineageApi {
       occurredAt = new Date(t).toISOString();
     }
     await this.graph.fresh(true);
+    this.requireRead(input.subject);
     if (!this.directory.get(input.subject))
       throw new NotFoundError(
         `${ref.kind === 'model' ? 'Model' : 'Application'} '${input.subject}' not found`,
@@ -774,22 +842,47 @@ export class LineageService implements LineageApi {
         ),
       );
     });
-    return { ...outcomeView(row), trace };
+    return this.shownOutcome(row);
   }
 
+  /** An outcome with the trace stored with it, as the caller may see it. */
+  private shownOutcome(row: OutcomeRow): OutcomeWithTrace {
+    const trace = this.shownTrace(row.trace as TraceReport);
+    return { ...outcomeView(row), accountable: trace.accountable, trace };
+  }
+
+  /**
+   * Outcomes newest first. With access control, only those about a model or application the
+   * caller may read, each with its accountable people as the caller's view of its trace shows them
+   * (so `accountable` matches only what that view names).
+   */
   async outcomes(options: { subject?: string; accountable?: string; limit?: number }): Promise<Outcome[]> {
+    const limit = Math.min(options.limit ?? 100, 5000);
+    const guard = this.restricting;
     const rows = await this.store.outcomes({
       ...(options.subject ? { subject: options.subject } : {}),
       ...(options.accountable ? { accountable: options.accountable } : {}),
-      limit: Math.min(options.limit ?? 100, 5000),
+      limit: guard ? 5000 : limit,
     });
-    return rows.map(outcomeView);
+    if (!guard) return rows.map(outcomeView);
+    await this.directory.refresh();
+    const out: Outcome[] = [];
+    for (const row of rows) {
+      if (!this.readable(row.subject)) continue;
+      const { trace: _trace, ...outcome } = this.shownOutcome(row);
+      if (options.accountable && !outcome.accountable.some((a) => a.ref === options.accountable)) continue;
+      out.push(outcome);
+      if (out.length >= limit) break;
+    }
+    return out;
   }
 
   async outcome(id: string): Promise<OutcomeWithTrace> {
     const row = await this.store.outcome(id);
     if (!row) throw new NotFoundError(`Outcome 'outcome:${id}' not found`, { id });
-    return { ...outcomeView(row), trace: row.trace as TraceReport };
+    await this.directory.refresh();
+    this.requireRead(row.subject);
+    return this.shownOutcome(row);
   }
 
   // --- scorecards ----------------------------------------------------------------------------

@@ -54,7 +54,17 @@ export interface LineageRow {
   version?: { used: string | null; pinned: boolean; current: number | null };
   /** Classification of the version used, when it is not the current one. */
   classificationUsed?: string | null;
+  /** Null for an unmanaged dataset, and for a node the caller may not read (`restricted`). */
   asset: AssetView | null;
+  /**
+   * The caller may not read this asset: `node` is an id valid within this report only
+   * (`restricted:N`), and nothing of the asset is shown but its kind, its domain and whom to ask.
+   */
+  restricted?: true;
+  /** A restricted node's domain. */
+  domain?: string | null;
+  /** A restricted node's domain owners (declared on it or inherited): whom to ask for access. */
+  requestAccessFrom?: string[];
 }
 
 export interface Accountable {
@@ -79,6 +89,8 @@ export interface TraceReport {
   cycles: CycleView[];
   accountable: Accountable[];
   domains: string[];
+  /** How many nodes are shown restricted (absent when the caller may read them all). */
+  restricted?: number;
 }
 
 export interface ImpactReport {
@@ -88,12 +100,14 @@ export interface ImpactReport {
   datasets: LineageRow[];
   models: LineageRow[];
   apps: LineageRow[];
-  /** Fields reached, for a field impact: `node#field`. */
-  fields?: { node: string; field: string; depth: number; from: string }[];
+  /** Fields reached, for a field impact: `node#field` (the field is null in a restricted node). */
+  fields?: { node: string; field: string | null; depth: number; from: string; restricted?: true }[];
   jobs: number;
   cycles: CycleView[];
   notify: Accountable[];
   domains: string[];
+  /** How many nodes are shown restricted (absent when the caller may read them all). */
+  restricted?: number;
 }
 
 /**
@@ -165,7 +179,7 @@ export class People {
 const suffixes = new Map<string, string[]>();
 
 /** ` (training, 2 hops upstream)`: the same few texts for every row. */
-function suffixFor(role: string | null, depth: number): string {
+export function suffixFor(role: string | null, depth: number): string {
   if (!role) return '';
   let byDepth = suffixes.get(role);
   if (!byDepth) {

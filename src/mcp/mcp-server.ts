@@ -20,8 +20,6 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { LineageService } from '../lineage/lineage-service.js';
 import type { ImpactReport, LineageRow, TraceReport } from '../lineage/trace.js';
 import { AuthenticationError, isCharterError, NotFoundError } from '../model/errors.js';
-import { kindOfRef } from '../model/kinds/index.js';
-import { tryParseRef } from '../model/ref.js';
 import type { QualityStore } from '../store/quality-store.js';
 import { aiStoreFor } from '../store/sql/sql-ai-store.js';
 import { qualityStoreFor } from '../store/sql/sql-quality-store.js';
@@ -90,20 +88,17 @@ async function read<T>(services: McpServices, fn: () => Promise<T>): Promise<T> 
   }
 }
 
-/** Trace and impact start from an asset the caller may read (as the REST API does). */
-function requireReadable(catalog: Catalog, ref: string): void {
-  const parsed = tryParseRef(ref);
-  if (parsed && catalog.guard)
-    catalog.guard.requireRead({
-      ref,
-      kind: kindOfRef(parsed.kind)?.kind ?? parsed.kind,
-      domain: parsed.domain ?? null,
-    });
-}
-
 const list = (items: readonly string[]) => (items.length ? items.join(', ') : '—');
 
 function rowText(r: LineageRow): string {
+  if (r.restricted)
+    return `- ${r.node} (depth ${r.depth}): restricted — you may not read it; ${[
+      r.role ? `role ${r.role}` : null,
+      r.domain ? `domain ${r.domain}` : null,
+      `ask ${list(r.requestAccessFrom ?? [])} for access`,
+    ]
+      .filter(Boolean)
+      .join('; ')}`;
   const a = r.asset;
   const bits = [
     r.role ? `role ${r.role}` : null,
@@ -137,7 +132,13 @@ export function impactText(r: ImpactReport): string {
     out.push('', `${label} affected (${rows.length}):`, ...rows.map(rowText));
   }
   if (r.fields?.length)
-    out.push('', 'Fields reached:', ...r.fields.map((f) => `- ${f.node}#${f.field} (from ${f.from})`));
+    out.push(
+      '',
+      'Fields reached:',
+      ...r.fields.map(
+        (f) => `- ${f.restricted ? `${f.node} (restricted)` : `${f.node}#${f.field}`} (from ${f.from})`,
+      ),
+    );
   out.push('', 'Who to tell:', ...r.notify.map((a) => `- ${a.ref} (${a.title}): ${a.why.join('; ')}`));
   return `${out.join('\n')}\n`;
 }
@@ -344,7 +345,7 @@ const decideTool = {
 const traceTool = {
   title: 'Trace upstream to data and people',
   description:
-    'From a model, an AI application or a recorded outcome (outcome:ID) upstream to every dataset behind it, with owner, steward, domain, quality and classification, and the people accountable.',
+    'From a model, an AI application or a recorded outcome (outcome:ID) upstream to every dataset behind it, with owner, steward, domain, quality and classification, and the people accountable. A node in a domain you may not read is shown as restricted (an id valid in this answer, its domain and whom to ask for access) but keeps its place on the path.',
   inputSchema: { ref: z.string().describe('model:DOMAIN/NAME, app:DOMAIN/NAME or outcome:ID') },
   outputSchema: z.looseObject({
     subject: z.looseObject({ ref: z.string() }),
@@ -358,7 +359,7 @@ const traceTool = {
 const impactTool = {
   title: 'Impact downstream',
   description:
-    'Everything downstream of a dataset (or one of its fields) — datasets, models and AI applications — and who to tell.',
+    'Everything downstream of a dataset (or one of its fields) — datasets, models and AI applications — and who to tell. A node in a domain you may not read is shown as restricted (an id valid in this answer, its domain and whom to ask for access).',
   inputSchema: {
     ref: z.string().describe('dataset:DOMAIN/NAME, or DATASET#table.column for one field'),
     depth: z.number().int().min(1).max(100).optional().describe('hops to follow (default 5)'),
@@ -455,8 +456,8 @@ export function createMcpServer(services: McpServices, fixed?: McpCaller): McpSe
   server.registerTool('trace', traceTool, async ({ ref }, extra) =>
     run(services, async () => {
       const caller = callerOf(extra);
-      requireReadable(caller.catalog, ref);
-      const report = await services.lineage.as(caller.actor).trace(ref);
+      // As the REST API: the start must be readable, what the caller may not read is restricted.
+      const report = await services.lineage.as(caller.actor, caller.catalog.guard).trace(ref);
       return { data: report as unknown as Structured, text: traceText(report) };
     }),
   );
@@ -464,8 +465,7 @@ export function createMcpServer(services: McpServices, fixed?: McpCaller): McpSe
   server.registerTool('impact', impactTool, async ({ ref, depth, field }, extra) =>
     run(services, async () => {
       const caller = callerOf(extra);
-      requireReadable(caller.catalog, ref.split('#')[0] ?? ref);
-      const report = await services.lineage.as(caller.actor).impact(ref, {
+      const report = await services.lineage.as(caller.actor, caller.catalog.guard).impact(ref, {
         ...(depth ? { depth } : {}),
         ...(field ? { field } : {}),
       });

@@ -331,7 +331,17 @@ export function formatIngest(result: IngestResult, sources: readonly string[]): 
 }
 
 function nodeText(r: LineageRow): string {
+  if (r.restricted) return `${r.node} (restricted${r.domain ? `, domain:${r.domain}` : ''})`;
   return r.managed ? r.node : `${r.node} (unmanaged)`;
+}
+
+function restrictedNote(n: number): string {
+  return `${n} node${n === 1 ? ' is' : 's are'} in a domain you may not read: shown as restricted, with the domain's owners to ask for access.`;
+}
+
+/** A row's owners; for a restricted node, whom to ask for access. */
+function ownersText(r: LineageRow): string {
+  return r.restricted ? `ask ${people(r.requestAccessFrom)}` : people(r.asset?.owners);
 }
 
 function quality(r: LineageRow): string {
@@ -361,9 +371,9 @@ export function formatTrace(t: TraceReport & { outcome?: Outcome }): string {
   if (t.models.length) {
     lines.push('', `Models (${t.models.length}):`);
     const table = formatTable(t.models, [
-      { header: 'model', value: (r) => r.node, flex: 0.3, min: 20 },
+      { header: 'model', value: nodeText, flex: 0.3, min: 20 },
       { header: 'role', value: (r) => r.role ?? '' },
-      { header: 'owners', value: (r) => people(r.asset?.owners), flex: 1 },
+      { header: 'owners', value: ownersText, flex: 1 },
     ]);
     lines.push(...table.split('\n').map((l) => `  ${l}`));
   }
@@ -388,11 +398,12 @@ export function formatTrace(t: TraceReport & { outcome?: Outcome }): string {
       },
       { header: 'class.', value: (r) => r.classificationUsed ?? r.asset?.classification ?? '', min: 6 },
       { header: 'quality', value: quality, min: 7 },
-      { header: 'owners', value: (r) => people(r.asset?.owners), flex: 2 },
+      { header: 'owners', value: ownersText, flex: 2 },
     ]);
     lines.push(...table.split('\n').map((l) => `  ${l}`));
   } else lines.push('  (none: nothing upstream is declared or reported)');
   for (const c of t.cycles) lines.push(`  ↺ cycle cut: ${c.from} → ${c.to}`);
+  if (t.restricted) lines.push('', restrictedNote(t.restricted));
   lines.push('', `Accountable (${t.accountable.length}):`);
   for (const a of t.accountable)
     lines.push(`  ${a.ref}${a.title !== a.ref ? ` (${a.title})` : ''}: ${a.why.join('; ')}`);
@@ -410,19 +421,23 @@ export function formatImpact(r: ImpactReport): string {
       { header: 'asset', value: nodeText, flex: 0.3, min: 24 },
       { header: 'hops', value: (x) => x.depth, min: 4 },
       { header: 'via', value: (x) => x.via ?? '', flex: 1.5 },
-      { header: 'owners', value: (x) => people(x.asset?.owners), flex: 1 },
-      { header: 'stewards', value: (x) => people(x.asset?.stewards), flex: 1 },
+      { header: 'owners', value: ownersText, flex: 1 },
+      { header: 'stewards', value: (x) => (x.restricted ? '' : people(x.asset?.stewards)), flex: 1 },
     ]);
     lines.push(...table.split('\n').map((l) => `  ${l}`));
   };
   if (r.fields) {
     lines.push('', `Fields derived from it (${r.fields.length}):`);
-    for (const f of r.fields) lines.push(`  ${f.node}#${f.field} (hop ${f.depth}, from ${f.from})`);
+    for (const f of r.fields)
+      lines.push(
+        `  ${f.restricted ? `${f.node} (restricted)` : `${f.node}#${f.field}`} (hop ${f.depth}, from ${f.from})`,
+      );
   }
   section('Datasets', r.datasets);
   section('Models', r.models);
   section('Applications', r.apps);
   for (const c of r.cycles) lines.push(`  ↺ cycle cut: ${c.from} → ${c.to}`);
+  if (r.restricted) lines.push('', restrictedNote(r.restricted));
   lines.push('', `Who to tell (${r.notify.length}):`);
   for (const a of r.notify)
     lines.push(`  ${a.ref}${a.title !== a.ref ? ` (${a.title})` : ''}: ${a.why.join('; ')}`);

@@ -9,8 +9,6 @@ import { IngestGate } from '../../lineage/ingest-gate.js';
 import type { IngestItem, IngestResult, OutcomeInput, WebhookInput } from '../../lineage/lineage-api.js';
 import { DEFAULT_MAX_EVENT_BYTES, type LineageService } from '../../lineage/lineage-service.js';
 import { InputError } from '../../model/errors.js';
-import { kindOfRef } from '../../model/kinds/index.js';
-import { tryParseRef } from '../../model/ref.js';
 import type { DeliveryState } from '../../store/lineage-store.js';
 import { errorBody } from '../errors.js';
 import { actorOf } from '../request-context.js';
@@ -82,16 +80,6 @@ export function lineageRoutes(
   options: LineageRouteOptions = lineageOptionsFromEnv(),
 ) {
   const gate = options.gate ?? new IngestGate(options.maxPending ?? 16);
-  /** With access control: trace, impact and outcomes start from an asset the caller may read. */
-  const readable = (request: FastifyRequest, ref: string) => {
-    const parsed = tryParseRef(ref);
-    if (parsed && request.charter?.guard)
-      request.charter.guard.requireRead({
-        ref,
-        kind: kindOfRef(parsed.kind)?.kind ?? parsed.kind,
-        domain: parsed.domain ?? null,
-      });
-  };
   /** Global webhooks and deliveries are the data office's; a domain's webhooks are also its owners'. */
   const manageWebhooks = (request: FastifyRequest, domain: string | null) => {
     const guard = request.charter?.guard;
@@ -101,7 +89,11 @@ export function lineageRoutes(
     if (name) guard.requireWrite([{ ref: `domain:${name}`, kind: 'Team', domain: name }]);
     else guard.requireDataOffice('manage webhooks for every domain');
   };
-  const as = (request: FastifyRequest) => lineage.as(actorOf(request, defaultActor));
+  /**
+   * The service as the caller, with their access: trace, impact and outcomes start only from what
+   * they may read and show what they may not as restricted nodes (src/lineage/redaction.ts).
+   */
+  const as = (request: FastifyRequest) => lineage.as(actorOf(request, defaultActor), request.charter?.guard);
   const maxEvent = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   const maxBatch = options.maxBatchBytes ?? 32 * 1024 * 1024;
 
@@ -303,8 +295,7 @@ export function lineageRoutes(
     },
     async (request) => {
       const { ref } = request.params as { ref: string };
-      readable(request, ref);
-      return lineage.trace(ref);
+      return as(request).trace(ref);
     },
   );
 
@@ -327,9 +318,8 @@ export function lineageRoutes(
     },
     async (request) => {
       const { ref } = request.params as { ref: string };
-      readable(request, ref.split('#')[0]!);
       const q = request.query as { depth?: number; field?: string };
-      return lineage.impact(ref, {
+      return as(request).impact(ref, {
         ...(q.depth ? { depth: q.depth } : {}),
         ...(q.field ? { field: q.field } : {}),
       });
@@ -362,7 +352,6 @@ export function lineageRoutes(
       },
     },
     async (request, reply) => {
-      readable(request, (request.body as OutcomeInput).subject);
       const outcome = await as(request).recordOutcome(request.body as OutcomeInput);
       return reply.status(201).send(outcome);
     },
@@ -386,7 +375,7 @@ export function lineageRoutes(
     },
     async (request) => {
       const q = request.query as { subject?: string; accountable?: string; limit?: number };
-      return { outcomes: await lineage.outcomes(q) };
+      return { outcomes: await as(request).outcomes(q) };
     },
   );
 
@@ -400,7 +389,7 @@ export function lineageRoutes(
         response: errorResponses,
       },
     },
-    async (request) => lineage.outcome((request.params as { id: string }).id.replace(/^outcome:/, '')),
+    async (request) => as(request).outcome((request.params as { id: string }).id.replace(/^outcome:/, '')),
   );
 
   app.get(

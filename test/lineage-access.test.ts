@@ -1,0 +1,331 @@
+/**
+ * Trace, impact and outcomes with access control, through the API with tokens on both stores: a
+ * node in a domain the caller may not read keeps its place in the report (the path stays connected,
+ * the counts stay the same) but shows only an id valid in that report, its domain and the domain's
+ * owners — never its ref, names, fields, version, classification, quality or its own people. The
+ * data office sees everything; a start the caller may not read is refused.
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSources } from '../src/catalog/parse.js';
+import { formatImpact, formatTrace } from '../src/cli/commands/lineage-commands.js';
+import type { ImpactReport, LineageRow, Outcome, TraceReport } from '../src/lineage/lineage-api.js';
+import { buildApp } from '../src/server/app.js';
+import { createPlatform, type Platform } from '../src/server/platform.js';
+import { fixture, ndjson, orgYaml } from './lineage-support.js';
+import { type StoreHandle, storeFactories } from './support/stores.js';
+
+const enc = encodeURIComponent;
+
+// Viewers of one domain each: erin reads risk, sam support, pat payments.
+const VIEWERS = `${['erin', 'sam', 'pat']
+  .map((u) => `apiVersion: charter/v1\nkind: User\nmetadata: {name: ${u}}\nspec: {}\n`)
+  .join('---\n')}---
+apiVersion: charter/v1
+kind: Domain
+metadata: {name: payments}
+spec: {title: Payments, description: Card payments, owners: [user:alice], stewards: [user:bob], viewers: [user:pat]}
+---
+apiVersion: charter/v1
+kind: Domain
+metadata: {name: risk}
+spec: {title: Risk, description: Fraud and credit risk, owners: [user:carol], stewards: [user:dan], viewers: [user:erin]}
+---
+apiVersion: charter/v1
+kind: Domain
+metadata: {name: support}
+spec: {title: Support, description: Customer care, owners: [user:dan], stewards: [user:carol], viewers: [user:sam]}
+`;
+
+/** What no report shown to a caller who may not read the payments contract may contain. */
+const PAYMENTS_SECRETS = [
+  'dataset:payments/transactions',
+  'pay.public.transactions',
+  'db.acme.internal',
+  'customer_email',
+  'card_number',
+  'user:bob',
+  'Bob Stone',
+];
+
+const RESTRICTED_KEYS = [
+  'asset',
+  'depth',
+  'domain',
+  'job',
+  'kind',
+  'managed',
+  'node',
+  'requestAccessFrom',
+  'restricted',
+  'role',
+  'via',
+];
+
+/** Every row's `via` is the start or another node of the same report: the path is connected. */
+function expectConnected(start: string, rows: readonly LineageRow[]) {
+  const nodes = new Set([start, ...rows.map((r) => r.node)]);
+  for (const r of rows) expect(nodes.has(r.via ?? ''), `${r.node} via ${r.via}`).toBe(true);
+}
+
+for (const factory of storeFactories) {
+  describe.runIf(await factory.available())(`lineage with access control on ${factory.name}`, () => {
+    let handle: StoreHandle;
+    let platform: Platform;
+    let app: FastifyInstance;
+    const tokens: Record<string, string> = {};
+
+    const get = async (who: string, url: string) =>
+      app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${tokens[who]}` } });
+    const ok = async <T>(who: string, url: string): Promise<T> => {
+      const res = await get(who, url);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as T;
+    };
+
+    beforeAll(async () => {
+      handle = await factory.create();
+      platform = createPlatform(handle.store, { actor: 'user:setup' });
+      for (const [name, content] of [
+        ['org.yaml', orgYaml],
+        ['viewers.yaml', VIEWERS],
+      ] as const) {
+        const applied = await platform.catalog.apply(parseSources([{ name, content }]));
+        expect(applied.applied, JSON.stringify(applied.results.filter((r) => r.issues.length))).toBe(true);
+      }
+      const ingested = await platform.lineage.ingest(ndjson(fixture('events.ndjson')), {});
+      expect(ingested.status).toBe('success');
+      for (const who of ['ada', 'erin', 'sam', 'pat']) {
+        tokens[who] = (
+          await platform.access.tokens.create({
+            principal: `user:${who}`,
+            name: 't',
+            expiresAt: null,
+            actor: 'user:setup',
+          })
+        ).token;
+      }
+      app = await buildApp({
+        catalog: platform.catalog,
+        governance: platform.governance,
+        access: platform.access,
+        tokens: platform.access.tokens,
+        lineage: platform.lineage,
+      });
+    });
+    afterAll(async () => {
+      await app?.close();
+      await handle?.dispose();
+    });
+
+    it("shows a viewer of one domain another domain's input restricted, with the path intact", async () => {
+      const res = await get('erin', `/api/v1/trace/${enc('model:risk/fraud-scorer')}`);
+      expect(res.statusCode, res.body).toBe(200);
+      for (const secret of PAYMENTS_SECRETS) expect(res.body).not.toContain(secret);
+      const t = res.json() as TraceReport;
+      expect(t.datasets.map((r) => [r.node, r.depth, r.role, r.via, r.job])).toEqual([
+        ['dataset:risk/features', 1, 'training', 'model:risk/fraud-scorer', null],
+        ['restricted:1', 1, 'evaluation', 'model:risk/fraud-scorer', null],
+        // Upstream of the restricted dataset, reached through it; the job that writes it is not named.
+        ['kafka://broker:9092/payments.authorised', 2, 'evaluation', 'restricted:1', 'restricted-job:1'],
+      ]);
+      const hidden = t.datasets[1]!;
+      expect(Object.keys(hidden).sort()).toEqual(RESTRICTED_KEYS);
+      expect(hidden).toMatchObject({
+        kind: 'dataset',
+        managed: true,
+        asset: null,
+        restricted: true,
+        domain: 'payments',
+        requestAccessFrom: ['user:alice'],
+      });
+      // What the caller may read is shown whole.
+      expect(t.datasets[0]!.asset).toMatchObject({ owners: ['user:carol'], classification: 'internal' });
+      expect(t.restricted).toBe(1);
+      expect(t.jobs).toBe(2);
+      expect(t.domains).toEqual(['payments', 'risk']);
+      expectConnected('model:risk/fraud-scorer', t.datasets);
+      expect(t.accountable).toEqual([
+        {
+          ref: 'user:carol',
+          title: 'Carol Diaz',
+          why: ['owner of model:risk/fraud-scorer', 'owner of dataset:risk/features (training)'],
+        },
+        {
+          ref: 'user:dan',
+          title: 'Dan Okoro',
+          why: ['steward of model:risk/fraud-scorer', 'steward of dataset:risk/features (training)'],
+        },
+        {
+          ref: 'user:alice',
+          title: 'Alice Martin',
+          why: ['owner of domain:payments, which holds restricted:1 (evaluation)'],
+        },
+      ]);
+    });
+
+    it('shows the data office everything, the same trace the local administrator gets', async () => {
+      const t = await ok<TraceReport>('ada', `/api/v1/trace/${enc('model:risk/fraud-scorer')}`);
+      expect(t.restricted).toBeUndefined();
+      expect(t.datasets.map((r) => r.node)).toEqual([
+        'dataset:risk/features',
+        'dataset:payments/transactions',
+        'kafka://broker:9092/payments.authorised',
+      ]);
+      expect(t.datasets[1]!.asset).toMatchObject({ classification: 'restricted', stewards: ['user:bob'] });
+      const local = await platform.lineage.trace('model:risk/fraud-scorer');
+      expect({ ...t, at: null }).toEqual({ ...JSON.parse(JSON.stringify(local)), at: null });
+    });
+
+    it('keeps a path through a restricted model connected, each hidden node with its own id', async () => {
+      const res = await get('sam', `/api/v1/trace/${enc('app:support/helper')}`);
+      for (const secret of [...PAYMENTS_SECRETS, 'model:risk/fraud-scorer', 'dataset:risk/features'])
+        expect(res.body).not.toContain(secret);
+      const t = res.json() as TraceReport;
+      expect(t.models.map((r) => [r.node, r.role, r.domain, r.requestAccessFrom])).toEqual([
+        ['restricted:1', 'model', 'risk', ['user:carol']],
+      ]);
+      expect(t.datasets.map((r) => [r.node, r.depth, r.role, r.via, r.restricted ?? false])).toEqual([
+        ['dataset:support/kb', 1, 'rag_retrieval', 'app:support/helper', false],
+        ['restricted:2', 2, 'training', 'restricted:1', true],
+        ['restricted:3', 2, 'evaluation', 'restricted:1', true],
+        ['kafka://broker:9092/payments.authorised', 3, 'evaluation', 'restricted:3', false],
+      ]);
+      expectConnected('app:support/helper', [...t.models, ...t.datasets]);
+      expect(t.restricted).toBe(3);
+      const carol = t.accountable.find((a) => a.ref === 'user:carol');
+      expect(carol?.why).toEqual([
+        'steward of app:support/helper',
+        'owner of domain:risk, which holds restricted:1 (model)',
+        'owner of dataset:support/kb (rag_retrieval)',
+        'owner of domain:risk, which holds restricted:2 (training, 2 hops upstream)',
+      ]);
+      // The people of the hidden assets themselves are not named for them.
+      expect(t.accountable.map((a) => a.ref).sort()).toEqual(['user:alice', 'user:carol', 'user:dan']);
+      // The CLI prints the same answer readably (charter trace --server).
+      const text = formatTrace(t);
+      expect(text).toContain('restricted:1 (restricted, domain:risk)  model  ask user:carol');
+      expect(text).toMatch(/ask user:carol/);
+      expect(text).toContain('3 nodes are in a domain you may not read');
+    });
+
+    it('shows impact downstream with what the caller may not read restricted, also along column lineage', async () => {
+      const r = await ok<ImpactReport>(
+        'erin',
+        `/api/v1/impact/${enc('kafka://broker:9092/payments.authorised')}`,
+      );
+      expect(r.datasets.map((x) => [x.node, x.depth, x.via])).toEqual([
+        ['restricted:1', 1, 'kafka://broker:9092/payments.authorised'],
+        ['dataset:risk/features', 2, 'restricted:1'],
+      ]);
+      expect(r.models.map((x) => [x.node, x.via])).toEqual([['model:risk/fraud-scorer', 'restricted:1']]);
+      expect(r.apps.map((x) => [x.node, x.restricted, x.domain])).toEqual([
+        ['restricted:2', true, 'support'],
+      ]);
+      expect(JSON.stringify(r)).not.toContain('app:support/helper');
+      expect(r.restricted).toBe(2);
+      expect(r.notify.map((p) => p.ref)).toEqual(['user:alice', 'user:carol', 'user:dan']);
+
+      const field = await ok<ImpactReport>(
+        'pat',
+        `/api/v1/impact/${enc('dataset:payments/transactions#transactions.customer_email')}`,
+      );
+      expect(field.fields).toEqual([
+        {
+          node: 'restricted:1',
+          field: null,
+          depth: 1,
+          from: 'dataset:payments/transactions',
+          restricted: true,
+        },
+      ]);
+      expect(field.datasets.map((x) => x.node)).toEqual(['restricted:1']);
+      expect(field.models.map((x) => x.node)).toEqual(['restricted:2']);
+      expect(JSON.stringify(field)).not.toMatch(/email_domain|risk\/features|fraud-scorer/);
+      expect(formatImpact(field)).toContain(
+        'restricted:1 (restricted) (hop 1, from dataset:payments/transactions)',
+      );
+      // The data office sees the field itself.
+      const all = await ok<ImpactReport>(
+        'ada',
+        `/api/v1/impact/${enc('dataset:payments/transactions#transactions.customer_email')}`,
+      );
+      expect(all.fields?.[0]).toMatchObject({ node: 'dataset:risk/features', field: 'email_domain' });
+    });
+
+    it('refuses to start from what the caller may not read, by its ref or by the name lineage reported', async () => {
+      const byRef = await get('erin', `/api/v1/impact/${enc('dataset:payments/transactions')}`);
+      expect(byRef.statusCode).toBe(403);
+      expect(byRef.json().error.message).toBe(
+        'user:erin may not read dataset:payments/transactions: it needs viewer on domain:payments',
+      );
+      const byName = await get(
+        'erin',
+        `/api/v1/impact/${enc('postgres://db.acme.internal:5432/pay.public.transactions')}`,
+      );
+      // Lineage knows a contract's datasets by its ref: the name it was reported under finds nothing.
+      expect(byName.statusCode).toBe(404);
+      expect(byName.json().error.message).toBe(
+        "'postgres://db.acme.internal:5432/pay.public.transactions' is neither a catalog asset nor a dataset reported to lineage (give a ref, or namespace/name as reported)",
+      );
+      expect((await get('erin', `/api/v1/trace/${enc('app:support/helper')}`)).statusCode).toBe(403);
+    });
+
+    it('lists, shows and traces outcomes only as the caller may see them', async () => {
+      const recorded = await app.inject({
+        method: 'POST',
+        url: '/api/v1/outcomes',
+        headers: { authorization: `Bearer ${tokens.ada}` },
+        payload: {
+          subject: 'app:support/helper',
+          type: 'wrong_answer',
+          severity: 'medium',
+          summary: 'Told a customer a refund was sent when it was not',
+        },
+      });
+      expect(recorded.statusCode, recorded.body).toBe(201);
+      const id = (recorded.json() as Outcome).id;
+      // Stored with the full trace: the data office sees bob, payments' steward, accountable.
+      expect((recorded.json() as Outcome).accountable.map((a) => a.ref)).toContain('user:bob');
+
+      // erin may not read the application: the outcome is not listed, shown or traced for her.
+      const listed = await ok<{ outcomes: Outcome[] }>('erin', '/api/v1/outcomes');
+      expect(listed.outcomes).toEqual([]);
+      expect((await get('erin', `/api/v1/outcomes/${id}`)).statusCode).toBe(403);
+      expect((await get('erin', `/api/v1/trace/outcome:${id}`)).statusCode).toBe(403);
+
+      // sam may read it: the stored trace comes back through sam's roles.
+      const seen = await ok<{ outcomes: Outcome[] }>('sam', '/api/v1/outcomes');
+      expect(seen.outcomes.map((o) => o.id)).toEqual([id]);
+      expect(seen.outcomes[0]!.accountable.map((a) => a.ref).sort()).toEqual([
+        'user:alice',
+        'user:carol',
+        'user:dan',
+      ]);
+      const traced = await get('sam', `/api/v1/trace/outcome:${id}`);
+      expect(traced.statusCode).toBe(200);
+      for (const secret of [...PAYMENTS_SECRETS, 'model:risk/fraud-scorer'])
+        expect(traced.body).not.toContain(secret);
+      expect((traced.json() as TraceReport).models.map((m) => m.node)).toEqual(['restricted:1']);
+      const one = await get('sam', `/api/v1/outcomes/${id}`);
+      for (const secret of PAYMENTS_SECRETS) expect(one.body).not.toContain(secret);
+      // Filtering by an accountable person matches only whom the caller's view names.
+      expect(
+        (await ok<{ outcomes: Outcome[] }>('sam', '/api/v1/outcomes?accountable=user:bob')).outcomes,
+      ).toEqual([]);
+      expect(
+        (await ok<{ outcomes: Outcome[] }>('ada', '/api/v1/outcomes?accountable=user:bob')).outcomes.map(
+          (o) => o.id,
+        ),
+      ).toEqual([id]);
+      // A caller may not record an outcome against what they may not read.
+      const refused = await app.inject({
+        method: 'POST',
+        url: '/api/v1/outcomes',
+        headers: { authorization: `Bearer ${tokens.erin}` },
+        payload: { subject: 'app:support/helper', type: 'complaint', severity: 'low', summary: 'Slow' },
+      });
+      expect(refused.statusCode).toBe(403);
+    });
+  });
+}
