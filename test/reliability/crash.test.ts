@@ -389,6 +389,8 @@ describe.runIf(await postgresAvailable())(
         );
         expect(server.child.exitCode, server.stderr().slice(-2000)).toBeNull();
         expect(statuses.get('no answer') ?? 0, 'requests the server never answered').toBe(0);
+        // A query whose connection was ended is unavailability (503), never an unexpected error.
+        expect(statuses.get('500') ?? 0, 'requests answered 500').toBe(0);
         expect((await call(`${url}/healthz`, undefined)).status).toBe(200);
         expect((await call(`${url}/api/v1/audit/verify`, token)).json()).toMatchObject({ intact: true });
         const after = await openStore({ databaseUrl: db.url });

@@ -10,7 +10,7 @@ import {
   type Transaction,
 } from 'kysely';
 import pg from 'pg';
-import { InputError } from '../../../../model/errors.js';
+import { InputError, UnavailableError } from '../../../../model/errors.js';
 import type { SearchHit, SearchQuery } from '../../../catalog-store.js';
 import { readableClause } from '../../readable.js';
 import type { Database as Schema } from '../../schema.js';
@@ -19,6 +19,27 @@ import type { SearchRow, SqlDialect } from '../../sql-dialect.js';
 
 // Integer columns (counts, bigint ids) come back as numbers; our values stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+
+/** SQLSTATE classes and codes that mean the connection, not the statement, failed. */
+const LOST = /^(08|57P0[123])/;
+const LOST_MESSAGE = /^(Connection terminated|Client has encountered a connection error)/;
+const LOST_CODE = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+
+/**
+ * A query that failed because the database went away (restarted, an administrator ended the
+ * connection) is unavailability the caller may retry, not a bug: said without the URL.
+ */
+function translated(error: unknown, connecting = false): unknown {
+  const e = error as { code?: unknown; message?: unknown };
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (LOST.test(code) || LOST_CODE.has(code) || LOST_MESSAGE.test(String(e?.message ?? '')))
+    return new UnavailableError(
+      connecting
+        ? `PostgreSQL could not be reached (${code || 'connection ended'}); try again`
+        : 'The connection to PostgreSQL was lost during the request; try again',
+    );
+  return error;
+}
 
 export class PostgresDialect implements SqlDialect {
   readonly name = 'postgres' as const;
@@ -48,12 +69,18 @@ export class PostgresDialect implements SqlDialect {
     return new KyselyPostgresDialect({
       pool: {
         connect: async () => {
-          const client = await pool.connect();
-          const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+          const client = await pool.connect().catch((error: unknown) => {
+            throw translated(error, true);
+          });
+          const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
           return {
             query: ((text: unknown, parameters?: unknown) => {
               refuseNul(parameters);
-              return parameters === undefined ? query(text) : query(text, parameters);
+              return (parameters === undefined ? query(text) : query(text, parameters)).catch(
+                (error: unknown) => {
+                  throw translated(error);
+                },
+              );
             }) as unknown as pg.PoolClient['query'],
             release: () => client.release(),
           };
