@@ -271,6 +271,19 @@ for (const factory of storeFactories) {
       expect((await get('erin', `/api/v1/trace/${enc('app:support/helper')}`)).statusCode).toBe(403);
     });
 
+    it('describes restricted nodes in the OpenAPI document', async () => {
+      const spec = (await app.inject({ url: '/openapi.json' })).json();
+      const ok200 = (path: string) =>
+        spec.paths[path].get.responses['200'].content['application/json'].schema.properties;
+      const row = ok200('/api/v1/trace/{ref}').datasets.items;
+      expect(row.properties.node.description).toMatch(/restricted:N/);
+      expect(Object.keys(row.properties)).toEqual(
+        expect.arrayContaining(['restricted', 'domain', 'requestAccessFrom']),
+      );
+      expect(ok200('/api/v1/impact/{ref}').apps.items.properties.restricted.type).toBe('boolean');
+      expect(spec.paths['/api/v1/trace/{ref}'].get.responses['403']).toBeDefined();
+    });
+
     it('lists, shows and traces outcomes only as the caller may see them', async () => {
       const recorded = await app.inject({
         method: 'POST',

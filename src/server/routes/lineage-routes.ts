@@ -12,7 +12,7 @@ import { InputError } from '../../model/errors.js';
 import type { DeliveryState } from '../../store/lineage-store.js';
 import { errorBody } from '../errors.js';
 import { actorOf } from '../request-context.js';
-import { errorResponses, refParam } from '../schemas.js';
+import { errorResponses, errorSchema, refParam } from '../schemas.js';
 
 export interface LineageRouteOptions {
   /** Largest single event (default 1 MB; CHARTER_LINEAGE_MAX_EVENT_BYTES). */
@@ -72,6 +72,127 @@ export function batchItems(body: string, ndjson: boolean): IngestItem[] {
   });
   return items;
 }
+
+const nullable = (type: string, description?: string) => ({
+  type: [type, 'null'],
+  ...(description ? { description } : {}),
+});
+
+/** One node of a trace or an impact report; a node the caller may not read comes back restricted. */
+const lineageRowSchema = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['node', 'kind', 'managed', 'depth', 'role', 'via', 'job', 'asset'],
+  properties: {
+    node: {
+      type: 'string',
+      description:
+        'The asset ref, namespace/name for an unmanaged dataset, or restricted:N (an id valid in this answer only) for a node the caller may not read',
+    },
+    kind: { type: 'string', enum: ['dataset', 'model', 'app'] },
+    managed: { type: 'boolean' },
+    depth: { type: 'integer', description: 'Hops from the start (jobs are not counted)' },
+    role: nullable('string', 'Trace: the role of the link through which the subject depends on it'),
+    via: nullable('string', 'The node it was reached from (restricted:N when that one is restricted)'),
+    job: nullable('string', 'The job between them; restricted-job:N beyond a restricted node'),
+    asset: {
+      type: ['object', 'null'],
+      additionalProperties: true,
+      description:
+        'Owners, stewards, domain, version, classification, quality; null for an unmanaged dataset and for a restricted node',
+    },
+    restricted: {
+      type: 'boolean',
+      description:
+        'Present (true) when the caller may not read this asset: only kind, depth, role, via, domain and requestAccessFrom are shown',
+    },
+    domain: nullable('string', "A restricted node's domain"),
+    requestAccessFrom: {
+      type: 'array',
+      items: { type: 'string' },
+      description: "A restricted node's domain owners: whom to ask for access",
+    },
+  },
+} as const;
+
+const accountableSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    additionalProperties: true,
+    properties: {
+      ref: { type: 'string' },
+      title: { type: 'string' },
+      why: { type: 'array', items: { type: 'string' } },
+    },
+  },
+} as const;
+
+const cyclesSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    additionalProperties: true,
+    properties: { from: { type: 'string' }, to: { type: 'string' } },
+  },
+} as const;
+
+const restrictedCount = {
+  type: 'integer',
+  description: 'How many nodes are shown restricted (absent when the caller may read them all)',
+} as const;
+
+const traceSchema = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    subject: { type: 'object', additionalProperties: true },
+    at: { type: 'string' },
+    models: { type: 'array', items: lineageRowSchema },
+    datasets: { type: 'array', items: lineageRowSchema },
+    jobs: { type: 'integer' },
+    cycles: cyclesSchema,
+    accountable: accountableSchema,
+    domains: { type: 'array', items: { type: 'string' } },
+    restricted: restrictedCount,
+    outcome: { type: 'object', additionalProperties: true, description: 'For outcome:ID, the outcome' },
+  },
+} as const;
+
+const impactSchema = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    subject: { type: 'object', additionalProperties: true },
+    at: { type: 'string' },
+    depth: { type: 'integer' },
+    datasets: { type: 'array', items: lineageRowSchema },
+    models: { type: 'array', items: lineageRowSchema },
+    apps: { type: 'array', items: lineageRowSchema },
+    fields: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: true,
+        properties: {
+          node: { type: 'string' },
+          field: nullable('string', 'null in a restricted node'),
+          depth: { type: 'integer' },
+          from: { type: 'string' },
+          restricted: { type: 'boolean' },
+        },
+      },
+    },
+    jobs: { type: 'integer' },
+    cycles: cyclesSchema,
+    notify: accountableSchema,
+    domains: { type: 'array', items: { type: 'string' } },
+    restricted: restrictedCount,
+  },
+} as const;
+
+const READ_RULE =
+  'With access control the start must be readable by the caller (403 otherwise); a node in a domain where the caller may not read is shown restricted (docs/lineage.md, Access).';
 
 export function lineageRoutes(
   app: FastifyInstance,
@@ -288,9 +409,10 @@ export function lineageRoutes(
       schema: {
         summary:
           'Trace a model, an application or an outcome (outcome:ID) upstream to every dataset and the people accountable',
+        description: READ_RULE,
         tags,
         params: refParam,
-        response: errorResponses,
+        response: { 200: traceSchema, 403: errorSchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -304,6 +426,7 @@ export function lineageRoutes(
     {
       schema: {
         summary: 'Everything downstream of a dataset (or one field: REF#table.column) and who to tell',
+        description: READ_RULE,
         tags,
         params: refParam,
         querystring: {
@@ -313,7 +436,7 @@ export function lineageRoutes(
             field: { type: 'string', description: 'table.column of the dataset' },
           },
         },
-        response: errorResponses,
+        response: { 200: impactSchema, 403: errorSchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -362,6 +485,8 @@ export function lineageRoutes(
     {
       schema: {
         summary: 'Recorded outcomes, newest first',
+        description:
+          'With access control, only outcomes about a model or application the caller may read; accountable (and the accountable filter) follow the caller’s view of each trace.',
         tags,
         querystring: {
           type: 'object',
@@ -384,9 +509,11 @@ export function lineageRoutes(
     {
       schema: {
         summary: 'One outcome with the trace recorded with it',
+        description:
+          'With access control the subject must be readable (403 otherwise); the stored trace is shown as the caller may see it.',
         tags,
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
-        response: errorResponses,
+        response: { 403: errorSchema, ...errorResponses },
       },
     },
     async (request) => as(request).outcome((request.params as { id: string }).id.replace(/^outcome:/, '')),

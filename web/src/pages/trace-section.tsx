@@ -1,12 +1,13 @@
 /**
  * The trace of a model or an AI application (when the server records lineage): every dataset behind
  * it, through which link (training, evaluation, retrieval …) and version, and the people accountable
- * for them, as a graph and as a table.
+ * for them, as a graph and as a table. A node in a domain the user may not read comes back
+ * restricted: it keeps its place on the path, shown by its domain and whom to ask for access.
  */
 import { fill, useFeatures } from '../api/features';
 import { useApi } from '../api/use-api';
 import { type GraphEdge, type GraphNode, LayeredGraph } from '../components/graph';
-import { Classification, Empty, ErrorNote, Loading, RefLink, Section } from '../components/ui';
+import { Classification, Empty, ErrorNote, Loading, Note, RefLink, Section } from '../components/ui';
 import { hrefOf, shortName } from '../lib/refs';
 
 export interface LineageRow {
@@ -18,6 +19,10 @@ export interface LineageRow {
   via: string | null;
   job: string | null;
   version?: { used: string | null; pinned: boolean; current: number | null };
+  /** The user may not read it: `node` is an id valid in this answer only. */
+  restricted?: true;
+  domain?: string | null;
+  requestAccessFrom?: string[];
   asset: {
     ref: string;
     title: string;
@@ -32,6 +37,18 @@ interface TraceReport {
   datasets: LineageRow[];
   models: LineageRow[];
   accountable: { ref: string; title: string; why: string[] }[];
+  /** How many nodes are restricted. */
+  restricted?: number;
+}
+
+const KIND_LABEL = { dataset: 'Dataset', model: 'Model', app: 'Application' } as const;
+
+/**
+ * What a restricted node is called: nothing of the asset itself ("no access" rather than
+ * "restricted", which is also a classification level).
+ */
+export function restrictedLabel(r: LineageRow): string {
+  return `${KIND_LABEL[r.kind]} (no access)`;
 }
 
 /** Rows as graph nodes: column by depth (negative upstream, positive downstream), edges from `via`. */
@@ -39,14 +56,24 @@ export function rowsToGraph(subject: string, rows: LineageRow[], direction: -1 |
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   for (const r of rows) {
-    nodes.push({
-      id: r.node,
-      label: r.asset?.title || shortName(r.node),
-      sub: [r.kind, r.role].filter(Boolean).join(' · '),
-      column: direction * Math.max(1, r.depth),
-      tone: r.kind === 'dataset' ? `level-${r.asset?.classification ?? 'none'}` : 'product',
-      ...(r.managed ? { href: hrefOf(r.node) } : {}),
-    });
+    nodes.push(
+      r.restricted
+        ? {
+            id: r.node,
+            label: restrictedLabel(r),
+            sub: [r.domain ? `in ${r.domain}` : null, r.role].filter(Boolean).join(' · '),
+            column: direction * Math.max(1, r.depth),
+            tone: 'no-access',
+          }
+        : {
+            id: r.node,
+            label: r.asset?.title || shortName(r.node),
+            sub: [r.kind, r.role].filter(Boolean).join(' · '),
+            column: direction * Math.max(1, r.depth),
+            tone: r.kind === 'dataset' ? `level-${r.asset?.classification ?? 'none'}` : 'product',
+            ...(r.managed ? { href: hrefOf(r.node) } : {}),
+          },
+    );
     const from = r.via ?? subject;
     edges.push(direction < 0 ? { from: r.node, to: from, label: r.role ?? undefined } : { from, to: r.node });
   }
@@ -85,6 +112,15 @@ export function TraceSection({ refText }: { refText: string }) {
       </Section>
       {rows.length ? (
         <Section title="Data behind it" id="trace-datasets">
+          {trace.data.restricted ? (
+            <Note>
+              {trace.data.restricted === 1
+                ? '1 asset behind it is'
+                : `${trace.data.restricted} assets behind it are`}{' '}
+              in a domain you may not read: each keeps its place in the trace, shown only by its domain and
+              the domain’s owners, whom to ask for access.
+            </Note>
+          ) : null}
           <div className="table-wrap">
             <table className="data">
               <thead>
@@ -98,30 +134,70 @@ export function TraceSection({ refText }: { refText: string }) {
                 </tr>
               </thead>
               <tbody>
-                {rows.map((r) => (
-                  <tr key={`${r.node}|${r.via ?? ''}`}>
-                    <th scope="row">
-                      {r.managed ? (
-                        <RefLink refText={r.node} title={r.asset?.title} />
-                      ) : (
-                        <code>{r.node}</code>
-                      )}
-                    </th>
-                    <td>
-                      {r.role ?? '–'}
-                      {r.depth > 1 ? <span className="muted small"> ({r.depth} hops)</span> : null}
-                    </td>
-                    <td>
-                      {r.version?.used ?? 'current'}
-                      {r.version?.pinned ? <span className="muted small"> pinned</span> : null}
-                    </td>
-                    <td>
-                      <Classification level={r.asset?.classification ?? null} />
-                    </td>
-                    <td>{r.asset?.owners.join(', ') || '–'}</td>
-                    <td>{r.asset?.stewards.join(', ') || '–'}</td>
-                  </tr>
-                ))}
+                {rows.map((r) =>
+                  r.restricted ? (
+                    <tr key={`${r.node}|${r.via ?? ''}`} className="restricted-row">
+                      <th scope="row">
+                        {restrictedLabel(r)}{' '}
+                        <span className="muted small">
+                          ({r.node}
+                          {r.domain ? (
+                            <>
+                              {' '}
+                              in <RefLink refText={`domain:${r.domain}`} title={r.domain} />
+                            </>
+                          ) : null}
+                          )
+                        </span>
+                      </th>
+                      <td>
+                        {r.role ?? '–'}
+                        {r.depth > 1 ? <span className="muted small"> ({r.depth} hops)</span> : null}
+                      </td>
+                      <td className="muted">withheld</td>
+                      <td className="muted">withheld</td>
+                      <td colSpan={2}>
+                        {r.requestAccessFrom?.length ? (
+                          <>
+                            Ask{' '}
+                            {r.requestAccessFrom.map((p, i) => (
+                              <span key={p}>
+                                {i ? ', ' : ''}
+                                <RefLink refText={p} />
+                              </span>
+                            ))}{' '}
+                            for access
+                          </>
+                        ) : (
+                          <span className="muted">the domain names no owner</span>
+                        )}
+                      </td>
+                    </tr>
+                  ) : (
+                    <tr key={`${r.node}|${r.via ?? ''}`}>
+                      <th scope="row">
+                        {r.managed ? (
+                          <RefLink refText={r.node} title={r.asset?.title} />
+                        ) : (
+                          <code>{r.node}</code>
+                        )}
+                      </th>
+                      <td>
+                        {r.role ?? '–'}
+                        {r.depth > 1 ? <span className="muted small"> ({r.depth} hops)</span> : null}
+                      </td>
+                      <td>
+                        {r.version?.used ?? 'current'}
+                        {r.version?.pinned ? <span className="muted small"> pinned</span> : null}
+                      </td>
+                      <td>
+                        <Classification level={r.asset?.classification ?? null} />
+                      </td>
+                      <td>{r.asset?.owners.join(', ') || '–'}</td>
+                      <td>{r.asset?.stewards.join(', ') || '–'}</td>
+                    </tr>
+                  ),
+                )}
               </tbody>
             </table>
           </div>

@@ -1,0 +1,126 @@
+/**
+ * The web UI in Chromium against a server with access control: a user signed in with their API
+ * token traces a model one of whose inputs lives in a domain they may not read. The trace shows that
+ * node in its place, greyed, as a restricted dataset of its domain with whom to ask for access, and
+ * nowhere names the dataset or its people.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSources } from '../../src/catalog/parse.js';
+import { readManifestFiles } from '../../src/cli/files.js';
+import { buildApp } from '../../src/server/app.js';
+import { createPlatform } from '../../src/server/platform.js';
+import type { CatalogStore } from '../../src/store/catalog-store.js';
+import { openStore } from '../../src/store/open-store.js';
+import { repoRoot } from '../support/reference.js';
+import {
+  type Browser,
+  browserAvailable,
+  ensureUiBuilt,
+  launchBrowser,
+  screenshot,
+  seriousViolations,
+} from './support.js';
+
+// A support model evaluated on the customer domain's customers, which kemi (support) may not read.
+const MODEL = `apiVersion: charter/v1
+kind: Model
+metadata: {name: churn-signals, domain: support}
+spec:
+  title: Churn signals
+  version: 0.3.0
+  stage: development
+  owners: [user:kemi]
+  stewards: [user:liam]
+  intendedPurpose: Flag tickets from customers likely to leave.
+  riskClass: {euAiAct: minimal, rationale: Internal prioritisation of tickets.}
+  baseModels: [{id: xlm-roberta-base, version: "2019-11", provider: Meta AI, accessMode: weights, license: MIT}]
+  inputs:
+    - {dataset: "dataset:support/support-tickets", version: 1, role: training}
+    - {dataset: "dataset:customer/customers", version: 1, role: evaluation}
+`;
+
+describe.runIf(browserAvailable())('web UI: lineage with access control', { timeout: 120_000 }, () => {
+  let home: string;
+  let store: CatalogStore;
+  let app: FastifyInstance;
+  let url: string;
+  let token: string;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    await ensureUiBuilt();
+    home = mkdtempSync(join(tmpdir(), 'charter-ui-access-'));
+    store = await openStore({ home });
+    const platform = createPlatform(store, { actor: 'user:demo-loader' });
+    for (const docs of [
+      parseSources(readManifestFiles([join(repoRoot, 'examples', 'org')])),
+      parseSources([{ name: 'churn.yaml', content: MODEL }]),
+    ]) {
+      const applied = await platform.catalog.apply(docs);
+      expect(applied.applied, JSON.stringify(applied.summary)).toBe(true);
+    }
+    token = (
+      await platform.access.tokens.create({
+        principal: 'user:kemi',
+        name: 'browser',
+        expiresAt: null,
+        actor: 'user:demo-loader',
+      })
+    ).token;
+    app = await buildApp({
+      catalog: platform.catalog,
+      governance: platform.governance,
+      access: platform.access,
+      tokens: platform.access.tokens,
+      lineage: platform.lineage,
+    });
+    url = await app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await launchBrowser();
+    page = browser.page;
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await store?.close();
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  it('shows a restricted input in its place, with its domain and whom to ask, and nothing of the asset', async () => {
+    await page.goto(`${url}/sign-in`);
+    await page.getByRole('textbox', { name: 'Token' }).fill(token);
+    await page.getByRole('button', { name: 'Use token' }).click();
+    // Signed in, the page moves on to the overview.
+    await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+
+    await page.goto(`${url}/model/support/churn-signals?tab=trace`);
+    const behind = page.locator('#trace-datasets');
+    await behind.getByText('support-tickets').waitFor();
+    const row = behind.locator('tr.restricted-row');
+    expect(await row.count()).toBe(1);
+    expect((await row.textContent())?.replace(/\s+/g, ' ')).toBe(
+      'Dataset (no access) (restricted:1 in customer)evaluationwithheldwithheldAsk user:chloe for access',
+    );
+    expect(await behind.locator('.note, [role="note"]').first().textContent()).toContain(
+      '1 asset behind it is in a domain you may not read',
+    );
+    // In the graph it is a node of its own, not a link, beside the readable input.
+    const node = page.locator('svg g', { hasText: 'Dataset (no access)' }).last();
+    expect(await node.textContent()).toContain('in customer · evaluation');
+    expect(await page.locator('svg a', { hasText: 'Dataset (no access)' }).count()).toBe(0);
+    expect(await page.locator('.node-no-access').count()).toBe(1);
+    // Whom to ask is named; the dataset and its own people are not.
+    expect(await page.locator('#accountable').textContent()).toContain(
+      'owner of domain:customer, which holds restricted:1 (evaluation)',
+    );
+    const body = (await page.locator('main').textContent()) ?? '';
+    expect(body).not.toMatch(/customer\/customers|user:devi/);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'model-trace-restricted');
+  });
+});
