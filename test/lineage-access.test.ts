@@ -271,6 +271,61 @@ for (const factory of storeFactories) {
       expect((await get('erin', `/api/v1/trace/${enc('app:support/helper')}`)).statusCode).toBe(403);
     });
 
+    it('shows inherited classification, conflicts and reported datasets without naming what the caller may not read', async () => {
+      type Fields = {
+        fields: { path: string; inherited: string | null; from: string[]; conflict: boolean }[];
+      };
+      const url = `/api/v1/lineage/classification/${enc('dataset:risk/features')}`;
+      const mine = (await ok<Fields>('erin', url)).fields.find((f) => f.path === 'features.email_domain');
+      // The level is the readable field's own; where it comes from is named by its domain only.
+      expect(mine).toMatchObject({
+        inherited: 'confidential',
+        from: ['restricted (domain:payments)'],
+        conflict: true,
+      });
+      const all = (await ok<Fields>('ada', url)).fields.find((f) => f.path === 'features.email_domain');
+      expect(all?.from).toEqual(['dataset:payments/transactions#transactions.customer_email']);
+      const described = await get('erin', `/api/v1/assets/${enc('dataset:risk/features')}/describe`);
+      expect(described.statusCode).toBe(200);
+      expect(described.body).not.toContain('customer_email');
+      expect(described.body).toContain('restricted (domain:payments)');
+      expect(
+        (await get('erin', `/api/v1/lineage/classification/${enc('dataset:payments/transactions')}`))
+          .statusCode,
+      ).toBe(403);
+
+      type Conflicts = { conflicts: { ref: string; field: string; from: string[] }[] };
+      expect(
+        (await ok<Conflicts>('erin', '/api/v1/lineage/conflicts')).conflicts.map((c) => [c.ref, c.from]),
+      ).toEqual([['dataset:risk/features', ['restricted (domain:payments)']]]);
+      // pat reads payments only: the risk contract's conflict is not listed.
+      expect((await ok<Conflicts>('pat', '/api/v1/lineage/conflicts')).conflicts).toEqual([]);
+
+      type Datasets = { datasets: { namespace: string; name: string; ref: string | null }[] };
+      const seen = (await ok<Datasets>('erin', '/api/v1/lineage/datasets')).datasets;
+      expect(seen.map((d) => d.ref).sort()).toEqual(['dataset:risk/features', null]);
+      expect(JSON.stringify(seen)).not.toContain('pay.public.transactions');
+      expect((await ok<Datasets>('ada', '/api/v1/lineage/datasets')).datasets).toHaveLength(3);
+      const features = seen.find((d) => d.ref === 'dataset:risk/features')!;
+      const detail = await get(
+        'erin',
+        `/api/v1/lineage/datasets/detail?namespace=${enc(features.namespace)}&name=${enc(features.name)}`,
+      );
+      expect(detail.statusCode).toBe(200);
+      expect(detail.body).not.toMatch(/pay\.public\.transactions|customer_email/);
+      expect(detail.json().fields).toContainEqual({
+        field: 'email_domain',
+        from: 'restricted (domain:payments)',
+        fromField: '',
+        protection: null,
+      });
+      const hidden = await get(
+        'erin',
+        `/api/v1/lineage/datasets/detail?namespace=${enc('postgres://db.acme.internal:5432')}&name=pay.public.transactions`,
+      );
+      expect(hidden.statusCode).toBe(403);
+    });
+
     it('describes restricted nodes in the OpenAPI document', async () => {
       const spec = (await app.inject({ url: '/openapi.json' })).json();
       const ok200 = (path: string) =>

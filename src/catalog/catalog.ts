@@ -187,7 +187,7 @@ export class Catalog implements CatalogApi {
     };
     // Capabilities add what they know about the asset (lineage: inherited classifications).
     for (const plugin of this.options.plugins ?? [])
-      Object.assign(description, (await plugin.describe?.(description)) ?? {});
+      Object.assign(description, (await plugin.describe?.(description, this.options.guard)) ?? {});
     return description;
   }
 

@@ -7,6 +7,7 @@ import type { FieldInfo, Relation } from '../model/kinds/kind.js';
 import type { ValidationIssue } from '../model/validation.js';
 import type { Admission } from '../model/violation.js';
 import type { ApprovalRow, AssetWrite } from '../store/catalog-store.js';
+import type { AccessGuard } from './access-guard.js';
 import type { Description } from './catalog-api.js';
 
 export interface AdmissionSubject {
@@ -41,6 +42,9 @@ export interface CatalogPlugin {
   onWrite?(write: AssetWrite, actor: string, time: string): ApprovalRow[] | undefined;
   /** Called after an apply is stored, with the refs that changed (e.g. to re-evaluate compliance). */
   afterApply?(changed: readonly { ref: string; kind: string }[]): Promise<void> | void;
-  /** What the capability adds to `describe` (e.g. inherited classifications from lineage). */
-  describe?(description: Description): Promise<Partial<Description> | undefined>;
+  /**
+   * What the capability adds to `describe` (e.g. inherited classifications from lineage), as the
+   * caller (their guard; absent for the local administrator) may see it.
+   */
+  describe?(description: Description, guard?: AccessGuard): Promise<Partial<Description> | undefined>;
 }

@@ -52,10 +52,11 @@ export function lineagePlugin(store: CatalogStore, lineage: () => LineageService
       }
       return out;
     },
-    async describe(description) {
+    async describe(description, guard) {
       if (description.asset.kind !== 'DataContract') return undefined;
       try {
-        return { classification: await lineage().classification(description.asset.ref) };
+        // Sources in datasets the caller may not read are shown restricted.
+        return { classification: await lineage().withGuard(guard).classification(description.asset.ref) };
       } catch {
         // Describing never fails because lineage could not be read; the section is left out.
         return undefined;

@@ -29,6 +29,7 @@ import type { QualityStore } from '../store/quality-store.js';
 import {
   classifyFields,
   declaredProtections,
+  type FieldClassification,
   type FieldLineageReader,
   type Target,
 } from './classification.js';
@@ -129,6 +130,11 @@ export class LineageService implements LineageApi {
     if (guard) options.guard = guard;
     else delete options.guard;
     return new LineageService(this.catalogStore, this.store, this.quality, options);
+  }
+
+  /** The same service, same actor, seeing as this guard allows (none: everything). */
+  withGuard(guard: AccessGuard | undefined): LineageService {
+    return guard === this.options.guard ? this : this.as(this.options.actor, guard);
   }
 
   /** The guard when it restricts anything (the data office and the local administrator see all). */
@@ -485,6 +491,8 @@ export class LineageService implements LineageApi {
       for (const row of page) {
         const m = this.directory.names.match(row.namespace, row.name);
         const ref = m && this.directory.get(m.ref) ? m.ref : null;
+        // A contract the caller may not read is left out, as search leaves it out.
+        if (ref && !this.readable(ref)) continue;
         if (options.managed === true && !ref) continue;
         if (options.managed === false && ref) continue;
         out.push({
@@ -512,6 +520,7 @@ export class LineageService implements LineageApi {
       });
     const m = this.directory.names.match(namespace, name);
     const ref = m && this.directory.get(m.ref) ? m.ref : null;
+    if (ref) this.requireRead(ref);
     const facets: Json = {};
     for (const f of await this.store.facets([row.id])) facets[f.name] = f.value;
     const edges = await this.store.edgesOf([row.id]);
@@ -539,10 +548,12 @@ export class LineageService implements LineageApi {
       consumers: edges.filter((e) => e.src === row.id).map((e) => jobName(e.dst)),
       fields: fieldRows.map((f) => {
         const s = sources.get(f.src);
+        // A source the caller may not read is named by its domain only, without its field.
+        const hidden = s ? this.unreadableContract(s.namespace, s.name) : undefined;
         return {
           field: f.dstField,
-          from: s ? labelOf(s.namespace, s.name) : String(f.src),
-          fromField: f.srcField,
+          from: hidden ? `restricted (domain:${hidden})` : s ? labelOf(s.namespace, s.name) : String(f.src),
+          fromField: hidden ? '' : f.srcField,
           protection: f.protection,
         };
       }),
@@ -562,17 +573,53 @@ export class LineageService implements LineageApi {
   async classification(ref: string) {
     parseRef(ref);
     await this.directory.refresh();
+    this.requireRead(ref);
     const info = this.directory.get(ref);
     if (info?.kind !== 'DataContract') throw new NotFoundError(`Dataset '${ref}' not found`, { ref });
-    return classifyFields(this.reader(), this.propagation(), await this.targetOf(this.store, ref));
+    return this.shownSources(
+      await classifyFields(this.reader(), this.propagation(), await this.targetOf(this.store, ref)),
+    );
+  }
+
+  /** The domain of the contract a reported dataset is, when the caller may not read it. */
+  private unreadableContract(namespace: string, name: string): string | undefined {
+    if (!this.restricting) return undefined;
+    const m = namespace === CHARTER_NAMESPACE ? { ref: name } : this.directory.names.match(namespace, name);
+    const info = m ? this.directory.get(m.ref) : undefined;
+    return info && !this.readable(info.ref) ? (info.domain ?? undefined) : undefined;
+  }
+
+  /**
+   * Upstream fields a classification is inherited from, as the caller may see them: a field of a
+   * dataset the caller may not read shows as `restricted (domain:D)`, without its ref or name. The
+   * inherited level itself belongs to the readable field and is kept.
+   */
+  private shownSources<T extends FieldClassification>(fields: T[]): T[] {
+    if (!this.restricting) return fields;
+    const show = (source: string) => {
+      const hash = source.lastIndexOf('#');
+      const node = hash > 0 ? source.slice(0, hash) : source;
+      // A contract's fields are named by its ref; unmanaged datasets live in no domain.
+      const parsed = tryParseRef(node);
+      if (!parsed || this.readable(node)) return source;
+      return `restricted (domain:${this.directory.get(node)?.domain ?? parsed.domain})`;
+    };
+    return fields.map((f) => ({
+      ...f,
+      from: [...new Set(f.from.map(show))],
+      protectedBy: f.protectedBy.map((p) => ({ ...p, from: show(p.from) })),
+    }));
   }
 
   /** Contract fields declaring less than they inherit, computed now. */
   async conflicts(options: { ref?: string } = {}): Promise<FieldConflict[]> {
     await this.directory.refresh();
+    if (options.ref) this.requireRead(options.ref);
     const refs = options.ref
       ? [options.ref]
-      : [...this.directory.all()].filter((a) => a.kind === 'DataContract').map((a) => a.ref);
+      : [...this.directory.all()]
+          .filter((a) => a.kind === 'DataContract' && this.readable(a.ref))
+          .map((a) => a.ref);
     const out: FieldConflict[] = [];
     for (const ref of refs) {
       const target = await this.targetOf(this.store, ref);
@@ -580,7 +627,7 @@ export class LineageService implements LineageApi {
       for (const f of await classifyFields(this.reader(), this.propagation(), target))
         if (f.conflict) out.push({ ref, ...f });
     }
-    return out;
+    return this.shownSources(out);
   }
 
   /** What policies see as `lineage` for a contract being applied (its new document). */

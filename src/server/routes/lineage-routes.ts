@@ -346,7 +346,7 @@ export function lineageRoutes(
     async (request) => {
       const q = request.query as { managed?: boolean; limit?: number };
       return {
-        datasets: await lineage.datasets({
+        datasets: await as(request).datasets({
           ...(q.managed !== undefined ? { managed: q.managed } : {}),
           ...(q.limit ? { limit: q.limit } : {}),
         }),
@@ -371,7 +371,7 @@ export function lineageRoutes(
     },
     async (request) => {
       const q = request.query as { namespace: string; name: string };
-      return lineage.dataset(q.namespace, q.name);
+      return as(request).dataset(q.namespace, q.name);
     },
   );
 
@@ -385,7 +385,9 @@ export function lineageRoutes(
         response: errorResponses,
       },
     },
-    async (request) => ({ fields: await lineage.classification((request.params as { ref: string }).ref) }),
+    async (request) => ({
+      fields: await as(request).classification((request.params as { ref: string }).ref),
+    }),
   );
 
   app.get(
@@ -399,7 +401,7 @@ export function lineageRoutes(
     },
     async (request) => {
       const q = request.query as { ref?: string };
-      return { conflicts: await lineage.conflicts(q.ref ? { ref: q.ref } : {}) };
+      return { conflicts: await as(request).conflicts(q.ref ? { ref: q.ref } : {}) };
     },
   );
 
