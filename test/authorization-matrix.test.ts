@@ -59,6 +59,19 @@ description: {purpose: Matrix test data about zebrafish ${name}}
 schema: [{name: t, properties: [{name: a, logicalType: string}]}]
 `;
 
+/** A model in `domain` trained on `input` (a dataset ref). */
+const model = (domain: string, name: string, input: string) => `apiVersion: charter/v1
+kind: Model
+metadata: {name: ${name}, domain: ${domain}}
+spec:
+  title: ${name}
+  version: 1.0.0
+  stage: development
+  intendedPurpose: Matrix test
+  riskClass: {euAiAct: minimal, rationale: test}
+  inputs: [{dataset: "${input}", version: 1, role: training}]
+`;
+
 /** A dataset classified confidential whose one quality rule fails on one row (zq-7731). */
 const sampled = (domain: string) => `apiVersion: v3.1.0
 kind: DataContract
@@ -112,7 +125,13 @@ for (const factory of storeFactories) {
             name: 'org.yaml',
             content: [
               ORG,
-              ...Object.values(domainOf).flatMap((d) => [contract(d, `base-${d}`), sampled(d)]),
+              ...Object.values(domainOf).flatMap((d) => [
+                contract(d, `base-${d}`),
+                sampled(d),
+                // Traced from its own domain, and from payments (where every role but none reads).
+                model(d, `traced-${d}`, `dataset:${d}/base-${d}`),
+                model('payments', `fed-by-${d}`, `dataset:${d}/base-${d}`),
+              ]),
             ].join('---\n'),
           },
         ]),
@@ -278,6 +297,19 @@ for (const factory of storeFactories) {
             return true;
           }
           return verdict(res);
+        }
+        case 'trace a model':
+          return verdict(await call(role, 'GET', `/api/v1/trace/${enc(`model:${domain}/traced-${domain}`)}`));
+        case 'see a dataset named in the trace of a model it feeds': {
+          const res = await call(role, 'GET', `/api/v1/trace/${enc(`model:payments/fed-by-${domain}`)}`);
+          if (!verdict(res)) return false;
+          const [row] = res.json().datasets as { node: string; restricted?: boolean; domain?: string }[];
+          const ref = `dataset:${domain}/base-${domain}`;
+          // Named with everything, or restricted with its domain and nothing that names it.
+          if (row?.node === ref) return true;
+          expect(row).toMatchObject({ node: 'restricted:1', restricted: true, domain });
+          expect(res.body).not.toContain(ref);
+          return false;
         }
         case 'read a quality run':
           return verdict(await call(role, 'GET', `/api/v1/quality/runs/${runOf[domain]}`));

@@ -16,6 +16,12 @@ export interface MatrixRow {
 export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
   { operation: 'read a dataset (GET /assets/{ref}, describe, history)', need: 'viewer' },
   { operation: 'find a dataset in search', need: 'viewer' },
+  { operation: 'trace a model (GET /trace/{ref}, charter trace, MCP trace)', need: 'viewer' },
+  {
+    operation:
+      'see a dataset named in the trace of a model it feeds (else it is shown restricted: domain and whom to ask only)',
+    need: 'viewer',
+  },
   {
     operation: 'read a quality run (GET /quality/runs/{id}: status, counts, measured values)',
     need: 'viewer',
