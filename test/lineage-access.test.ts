@@ -359,7 +359,12 @@ for (const factory of storeFactories) {
       // erin may not read the application: the outcome is not listed, shown or traced for her.
       const listed = await ok<{ outcomes: Outcome[] }>('erin', '/api/v1/outcomes');
       expect(listed.outcomes).toEqual([]);
-      expect((await get('erin', `/api/v1/outcomes/${id}`)).statusCode).toBe(403);
+      const refusedRead = await get('erin', `/api/v1/outcomes/${id}`);
+      expect(refusedRead.statusCode).toBe(403);
+      // The refusal names the outcome, not what it is about.
+      expect(refusedRead.json().error.message).toBe(
+        `user:erin may not read outcome:${id}: it needs viewer on domain:support`,
+      );
       expect((await get('erin', `/api/v1/trace/outcome:${id}`)).statusCode).toBe(403);
 
       // sam may read it: the stored trace comes back through sam's roles.

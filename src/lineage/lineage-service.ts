@@ -7,7 +7,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { type AuditEntry, chain } from '../audit/audit-chain.js';
 import type { AccessGuard, GuardTarget } from '../catalog/access-guard.js';
-import { InputError, NotFoundError } from '../model/errors.js';
+import { InputError, NotAllowedError, NotFoundError } from '../model/errors.js';
 import { contractFields } from '../model/kinds/data-contract-kind.js';
 import { kindOfRef } from '../model/kinds/index.js';
 import type { OdcsContract } from '../model/odcs/odcs.js';
@@ -928,7 +928,13 @@ export class LineageService implements LineageApi {
     const row = await this.store.outcome(id);
     if (!row) throw new NotFoundError(`Outcome 'outcome:${id}' not found`, { id });
     await this.directory.refresh();
-    this.requireRead(row.subject);
+    // Refused by the outcome's own name: the refusal does not tell what it is about.
+    if (!this.readable(row.subject)) {
+      const domain = this.directory.get(row.subject)?.domain ?? row.domain;
+      throw new NotAllowedError(
+        `${this.options.actor} may not read outcome:${id}: it needs viewer on domain:${domain}`,
+      );
+    }
     return this.shownOutcome(row);
   }
 
