@@ -5,6 +5,9 @@
  * owners — never its ref, names, fields, version, classification, quality or its own people. The
  * data office sees everything; a start the caller may not read is refused.
  */
+import { execFile } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSources } from '../src/catalog/parse.js';
@@ -13,6 +16,7 @@ import type { ImpactReport, LineageRow, Outcome, TraceReport } from '../src/line
 import { buildApp } from '../src/server/app.js';
 import { createPlatform, type Platform } from '../src/server/platform.js';
 import { fixture, ndjson, orgYaml } from './lineage-support.js';
+import { bin } from './support/cli.js';
 import { type StoreHandle, storeFactories } from './support/stores.js';
 
 const enc = encodeURIComponent;
@@ -400,5 +404,25 @@ for (const factory of storeFactories) {
       });
       expect(refused.statusCode).toBe(403);
     });
+
+    it('prints the same restricted trace through the real CLI talking to the server', async () => {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.server.address() as AddressInfo;
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [bin, 'trace', 'model:risk/fraud-scorer', '-o', 'json'],
+        {
+          env: {
+            ...process.env,
+            CHARTER_SERVER: `http://127.0.0.1:${port}`,
+            CHARTER_TOKEN: tokens.erin,
+            CHARTER_DATABASE_URL: '',
+          },
+        },
+      );
+      for (const secret of PAYMENTS_SECRETS) expect(stdout).not.toContain(secret);
+      const t = JSON.parse(stdout) as TraceReport;
+      expect(t.datasets[1]).toMatchObject({ node: 'restricted:1', restricted: true, domain: 'payments' });
+    }, 60_000);
   });
 }
