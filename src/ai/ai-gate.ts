@@ -161,13 +161,21 @@ export class DecisionRecorder {
     reject: (e: unknown) => void;
   }[] = [];
   private writing = false;
+  private scheduled = false;
 
   constructor(private readonly store: AiStore) {}
 
   record(pending: PendingDecision): Promise<number> {
     return new Promise((resolve, reject) => {
       this.queue.push({ pending, resolve, reject });
-      if (!this.writing) void this.flush();
+      // Written after the requests this turn of the event loop brought in have joined the queue.
+      if (!this.writing && !this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          void this.flush();
+        });
+      }
     });
   }
 

@@ -99,7 +99,7 @@ export class StructureCache<T> {
   async get(stillValid?: (value: T) => boolean): Promise<T> {
     const cached = this.cached;
     if (cached && (!stillValid || stillValid(cached.value))) {
-      const since = await this.store.auditRecords({ afterSeq: cached.seq, limit: 100 });
+      const since = await this.store.auditRefs({ afterSeq: cached.seq, limit: 100 });
       if (since.length < 100 && !since.some((r) => isStructureRef(r.ref))) {
         if (since.length) cached.seq = Math.max(cached.seq, since[since.length - 1]!.seq);
         return cached.value;

@@ -746,6 +746,17 @@ export class SqlStore implements CatalogStore {
     return rows.map(toAudit);
   }
 
+  async auditRefs(filter: { afterSeq: number; limit: number }): Promise<{ seq: number; ref: string }[]> {
+    const rows = await this.db
+      .selectFrom('audit_log')
+      .select(['seq', 'ref'])
+      .where('seq', '>', filter.afterSeq)
+      .orderBy('seq')
+      .limit(filter.limit)
+      .execute();
+    return rows.map((r) => ({ seq: Number(r.seq), ref: r.ref }));
+  }
+
   async auditHead(): Promise<AuditHead> {
     const row = await this.db
       .selectFrom('meta')

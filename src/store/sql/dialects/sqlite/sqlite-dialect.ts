@@ -15,6 +15,7 @@ import { readableClause } from '../../readable.js';
 import type { Database as Schema } from '../../schema.js';
 import { matchExcerpt } from '../../search-match.js';
 import type { SearchRow, SqlDialect } from '../../sql-dialect.js';
+import { Checkpointer } from './checkpointer.js';
 
 /** Matches of one query ranked by bm25 (see `rank`). */
 const RANKED_MATCHES = 2000;
@@ -27,6 +28,8 @@ export class SqliteDialect implements SqlDialect {
   readonly maxParameters = 30_000;
   readonly skipLocked = false;
   readonly database: Database.Database;
+  /** WAL checkpoints on a worker thread (file stores only). */
+  readonly checkpointer: Checkpointer | undefined;
 
   constructor(file: string) {
     this.database = new Database(file);
@@ -34,6 +37,7 @@ export class SqliteDialect implements SqlDialect {
     this.database.pragma('synchronous = NORMAL');
     this.database.pragma('busy_timeout = 10000');
     this.database.pragma('cache_size = -65536');
+    if (file !== ':memory:') this.checkpointer = new Checkpointer(this.database, file);
   }
 
   createKyselyDialect() {
@@ -43,7 +47,10 @@ export class SqliteDialect implements SqlDialect {
     const cache = new Map<string, Database.Statement>();
     return new KyselySqliteDialect({
       database: {
-        close: () => database.close(),
+        close: () => {
+          this.checkpointer?.stop();
+          database.close();
+        },
         prepare: (text: string) => {
           let statement = cache.get(text);
           if (!statement) {
