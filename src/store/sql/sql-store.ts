@@ -2,7 +2,7 @@
  * The catalog store on SQL, shared by SQLite and PostgreSQL through Kysely. Dialect differences
  * (connection, full-text search, id columns) come only from the `SqlDialect`.
  */
-import { Kysely, sql, type Transaction } from 'kysely';
+import { type Compilable, type CompiledQuery, Kysely, sql, type Transaction } from 'kysely';
 import { UnavailableError } from '../../model/errors.js';
 import type {
   ApprovalFilter,
@@ -499,6 +499,26 @@ class SqlWriter implements CatalogWriter {
   }
 }
 
+/**
+ * A query of the hot read paths, built and compiled by Kysely once and then run with new
+ * parameters (in the order the compiled SQL takes them): building and compiling a query costs more
+ * than running a small one.
+ */
+export class PreparedQuery<R> {
+  private compiled: CompiledQuery<R> | undefined;
+
+  constructor(private readonly build: () => Compilable<R>) {}
+
+  async run(db: Kysely<Database>, parameters: readonly unknown[]): Promise<R[]> {
+    this.compiled ??= this.build().compile();
+    if (this.compiled.parameters.length !== parameters.length)
+      throw new Error(
+        `A prepared query takes ${this.compiled.parameters.length} parameters, not ${parameters.length}`,
+      );
+    return (await db.executeQuery<R>({ ...this.compiled, parameters })).rows;
+  }
+}
+
 export class SqlStore implements CatalogStore {
   readonly db: Kysely<Database>;
   private readonly taps: AuditTap[] = [];
@@ -553,8 +573,10 @@ export class SqlStore implements CatalogStore {
       .select([...assetColumns, 'v.doc']);
   }
 
+  private readonly assetByRef = new PreparedQuery(() => this.assetQuery().where('a.ref', '=', ''));
+
   async getAsset(ref: string): Promise<AssetWithDoc | undefined> {
-    const row = await this.assetQuery().where('a.ref', '=', ref).executeTakeFirst();
+    const [row] = await this.assetByRef.run(this.db, [ref]);
     return row ? { ...toAsset(row), doc: row.doc ? JSON.parse(row.doc) : {} } : undefined;
   }
 
@@ -746,14 +768,12 @@ export class SqlStore implements CatalogStore {
     return rows.map(toAudit);
   }
 
+  private readonly auditRefsAfter = new PreparedQuery(() =>
+    this.db.selectFrom('audit_log').select(['seq', 'ref']).where('seq', '>', 0).orderBy('seq').limit(1),
+  );
+
   async auditRefs(filter: { afterSeq: number; limit: number }): Promise<{ seq: number; ref: string }[]> {
-    const rows = await this.db
-      .selectFrom('audit_log')
-      .select(['seq', 'ref'])
-      .where('seq', '>', filter.afterSeq)
-      .orderBy('seq')
-      .limit(filter.limit)
-      .execute();
+    const rows = await this.auditRefsAfter.run(this.db, [filter.afterSeq, filter.limit]);
     return rows.map((r) => ({ seq: Number(r.seq), ref: r.ref }));
   }
 

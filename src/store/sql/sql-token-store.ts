@@ -3,7 +3,7 @@ import type { Transaction } from 'kysely';
 import type { AuditRecord, CatalogWriter } from '../catalog-store.js';
 import type { TokenRow, TokenStore, TokenWriter } from '../token-store.js';
 import type { Database } from './schema.js';
-import type { SqlStore } from './sql-store.js';
+import { PreparedQuery, type SqlStore } from './sql-store.js';
 
 function fromRow(r: Database['tokens']): TokenRow {
   return {
@@ -68,8 +68,12 @@ export class SqlTokenStore implements TokenStore {
     return this.store.writeWith((catalog, trx) => fn(new SqlTokenWriter(trx, catalog)));
   }
 
+  private readonly byId = new PreparedQuery(() =>
+    this.store.db.selectFrom('tokens').selectAll().where('id', '=', ''),
+  );
+
   async get(id: string) {
-    const row = await this.store.db.selectFrom('tokens').selectAll().where('id', '=', id).executeTakeFirst();
+    const [row] = await this.byId.run(this.store.db, [id]);
     return row ? fromRow(row) : undefined;
   }
 
