@@ -58,7 +58,13 @@ interface Sample {
 }
 
 /** Spawns a server, waits for its first 200, sends the requests, reads its memory, stops it. */
-async function measure(args: string[], port: number, paths: string[], requests: number): Promise<Sample> {
+async function measure(
+  args: string[],
+  port: number,
+  paths: string[],
+  requests: number,
+  headers: Record<string, string> = {},
+): Promise<Sample> {
   const start = performance.now();
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: repoRoot,
@@ -95,7 +101,7 @@ async function measure(args: string[], port: number, paths: string[], requests: 
     for (const path of paths.slice(1)) {
       for (let i = 0; i < requests; i++) {
         const t = performance.now();
-        const response = await fetch(`http://127.0.0.1:${port}${path}`);
+        const response = await fetch(`http://127.0.0.1:${port}${path}`, { headers });
         await response.arrayBuffer();
         latencies.push(performance.now() - t);
         if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
@@ -162,6 +168,13 @@ export async function runFootprintBench(
     log(`  NOTICE: ${fallback} Using test/fixtures/small-org.yaml.`);
   }
 
+  // The server requires sign-in for everything but /healthz: a token for a member of the data office.
+  const reader = fallback ? 'user:alice' : 'user:ada';
+  const token = /chtr_\S+/.exec(
+    run([bin, 'token', 'create', '--for', reader, '--home', home], 'charter token create'),
+  )?.[0];
+  if (!token) throw new Error('charter token create printed no token');
+  const auth = { authorization: `Bearer ${token}` };
   const charter: Sample[] = [];
   const bare: Sample[] = [];
   let assets = 0;
@@ -173,6 +186,7 @@ export async function runFootprintBench(
         port,
         ['/healthz', '/api/v1/search?q=customer', '/api/v1/assets?kind=datasets'],
         config.requests,
+        auth,
       ),
     );
     if (i === 0) {
@@ -185,7 +199,9 @@ export async function runFootprintBench(
       try {
         for (let k = 0; k < 3000 && !assets; k++) {
           try {
-            const stats = (await (await fetch(`http://127.0.0.1:${port}/api/v1/stats`)).json()) as {
+            const stats = (await (
+              await fetch(`http://127.0.0.1:${port}/api/v1/stats`, { headers: auth })
+            ).json()) as {
               counts: { count: number }[];
             };
             assets = stats.counts.reduce((s, c) => s + c.count, 0);

@@ -1,8 +1,6 @@
 /** `mcp`: the MCP server on stdin/stdout, over the local store or bridged to a running server. */
 import type { Command } from 'commander';
 import type { Catalog } from '../../catalog/catalog.js';
-import { mcpServices } from '../../mcp/mcp-server.js';
-import { bridgeStdio, serveStdio } from '../../mcp/mcp-transports.js';
 import { InputError } from '../../model/errors.js';
 import type { Platform } from '../../server/platform.js';
 import { describeStore } from '../../store/open-store.js';
@@ -66,6 +64,9 @@ See docs/mcp.md.`,
   mcp.action(async () => {
     const globals = mcp.optsWithGlobals() as GlobalOptions;
     const server = globals.server ?? process.env.CHARTER_SERVER;
+    // The MCP SDK is loaded by the command that uses it, not by every command of the CLI.
+    const { bridgeStdio, serveStdio } = await import('../../mcp/mcp-transports.js');
+    const { mcpServices } = await import('../../mcp/mcp-server.js');
     if (server) {
       process.stderr.write(`Charter MCP on stdio, relaying to ${server}/mcp\n`);
       await bridgeStdio(server, globals.token ?? (process.env.CHARTER_TOKEN || undefined));

@@ -4,11 +4,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { parseSources } from '../../catalog/parse.js';
-import { mcpServices } from '../../mcp/mcp-server.js';
-import { mcpHttpHandler } from '../../mcp/mcp-transports.js';
 import { InputError } from '../../model/errors.js';
 import { QualityService } from '../../quality/quality-service.js';
-import { buildApp } from '../../server/app.js';
+import { buildApp, type McpEndpoint } from '../../server/app.js';
 import { describeStore } from '../../store/open-store.js';
 import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
 import { type GlobalOptions, openLocal, storeOptions } from '../context.js';
@@ -30,6 +28,21 @@ function port(value: string): number {
   return n;
 }
 
+/**
+ * The MCP endpoint, built at its first request: the MCP SDK and its schema library cost about
+ * 40 MB of memory, which a server nobody asks over MCP need not carry.
+ */
+function lazyMcp(load: () => Promise<McpEndpoint>): McpEndpoint {
+  let endpoint: Promise<McpEndpoint> | undefined;
+  return async (caller, req, res, body) => {
+    endpoint ??= load().catch((error: unknown) => {
+      endpoint = undefined;
+      throw error;
+    });
+    return (await endpoint)(caller, req, res, body);
+  };
+}
+
 async function serve(globals: GlobalOptions, opts: { port: string; host: string }, banner?: string) {
   let log: { info: (o: object, m: string) => void; error: (o: object, m: string) => void } | undefined;
   const { store, catalog, governance, access, lineage } = await openLocal(globals, {
@@ -46,12 +59,16 @@ async function serve(globals: GlobalOptions, opts: { port: string; host: string 
     lineage,
     logger: true,
     metricsPublic: process.env.CHARTER_METRICS_PUBLIC === 'true',
-    mcp: mcpHttpHandler(
-      mcpServices(catalog, lineage, {
-        version: packageVersion(),
-        onError: (error) => log?.error({ err: error }, 'unexpected error in an MCP tool'),
-      }),
-    ),
+    mcp: lazyMcp(async () => {
+      const { mcpServices } = await import('../../mcp/mcp-server.js');
+      const { mcpHttpHandler } = await import('../../mcp/mcp-transports.js');
+      return mcpHttpHandler(
+        mcpServices(catalog, lineage, {
+          version: packageVersion(),
+          onError: (error) => log?.error({ err: error }, 'unexpected error in an MCP tool'),
+        }),
+      );
+    }),
   });
   log = app.log;
   const address = await app.listen({ port: port(opts.port), host: opts.host });

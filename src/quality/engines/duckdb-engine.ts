@@ -6,7 +6,11 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { type DuckDBConnection, DuckDBInstance, StatementType } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+
+/** DuckDB's library (about 35 MB resident) is loaded the first time a check needs it, not at start. */
+const duckdb = () => import('@duckdb/node-api');
+
 import {
   type CheckEngine,
   type ColumnInfo,
@@ -116,7 +120,10 @@ export class DuckDbCheckEngine implements CheckEngine {
         throw new DataUnreachableError(
           `the DuckDB file '${server.database}' does not exist (looked in ${file})`,
         );
-      const instance = await DuckDBInstance.create(file, { ...config, access_mode: 'READ_ONLY' });
+      const instance = await (await duckdb()).DuckDBInstance.create(file, {
+        ...config,
+        access_mode: 'READ_ONLY',
+      });
       const connection = await instance.connect();
       await lock(connection, []);
       const schema = typeof server.schema === 'string' ? server.schema : 'main';
@@ -125,7 +132,7 @@ export class DuckDbCheckEngine implements CheckEngine {
       );
     }
 
-    const instance = await DuckDBInstance.create(':memory:', config);
+    const instance = await (await duckdb()).DuckDBInstance.create(':memory:', config);
     const connection = await instance.connect();
     const format = formatOf(server);
     const written = String(server.path);
@@ -257,7 +264,8 @@ class DuckDbSession implements EngineSession {
       return `the query holds ${extracted.count} statements; a rule must be one SELECT`;
     try {
       const prepared = await extracted.prepare(0);
-      if (prepared.statementType !== StatementType.SELECT) return 'the query is not a SELECT';
+      if (prepared.statementType !== (await duckdb()).StatementType.SELECT)
+        return 'the query is not a SELECT';
     } catch {
       // A binding error (an unknown column …) is reported when the rule runs.
     }
