@@ -610,11 +610,13 @@ export class SqlStore implements CatalogStore {
   }
 
   async scanAssets(filter: AssetFilter): Promise<AssetWithDoc[]> {
-    const rows = await this.filtered(this.assetQuery(), filter)
+    // The page is chosen on the assets' ids alone, then joined to its documents: an offset that
+    // skipped joined rows would read every skipped document again, page after page.
+    const page = this.filtered(this.db.selectFrom('assets as a').select('a.id'), filter)
       .orderBy('a.id')
       .limit(filter.limit ?? 1000)
-      .offset(filter.offset ?? 0)
-      .execute();
+      .offset(filter.offset ?? 0);
+    const rows = await this.assetQuery().where('a.id', 'in', page).orderBy('a.id').execute();
     return rows.map((row) => ({ ...toAsset(row), doc: row.doc ? JSON.parse(row.doc) : {} }));
   }
 
