@@ -1,5 +1,5 @@
 /** The real `charter` binary, spawned: exit codes, output formats, and --server against a live server. */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,8 +36,28 @@ describe('charter CLI', () => {
     expect(json.asset.updatedBy).toBe('user:alice');
     const yaml = charter(home, 'get', 'dataset', 'payments/transactions', '-o', 'yaml');
     expect(yaml.stdout).toMatch(/^apiVersion: v3.1.0/m);
-    const table = charter(home, 'get', 'datasets');
-    for (const line of table.stdout.trimEnd().split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    // Piped, a table keeps every value whole; COLUMNS fits it to a width.
+    const table = (columns?: string) => {
+      const env = { ...process.env };
+      delete env.COLUMNS;
+      if (columns) env.COLUMNS = columns;
+      return spawnSync(process.execPath, [bin, '--home', home, 'get', 'datasets'], { encoding: 'utf8', env })
+        .stdout;
+    };
+    const whole = table();
+    expect(whole).toContain('dataset:payments/transactions');
+    expect(whole).not.toContain('…');
+    expect(
+      Math.max(
+        ...whole
+          .trimEnd()
+          .split('\n')
+          .map((l) => l.length),
+      ),
+    ).toBeGreaterThan(40);
+    const fitted = table('40');
+    for (const line of fitted.trimEnd().split('\n')) expect(line.length).toBeLessThanOrEqual(40);
+    expect(fitted).toContain('…');
     const missing = charter(home, 'describe', 'dataset:payments/nothing');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe("Error: Dataset 'dataset:payments/nothing' not found\n");

@@ -1,6 +1,7 @@
 /**
- * Printing results: `-o json` (stable, documented), `-o yaml`, or a table that fits the terminal
- * (80 columns when not a terminal).
+ * Printing results: `-o json` (stable, documented), `-o yaml`, or a table that fits the terminal.
+ * Piped or redirected, a table keeps every value whole (for grep and files) unless COLUMNS says
+ * how wide to make it.
  */
 import { stringify } from 'yaml';
 
@@ -27,7 +28,9 @@ function truncate(value: string, width: number): string {
 }
 
 export function terminalWidth(): number {
-  return process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 80;
+  if (process.stdout.isTTY && process.stdout.columns) return process.stdout.columns;
+  const columns = Number(process.env.COLUMNS);
+  return Number.isInteger(columns) && columns > 0 ? columns : Number.POSITIVE_INFINITY;
 }
 
 export function formatTable<T>(
