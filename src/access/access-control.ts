@@ -46,7 +46,7 @@ export class AccessControl {
   constructor(
     store: CatalogStore,
     readonly tokens: Tokens,
-    private readonly oidc?: OidcVerifier,
+    readonly oidc?: OidcVerifier,
   ) {
     this.kept = new StructureCache(store, () => loadAccessView(store));
   }

@@ -12,6 +12,12 @@ export interface OidcConfig {
   audience?: string;
   /** The claim naming the user: `email` (matched to a user's spec.email) or `preferred_username`/`sub` (a user name). */
   claim?: 'email' | 'preferred_username' | 'sub';
+  /** The web UI's client at the issuer: with it, the UI offers "Sign in with single sign-on". */
+  clientId?: string;
+  /** For a confidential client: sent to the issuer's token endpoint by the server, never to the browser. */
+  clientSecret?: string;
+  /** Scopes the UI asks for (default `openid email profile`). */
+  scope?: string;
 }
 
 export function oidcConfigFromEnv(env: NodeJS.ProcessEnv = process.env): OidcConfig | undefined {
@@ -20,6 +26,9 @@ export function oidcConfigFromEnv(env: NodeJS.ProcessEnv = process.env): OidcCon
   if (env.CHARTER_OIDC_JWKS_URL) config.jwksUrl = env.CHARTER_OIDC_JWKS_URL;
   if (env.CHARTER_OIDC_AUDIENCE) config.audience = env.CHARTER_OIDC_AUDIENCE;
   if (env.CHARTER_OIDC_CLAIM) config.claim = env.CHARTER_OIDC_CLAIM as OidcConfig['claim'];
+  if (env.CHARTER_OIDC_CLIENT_ID) config.clientId = env.CHARTER_OIDC_CLIENT_ID;
+  if (env.CHARTER_OIDC_CLIENT_SECRET) config.clientSecret = env.CHARTER_OIDC_CLIENT_SECRET;
+  if (env.CHARTER_OIDC_SCOPE) config.scope = env.CHARTER_OIDC_SCOPE;
   return config;
 }
 

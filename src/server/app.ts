@@ -18,6 +18,7 @@ import { lineageFor } from './platform.js';
 import { installRequestContext } from './request-context.js';
 import { aiRoutes } from './routes/ai-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
+import { authRoutes } from './routes/auth-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { ioRoutes } from './routes/io-routes.js';
 import { lineageRoutes } from './routes/lineage-routes.js';
@@ -110,7 +111,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'audit', description: 'The hash-chained audit log' },
         { name: 'io', description: 'Export and import' },
         { name: 'policy', description: 'Policies, compliance, approvals and waivers' },
-        { name: 'access', description: 'API tokens' },
+        { name: 'access', description: 'Signing in, who you are, API tokens' },
         { name: 'quality', description: 'Quality checks, runs, scores and incidents' },
         {
           name: 'lineage',
@@ -157,6 +158,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   auditRoutes(app);
   ioRoutes(app);
   policyRoutes(app);
+  authRoutes(app, options.catalog, options.access, Boolean(options.tokens));
   if (options.tokens) tokenRoutes(app, options.tokens);
   qualityRoutes(app, options.catalog, actor);
   lineageRoutes(app, options.lineage ?? lineageFor(options.catalog.store, actor), actor);

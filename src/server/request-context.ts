@@ -43,6 +43,8 @@ export function actorOf(request: FastifyRequest, fallback: string): string {
 export function isPublicPath(url: string, metricsPublic: boolean): boolean {
   const path = url.split('?')[0] ?? '';
   if (path === '/healthz' || path === '/openapi.json' || path.startsWith('/docs')) return true;
+  // How to sign in, and the OIDC code exchange that signs a browser in.
+  if (path === '/api/v1/auth' || path === '/api/v1/auth/oidc') return true;
   if (path === '/metrics') return metricsPublic;
   return !path.startsWith('/api/') && path !== '/metrics' && path !== '/mcp';
 }

@@ -10,7 +10,7 @@ import { NotFoundPage } from './pages/not-found-page';
 import { OverviewPage } from './pages/overview-page';
 import { PoliciesPage } from './pages/policies-page';
 import { SearchPage } from './pages/search-page';
-import { SignInPage } from './pages/sign-in-page';
+import { SignInCallbackPage, SignInPage } from './pages/sign-in-page';
 import { WorkPage } from './pages/work-page';
 
 const ASSET_KINDS = new Set([
@@ -64,6 +64,7 @@ export function App() {
         <Route path="/work" element={<WorkPage />} />
         <Route path="/lineage" element={<LineagePage />} />
         <Route path="/sign-in" element={<SignInPage />} />
+        <Route path="/sign-in/callback" element={<SignInCallbackPage />} />
         <Route path="/domain/:name" element={<DomainRoute />} />
         <Route path="/:kind/*" element={<AssetRoute />} />
         <Route path="*" element={<NotFoundPage />} />

@@ -1,9 +1,10 @@
 /**
- * Who is using the UI. Until token authentication lands, people say who they are (a user from the
- * catalog) and the UI sends it as the `x-charter-actor` header; an API token takes the same place
- * as `Authorization: Bearer`. Kept in localStorage so a reload keeps the session.
+ * Who is using the UI: an API token or a single-sign-on ID token sent as `Authorization: Bearer`,
+ * or, on a server without access control, a user picked from the catalog and sent as the
+ * `x-charter-actor` header. Kept in localStorage so a reload keeps the session; a single-sign-on
+ * session ends when its ID token expires.
  */
-import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { type Credentials, setCredentials } from './api/client';
 
 export interface Session {
@@ -12,10 +13,12 @@ export interface Session {
   me: string | null;
   /** How to call them. */
   name: string | null;
+  /** When the credentials stop working (an ID token's expiry), as an ISO time. */
+  expiresAt?: string | null;
 }
 
 interface SessionApi extends Session {
-  signIn(credentials: Credentials, me: string | null, name: string | null): void;
+  signIn(credentials: Credentials, me: string | null, name: string | null, expiresAt?: string | null): void;
   signOut(): void;
 }
 
@@ -26,7 +29,8 @@ function load(): Session {
     const raw = localStorage.getItem(STORAGE_KEY);
     if (raw) {
       const s = JSON.parse(raw) as Session;
-      if (s.credentials?.type === 'actor' || s.credentials?.type === 'token') return s;
+      const expired = s.expiresAt && Date.parse(s.expiresAt) <= Date.now();
+      if (!expired && (s.credentials?.type === 'actor' || s.credentials?.type === 'token')) return s;
     }
   } catch {
     // A broken entry is as good as none.
@@ -45,17 +49,27 @@ const SessionContext = createContext<SessionApi>({
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session>(initial);
-  const signIn = useCallback((credentials: Credentials, me: string | null, name: string | null) => {
-    const next = { credentials, me, name };
-    setCredentials(credentials);
-    localStorage.setItem(STORAGE_KEY, JSON.stringify(next));
-    setSession(next);
-  }, []);
+  const signIn = useCallback(
+    (credentials: Credentials, me: string | null, name: string | null, expiresAt: string | null = null) => {
+      const next = { credentials, me, name, expiresAt };
+      setCredentials(credentials);
+      localStorage.setItem(STORAGE_KEY, JSON.stringify(next));
+      setSession(next);
+    },
+    [],
+  );
   const signOut = useCallback(() => {
     setCredentials(null);
     localStorage.removeItem(STORAGE_KEY);
     setSession({ credentials: null, me: null, name: null });
   }, []);
+  // A single-sign-on session ends when its ID token does: pages then offer to sign in again.
+  useEffect(() => {
+    if (!session.expiresAt) return;
+    const left = Date.parse(session.expiresAt) - Date.now();
+    const timer = setTimeout(signOut, Math.max(0, Math.min(left, 2 ** 31 - 1)));
+    return () => clearTimeout(timer);
+  }, [session.expiresAt, signOut]);
   const value = useMemo(() => ({ ...session, signIn, signOut }), [session, signIn, signOut]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

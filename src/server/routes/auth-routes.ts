@@ -1,0 +1,85 @@
+/**
+ * Signing in: how this server lets people sign in (public), the OIDC code exchange for the web UI
+ * (public: it is how a browser gets its token), and who the caller is.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { AccessControl } from '../../access/access-control.js';
+import { type CodeExchange, OidcSignIn } from '../../access/oidc-sign-in.js';
+import type { Catalog } from '../../catalog/catalog.js';
+import { NotFoundError } from '../../model/errors.js';
+
+export function authRoutes(
+  app: FastifyInstance,
+  catalog: Catalog,
+  access: AccessControl | undefined,
+  tokens: boolean,
+): void {
+  const clientId = access?.oidc?.config.clientId;
+  const oidc = access?.oidc && clientId ? new OidcSignIn(access.oidc, clientId) : undefined;
+
+  app.get(
+    '/api/v1/auth',
+    {
+      schema: {
+        summary: 'How to sign in to this server (no sign-in needed)',
+        tags: ['access'],
+        security: [],
+      },
+    },
+    async () => ({
+      methods: {
+        // Without access control the server trusts the x-charter-actor header: the UI lets people pick a user.
+        pickUser: !access,
+        tokens: Boolean(access && tokens),
+        oidc: oidc ? await oidc.info() : null,
+      },
+    }),
+  );
+
+  app.post(
+    '/api/v1/auth/oidc',
+    {
+      schema: {
+        summary: 'Exchange an OIDC authorization code (PKCE) for a verified ID token to use as bearer token',
+        tags: ['access'],
+        security: [],
+        body: {
+          type: 'object',
+          required: ['code', 'codeVerifier', 'redirectUri', 'nonce'],
+          additionalProperties: false,
+          properties: {
+            code: { type: 'string', minLength: 1, maxLength: 4096 },
+            codeVerifier: { type: 'string', minLength: 43, maxLength: 128 },
+            redirectUri: { type: 'string', minLength: 1, maxLength: 2048 },
+            nonce: { type: 'string', minLength: 16, maxLength: 256 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      if (!oidc || !access)
+        throw new NotFoundError(
+          'Single sign-on is not configured on this server (CHARTER_OIDC_ISSUER and CHARTER_OIDC_CLIENT_ID)',
+        );
+      const { idToken, expiresAt } = await oidc.exchange(request.body as CodeExchange);
+      // The same mapping every request gets: a token for nobody in the catalog is refused here.
+      const principal = await access.authenticate(`Bearer ${idToken}`);
+      const [user] = await catalog.store.getAssets([principal.ref]);
+      return { token: idToken, expiresAt, actor: principal.ref, title: user?.title || principal.ref };
+    },
+  );
+
+  app.get(
+    '/api/v1/whoami',
+    { schema: { summary: 'Who this request is made for', tags: ['access'] } },
+    async (request) => {
+      const { actor, guard } = request.charter;
+      const [user] = await catalog.store.getAssets([actor]);
+      return {
+        actor,
+        title: user?.title || actor,
+        dataOffice: guard ? guard.isAdmin : true,
+      };
+    },
+  );
+}
