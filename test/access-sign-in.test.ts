@@ -3,13 +3,18 @@
  * (public), the authorization-code exchange with PKCE (the server talks to the issuer's token
  * endpoint with the client secret; the browser never sees it), and who the caller is.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSources } from '../src/catalog/parse.js';
 import { buildApp } from '../src/server/app.js';
 import { createPlatform } from '../src/server/platform.js';
-import { startTestIssuer, type TestIssuer } from './support/oidc-issuer.js';
+import {
+  authorizeAt,
+  freshPkce,
+  type Pkce,
+  startTestIssuer,
+  type TestIssuer,
+} from './support/oidc-issuer.js';
 import { type StoreHandle, storeFactories } from './support/stores.js';
 
 const ORG = `apiVersion: charter/v1
@@ -25,41 +30,9 @@ spec: {displayName: Ada Lovelace, email: ada@acme.example}
 
 const CALLBACK = 'http://127.0.0.1:8080/sign-in/callback';
 
-/** What a browser does at the issuer: open the authorization URL, submit the form, follow back. */
-async function authorize(
-  issuer: TestIssuer,
-  email: string,
-  pkce: { verifier: string; nonce: string; state: string; redirectUri?: string },
-): Promise<URL> {
-  const q = new URLSearchParams({
-    response_type: 'code',
-    client_id: issuer.clientId,
-    redirect_uri: pkce.redirectUri ?? CALLBACK,
-    scope: 'openid email',
-    state: pkce.state,
-    nonce: pkce.nonce,
-    code_challenge: createHash('sha256').update(pkce.verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-  });
-  const page = await fetch(`${issuer.issuer}/authorize?${q}`);
-  expect(page.status).toBe(200);
-  const form = new URLSearchParams({
-    redirect_uri: pkce.redirectUri ?? CALLBACK,
-    state: pkce.state,
-    nonce: pkce.nonce,
-    code_challenge: q.get('code_challenge')!,
-    email,
-  });
-  const back = await fetch(`${issuer.issuer}/authorize`, { method: 'POST', body: form, redirect: 'manual' });
-  expect(back.status).toBe(302);
-  return new URL(back.headers.get('location')!);
-}
-
-const fresh = () => ({
-  verifier: randomBytes(48).toString('base64url'),
-  nonce: randomBytes(16).toString('base64url'),
-  state: randomBytes(16).toString('base64url'),
-});
+const authorize = (issuer: TestIssuer, email: string, pkce: Pkce) =>
+  authorizeAt(issuer, email, pkce, CALLBACK);
+const fresh = freshPkce;
 
 describe.each(storeFactories)('single sign-on ($name)', (factory) => {
   let handle: StoreHandle;

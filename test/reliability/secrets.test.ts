@@ -17,6 +17,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createPlatform } from '../../src/server/platform.js';
 import { openStore } from '../../src/store/open-store.js';
 import { bin } from '../support/cli.js';
+import { authorizeAt, freshPkce, startTestIssuer } from '../support/oidc-issuer.js';
 import { createPostgresDatabase, postgresAdminUrl, postgresAvailable } from '../support/stores.js';
 import { call, childEnv, contractYaml, FULL, type Served, seed, serve, tempDir } from './support.js';
 
@@ -118,6 +119,8 @@ describe('no secret appears in logs, error bodies, exports or the database', () 
     disrupt?: () => Promise<void>;
   }) {
     const seen = new Seen();
+    const issuer = await startTestIssuer();
+    cleanups.push(() => issuer.close());
     const secrets: Record<string, string> = {
       'quality password (CHARTER_SECRET_ORDERS_DB_PASSWORD)': secret('orders'),
       'quality password of an unreachable server': secret('nowhere'),
@@ -141,7 +144,13 @@ describe('no secret appears in logs, error bodies, exports or the database', () 
       CHARTER_SECRET_NOWHERE_DB_PASSWORD: secrets['quality password of an unreachable server']!,
       CHARTER_SECRETS_FILE: secretsFile,
       CHARTER_LOG_LEVEL: 'debug',
+      // Single sign-on with a confidential client: the secret goes to the issuer's token endpoint only.
+      CHARTER_OIDC_ISSUER: issuer.issuer,
+      CHARTER_OIDC_CLIENT_ID: issuer.clientId,
+      CHARTER_OIDC_CLIENT_SECRET: issuer.clientSecret,
+      CHARTER_OIDC_CLAIM: 'sub',
     };
+    secrets['OIDC client secret (CHARTER_OIDC_CLIENT_SECRET)'] = issuer.clientSecret;
 
     // The organisation and the data office's token, written by the local administrator.
     const store = await openStore(options.storeOptions);
@@ -203,6 +212,27 @@ describe('no secret appears in logs, error bodies, exports or the database', () 
     expect((await record('GET', '/api/v1/stats', undefined, guessed)).status).toBe(401);
     const mangled = `${office.token}x`;
     expect((await record('GET', '/api/v1/stats', undefined, mangled)).status).toBe(401);
+
+    // Single sign-on: a browser's code exchanged by the server (its answer carries the ID token by
+    // design, so it is not searched), the ID token used, then a failed exchange.
+    const callback = `${server.url}/sign-in/callback`;
+    const pkce = freshPkce();
+    const back = await authorizeAt(issuer, 'alice', pkce, callback);
+    const exchange = { codeVerifier: pkce.verifier, redirectUri: callback, nonce: pkce.nonce };
+    const signedIn = await api('POST', '/api/v1/auth/oidc', {
+      code: back.searchParams.get('code'),
+      ...exchange,
+    });
+    expect(signedIn.status, signedIn.text).toBe(200);
+    const idToken = signedIn.json<{ token: string }>().token;
+    secrets['OIDC ID token'] = idToken;
+    expect((await record('GET', '/api/v1/whoami', undefined, idToken)).text).toContain('user:alice');
+    expect(issuer.tokenRequests.at(-1)?.authorization).toMatch(/^Basic /);
+    const replayed = await record('POST', '/api/v1/auth/oidc', {
+      code: back.searchParams.get('code'),
+      ...exchange,
+    });
+    expect(replayed.status).toBe(401);
 
     // Quality checks that reach PostgreSQL with credentials, and ones that cannot.
     for (const ref of [

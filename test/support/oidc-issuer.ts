@@ -148,3 +148,53 @@ export async function startTestIssuer(options: { idTokenSeconds?: number } = {})
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   });
 }
+
+export interface Pkce {
+  verifier: string;
+  nonce: string;
+  state: string;
+}
+
+/** A fresh PKCE verifier, nonce and state, as a browser makes them. */
+export function freshPkce(): Pkce {
+  return {
+    verifier: randomBytes(48).toString('base64url'),
+    nonce: randomBytes(16).toString('base64url'),
+    state: randomBytes(16).toString('base64url'),
+  };
+}
+
+/**
+ * What a browser does at the issuer: open the authorization URL, submit the form with an e-mail,
+ * and follow the redirect back; returns the URL it is sent back to (with `code` and `state`).
+ */
+export async function authorizeAt(
+  issuer: TestIssuer,
+  email: string,
+  pkce: Pkce,
+  redirectUri: string,
+): Promise<URL> {
+  const challenge = createHash('sha256').update(pkce.verifier).digest('base64url');
+  const q = new URLSearchParams({
+    response_type: 'code',
+    client_id: issuer.clientId,
+    redirect_uri: redirectUri,
+    scope: 'openid email',
+    state: pkce.state,
+    nonce: pkce.nonce,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  });
+  const page = await fetch(`${issuer.issuer}/authorize?${q}`);
+  if (page.status !== 200) throw new Error(`The issuer's sign-in page answered ${page.status}`);
+  const form = new URLSearchParams({
+    redirect_uri: redirectUri,
+    state: pkce.state,
+    nonce: pkce.nonce,
+    code_challenge: challenge,
+    email,
+  });
+  const back = await fetch(`${issuer.issuer}/authorize`, { method: 'POST', body: form, redirect: 'manual' });
+  if (back.status !== 302) throw new Error(`The issuer's sign-in form answered ${back.status}`);
+  return new URL(back.headers.get('location')!);
+}
