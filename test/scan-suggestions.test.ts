@@ -4,6 +4,7 @@
  * new contract version through admission) or dismisses one — over the API, audited. Then the real
  * binary: `charter scan`, `scan suggestions`, `scan accept`.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ import { buildApp } from '../src/server/app.js';
 import { createPlatform, type Platform } from '../src/server/platform.js';
 import { scanStoreFor } from '../src/store/sql/sql-scan-store.js';
 import type { SqlStore } from '../src/store/sql/sql-store.js';
-import { charter } from './support/cli.js';
+import { bin, charter } from './support/cli.js';
 import { repoRoot } from './support/reference.js';
 import { type StoreHandle, storeFactories } from './support/stores.js';
 
@@ -240,3 +241,126 @@ describe('charter scan keeps suggestions and charter scan accept applies one', (
     expect(charter(home, 'audit', 'verify').code).toBe(0);
   });
 });
+
+describe('charter scan --server: the server scans where its data is, for a steward of the dataset', () => {
+  let home: string;
+  let data: string;
+  let server: ChildProcess;
+  let url: string;
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'charter-scan-server-'));
+    data = mkdtempSync(join(tmpdir(), 'charter-scan-data-'));
+    writeLeads(data);
+    writeFileSync(join(home, 'leads.yaml'), LEADS);
+    writeFileSync(
+      join(home, 'escape.yaml'),
+      LEADS.replace(/id: leads\nname: leads/, 'id: escape\nname: escape').replace(
+        'path: leads.csv',
+        'path: ../leads.csv',
+      ),
+    );
+    const org = join(repoRoot, 'examples', 'org');
+    const applied = charter(
+      home,
+      'apply',
+      '-f',
+      org,
+      '-f',
+      join(home, 'leads.yaml'),
+      '-f',
+      join(home, 'escape.yaml'),
+    );
+    expect(applied.code, applied.stderr + applied.stdout).toBe(0);
+    for (const user of ['noah', 'grace'])
+      tokens[user] = charter(home, 'token', 'create', '--for', `user:${user}`).stdout.trim();
+    server = spawn(process.execPath, [bin, '--home', home, 'serve', '--port', '0'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, CHARTER_DATA_ROOT: data },
+    });
+    url = await new Promise<string>((resolve, reject) => {
+      let err = '';
+      server.stderr!.on('data', (chunk: Buffer) => {
+        err += chunk.toString();
+        const m = err.match(/at (http:\/\/\S+)/);
+        if (m) resolve(m[1]!);
+      });
+      server.on('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
+    });
+  }, 60_000);
+  afterAll(() => {
+    server?.kill('SIGTERM');
+    rmSync(home, { recursive: true, force: true });
+    rmSync(data, { recursive: true, force: true });
+  });
+
+  /** The CLI on another machine: no store of its own, only the server and a token. */
+  const remote = (user: string, ...args: string[]) =>
+    charterAsync(
+      mkdtempSync(join(tmpdir(), 'charter-remote-')),
+      '--server',
+      url,
+      '--token',
+      tokens[user]!,
+      ...args,
+    );
+
+  it('scans on the server and keeps the proposals as suggestions, without a value in the answer', async () => {
+    const r = await remote('noah', 'scan', 'dataset:marketing/leads', '-o', 'json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('example.com');
+    const out = JSON.parse(r.stdout) as { engine: string; suggestions: { path: string; actor: string }[] };
+    expect(out.engine).toBe('duckdb');
+    expect(out.suggestions.map((s) => [s.path, s.actor]).sort()).toEqual([
+      ['leads.contact', 'user:noah'],
+      ['leads.note', 'user:noah'],
+    ]);
+    const text = await remote('noah', 'scan', 'dataset:marketing/leads');
+    expect(text.stdout).toContain(
+      '2 suggestions kept for stewards: charter scan suggestions dataset:marketing/leads',
+    );
+  });
+
+  it('applies with --accept through admission, as the caller', async () => {
+    const r = await remote('noah', 'scan', 'dataset:marketing/leads', '--accept');
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/updated +dataset:marketing\/leads \(v2\)/);
+    const audit = charter(home, 'audit', 'log', 'dataset:marketing/leads', '-o', 'json');
+    expect(JSON.parse(audit.stdout).at(-1)).toMatchObject({ actor: 'user:noah', action: 'update' });
+  });
+
+  it('refuses a caller who may not change the dataset, and a path outside the data root', async () => {
+    const denied = await remote('grace', 'scan', 'dataset:marketing/leads');
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toMatch(/user:grace may not .*dataset:marketing\/leads/);
+    const outside = await remote('noah', 'scan', 'dataset:marketing/escape');
+    expect(outside.code).not.toBe(0);
+    expect(outside.stderr).toContain("the path '../leads.csv' is outside the data root");
+    const local = await remote('noah', 'scan', 'dataset:marketing/leads', '--data-root', '/tmp');
+    expect(local.stderr).toContain('--data-root is for local scans');
+  });
+});
+
+/** The real binary without blocking this process (the server it calls may share it). */
+function charterAsync(
+  home: string,
+  ...args: string[]
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env = { ...process.env };
+  delete env.CHARTER_ACTOR;
+  delete env.CHARTER_SERVER;
+  delete env.CHARTER_DATABASE_URL;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, '--home', home, ...args], { env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}

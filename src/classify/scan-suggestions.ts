@@ -12,11 +12,35 @@ import type { Catalog } from '../catalog/catalog.js';
 import { ConflictError, InputError, NotFoundError } from '../model/errors.js';
 import { parseRef } from '../model/ref.js';
 import type { ScanStore, ScanSuggestionRow, SuggestionState } from '../store/scan-store.js';
-import { applyProposals, type ScanReport } from './scan.js';
+import { acceptScan, applyProposals, type ScanReport, scanDataset } from './scan.js';
 
 export type ScanSuggestion = ScanSuggestionRow;
 
 const STATES: readonly SuggestionState[] = ['open', 'accepted', 'dismissed', 'superseded'];
+
+/** What one scan did: its report, and either the contract version it applied or the suggestions it kept. */
+export type ScanOutcome =
+  | { scan: ScanReport; apply: ApplyResult | null }
+  | (ScanReport & { suggestions: ScanSuggestion[] });
+
+/**
+ * Scans a dataset for the caller (who must be allowed to change it: the scan reads its data and
+ * proposes changes), then applies the proposals through admission (`accept`) or keeps them as
+ * suggestions for stewards. The CLI and the server both run this.
+ */
+export async function scanAndPropose(
+  suggestions: ScanSuggestions,
+  ref: string,
+  options: Parameters<typeof scanDataset>[2] & { accept?: boolean },
+): Promise<ScanOutcome> {
+  const { catalog } = suggestions;
+  const { asset } = await catalog.get(ref);
+  catalog.guard?.requireWrite([{ ref: asset.ref, kind: asset.kind, domain: asset.domain }]);
+  const { accept, ...scanOptions } = options;
+  const report = await scanDataset(catalog, ref, scanOptions);
+  if (accept) return { scan: report, apply: (await acceptScan(catalog, report)) ?? null };
+  return { ...report, suggestions: await suggestions.record(report) };
+}
 
 export class ScanSuggestions {
   constructor(

@@ -58,7 +58,14 @@ type Obj = Record<string, unknown>;
 export async function scanDataset(
   catalog: Catalog,
   ref: string,
-  options: { sample?: number; dataRoot: string; timeoutMs?: number; levels?: string[] },
+  options: {
+    sample?: number;
+    dataRoot: string;
+    timeoutMs?: number;
+    levels?: string[];
+    /** Refuse file paths outside the data root (a server scanning for remote callers). */
+    confined?: boolean;
+  },
 ): Promise<ScanReport> {
   const sample = options.sample ?? 1000;
   if (!Number.isInteger(sample) || sample < 1 || sample > 1_000_000)
@@ -81,6 +88,7 @@ export async function scanDataset(
     session = await choice.engine.open(choice.server, sources, {
       dataRoot: options.dataRoot,
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      ...(options.confined ? { confined: true } : {}),
     });
   } catch (error) {
     throw new UnavailableError(`${ref} cannot be scanned: ${(error as Error).message}`);

@@ -101,10 +101,13 @@ describe.runIf(browserAvailable())('web UI: signing in', { timeout: 120_000 }, (
     await page.getByRole('heading', { name: 'Policies', level: 1 }).waitFor();
     expect(await page.getByText('Sign in first').count()).toBe(0);
     // The browser holds the ID token, never the client's secret, and the sign-in's secrets are spent.
-    const stored = await page.evaluate(() => ({
-      local: JSON.stringify({ ...localStorage }),
-      session: JSON.stringify({ ...sessionStorage }),
-    }));
+    const stored = await page.evaluate(() => {
+      const scope = globalThis as unknown as { localStorage: object; sessionStorage: object };
+      return {
+        local: JSON.stringify({ ...scope.localStorage }),
+        session: JSON.stringify({ ...scope.sessionStorage }),
+      };
+    });
     const saved = JSON.parse(JSON.parse(stored.local)['charter.session']);
     expect(saved.me).toBe('user:ada');
     expect(Date.parse(saved.expiresAt)).toBeGreaterThan(Date.now());

@@ -5,8 +5,13 @@ import { type AiDecision, AiGate, type DecisionRequest } from '../../ai/ai-gate.
 import { buildContext, type ContextPack, contextMarkdown } from '../../ai/context-pack.js';
 import { type Readiness, ReadinessService } from '../../ai/readiness.js';
 import type { ApplyResult } from '../../catalog/apply.js';
-import { acceptScan, type ScanReport, scanDataset } from '../../classify/scan.js';
-import { type ScanSuggestion, ScanSuggestions } from '../../classify/scan-suggestions.js';
+import type { ScanReport } from '../../classify/scan.js';
+import {
+  type ScanOutcome,
+  type ScanSuggestion,
+  ScanSuggestions,
+  scanAndPropose,
+} from '../../classify/scan-suggestions.js';
 import { InputError } from '../../model/errors.js';
 import { aiStoreFor } from '../../store/sql/sql-ai-store.js';
 import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
@@ -165,40 +170,53 @@ export function registerAiCommands(program: Command) {
       accept?: boolean;
       dataRoot?: string;
     };
-    if (globals.server ?? process.env.CHARTER_SERVER)
-      throw new InputError(
-        'charter scan runs where the data is reachable; it does not work with --server yet',
-      );
     const format = formatOf(globals);
-    const { store, catalog } = await openLocal(globals);
-    try {
-      const report = await scanDataset(catalog, ref, {
-        sample: Number(globals.sample),
-        dataRoot: resolve(globals.dataRoot ?? process.env.CHARTER_DATA_ROOT ?? '.'),
-      });
-      const applied = globals.accept ? await acceptScan(catalog, report) : undefined;
-      // Without --accept the proposals wait for a steward (charter scan suggestions).
-      const suggestions = globals.accept
-        ? undefined
-        : await new ScanSuggestions(catalog, scanStoreFor(store)).record(report);
-      printData(
-        applied ? { scan: report, apply: applied } : suggestions ? { ...report, suggestions } : report,
-        format,
-        () =>
-          [
-            formatScan(report),
-            ...(applied ? [formatApply(applied)] : globals.accept ? ['Nothing to accept.'] : []),
-            ...(suggestions?.length
-              ? [
-                  `${suggestions.length} suggestion${suggestions.length === 1 ? '' : 's'} kept for stewards: charter scan suggestions ${report.ref}`,
-                ]
-              : []),
-          ].join('\n'),
+    const sample = Number(globals.sample);
+    const server = globals.server ?? process.env.CHARTER_SERVER;
+    let outcome: ScanOutcome;
+    if (server) {
+      // The server scans where it is: its own CHARTER_DATA_ROOT, not this machine's --data-root.
+      if (globals.dataRoot)
+        throw new InputError(
+          '--data-root is for local scans; with --server the server reads its CHARTER_DATA_ROOT',
+        );
+      const http = new HttpCatalogClient(
+        server,
+        actorOf(globals),
+        globals.token ?? (process.env.CHARTER_TOKEN || undefined),
       );
-      process.exitCode = applied && !applied.applied ? EXIT.no : EXIT.ok;
-    } finally {
-      await store.close();
+      outcome = await http.call<ScanOutcome>('POST', '/api/v1/scan', {
+        ref,
+        sample,
+        accept: Boolean(globals.accept),
+      });
+    } else {
+      const { store, catalog } = await openLocal(globals);
+      try {
+        outcome = await scanAndPropose(new ScanSuggestions(catalog, scanStoreFor(store)), ref, {
+          sample,
+          accept: Boolean(globals.accept),
+          dataRoot: resolve(globals.dataRoot ?? process.env.CHARTER_DATA_ROOT ?? '.'),
+        });
+      } finally {
+        await store.close();
+      }
     }
+    const report = 'scan' in outcome ? outcome.scan : outcome;
+    const applied = 'scan' in outcome ? outcome.apply : undefined;
+    const suggestions = 'suggestions' in outcome ? outcome.suggestions : undefined;
+    printData(outcome, format, () =>
+      [
+        formatScan(report),
+        ...(applied ? [formatApply(applied)] : globals.accept ? ['Nothing to accept.'] : []),
+        ...(suggestions?.length
+          ? [
+              `${suggestions.length} suggestion${suggestions.length === 1 ? '' : 's'} kept for stewards: charter scan suggestions ${report.ref}`,
+            ]
+          : []),
+      ].join('\n'),
+    );
+    process.exitCode = applied && !applied.applied ? EXIT.no : EXIT.ok;
   });
 
   registerSuggestionCommands(scan);
