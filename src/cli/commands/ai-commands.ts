@@ -162,7 +162,7 @@ export function registerAiCommands(program: Command) {
     )
     .option(
       '--data-root <dir>',
-      'folder relative server paths resolve against (default CHARTER_DATA_ROOT or .)',
+      'folder relative server paths resolve against (default CHARTER_DATA_ROOT or .); with --server the server scans under its own CHARTER_DATA_ROOT',
     );
   scan.action(async (ref: string) => {
     const globals = scan.optsWithGlobals() as GlobalOptions & {
