@@ -12,7 +12,15 @@ import type { PolicyDoc } from '../model/kinds/policy-kind.js';
 import type { WaiverDoc } from '../model/kinds/waiver-kind.js';
 import { parseRef, tryParseRef } from '../model/ref.js';
 import type { Violation } from '../model/violation.js';
-import type { ApprovalRow, ApprovalState, AssetWithDoc } from '../store/catalog-store.js';
+import type { ApprovalRow, ApprovalState } from '../store/catalog-store.js';
+import {
+  type ComplianceCounts,
+  ComplianceTally,
+  type FailingAsset,
+  type SweepFilter,
+  type SweepItem,
+  sweepItem,
+} from './compliance-tally.js';
 import {
   bindings,
   compilePolicy,
@@ -25,14 +33,16 @@ import {
 import type { GovernanceApi } from './governance-api.js';
 import { domainChain, type GovernanceView, isAmong, loadView } from './governance-view.js';
 import { PolicyEngine, subjectOf } from './policy-engine.js';
-import { assetPages, evaluateSubjects, type SubjectResult, type SweepOptions, SweepPool } from './sweep.js';
+import {
+  assetPages,
+  evaluateSubjects,
+  planPages,
+  type SubjectResult,
+  type SweepOptions,
+  SweepPool,
+} from './sweep.js';
 
-export interface ComplianceCounts {
-  assets: number;
-  passing: number;
-  failing: number;
-  waived: number;
-}
+export type { ComplianceCounts };
 
 export interface ComplianceReport {
   evaluatedAt: string;
@@ -49,13 +59,14 @@ export interface ComplianceReport {
     waived: number;
     errors: number;
   }[];
-  failing: {
-    asset: string;
-    domain: string | null;
-    owners: string[];
-    stewards: string[];
-    violations: Violation[];
-  }[];
+  failing: FailingAsset[];
+  /**
+   * Set when the audit log moved on during the sweep (`fromSeq` its head before, `toSeq` after): a
+   * write landed while the assets were read, and the pages read before it and after it saw
+   * different states. The report is not retried (on a busy catalog a retry could go on for ever);
+   * the records in between say what changed.
+   */
+  changedDuring?: { fromSeq: number; toSeq: number };
 }
 
 export interface ExplainEntry {
@@ -96,15 +107,13 @@ export const DEFAULT_LEVELS = ['public', 'internal', 'confidential', 'restricted
 
 const SWEEP_KINDS = ['DataContract', 'DataProduct', 'Domain', 'Team', 'GlossaryTerm'];
 
-function empty(): ComplianceCounts {
-  return { assets: 0, passing: 0, failing: 0, waived: 0 };
-}
-
 export interface GovernanceOptions {
   /** Worker threads for compliance sweeps of large catalogs (default: the CPUs available). */
   workers?: number;
   /** Catalogs of more assets than this are swept on worker threads (default 5,000). */
   parallelFrom?: number;
+  /** Assets per page of a sweep, and so per piece of work a worker is handed (default 2,000). */
+  pageSize?: number;
 }
 
 export class Governance implements GovernanceApi {
@@ -122,6 +131,7 @@ export class Governance implements GovernanceApi {
     this.options = {
       workers: options.workers ?? availableParallelism(),
       parallelFrom: options.parallelFrom ?? 5_000,
+      pageSize: options.pageSize ?? 2_000,
     };
   }
 
@@ -329,98 +339,104 @@ export class Governance implements GovernanceApi {
     filter: { domain?: string; owner?: string; policy?: string } = {},
     onProgress?: (done: number, total: number) => void,
   ): Promise<ComplianceReport> {
+    // The audit head before the view is read and after the last page: a write between them may have
+    // been seen by some pages and not others (see ComplianceReport.changedDuring).
+    const before = await this.store.auditHead();
     const view = await this.view();
     const at = this.now();
     const compiled = this.engine.compiled(view);
     if (filter.policy && !compiled.has(filter.policy))
       throw new NotFoundError(`Policy '${filter.policy}' not found`);
-    const totals = empty();
-    const byDomain = new Map<string, ComplianceCounts>();
-    const byOwner = new Map<string, ComplianceCounts>();
-    const byPolicy = new Map<string, { matched: number; failing: number; waived: number; errors: number }>();
-    const failing: ComplianceReport['failing'] = [];
-    const total = (await this.store.countAssets())
-      .filter((c) => SWEEP_KINDS.includes(c.kind))
-      .reduce((a, c) => a + c.count, 0);
+    const counts = (await this.store.countAssets()).filter((c) => SWEEP_KINDS.includes(c.kind));
+    const total = counts.reduce((a, c) => a + c.count, 0);
     const sweepOptions: SweepOptions = filter.policy ? { now: at, policy: filter.policy } : { now: at };
-    // Large catalogs are evaluated on worker threads while the next page is read; small ones here.
-    const workers = total > this.options.parallelFrom ? this.options.workers : 1;
-    const pool = workers > 1 ? new SweepPool(view, { ...sweepOptions, workers }) : undefined;
-
-    interface Item {
-      asset: AssetWithDoc;
-      scopeDomain: string | null;
-      principals: { owners: string[]; stewards: string[] };
-    }
-    const record = ({ asset, scopeDomain, principals }: Item, result: SubjectResult) => {
-      for (const ref of result.matched) {
-        const stats = byPolicy.get(ref) ?? { matched: 0, failing: 0, waived: 0, errors: 0 };
-        stats.matched += 1;
-        byPolicy.set(ref, stats);
-      }
-      const violations = result.violations;
-      const open = violations.filter((v) => !v.waivedBy);
-      const status: keyof ComplianceCounts = open.length
-        ? 'failing'
-        : violations.length
-          ? 'waived'
-          : 'passing';
-      for (const policy of new Set(violations.map((v) => v.policy))) {
-        const stats = byPolicy.get(policy)!;
-        const mine = violations.filter((v) => v.policy === policy);
-        if (mine.some((v) => !v.waivedBy)) stats.failing += 1;
-        else stats.waived += 1;
-        if (mine.some((v) => v.error)) stats.errors += 1;
-      }
-      const bump = (map: Map<string, ComplianceCounts>, key: string) => {
-        const c = map.get(key) ?? empty();
-        c.assets += 1;
-        c[status] += 1;
-        map.set(key, c);
-      };
-      totals.assets += 1;
-      totals[status] += 1;
-      bump(byDomain, scopeDomain ?? '(none)');
-      for (const owner of new Set([...principals.owners])) bump(byOwner, owner);
-      if (status === 'failing' || status === 'waived') {
-        failing.push({
-          asset: asset.ref,
-          domain: asset.domain,
-          owners: principals.owners,
-          stewards: principals.stewards,
-          violations,
-        });
-      }
+    const sweepFilter: SweepFilter = {
+      ...(filter.domain ? { domain: filter.domain } : {}),
+      ...(filter.owner ? { owner: filter.owner } : {}),
     };
+    // Large catalogs are swept on worker threads; small ones here.
+    const workers = total > this.options.parallelFrom ? this.options.workers : 1;
+    const connection = this.store.readConnection;
+    const guard = this.catalog.guard;
+    const tally = new ComplianceTally();
+    if (workers > 1 && connection && (!guard || guard.isAdmin)) {
+      // Each worker reads the pages it is handed from its own connection and sends back only their
+      // tallies; this thread hands out pages and adds the tallies up in page order.
+      const pool = new SweepPool(view, {
+        ...sweepOptions,
+        workers,
+        read: { connection, filter: sweepFilter, pageSize: this.options.pageSize },
+      });
+      try {
+        const tallies = await pool.tally(planPages(counts, SWEEP_KINDS, this.options.pageSize), (t) => {
+          tally.scanned += t.scanned;
+          onProgress?.(tally.scanned, total);
+        });
+        tally.scanned = 0;
+        for (const t of tallies) tally.add(t);
+      } finally {
+        await pool.close();
+      }
+    } else {
+      // This thread reads, and the workers (if any) are sent the subjects: an in-memory SQLite store
+      // cannot be opened by another thread, and a restricted caller's visibility is decided by its
+      // guard, which lives on this thread.
+      await this.sweepHere(view, workers, sweepOptions, sweepFilter, tally, (done) =>
+        onProgress?.(done, total),
+      );
+    }
+    const after = await this.store.auditHead();
+    const report: ComplianceReport = {
+      evaluatedAt: at.toISOString(),
+      policies: filter.policy ? 1 : compiled.size,
+      totals: tally.totals,
+      byDomain: [...tally.byDomain]
+        .map(([domain, c]) => ({ domain, ...c }))
+        .sort((a, b) => a.domain.localeCompare(b.domain)),
+      byOwner: [...tally.byOwner]
+        .map(([owner, c]) => ({ owner, ...c }))
+        .sort((a, b) => a.owner.localeCompare(b.owner)),
+      byPolicy: [...tally.byPolicy]
+        .map(([policy, s]) => ({
+          policy,
+          enforcement: compiled.get(policy)?.doc.spec.enforcement ?? '',
+          source: compiled.get(policy)?.domain ? `domain:${compiled.get(policy)!.domain}` : 'charter',
+          ...s,
+        }))
+        .sort((a, b) => a.policy.localeCompare(b.policy)),
+      failing: tally.failing,
+    };
+    if (after.seq !== before.seq) report.changedDuring = { fromSeq: before.seq, toSeq: after.seq };
+    return report;
+  }
 
+  /** The sweep read on this thread: pages evaluated here, or on the pool's workers while the next is read. */
+  private async sweepHere(
+    view: GovernanceView,
+    workers: number,
+    sweepOptions: SweepOptions,
+    filter: SweepFilter,
+    tally: ComplianceTally,
+    onProgress: (done: number) => void,
+  ): Promise<void> {
+    const pool = workers > 1 ? new SweepPool(view, { ...sweepOptions, workers }) : undefined;
     let done = 0;
-    let inFlight: { items: Item[]; results: Promise<SubjectResult[]>; done: number } | undefined;
+    let inFlight: { items: SweepItem[]; results: Promise<SubjectResult[]>; done: number } | undefined;
     const finish = async (page: NonNullable<typeof inFlight>) => {
       const results = await page.results;
-      for (const [i, item] of page.items.entries()) record(item, results[i]!);
-      onProgress?.(page.done, total);
+      for (const [i, item] of page.items.entries()) tally.record(item, results[i]!);
+      onProgress(page.done);
     };
     try {
-      for await (const page of assetPages(this.store, SWEEP_KINDS)) {
-        const items: Item[] = [];
-        const subjects: Subject[] = [];
+      for await (const page of assetPages(this.store, SWEEP_KINDS, this.options.pageSize)) {
+        const items: SweepItem[] = [];
         for (const asset of page) {
           done += 1;
           if (!this.visible(asset.ref, asset.kind, asset.domain)) continue;
-          const subject = subjectOf(view, asset);
-          const scopeDomain = asset.kind === 'Domain' ? asset.name : asset.domain;
-          const chainNames = domainChain(view, scopeDomain).map((d) => d.name);
-          if (filter.domain && !chainNames.includes(filter.domain)) continue;
-          const principals = effectivePrincipals(view, subject);
-          if (
-            filter.owner &&
-            !principals.owners.includes(filter.owner) &&
-            !principals.stewards.includes(filter.owner)
-          )
-            continue;
-          items.push({ asset, scopeDomain, principals });
-          subjects.push(subject);
+          const item = sweepItem(view, asset, filter);
+          if (item) items.push(item);
         }
+        const subjects = items.map((i) => i.subject);
         const results = pool
           ? pool.evaluate(subjects)
           : Promise.resolve(evaluateSubjects(this.engine, view, subjects, sweepOptions));
@@ -433,26 +449,6 @@ export class Governance implements GovernanceApi {
     } finally {
       await pool?.close();
     }
-    return {
-      evaluatedAt: at.toISOString(),
-      policies: filter.policy ? 1 : compiled.size,
-      totals,
-      byDomain: [...byDomain]
-        .map(([domain, c]) => ({ domain, ...c }))
-        .sort((a, b) => a.domain.localeCompare(b.domain)),
-      byOwner: [...byOwner]
-        .map(([owner, c]) => ({ owner, ...c }))
-        .sort((a, b) => a.owner.localeCompare(b.owner)),
-      byPolicy: [...byPolicy]
-        .map(([policy, s]) => ({
-          policy,
-          enforcement: compiled.get(policy)?.doc.spec.enforcement ?? '',
-          source: compiled.get(policy)?.domain ? `domain:${compiled.get(policy)!.domain}` : 'charter',
-          ...s,
-        }))
-        .sort((a, b) => a.policy.localeCompare(b.policy)),
-      failing,
-    };
   }
 
   private applyWaiversFor(view: GovernanceView, violations: Violation[]): Violation[] {

@@ -1,11 +1,17 @@
 /**
  * The parallel sweep finds exactly what the single-threaded engine finds — violations, run-time
  * errors and waived violations, in the same order — and a compliance report is the same whether
- * the catalog is swept on worker threads or not.
+ * the catalog is swept on worker threads or not, and whether the workers are sent the subjects or
+ * read them from their own connections (a SQLite file, PostgreSQL).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { type StoreHandle, storeFactories } from '../../test/support/stores.js';
 import { Catalog } from '../catalog/catalog.js';
 import type { PolicyDoc } from '../model/kinds/policy-kind.js';
+import type { CatalogStore } from '../store/catalog-store.js';
 import { openStore } from '../store/open-store.js';
 import type { Subject } from './evaluate.js';
 import { Governance } from './governance.js';
@@ -208,73 +214,141 @@ describe('parallel policy sweep', () => {
   });
 });
 
+const docsOf = (list: Json[]) => ({
+  docs: list.map((doc, index) => ({ source: 'in.yaml', index, doc })),
+  problems: [],
+});
+
+/** Users, a charter, three domains, 300 contracts, the policies and one granted waiver. */
+async function seed(store: CatalogStore): Promise<Catalog> {
+  const catalog = new Catalog(store, { actor: 'user:bob', plugins: [policyPlugin(store)] });
+  const setup = await catalog.as('user:ann').apply(
+    docsOf([
+      { apiVersion: 'charter/v1', kind: 'User', metadata: { name: 'ann' }, spec: {} },
+      { apiVersion: 'charter/v1', kind: 'User', metadata: { name: 'bob' }, spec: {} },
+      { apiVersion: 'charter/v1', kind: 'User', metadata: { name: 'sam' }, spec: {} },
+      {
+        apiVersion: 'charter/v1',
+        kind: 'Charter',
+        metadata: { name: 'test' },
+        spec: { dataOffice: ['user:ann'], classificationLevels: LEVELS.map((name) => ({ name })) },
+      },
+      {
+        apiVersion: 'charter/v1',
+        kind: 'Domain',
+        metadata: { name: 'sales' },
+        spec: { owners: ['user:ann'] },
+      },
+      {
+        apiVersion: 'charter/v1',
+        kind: 'Domain',
+        metadata: { name: 'sales-eu', parent: 'sales' },
+        spec: { stewards: ['user:sam'], description: 'Sales in the European Union.' },
+      },
+      { apiVersion: 'charter/v1', kind: 'Domain', metadata: { name: 'ops' }, spec: {} },
+      // Contracts before policies: existing assets are never rejected by a later policy.
+      ...contracts(300),
+    ]),
+  );
+  expect(setup.applied, JSON.stringify(setup.results.find((r) => r.issues.length))).toBe(true);
+  const rules = await catalog.as('user:ann').apply(docsOf(POLICIES.map(([, doc]) => doc as unknown as Json)));
+  expect(rules.applied, JSON.stringify(rules.results.find((r) => r.issues.length))).toBe(true);
+  const waived = await catalog.apply(
+    docsOf([
+      {
+        apiVersion: 'charter/v1',
+        kind: 'Waiver',
+        metadata: { name: 'first', domain: 'ops' },
+        spec: {
+          policy: 'policy:has-owner',
+          asset: setup.results.find((r) => r.ref?.startsWith('dataset:ops/'))!.ref,
+          reason: 'Owner named next sprint',
+          expires: '2026-12-31T00:00:00Z',
+        },
+      },
+    ]),
+  );
+  expect(waived.applied).toBe(true);
+  await new Governance(catalog, () => NOW, { workers: 1 }).decideApproval(
+    'waiver:ops/first',
+    'approved',
+    'user:ann',
+    null,
+    'waiver',
+  );
+  return catalog;
+}
+
+/**
+ * The same store, counting the pages of contracts this thread reads, and running `beforeCount` (once) when the
+ * sweep has taken the audit head and counted the assets, before it reads a page.
+ */
+function watched(store: CatalogStore, beforeCount?: () => Promise<void>) {
+  const seen = { scans: 0 };
+  let pending = beforeCount;
+  const proxy = new Proxy(store, {
+    get(target, key, receiver) {
+      if (key === 'scanAssets')
+        return (filter: Parameters<CatalogStore['scanAssets']>[0]) => {
+          // Loading the governance view reads domains, policies and waivers; contracts only a sweep.
+          if (filter.kind === 'DataContract') seen.scans += 1;
+          return target.scanAssets(filter);
+        };
+      if (key === 'countAssets')
+        return async () => {
+          const counts = await target.countAssets();
+          const run = pending;
+          pending = undefined;
+          await run?.();
+          return counts;
+        };
+      const value = Reflect.get(target, key, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { store: proxy, seen };
+}
+
+const stored = [
+  {
+    name: 'a SQLite file',
+    available: async () => true,
+    create: async (): Promise<StoreHandle> => {
+      const home = mkdtempSync(join(tmpdir(), 'charter-sweep-'));
+      const store = await openStore({ home });
+      return {
+        store,
+        dispose: async () => {
+          await store.close();
+          rmSync(home, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+  storeFactories.find((f) => f.name === 'postgres')!,
+];
+
 describe('compliance on worker threads', () => {
-  it('reports the same as the single-threaded sweep', async () => {
+  it('reports the same as the single-threaded sweep (in memory: this thread reads)', async () => {
     const store = await openStore({ memory: true });
     try {
-      const catalog = new Catalog(store, { actor: 'user:bob', plugins: [policyPlugin(store)] });
-      const docs = (list: Json[]) => ({
-        docs: list.map((doc, index) => ({ source: 'in.yaml', index, doc })),
-        problems: [],
-      });
-      const setup = await catalog.as('user:ann').apply(
-        docs([
-          { apiVersion: 'charter/v1', kind: 'User', metadata: { name: 'ann' }, spec: {} },
-          { apiVersion: 'charter/v1', kind: 'User', metadata: { name: 'bob' }, spec: {} },
-          { apiVersion: 'charter/v1', kind: 'User', metadata: { name: 'sam' }, spec: {} },
-          {
-            apiVersion: 'charter/v1',
-            kind: 'Charter',
-            metadata: { name: 'test' },
-            spec: { dataOffice: ['user:ann'], classificationLevels: LEVELS.map((name) => ({ name })) },
-          },
-          {
-            apiVersion: 'charter/v1',
-            kind: 'Domain',
-            metadata: { name: 'sales' },
-            spec: { owners: ['user:ann'] },
-          },
-          {
-            apiVersion: 'charter/v1',
-            kind: 'Domain',
-            metadata: { name: 'sales-eu', parent: 'sales' },
-            spec: { stewards: ['user:sam'], description: 'Sales in the European Union.' },
-          },
-          { apiVersion: 'charter/v1', kind: 'Domain', metadata: { name: 'ops' }, spec: {} },
-          // Contracts before policies: existing assets are never rejected by a later policy.
-          ...contracts(300),
-        ]),
-      );
-      expect(setup.applied, JSON.stringify(setup.results.find((r) => r.issues.length))).toBe(true);
-      const rules = await catalog
-        .as('user:ann')
-        .apply(docs(POLICIES.map(([, doc]) => doc as unknown as Json)));
-      expect(rules.applied, JSON.stringify(rules.results.find((r) => r.issues.length))).toBe(true);
-      const waived = await catalog.apply(
-        docs([
-          {
-            apiVersion: 'charter/v1',
-            kind: 'Waiver',
-            metadata: { name: 'first', domain: 'ops' },
-            spec: {
-              policy: 'policy:has-owner',
-              asset: setup.results.find((r) => r.ref?.startsWith('dataset:ops/'))!.ref,
-              reason: 'Owner named next sprint',
-              expires: '2026-12-31T00:00:00Z',
-            },
-          },
-        ]),
-      );
-      expect(waived.applied).toBe(true);
+      const catalog = await seed(store);
+      // An in-memory database cannot be opened by a worker: the subjects are sent to the workers.
+      expect(store.readConnection).toBeUndefined();
       const single = new Governance(catalog, () => NOW, { workers: 1 });
-      await single.decideApproval('waiver:ops/first', 'approved', 'user:ann', null, 'waiver');
-      const parallel = new Governance(catalog, () => NOW, { workers: 2, parallelFrom: 0 });
+      const { store: counted, seen } = watched(store);
+      const parallel = new Governance(new Catalog(counted, { actor: 'user:bob' }), () => NOW, {
+        workers: 2,
+        parallelFrom: 0,
+      });
 
       const report = await single.compliance({});
       expect(report.byPolicy.find((p) => p.policy === 'policy:has-owner')!.waived).toBe(1);
       expect(report.totals.failing).toBeGreaterThan(50);
       expect(report.byPolicy.find((p) => p.policy === 'policy:certified-checked')!.errors).toBeGreaterThan(0);
+      expect(report.changedDuring).toBeUndefined();
       expect(await parallel.compliance({})).toEqual(report);
+      expect(seen.scans).toBeGreaterThan(0);
       const one = { policy: 'policy:pii-classified' };
       expect(await parallel.compliance(one)).toEqual(await single.compliance(one));
       const domain = { domain: 'sales' };
@@ -284,6 +358,123 @@ describe('compliance on worker threads', () => {
     }
   });
 });
+
+describe('compliance workers that cannot reach the store', () => {
+  it('fail the sweep with an error that does not carry the password', async () => {
+    const store = await openStore({ memory: true });
+    try {
+      await seed(store);
+      const unreachable = new Proxy(store, {
+        get(target, key, receiver) {
+          if (key === 'readConnection')
+            return { dialect: 'postgres', url: 'postgres://sweeper:s3cret-pw@127.0.0.1:1/charter' };
+          const value = Reflect.get(target, key, receiver);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      const governance = new Governance(new Catalog(unreachable, { actor: 'user:bob' }), () => NOW, {
+        workers: 2,
+        parallelFrom: 0,
+      });
+      const error = await governance.compliance({}).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      expect(error?.message).toMatch(/PostgreSQL could not be reached/);
+      expect(`${error?.message} ${error?.stack}`).not.toContain('s3cret-pw');
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+for (const factory of stored) {
+  describe.runIf(await factory.available())(`compliance on worker threads that read ${factory.name}`, () => {
+    it('workers read their own pages and report exactly what one thread reports', async () => {
+      const handle = await factory.create();
+      try {
+        const catalog = await seed(handle.store);
+        expect(handle.store.readConnection).toBeDefined();
+        // Small pages: every domain's contracts span several, handed out to whichever worker asks.
+        const options = { pageSize: 25 };
+        const single = new Governance(catalog, () => NOW, { ...options, workers: 1 });
+        const { store: counted, seen } = watched(handle.store);
+        const parallel = new Governance(new Catalog(counted, { actor: 'user:bob' }), () => NOW, {
+          ...options,
+          workers: 2,
+          parallelFrom: 0,
+        });
+        const progress: number[] = [];
+        const report = await single.compliance({});
+        expect(report.totals.assets).toBe(303);
+        expect(report.totals.failing).toBeGreaterThan(50);
+        expect(report.byPolicy.find((p) => p.policy === 'policy:has-owner')!.waived).toBe(1);
+        expect(report.byPolicy.find((p) => p.policy === 'policy:certified-checked')!.errors).toBeGreaterThan(
+          0,
+        );
+        expect(
+          report.byPolicy.find((p) => p.policy === 'policy:sales/purpose-long')!.failing,
+        ).toBeGreaterThan(0);
+        expect(report.byOwner.length).toBeGreaterThan(0);
+        expect(await parallel.compliance({}, (done) => progress.push(done))).toEqual(report);
+        // This thread read no page: the workers did, on their own connections.
+        expect(seen.scans).toBe(0);
+        expect(progress.at(-1)).toBe(303);
+        for (const filter of [
+          { policy: 'policy:pii-classified' },
+          { domain: 'sales' },
+          { owner: 'user:sam' },
+          { domain: 'sales', policy: 'policy:has-owner' },
+        ]) {
+          const one = await single.compliance(filter);
+          expect(one.totals.assets).toBeGreaterThan(0);
+          expect(await parallel.compliance(filter), JSON.stringify(filter)).toEqual(one);
+        }
+        expect(seen.scans).toBe(0);
+      } finally {
+        await handle.dispose();
+      }
+    });
+
+    it('marks a report taken across a write, and still sweeps what the write added', async () => {
+      const handle = await factory.create();
+      try {
+        const catalog = await seed(handle.store);
+        const options = { pageSize: 25, workers: 2, parallelFrom: 0 };
+        const quiet = await new Governance(catalog, () => NOW, options).compliance({});
+        expect(quiet.changedDuring).toBeUndefined();
+        const head = await handle.store.auditHead();
+        // A contract applied by someone else after the sweep took the audit head and planned its pages.
+        const extra = {
+          ...(contracts(1)[0] as Json),
+          name: 'late',
+          domain: 'sales',
+          description: { purpose: 'Orders placed late in the web shop, one per row.' },
+          schema: [{ name: 'late', properties: [{ name: 'id', logicalType: 'string' }] }],
+        };
+        const { store: writing } = watched(handle.store, async () => {
+          expect((await catalog.apply(docsOf([extra]))).applied).toBe(true);
+        });
+        const report = await new Governance(
+          new Catalog(writing, { actor: 'user:bob' }),
+          () => NOW,
+          options,
+        ).compliance({});
+        const after = await handle.store.auditHead();
+        expect(after.seq).toBeGreaterThan(head.seq);
+        expect(report.changedDuring).toEqual({ fromSeq: head.seq, toSeq: after.seq });
+        expect(report.totals.assets).toBe(quiet.totals.assets + 1);
+        // Taken again now, nothing changes during it and the report is the same but for the mark.
+        const again = await new Governance(catalog, () => NOW, { ...options, workers: 1 }).compliance({});
+        expect(again.changedDuring).toBeUndefined();
+        const { changedDuring: _, ...rest } = report;
+        expect(rest).toEqual(again);
+      } finally {
+        await handle.dispose();
+      }
+    });
+  });
+}
 
 describe('admission between governance changes', () => {
   it('judges each apply by the governance of that moment, whoever changed it', async () => {

@@ -1,8 +1,9 @@
 /**
  * Compliance sweeps: every subject evaluated against the effective policies of its domain, on this
- * thread or split in batches over worker threads that each compile the view's policies once. Both
- * run `evaluateSubject`, so a parallel sweep returns exactly what the single-threaded one does, in
- * the order the subjects were given.
+ * thread or over worker threads that each compile the view's policies once. Workers are sent either
+ * the subjects (read here) or pages to read from their own connection to the store and tally
+ * themselves. Every path runs `evaluateSubject`, so a parallel sweep returns exactly what the
+ * single-threaded one does, in the order the subjects or pages were given.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,7 +12,8 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Violation } from '../model/violation.js';
-import type { AssetWithDoc, CatalogStore } from '../store/catalog-store.js';
+import type { AssetWithDoc, CatalogStore, ReadConnection } from '../store/catalog-store.js';
+import type { SweepFilter, TallyData } from './compliance-tally.js';
 import {
   applyWaivers,
   bindings,
@@ -79,6 +81,17 @@ export interface SweepWorkerData {
   view: GovernanceView;
   now: Date;
   policy?: string;
+  /** Set when the worker reads its pages itself. */
+  read?: SweepReading;
+}
+
+/** How sweep workers read for themselves: their own connection, and which assets they count. */
+export interface SweepReading {
+  /** Carries the database URL (and its password, if any): never logged or put in an error. */
+  connection: ReadConnection;
+  filter: SweepFilter;
+  /** Assets per page (as `planPages` was given). */
+  pageSize: number;
 }
 
 /**
@@ -87,8 +100,14 @@ export interface SweepWorkerData {
  * indices into the view's sorted policy refs; assets of one domain mostly share their matched set,
  * so the receiving side decodes each distinct key once and those results share one (read-only) list.
  */
-export type SweepRequest = { id: number; subjects: string };
-export type SweepReply = { id: number; results: string } | { id: number; error: string };
+export type SweepRequest =
+  | { id: number; subjects: string }
+  | { id: number; page: SweepPage }
+  | { id: number; close: true };
+export type SweepReply =
+  | { id: number; results: string }
+  | { id: number; tally: string }
+  | { id: number; error: string };
 type WireResult = [violations: Violation[], matched: string];
 
 /** The view's policy refs in the order both sides index them. */
@@ -123,6 +142,8 @@ export interface PoolOptions extends SweepOptions {
   workers?: number;
   /** Subjects per message to a worker (default 250). */
   batch?: number;
+  /** Workers read pages from the store themselves (`tally`) instead of being sent subjects. */
+  read?: SweepReading;
 }
 
 // From dist/ the worker is the compiled .js beside this file; from source (vitest, tsx) it is the
@@ -153,7 +174,7 @@ function startWorker(workerData: SweepWorkerData): Worker {
 const MAX_QUEUED = 4;
 
 interface Pending {
-  resolve: (results: SubjectResult[]) => void;
+  resolve: (reply: SweepReply) => void;
   reject: (error: Error) => void;
 }
 
@@ -161,13 +182,18 @@ interface Slot {
   worker: Worker;
   /** Batches sent and not yet answered. */
   inFlight: number;
+  exited: boolean;
 }
+
+/** How long a reading worker may take to close its connection before it is terminated. */
+const CLOSE_TIMEOUT_MS = 5000;
 
 /**
  * A set of worker threads evaluating subjects against one view. Each `evaluate` call is split in
  * batches handed to the least busy worker, with at most four batches queued per worker: enough to
  * keep the workers busy while the main thread reads the next page from a store (a synchronous read
- * on SQLite), few enough that it never clones far ahead of what the workers can take.
+ * on SQLite), few enough that it never clones far ahead of what the workers can take. A pool started
+ * with `read` instead sweeps pages that its workers read from their own connections (`tally`).
  */
 export class SweepPool {
   private readonly slots: Slot[];
@@ -178,6 +204,7 @@ export class SweepPool {
   private readonly batch: number;
   private readonly refs: string[];
   private readonly lists = new Map<string, readonly string[]>();
+  private readonly reading: boolean;
 
   constructor(view: GovernanceView, options: PoolOptions) {
     const count = Math.max(1, Math.floor(options.workers ?? availableParallelism()));
@@ -185,13 +212,17 @@ export class SweepPool {
     this.refs = policyRefs(view);
     const workerData: SweepWorkerData = { view, now: options.now };
     if (options.policy) workerData.policy = options.policy;
+    if (options.read) workerData.read = options.read;
+    this.reading = Boolean(options.read);
     this.slots = [];
     for (let i = 0; i < count; i++) {
       const worker = startWorker(workerData);
-      const slot: Slot = { worker, inFlight: 0 };
+      const slot: Slot = { worker, inFlight: 0, exited: false };
       worker.on('message', (reply: SweepReply) => this.settle(slot, reply));
+      // A worker's error names what failed, never the connection it was given.
       worker.on('error', (error) => this.fail(error));
       worker.on('exit', (code) => {
+        slot.exited = true;
         if (code !== 0) this.fail(new Error(`A policy sweep worker stopped with exit code ${code}`));
       });
       this.slots.push(slot);
@@ -212,9 +243,41 @@ export class SweepPool {
     return (await Promise.all(parts)).flat();
   }
 
+  /**
+   * Sweeps the pages on the workers, which read them from their own connections (a pool started
+   * with `read`). Pages are handed out one at a time as workers ask for more, so a worker that drew
+   * small or quick pages takes more of them. The tallies come back in the order of `pages`;
+   * `onTally` sees each as it arrives (progress).
+   */
+  async tally(pages: readonly SweepPage[], onTally?: (tally: TallyData) => void): Promise<TallyData[]> {
+    if (!this.reading) throw new Error('This sweep pool was started without a store to read');
+    const tallies: TallyData[] = new Array(pages.length);
+    let next = 0;
+    let failed = false;
+    const work = async (slot: Slot) => {
+      // After one page failed the sweep has failed: no worker is handed another.
+      while (!failed && next < pages.length) {
+        const index = next++;
+        const reply = await this.request(slot, { id: this.nextId++, page: pages[index]! }).catch(
+          (error: unknown) => {
+            failed = true;
+            throw error;
+          },
+        );
+        if (!('tally' in reply)) throw new Error('A policy sweep worker answered a page without its tally');
+        const tally = JSON.parse(reply.tally) as TallyData;
+        tallies[index] = tally;
+        onTally?.(tally);
+      }
+    };
+    await Promise.all(this.slots.map(work));
+    return tallies;
+  }
+
   async close(): Promise<void> {
     this.failure ??= new Error('The policy sweep was closed');
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    // A reading worker closes its connection first (a PostgreSQL pool says goodbye to the server).
+    await Promise.all(this.slots.map((s) => (this.reading ? stop(s) : s.worker.terminate())));
   }
 
   private async freeSlot(): Promise<Slot> {
@@ -228,12 +291,17 @@ export class SweepPool {
     }
   }
 
-  private send(slot: Slot, subjects: Subject[]): Promise<SubjectResult[]> {
-    const id = this.nextId++;
+  private async send(slot: Slot, subjects: Subject[]): Promise<SubjectResult[]> {
+    const reply = await this.request(slot, { id: this.nextId++, subjects: JSON.stringify(subjects) });
+    if (!('results' in reply)) throw new Error('A policy sweep worker answered subjects without results');
+    return decodeResults(reply.results, this.refs, this.lists);
+  }
+
+  private request(slot: Slot, request: SweepRequest): Promise<SweepReply> {
+    if (this.failure) return Promise.reject(this.failure);
     slot.inFlight += 1;
-    const request: SweepRequest = { id, subjects: JSON.stringify(subjects) };
-    return new Promise<SubjectResult[]>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, slot });
+    return new Promise<SweepReply>((resolve, reject) => {
+      this.pending.set(request.id, { resolve, reject, slot });
       slot.worker.postMessage(request);
     });
   }
@@ -244,7 +312,7 @@ export class SweepPool {
     this.pending.delete(reply.id);
     slot.inFlight -= 1;
     if ('error' in reply) p.reject(new Error(reply.error));
-    else p.resolve(decodeResults(reply.results, this.refs, this.lists));
+    else p.resolve(reply);
     this.waiting.shift()?.();
   }
 
@@ -257,34 +325,87 @@ export class SweepPool {
   }
 }
 
+/** Stops a reading worker after it closed its connection (or terminates it if it takes too long). */
+function stop(slot: Slot): Promise<void> {
+  if (slot.exited) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      void slot.worker.terminate().then(() => resolve());
+    }, CLOSE_TIMEOUT_MS);
+    slot.worker.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    const close: SweepRequest = { id: -1, close: true };
+    slot.worker.postMessage(close);
+  });
+}
+
 /**
- * Every live asset of the kinds, a page at a time. A large kind is read one domain at a time: a page
- * at an offset into a whole kind makes SQLite join and sort all of that kind's documents before it
- * skips to the page (quadratic over a sweep of 100,000 contracts); a domain's pages sort only the
- * domain's. Kinds with assets outside any domain are read whole.
+ * One page of a sweep: the assets of a kind (in one domain, when the kind is read by domain) at an
+ * offset, in id order. The last page of its group reads on while pages come back full, so assets
+ * added after the pages were planned are still swept.
  */
+export interface SweepPage {
+  kind: string;
+  domain?: string;
+  offset: number;
+  last: boolean;
+}
+
+/**
+ * The pages of a sweep over the kinds, from the store's counts. A large kind is read one domain at a
+ * time: a page at an offset into a whole kind makes SQLite join and sort all of that kind's
+ * documents before it skips to the page (quadratic over a sweep of 100,000 contracts); a domain's
+ * pages sort only the domain's. Kinds with assets outside any domain are read whole.
+ */
+export function planPages(
+  counts: readonly { kind: string; domain: string | null; count: number }[],
+  kinds: readonly string[],
+  pageSize = 2000,
+): SweepPage[] {
+  const pages: SweepPage[] = [];
+  for (const kind of kinds) {
+    const groups = counts.filter((c) => c.kind === kind);
+    const total = groups.reduce((n, c) => n + c.count, 0);
+    if (!total) continue;
+    const parts =
+      total > pageSize && groups.every((g) => g.domain !== null)
+        ? groups
+            .map((g) => ({ domain: g.domain!, count: g.count }))
+            .sort((a, b) => (a.domain < b.domain ? -1 : 1))
+        : [{ domain: undefined, count: total }];
+    for (const { domain, count } of parts) {
+      const n = Math.max(1, Math.ceil(count / pageSize));
+      for (let i = 0; i < n; i++)
+        pages.push({ kind, ...(domain ? { domain } : {}), offset: i * pageSize, last: i === n - 1 });
+    }
+  }
+  return pages;
+}
+
+/** The assets of one planned page (and, for the last page of its group, of every full page after it). */
+export async function* readPage(
+  store: CatalogStore,
+  page: SweepPage,
+  pageSize = 2000,
+): AsyncGenerator<AssetWithDoc[]> {
+  const { kind, domain } = page;
+  for (let offset = page.offset; ; offset += pageSize) {
+    const assets = await store.scanAssets({ kind, limit: pageSize, offset, ...(domain ? { domain } : {}) });
+    if (assets.length) yield assets;
+    if (!page.last || assets.length < pageSize) break;
+  }
+}
+
+/** Every live asset of the kinds, a page at a time (the pages of `planPages`, in order). */
 export async function* assetPages(
   store: CatalogStore,
   kinds: readonly string[],
   pageSize = 2000,
 ): AsyncGenerator<AssetWithDoc[]> {
-  const counts = await store.countAssets();
-  for (const kind of kinds) {
-    const groups = counts.filter((c) => c.kind === kind);
-    const total = groups.reduce((n, c) => n + c.count, 0);
-    if (!total) continue;
-    const domains =
-      total > pageSize && groups.every((g) => g.domain !== null)
-        ? groups.map((g) => g.domain!).sort()
-        : [undefined];
-    for (const domain of domains) {
-      for (let offset = 0; ; offset += pageSize) {
-        const page = await store.scanAssets({ kind, limit: pageSize, offset, ...(domain ? { domain } : {}) });
-        if (page.length) yield page;
-        if (page.length < pageSize) break;
-      }
-    }
-  }
+  for (const page of planPages(await store.countAssets(), kinds, pageSize))
+    yield* readPage(store, page, pageSize);
 }
 
 /** Evaluates the subjects on `options.workers` threads (starting and stopping them around it). */

@@ -196,8 +196,20 @@ export interface CatalogWriter {
   promote(write: AssetWrite, time: string, actor: string): Promise<void>;
 }
 
+/**
+ * How another thread opens a connection of its own to the same database: plain data a worker
+ * thread can be sent. The PostgreSQL URL may carry a password: it goes to the worker and nowhere
+ * else (never into a log, an error or a report).
+ */
+export type ReadConnection = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
+
 export interface CatalogStore {
   readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * How a worker thread reaches this same database to read it (compliance sweeps); undefined when
+   * it cannot: an in-memory SQLite database exists only inside this thread's connection.
+   */
+  readonly readConnection?: ReadConnection | undefined;
   write<T>(fn: (writer: CatalogWriter) => Promise<T>): Promise<T>;
 
   getAsset(ref: string): Promise<AssetWithDoc | undefined>;

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UnavailableError } from '../model/errors.js';
-import type { CatalogStore } from './catalog-store.js';
+import type { CatalogStore, ReadConnection } from './catalog-store.js';
 import { SqliteDialect } from './sql/dialects/sqlite/sqlite-dialect.js';
 import { SqlStore } from './sql/sql-store.js';
 
@@ -62,4 +62,34 @@ export async function openStore(options: StoreOptions): Promise<CatalogStore> {
     throw new UnavailableError(`The SQLite store ${file} could not be opened: ${(error as Error).message}`);
   }
   return SqlStore.open(dialect, file);
+}
+
+/**
+ * A connection of its own to a database another thread has opened (`store.readConnection`), for a
+ * worker thread that reads it: no migration, and on SQLite read-only beside the owner's connection.
+ * Errors name the database without its password.
+ */
+export async function openReader(
+  connection: ReadConnection,
+  options: { max?: number } = {},
+): Promise<CatalogStore> {
+  if (connection.dialect === 'postgres') {
+    const { PostgresDialect } = await import('./sql/dialects/postgres/postgres-dialect.js');
+    return SqlStore.open(
+      new PostgresDialect(connection.url, { max: options.max ?? 2 }),
+      redactUrl(connection.url),
+      {
+        migrate: false,
+      },
+    );
+  }
+  let dialect: SqliteDialect;
+  try {
+    dialect = new SqliteDialect(connection.file, { reader: true });
+  } catch (error) {
+    throw new UnavailableError(
+      `The SQLite store ${connection.file} could not be opened: ${(error as Error).message}`,
+    );
+  }
+  return SqlStore.open(dialect, connection.file, { migrate: false });
 }

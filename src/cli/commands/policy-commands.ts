@@ -148,6 +148,11 @@ export function registerPolicyCommands(program: Command) {
         ];
         const lines = [
           `${t.assets} assets evaluated against ${report.policies} policies: ${t.passing} passing, ${t.failing} failing, ${t.waived} waived.`,
+          ...(report.changedDuring
+            ? [
+                `The catalog changed while it was swept (audit records ${report.changedDuring.fromSeq + 1}-${report.changedDuring.toSeq}); run it again for one state.`,
+              ]
+            : []),
           '',
           formatTable(report.byDomain, [
             { header: 'domain', value: (d) => d.domain },

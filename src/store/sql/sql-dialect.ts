@@ -3,7 +3,7 @@
  * search is indexed and queried, and a few capability numbers. Nothing else differs per database.
  */
 import type { CreateTableBuilder, Dialect, Kysely, Transaction } from 'kysely';
-import type { SearchHit, SearchQuery } from '../catalog-store.js';
+import type { ReadConnection, SearchHit, SearchQuery } from '../catalog-store.js';
 import type { Database } from './schema.js';
 
 export interface SearchRow {
@@ -57,4 +57,6 @@ export interface SqlDialect {
   ): Promise<void>;
   /** Called once after connecting (pragmas, session settings). */
   prepare(db: Kysely<Database>): Promise<void>;
+  /** How another thread connects to the same database; undefined when it cannot (in memory). */
+  readConnection(): ReadConnection | undefined;
 }

@@ -20,6 +20,7 @@ import type {
   CatalogWriter,
   CurrentVersion,
   FieldRow,
+  ReadConnection,
   RelationRow,
   SearchHit,
   SearchQuery,
@@ -531,11 +532,23 @@ export class SqlStore implements CatalogStore {
     return this.sqlDialect.name;
   }
 
-  static async open(dialect: SqlDialect, where: string): Promise<SqlStore> {
+  get readConnection(): ReadConnection | undefined {
+    return this.sqlDialect.readConnection();
+  }
+
+  /**
+   * `migrate: false` connects to a database another connection has already opened and migrated
+   * (a worker thread's reader): a reader never changes the schema.
+   */
+  static async open(
+    dialect: SqlDialect,
+    where: string,
+    options: { migrate?: boolean } = {},
+  ): Promise<SqlStore> {
     const store = new SqlStore(dialect);
     try {
       await dialect.prepare(store.db);
-      await migrate(store.db, dialect);
+      if (options.migrate !== false) await migrate(store.db, dialect);
     } catch (error) {
       await store.db.destroy().catch(() => {});
       throw new UnavailableError(

@@ -154,6 +154,8 @@ export interface ComplianceReport {
     stewards: string[];
     violations: Violation[];
   }[];
+  /** Set when the audit log moved on during the sweep: a write landed while the assets were read. */
+  changedDuring?: { fromSeq: number; toSeq: number };
 }
 
 export interface ExplainEntry {

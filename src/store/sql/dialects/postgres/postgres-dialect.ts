@@ -11,7 +11,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { InputError, UnavailableError } from '../../../../model/errors.js';
-import type { SearchHit, SearchQuery } from '../../../catalog-store.js';
+import type { ReadConnection, SearchHit, SearchQuery } from '../../../catalog-store.js';
 import { readableClause } from '../../readable.js';
 import type { Database as Schema } from '../../schema.js';
 import { matchExcerpt } from '../../search-match.js';
@@ -47,7 +47,10 @@ export class PostgresDialect implements SqlDialect {
   readonly skipLocked = true;
   readonly pool: pg.Pool;
 
-  constructor(url: string, options: { max?: number } = {}) {
+  constructor(
+    private readonly url: string,
+    options: { max?: number } = {},
+  ) {
     this.pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
     // An idle client losing its connection must not crash the process; the next query reconnects.
     this.pool.on('error', () => {});
@@ -95,6 +98,10 @@ export class PostgresDialect implements SqlDialect {
   }
 
   async prepare(): Promise<void> {}
+
+  readConnection(): ReadConnection {
+    return { dialect: 'postgres', url: this.url };
+  }
 
   async insertRows(
     trx: Transaction<Schema>,

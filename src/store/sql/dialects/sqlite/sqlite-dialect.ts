@@ -10,7 +10,7 @@ import {
   sql,
   type Transaction,
 } from 'kysely';
-import type { SearchHit, SearchQuery } from '../../../catalog-store.js';
+import type { ReadConnection, SearchHit, SearchQuery } from '../../../catalog-store.js';
 import { readableClause } from '../../readable.js';
 import type { Database as Schema } from '../../schema.js';
 import { matchExcerpt } from '../../search-match.js';
@@ -31,13 +31,31 @@ export class SqliteDialect implements SqlDialect {
   /** WAL checkpoints on a worker thread (file stores only). */
   readonly checkpointer: Checkpointer | undefined;
 
-  constructor(file: string) {
+  /**
+   * `reader`: a read-only connection to a file another connection keeps (a worker thread's): it
+   * leaves the journal mode and the checkpoints to that connection.
+   */
+  constructor(
+    private readonly file: string,
+    options: { reader?: boolean } = {},
+  ) {
+    if (options.reader) {
+      this.database = new Database(file, { readonly: true, fileMustExist: true });
+      this.database.pragma('busy_timeout = 10000');
+      this.database.pragma('cache_size = -65536');
+      return;
+    }
     this.database = new Database(file);
     this.database.pragma('journal_mode = WAL');
     this.database.pragma('synchronous = NORMAL');
     this.database.pragma('busy_timeout = 10000');
     this.database.pragma('cache_size = -65536');
     if (file !== ':memory:') this.checkpointer = new Checkpointer(this.database, file);
+  }
+
+  readConnection(): ReadConnection | undefined {
+    // An in-memory database lives in this connection alone: no other thread can open it.
+    return this.file === ':memory:' || this.file === '' ? undefined : { dialect: 'sqlite', file: this.file };
   }
 
   createKyselyDialect() {
