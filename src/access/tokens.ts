@@ -39,6 +39,12 @@ export function publicView(row: TokenRow): TokenView {
   return rest;
 }
 
+export interface VerifiedToken {
+  principal: string;
+  tokenId: string;
+  expiresAt: string | null;
+}
+
 export class Tokens {
   constructor(
     private readonly store: TokenStore,
@@ -126,7 +132,7 @@ export class Tokens {
   }
 
   /** The principal a presented token acts for; an AuthenticationError that never echoes the token. */
-  async verify(presented: string): Promise<{ principal: string; tokenId: string }> {
+  async verify(presented: string): Promise<VerifiedToken> {
     const m = presented.match(TOKEN);
     if (!m) throw new AuthenticationError('The bearer token is not a Charter token (chtr_…) or a valid JWT');
     const row = await this.store.get(m[1]!);
@@ -136,9 +142,13 @@ export class Tokens {
     const match = timingSafeEqual(expected, given) && Boolean(row);
     if (!row || !match) throw new AuthenticationError('The token is not valid');
     if (row.revokedAt) throw new AuthenticationError(`Token ${row.id} was revoked`);
-    if (row.expiresAt && Date.parse(row.expiresAt) <= this.now().getTime()) {
+    if (this.expired(row.expiresAt))
       throw new AuthenticationError(`Token ${row.id} expired at ${row.expiresAt}`);
-    }
-    return { principal: row.principal, tokenId: row.id };
+    return { principal: row.principal, tokenId: row.id, expiresAt: row.expiresAt };
+  }
+
+  /** Whether a token with this expiry has expired by now. */
+  expired(expiresAt: string | null): boolean {
+    return expiresAt !== null && Date.parse(expiresAt) <= this.now().getTime();
   }
 }

@@ -3,6 +3,8 @@
  * waivers — read in one pass. The policy engine and access control both judge against it; an
  * apply in progress can overlay its own documents.
  */
+
+import { type AuditFeed, auditFeedOf } from '../audit/audit-feed.js';
 import { type CharterDoc, charterKind } from '../model/kinds/charter-kind.js';
 import type { DomainDoc } from '../model/kinds/domain-kind.js';
 import { kindOf } from '../model/kinds/index.js';
@@ -85,30 +87,46 @@ export function isStructureRef(ref: string): boolean {
  * A value worked out from the organisation's structure (roles, policies, the charter), kept while
  * the audit log shows no structural change since it was read. Every change to the store is audited
  * in the transaction that makes it, so this holds whichever process sharing the store wrote; the
- * check reads only the audit records written since, so a busy log of other changes costs little.
+ * store's audit feed reads only the records written since, and one such read serves every cache.
  */
 export class StructureCache<T> {
-  private cached: { value: T; seq: number } | undefined;
+  private cached: { value: T; generation: number } | undefined;
+  private loading: { promise: Promise<T>; generation: number } | undefined;
+  /** Counts structural changes seen; a value loaded in an older generation is stale. */
+  private generation = 0;
+  private readonly feed: AuditFeed;
 
   constructor(
-    private readonly store: CatalogStore,
+    store: CatalogStore,
     private readonly load: () => Promise<T>,
-  ) {}
+  ) {
+    this.feed = auditFeedOf(store);
+    this.feed.subscribe((change) => {
+      if (change === 'everything' || [...change.refs].some(isStructureRef)) this.generation += 1;
+    });
+  }
 
-  /** The kept value, or a fresh one; `stillValid` may refuse a kept value for its own reasons. */
-  async get(stillValid?: (value: T) => boolean): Promise<T> {
+  /**
+   * The kept value, or a fresh one; `stillValid` may refuse a kept value for its own reasons.
+   * `since` (the feed's mark when a request began) lets one request's reads share one look at the
+   * audit log.
+   */
+  async get(stillValid?: (value: T) => boolean, since?: number): Promise<T> {
+    await this.feed.catchUp(since);
     const cached = this.cached;
-    if (cached && (!stillValid || stillValid(cached.value))) {
-      const since = await this.store.auditRefs({ afterSeq: cached.seq, limit: 100 });
-      if (since.length < 100 && !since.some((r) => isStructureRef(r.ref))) {
-        if (since.length) cached.seq = Math.max(cached.seq, since[since.length - 1]!.seq);
-        return cached.value;
-      }
+    if (cached && cached.generation === this.generation && (!stillValid || stillValid(cached.value)))
+      return cached.value;
+    if (this.loading?.generation === this.generation && !stillValid) return this.loading.promise;
+    // A change seen while loading leaves the value in an old generation: it is loaded again next time.
+    const generation = this.generation;
+    const promise = this.load();
+    this.loading = { promise, generation };
+    try {
+      const value = await promise;
+      if (!this.cached || this.cached.generation <= generation) this.cached = { value, generation };
+      return value;
+    } finally {
+      if (this.loading?.promise === promise) this.loading = undefined;
     }
-    // The head first: a change landing meanwhile is in the value, or seen as a change next time.
-    const { seq } = await this.store.auditHead();
-    const value = await this.load();
-    this.cached = { value, seq };
-    return value;
   }
 }

@@ -6,9 +6,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
+import type { DestinationStream } from 'pino';
 import type { AccessControl } from '../access/access-control.js';
 import type { Tokens } from '../access/tokens.js';
+import { auditFeedOf } from '../audit/audit-feed.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { LineageService } from '../lineage/lineage-service.js';
 import { Governance } from '../policy/governance.js';
@@ -16,6 +23,7 @@ import { handleError } from './errors.js';
 import { registerMetrics } from './metrics.js';
 import { lineageFor } from './platform.js';
 import { installRequestContext } from './request-context.js';
+import { ResponseCache } from './response-cache.js';
 import { aiRoutes } from './routes/ai-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -56,19 +64,51 @@ export interface AppOptions {
   metricsPublic?: boolean;
   /** Actor for requests that name none (access control replaces this). */
   defaultActor?: string;
-  logger?: boolean;
+  /**
+   * Log one line per request (and errors): `true` to standard output, or to the given destination
+   * (`charter serve` passes an asynchronous one and flushes it when it stops). Off when not given.
+   */
+  logger?: boolean | { destination: DestinationStream };
   version?: string;
+  /** Keep serialized asset reads between writes (default on; tests compare against off). */
+  responseCache?: boolean;
   /** Serve MCP over streamable HTTP at /mcp (same authentication as the API). */
   mcp?: McpEndpoint;
 }
 
 export const BODY_LIMIT = 64 * 1024 * 1024;
 
+/**
+ * One line per request, written when its response completes: method, URL, status, response time
+ * and the signed-in actor — never a header, so never a credential. Replaces Fastify's pair of
+ * lines (incoming, completed) per request.
+ */
+class RequestLog extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply) {
+    const line = {
+      method: request.method,
+      url: request.url,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 100) / 100,
+      ...(request.charter ? { actor: request.charter.actor } : {}),
+    };
+    if (error) reply.log.error({ ...line, err: error }, 'request errored');
+    else reply.log.info(line, 'request');
+  }
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger
-      ? { level: process.env.CHARTER_LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] }
+      ? {
+          level: process.env.CHARTER_LOG_LEVEL ?? 'info',
+          redact: ['req.headers.authorization'],
+          ...(options.logger === true ? {} : { stream: options.logger.destination }),
+        }
       : false,
+    logController: new RequestLog(),
     bodyLimit: BODY_LIMIT,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
     // A URL the router cannot decode (bad percent-encoding) gets the same JSON error as the rest.
@@ -127,13 +167,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const actor = options.defaultActor ?? 'user:api';
   const governance = options.governance ?? new Governance(options.catalog);
-  const registry = registerMetrics(app, options.catalog, governance);
+  const assets = options.responseCache === false ? undefined : new ResponseCache(options.catalog.store);
+  const registry = registerMetrics(app, options.catalog, governance, assets);
 
   app.get(
     '/healthz',
     { schema: { summary: 'Liveness and store reachability', tags: ['system'] } },
     async () => {
-      await options.catalog.store.auditHead();
+      // A look at the audit log started after this request arrived (shared with requests arriving
+      // together): the store answers.
+      await auditFeedOf(options.catalog.store).catchUp();
       return { status: 'ok', store: options.catalog.store.dialect };
     },
   );
@@ -154,7 +197,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...(options.access ? { access: options.access } : {}),
     metricsPublic: options.metricsPublic ?? false,
   });
-  catalogRoutes(app);
+  catalogRoutes(app, assets);
   auditRoutes(app);
   ioRoutes(app);
   policyRoutes(app);

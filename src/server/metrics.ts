@@ -3,10 +3,29 @@ import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Governance } from '../policy/governance.js';
+import type { ResponseCache } from './response-cache.js';
 
-export function registerMetrics(app: FastifyInstance, catalog: Catalog, governance?: Governance): Registry {
+export function registerMetrics(
+  app: FastifyInstance,
+  catalog: Catalog,
+  governance?: Governance,
+  responses?: ResponseCache,
+): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'charter_' });
+  if (responses) {
+    new Counter({
+      name: 'charter_response_cache_reads_total',
+      help: 'Asset reads answered from the response cache (hit) or by reading the store (miss)',
+      labelNames: ['result'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc({ result: 'hit' }, responses.hits);
+        this.inc({ result: 'miss' }, responses.misses);
+      },
+    });
+  }
   const requests = new Counter({
     name: 'charter_http_requests_total',
     help: 'HTTP requests by method, route and status',

@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AccessControl } from '../access/access-control.js';
 import type { Authorizer } from '../access/authorizer.js';
+import { auditFeedOf } from '../audit/audit-feed.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { InputError } from '../model/errors.js';
 import { tryParseRef } from '../model/ref.js';
@@ -19,6 +20,11 @@ export interface RequestContext {
   governance: Governance;
   /** Present when access control is on. */
   guard?: Authorizer;
+  /**
+   * The store's audit-feed mark taken when the request began: every cache this request reads from
+   * is brought up to date as of then by one shared look at the audit log.
+   */
+  since: number;
 }
 
 declare module 'fastify' {
@@ -59,18 +65,26 @@ export function installRequestContext(
     metricsPublic?: boolean;
   },
 ): void {
+  const feed = auditFeedOf(options.catalog.store);
   app.decorateRequest('charter', null as unknown as RequestContext);
   app.addHook('onRequest', async (request) => {
+    const since = feed.mark();
     if (!options.access) {
       const actor = actorOf(request, options.defaultActor);
       const catalog = options.catalog.as(actor);
-      request.charter = { actor, catalog, governance: options.governance.for(catalog) };
+      request.charter = { actor, catalog, governance: options.governance.for(catalog), since };
       return;
     }
     if (isPublicPath(request.url, options.metricsPublic ?? false)) return;
-    const principal = await options.access.authenticate(request.headers.authorization);
-    const guard = await options.access.authorizer(principal);
+    const principal = await options.access.authenticate(request.headers.authorization, since);
+    const guard = await options.access.authorizer(principal, since);
     const catalog = options.catalog.as(principal.ref, guard);
-    request.charter = { actor: principal.ref, catalog, governance: options.governance.for(catalog), guard };
+    request.charter = {
+      actor: principal.ref,
+      catalog,
+      governance: options.governance.for(catalog),
+      guard,
+      since,
+    };
   });
 }

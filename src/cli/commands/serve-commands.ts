@@ -3,6 +3,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import pino from 'pino';
 import { parseSources } from '../../catalog/parse.js';
 import { InputError } from '../../model/errors.js';
 import { QualityService } from '../../quality/quality-service.js';
@@ -43,7 +44,21 @@ function lazyMcp(load: () => Promise<McpEndpoint>): McpEndpoint {
   };
 }
 
+/**
+ * Ends the log: waits for the write in flight, writes what is buffered, and resolves once all of it
+ * reached standard output (a file, a pipe), so a clean stop loses no line.
+ */
+function endLog(destination: ReturnType<typeof pino.destination>): Promise<void> {
+  return new Promise((resolve) => {
+    destination.once('close', () => resolve());
+    destination.once('error', () => resolve());
+    destination.end();
+  });
+}
+
 async function serve(globals: GlobalOptions, opts: { port: string; host: string }, banner?: string) {
+  // Log lines are written to standard output asynchronously: a request never waits for the disk.
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 8192, periodicFlush: 1000 });
   let log: { info: (o: object, m: string) => void; error: (o: object, m: string) => void } | undefined;
   const { store, catalog, governance, access, lineage } = await openLocal(globals, {
     onComplianceChange: {
@@ -57,7 +72,7 @@ async function serve(globals: GlobalOptions, opts: { port: string; host: string 
     access,
     tokens: access.tokens,
     lineage,
-    logger: true,
+    logger: { destination },
     metricsPublic: process.env.CHARTER_METRICS_PUBLIC === 'true',
     mcp: lazyMcp(async () => {
       const { mcpServices } = await import('../../mcp/mcp-server.js');
@@ -86,8 +101,10 @@ async function serve(globals: GlobalOptions, opts: { port: string; host: string 
   const stop = async () => {
     await scheduler?.stop();
     await deliverer.stop();
+    // Waits for requests in flight, so their lines are logged before the log ends.
     await app.close();
     await store.close();
+    await endLog(destination);
     process.exit(0);
   };
   process.once('SIGINT', stop);
