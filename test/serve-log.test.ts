@@ -1,6 +1,7 @@
 /**
  * The request log of the real `charter serve`: one line per request, written when its response
- * completes, naming method, URL, status, response time and actor and never a credential; written
+ * completes, naming method, URL (the query only under /api/), status, response time and actor and
+ * never a credential; written
  * asynchronously, and flushed when the server stops cleanly, so the last request's line is there.
  */
 import { spawn } from 'node:child_process';
@@ -88,6 +89,9 @@ describe('the request log of charter serve', () => {
         ['/api/v1/audit?limit=1', { authorization: 'Bearer chtr_000000000000_not-a-real-secret' }, 401],
       ];
       for (let i = 0; i < 40; i++) requests.push([`/api/v1/search?q=ada&n=${i}`, auth, 200]);
+      // The web UI's sign-in callback, as the issuer redirects a browser to it.
+      const callback = '/sign-in/callback?code=zq-authorization-code&state=s1';
+      const callbackStatus = (await fetch(`${url}${callback}`)).status;
       for (const [path, headers, status] of requests)
         expect((await fetch(`${url}${path}`, { headers })).status).toBe(status);
 
@@ -99,15 +103,17 @@ describe('the request log of charter serve', () => {
         .filter(Boolean)
         .map((l) => JSON.parse(l) as Line);
       const logged = lines.filter((l) => l.msg === 'request');
-      expect(logged.map((l) => [l.url, l.status])).toEqual(
-        requests.map(([path, , status]) => [path, status]),
-      );
+      expect(logged.map((l) => [l.url, l.status])).toEqual([
+        ['/sign-in/callback', callbackStatus],
+        ...requests.map(([path, , status]) => [path, status]),
+      ]);
       expect(logged.at(-1)).toMatchObject({ method: 'GET', url: '/api/v1/search?q=ada&n=39', status: 200 });
-      expect(logged[1]).toMatchObject({ actor: 'user:ada', status: 200 });
+      expect(logged[2]).toMatchObject({ url: '/api/v1/assets/user%3Aada', actor: 'user:ada', status: 200 });
       expect(logged.every((l) => typeof l.ms === 'number' && l.ms >= 0)).toBe(true);
       expect(lines.some((l) => l.msg === 'incoming request' || l.msg === 'request completed')).toBe(false);
       expect(text).not.toContain(token.split('_')[2]!);
       expect(text).not.toContain('not-a-real-secret');
+      expect(text).not.toContain('zq-authorization-code');
       expect(text.toLowerCase()).not.toContain('authorization');
     });
   }

@@ -79,9 +79,9 @@ export interface AppOptions {
 export const BODY_LIMIT = 64 * 1024 * 1024;
 
 /**
- * One line per request, written when its response completes: method, URL, status, response time
- * and the signed-in actor — never a header, so never a credential. Replaces Fastify's pair of
- * lines (incoming, completed) per request.
+ * One line per request, written when its response completes: method, URL (a query string only
+ * under /api/), status, response time and the signed-in actor — never a header, so never a
+ * credential. Replaces Fastify's pair of lines (incoming, completed) per request.
  */
 class RequestLog extends LogController {
   override incomingRequest(): void {}
@@ -89,7 +89,9 @@ class RequestLog extends LogController {
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply) {
     const line = {
       method: request.method,
-      url: request.url,
+      // The web UI's query strings are the browser's business, and its sign-in callback carries an
+      // authorization code: only the API's are logged.
+      url: request.url.startsWith('/api/') ? request.url : request.url.split('?')[0],
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 100) / 100,
       ...(request.charter ? { actor: request.charter.actor } : {}),
