@@ -14,6 +14,13 @@ const PAGE = 500;
 
 const feeds = new WeakMap<object, AuditFeed>();
 
+/**
+ * A logical clock ordering calls and queries, one for the process so a mark taken from any feed
+ * means the same moment to every feed: a query whose tick is above a caller's mark started after
+ * the caller asked, so it sees every change committed before then.
+ */
+let clock = 0;
+
 /** The one feed of a store in this process, shared by every cache over that store. */
 export function auditFeedOf(store: Pick<CatalogStore, 'auditRefs' | 'auditHead'>): AuditFeed {
   let feed = feeds.get(store);
@@ -28,11 +35,6 @@ export class AuditFeed {
   private readonly listeners: ((change: AuditChange) => void)[] = [];
   /** The last audit sequence number delivered; undefined before the first look. */
   private seq: number | undefined;
-  /**
-   * A logical clock ordering calls and queries: a query whose tick is above a caller's mark started
-   * after the caller asked, so it sees every change committed before then.
-   */
-  private clock = 0;
   private checkedAt = 0;
   /** The next or current look at the log; its tick is set when its query starts. */
   private running: { tick: number | undefined; done: Promise<void> } | undefined;
@@ -49,7 +51,8 @@ export class AuditFeed {
 
   /** A point in this process's order of events: pass it to `catchUp` to be fresh as of now. */
   mark(): number {
-    return ++this.clock;
+    clock += 1;
+    return clock;
   }
 
   /**
