@@ -161,14 +161,24 @@ function tsxEsmApi(): string {
   return pathToFileURL(join(dirname(pkg), exports['./esm/api']!.import.default)).href;
 }
 
+/**
+ * A sweep worker's young generation. A worker holds a page of parsed documents and their subjects
+ * while it evaluates them; with V8's default young generation much of that outlives a scavenge and
+ * is promoted, and collecting it again costs the worker a fifth more CPU over a 100,000-contract
+ * sweep (measured: 14-15 s instead of 17-20 s per worker). The space is taken only as it fills
+ * and given back when the sweep's workers stop.
+ */
+const YOUNG_GENERATION_MB = 192;
+
 function startWorker(workerData: SweepWorkerData): Worker {
-  if (!fromSource) return new Worker(workerUrl, { workerData });
+  const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
+  if (!fromSource) return new Worker(workerUrl, { workerData, resourceLimits });
   // Node 20 ignores loader flags such as `--import tsx` in a worker's execArgv (nodejs/node#47747),
   // so a worker run from source registers tsx's hooks itself before it imports the TypeScript file.
   const code = `import(${JSON.stringify(tsxEsmApi())})
     .then((tsx) => tsx.register())
     .then(() => import(${JSON.stringify(workerUrl.href)}))`;
-  return new Worker(code, { eval: true, workerData, execArgv: [] });
+  return new Worker(code, { eval: true, workerData, execArgv: [], resourceLimits });
 }
 
 const MAX_QUEUED = 4;
