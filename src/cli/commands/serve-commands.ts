@@ -117,7 +117,26 @@ export function registerServeCommands(program: Command) {
     .command('serve')
     .description('Start the HTTP server: REST API, OpenAPI docs, metrics, MCP at /mcp, web UI')
     .option('--port <port>', 'port to listen on', process.env.PORT ?? '8080')
-    .option('--host <host>', 'address to bind', '127.0.0.1');
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .addHelpText(
+      'after',
+      `
+Environment:
+  CHARTER_DATABASE_URL       PostgreSQL instead of the embedded store (postgres://…)
+  CHARTER_DATA_ROOT          folder that local data files of contracts resolve in (quality, scans)
+  CHARTER_CHECK_TIMEOUT      statement timeout of quality checks and scans, in seconds (default 60)
+  CHARTER_SECRET_<NAME>_USER / _PASSWORD, CHARTER_SECRETS_FILE
+                             credentials of data servers, by the name a contract gives
+  CHARTER_OIDC_ISSUER        accept OIDC JWTs from this issuer (also CHARTER_OIDC_AUDIENCE,
+                             CHARTER_OIDC_JWKS_URL, CHARTER_OIDC_CLAIM=email|preferred_username|sub)
+  CHARTER_OIDC_CLIENT_ID     offer single sign-on in the web UI (with CHARTER_OIDC_CLIENT_SECRET for
+                             a confidential client, CHARTER_OIDC_SCOPE); redirect URI /sign-in/callback
+  CHARTER_METRICS_PUBLIC     true: /metrics without sign-in
+  CHARTER_LOG_LEVEL          info (default), debug, warn, error
+  CHARTER_QUALITY_SCHEDULER  off: no scheduled quality checks (CHARTER_QUALITY_CONCURRENCY, default 2)
+  CHARTER_WEBHOOK_INTERVAL_MS  how often webhook deliveries are attempted (default 2000)
+See docs/access.md, docs/quality.md and docs/architecture.md.`,
+    );
   srv.action(async () =>
     serve(srv.optsWithGlobals() as GlobalOptions, srv.opts() as { port: string; host: string }),
   );

@@ -37,7 +37,7 @@ export function scanRoutes(app: FastifyInstance, catalog: Catalog) {
     },
     async (request) => {
       const body = request.body as { ref: string; sample?: number; accept?: boolean };
-      const timeout = Number(process.env.CHARTER_QUALITY_TIMEOUT_S);
+      const timeout = Number(process.env.CHARTER_CHECK_TIMEOUT);
       return scanAndPropose(base.as(request.charter.catalog), body.ref, {
         sample: body.sample ?? 1000,
         accept: body.accept ?? false,
