@@ -134,6 +134,7 @@ async function main() {
       {
         rounds: envNumber('BENCH_POLICY_ROUNDS', 3),
         workers: envNumber('BENCH_POLICY_WORKERS', 2),
+        storeRounds: envNumber('BENCH_POLICY_STORE_ROUNDS', 3),
         batch,
         admissions: envNumber('BENCH_ADMISSIONS', 300),
         admissionFields: envNumber('BENCH_ADMISSION_FIELDS', 50),
