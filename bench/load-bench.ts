@@ -46,12 +46,40 @@ const READER = 'user:grace';
 const docsFile = join(repoRoot, 'docs', 'benchmarks.md');
 const bin = join(repoRoot, 'bin', 'charter.js');
 
-async function measure(name: string, url: string, headers: Record<string, string>): Promise<LoadResult> {
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux). */
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command name: state is the 1st, utime the 12th, stime the 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+interface Measured extends LoadResult {
+  /** The server process's CPU time per answered request in the timed window, µs (undefined off Linux). */
+  serverCpuUs?: number;
+}
+
+async function measure(
+  name: string,
+  url: string,
+  headers: Record<string, string>,
+  serverPid: number | undefined,
+): Promise<Measured> {
   log(`  ${name}: ${WARMUP} s warm-up, then ${SECONDS} s with ${CLIENTS} clients …`);
   await runLoad({ url, headers, concurrency: CLIENTS, seconds: WARMUP });
-  const result = await runLoad({ url, headers, concurrency: CLIENTS, seconds: SECONDS });
+  const before = processCpuMs(serverPid);
+  const result: Measured = await runLoad({ url, headers, concurrency: CLIENTS, seconds: SECONDS });
+  const after = processCpuMs(serverPid);
+  if (before !== undefined && after !== undefined && result.requests)
+    result.serverCpuUs = ((after - before) * 1000) / result.requests;
   log(
-    `    ${fmt(result.perSecond)} req/s, p50 ${fmt(result.p50, 2)} ms, p99 ${fmt(result.p99, 2)} ms, max ${fmt(result.max, 1)} ms, ${result.errors} errors`,
+    `    ${fmt(result.perSecond)} req/s, p50 ${fmt(result.p50, 2)} ms, p99 ${fmt(result.p99, 2)} ms, max ${fmt(result.max, 1)} ms, ${result.errors} errors, server CPU ${result.serverCpuUs === undefined ? '?' : `${fmt(result.serverCpuUs)} µs`}/request`,
   );
   return result;
 }
@@ -103,24 +131,41 @@ async function main() {
     },
   );
   const auth = { authorization: `Bearer ${token}` };
-  const results: Record<string, LoadResult> = {};
+  const results: Record<string, Measured> = {};
   try {
     const check = await fetch(`${charter.url}/api/v1/assets/${encodeURIComponent(ASSET)}`, { headers: auth });
     if (check.status !== 200) throw new Error(`GET ${ASSET} answered ${check.status}: ${await check.text()}`);
     log(`Load: ${CLIENTS} keep-alive clients, ${SECONDS} s per endpoint, on ${machine.nproc} CPUs`);
-    results.helloBefore = await measure('bare Fastify hello-world (before)', `${hello.url}/`, {});
+    results.helloBefore = await measure(
+      'bare Fastify hello-world (before)',
+      `${hello.url}/`,
+      {},
+      hello.child.pid,
+    );
     results.asset = await measure(
       `GET /api/v1/assets/${ASSET}`,
       `${charter.url}/api/v1/assets/${encodeURIComponent(ASSET)}`,
       auth,
+      charter.child.pid,
     );
     results.search = await measure(
       `GET /api/v1/search?q=${QUERY}`,
       `${charter.url}/api/v1/search?q=${QUERY}`,
       auth,
+      charter.child.pid,
     );
-    results.healthz = await measure('GET /healthz (no sign-in)', `${charter.url}/healthz`, {});
-    results.helloAfter = await measure('bare Fastify hello-world (after)', `${hello.url}/`, {});
+    results.healthz = await measure(
+      'GET /healthz (no sign-in)',
+      `${charter.url}/healthz`,
+      {},
+      charter.child.pid,
+    );
+    results.helloAfter = await measure(
+      'bare Fastify hello-world (after)',
+      `${hello.url}/`,
+      {},
+      hello.child.pid,
+    );
   } finally {
     await stopServer(charter.child);
     await stopServer(hello.child);
@@ -136,7 +181,13 @@ async function main() {
     p99: asset.p99 <= TARGET_P99_MS,
     errors: errors === 0,
   };
-  const row = (name: string, r: LoadResult, target = '–') => [
+  const helloCpu = [results.helloBefore!.serverCpuUs, results.helloAfter!.serverCpuUs].filter(
+    (v): v is number => v !== undefined,
+  );
+  const helloCpuUs = helloCpu.length ? helloCpu.reduce((a, b) => a + b, 0) / helloCpu.length : undefined;
+  const cpuRatio = helloCpuUs !== undefined && asset.serverCpuUs ? helloCpuUs / asset.serverCpuUs : undefined;
+  const cpu = (r: Measured) => (r.serverCpuUs === undefined ? '?' : `${fmt(r.serverCpuUs)} µs`);
+  const row = (name: string, r: Measured, target = '–') => [
     name,
     fmt(r.requests),
     fmt(r.perSecond),
@@ -145,6 +196,7 @@ async function main() {
     `${fmt(r.p90, 2)} ms`,
     `${fmt(r.p99, 2)} ms`,
     `${fmt(r.max, 1)} ms`,
+    cpu(r),
     r.errors
       ? `${r.errors} (${Object.entries(r.problems)
           .map(([k, n]) => `${k}×${n}`)
@@ -168,7 +220,19 @@ the server's endpoints; their mean (${fmt(anchor)} req/s) is the 1×. The client
 CPUs as the servers.
 
 ${table(
-  ['Endpoint', 'Requests', 'Requests/s', '× hello-world', 'p50', 'p90', 'p99', 'max', 'Errors', 'Target'],
+  [
+    'Endpoint',
+    'Requests',
+    'Requests/s',
+    '× hello-world',
+    'p50',
+    'p90',
+    'p99',
+    'max',
+    'server CPU / request',
+    'Errors',
+    'Target',
+  ],
   [
     row('bare Fastify hello-world (before)', results.helloBefore!),
     row(
@@ -187,12 +251,18 @@ ${table(
 | asset read ≥ ${TARGET_RATIO}× the hello-world's requests/s | ${fmtRatio(ratio)} | ${verdicts.ratio ? '**pass**' : '**miss**'} |
 | asset read p99 ≤ ${TARGET_P99_MS} ms | ${fmt(asset.p99, 2)} ms | ${verdicts.p99 ? '**pass**' : '**miss**'} |
 | no errors on any endpoint | ${errors} | ${verdicts.errors ? '**pass**' : '**miss**'} |
+
+"Server CPU / request" is the server process's CPU time (user + system, from \`/proc/PID/stat\`) over
+the timed 30 s divided by the requests answered. The load client runs on the same 2 CPUs: when an
+answer costs the server little, requests/s measure the client as much as the server, and the CPU per
+request says what each answer costs. By that measure the cached asset read costs
+${asset.serverCpuUs === undefined || helloCpuUs === undefined ? '(not measured)' : `${fmt(asset.serverCpuUs)} µs against the hello-world's ${fmt(helloCpuUs)} µs: the server alone could answer ${fmtRatio(cpuRatio!)} as many asset reads per second as hello-worlds`}.
 `;
   writeSection(markdown);
   log(markdown);
   writeFileSync(
     join(home, 'results.json'),
-    JSON.stringify({ machine, loadAtStart, anchor, ratio, results }, null, 2),
+    JSON.stringify({ machine, loadAtStart, anchor, ratio, helloCpuUs, cpuRatio, results }, null, 2),
   );
   log(`Results in ${join(home, 'results.json')}; docs/benchmarks.md section bench:load rewritten.`);
 }
