@@ -4,7 +4,6 @@
  * new contract version through admission) or dismisses one — over the API, audited. Then the real
  * binary: `charter scan`, `scan suggestions`, `scan accept`.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +17,8 @@ import { buildApp } from '../src/server/app.js';
 import { createPlatform, type Platform } from '../src/server/platform.js';
 import { scanStoreFor } from '../src/store/sql/sql-scan-store.js';
 import type { SqlStore } from '../src/store/sql/sql-store.js';
-import { bin, charter } from './support/cli.js';
+import { type Served, serve } from './reliability/support.js';
+import { charter, charterAsync } from './support/cli.js';
 import { repoRoot } from './support/reference.js';
 import { type StoreHandle, storeFactories } from './support/stores.js';
 
@@ -245,8 +245,7 @@ describe('charter scan keeps suggestions and charter scan accept applies one', (
 describe('charter scan --server: the server scans where its data is, for a steward of the dataset', () => {
   let home: string;
   let data: string;
-  let server: ChildProcess;
-  let url: string;
+  let server: Served;
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -275,36 +274,25 @@ describe('charter scan --server: the server scans where its data is, for a stewa
     expect(applied.code, applied.stderr + applied.stdout).toBe(0);
     for (const user of ['noah', 'grace'])
       tokens[user] = charter(home, 'token', 'create', '--for', `user:${user}`).stdout.trim();
-    server = spawn(process.execPath, [bin, '--home', home, 'serve', '--port', '0'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, CHARTER_DATA_ROOT: data },
-    });
-    url = await new Promise<string>((resolve, reject) => {
-      let err = '';
-      server.stderr!.on('data', (chunk: Buffer) => {
-        err += chunk.toString();
-        const m = err.match(/at (http:\/\/\S+)/);
-        if (m) resolve(m[1]!);
-      });
-      server.on('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
-    });
+    server = await serve({ home }, { env: { CHARTER_DATA_ROOT: data } });
   }, 60_000);
-  afterAll(() => {
-    server?.kill('SIGTERM');
+  afterAll(async () => {
+    await server?.kill('SIGTERM');
     rmSync(home, { recursive: true, force: true });
     rmSync(data, { recursive: true, force: true });
   });
 
   /** The CLI on another machine: no store of its own, only the server and a token. */
   const remote = (user: string, ...args: string[]) =>
-    charterAsync(
+    charterAsync([
+      '--home',
       mkdtempSync(join(tmpdir(), 'charter-remote-')),
       '--server',
-      url,
+      server.url,
       '--token',
       tokens[user]!,
       ...args,
-    );
+    ]);
 
   it('scans on the server and keeps the proposals as suggestions, without a value in the answer', async () => {
     const r = await remote('noah', 'scan', 'dataset:marketing/leads', '-o', 'json');
@@ -341,26 +329,3 @@ describe('charter scan --server: the server scans where its data is, for a stewa
     expect(local.stderr).toContain('--data-root is for local scans');
   });
 });
-
-/** The real binary without blocking this process (the server it calls may share it). */
-function charterAsync(
-  home: string,
-  ...args: string[]
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = { ...process.env };
-  delete env.CHARTER_ACTOR;
-  delete env.CHARTER_SERVER;
-  delete env.CHARTER_DATABASE_URL;
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, '--home', home, ...args], { env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { OidcConfig } from '../../src/access/oidc.js';
 import { parseSources } from '../../src/catalog/parse.js';
 import { readManifestFiles } from '../../src/cli/files.js';
 import { buildApp } from '../../src/server/app.js';
@@ -96,21 +97,41 @@ export interface DemoServer {
   platform: Platform;
   /** Applies YAML through the API as `actor`; returns the HTTP status and body. */
   apply(yaml: string, actor: string): Promise<{ status: number; body: Record<string, unknown> }>;
+  /** An API token for a user (a server with access control). */
+  token(principal: string): Promise<string>;
   close(): Promise<void>;
 }
 
+export interface DemoServerOptions {
+  /** Sign-in required, as `charter serve` runs: API tokens and roles (default: the x-charter-actor header is trusted). */
+  access?: boolean;
+  /** An OIDC issuer the server accepts (with access control). */
+  oidc?: OidcConfig;
+  /** More manifests applied after the demo organisation. */
+  extra?: { name: string; content: string }[];
+}
+
 /** A server on a fresh embedded store holding the demo organisation, listening on a free port. */
-export async function startDemoServer(): Promise<DemoServer> {
+export async function startDemoServer(options: DemoServerOptions = {}): Promise<DemoServer> {
   const home = mkdtempSync(join(tmpdir(), 'charter-ui-'));
   process.env.CHARTER_DATA_ROOT = join(repoRoot, 'examples');
   const store = await openStore({ home });
-  const platform = createPlatform(store, { actor: 'user:demo-loader' });
-  const result = await platform.catalog.apply(
-    parseSources(readManifestFiles([join(repoRoot, 'examples', 'org')])),
-  );
-  if (!result.applied)
-    throw new Error(`The demo organisation did not apply: ${JSON.stringify(result.summary)}`);
-  const app = await buildApp({ catalog: platform.catalog, governance: platform.governance });
+  const platform = createPlatform(store, {
+    actor: 'user:demo-loader',
+    ...(options.oidc ? { oidc: options.oidc } : {}),
+  });
+  for (const docs of [readManifestFiles([join(repoRoot, 'examples', 'org')]), options.extra ?? []]) {
+    if (!docs.length) continue;
+    const result = await platform.catalog.apply(parseSources(docs));
+    if (!result.applied)
+      throw new Error(`The demo organisation did not apply: ${JSON.stringify(result.summary)}`);
+  }
+  const app = await buildApp({
+    catalog: platform.catalog,
+    governance: platform.governance,
+    lineage: platform.lineage,
+    ...(options.access || options.oidc ? { access: platform.access, tokens: platform.access.tokens } : {}),
+  });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url: address,
@@ -124,6 +145,15 @@ export async function startDemoServer(): Promise<DemoServer> {
         headers: { 'content-type': 'application/yaml', 'x-charter-actor': actor },
       });
       return { status: res.statusCode, body: res.json() };
+    },
+    async token(principal) {
+      const made = await platform.access.tokens.create({
+        principal,
+        name: 'browser',
+        expiresAt: null,
+        actor: 'user:demo-loader',
+      });
+      return made.token;
     },
     async close() {
       await app.close();

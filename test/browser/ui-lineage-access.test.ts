@@ -4,26 +4,17 @@
  * node in its place, greyed, as a restricted dataset of its domain with whom to ask for access, and
  * nowhere names the dataset or its people.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSources } from '../../src/catalog/parse.js';
-import { readManifestFiles } from '../../src/cli/files.js';
-import { buildApp } from '../../src/server/app.js';
-import { createPlatform } from '../../src/server/platform.js';
-import type { CatalogStore } from '../../src/store/catalog-store.js';
-import { openStore } from '../../src/store/open-store.js';
-import { repoRoot } from '../support/reference.js';
 import {
   type Browser,
   browserAvailable,
+  type DemoServer,
   ensureUiBuilt,
   launchBrowser,
   screenshot,
   seriousViolations,
+  startDemoServer,
 } from './support.js';
 
 // A support model evaluated on the customer domain's customers, which kemi (support) may not read.
@@ -45,9 +36,7 @@ spec:
 `;
 
 describe.runIf(browserAvailable())('web UI: lineage with access control', { timeout: 120_000 }, () => {
-  let home: string;
-  let store: CatalogStore;
-  let app: FastifyInstance;
+  let server: DemoServer;
   let url: string;
   let token: string;
   let browser: Browser;
@@ -55,40 +44,15 @@ describe.runIf(browserAvailable())('web UI: lineage with access control', { time
 
   beforeAll(async () => {
     await ensureUiBuilt();
-    home = mkdtempSync(join(tmpdir(), 'charter-ui-access-'));
-    store = await openStore({ home });
-    const platform = createPlatform(store, { actor: 'user:demo-loader' });
-    for (const docs of [
-      parseSources(readManifestFiles([join(repoRoot, 'examples', 'org')])),
-      parseSources([{ name: 'churn.yaml', content: MODEL }]),
-    ]) {
-      const applied = await platform.catalog.apply(docs);
-      expect(applied.applied, JSON.stringify(applied.summary)).toBe(true);
-    }
-    token = (
-      await platform.access.tokens.create({
-        principal: 'user:kemi',
-        name: 'browser',
-        expiresAt: null,
-        actor: 'user:demo-loader',
-      })
-    ).token;
-    app = await buildApp({
-      catalog: platform.catalog,
-      governance: platform.governance,
-      access: platform.access,
-      tokens: platform.access.tokens,
-      lineage: platform.lineage,
-    });
-    url = await app.listen({ port: 0, host: '127.0.0.1' });
+    server = await startDemoServer({ access: true, extra: [{ name: 'churn.yaml', content: MODEL }] });
+    url = server.url;
+    token = await server.token('user:kemi');
     browser = await launchBrowser();
     page = browser.page;
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    await store?.close();
-    if (home) rmSync(home, { recursive: true, force: true });
+    await server?.close();
   });
 
   it('shows a restricted input in its place, with its domain and whom to ask, and nothing of the asset', async () => {

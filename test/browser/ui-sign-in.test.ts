@@ -3,33 +3,22 @@
  * Connect issuer on loopback: single sign-on there and back (PKCE, the code exchanged by the server),
  * a refusal at the issuer shown as such, and an API token named through /api/v1/whoami.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSources } from '../../src/catalog/parse.js';
-import { readManifestFiles } from '../../src/cli/files.js';
-import { buildApp } from '../../src/server/app.js';
-import { createPlatform } from '../../src/server/platform.js';
-import type { CatalogStore } from '../../src/store/catalog-store.js';
-import { openStore } from '../../src/store/open-store.js';
 import { startTestIssuer, type TestIssuer } from '../support/oidc-issuer.js';
-import { repoRoot } from '../support/reference.js';
 import {
   type Browser,
   browserAvailable,
+  type DemoServer,
   ensureUiBuilt,
   launchBrowser,
   screenshot,
   seriousViolations,
+  startDemoServer,
 } from './support.js';
 
 describe.runIf(browserAvailable())('web UI: signing in', { timeout: 120_000 }, () => {
-  let home: string;
-  let store: CatalogStore;
-  let app: FastifyInstance;
+  let server: DemoServer;
   let issuer: TestIssuer;
   let url: string;
   let token: string;
@@ -39,40 +28,18 @@ describe.runIf(browserAvailable())('web UI: signing in', { timeout: 120_000 }, (
   beforeAll(async () => {
     await ensureUiBuilt();
     issuer = await startTestIssuer();
-    home = mkdtempSync(join(tmpdir(), 'charter-ui-sign-in-'));
-    store = await openStore({ home });
-    const platform = createPlatform(store, {
-      actor: 'user:demo-loader',
+    server = await startDemoServer({
       oidc: { issuer: issuer.issuer, clientId: issuer.clientId, clientSecret: issuer.clientSecret },
     });
-    const applied = await platform.catalog.apply(
-      parseSources(readManifestFiles([join(repoRoot, 'examples', 'org')])),
-    );
-    expect(applied.applied, JSON.stringify(applied.summary)).toBe(true);
-    token = (
-      await platform.access.tokens.create({
-        principal: 'user:ben',
-        name: 'browser',
-        expiresAt: null,
-        actor: 'user:demo-loader',
-      })
-    ).token;
-    app = await buildApp({
-      catalog: platform.catalog,
-      governance: platform.governance,
-      access: platform.access,
-      tokens: platform.access.tokens,
-    });
-    url = await app.listen({ port: 0, host: '127.0.0.1' });
+    url = server.url;
+    token = await server.token('user:ben');
     browser = await launchBrowser();
     page = browser.page;
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    await store?.close();
+    await server?.close();
     await issuer?.close();
-    if (home) rmSync(home, { recursive: true, force: true });
   });
 
   const identity = () => page.locator('.identity-name');

@@ -8,7 +8,7 @@
  * stderr, the CLI's output, every response body, the exports, and the database (a pg_dump, or the
  * SQLite files): none may appear. A token's secret exists only as its SHA-256.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,10 +16,10 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPlatform } from '../../src/server/platform.js';
 import { openStore } from '../../src/store/open-store.js';
-import { bin } from '../support/cli.js';
+import { charterAsync } from '../support/cli.js';
 import { authorizeAt, freshPkce, startTestIssuer } from '../support/oidc-issuer.js';
 import { createPostgresDatabase, postgresAdminUrl, postgresAvailable } from '../support/stores.js';
-import { call, childEnv, contractYaml, FULL, type Served, seed, serve, tempDir } from './support.js';
+import { call, contractYaml, FULL, type Served, seed, serve, tempDir } from './support.js';
 
 const pgUp = await postgresAvailable();
 
@@ -67,25 +67,13 @@ class Seen {
   }
 }
 
-function cli(env: Record<string, string>, ...args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: childEnv(env),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
+/** The CLI with `env`; its standard output and error together. */
+async function cli(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number | null; out: string }> {
+  const r = await charterAsync(args, env);
+  return { code: r.code, out: r.stdout + r.stderr };
 }
 
 /** A contract whose data lives on a PostgreSQL server reached with a named secret. */
