@@ -19,10 +19,6 @@ CREATE INDEX assets_uid ON assets (uid);
 CREATE TABLE versions (ref text not null, version integer not null, kind text not null, state text not null,
   digest text not null, doc text, created_at text not null, actor text not null, action text not null,
   constraint versions_pk primary key (ref, version));
-CREATE TABLE fields (ref text not null, position integer not null, path text not null, doc_path text not null,
-  table_name text not null, name text not null, logical_type text, physical_type text, classification text,
-  description text, required integer, tags text not null, terms text not null,
-  constraint fields_pk primary key (ref, position));
 CREATE TABLE relations (source text not null, type text not null, target text not null, role text not null,
   constraint relations_pk primary key (source, type, target, role));
 CREATE INDEX relations_target ON relations (target, type);
@@ -44,7 +40,6 @@ interface RawContract {
   description: string;
   digest: string;
   doc: Json;
-  fields: (string | null)[][];
   search: string[];
   hash: string;
   prevHash: string;
@@ -64,19 +59,6 @@ function rows(docs: readonly SourceDoc[], time: string, actor: string): RawContr
     const props = table.properties as Json[];
     const purpose = String((doc.description as Json).purpose);
     const digest = sha256(JSON.stringify(doc));
-    const fields = props.map((p, k) => [
-      ref,
-      String(k),
-      `${table.name}.${p.name}`,
-      `schema[0].properties[${k}]`,
-      String(table.name),
-      String(p.name),
-      (p.logicalType as string) ?? null,
-      (p.physicalType as string) ?? null,
-      (p.classification as string) ?? null,
-      (p.description as string) ?? null,
-      JSON.stringify(p.tags ?? []),
-    ]);
     const search = [
       `${name} ${doc.id}`,
       `${table.name}`,
@@ -94,7 +76,6 @@ function rows(docs: readonly SourceDoc[], time: string, actor: string): RawContr
       description: purpose,
       digest,
       doc,
-      fields,
       search,
       hash,
       prevHash,
@@ -133,10 +114,6 @@ export function insertRaw(dir: string, docs: readonly SourceDoc[]): RawResult {
     `INSERT INTO versions (ref, version, kind, state, digest, doc, created_at, actor, action)
      VALUES (?, 1, 'DataContract', 'live', ?, ?, ?, ?, 'create')`,
   );
-  const field = db.prepare(
-    `INSERT INTO fields (ref, position, path, doc_path, table_name, name, logical_type, physical_type, classification,
-     description, required, tags, terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, '[]')`,
-  );
   const relation = db.prepare(
     `INSERT INTO relations (source, type, target, role) VALUES (?, 'inDomain', ?, '')`,
   );
@@ -165,7 +142,6 @@ export function insertRaw(dir: string, docs: readonly SourceDoc[]): RawResult {
         actor,
       );
       version.run(c.ref, c.digest, JSON.stringify(c.doc), time, actor);
-      for (const f of c.fields) field.run(...f);
       relation.run(c.ref, `domain:${c.domain}`);
       search.run(lastInsertRowid, ...c.search);
       seq += 1;
@@ -176,9 +152,8 @@ export function insertRaw(dir: string, docs: readonly SourceDoc[]): RawResult {
   const start = performance.now();
   insertAll();
   const insertMs = performance.now() - start;
-  const count = (db.prepare('SELECT count(*) AS n FROM fields').get() as { n: number }).n;
+  const count = (db.prepare('SELECT count(*) AS n FROM search_fts').get() as { n: number }).n;
   db.close();
-  if (count !== contracts.reduce((s, c) => s + c.fields.length, 0))
-    throw new Error('the raw insert lost field rows');
+  if (count !== contracts.length) throw new Error('the raw insert lost search rows');
   return { prepareMs, insertMs, contracts: contracts.length };
 }

@@ -11,4 +11,16 @@ describe('canonical JSON', () => {
     expect(digestOf({ x: 1, y: [1, 2] })).toBe(digestOf({ y: [1, 2], x: 1 }));
     expect(digestOf({ x: 1 })).not.toBe(digestOf({ x: 2 }));
   });
+  it('orders keys that look like array indices as text, like every other key', () => {
+    // JavaScript keeps such keys in numeric order; the canonical order is the code-unit order.
+    expect(canonicalJson({ b: { '10': 'x', '2': 'y', a: 1 }, a: [{ '1': true }] })).toBe(
+      '{"a":[{"1":true}],"b":{"10":"x","2":"y","a":1}}',
+    );
+  });
+  it('keeps a parsed __proto__ key as a member and escapes keys and text', () => {
+    const parsed = JSON.parse('{"z":"a\\"b","__proto__":{"k":1},"é\\n":2}');
+    expect(canonicalJson(parsed)).toBe('{"__proto__":{"k":1},"z":"a\\"b","é\\n":2}');
+    expect(canonicalJson(undefined)).toBe('null');
+    expect(canonicalJson([undefined, Number.NaN, 'x'])).toBe('[null,null,"x"]');
+  });
 });

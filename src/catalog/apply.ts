@@ -164,22 +164,28 @@ function withDefaultDomain(doc: Record<string, unknown>, def: KindDefinition, do
  * escapes (`\u0000`, `\0`) reach past the parser's check; PostgreSQL cannot store them in text.
  */
 function nulPath(doc: unknown): string | undefined {
-  const stack: [unknown, string][] = [[doc, '']];
-  while (stack.length) {
-    const [value, path] = stack.pop()!;
-    if (typeof value === 'string') {
-      if (value.includes('\u0000')) return path;
-    } else if (Array.isArray(value)) {
-      value.forEach((v, i) => {
-        stack.push([v, `${path}[${i}]`]);
-      });
-    } else if (value && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) {
-        const at = path ? `${path}.${k}` : k;
-        if (k.includes('\u0000')) return at;
-        stack.push([v, at]);
-      }
+  const at = nulAt(doc);
+  return at?.reduce<string>(
+    (path, step) => (typeof step === 'number' ? `${path}[${step}]` : path ? `${path}.${step}` : step),
+    '',
+  );
+}
+
+/** The steps to the first NUL; built on the way back from one, so a clean document costs one walk. */
+function nulAt(value: unknown): (string | number)[] | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? [] : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nulAt(value[i]);
+      if (found) return [i, ...found];
     }
+    return undefined;
+  }
+  for (const key of Object.keys(value)) {
+    if (key.includes('\u0000')) return [key];
+    const found = nulAt((value as Record<string, unknown>)[key]);
+    if (found) return [key, ...found];
   }
   return undefined;
 }
@@ -525,7 +531,6 @@ export async function applyDocuments(
         description: summary.description,
         action: current.get(c.ref)?.state === 'live' ? 'update' : 'create',
         search: c.def.searchText(c.doc),
-        fields: c.def.fields(c.doc),
         relations: c.relations.map((r) =>
           r.role ? { type: r.type, target: r.target, role: r.role } : { type: r.type, target: r.target },
         ),
@@ -694,7 +699,6 @@ export async function deleteAsset(
           description: asset!.description,
           action: 'delete',
           search: null,
-          fields: [],
           relations: [],
         },
       ],

@@ -58,6 +58,27 @@ for (const factory of storeFactories) {
       ]);
     });
 
+    it('refuses a NUL character anywhere in a document, naming its path, and stores nothing', async () => {
+      await catalog.apply(parse(orgYaml));
+      const withNul = (from: string, to: string) => {
+        const result = catalog.apply(parse(orgYaml.replace(from, to)));
+        return result.then((r) =>
+          r.results.find((x) => x.ref === 'dataset:payments/transactions' || x.status === 'invalid'),
+        );
+      };
+      const inText = await withNul(
+        'description: Amount in the settlement currency',
+        'description: "Amount\\0"',
+      );
+      expect(inText).toMatchObject({ status: 'invalid' });
+      expect(inText!.issues).toEqual([
+        { path: 'schema[0].properties[1].description', message: expect.stringContaining('NUL character') },
+      ]);
+      const inList = await withNul('tags: [pii]', 'tags: [pii, "x\\0"]');
+      expect(inList!.issues.map((i) => i.path)).toEqual(['schema[0].properties[2].tags[1]']);
+      expect((await catalog.history('dataset:payments/transactions')).length).toBe(1);
+    });
+
     it('stores a change as a new version and diffs it field by field', async () => {
       await catalog.apply(parse(orgYaml));
       const changed = orgYaml

@@ -7,7 +7,7 @@ import { ConflictError, InputError, NotFoundError } from '../model/errors.js';
 import { kindOf, kindOfRef, resolveKindName } from '../model/kinds/index.js';
 import { relationInverse } from '../model/kinds/kind.js';
 import { parseRef, tryParseRef } from '../model/ref.js';
-import type { AssetRow, CatalogStore } from '../store/catalog-store.js';
+import type { AssetRow, AssetWithDoc, CatalogStore, FieldRow } from '../store/catalog-store.js';
 import type { AccessGuard, GuardTarget } from './access-guard.js';
 import { type ApplyResult, applyDocuments, deleteAsset } from './apply.js';
 import type {
@@ -176,7 +176,7 @@ export class Catalog implements CatalogApi {
       stewards: await inherit('stewardedBy'),
       roles,
       domainPath,
-      fields: await this.store.fields(ref),
+      fields: fieldsOf(asset),
       glossary: terms.map((t) => ({
         ref: t.ref,
         title: t.title,
@@ -360,6 +360,13 @@ export class Catalog implements CatalogApi {
       ? counts.filter((c) => !c.domain || c.kind === 'Domain' || readable.has(c.domain))
       : counts;
   }
+}
+
+/** The asset's fields as its kind reads them from the live document, in document order. */
+function fieldsOf(asset: AssetWithDoc): FieldRow[] {
+  const def = kindOf(asset.kind);
+  if (!def) return [];
+  return def.fields(asset.doc).map((f, position) => ({ ref: asset.ref, position, ...f }));
 }
 
 function parentOf(doc: Record<string, unknown>): string | null {

@@ -73,7 +73,6 @@ export async function restoreBackup(
           description: summary.description,
           action: v.action,
           search: isLatest ? def.searchText(v.doc) : null,
-          fields: isLatest ? def.fields(v.doc) : [],
           relations: [],
         };
         if (isLatest) {

@@ -101,7 +101,6 @@ export interface AssetWrite {
   description: string;
   action: string;
   search: SearchText | null;
-  fields: FieldInfo[];
   relations: { type: string; target: string; role?: string }[];
 }
 
@@ -227,7 +226,6 @@ export interface CatalogStore {
   }): Promise<VersionWithDoc[]>;
   relationsFrom(ref: string): Promise<RelationRow[]>;
   relationsTo(ref: string): Promise<RelationRow[]>;
-  fields(ref: string): Promise<FieldRow[]>;
   search(query: SearchQuery): Promise<SearchHit[]>;
 
   approvals(filter: ApprovalFilter): Promise<ApprovalRow[]>;

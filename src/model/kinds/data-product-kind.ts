@@ -2,6 +2,7 @@
  * `DataProduct`: an ODPS v1.0.0 data product. Its ports name the contracts it exposes and consumes
  * by ODCS id; the ref is `product:<domain>/<name or id>`.
  */
+import { copyJson } from '../json-copy.js';
 import { type OdpsProduct, validateOdps } from '../odps/odps.js';
 import { assetIdentity, teamRelations } from './data-contract-kind.js';
 import type { KindDefinition, Relation } from './kind.js';
@@ -31,7 +32,7 @@ export const dataProductKind: KindDefinition<OdpsProduct> = {
   refKind: 'product',
   domainScoped: 'required',
   validate: validateOdps,
-  normalize: (doc) => structuredClone(doc) as OdpsProduct,
+  normalize: (doc) => copyJson(doc) as OdpsProduct,
   identify: (doc) => assetIdentity(doc as unknown as Json, 'data product'),
   relations(doc, ctx) {
     const out: Relation[] = teamRelations(doc.team, ctx);

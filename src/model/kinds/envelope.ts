@@ -2,6 +2,7 @@
  * The `charter/v1` envelope shared by Charter's own kinds (Kubernetes-style:
  * apiVersion, kind, metadata, spec), and helpers the kinds share.
  */
+import { copyJson } from '../json-copy.js';
 import type { ValidationIssue } from '../validation.js';
 import type { Identity, SearchText } from './kind.js';
 
@@ -92,5 +93,5 @@ export function envelopeSearch(
 export type Validate = (doc: unknown) => ValidationIssue[];
 
 export function clone<T>(doc: unknown): T {
-  return structuredClone(doc) as T;
+  return copyJson(doc) as T;
 }

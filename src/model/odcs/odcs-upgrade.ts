@@ -13,7 +13,9 @@
  * - exclusive-bound flags become bound values (`exclusiveMaximum: true, maximum: 9` → `exclusiveMaximum: 9`);
  * - a team member without a username gets their name (or `unknown-<n>`), since v3.1.0 requires one.
  */
+
 import { InputError } from '../errors.js';
+import { copyJson } from '../json-copy.js';
 import { compileSchema, type Validator } from '../schema-validator.js';
 import {
   type OperatorName,
@@ -52,7 +54,7 @@ export function upgradeOdcs(doc: unknown): OdcsContract {
   if (!upgradable.includes(doc.apiVersion as string)) {
     throw new InputError(`An ODCS contract can be upgraded from apiVersion ${upgradable.join(', ')} only`);
   }
-  const contract = structuredClone(doc);
+  const contract = copyJson(doc);
   if (contract.apiVersion !== 'v3.1.0') upgradeFromV30(contract);
   if (Array.isArray(contract.team)) contract.team = { members: contract.team };
   return contract as unknown as OdcsContract;

@@ -12,6 +12,7 @@ import * as ai from './migrations/0006-ai.js';
 import * as lineageBodies from './migrations/0007-lineage-bodies.js';
 import * as qualityScope from './migrations/0008-quality-scope.js';
 import * as scanSuggestions from './migrations/0009-scan-suggestions.js';
+import * as fieldsFromDocuments from './migrations/0010-fields-from-documents.js';
 import type { Database } from './schema.js';
 import type { SqlDialect } from './sql-dialect.js';
 
@@ -26,6 +27,7 @@ const steps: { name: string; up: (db: Kysely<any>, dialect: SqlDialect) => Promi
   { name: '0007_lineage_bodies', up: lineageBodies.up },
   { name: '0008_quality_scope', up: qualityScope.up },
   { name: '0009_scan_suggestions', up: scanSuggestions.up },
+  { name: '0010_fields_from_documents', up: fieldsFromDocuments.up },
 ];
 
 function migrations(dialect: SqlDialect): Record<string, Migration> {

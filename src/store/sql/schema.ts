@@ -29,22 +29,6 @@ export interface VersionsTable {
   action: string;
 }
 
-export interface FieldsTable {
-  ref: string;
-  position: number;
-  path: string;
-  doc_path: string;
-  table_name: string;
-  name: string;
-  logical_type: string | null;
-  physical_type: string | null;
-  classification: string | null;
-  description: string | null;
-  required: number | null;
-  tags: string;
-  terms: string;
-}
-
 export interface RelationsTable {
   source: string;
   type: string;
@@ -323,7 +307,6 @@ export interface Database {
   approvals: ApprovalsTable;
   assets: AssetsTable;
   versions: VersionsTable;
-  fields: FieldsTable;
   relations: RelationsTable;
   audit_log: AuditTable;
   meta: MetaTable;

@@ -45,7 +45,8 @@ export interface SqlDialect {
   /**
    * Inserts rows, updating the existing row on a conflict of `conflict` columns with `set` (SQL both
    * databases accept, e.g. `seq = excluded.seq`), the fastest way this database allows. Rows must
-   * not repeat a conflict key within one call.
+   * not repeat a conflict key within one call. With `returning` (column names, e.g. `id, ref`), the
+   * row each input row became, one per input row, in no particular order.
    */
   upsertRows(
     trx: Transaction<Database>,
@@ -54,7 +55,8 @@ export interface SqlDialect {
     rows: readonly unknown[][],
     conflict: readonly string[],
     set: string,
-  ): Promise<void>;
+    returning?: string,
+  ): Promise<Record<string, unknown>[]>;
   /** Called once after connecting (pragmas, session settings). */
   prepare(db: Kysely<Database>): Promise<void>;
   /** How another thread connects to the same database; undefined when it cannot (in memory). */

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Kysely, Transaction } from 'kysely';
+import { kindOf } from '../../model/kinds/index.js';
 import type { AuditRecord, CatalogStore, CatalogWriter } from '../catalog-store.js';
 import {
   type ClaimedDelivery,
@@ -169,18 +170,23 @@ async function selectFieldEdges(db: Db, column: 'dst' | 'src', ids: readonly num
   return out;
 }
 
+/** The declared classification of every field of the given live assets, read from their documents. */
 async function selectClassifications(db: Db, refs: readonly string[], max: number) {
   const out = new Map<string, Map<string, string | null>>();
   for (const part of chunks([...new Set(refs)], max)) {
     const rows = await db
-      .selectFrom('fields')
-      .select(['ref', 'path', 'classification'])
-      .where('ref', 'in', part)
+      .selectFrom('assets as a')
+      .innerJoin('versions as v', (j) => j.onRef('v.ref', '=', 'a.ref').onRef('v.version', '=', 'a.version'))
+      .select(['a.ref', 'a.kind', 'v.doc'])
+      .where('a.ref', 'in', part)
+      .where('a.state', '=', 'live')
       .execute();
     for (const r of rows) {
-      const fields = out.get(r.ref) ?? new Map<string, string | null>();
-      out.set(r.ref, fields);
-      fields.set(r.path, r.classification);
+      const def = kindOf(r.kind);
+      if (!def || !r.doc) continue;
+      const fields = new Map<string, string | null>();
+      for (const f of def.fields(JSON.parse(r.doc))) fields.set(f.path, f.classification ?? null);
+      if (fields.size) out.set(r.ref, fields);
     }
   }
   return out;

@@ -19,7 +19,6 @@ import type {
   CatalogStore,
   CatalogWriter,
   CurrentVersion,
-  FieldRow,
   ReadConnection,
   RelationRow,
   SearchHit,
@@ -173,21 +172,25 @@ async function selectApprovals(db: Kysely<Database> | Transaction<Database>, fil
   return rows.map(fromApprovalRow);
 }
 
-const fieldColumns = [
+const assetRowColumns = [
   'ref',
-  'position',
-  'path',
-  'doc_path',
-  'table_name',
+  'kind',
+  'domain',
   'name',
-  'logical_type',
-  'physical_type',
-  'classification',
+  'uid',
+  'version',
+  'state',
+  'digest',
+  'title',
   'description',
-  'required',
-  'tags',
-  'terms',
-];
+  'updated_at',
+  'updated_by',
+] as const;
+
+/** A new version of an asset replaces what its asset row says (its ref, kind, domain and name stay). */
+const assetUpdate = ['uid', 'version', 'state', 'digest', 'title', 'description', 'updated_at', 'updated_by']
+  .map((c) => `${c} = excluded.${c}`)
+  .join(', ');
 
 class SqlWriter implements CatalogWriter {
   constructor(
@@ -354,31 +357,22 @@ class SqlWriter implements CatalogWriter {
   }
 
   private async upsertAssets(writes: readonly AssetWrite[], time: string, actor: string) {
-    const ids = new Map<string, number>();
-    for (const part of chunks(writes, this.chunk)) {
-      const rows = await this.trx
-        .insertInto('assets')
-        .values(part.map((w) => this.assetRow(w, time, actor)))
-        .onConflict((oc) =>
-          oc.column('ref').doUpdateSet((eb) => ({
-            uid: eb.ref('excluded.uid'),
-            version: eb.ref('excluded.version'),
-            state: eb.ref('excluded.state'),
-            digest: eb.ref('excluded.digest'),
-            title: eb.ref('excluded.title'),
-            description: eb.ref('excluded.description'),
-            updated_at: eb.ref('excluded.updated_at'),
-            updated_by: eb.ref('excluded.updated_by'),
-          })),
-        )
-        .returning(['id', 'ref'])
-        .execute();
-      for (const r of rows) ids.set(r.ref, Number(r.id));
-    }
-    return ids;
+    const rows = await this.dialect.upsertRows(
+      this.trx,
+      'assets',
+      assetRowColumns,
+      writes.map((w) => {
+        const row = this.assetRow(w, time, actor);
+        return assetRowColumns.map((c) => row[c]);
+      }),
+      ['ref'],
+      assetUpdate,
+      'id, ref',
+    );
+    return new Map(rows.map((r) => [String(r.ref), Number(r.id)]));
   }
 
-  /** Replaces fields, relations and search rows of the written assets with those of the new version. */
+  /** Replaces relations and search rows of the written assets with those of the new version. */
   private async replaceDerived(
     writes: readonly AssetWrite[],
     ids: Map<string, number>,
@@ -387,35 +381,12 @@ class SqlWriter implements CatalogWriter {
     const { trx } = this;
     for (const part of chunks(replaced, this.dialect.maxParameters)) {
       const refs = part.map((w) => w.ref);
-      await trx.deleteFrom('fields').where('ref', 'in', refs).execute();
       await trx.deleteFrom('relations').where('source', 'in', refs).execute();
       await this.dialect.unindexSearch(
         trx,
         part.map((w) => ids.get(w.ref)!),
       );
     }
-    await this.dialect.insertRows(
-      trx,
-      'fields',
-      fieldColumns,
-      writes.flatMap((w) =>
-        w.fields.map((f, position) => [
-          w.ref,
-          position,
-          f.path,
-          f.docPath,
-          f.table,
-          f.name,
-          f.logicalType ?? null,
-          f.physicalType ?? null,
-          f.classification ?? null,
-          f.description ?? null,
-          f.required === undefined ? null : f.required ? 1 : 0,
-          JSON.stringify(f.tags),
-          JSON.stringify(f.terms),
-        ]),
-      ),
-    );
     await this.dialect.insertRows(
       trx,
       'relations',
@@ -732,33 +703,6 @@ export class SqlStore implements CatalogStore {
       .orderBy('r.source')
       .execute();
     return rows.map((r) => ({ source: r.source, type: r.type, target: r.target, role: r.role || null }));
-  }
-
-  async fields(ref: string): Promise<FieldRow[]> {
-    const rows = await this.db
-      .selectFrom('fields')
-      .selectAll()
-      .where('ref', '=', ref)
-      .orderBy('position')
-      .execute();
-    return rows.map((r) => {
-      const field: FieldRow = {
-        ref: r.ref,
-        position: Number(r.position),
-        path: r.path,
-        docPath: r.doc_path,
-        table: r.table_name,
-        name: r.name,
-        tags: JSON.parse(r.tags),
-        terms: JSON.parse(r.terms),
-      };
-      if (r.logical_type) field.logicalType = r.logical_type;
-      if (r.physical_type) field.physicalType = r.physical_type;
-      if (r.classification) field.classification = r.classification;
-      if (r.description) field.description = r.description;
-      if (r.required !== null) field.required = Boolean(r.required);
-      return field;
-    });
   }
 
   async search(query: SearchQuery): Promise<SearchHit[]> {

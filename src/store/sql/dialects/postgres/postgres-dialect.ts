@@ -125,15 +125,23 @@ export class PostgresDialect implements SqlDialect {
     rows: readonly unknown[][],
     conflict: readonly string[],
     set: string,
+    returning?: string,
   ) {
+    const out: Record<string, unknown>[] = [];
     const chunk = Math.max(1, Math.floor(this.maxParameters / columns.length));
     for (let i = 0; i < rows.length; i += chunk) {
       const part = rows.slice(i, i + chunk);
       const values = sql.join(part.map((r) => sql`(${sql.join(r)})`));
       const keys = sql.join(conflict.map((c) => sql.ref(c)));
-      await sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) VALUES ${values}
-        ON CONFLICT (${keys}) DO UPDATE SET ${sql.raw(set)}`.execute(trx);
+      const result = await sql<Record<string, unknown>>`INSERT INTO ${sql.table(table)} (${sql.join(
+        columns.map((c) => sql.ref(c)),
+      )}) VALUES ${values}
+        ON CONFLICT (${keys}) DO UPDATE SET ${sql.raw(set)}${returning ? sql.raw(` RETURNING ${returning}`) : sql``}`.execute(
+        trx,
+      );
+      if (returning) out.push(...result.rows);
     }
+    return out;
   }
 
   async createSearchIndex(db: Kysely<Schema>): Promise<void> {

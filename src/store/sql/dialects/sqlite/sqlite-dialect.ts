@@ -119,17 +119,22 @@ export class SqliteDialect implements SqlDialect {
     rows: readonly unknown[][],
     conflict: readonly string[],
     set: string,
+    returning?: string,
   ) {
-    if (!rows.length) return;
-    const key = `${table}(${columns.join(',')}) upsert ${set}`;
+    if (!rows.length) return [];
+    const key = `${table}(${columns.join(',')}) upsert ${set} returning ${returning ?? ''}`;
     let statement = this.statements.get(key);
     if (!statement) {
       statement = this.database.prepare(
-        `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${set}`,
+        `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${set}${returning ? ` RETURNING ${returning}` : ''}`,
       );
       this.statements.set(key, statement);
     }
-    for (const row of rows) statement.run(row);
+    if (!returning) {
+      for (const row of rows) statement.run(row);
+      return [];
+    }
+    return rows.map((row) => statement.get(row) as Record<string, unknown>);
   }
 
   async createSearchIndex(db: Kysely<Schema>): Promise<void> {
