@@ -66,6 +66,21 @@ describe('charter CLI', () => {
     expect(verify.stdout).toBe('Audit log intact: 8 records and 8 stored versions verified.\n');
   });
 
+  it('ends quietly when its reader closes the pipe early (`charter --help | head`)', async () => {
+    const child = spawn(process.execPath, [bin, '--home', home, '--help'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // Closing our end before the child writes makes its first write fail with EPIPE.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(0);
+  });
+
   it('exits 3 when the store cannot be reached', () => {
     const r = charter(home, '--database', 'postgres://nobody:secret@127.0.0.1:1/none', 'get', 'datasets');
     expect(r.code).toBe(3);

@@ -65,7 +65,20 @@ Examples:
   return program;
 }
 
+/**
+ * A reader that stops early (`charter get datasets | head`) closes the pipe: that ends the output,
+ * it is not an error of Charter's.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  if (stream.listenerCount('error')) return;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedPipe(process.stdout);
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
