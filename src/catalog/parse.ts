@@ -1,7 +1,12 @@
 /**
  * Parsing manifests: YAML (one or many documents) or JSON (one object or an array), with the
  * problems of each document reported by file, index and line instead of thrown.
+ *
+ * YAML is read by js-yaml, about ten times faster, whenever a file keeps to what it reads exactly
+ * as the YAML 1.2 core schema says; anything else (directives, `...` markers, anchors, explicit
+ * tags, a syntax error) is read by the `yaml` package, whose messages name the line of a problem.
  */
+import { FAILSAFE_SCHEMA, load as loadYaml, Type } from 'js-yaml';
 import { LineCounter, parseAllDocuments } from 'yaml';
 
 export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
@@ -73,6 +78,104 @@ export function parseManifests(input: string | Uint8Array, source: string): Pars
       }
     }
   }
+  return parseYamlFast(text, source) ?? parseYaml(text, source);
+}
+
+/** YAML 1.2's core schema for js-yaml, resolving plain scalars as the `yaml` package does. */
+const core = FAILSAFE_SCHEMA.extend({
+  implicit: [
+    new Type('tag:yaml.org,2002:null', {
+      kind: 'scalar',
+      resolve: (data: string) => /^(?:~|[Nn]ull|NULL)?$/.test(data),
+      construct: () => null,
+    }),
+    new Type('tag:yaml.org,2002:bool', {
+      kind: 'scalar',
+      resolve: (data: string) => /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(data),
+      construct: (data: string) => data[0] === 't' || data[0] === 'T',
+    }),
+    new Type('tag:yaml.org,2002:int', {
+      kind: 'scalar',
+      resolve: (data: string) => /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/.test(data),
+      construct: (data: string) =>
+        data.startsWith('0o')
+          ? Number.parseInt(data.slice(2), 8)
+          : data.startsWith('0x')
+            ? Number.parseInt(data.slice(2), 16)
+            : Number.parseInt(data, 10),
+    }),
+    new Type('tag:yaml.org,2002:float', {
+      kind: 'scalar',
+      resolve: (data: string) =>
+        /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/.test(
+          data,
+        ),
+      construct: (data: string) => {
+        const tail = data.slice(-3).toLowerCase();
+        if (tail === 'nan') return Number.NaN;
+        if (tail === 'inf') return data[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+        return Number.parseFloat(data);
+      },
+    }),
+  ],
+});
+
+/** What makes a file take the full parser: directives, document end markers, anchors, tags. */
+const NOT_FAST = /^%|^\.\.\.(?:[ \t\r\n]|$)|(?:^|[\s[{,:-])[&!][^\s,[\]{}]/m;
+const DOCUMENT_START = /^---(?=[ \t\r\n]|$)/gm;
+const CONTENT_LINE = /^[ \t]*[^ \t\r\n#]/m;
+
+/**
+ * The documents of a stream cut at its `---` lines (which end any scalar, so they always start a
+ * document), each read by js-yaml; undefined when the stream needs the full parser or one of its
+ * documents is not valid YAML, so that the `yaml` package reports the problem.
+ */
+export function parseYamlFast(text: string, source: string): Parsed | undefined {
+  if (NOT_FAST.test(text)) return undefined;
+  const starts = [...text.matchAll(DOCUMENT_START)].map((m) => m.index);
+  // Text before the first `---` is a document only when it holds more than comments.
+  if (!starts.length || starts[0] !== 0) {
+    const prelude = text.slice(0, starts[0] ?? text.length);
+    if (CONTENT_LINE.test(prelude) || !starts.length) starts.unshift(0);
+  }
+  const docs: SourceDoc[] = [];
+  let line = 1;
+  let at = 0;
+  for (let index = 0; index < starts.length; index++) {
+    const start = starts[index]!;
+    const end = starts[index + 1] ?? text.length;
+    const chunk = text.slice(start, end);
+    line += countLines(text, at, start);
+    at = start;
+    let value: unknown;
+    try {
+      value = loadYaml(chunk, { schema: core });
+    } catch {
+      return undefined;
+    }
+    if (value === null || value === undefined) continue;
+    docs.push({ source, index, line: line + contentLine(chunk), doc: value });
+  }
+  return { docs, problems: [] };
+}
+
+function countLines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Lines from a document's first line to its content: past a bare `---`, blank and comment lines. */
+function contentLine(chunk: string): number {
+  const body = chunk.startsWith('---') ? chunk.slice(3) : chunk;
+  const match = CONTENT_LINE.exec(body);
+  if (!match) return 0;
+  const offset = match.index + (chunk.length - body.length);
+  return countLines(chunk, 0, offset);
+}
+
+/** The full parser (the `yaml` package): every YAML feature, and a line for every problem. */
+export function parseYaml(text: string, source: string): Parsed {
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true });
   const docs: SourceDoc[] = [];

@@ -1,0 +1,146 @@
+/**
+ * The fast YAML path (js-yaml, cut at `---` lines) against the full parser (the `yaml` package):
+ * wherever the fast path answers, it must give the same documents, indices and lines.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { referenceDir, repoRoot } from '../../test/support/reference.js';
+import { parseManifests, parseYaml, parseYamlFast } from './parse.js';
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+    .map((e) => join(e.parentPath, e.name));
+}
+
+/** Asserts the two paths agree on `text`; returns whether the fast path answered. */
+function agree(text: string, source = 'x.yaml'): boolean {
+  const fast = parseYamlFast(text, source);
+  if (fast) expect(fast, source).toEqual(parseYaml(text, source));
+  return fast !== undefined;
+}
+
+describe('YAML parsing: the fast path reads what the full parser reads', () => {
+  it('agrees on every YAML file of the examples and test fixtures', () => {
+    const files = [
+      ...yamlFiles(join(repoRoot, 'examples')),
+      ...yamlFiles(join(repoRoot, 'test', 'fixtures')),
+    ];
+    const fast = files.filter((f) => agree(readFileSync(f, 'utf8'), f));
+    expect(files.length).toBeGreaterThan(20);
+    // Most manifests take the fast path; those with anchors or errors take the full one.
+    expect(fast.length).toBeGreaterThan(files.length / 2);
+  });
+
+  it('agrees on every YAML file of the reference standards', () => {
+    const dir = referenceDir();
+    if (!dir) return;
+    const files = yamlFiles(dir);
+    const fast = files.filter((f) => agree(readFileSync(f, 'utf8'), f));
+    expect(files.length).toBeGreaterThan(50);
+    expect(fast.length).toBeGreaterThan(files.length / 2);
+  });
+
+  it('resolves plain scalars as the YAML 1.2 core schema does', () => {
+    const scalars = [
+      '1_000',
+      '0o17',
+      '0O17',
+      '017',
+      '0x1F',
+      '0X1F',
+      '0b101',
+      '+12',
+      '-0',
+      '1e3',
+      '1E3',
+      '1.',
+      '.5',
+      '-.5',
+      '+.5e-3',
+      '.inf',
+      '-.inf',
+      '+.inf',
+      '.Inf',
+      '.NAN',
+      '.nan',
+      '-.nan',
+      '~',
+      'null',
+      'Null',
+      'NULL',
+      'nUll',
+      '',
+      'true',
+      'True',
+      'TRUE',
+      'tRue',
+      'yes',
+      'no',
+      'on',
+      'off',
+      'y',
+      'n',
+      '2024-01-01',
+      '2024-01-01T10:00:00Z',
+      '12:30',
+      '1:20:30',
+      '0.1.2',
+      '1,000',
+      '0x',
+      '0o',
+      '0o8',
+      '<<',
+      '"a\\tb"',
+      "'it''s'",
+      '1e400',
+      '12345678901234567890',
+      '0.0000001',
+
+      '"\\u00e9"',
+    ];
+    for (const scalar of scalars) {
+      expect(agree(`k: ${scalar}\nlist: [${scalar}]\n`), scalar).toBe(true);
+    }
+  });
+
+  it('numbers documents and their lines as the full parser does', () => {
+    const streams = [
+      'a: 1\n',
+      '---\na: 1\n---\nb: 2\n',
+      '# a comment\n\n---\na: 1\n',
+      'a: 1\n---\n---\n# only a comment\n---\nb: 2\n---\n',
+      '--- {a: 1}\n--- # note\n\nb: [1, 2]\n',
+      '--- |\n  text\n---\n- x\n- y\n',
+      'a: 1\r\n---\r\nb: |\r\n  two\r\n  lines\r\n',
+      'a: "--- not a marker"\nb: >\n  folded ---\n',
+      '',
+      '\n\n',
+      'key: value # trailing comment\nnested:\n  deep:\n    - {x: 1, y: [a, b]}\n',
+    ];
+    for (const text of streams) expect(agree(text), JSON.stringify(text)).toBe(true);
+  });
+
+  it('leaves anchors, tags, directives, end markers and errors to the full parser', () => {
+    expect(parseYamlFast('a: &x {k: 1}\nb: *x\n', 'x.yaml')).toBeUndefined();
+    expect(parseYamlFast('%YAML 1.2\n---\na: 1\n', 'x.yaml')).toBeUndefined();
+    expect(parseYamlFast('a: 1\n...\n', 'x.yaml')).toBeUndefined();
+    expect(parseYamlFast('a: !!float 1\n', 'x.yaml')).toBeUndefined();
+    expect(parseYamlFast('a: 1\na: 2\n', 'x.yaml')).toBeUndefined();
+    expect(parseYamlFast('a: [1\n', 'x.yaml')).toBeUndefined();
+    // …which reports them by line, as before.
+    const dup = parseManifests('---\nok: 1\n---\na: 1\na: 2\n', 'x.yaml');
+    expect(dup.docs.map((d) => d.index)).toEqual([0]);
+    expect(dup.problems).toEqual([
+      { source: 'x.yaml', index: 1, line: 5, message: expect.stringContaining('is not valid YAML') },
+    ]);
+  });
+
+  it('keeps a __proto__ key as data', () => {
+    expect(agree('__proto__: {polluted: 1}\nk: 2\n')).toBe(true);
+    const [doc] = parseManifests('__proto__: {polluted: 1}\n', 'x.yaml').docs;
+    expect(Object.getPrototypeOf(doc!.doc)).toBe(Object.prototype);
+    expect(({} as { polluted?: number }).polluted).toBeUndefined();
+  });
+});
