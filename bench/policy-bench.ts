@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import type { ApplyResult } from '../src/catalog/apply.js';
 import { withLevels } from '../src/policy/cel.js';
 import { effectivePrincipals, type Subject } from '../src/policy/evaluate.js';
-import { type ComplianceReport, Governance } from '../src/policy/governance.js';
+import type { ComplianceReport, Governance } from '../src/policy/governance.js';
 import { domainChain, type GovernanceView, loadView } from '../src/policy/governance-view.js';
 import { type EffectivePolicy, PolicyEngine, subjectOf } from '../src/policy/policy-engine.js';
-import { assetPages, evaluateSubjects, SweepPool } from '../src/policy/sweep.js';
+import { evaluateSubjects, SweepPool } from '../src/policy/sweep.js';
 import { createPlatform } from '../src/server/platform.js';
 import type { CatalogStore } from '../src/store/catalog-store.js';
 import { openStore } from '../src/store/open-store.js';
@@ -29,6 +29,7 @@ import {
   benchDir,
   dataDir,
   ensureDataDir,
+  envFlag,
   fmt,
   fmtMs,
   fmtRatio,
@@ -36,6 +37,7 @@ import {
   gc,
   log,
   type Machine,
+  repoRoot,
   summarize,
 } from './support.js';
 
@@ -408,6 +410,49 @@ function check(result: ApplyResult, what: string): void {
     throw new Error(`${what} was not stored: ${JSON.stringify(bad ?? result.summary).slice(0, 2000)}`);
 }
 
+/**
+ * The compiled product (dist/, built when the benchmark starts) for the runs on the store, as
+ * `charter` runs it: a sweep worker started from source spends its first seconds compiling
+ * TypeScript, which the product never does.
+ */
+async function compiledProduct(home: string, workers: number) {
+  const load = (path: string) => import(new URL(`../dist/${path}`, import.meta.url).href);
+  const { openStore } = (await load('store/open-store.js')) as typeof import('../src/store/open-store.js');
+  const { createPlatform } = (await load('server/platform.js')) as typeof import('../src/server/platform.js');
+  const { Governance } = (await load('policy/governance.js')) as typeof import('../src/policy/governance.js');
+  const { loadView } = (await load(
+    'policy/governance-view.js',
+  )) as typeof import('../src/policy/governance-view.js');
+  const { assetPages } = (await load('policy/sweep.js')) as typeof import('../src/policy/sweep.js');
+  const { effectivePrincipals } = (await load(
+    'policy/evaluate.js',
+  )) as typeof import('../src/policy/evaluate.js');
+  const { subjectOf } = (await load(
+    'policy/policy-engine.js',
+  )) as typeof import('../src/policy/policy-engine.js');
+  const store = await openStore({ home });
+  const { catalog } = createPlatform(store, { actor: DATA_OFFICE });
+  return {
+    store,
+    view: await loadView(store),
+    single: new Governance(catalog, undefined, { workers: 1 }),
+    parallel: new Governance(catalog, undefined, { workers }),
+    assetPages,
+    effectivePrincipals,
+    subjectOf,
+  };
+}
+
+type Compiled = Awaited<ReturnType<typeof compiledProduct>>;
+
+/** Builds dist/ (`npm run build`) unless BENCH_BUILD=0. */
+function build(): void {
+  if (!envFlag('BENCH_BUILD', true)) return;
+  log('  npm run build (the runs on the store use dist/)');
+  const result = spawnSync('npm', ['run', 'build'], { cwd: repoRoot, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`npm run build failed:\n${result.stdout}${result.stderr}`);
+}
+
 interface StoreFigures {
   assets: number;
   workers: number;
@@ -434,13 +479,11 @@ function reportDigest(report: ComplianceReport): string {
 }
 
 async function storeFigures(
-  store: CatalogStore,
-  view: GovernanceView,
-  parallel: Governance,
-  single: Governance,
+  compiled: Compiled,
   policies: string[],
   config: PolicyConfig,
 ): Promise<StoreFigures> {
+  const { store, view, single, parallel, assetPages, effectivePrincipals, subjectOf } = compiled;
   // What a one-thread sweep spends before it evaluates anything: read every page, build the subjects.
   gc();
   let t = performance.now();
@@ -563,6 +606,7 @@ export async function runPolicyBench(
   );
 
   ensureDataDir('policy');
+  build();
   const { store, home } = await preparedStore(org, config.batch);
   let closed = false;
   let section: Section;
@@ -583,14 +627,18 @@ export async function runPolicyBench(
       ? await profileEngine(view, subjects.slice(0, config.profileContracts))
       : undefined;
 
-    log('  on SQLite');
-    const single = new Governance(platform.catalog, undefined, { workers: 1 });
-    const parallel = new Governance(platform.catalog, undefined, { workers: config.workers });
+    log('  on SQLite (the compiled product)');
+    const compiled = await compiledProduct(home, config.workers);
     const onePolicies = [
       'policy:field-name-snake-case',
       `policy:${domains[3 % domains.length]}/payments-contracts-classified`,
     ];
-    const stored = await storeFigures(store, view, parallel, single, onePolicies, config);
+    let stored: StoreFigures;
+    try {
+      stored = await storeFigures(compiled, onePolicies, config);
+    } finally {
+      await compiled.store.close();
+    }
 
     log(`  admission: ${fmt(config.admissions)} applies of a ${config.admissionFields}-field contract`);
     // In a process of its own, as a server would apply it: this one holds every generated contract.
@@ -895,7 +943,9 @@ ${profileTable(cpu)}
 ### Compliance on SQLite
 
 ${fmt(s.assets)} assets (the contracts plus the domains) in a SQLite file store, loaded with the catalog's
-\`apply\` in batches of ${fmt(config.batch)} before the policies were applied (not timed). \`compliance()\` plans
+\`apply\` in batches of ${fmt(config.batch)} before the policies were applied (not timed). These runs use the
+compiled product (\`dist/\`, built by \`npm run build\` when the benchmark starts; \`BENCH_BUILD=0\` uses it as
+it is), as \`charter\` runs it: from source, each worker would first compile TypeScript. \`compliance()\` plans
 pages of 2,000 assets (per kind, and per domain for a large kind) from the store's counts. On ${s.workers} workers,
 each worker opens its own read-only connection to the file and is handed the next page whenever it finishes one;
 it reads the page, builds the subjects, evaluates them and sends back only the page's tally (counts, and the
