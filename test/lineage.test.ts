@@ -5,11 +5,14 @@
  * go through jobs and across domains, cut cycles and name the people; classifications propagate
  * along column lineage unless protected, and a contract declaring less is flagged.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readEvent } from '../src/lineage/openlineage.js';
+import { QualityService } from '../src/quality/quality-service.js';
 import { lineageStoreFor } from '../src/store/sql/sql-lineage-store.js';
+import { qualityStoreFor } from '../src/store/sql/sql-quality-store.js';
 import { applyYaml, fixture, type LineageSetup, lineageSetup, ndjson, orgYaml } from './lineage-support.js';
 import { referenceDir, referencePath } from './support/reference.js';
 import { type StoreHandle, storeFactories } from './support/stores.js';
@@ -360,6 +363,108 @@ for (const factory of storeFactories) {
         'steward of dataset:support/kb (rag_retrieval)',
         'steward of dataset:risk/features (training, 2 hops upstream)',
       ]);
+    });
+
+    it('names the owners as they are now after an owner changes, in a trace and an impact already answered before', async () => {
+      await s.lineage.ingest(ndjson(fixture('events.ndjson')), {});
+      // Answered once first, so what reports keep per asset (views, reasons) exists before the change.
+      const before = await s.lineage.trace('model:risk/fraud-scorer');
+      expect(before.datasets.map((r) => [r.node, r.asset?.owners ?? null])).toEqual([
+        ['dataset:risk/features', ['user:carol']],
+        ['dataset:payments/transactions', ['user:alice']],
+        ['kafka://broker:9092/payments.authorised', null],
+      ]);
+      const impactBefore = await s.lineage.impact('kafka://broker:9092/payments.authorised', {});
+      expect(impactBefore.notify.map((p) => p.ref)).toEqual([
+        'user:alice',
+        'user:bob',
+        'user:carol',
+        'user:dan',
+      ]);
+      // features declares its own owner now; payments (whose owners transactions inherits) has a new one.
+      const applied = await applyYaml(
+        s.catalog,
+        orgYaml
+          .replace(
+            'description: {purpose: Fraud features per transaction}',
+            'description: {purpose: Fraud features per transaction}\nteam:\n  name: fraud\n  members:\n    - {username: bob, role: owner}',
+          )
+          .replace(
+            'description: Card payments, owners: [user:alice]',
+            'description: Card payments, owners: [user:ada]',
+          ),
+      );
+      expect(applied.applied, JSON.stringify(applied.results.filter((r) => r.issues.length))).toBe(true);
+      const after = await s.lineage.trace('model:risk/fraud-scorer');
+      expect(after.datasets.map((r) => [r.node, r.asset?.owners ?? null])).toEqual([
+        ['dataset:risk/features', ['user:bob']],
+        ['dataset:payments/transactions', ['user:ada']],
+        ['kafka://broker:9092/payments.authorised', null],
+      ]);
+      expect(after.accountable).toEqual([
+        {
+          ref: 'user:carol',
+          title: 'Carol Diaz',
+          why: ['owner of model:risk/fraud-scorer'],
+        },
+        {
+          ref: 'user:dan',
+          title: 'Dan Okoro',
+          why: ['steward of model:risk/fraud-scorer', 'steward of dataset:risk/features (training)'],
+        },
+        {
+          ref: 'user:bob',
+          title: 'Bob Stone',
+          why: [
+            'owner of dataset:risk/features (training)',
+            'steward of dataset:payments/transactions (evaluation)',
+          ],
+        },
+        {
+          ref: 'user:ada',
+          title: 'Ada Lind',
+          why: ['owner of dataset:payments/transactions (evaluation)'],
+        },
+      ]);
+      const impactAfter = await s.lineage.impact('kafka://broker:9092/payments.authorised', {});
+      expect(impactAfter.datasets.map((r) => [r.node, r.asset?.owners ?? null])).toEqual([
+        ['dataset:payments/transactions', ['user:ada']],
+        ['dataset:risk/features', ['user:bob']],
+      ]);
+      expect(impactAfter.notify.find((p) => p.ref === 'user:alice')).toBeUndefined();
+      expect(impactAfter.notify.find((p) => p.ref === 'user:bob')?.why).toEqual([
+        'steward of dataset:payments/transactions',
+        'owner of dataset:risk/features',
+      ]);
+    });
+
+    it('shows the quality status and open incidents as they are now, in a trace answered before a quality run', async () => {
+      await applyYaml(
+        s.catalog,
+        orgYaml.replace(
+          '{name: article_id, logicalType: string, classification: public, description: Key}',
+          '{name: article_id, logicalType: string, classification: public, description: Key, quality: [{metric: nullValues, mustBe: 0}]}',
+        ),
+      );
+      const root = mkdtempSync(join(tmpdir(), 'charter-trace-'));
+      mkdirSync(join(root, 'data', 'support'), { recursive: true });
+      const quality = new QualityService(s.catalog, qualityStoreFor(handle.store), {
+        actor: 'user:dan',
+        dataRoot: root,
+      });
+      const kb = async () => {
+        const t = await s.lineage.trace('app:support/helper');
+        const row = t.datasets.find((r) => r.node === 'dataset:support/kb');
+        return [row?.asset?.quality?.status, row?.asset?.openIncidents];
+      };
+      expect(await kb()).toEqual([null, 0]);
+      // A quality run changes no name and no owner (the graph is not rebuilt): the trace still shows it.
+      writeFileSync(join(root, 'data', 'support', 'kb.csv'), 'article_id,body\n,hello\n');
+      await quality.check({ ref: 'dataset:support/kb' });
+      expect(await kb()).toEqual(['failed', 1]);
+      writeFileSync(join(root, 'data', 'support', 'kb.csv'), 'article_id,body\na1,hello\n');
+      await quality.check({ ref: 'dataset:support/kb' });
+      expect(await kb()).toEqual(['passed', 0]);
     });
 
     it('finds the impact of a dataset downstream (datasets, models, applications) and who to tell', async () => {

@@ -86,6 +86,11 @@ export class Directory {
   names = new NameIndex();
   /** Bumped whenever contract names, models or applications change (the graph remaps then). */
   generation = 0;
+  /**
+   * Bumped whenever anything this directory holds may have changed (any asset, owner, domain,
+   * quality run or incident): what is derived from it and cached elsewhere is stale then.
+   */
+  revision = 0;
   private assets = new Map<string, AssetInfo>();
   private docs = new Map<string, AssetWithDoc>();
   private domains = new Map<string, DomainEntry>();
@@ -185,6 +190,7 @@ export class Directory {
       info.openIncidents = incidents.get(info.ref) ?? 0;
     }
     this.auditSeq = head.seq;
+    this.revision += 1;
   }
 
   private async follow(): Promise<void> {
@@ -257,6 +263,7 @@ export class Directory {
       if (info) info.openIncidents = Math.max(0, info.openIncidents + delta);
     }
     this.auditSeq = head.seq;
+    this.revision += 1;
   }
 
   /** Recomputes everything derived from the documents (after a charter, domain, user or team change). */

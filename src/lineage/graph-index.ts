@@ -17,6 +17,11 @@ export const K_JOB = 2;
 export const K_MODEL = 3;
 export const K_APP = 4;
 
+const X_DELTA_OUT = 1;
+const X_DELTA_IN = 2;
+const X_DECLARED_OUT = 4;
+const X_DECLARED_IN = 8;
+
 export const KIND_NAMES = ['dataset', 'dataset', 'job', 'model', 'app'] as const;
 
 /** Edge roles: 0 none, 1.. LINK_ROLES, then `model` (a model an application runs). */
@@ -41,9 +46,14 @@ class Grow {
   }
 }
 
-/** Scratch buffers a traversal reuses for one node's neighbours (no allocation per node). */
+/**
+ * Scratch buffers a traversal reuses for one node's neighbours (no allocation per node): each
+ * neighbour with the reported edge to it (its role and version are `eRole`/`eVer` of that edge,
+ * read only when a walk needs them), or edge -1 and the role and version of a declared link.
+ */
 export class Adjacency {
   node = new Int32Array(256);
+  edge = new Int32Array(256);
   role = new Uint8Array(256);
   ver = new Int32Array(256);
 
@@ -51,6 +61,7 @@ export class Adjacency {
     if (n <= this.node.length) return;
     const size = Math.max(n, this.node.length * 2);
     this.node = new Int32Array(size);
+    this.edge = new Int32Array(size);
     this.role = new Uint8Array(size);
     this.ver = new Int32Array(size);
   }
@@ -76,6 +87,11 @@ export class GraphIndex {
   // Nodes.
   n = 0;
   kind = new Uint8Array(1024);
+  /**
+   * Per node, which of the delta and declared maps hold its edges (the X_* bits), so a walk
+   * looks into those maps only for the few nodes that have entries there.
+   */
+  extra = new Uint8Array(1024);
   label: string[] = [];
   /** Namespace and name of OpenLineage nodes that are not assets (unmanaged datasets, jobs). */
   olName: ([string, string] | undefined)[] = [];
@@ -108,6 +124,8 @@ export class GraphIndex {
   /** Strongly connected component of each node (cycles), -1 when alone. */
   scc = new Int32Array(0);
   private seq = 0;
+  /** Bumped by every rebuild: node numbers are valid within one build (appended to, never reused). */
+  builds = 0;
   private generation = -1;
   private lastRefresh = Number.NEGATIVE_INFINITY;
   private refreshing: Promise<void> | undefined;
@@ -178,6 +196,9 @@ export class GraphIndex {
       const k = new Uint8Array(this.kind.length * 2);
       k.set(this.kind);
       this.kind = k;
+      const x = new Uint8Array(this.kind.length);
+      x.set(this.extra);
+      this.extra = x;
     }
     this.kind[idx] = kind;
     this.label[idx] = label;
@@ -231,6 +252,7 @@ export class GraphIndex {
   async build(): Promise<void> {
     this.n = 0;
     this.kind = new Uint8Array(1024);
+    this.extra = new Uint8Array(1024);
     this.label = [];
     this.olName = [];
     this.byLabel = new Map();
@@ -276,6 +298,7 @@ export class GraphIndex {
     this.seq = seq;
     this.declare();
     this.cycles();
+    this.builds += 1;
     this.built = true;
   }
 
@@ -359,6 +382,8 @@ export class GraphIndex {
     const inn = this.dIn.get(d) ?? [];
     inn.push(s, id);
     this.dIn.set(d, inn);
+    this.extra[s]! |= X_DELTA_OUT;
+    this.extra[d]! |= X_DELTA_IN;
     if (this.scc.length < this.n) {
       const grown = new Int32Array(Math.max(this.n, this.scc.length * 2)).fill(-1);
       grown.set(this.scc);
@@ -402,7 +427,7 @@ export class GraphIndex {
   }
 
   /**
-   * Successors (or, upstream, predecessors) of u with each edge's role and version, copied into
+   * Successors (or, upstream, predecessors) of u with the edge to each (see Adjacency), copied into
    * `into`; returns how many. The hot path of trace and impact: typed arrays, no callbacks.
    */
   adjacent(u: number, upstream: boolean, into: Adjacency): number {
@@ -411,30 +436,29 @@ export class GraphIndex {
     const edge = upstream ? this.bEdge : this.fEdge;
     const start = off[u] ?? 0;
     const end = off[u + 1] ?? start;
-    const delta = (upstream ? this.dIn : this.dOut).get(u);
-    const declared = (upstream ? this.cIn : this.cOut).get(u);
+    const x = this.extra[u]!;
+    const delta =
+      x & (upstream ? X_DELTA_IN : X_DELTA_OUT) ? (upstream ? this.dIn : this.dOut).get(u) : undefined;
+    const declared =
+      x & (upstream ? X_DECLARED_IN : X_DECLARED_OUT) ? (upstream ? this.cIn : this.cOut).get(u) : undefined;
     const n = end - start + (delta ? delta.length >> 1 : 0) + (declared ? declared.length / 3 : 0);
     into.ensure(n);
     const { node, role, ver } = into;
-    const eRole = this.eRole;
-    const eVer = this.eVer;
+    const edges = into.edge;
     let k = 0;
     for (let i = start; i < end; i++, k++) {
-      const e = edge[i]!;
       node[k] = other[i]!;
-      role[k] = eRole[e]!;
-      ver[k] = eVer[e]!;
+      edges[k] = edge[i]!;
     }
     if (delta)
       for (let i = 0; i < delta.length; i += 2, k++) {
-        const e = delta[i + 1]!;
         node[k] = delta[i]!;
-        role[k] = eRole[e]!;
-        ver[k] = eVer[e]!;
+        edges[k] = delta[i + 1]!;
       }
     if (declared)
       for (let i = 0; i < declared.length; i += 3, k++) {
         node[k] = declared[i]!;
+        edges[k] = -1;
         role[k] = declared[i + 1]!;
         ver[k] = declared[i + 2]!;
       }
@@ -482,6 +506,8 @@ export class GraphIndex {
       const inn = this.cIn.get(to) ?? [];
       inn.push(from, role, version);
       this.cIn.set(to, inn);
+      this.extra[from]! |= X_DECLARED_OUT;
+      this.extra[to]! |= X_DECLARED_IN;
     };
     for (const info of this.directory.all()) {
       if (info.kind !== 'Model' && info.kind !== 'AiApplication') continue;

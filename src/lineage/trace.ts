@@ -149,6 +149,14 @@ function buildView(info: AssetInfo): AssetView {
   return v;
 }
 
+/** Who an asset makes accountable and why, as (person, reason) pairs flattened into one list. */
+function reasonsOf(asset: AssetView, suffix: string): string[] {
+  const pairs: string[] = [];
+  for (const o of asset.owners) pairs.push(o, `owner of ${asset.ref}${suffix}`);
+  for (const s of asset.stewards) pairs.push(s, `steward of ${asset.ref}${suffix}`);
+  return pairs;
+}
+
 /**
  * Deduplicated people with every reason they are on the list, in the order first met. Each asset
  * is added once per report, so a person's reasons need no further deduplication.
@@ -167,8 +175,12 @@ export class People {
   }
 
   addAsset(asset: AssetView, suffix = '') {
-    for (const o of asset.owners) this.add(o, `owner of ${asset.ref}${suffix}`);
-    for (const s of asset.stewards) this.add(s, `steward of ${asset.ref}${suffix}`);
+    this.addReasons(reasonsOf(asset, suffix));
+  }
+
+  /** (person, reason) pairs flattened into one list, as `reasonsOf` makes them. */
+  addReasons(pairs: readonly string[]) {
+    for (let i = 0; i < pairs.length; i += 2) this.add(pairs[i]!, pairs[i + 1]!);
   }
 
   list(): Accountable[] {
@@ -229,17 +241,88 @@ const ROLE_TRAINING = ROLE_NAMES.indexOf('training');
 const ROLE_INFERENCE = ROLE_NAMES.indexOf('inference_input');
 
 interface Traversal {
-  order: number[];
+  /** The nodes reached, in the order met (a view of the walk's queue: read it before the next walk). */
+  order: ArrayLike<number>;
   jobs: number;
   cycles: CycleView[];
 }
+
+/** The version of a row whose link names none (or `latest`) and whose node is not an asset. */
+const UNVERSIONED: NonNullable<LineageRow['version']> = { used: null, pinned: false, current: null };
+
+/**
+ * What every row of an asset's node shares whatever the walk, so a report builds only what the
+ * walk decides (depth, role, via, job, version used). Rows and reports share these objects;
+ * nothing mutates them.
+ */
+interface NodeFacts {
+  asset: AssetView;
+  /** The version of a row whose link names none: `{used: null, pinned: false, current}`. */
+  unversioned: NonNullable<LineageRow['version']>;
+  /** `reasonsOf` the asset per suffix, by `reasonKey`, in parallel lists (a node sees a few suffixes). */
+  reasonKeys: number[];
+  reasons: string[][];
+}
+
+/** A suffix as a number: role code and the hops it shows (suffixFor shows none below 2). */
+const reasonKey = (role: number, depth: number) =>
+  role === 0 ? 0 : role * 1024 + (depth > 1 ? Math.min(depth, 1023) : 1);
 
 export class Tracer {
   private readonly walk = new Walk();
   private readonly first = new Adjacency();
   private readonly second = new Adjacency();
+  /**
+   * Facts per asset node: `slot[idx]` is 1 + its index in `facts` (0: not built yet). Valid for
+   * one build of the index and one revision of the directory: any change to an asset, owner,
+   * domain, quality run or incident bumps the revision, and the next report starts afresh.
+   */
+  private slot = new Int32Array(0);
+  private facts: (NodeFacts | null)[] = [];
+  private factsBuild = -1;
+  private factsRevision = -1;
 
   constructor(private readonly graph: GraphIndex) {}
+
+  /** The facts of a node (null when it is no asset), through the cache. */
+  private factsOf(idx: number): NodeFacts | null {
+    const g = this.graph;
+    const revision = this.directory.revision;
+    if (this.factsBuild !== g.builds || this.factsRevision !== revision || this.slot.length < g.n) {
+      if (this.slot.length < g.n) this.slot = new Int32Array(Math.max(g.n, this.slot.length * 2));
+      else this.slot.fill(0);
+      this.facts = [];
+      this.factsBuild = g.builds;
+      this.factsRevision = revision;
+    }
+    const known = this.slot[idx]!;
+    if (known > 0) return this.facts[known - 1]!;
+    const info = this.directory.get(g.label[idx]!);
+    let facts: NodeFacts | null = null;
+    if (info) {
+      const asset = view(info);
+      facts = {
+        asset,
+        unversioned: { used: null, pinned: false, current: asset.version },
+        reasonKeys: [],
+        reasons: [],
+      };
+    }
+    this.facts.push(facts);
+    this.slot[idx] = this.facts.length;
+    return facts;
+  }
+
+  /** The reasons of an asset's node for rows with this role code and depth (see suffixFor). */
+  private reasons(facts: NodeFacts, role: number, depth: number): readonly string[] {
+    const key = reasonKey(role, depth);
+    const at = facts.reasonKeys.indexOf(key);
+    if (at >= 0) return facts.reasons[at]!;
+    const list = reasonsOf(facts.asset, suffixFor(ROLE_NAMES[role] ?? null, depth));
+    facts.reasonKeys.push(key);
+    facts.reasons.push(list);
+    return list;
+  }
 
   private get directory() {
     return this.graph.directory;
@@ -256,11 +339,12 @@ export class Tracer {
     const { seen, queue, depth, role, via, job, ver, stamp } = w;
     const kind = g.kind;
     const scc = g.scc;
-    const order: number[] = [];
     const cycles: CycleView[] = [];
-    const cut = new Set<number>();
+    let cut: Set<number> | undefined;
     const first = this.first;
     const second = this.second;
+    const eRole = g.eRole;
+    const eVer = g.eVer;
     let jobs = 0;
     let tail = 0;
     seen[start] = stamp;
@@ -273,7 +357,8 @@ export class Tracer {
     /** An edge back into what this walk has seen closes a cycle when both ends share a component. */
     const cycle = (u: number, v: number) => {
       const c = scc[v] ?? -1;
-      if (c >= 0 && c === (scc[u] ?? -1) && !cut.has(c) && cycles.length < 50) {
+      if (c >= 0 && c === (scc[u] ?? -1) && !cut?.has(c) && cycles.length < 50) {
+        cut ??= new Set();
         cut.add(c);
         cycles.push({ from: g.label[u]!, to: g.label[v]! });
       }
@@ -309,56 +394,64 @@ export class Tracer {
             cycle(u, x);
             continue;
           }
-          // Upstream, the role of a dataset → job link is on that input edge; downstream there is none.
-          const edgeRole = through >= 0 && upstream ? second.role[k]! : first.role[i]!;
           seen[x] = stamp;
           queue[tail++] = x;
           depth[x] = d + 1;
-          role[x] = upstream ? (system ? edgeRole || fallback : inherited || edgeRole) : 0;
           via[x] = u;
           job[x] = through;
-          ver[x] = through >= 0 && upstream ? second.ver[k]! : first.ver[i]!;
-          order.push(x);
+          // Role and version matter upstream only (rows downstream show neither): the role of a
+          // dataset → job link and the version used are on that input edge, else on the direct link.
+          if (upstream) {
+            const a = through >= 0 ? second : first;
+            const at = through >= 0 ? k : i;
+            const e = a.edge[at]!;
+            const edgeRole = e >= 0 ? eRole[e]! : a.role[at]!;
+            role[x] = system ? edgeRole || fallback : inherited || edgeRole;
+            ver[x] = e >= 0 ? eVer[e]! : a.ver[at]!;
+          }
         }
       }
     }
-    return { order, jobs, cycles };
+    return { order: queue.subarray(1, tail), jobs, cycles };
   }
 
-  private row(idx: number, upstream: boolean): LineageRow {
+  /**
+   * One row of a report. Each shape is one object literal with its keys in the order reports
+   * always had (node … asset, then namespace and name, then version), so rows share a few hidden
+   * classes and are built in one allocation.
+   */
+  private row(idx: number, upstream: boolean, facts: NodeFacts | null): LineageRow {
     const g = this.graph;
     const w = this.walk;
     const k = g.kind[idx]!;
-    const label = g.label[idx]!;
-    const managed = k !== K_UNMANAGED;
-    const info = managed ? this.directory.get(label) : undefined;
+    const node = g.label[idx]!;
+    const asset = facts ? facts.asset : null;
+    const kind = KIND_NAMES[k] as LineageRow['kind'];
+    const managed = asset !== null;
+    const depth = w.depth[idx]!;
+    const role = upstream ? (ROLE_NAMES[w.role[idx]!] ?? null) : null;
     const viaIdx = w.via[idx]!;
     const jobIdx = w.job[idx]!;
-    const row: LineageRow = {
-      node: label,
-      kind: KIND_NAMES[k] as LineageRow['kind'],
-      managed: managed && info !== undefined,
-      depth: w.depth[idx]!,
-      role: upstream ? (ROLE_NAMES[w.role[idx]!] ?? null) : null,
-      via: viaIdx >= 0 ? g.label[viaIdx]! : null,
-      job: jobIdx >= 0 ? g.label[jobIdx]! : null,
-      asset: info ? view(info) : null,
-    };
+    const via = viaIdx >= 0 ? g.label[viaIdx]! : null;
+    const job = jobIdx >= 0 ? g.label[jobIdx]! : null;
     const ol = g.olName[idx];
-    if (ol) {
-      row.namespace = ol[0];
-      row.name = ol[1];
+    if (!upstream || !(k === K_DATASET || k === K_UNMANAGED)) {
+      return ol
+        ? { node, kind, managed, depth, role, via, job, asset, namespace: ol[0], name: ol[1] }
+        : { node, kind, managed, depth, role, via, job, asset };
     }
-    if (upstream && (k === K_DATASET || k === K_UNMANAGED)) {
-      const v = w.ver[idx]!;
-      const used = v >= 0 ? g.versions[v]! : null;
-      row.version = {
-        used: used === 'latest' ? null : used,
-        pinned: used !== null && used !== 'latest' && w.job[idx]! < 0,
-        current: info?.version ?? null,
-      };
-    }
-    return row;
+    const v = w.ver[idx]!;
+    const named = v >= 0 ? g.versions[v]! : null;
+    const used = named === 'latest' ? null : named;
+    const version =
+      used === null
+        ? facts
+          ? facts.unversioned
+          : UNVERSIONED
+        : { used, pinned: jobIdx < 0, current: asset ? asset.version : null };
+    return ol
+      ? { node, kind, managed, depth, role, via, job, asset, namespace: ol[0], name: ol[1], version }
+      : { node, kind, managed, depth, role, via, job, asset, version };
   }
 
   private startOf(ref: string): number {
@@ -389,31 +482,46 @@ export class Tracer {
     const info = this.directory.get(ref);
     if (!info) throw new NotFoundError(`'${ref}' is not in the catalog`, { ref });
     const t = this.traverse(start, true, options.maxDepth ?? 1_000_000);
-    const subject = view(info);
-    const people = new People((r) => this.directory.title(r));
-    people.addAsset(subject);
+    const subjectFacts = this.factsOf(start);
+    const subject = subjectFacts ? subjectFacts.asset : view(info);
     const models: LineageRow[] = [];
     const datasets: LineageRow[] = [];
     const domains = new Set<string>(subject.domain ? [subject.domain] : []);
-    for (const idx of t.order) {
-      const r = this.row(idx, true);
-      if (r.kind === 'model' || r.kind === 'app') models.push(r);
+    const pinned: LineageRow[] = [];
+    // People in the order met: the subject's, the models' (` (role)`), then the datasets'.
+    const modelReasons: (readonly string[])[] = [];
+    const datasetReasons: (readonly string[])[] = [];
+    const { order } = t;
+    const g = this.graph;
+    const { kind } = g;
+    const { role, depth } = this.walk;
+    for (let i = 0; i < order.length; i++) {
+      const idx = order[i]!;
+      const k = kind[idx]!;
+      const facts = k === K_UNMANAGED ? null : this.factsOf(idx);
+      const r = this.row(idx, true, facts);
+      const system = k === K_MODEL || k === K_APP;
+      if (system) models.push(r);
       else datasets.push(r);
+      if (!facts) continue;
+      if (facts.asset.domain) domains.add(facts.asset.domain);
+      if (system) modelReasons.push(this.reasons(facts, role[idx]!, 1));
+      else {
+        datasetReasons.push(this.reasons(facts, role[idx]!, depth[idx]!));
+        if (r.version?.pinned) pinned.push(r);
+      }
     }
     // The version used decides the classification at the time, when it is not the current one.
-    for (const r of datasets) {
-      if (!r.asset || !r.version?.pinned || r.version.used === null) continue;
+    for (const r of pinned) {
+      if (!r.asset || !r.version || r.version.used === null) continue;
       const used = Number(r.version.used);
       if (Number.isInteger(used) && used !== r.asset.version)
         r.classificationUsed = await this.directory.classificationAtVersion(r.asset.ref, used);
     }
-    for (const r of models) if (r.asset) people.addAsset(r.asset, r.role ? ` (${r.role})` : '');
-    for (const r of datasets) {
-      if (!r.asset) continue;
-      if (r.asset.domain) domains.add(r.asset.domain);
-      people.addAsset(r.asset, suffixFor(r.role, r.depth));
-    }
-    for (const r of models) if (r.asset?.domain) domains.add(r.asset.domain);
+    const people = new People((r) => this.directory.title(r));
+    people.addReasons(subjectFacts ? this.reasons(subjectFacts, 0, 0) : reasonsOf(subject, ''));
+    for (const list of modelReasons) people.addReasons(list);
+    for (const list of datasetReasons) people.addReasons(list);
     return {
       subject,
       at: options.at ?? new Date().toISOString(),
@@ -443,12 +551,17 @@ export class Tracer {
     const models: LineageRow[] = [];
     const apps: LineageRow[] = [];
     const domains = new Set<string>();
-    for (const idx of t.order) {
-      const r = this.row(idx, false);
-      (r.kind === 'model' ? models : r.kind === 'app' ? apps : datasets).push(r);
-      if (r.asset) {
-        people.addAsset(r.asset);
-        if (r.asset.domain) domains.add(r.asset.domain);
+    const { order } = t;
+    const kind = g.kind;
+    for (let i = 0; i < order.length; i++) {
+      const idx = order[i]!;
+      const k = kind[idx]!;
+      const facts = k === K_UNMANAGED ? null : this.factsOf(idx);
+      const r = this.row(idx, false, facts);
+      (k === K_MODEL ? models : k === K_APP ? apps : datasets).push(r);
+      if (facts) {
+        people.addReasons(this.reasons(facts, 0, 0));
+        if (facts.asset.domain) domains.add(facts.asset.domain);
       }
     }
     const label = g.label[start]!;
