@@ -93,8 +93,11 @@ export class GraphIndex {
    */
   extra = new Uint8Array(1024);
   label: string[] = [];
-  /** Namespace and name of OpenLineage nodes that are not assets (unmanaged datasets, jobs). */
-  olName: ([string, string] | undefined)[] = [];
+  /**
+   * Namespace and name of OpenLineage nodes that are not assets (unmanaged datasets, jobs), of node
+   * i at 2i and 2i + 1 (undefined for an asset): side by side, one memory access reads both.
+   */
+  ol: (string | undefined)[] = [];
   private byLabel = new Map<string, number>();
   private dbToIdx = new Int32Array(1024).fill(-1);
 
@@ -174,7 +177,7 @@ export class GraphIndex {
 
   node(idx: number): NodeView {
     const k = this.kind[idx]!;
-    const ol = this.olName[idx];
+    const ol = this.olName(idx);
     return {
       idx,
       kind: KIND_NAMES[k]!,
@@ -182,6 +185,12 @@ export class GraphIndex {
       label: this.label[idx]!,
       ...(ol ? { namespace: ol[0], name: ol[1] } : {}),
     };
+  }
+
+  /** Namespace and name of a node that is not an asset (unmanaged dataset, job). */
+  olName(idx: number): [string, string] | undefined {
+    const namespace = this.ol[2 * idx];
+    return namespace === undefined ? undefined : [namespace, this.ol[2 * idx + 1]!];
   }
 
   find(label: string): number | undefined {
@@ -202,7 +211,8 @@ export class GraphIndex {
     }
     this.kind[idx] = kind;
     this.label[idx] = label;
-    this.olName[idx] = ol;
+    this.ol[2 * idx] = ol?.[0];
+    this.ol[2 * idx + 1] = ol?.[1];
     this.byLabel.set(label, idx);
     return idx;
   }
@@ -254,7 +264,7 @@ export class GraphIndex {
     this.kind = new Uint8Array(1024);
     this.extra = new Uint8Array(1024);
     this.label = [];
-    this.olName = [];
+    this.ol = [];
     this.byLabel = new Map();
     this.dbToIdx = new Int32Array(1024).fill(-1);
     this.versions = [];

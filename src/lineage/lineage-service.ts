@@ -777,7 +777,7 @@ export class LineageService implements LineageApi {
         .filter((n) => !table || n.table === table)
         .map((n) => ({ id: n.id, field: column }));
     } else {
-      const ol = this.graph.olName[start];
+      const ol = this.graph.olName(start);
       if (ol)
         seeds = (await this.store.findNodes([datasetKey(ol[0], ol[1])])).map((r) => ({ id: r.id, field }));
     }

@@ -206,27 +206,27 @@ export function suffixFor(role: string | null, depth: number): string {
   return text;
 }
 
-/** Scratch space reused by traversals; a stamp marks what the current walk has visited. */
+/**
+ * Scratch space reused by traversals; a stamp marks what the current walk has visited. What a walk
+ * records per node sits together in `state` (one cache line for a node, not one per array):
+ * at `idx * 4` its depth, the node it was reached from, the job between (-1: none) and the
+ * version the link names (index into the graph's versions, -1: none; upstream only).
+ */
 class Walk {
   stamp = 0;
   seen = new Uint32Array(0);
   queue = new Int32Array(0);
-  depth = new Int32Array(0);
+  state = new Int32Array(0);
+  /** The role code of the link a node was reached by (upstream only). */
   role = new Uint8Array(0);
-  via = new Int32Array(0);
-  job = new Int32Array(0);
-  ver = new Int32Array(0);
 
   begin(n: number) {
     if (this.seen.length < n) {
       const size = Math.max(n, this.seen.length * 2, 1024);
       this.seen = new Uint32Array(size);
       this.queue = new Int32Array(size);
-      this.depth = new Int32Array(size);
+      this.state = new Int32Array(size * 4);
       this.role = new Uint8Array(size);
-      this.via = new Int32Array(size);
-      this.job = new Int32Array(size);
-      this.ver = new Int32Array(size);
       this.stamp = 0;
     }
     this.stamp += 1;
@@ -234,6 +234,16 @@ class Walk {
       this.seen.fill(0);
       this.stamp = 1;
     }
+  }
+
+  /** Records how node `x` was reached (its role and version apart, upstream only). */
+  mark(x: number, depth: number, via: number, job: number, version: number) {
+    const o = x << 2;
+    const state = this.state;
+    state[o] = depth;
+    state[o + 1] = via;
+    state[o + 2] = job;
+    state[o + 3] = version;
   }
 }
 
@@ -257,11 +267,18 @@ const UNVERSIONED: NonNullable<LineageRow['version']> = { used: null, pinned: fa
  */
 interface NodeFacts {
   asset: AssetView;
+  /** The asset's domain (here too, so a report reads one object per node). */
+  domain: string | null;
   /** The version of a row whose link names none: `{used: null, pinned: false, current}`. */
   unversioned: NonNullable<LineageRow['version']>;
-  /** `reasonsOf` the asset per suffix, by `reasonKey`, in parallel lists (a node sees a few suffixes). */
-  reasonKeys: number[];
-  reasons: string[][];
+  /**
+   * `reasonsOf` the asset per suffix, by `reasonKey`: the first suffix met here, the others (a
+   * node sees a few) in parallel lists.
+   */
+  key: number;
+  reasons: string[] | undefined;
+  moreKeys: number[] | undefined;
+  moreReasons: string[][] | undefined;
 }
 
 /** A suffix as a number: role code and the hops it shows (suffixFor shows none below 2). */
@@ -303,9 +320,12 @@ export class Tracer {
       const asset = view(info);
       facts = {
         asset,
+        domain: asset.domain,
         unversioned: { used: null, pinned: false, current: asset.version },
-        reasonKeys: [],
-        reasons: [],
+        key: -1,
+        reasons: undefined,
+        moreKeys: undefined,
+        moreReasons: undefined,
       };
     }
     this.facts.push(facts);
@@ -316,11 +336,17 @@ export class Tracer {
   /** The reasons of an asset's node for rows with this role code and depth (see suffixFor). */
   private reasons(facts: NodeFacts, role: number, depth: number): readonly string[] {
     const key = reasonKey(role, depth);
-    const at = facts.reasonKeys.indexOf(key);
-    if (at >= 0) return facts.reasons[at]!;
+    if (facts.key === key) return facts.reasons!;
+    const at = facts.moreKeys ? facts.moreKeys.indexOf(key) : -1;
+    if (at >= 0) return facts.moreReasons![at]!;
     const list = reasonsOf(facts.asset, suffixFor(ROLE_NAMES[role] ?? null, depth));
-    facts.reasonKeys.push(key);
-    facts.reasons.push(list);
+    if (facts.key < 0) {
+      facts.key = key;
+      facts.reasons = list;
+    } else {
+      (facts.moreKeys ??= []).push(key);
+      (facts.moreReasons ??= []).push(list);
+    }
     return list;
   }
 
@@ -336,7 +362,7 @@ export class Tracer {
     const g = this.graph;
     const w = this.walk;
     w.begin(g.n);
-    const { seen, queue, depth, role, via, job, ver, stamp } = w;
+    const { seen, queue, state, role, stamp } = w;
     const kind = g.kind;
     const scc = g.scc;
     const cycles: CycleView[] = [];
@@ -349,11 +375,8 @@ export class Tracer {
     let tail = 0;
     seen[start] = stamp;
     queue[tail++] = start;
-    depth[start] = 0;
+    w.mark(start, 0, -1, -1, -1);
     role[start] = 0;
-    via[start] = -1;
-    job[start] = -1;
-    ver[start] = -1;
     /** An edge back into what this walk has seen closes a cycle when both ends share a component. */
     const cycle = (u: number, v: number) => {
       const c = scc[v] ?? -1;
@@ -365,7 +388,7 @@ export class Tracer {
     };
     for (let head = 0; head < tail; head++) {
       const u = queue[head]!;
-      const d = depth[u]!;
+      const d = state[u << 2]!;
       if (d >= maxDepth) continue;
       const uKind = kind[u]!;
       const system = upstream && (uKind === K_MODEL || uKind === K_APP);
@@ -396,9 +419,10 @@ export class Tracer {
           }
           seen[x] = stamp;
           queue[tail++] = x;
-          depth[x] = d + 1;
-          via[x] = u;
-          job[x] = through;
+          const o = x << 2;
+          state[o] = d + 1;
+          state[o + 1] = u;
+          state[o + 2] = through;
           // Role and version matter upstream only (rows downstream show neither): the role of a
           // dataset → job link and the version used are on that input edge, else on the direct link.
           if (upstream) {
@@ -407,7 +431,7 @@ export class Tracer {
             const e = a.edge[at]!;
             const edgeRole = e >= 0 ? eRole[e]! : a.role[at]!;
             role[x] = system ? edgeRole || fallback : inherited || edgeRole;
-            ver[x] = e >= 0 ? eVer[e]! : a.ver[at]!;
+            state[o + 3] = e >= 0 ? eVer[e]! : a.ver[at]!;
           }
         }
       }
@@ -428,19 +452,21 @@ export class Tracer {
     const asset = facts ? facts.asset : null;
     const kind = KIND_NAMES[k] as LineageRow['kind'];
     const managed = asset !== null;
-    const depth = w.depth[idx]!;
+    const o = idx << 2;
+    const { state } = w;
+    const depth = state[o]!;
     const role = upstream ? (ROLE_NAMES[w.role[idx]!] ?? null) : null;
-    const viaIdx = w.via[idx]!;
-    const jobIdx = w.job[idx]!;
+    const viaIdx = state[o + 1]!;
+    const jobIdx = state[o + 2]!;
     const via = viaIdx >= 0 ? g.label[viaIdx]! : null;
     const job = jobIdx >= 0 ? g.label[jobIdx]! : null;
-    const ol = g.olName[idx];
+    const namespace = g.ol[2 * idx];
     if (!upstream || !(k === K_DATASET || k === K_UNMANAGED)) {
-      return ol
-        ? { node, kind, managed, depth, role, via, job, asset, namespace: ol[0], name: ol[1] }
+      return namespace !== undefined
+        ? { node, kind, managed, depth, role, via, job, asset, namespace, name: g.ol[2 * idx + 1]! }
         : { node, kind, managed, depth, role, via, job, asset };
     }
-    const v = w.ver[idx]!;
+    const v = state[o + 3]!;
     const named = v >= 0 ? g.versions[v]! : null;
     const used = named === 'latest' ? null : named;
     const version =
@@ -449,8 +475,8 @@ export class Tracer {
           ? facts.unversioned
           : UNVERSIONED
         : { used, pinned: jobIdx < 0, current: asset ? asset.version : null };
-    return ol
-      ? { node, kind, managed, depth, role, via, job, asset, namespace: ol[0], name: ol[1], version }
+    return namespace !== undefined
+      ? { node, kind, managed, depth, role, via, job, asset, namespace, name: g.ol[2 * idx + 1]!, version }
       : { node, kind, managed, depth, role, via, job, asset, version };
   }
 
@@ -494,7 +520,7 @@ export class Tracer {
     const { order } = t;
     const g = this.graph;
     const { kind } = g;
-    const { role, depth } = this.walk;
+    const { role, state } = this.walk;
     for (let i = 0; i < order.length; i++) {
       const idx = order[i]!;
       const k = kind[idx]!;
@@ -504,10 +530,10 @@ export class Tracer {
       if (system) models.push(r);
       else datasets.push(r);
       if (!facts) continue;
-      if (facts.asset.domain) domains.add(facts.asset.domain);
+      if (facts.domain) domains.add(facts.domain);
       if (system) modelReasons.push(this.reasons(facts, role[idx]!, 1));
       else {
-        datasetReasons.push(this.reasons(facts, role[idx]!, depth[idx]!));
+        datasetReasons.push(this.reasons(facts, role[idx]!, state[idx << 2]!));
         if (r.version?.pinned) pinned.push(r);
       }
     }
@@ -561,7 +587,7 @@ export class Tracer {
       (k === K_MODEL ? models : k === K_APP ? apps : datasets).push(r);
       if (facts) {
         people.addReasons(this.reasons(facts, 0, 0));
-        if (facts.asset.domain) domains.add(facts.asset.domain);
+        if (facts.domain) domains.add(facts.domain);
       }
     }
     const label = g.label[start]!;
@@ -603,10 +629,7 @@ export class Tracer {
     const mark = (v: number, d: number, from: number, through: number) => {
       if (w.seen[v] === w.stamp) return;
       w.seen[v] = w.stamp;
-      w.depth[v] = d;
-      w.via[v] = from;
-      w.job[v] = through;
-      w.ver[v] = -1;
+      w.mark(v, d, from, through, -1);
       w.role[v] = 0;
       order.push(v);
     };
@@ -616,7 +639,7 @@ export class Tracer {
     const systems = (k: number) => k === K_MODEL || k === K_APP;
     for (const u of [start, ...order]) {
       if (systems(g.kind[u]!)) continue;
-      const d = u === start ? 0 : w.depth[u]!;
+      const d = u === start ? 0 : w.state[u << 2]!;
       g.eachOut(u, (v) => {
         if (systems(g.kind[v]!)) mark(v, d + 1, u, -1);
         else if (g.kind[v] === K_JOB) g.eachOut(v, (x) => systems(g.kind[x]!) && mark(x, d + 1, u, v));
