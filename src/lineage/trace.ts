@@ -344,8 +344,8 @@ export class Tracer {
       facts.key = key;
       facts.reasons = list;
     } else {
-      (facts.moreKeys ??= []).push(key);
-      (facts.moreReasons ??= []).push(list);
+      facts.moreKeys = [...(facts.moreKeys ?? []), key];
+      facts.moreReasons = [...(facts.moreReasons ?? []), list];
     }
     return list;
   }
