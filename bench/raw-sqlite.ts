@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SourceDoc } from '../src/catalog/parse.js';
+import { PAGE_SIZE } from '../src/store/sql/dialects/sqlite/sqlite-dialect.js';
 import type { Json } from './generate.js';
 
 const SCHEMA = `
@@ -96,6 +97,7 @@ export interface RawResult {
 /** Inserts the contracts raw into a fresh database file in `dir`. */
 export function insertRaw(dir: string, docs: readonly SourceDoc[]): RawResult {
   const db = new Database(join(dir, 'raw.db'));
+  db.pragma(`page_size = ${PAGE_SIZE}`);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -65536');
