@@ -591,13 +591,14 @@ export class Tracer {
       }
     }
     const label = g.label[start]!;
-    const info = this.directory.get(label);
+    const startKind = g.kind[start]!;
+    const startFacts = startKind === K_UNMANAGED || startKind === K_JOB ? null : this.factsOf(start);
     return {
       subject: {
         node: label,
-        kind: KIND_NAMES[g.kind[start]!]!,
+        kind: KIND_NAMES[startKind]!,
         ...(field ? { field } : {}),
-        asset: info ? view(info) : null,
+        asset: startFacts ? startFacts.asset : null,
       },
       at: at ?? new Date().toISOString(),
       depth,
