@@ -438,6 +438,31 @@ for (const factory of storeFactories) {
       ]);
     });
 
+    it('shows the version a link reports now when an edge already indexed is reported again with one', async () => {
+      await s.lineage.ingest(ndjson(fixture('events.ndjson')), {});
+      const kafka = async () =>
+        (await s.lineage.trace('model:risk/fraud-scorer')).datasets.find(
+          (r) => r.node === 'kafka://broker:9092/payments.authorised',
+        )?.version;
+      expect(await kafka()).toEqual({ used: null, pinned: false, current: null });
+      // The same input of the same job again, now naming the version it read.
+      const [first] = fixture('events.ndjson').split('\n');
+      const again = JSON.parse(first!) as {
+        run: { runId: string };
+        inputs: { facets?: Record<string, unknown> }[];
+      };
+      again.run.runId = '0193f4a2-0000-7000-8000-0000000000aa';
+      again.inputs[0]!.facets = {
+        version: {
+          _producer: 'https://github.com/acme/pipelines',
+          _schemaURL: 'https://openlineage.io/spec/facets/1-0-1/DatasetVersionDatasetFacet.json',
+          datasetVersion: 'offset-4711',
+        },
+      };
+      expect((await s.lineage.ingest([{ value: again }], {})).status).toBe('success');
+      expect(await kafka()).toEqual({ used: 'offset-4711', pinned: false, current: null });
+    });
+
     it('shows the quality status and open incidents as they are now, in a trace answered before a quality run', async () => {
       await applyYaml(
         s.catalog,

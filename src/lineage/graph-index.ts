@@ -48,12 +48,11 @@ class Grow {
 
 /**
  * Scratch buffers a traversal reuses for one node's neighbours (no allocation per node): each
- * neighbour with the reported edge to it (its role and version are `eRole`/`eVer` of that edge,
- * read only when a walk needs them), or edge -1 and the role and version of a declared link.
+ * neighbour, and upstream the role and version of the link to it (downstream, where no walk needs
+ * them, those are left as they were).
  */
 export class Adjacency {
   node = new Int32Array(256);
-  edge = new Int32Array(256);
   role = new Uint8Array(256);
   ver = new Int32Array(256);
 
@@ -61,7 +60,6 @@ export class Adjacency {
     if (n <= this.node.length) return;
     const size = Math.max(n, this.node.length * 2);
     this.node = new Int32Array(size);
-    this.edge = new Int32Array(size);
     this.role = new Uint8Array(size);
     this.ver = new Int32Array(size);
   }
@@ -108,6 +106,12 @@ export class GraphIndex {
   bOff = new Int32Array(1);
   bSrc = new Int32Array(0);
   bEdge = new Int32Array(0);
+  /**
+   * Role and version of each backward entry, in `bSrc` order (copies of `eRole`/`eVer`): a trace
+   * reads them with the predecessors, not from wherever the edge's number points.
+   */
+  bRole = new Uint8Array(0);
+  bVer = new Int32Array(0);
   /** Per edge: role code and version (index into `versions`, -1 none). */
   eRole = new Uint8Array(0);
   eVer = new Int32Array(0);
@@ -329,6 +333,8 @@ export class GraphIndex {
     const fEdge = new Int32Array(m);
     const bSrc = new Int32Array(m);
     const bEdge = new Int32Array(m);
+    const bRole = new Uint8Array(m);
+    const bVer = new Int32Array(m);
     const fPos = fOff.slice(0, n);
     const bPos = bOff.slice(0, n);
     for (let i = 0; i < m; i++) {
@@ -340,8 +346,22 @@ export class GraphIndex {
       const bp = bPos[d]!++;
       bSrc[bp] = s;
       bEdge[bp] = i;
+      bRole[bp] = role[i]!;
+      bVer[bp] = ver[i]!;
     }
-    Object.assign(this, { fOff, fDst, fEdge, bOff, bSrc, bEdge, eRole: role, eVer: ver, eCount: m });
+    Object.assign(this, {
+      fOff,
+      fDst,
+      fEdge,
+      bOff,
+      bSrc,
+      bEdge,
+      bRole,
+      bVer,
+      eRole: role,
+      eVer: ver,
+      eCount: m,
+    });
     this.dOut = new Map();
     this.dIn = new Map();
     this.deltaCount = 0;
@@ -372,6 +392,12 @@ export class GraphIndex {
     if (existing >= 0) {
       if (e.role) this.eRole[existing] = roleCode(e.role);
       if (e.version !== null) this.eVer[existing] = this.versionOf(e.version);
+      if (existing < this.eCount)
+        for (let i = this.bOff[d] ?? 0, end = this.bOff[d + 1] ?? 0; i < end; i++)
+          if (this.bEdge[i] === existing) {
+            this.bRole[i] = this.eRole[existing]!;
+            this.bVer[i] = this.eVer[existing]!;
+          }
       return;
     }
     const id = this.eCount + this.deltaCount;
@@ -437,13 +463,13 @@ export class GraphIndex {
   }
 
   /**
-   * Successors (or, upstream, predecessors) of u with the edge to each (see Adjacency), copied into
-   * `into`; returns how many. The hot path of trace and impact: typed arrays, no callbacks.
+   * Successors (or, upstream, predecessors) of u, upstream with the role and version of each link
+   * (see Adjacency), copied into `into`; returns how many. The hot path of trace and impact: typed
+   * arrays read in order, no callbacks.
    */
   adjacent(u: number, upstream: boolean, into: Adjacency): number {
     const off = upstream ? this.bOff : this.fOff;
     const other = upstream ? this.bSrc : this.fDst;
-    const edge = upstream ? this.bEdge : this.fEdge;
     const start = off[u] ?? 0;
     const end = off[u + 1] ?? start;
     const x = this.extra[u]!;
@@ -454,21 +480,26 @@ export class GraphIndex {
     const n = end - start + (delta ? delta.length >> 1 : 0) + (declared ? declared.length / 3 : 0);
     into.ensure(n);
     const { node, role, ver } = into;
-    const edges = into.edge;
     let k = 0;
-    for (let i = start; i < end; i++, k++) {
-      node[k] = other[i]!;
-      edges[k] = edge[i]!;
-    }
+    if (upstream) {
+      const bRole = this.bRole;
+      const bVer = this.bVer;
+      for (let i = start; i < end; i++, k++) {
+        node[k] = other[i]!;
+        role[k] = bRole[i]!;
+        ver[k] = bVer[i]!;
+      }
+    } else for (let i = start; i < end; i++, k++) node[k] = other[i]!;
     if (delta)
       for (let i = 0; i < delta.length; i += 2, k++) {
+        const e = delta[i + 1]!;
         node[k] = delta[i]!;
-        edges[k] = delta[i + 1]!;
+        role[k] = this.eRole[e]!;
+        ver[k] = this.eVer[e]!;
       }
     if (declared)
       for (let i = 0; i < declared.length; i += 3, k++) {
         node[k] = declared[i]!;
-        edges[k] = -1;
         role[k] = declared[i + 1]!;
         ver[k] = declared[i + 2]!;
       }

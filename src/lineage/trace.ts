@@ -369,8 +369,6 @@ export class Tracer {
     let cut: Set<number> | undefined;
     const first = this.first;
     const second = this.second;
-    const eRole = g.eRole;
-    const eVer = g.eVer;
     let jobs = 0;
     let tail = 0;
     seen[start] = stamp;
@@ -426,12 +424,9 @@ export class Tracer {
           // Role and version matter upstream only (rows downstream show neither): the role of a
           // dataset → job link and the version used are on that input edge, else on the direct link.
           if (upstream) {
-            const a = through >= 0 ? second : first;
-            const at = through >= 0 ? k : i;
-            const e = a.edge[at]!;
-            const edgeRole = e >= 0 ? eRole[e]! : a.role[at]!;
+            const edgeRole = through >= 0 ? second.role[k]! : first.role[i]!;
             role[x] = system ? edgeRole || fallback : inherited || edgeRole;
-            state[o + 3] = e >= 0 ? eVer[e]! : a.ver[at]!;
+            state[o + 3] = through >= 0 ? second.ver[k]! : first.ver[i]!;
           }
         }
       }
