@@ -389,6 +389,8 @@ export class Tracer {
       const d = state[u << 2]!;
       if (d >= maxDepth) continue;
       const uKind = kind[u]!;
+      // A node in no cycle closes none: its edges back into seen nodes need no look at components.
+      const inCycle = (scc[u] ?? -1) >= 0;
       const system = upstream && (uKind === K_MODEL || uKind === K_APP);
       const fallback = uKind === K_APP ? ROLE_INFERENCE : ROLE_TRAINING;
       const inherited = role[u]!;
@@ -400,7 +402,7 @@ export class Tracer {
         // A job is crossed in the same step: its other side is what this node is linked to.
         if (kind[v] === K_JOB) {
           if (seen[v] === stamp) {
-            cycle(u, v);
+            if (inCycle) cycle(u, v);
             continue;
           }
           seen[v] = stamp;
@@ -412,7 +414,7 @@ export class Tracer {
           const x = through < 0 ? v : second.node[k]!;
           if (through >= 0 && kind[x] === K_JOB) continue;
           if (seen[x] === stamp) {
-            cycle(u, x);
+            if (inCycle) cycle(u, x);
             continue;
           }
           seen[x] = stamp;
