@@ -47,21 +47,29 @@ class Grow {
 }
 
 /**
- * Scratch buffers a traversal reuses for one node's neighbours (no allocation per node): each
- * neighbour, and upstream the role and version of the link to it (downstream, where no walk needs
- * them, those are left as they were).
+ * One node's neighbours as `adjacent` finds them: entries `from` to `to` (exclusive) of `node`,
+ * and upstream of `role` and `ver` (the role and version of each link; downstream, where no walk
+ * needs them, they are left as they were). These are the index's own arrays when every neighbour
+ * is in them (nothing copied), else buffers this object reuses (no allocation per node).
  */
 export class Adjacency {
-  node = new Int32Array(256);
-  role = new Uint8Array(256);
-  ver = new Int32Array(256);
+  node = new Int32Array(0);
+  role = new Uint8Array(0);
+  ver = new Int32Array(0);
+  from = 0;
+  to = 0;
+  private buffer = { node: new Int32Array(256), role: new Uint8Array(256), ver: new Int32Array(256) };
 
-  ensure(n: number) {
-    if (n <= this.node.length) return;
-    const size = Math.max(n, this.node.length * 2);
-    this.node = new Int32Array(size);
-    this.role = new Uint8Array(size);
-    this.ver = new Int32Array(size);
+  /** Points at the buffers, grown to hold n entries. */
+  buffered(n: number) {
+    if (n > this.buffer.node.length) {
+      const size = Math.max(n, this.buffer.node.length * 2);
+      this.buffer = { node: new Int32Array(size), role: new Uint8Array(size), ver: new Int32Array(size) };
+    }
+    this.node = this.buffer.node;
+    this.role = this.buffer.role;
+    this.ver = this.buffer.ver;
+    this.from = 0;
   }
 }
 
@@ -463,9 +471,9 @@ export class GraphIndex {
   }
 
   /**
-   * Successors (or, upstream, predecessors) of u, upstream with the role and version of each link
-   * (see Adjacency), copied into `into`; returns how many. The hot path of trace and impact: typed
-   * arrays read in order, no callbacks.
+   * Successors (or, upstream, predecessors) of u, upstream with the role and version of each link,
+   * into `into` (see Adjacency); returns how many. The hot path of trace and impact: typed arrays
+   * read in order, no callbacks, no copy for a node whose links all sit in the compressed arrays.
    */
   adjacent(u: number, upstream: boolean, into: Adjacency): number {
     const off = upstream ? this.bOff : this.fOff;
@@ -477,8 +485,17 @@ export class GraphIndex {
       x & (upstream ? X_DELTA_IN : X_DELTA_OUT) ? (upstream ? this.dIn : this.dOut).get(u) : undefined;
     const declared =
       x & (upstream ? X_DECLARED_IN : X_DECLARED_OUT) ? (upstream ? this.cIn : this.cOut).get(u) : undefined;
-    const n = end - start + (delta ? delta.length >> 1 : 0) + (declared ? declared.length / 3 : 0);
-    into.ensure(n);
+    if (!delta && !declared) {
+      into.node = other;
+      if (upstream) {
+        into.role = this.bRole;
+        into.ver = this.bVer;
+      }
+      into.from = start;
+      into.to = end;
+      return end - start;
+    }
+    into.buffered(end - start + (delta ? delta.length >> 1 : 0) + (declared ? declared.length / 3 : 0));
     const { node, role, ver } = into;
     let k = 0;
     if (upstream) {
@@ -503,6 +520,7 @@ export class GraphIndex {
         role[k] = declared[i + 1]!;
         ver[k] = declared[i + 2]!;
       }
+    into.to = k;
     return k;
   }
 

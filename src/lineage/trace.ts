@@ -394,11 +394,13 @@ export class Tracer {
       const system = upstream && (uKind === K_MODEL || uKind === K_APP);
       const fallback = uKind === K_APP ? ROLE_INFERENCE : ROLE_TRAINING;
       const inherited = role[u]!;
-      const n1 = g.adjacent(u, upstream, first);
-      for (let i = 0; i < n1; i++) {
-        const v = first.node[i]!;
+      g.adjacent(u, upstream, first);
+      const { node: firstNode, role: firstRole, ver: firstVer, to: firstEnd } = first;
+      for (let i = first.from; i < firstEnd; i++) {
+        const v = firstNode[i]!;
         let through = -1;
-        let count = 1;
+        let from = 0;
+        let to = 1;
         // A job is crossed in the same step: its other side is what this node is linked to.
         if (kind[v] === K_JOB) {
           if (seen[v] === stamp) {
@@ -408,10 +410,13 @@ export class Tracer {
           seen[v] = stamp;
           jobs += 1;
           through = v;
-          count = g.adjacent(v, upstream, second);
+          g.adjacent(v, upstream, second);
+          from = second.from;
+          to = second.to;
         }
-        for (let k = 0; k < count; k++) {
-          const x = through < 0 ? v : second.node[k]!;
+        const secondNode = second.node;
+        for (let k = from; k < to; k++) {
+          const x = through < 0 ? v : secondNode[k]!;
           if (through >= 0 && kind[x] === K_JOB) continue;
           if (seen[x] === stamp) {
             if (inCycle) cycle(u, x);
@@ -426,9 +431,9 @@ export class Tracer {
           // Role and version matter upstream only (rows downstream show neither): the role of a
           // dataset → job link and the version used are on that input edge, else on the direct link.
           if (upstream) {
-            const edgeRole = through >= 0 ? second.role[k]! : first.role[i]!;
+            const edgeRole = through >= 0 ? second.role[k]! : firstRole[i]!;
             role[x] = system ? edgeRole || fallback : inherited || edgeRole;
-            state[o + 3] = through >= 0 ? second.ver[k]! : first.ver[i]!;
+            state[o + 3] = through >= 0 ? second.ver[k]! : firstVer[i]!;
           }
         }
       }
