@@ -219,6 +219,8 @@ class Walk {
   state = new Int32Array(0);
   /** The role code of the link a node was reached by (upstream only). */
   role = new Uint8Array(0);
+  /** The components whose cycle this walk has cut (and reported). */
+  readonly cut = new Set<number>();
 
   begin(n: number) {
     if (this.seen.length < n) {
@@ -229,6 +231,7 @@ class Walk {
       this.role = new Uint8Array(size);
       this.stamp = 0;
     }
+    if (this.cut.size) this.cut.clear();
     this.stamp += 1;
     if (this.stamp === 0xffffffff) {
       this.seen.fill(0);
@@ -289,6 +292,7 @@ export class Tracer {
   private readonly walk = new Walk();
   private readonly first = new Adjacency();
   private readonly second = new Adjacency();
+  private readonly titleOf = (ref: string) => this.directory.title(ref);
   /**
    * Facts per asset node: `slot[idx]` is 1 + its index in `facts` (0: not built yet). Valid for
    * one build of the index and one revision of the directory: any change to an asset, owner,
@@ -366,7 +370,6 @@ export class Tracer {
     const kind = g.kind;
     const scc = g.scc;
     const cycles: CycleView[] = [];
-    let cut: Set<number> | undefined;
     const first = this.first;
     const second = this.second;
     let jobs = 0;
@@ -375,15 +378,6 @@ export class Tracer {
     queue[tail++] = start;
     w.mark(start, 0, -1, -1, -1);
     role[start] = 0;
-    /** An edge back into what this walk has seen closes a cycle when both ends share a component. */
-    const cycle = (u: number, v: number) => {
-      const c = scc[v] ?? -1;
-      if (c >= 0 && c === (scc[u] ?? -1) && !cut?.has(c) && cycles.length < 50) {
-        cut ??= new Set();
-        cut.add(c);
-        cycles.push({ from: g.label[u]!, to: g.label[v]! });
-      }
-    };
     for (let head = 0; head < tail; head++) {
       const u = queue[head]!;
       const d = state[u << 2]!;
@@ -404,7 +398,7 @@ export class Tracer {
         // A job is crossed in the same step: its other side is what this node is linked to.
         if (kind[v] === K_JOB) {
           if (seen[v] === stamp) {
-            if (inCycle) cycle(u, v);
+            if (inCycle) this.cycle(u, v, cycles);
             continue;
           }
           seen[v] = stamp;
@@ -419,7 +413,7 @@ export class Tracer {
           const x = through < 0 ? v : secondNode[k]!;
           if (through >= 0 && kind[x] === K_JOB) continue;
           if (seen[x] === stamp) {
-            if (inCycle) cycle(u, x);
+            if (inCycle) this.cycle(u, x, cycles);
             continue;
           }
           seen[x] = stamp;
@@ -439,6 +433,17 @@ export class Tracer {
       }
     }
     return { order: queue.subarray(1, tail), jobs, cycles };
+  }
+
+  /** An edge back into what this walk has seen closes a cycle when both ends share a component. */
+  private cycle(u: number, v: number, cycles: CycleView[]) {
+    const { scc, label } = this.graph;
+    const cut = this.walk.cut;
+    const c = scc[v] ?? -1;
+    if (c >= 0 && c === (scc[u] ?? -1) && !cut.has(c) && cycles.length < 50) {
+      cut.add(c);
+      cycles.push({ from: label[u]!, to: label[v]! });
+    }
   }
 
   /**
@@ -546,7 +551,7 @@ export class Tracer {
       if (Number.isInteger(used) && used !== r.asset.version)
         r.classificationUsed = await this.directory.classificationAtVersion(r.asset.ref, used);
     }
-    const people = new People((r) => this.directory.title(r));
+    const people = new People(this.titleOf);
     people.addReasons(subjectFacts ? this.reasons(subjectFacts, 0, 0) : reasonsOf(subject, ''));
     for (const list of modelReasons) people.addReasons(list);
     for (const list of datasetReasons) people.addReasons(list);
@@ -574,7 +579,7 @@ export class Tracer {
   /** Builds an impact report from a set of reached nodes (also used by field impact). */
   impactReport(start: number, t: Traversal, depth: number, at?: string, field?: string): ImpactReport {
     const g = this.graph;
-    const people = new People((r) => this.directory.title(r));
+    const people = new People(this.titleOf);
     const datasets: LineageRow[] = [];
     const models: LineageRow[] = [];
     const apps: LineageRow[] = [];
