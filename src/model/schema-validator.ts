@@ -22,9 +22,16 @@ function ajv(): Ajv2019 {
 
 export type Validator = (doc: unknown) => ValidationIssue[];
 
+/**
+ * A validator for the schema, compiled when it first validates: a process (a CLI command, a sweep
+ * worker) compiles only the schemas of the kinds it meets.
+ */
 export function compileSchema(schema: object): Validator {
-  const validate: ValidateFunction = ajv().compile(schema);
-  return (doc) => (validate(doc) ? [] : toIssues(validate.errors ?? [], doc));
+  let validate: ValidateFunction | undefined;
+  return (doc) => {
+    validate ??= ajv().compile(schema);
+    return validate(doc) ? [] : toIssues(validate.errors ?? [], doc);
+  };
 }
 
 function describeValue(value: unknown): string {
