@@ -5,16 +5,13 @@
  * And admission latency of one 50-field contract, split into validation, policy and the rest.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { ApplyResult } from '../src/catalog/apply.js';
-import { withLevels } from '../src/policy/cel.js';
-import { effectivePrincipals, type Subject } from '../src/policy/evaluate.js';
-import type { ComplianceReport, Governance } from '../src/policy/governance.js';
-import { domainChain, type GovernanceView, loadView } from '../src/policy/governance-view.js';
-import { type EffectivePolicy, PolicyEngine, subjectOf } from '../src/policy/policy-engine.js';
+import type { Subject } from '../src/policy/evaluate.js';
+import { type GovernanceView, loadView } from '../src/policy/governance-view.js';
+import { PolicyEngine, subjectOf } from '../src/policy/policy-engine.js';
 import { evaluateSubjects, SweepPool } from '../src/policy/sweep.js';
 import { createPlatform } from '../src/server/platform.js';
 import type { CatalogStore } from '../src/store/catalog-store.js';
@@ -22,11 +19,14 @@ import { openStore } from '../src/store/open-store.js';
 import { loadCatalog } from './apply-bench.js';
 import type { Json, Organisation } from './generate.js';
 import type { AdmissionFigures } from './policy-admission.js';
+import { anchorOnThreads, anchorPlans, anchorSweep } from './policy-anchor.js';
+import type { ComplianceRun } from './policy-compliance.js';
 import { DATA_OFFICE, governanceDocs, POLICY_COUNT } from './policy-generate.js';
 import { type ProfileSummary, profile } from './profile.js';
 import { figuresTable, type Row, runLine, type Section, table } from './report.js';
 import {
   benchDir,
+  cpuSince,
   dataDir,
   ensureDataDir,
   envFlag,
@@ -39,6 +39,7 @@ import {
   type Machine,
   repoRoot,
   summarize,
+  threadCpu,
 } from './support.js';
 
 export const TARGET_OVERHEAD = 1.5;
@@ -59,7 +60,6 @@ export interface PolicyConfig {
   profileContracts: number;
 }
 
-const SWEEP_KINDS = ['DataContract', 'DataProduct', 'Domain', 'Team', 'GlossaryTerm'];
 const perSecond = (count: number, ms: number) => (count / ms) * 1000;
 const median = (values: number[]) => summarize(values).p50;
 
@@ -78,158 +78,6 @@ function subjectsOf(view: GovernanceView, org: Organisation): Subject[] {
 /** Fresh subject objects (same documents), so no run profits from what an earlier one cached on them. */
 const fresh = (subjects: Subject[]) => subjects.map((s) => ({ ...s }));
 
-/**
- * CPU time of this process's threads so far (Linux /proc, clock ticks of 10 ms): the main thread
- * and all others (the sweep workers, and V8's helper threads for GC and compilation).
- */
-function threadCpu(): { main: number; others: number } | undefined {
-  const tasks = '/proc/self/task';
-  if (!existsSync(tasks)) return undefined;
-  let main = 0;
-  let others = 0;
-  for (const tid of readdirSync(tasks)) {
-    try {
-      // Fields after the command name: state is the first; utime and stime are the 12th and 13th.
-      const fields = readFileSync(join(tasks, tid, 'stat'), 'utf8')
-        .split(') ')[1]!
-        .split(' ');
-      const ms = (Number(fields[11]) + Number(fields[12])) * 10;
-      if (tid === String(process.pid)) main += ms;
-      else others += ms;
-    } catch {
-      // A thread that ended meanwhile.
-    }
-  }
-  return { main, others };
-}
-
-const cpuSince = (before: ReturnType<typeof threadCpu>) => {
-  const after = threadCpu();
-  return before && after
-    ? { main: after.main - before.main, others: after.others - before.others }
-    : undefined;
-};
-
-// --- the anchor: compiled CEL programs over the documents, nothing else -----------------------
-
-interface AnchorRule {
-  evaluate(context: Record<string, unknown>): unknown;
-  only: string[] | undefined;
-}
-
-interface AnchorPlan {
-  context: { owners: string[]; stewards: string[]; domain: Json };
-  asset: AnchorRule[];
-  field: AnchorRule[];
-}
-
-/**
- * Per domain, what a hand-written loop needs: the rules that apply and the constant variables.
- * Worked out before the clock starts; the policies here match on kinds, domains and
- * classifications only, which the loop checks as the engine does.
- */
-function anchorPlans(engine: PolicyEngine, view: GovernanceView, subjects: Subject[]) {
-  const plans = new Map<string, AnchorPlan>();
-  for (const s of subjects) {
-    const name = s.domain ?? '';
-    if (plans.has(name)) continue;
-    const chain = domainChain(view, s.domain);
-    const names = chain.map((d) => d.name);
-    const rules = engine
-      .effective(view, s.domain)
-      .map((e: EffectivePolicy) => e.policy)
-      .filter((p) => p.kinds.has('DataContract'))
-      .filter((p) => !p.doc.spec.match?.domains || p.doc.spec.match.domains.some((d) => names.includes(d)));
-    if (rules.some((p) => p.doc.spec.match?.labels))
-      throw new Error('the anchor does not model label matches');
-    const d = chain[0]!;
-    const principals = effectivePrincipals(view, s);
-    plans.set(name, {
-      context: {
-        owners: principals.owners,
-        stewards: principals.stewards,
-        domain: {
-          name: d.name,
-          ref: d.ref,
-          title: d.title,
-          labels: d.labels,
-          owners: d.owners,
-          stewards: d.stewards,
-          ancestors: names.slice(1),
-          path: [...names].reverse(),
-        },
-      },
-      asset: rules
-        .filter((p) => (p.doc.spec.scope ?? 'asset') === 'asset')
-        .map((p) => ({ evaluate: p.rule.evaluate, only: p.doc.spec.match?.classifications })),
-      field: rules
-        .filter((p) => p.doc.spec.scope === 'field')
-        .map((p) => ({ evaluate: p.rule.evaluate, only: p.doc.spec.match?.classifications })),
-    });
-  }
-  return plans;
-}
-
-/** The bare loop: per contract, asset rules once and field rules once per field; counts failures. */
-function anchorSweep(view: GovernanceView, plans: Map<string, AnchorPlan>, subjects: Subject[], now: Date) {
-  const levels = view.levels;
-  const charter = {
-    name: view.charter?.metadata.name ?? '',
-    classificationLevels: levels,
-    ownershipTypes: view.ownershipTypes,
-    personalDataCategories: view.charter?.spec.personalDataCategories?.map((c) => c.name) ?? [],
-    aiUses: [],
-  };
-  let failures = 0;
-  const run = (rule: AnchorRule, context: Record<string, unknown>) => {
-    try {
-      if (rule.evaluate(context) !== true) failures += 1;
-    } catch {
-      failures += 1;
-    }
-  };
-  withLevels(levels, () => {
-    for (const s of subjects) {
-      const plan = plans.get(s.domain ?? '')!;
-      const doc = s.doc as { schema: { name: string; properties: Json[] }[] };
-      const context: Record<string, unknown> = {
-        asset: { tags: [], customProperties: [], ...s.doc },
-        previous: {},
-        ref: s.ref,
-        kind: s.kind,
-        owners: plan.context.owners,
-        stewards: plan.context.stewards,
-        domain: plan.context.domain,
-        charter,
-        now,
-        table: {},
-        field: {},
-      };
-      let top = -1;
-      for (const t of doc.schema)
-        for (const f of t.properties)
-          if (typeof f.classification === 'string') top = Math.max(top, levels.indexOf(f.classification));
-      const classification = top >= 0 ? levels[top] : undefined;
-      for (const rule of plan.asset) {
-        if (rule.only && (!classification || !rule.only.includes(classification))) continue;
-        run(rule, context);
-      }
-      for (const t of doc.schema) {
-        context.table = { tags: [], ...t };
-        for (const f of t.properties) {
-          context.field = { tags: [], ...f };
-          for (const rule of plan.field) {
-            const c = f.classification as string | undefined;
-            if (rule.only && (!c || !rule.only.includes(c))) continue;
-            run(rule, context);
-          }
-        }
-      }
-    }
-  });
-  return failures;
-}
-
 // --- the in-memory figures ---------------------------------------------------------------------
 
 interface MemoryFigures {
@@ -241,6 +89,9 @@ interface MemoryFigures {
   sweepMs: number[];
   parallelMs: number[];
   startMs: number[];
+  /** The anchor's bare loop on one worker thread and, at once, on `workers` threads (each its share). */
+  anchorOneThreadMs: number[];
+  anchorThreadsMs: number[];
   workers: number;
   /** Main-thread CPU time of the anchor and the engine (what a core would need to itself). */
   anchorCpu: number[];
@@ -272,6 +123,8 @@ async function memoryFigures(
     sweepMs: [],
     parallelMs: [],
     startMs: [],
+    anchorOneThreadMs: [],
+    anchorThreadsMs: [],
     workers: config.workers,
     anchorCpu: [],
     engineCpu: [],
@@ -349,9 +202,18 @@ async function memoryFigures(
     } finally {
       await pool.close();
     }
+    // What two cores of this machine give the anchor itself: the same bare loop on one worker thread,
+    // then on `workers` threads at once, each over its share of the contracts.
+    const oneThread = await anchorOnThreads(view, subjects, 1, now);
+    const threads = await anchorOnThreads(view, subjects, config.workers, now);
+    agree('the anchor on one worker thread', oneThread.failures);
+    agree(`the anchor on ${config.workers} worker threads`, threads.failures);
+    figures.anchorOneThreadMs.push(oneThread.ms);
+    figures.anchorThreadsMs.push(threads.ms);
     log(
       `  round ${round}: anchor ${fmtMs(anchor.ms)}, engine ${fmtMs(single.ms)}, sweep ${fmtMs(sweep.ms)}, ` +
-        `${config.workers} workers ${fmtMs(figures.parallelMs.at(-1)!)} (+ ${fmtMs(figures.startMs.at(-1)!)} start)`,
+        `${config.workers} workers ${fmtMs(figures.parallelMs.at(-1)!)} (+ ${fmtMs(figures.startMs.at(-1)!)} start); ` +
+        `anchor on 1 thread ${fmtMs(oneThread.ms)}, on ${config.workers} threads ${fmtMs(threads.ms)}`,
     );
   }
   return figures;
@@ -410,41 +272,6 @@ function check(result: ApplyResult, what: string): void {
     throw new Error(`${what} was not stored: ${JSON.stringify(bad ?? result.summary).slice(0, 2000)}`);
 }
 
-/**
- * The compiled product (dist/, built when the benchmark starts) for the runs on the store, as
- * `charter` runs it: a sweep worker started from source spends its first seconds compiling
- * TypeScript, which the product never does.
- */
-async function compiledProduct(home: string, workers: number) {
-  const load = (path: string) => import(new URL(`../dist/${path}`, import.meta.url).href);
-  const { openStore } = (await load('store/open-store.js')) as typeof import('../src/store/open-store.js');
-  const { createPlatform } = (await load('server/platform.js')) as typeof import('../src/server/platform.js');
-  const { Governance } = (await load('policy/governance.js')) as typeof import('../src/policy/governance.js');
-  const { loadView } = (await load(
-    'policy/governance-view.js',
-  )) as typeof import('../src/policy/governance-view.js');
-  const { assetPages } = (await load('policy/sweep.js')) as typeof import('../src/policy/sweep.js');
-  const { effectivePrincipals } = (await load(
-    'policy/evaluate.js',
-  )) as typeof import('../src/policy/evaluate.js');
-  const { subjectOf } = (await load(
-    'policy/policy-engine.js',
-  )) as typeof import('../src/policy/policy-engine.js');
-  const store = await openStore({ home });
-  const { catalog } = createPlatform(store, { actor: DATA_OFFICE });
-  return {
-    store,
-    view: await loadView(store),
-    single: new Governance(catalog, undefined, { workers: 1 }),
-    parallel: new Governance(catalog, undefined, { workers }),
-    assetPages,
-    effectivePrincipals,
-    subjectOf,
-  };
-}
-
-type Compiled = Awaited<ReturnType<typeof compiledProduct>>;
-
 /** Builds dist/ (`npm run build`) unless BENCH_BUILD=0. */
 function build(): void {
   if (!envFlag('BENCH_BUILD', true)) return;
@@ -469,90 +296,70 @@ interface StoreFigures {
   one: { policy: string; matched: number; ms: number }[];
 }
 
-/** A digest of a report without its time: equal digests, equal reports (failing assets in order included). */
-function reportDigest(report: ComplianceReport): string {
-  const hash = createHash('sha256');
-  const { evaluatedAt: _, failing, ...rest } = report;
-  hash.update(JSON.stringify(rest));
-  for (const f of failing) hash.update(JSON.stringify(f));
-  return hash.digest('hex');
+/** One run of bench/policy-compliance.ts in a fresh process on the store in `home`. */
+function complianceRun(home: string, args: string[]): ComplianceRun {
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(benchDir, 'policy-compliance.ts'), home, ...args],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 },
+  );
+  const last = child.stdout.trim().split('\n').pop() ?? '';
+  if (child.status !== 0 || !last.startsWith('{'))
+    throw new Error(`the compliance run failed (exit code ${child.status}): ${child.stdout.slice(-2000)}`);
+  return JSON.parse(last) as ComplianceRun;
 }
 
-async function storeFigures(
-  compiled: Compiled,
-  policies: string[],
-  config: PolicyConfig,
-): Promise<StoreFigures> {
-  const { store, view, single, parallel, assetPages, effectivePrincipals, subjectOf } = compiled;
+/**
+ * The runs on the store, each in a fresh process on the compiled product, as `charter policy
+ * compliance` runs: nothing is warm when a run starts, on the main thread or in the workers.
+ */
+function storeFigures(home: string, policies: string[], config: PolicyConfig): StoreFigures {
   // What a one-thread sweep spends before it evaluates anything: read every page, build the subjects.
-  gc();
-  let t = performance.now();
-  let read = 0;
-  for await (const page of assetPages(store, SWEEP_KINDS)) {
-    for (const asset of page) effectivePrincipals(view, subjectOf(view, asset));
-    read += page.length;
-  }
-  const readMs = performance.now() - t;
-  log(`  reading ${fmt(read)} assets and building their subjects: ${fmtMs(readMs)}`);
+  const read = complianceRun(home, ['read']);
+  log(`  reading ${fmt(read.assets)} assets and building their subjects: ${fmtMs(read.ms)}`);
 
   const figures: StoreFigures = {
     assets: 0,
     workers: config.workers,
-    workersRead: store.readConnection !== undefined,
+    workersRead: true,
     singleMs: [],
     parallelMs: [],
     singleCpu: [],
     parallelCpu: [],
-    readMs,
+    readMs: read.ms,
     failing: 0,
     one: [],
   };
-  const timed = async (governance: Governance) => {
-    gc();
-    const threads = threadCpu();
-    const process0 = process.cpuUsage();
-    const started = performance.now();
-    const report = await governance.compliance({});
-    const ms = performance.now() - started;
-    if (report.changedDuring) throw new Error('the catalog changed during a timed compliance run');
-    // The workers have stopped by now and left /proc: theirs is the process's CPU less the main thread's.
-    const used = process.cpuUsage(process0);
-    const main = cpuSince(threads)?.main;
-    const cpu = main === undefined ? undefined : { main, others: (used.user + used.system) / 1000 - main };
-    return { report, ms, cpu };
-  };
   let digest: string | undefined;
+  let full: ComplianceRun | undefined;
   for (let round = 1; round <= config.storeRounds; round++) {
     // Alternating which goes first, so neither always meets the machine in the same state.
-    const order = round % 2 ? ([single, parallel] as const) : ([parallel, single] as const);
-    for (const governance of order) {
-      const run = await timed(governance);
-      const one = governance === single;
+    const order = round % 2 ? [1, config.workers] : [config.workers, 1];
+    for (const workers of order) {
+      const run = complianceRun(home, ['compliance', String(workers)]);
+      if (run.changedDuring) throw new Error('the catalog changed during a timed compliance run');
+      const one = workers === 1;
       (one ? figures.singleMs : figures.parallelMs).push(run.ms);
       if (run.cpu) (one ? figures.singleCpu : figures.parallelCpu).push(run.cpu);
-      const d = reportDigest(run.report);
-      digest ??= d;
-      if (d !== digest) throw new Error('compliance on one thread and on workers disagree');
-      figures.assets = run.report.totals.assets;
-      figures.failing = run.report.totals.failing;
+      digest ??= run.digest;
+      if (run.digest !== digest) throw new Error('compliance on one thread and on workers disagree');
+      figures.assets = run.assets;
+      figures.failing = run.failing;
+      if (!one) full ??= run;
     }
     log(
       `  round ${round}: compliance(), one thread ${fmtMs(figures.singleMs.at(-1)!)}, ` +
         `${config.workers} workers ${fmtMs(figures.parallelMs.at(-1)!)} for ${fmt(figures.assets)} assets`,
     );
   }
-  const full = await parallel.compliance({});
   for (const policy of policies) {
-    gc();
-    t = performance.now();
-    const report = await parallel.compliance({ policy });
-    const ms = performance.now() - t;
-    const stats = report.byPolicy.find((p) => p.policy === policy);
-    const inFull = full.byPolicy.find((p) => p.policy === policy);
+    const run = complianceRun(home, ['compliance', String(config.workers), policy]);
+    const stats = run.byPolicy.find((p) => p.policy === policy);
+    const inFull = full?.byPolicy.find((p) => p.policy === policy);
     if (!stats || stats.matched !== inFull?.matched || stats.failing !== inFull.failing)
       throw new Error(`compliance({policy: '${policy}'}) disagrees with the full sweep`);
-    figures.one.push({ policy, matched: stats.matched, ms });
-    log(`  compliance({policy: '${policy}'}): ${fmtMs(ms)}, ${fmt(stats.matched)} assets matched`);
+    figures.one.push({ policy, matched: stats.matched, ms: run.ms });
+    log(`  compliance({policy: '${policy}'}): ${fmtMs(run.ms)}, ${fmt(stats.matched)} assets matched`);
   }
   return figures;
 }
@@ -627,18 +434,12 @@ export async function runPolicyBench(
       ? await profileEngine(view, subjects.slice(0, config.profileContracts))
       : undefined;
 
-    log('  on SQLite (the compiled product)');
-    const compiled = await compiledProduct(home, config.workers);
+    log('  on SQLite (the compiled product, each run in a fresh process)');
     const onePolicies = [
       'policy:field-name-snake-case',
       `policy:${domains[3 % domains.length]}/payments-contracts-classified`,
     ];
-    let stored: StoreFigures;
-    try {
-      stored = await storeFigures(compiled, onePolicies, config);
-    } finally {
-      await compiled.store.close();
-    }
+    const stored = storeFigures(home, onePolicies, config);
 
     log(`  admission: ${fmt(config.admissions)} applies of a ${config.admissionFields}-field contract`);
     // In a process of its own, as a server would apply it: this one holds every generated contract.
@@ -734,6 +535,12 @@ function notes(
   );
   const split = cpuSplit(m, machine);
   const memory = median(m.sweepMs) / median(m.parallelMs);
+  const anchorSpeedup = median(m.anchorOneThreadMs) / median(m.anchorThreadsMs);
+  out.push(
+    `**The anchor itself runs ${fmtRatio(anchorSpeedup)} as fast on ${m.workers} threads as on one** (the bare loop, ` +
+      'each thread over its share, nothing sent between them): what two cores of this machine give this workload. ' +
+      `The ${m.workers}-worker compliance run reaches ${fmt((speedup / anchorSpeedup) * 100)}% of that.`,
+  );
   out.push(
     `**In memory** (no reading: the subjects sent to the workers as JSON), ${m.workers} workers evaluate ` +
       `${fmtRatio(memory)} as fast as one thread` +
@@ -777,6 +584,8 @@ function report(
   const sweep = median(m.sweepMs);
   const parallel = median(m.parallelMs);
   const start = median(m.startMs);
+  const anchorOneThread = median(m.anchorOneThreadMs);
+  const anchorThreads = median(m.anchorThreadsMs);
   // On a shared machine the thread's CPU time is what a core to itself would take; wall time also
   // counts the time other processes held the CPU. The overhead is judged on CPU time when known.
   const anchorCpu = m.anchorCpu.length ? median(m.anchorCpu) : undefined;
@@ -816,6 +625,12 @@ function report(
       ratio: `${fmtRatio(speedup)} faster`,
     },
     ...cpuRows(m, machine),
+    {
+      figure: `Anchor on ${m.workers} worker threads at once, each over its share (what ${m.workers} cores of this machine give this workload)`,
+      measured: `${rate(anchorThreads)} (${fmtMs(anchorThreads)})`,
+      anchor: `${fmtMs(anchorOneThread)} (the anchor on one worker thread)`,
+      ratio: `${fmtRatio(anchorOneThread / anchorThreads)} faster`,
+    },
     {
       figure: `Sweep, ${m.workers} worker threads, counting their start`,
       measured: `${rate(parallel + start)} (${fmtMs(parallel + start)}; start ${fmtMs(start)})`,
@@ -945,7 +760,9 @@ ${profileTable(cpu)}
 ${fmt(s.assets)} assets (the contracts plus the domains) in a SQLite file store, loaded with the catalog's
 \`apply\` in batches of ${fmt(config.batch)} before the policies were applied (not timed). These runs use the
 compiled product (\`dist/\`, built by \`npm run build\` when the benchmark starts; \`BENCH_BUILD=0\` uses it as
-it is), as \`charter\` runs it: from source, each worker would first compile TypeScript. \`compliance()\` plans
+it is), each run in a fresh process (\`bench/policy-compliance.ts\`), as \`charter policy compliance\` runs: nothing
+is warm when a run starts, on the main thread or in the workers (from source, each worker would also first
+compile TypeScript). \`compliance()\` plans
 pages of 2,000 assets (per kind, and per domain for a large kind) from the store's counts. On ${s.workers} workers,
 each worker opens its own read-only connection to the file and is handed the next page whenever it finishes one;
 it reads the page, builds the subjects, evaluates them and sends back only the page's tally (counts, and the

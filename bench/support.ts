@@ -3,7 +3,7 @@
  * percentiles and number formatting. Benchmarks print figures; none of them fails on timing.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,3 +137,35 @@ export function mb(bytes: number): number {
 export function log(message: string): void {
   process.stdout.write(`${message}\n`);
 }
+
+/**
+ * CPU time of this process's threads so far (Linux /proc, clock ticks of 10 ms): the main thread
+ * and all others (the sweep workers, and V8's helper threads for GC and compilation).
+ */
+export function threadCpu(): { main: number; others: number } | undefined {
+  const tasks = '/proc/self/task';
+  if (!existsSync(tasks)) return undefined;
+  let main = 0;
+  let others = 0;
+  for (const tid of readdirSync(tasks)) {
+    try {
+      // Fields after the command name: state is the first; utime and stime are the 12th and 13th.
+      const fields = readFileSync(join(tasks, tid, 'stat'), 'utf8')
+        .split(') ')[1]!
+        .split(' ');
+      const ms = (Number(fields[11]) + Number(fields[12])) * 10;
+      if (tid === String(process.pid)) main += ms;
+      else others += ms;
+    } catch {
+      // A thread that ended meanwhile.
+    }
+  }
+  return { main, others };
+}
+
+export const cpuSince = (before: ReturnType<typeof threadCpu>) => {
+  const after = threadCpu();
+  return before && after
+    ? { main: after.main - before.main, others: after.others - before.others }
+    : undefined;
+};

@@ -1,0 +1,104 @@
+/**
+ * One compliance run of the policy benchmark, in a process of its own on the compiled product
+ * (dist/), as `charter policy compliance` runs: nothing is warm when it starts. Prints one JSON line.
+ *
+ *   node --import tsx bench/policy-compliance.ts HOME read
+ *   node --import tsx bench/policy-compliance.ts HOME compliance WORKERS [POLICY]
+ *
+ * `read` reads every page of the sweep and builds the subjects on one thread, without evaluating.
+ */
+import { createHash } from 'node:crypto';
+import type { ComplianceReport } from '../src/policy/governance.js';
+import { DATA_OFFICE } from './policy-generate.js';
+import { cpuSince, threadCpu } from './support.js';
+
+const SWEEP_KINDS = ['DataContract', 'DataProduct', 'Domain', 'Team', 'GlossaryTerm'];
+
+/** What a run prints. */
+export interface ComplianceRun {
+  ms: number;
+  cpu?: { main: number; others: number };
+  assets: number;
+  failing: number;
+  digest: string;
+  changedDuring: boolean;
+  byPolicy: { policy: string; matched: number; failing: number }[];
+}
+
+/** A digest of a report without its time: equal digests, equal reports (failing assets in order included). */
+function reportDigest(report: ComplianceReport): string {
+  const hash = createHash('sha256');
+  const { evaluatedAt: _, failing, ...rest } = report;
+  hash.update(JSON.stringify(rest));
+  for (const f of failing) hash.update(JSON.stringify(f));
+  return hash.digest('hex');
+}
+
+const load = (path: string) => import(new URL(`../dist/${path}`, import.meta.url).href);
+
+async function main(): Promise<void> {
+  const [home, mode, workersArg, policy] = process.argv.slice(2);
+  if (!home || (mode !== 'read' && mode !== 'compliance'))
+    throw new Error('usage: HOME read|compliance [WORKERS [POLICY]]');
+  const { openStore } = (await load('store/open-store.js')) as typeof import('../src/store/open-store.js');
+  const { createPlatform } = (await load('server/platform.js')) as typeof import('../src/server/platform.js');
+  const store = await openStore({ home });
+  try {
+    if (mode === 'read') {
+      const { loadView } = (await load(
+        'policy/governance-view.js',
+      )) as typeof import('../src/policy/governance-view.js');
+      const { assetPages } = (await load('policy/sweep.js')) as typeof import('../src/policy/sweep.js');
+      const { effectivePrincipals } = (await load(
+        'policy/evaluate.js',
+      )) as typeof import('../src/policy/evaluate.js');
+      const { subjectOf } = (await load(
+        'policy/policy-engine.js',
+      )) as typeof import('../src/policy/policy-engine.js');
+      const view = await loadView(store);
+      const started = performance.now();
+      let assets = 0;
+      for await (const page of assetPages(store, SWEEP_KINDS)) {
+        for (const asset of page) effectivePrincipals(view, subjectOf(view, asset));
+        assets += page.length;
+      }
+      const run: ComplianceRun = {
+        ms: performance.now() - started,
+        assets,
+        failing: 0,
+        digest: '',
+        changedDuring: false,
+        byPolicy: [],
+      };
+      console.log(JSON.stringify(run));
+      return;
+    }
+    const { Governance } = (await load(
+      'policy/governance.js',
+    )) as typeof import('../src/policy/governance.js');
+    const { catalog } = createPlatform(store, { actor: DATA_OFFICE });
+    const governance = new Governance(catalog, undefined, { workers: Number(workersArg ?? 1) });
+    const threads = threadCpu();
+    const process0 = process.cpuUsage();
+    const started = performance.now();
+    const report = await governance.compliance(policy ? { policy } : {});
+    const ms = performance.now() - started;
+    // The workers have stopped by now and left /proc: theirs is the process's CPU less the main thread's.
+    const used = process.cpuUsage(process0);
+    const main = cpuSince(threads)?.main;
+    const run: ComplianceRun = {
+      ms,
+      assets: report.totals.assets,
+      failing: report.totals.failing,
+      digest: reportDigest(report),
+      changedDuring: report.changedDuring !== undefined,
+      byPolicy: report.byPolicy.map((p) => ({ policy: p.policy, matched: p.matched, failing: p.failing })),
+    };
+    if (main !== undefined) run.cpu = { main, others: (used.user + used.system) / 1000 - main };
+    console.log(JSON.stringify(run));
+  } finally {
+    await store.close();
+  }
+}
+
+await main();
