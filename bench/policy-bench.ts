@@ -760,7 +760,7 @@ ${profileTable(cpu)}
 ${fmt(s.assets)} assets (the contracts plus the domains) in a SQLite file store, loaded with the catalog's
 \`apply\` in batches of ${fmt(config.batch)} before the policies were applied (not timed). These runs use the
 compiled product (\`dist/\`, built by \`npm run build\` when the benchmark starts; \`BENCH_BUILD=0\` uses it as
-it is), each run in a fresh process (\`bench/policy-compliance.ts\`), as \`charter policy compliance\` runs: nothing
+it is), each run in a fresh process (\`bench/policy-compliance.ts\`), as \`charter compliance\` runs: nothing
 is warm when a run starts, on the main thread or in the workers (from source, each worker would also first
 compile TypeScript). \`compliance()\` plans
 pages of 2,000 assets (per kind, and per domain for a large kind) from the store's counts. On ${s.workers} workers,

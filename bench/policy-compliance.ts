@@ -1,6 +1,6 @@
 /**
  * One compliance run of the policy benchmark, in a process of its own on the compiled product
- * (dist/), as `charter policy compliance` runs: nothing is warm when it starts. Prints one JSON line.
+ * (dist/), as `charter compliance` runs: nothing is warm when it starts. Prints one JSON line.
  *
  *   node --import tsx bench/policy-compliance.ts HOME read
  *   node --import tsx bench/policy-compliance.ts HOME compliance WORKERS [POLICY]
