@@ -767,7 +767,7 @@ pages of 2,000 assets (per kind, and per domain for a large kind) from the store
 each worker opens its own read-only connection to the file and is handed the next page whenever it finishes one;
 it reads the page, builds the subjects, evaluates them and sends back only the page's tally (counts, and the
 failing assets with their violations), which the main thread adds up in page order. On one thread the same pages
-are read and evaluated in turn. Catalogs of up to 5,000 assets are evaluated on the calling thread.
+are read and evaluated in turn. Catalogs of up to 20,000 assets are evaluated on the calling thread.
 ${fmt(s.failing)} assets fail at least one policy; both runs must produce the same report (a digest of each
 run is compared), and the run stops if they do not. The two runs alternate, ${s.singleMs.length} rounds each
 (one thread: ${s.singleMs.map((v) => fmtMs(v)).join(', ')}; ${s.workers} workers:
