@@ -118,6 +118,8 @@ describe('YAML parsing: the fast path reads what the full parser reads', () => {
       '',
       '\n\n',
       'key: value # trailing comment\nnested:\n  deep:\n    - {x: 1, y: [a, b]}\n',
+      '\uFEFF---\na: 1\n---\nb: 2\n',
+      '\uFEFFa: 1\n',
     ];
     for (const text of streams) expect(agree(text), JSON.stringify(text)).toBe(true);
   });

@@ -130,7 +130,9 @@ const CONTENT_LINE = /^[ \t]*[^ \t\r\n#]/m;
  * document), each read by js-yaml; undefined when the stream needs the full parser or one of its
  * documents is not valid YAML, so that the `yaml` package reports the problem.
  */
-export function parseYamlFast(text: string, source: string): Parsed | undefined {
+export function parseYamlFast(stream: string, source: string): Parsed | undefined {
+  // A byte order mark is not content (and would hide a first `---`).
+  const text = stream.charCodeAt(0) === 0xfeff ? stream.slice(1) : stream;
   if (NOT_FAST.test(text)) return undefined;
   const starts = [...text.matchAll(DOCUMENT_START)].map((m) => m.index);
   // Text before the first `---` is a document only when it holds more than comments.
