@@ -42,6 +42,54 @@ describe('YAML parsing: the fast path reads what the full parser reads', () => {
     expect(fast.length).toBeGreaterThan(files.length / 2);
   });
 
+  it('agrees on broken variants of the examples wherever it answers (seeded mutations)', () => {
+    const texts = yamlFiles(join(repoRoot, 'examples')).map((f) => readFileSync(f, 'utf8'));
+    // Insertions of YAML's syntax characters, deletions and repeated lines, from a fixed seed.
+    const pieces = [
+      ': ',
+      '- ',
+      '\n',
+      '  ',
+      '#',
+      '"',
+      "'",
+      '---\n',
+      '{',
+      '}',
+      '[',
+      ']',
+      ',',
+      '|',
+      '>',
+      '~',
+      '\t',
+      '?',
+      '-',
+    ];
+    let seed = 20261128;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    let answered = 0;
+    for (let i = 0; i < 600; i++) {
+      let text = texts[next(texts.length)]!;
+      for (let k = 0; k <= next(3); k++) {
+        const at = next(text.length + 1);
+        const op = next(3);
+        if (op === 0) text = text.slice(0, at) + pieces[next(pieces.length)] + text.slice(at);
+        else if (op === 1) text = text.slice(0, at) + text.slice(at + 1 + next(5));
+        else {
+          const lines = text.split('\n');
+          lines.splice(next(lines.length), 0, lines[next(lines.length)]!);
+          text = lines.join('\n');
+        }
+      }
+      if (agree(text, `variant ${i}`)) answered++;
+    }
+    expect(answered).toBeGreaterThan(100);
+  });
+
   it('resolves plain scalars as the YAML 1.2 core schema does', () => {
     const scalars = [
       '1_000',
