@@ -195,6 +195,7 @@ function flowStaysIndented(text: string): boolean {
   }
   return open < 0;
 }
+
 const DOCUMENT_START = /^---(?=[ \t\r\n]|$)/gm;
 const CONTENT_LINE = /^[ \t]*[^ \t\r\n#]/m;
 
