@@ -551,9 +551,9 @@ function notes(
   );
   const one = s.one.map((o) => `${fmtMs(o.ms)} for ${fmt(o.matched)} matched assets`).join(', ');
   out.push(
-    `**Reading is most of a one-policy run**: reading the ${fmt(s.assets)} assets and building their subjects on one ` +
-      `thread alone takes ${fmtMs(s.readMs)} (the one-thread run: ${fmtMs(single)}). A one-policy run evaluates one ` +
-      `policy where it matches but reads every asset, since its report counts them all (${one}, on ${s.workers} workers).`,
+    `**Reading**: reading the ${fmt(s.assets)} assets and building their subjects on one thread alone takes ` +
+      `${fmtMs(s.readMs)} (the one-thread run: ${fmtMs(single)}). A one-policy run reads only the kinds and domains ` +
+      `that policy can apply to and counts only the assets it matches (${one}).`,
   );
   const p = summarize(a.policyMs);
   const c = summarize(a.policyCpuMs);
@@ -771,8 +771,9 @@ are read and evaluated in turn. Catalogs of up to 20,000 assets are evaluated on
 ${fmt(s.failing)} assets fail at least one policy; both runs must produce the same report (a digest of each
 run is compared), and the run stops if they do not. The two runs alternate, ${s.singleMs.length} rounds each
 (one thread: ${s.singleMs.map((v) => fmtMs(v)).join(', ')}; ${s.workers} workers:
-${s.parallelMs.map((v) => fmtMs(v)).join(', ')}). A one-policy run evaluates only that policy, and only over the
-assets it matches; it still reads every asset, because the report counts every asset in scope.
+${s.parallelMs.map((v) => fmtMs(v)).join(', ')}). A one-policy run evaluates only that policy, over the assets it
+matches: it reads only the kinds and the domains the policy can apply to (a domain policy, its subtree), and its
+report counts only the assets it matched.
 
 ${figuresTable(storeRows)}
 

@@ -85,6 +85,9 @@ export interface TallyData {
 }
 
 export class ComplianceTally {
+  /** `policy`: a one-policy sweep, which counts only the assets that policy applies to. */
+  constructor(private readonly policy?: string) {}
+
   scanned = 0;
   readonly totals = emptyCounts();
   readonly byDomain = new Map<string, ComplianceCounts>();
@@ -93,6 +96,7 @@ export class ComplianceTally {
   readonly failing: FailingAsset[] = [];
 
   record({ ref, domain, scopeDomain, principals }: SweepItem, result: SubjectResult): void {
+    if (this.policy && !result.matched.includes(this.policy)) return;
     for (const policy of result.matched) {
       const stats = this.policyCounts(policy);
       stats.matched += 1;

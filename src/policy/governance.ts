@@ -12,7 +12,7 @@ import type { PolicyDoc } from '../model/kinds/policy-kind.js';
 import type { WaiverDoc } from '../model/kinds/waiver-kind.js';
 import { parseRef, tryParseRef } from '../model/ref.js';
 import type { Violation } from '../model/violation.js';
-import type { ApprovalRow, ApprovalState } from '../store/catalog-store.js';
+import type { ApprovalRow, ApprovalState, CatalogStore } from '../store/catalog-store.js';
 import {
   type ComplianceCounts,
   ComplianceTally,
@@ -23,6 +23,7 @@ import {
 } from './compliance-tally.js';
 import {
   bindings,
+  type CompiledPolicy,
   compilePolicy,
   effectivePrincipals,
   evaluatePolicy,
@@ -34,11 +35,12 @@ import type { GovernanceApi } from './governance-api.js';
 import { domainChain, type GovernanceView, isAmong, loadView } from './governance-view.js';
 import { PolicyEngine, subjectOf } from './policy-engine.js';
 import {
-  assetPages,
   evaluateSubjects,
   planPages,
+  readPage,
   type SubjectResult,
   type SweepOptions,
+  type SweepPage,
   SweepPool,
 } from './sweep.js';
 
@@ -118,6 +120,29 @@ export interface GovernanceOptions {
   parallelFrom?: number;
   /** Assets per page of a sweep, and so per piece of work a worker is handed (default 2,000). */
   pageSize?: number;
+}
+
+/** The assets of the planned pages, a page at a time, in order. */
+async function* pagesOf(store: CatalogStore, pages: readonly SweepPage[], pageSize: number) {
+  for (const page of pages) yield* readPage(store, page, pageSize);
+}
+
+/**
+ * Whether a policy can apply to any asset of a kind in a domain: its kinds, and for a domain policy
+ * or one that names domains, the domain's chain. A Domain asset is scoped by its own name, which the
+ * counts do not give, so Domains are always read.
+ */
+function mayApply(
+  policy: CompiledPolicy,
+  group: { kind: string; domain: string | null },
+  view: GovernanceView,
+): boolean {
+  if (!policy.kinds.has(group.kind)) return false;
+  if (group.kind === 'Domain') return true;
+  const chain = group.domain ? domainChain(view, group.domain).map((d) => d.name) : [];
+  if (policy.domain && !chain.includes(policy.domain)) return false;
+  const domains = policy.doc.spec.match?.domains;
+  return !domains || domains.some((d) => chain.includes(d));
 }
 
 export class Governance implements GovernanceApi {
@@ -351,8 +376,13 @@ export class Governance implements GovernanceApi {
     const compiled = this.engine.compiled(view);
     if (filter.policy && !compiled.has(filter.policy))
       throw new NotFoundError(`Policy '${filter.policy}' not found`);
-    const counts = (await this.store.countAssets()).filter((c) => SWEEP_KINDS.includes(c.kind));
+    const one = filter.policy ? compiled.get(filter.policy) : undefined;
+    // A one-policy sweep reads only the kinds and domains that policy can apply to.
+    const counts = (await this.store.countAssets()).filter(
+      (c) => SWEEP_KINDS.includes(c.kind) && (!one || mayApply(one, c, view)),
+    );
     const total = counts.reduce((a, c) => a + c.count, 0);
+    const pages = planPages(counts, SWEEP_KINDS, this.options.pageSize, one !== undefined);
     const sweepOptions: SweepOptions = filter.policy ? { now: at, policy: filter.policy } : { now: at };
     const sweepFilter: SweepFilter = {
       ...(filter.domain ? { domain: filter.domain } : {}),
@@ -362,7 +392,7 @@ export class Governance implements GovernanceApi {
     const workers = total > this.options.parallelFrom ? this.options.workers : 1;
     const connection = this.store.readConnection;
     const guard = this.catalog.guard;
-    const tally = new ComplianceTally();
+    const tally = new ComplianceTally(filter.policy);
     if (workers > 1 && connection && (!guard || guard.isAdmin)) {
       // Each worker reads the pages it is handed from its own connection and sends back only their
       // tallies; this thread hands out pages and adds the tallies up in page order.
@@ -372,7 +402,7 @@ export class Governance implements GovernanceApi {
         read: { connection, filter: sweepFilter, pageSize: this.options.pageSize },
       });
       try {
-        const tallies = await pool.tally(planPages(counts, SWEEP_KINDS, this.options.pageSize), (t) => {
+        const tallies = await pool.tally(pages, (t) => {
           tally.scanned += t.scanned;
           onProgress?.(tally.scanned, total);
         });
@@ -385,7 +415,7 @@ export class Governance implements GovernanceApi {
       // This thread reads, and the workers (if any) are sent the subjects: an in-memory SQLite store
       // cannot be opened by another thread, and a restricted caller's visibility is decided by its
       // guard, which lives on this thread.
-      await this.sweepHere(view, workers, sweepOptions, sweepFilter, tally, (done) =>
+      await this.sweepHere(view, pages, workers, sweepOptions, sweepFilter, tally, (done) =>
         onProgress?.(done, total),
       );
     }
@@ -417,6 +447,7 @@ export class Governance implements GovernanceApi {
   /** The sweep read on this thread: pages evaluated here, or on the pool's workers while the next is read. */
   private async sweepHere(
     view: GovernanceView,
+    pages: readonly SweepPage[],
     workers: number,
     sweepOptions: SweepOptions,
     filter: SweepFilter,
@@ -432,7 +463,7 @@ export class Governance implements GovernanceApi {
       onProgress(page.done);
     };
     try {
-      for await (const page of assetPages(this.store, SWEEP_KINDS, this.options.pageSize)) {
+      for await (const page of pagesOf(this.store, pages, this.options.pageSize)) {
         const items: SweepItem[] = [];
         for (const asset of page) {
           done += 1;

@@ -34,7 +34,7 @@ async function tallyPage(page: SweepPage): Promise<string> {
   if (!read) throw new Error('This sweep worker was started without a store to read');
   reader ??= openReader(read.connection);
   const store = await reader;
-  const tally = new ComplianceTally();
+  const tally = new ComplianceTally(data.policy);
   for await (const assets of readPage(store, page, read.pageSize)) {
     for (const asset of assets) {
       tally.scanned += 1;

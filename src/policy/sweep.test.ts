@@ -284,14 +284,17 @@ async function seed(store: CatalogStore): Promise<Catalog> {
  * sweep has taken the audit head and counted the assets, before it reads a page.
  */
 function watched(store: CatalogStore, beforeCount?: () => Promise<void>) {
-  const seen = { scans: 0 };
+  const seen = { scans: 0, domains: [] as (string | undefined)[] };
   let pending = beforeCount;
   const proxy = new Proxy(store, {
     get(target, key, receiver) {
       if (key === 'scanAssets')
         return (filter: Parameters<CatalogStore['scanAssets']>[0]) => {
           // Loading the governance view reads domains, policies and waivers; contracts only a sweep.
-          if (filter.kind === 'DataContract') seen.scans += 1;
+          if (filter.kind === 'DataContract') {
+            seen.scans += 1;
+            seen.domains.push(filter.domain);
+          }
           return target.scanAssets(filter);
         };
       if (key === 'countAssets')
@@ -353,6 +356,43 @@ describe('compliance on worker threads', () => {
       expect(await parallel.compliance(one)).toEqual(await single.compliance(one));
       const domain = { domain: 'sales' };
       expect(await parallel.compliance(domain)).toEqual(await single.compliance(domain));
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('a one-policy compliance run', () => {
+  it('counts only the assets the policy applies to and reads only the domains it can apply to', async () => {
+    const store = await openStore({ memory: true });
+    try {
+      await seed(store);
+      const { store: counted, seen } = watched(store);
+      const governance = new Governance(new Catalog(counted, { actor: 'user:bob' }), () => NOW, {
+        workers: 1,
+      });
+      const full = await governance.compliance({});
+      const inFull = full.byPolicy.find((p) => p.policy === 'policy:sales/purpose-long')!;
+      seen.domains.length = 0;
+
+      // A domain policy of sales binds sales and sales-eu; ops is never read.
+      const one = await governance.compliance({ policy: 'policy:sales/purpose-long' });
+      expect(new Set(seen.domains)).toEqual(new Set(['sales', 'sales-eu']));
+      const stats = one.byPolicy.find((p) => p.policy === 'policy:sales/purpose-long')!;
+      expect(stats).toEqual(inFull);
+      expect(one.totals.assets).toBe(stats.matched);
+      expect(one.totals.failing + one.totals.waived).toBe(stats.failing + stats.waived);
+      expect(one.byDomain.map((d) => d.domain).sort()).toEqual(['sales', 'sales-eu']);
+      expect(
+        one.failing.every((f) => f.violations.every((v) => v.policy === 'policy:sales/purpose-long')),
+      ).toBe(true);
+
+      // A policy matching on classification reads every domain, and counts only the assets it matched.
+      const restricted = await governance.compliance({ policy: 'policy:steward-for-restricted' });
+      const matched = restricted.byPolicy.find((p) => p.policy === 'policy:steward-for-restricted')!.matched;
+      expect(matched).toBeGreaterThan(0);
+      expect(matched).toBeLessThan(full.totals.assets);
+      expect(restricted.totals.assets).toBe(matched);
     } finally {
       await store.close();
     }

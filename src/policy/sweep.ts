@@ -373,6 +373,8 @@ export function planPages(
   counts: readonly { kind: string; domain: string | null; count: number }[],
   kinds: readonly string[],
   pageSize = 2000,
+  /** Read a kind a domain at a time even when it would fit one page (the counts were filtered). */
+  perDomain = false,
 ): SweepPage[] {
   const pages: SweepPage[] = [];
   for (const kind of kinds) {
@@ -380,7 +382,7 @@ export function planPages(
     const total = groups.reduce((n, c) => n + c.count, 0);
     if (!total) continue;
     const parts =
-      total > pageSize && groups.every((g) => g.domain !== null)
+      (perDomain || total > pageSize) && groups.every((g) => g.domain !== null)
         ? groups
             .map((g) => ({ domain: g.domain!, count: g.count }))
             .sort((a, b) => (a.domain < b.domain ? -1 : 1))
