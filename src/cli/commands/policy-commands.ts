@@ -129,7 +129,7 @@ export function registerPolicyCommands(program: Command) {
     )
     .option('--domain <name>', 'only this domain and its sub-domains')
     .option('--owner <ref>', 'only assets this user or team owns or stewards')
-    .option('--policy <ref>', 'only this policy');
+    .option('--policy <ref>', 'only this policy, over the assets it applies to (counts only those)');
   compliance.action(
     withContext(compliance, async (ctx) => {
       const o = compliance.opts() as { domain?: string; owner?: string; policy?: string };

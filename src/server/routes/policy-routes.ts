@@ -80,7 +80,14 @@ export function policyRoutes(app: FastifyInstance) {
         tags: ['policy'],
         querystring: {
           type: 'object',
-          properties: { domain: { type: 'string' }, owner: { type: 'string' }, policy: { type: 'string' } },
+          properties: {
+            domain: { type: 'string' },
+            owner: { type: 'string' },
+            policy: {
+              type: 'string',
+              description: 'only this policy, over the assets it applies to (the report counts only those)',
+            },
+          },
         },
       },
     },
