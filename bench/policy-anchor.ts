@@ -3,16 +3,12 @@
  * over the contracts, nothing else. Also run on worker threads (`anchorOnThreads`), one thread
  * against two, to show what speed-up this machine gives this very workload on two cores.
  */
-
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { withLevels } from '../src/policy/cel.js';
-import { effectivePrincipals, type Subject } from '../src/policy/evaluate.js';
+import { domainBinding, effectivePrincipals, type Subject } from '../src/policy/evaluate.js';
 import { domainChain, type GovernanceView } from '../src/policy/governance-view.js';
 import type { EffectivePolicy, PolicyEngine } from '../src/policy/policy-engine.js';
+import { tsxEsmApi } from '../src/policy/sweep.js';
 import type { Json } from './generate.js';
 
 export interface AnchorRule {
@@ -45,22 +41,12 @@ export function anchorPlans(engine: PolicyEngine, view: GovernanceView, subjects
       .filter((p) => !p.doc.spec.match?.domains || p.doc.spec.match.domains.some((d) => names.includes(d)));
     if (rules.some((p) => p.doc.spec.match?.labels))
       throw new Error('the anchor does not model label matches');
-    const d = chain[0]!;
     const principals = effectivePrincipals(view, s);
     plans.set(name, {
       context: {
         owners: principals.owners,
         stewards: principals.stewards,
-        domain: {
-          name: d.name,
-          ref: d.ref,
-          title: d.title,
-          labels: d.labels,
-          owners: d.owners,
-          stewards: d.stewards,
-          ancestors: names.slice(1),
-          path: [...names].reverse(),
-        },
+        domain: domainBinding(chain),
       },
       asset: rules
         .filter((p) => (p.doc.spec.scope ?? 'asset') === 'asset')
@@ -149,16 +135,6 @@ export interface AnchorWorkerData {
 export interface AnchorWorkerReply {
   ms: number;
   failures: number;
-}
-
-/** tsx's ESM API, which a worker started from this TypeScript file registers before importing it. */
-function tsxEsmApi(): string {
-  const pkg = createRequire(import.meta.url).resolve('tsx/package.json');
-  const exports = JSON.parse(readFileSync(pkg, 'utf8')).exports as Record<
-    string,
-    { import: { default: string } }
-  >;
-  return pathToFileURL(join(dirname(pkg), exports['./esm/api']!.import.default)).href;
 }
 
 function startAnchorWorker(data: AnchorWorkerData): Worker {

@@ -216,7 +216,8 @@ export function effectivePrincipals(
 
 type DomainBinding = ReturnType<typeof domainBinding>;
 
-function domainBinding(chain: DomainInfo[]) {
+/** The `domain` variable of a rule: the nearest domain of the chain, its ancestors and path. */
+export function domainBinding(chain: DomainInfo[]) {
   const d = chain[0];
   return d
     ? {

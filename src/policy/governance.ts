@@ -12,7 +12,7 @@ import type { PolicyDoc } from '../model/kinds/policy-kind.js';
 import type { WaiverDoc } from '../model/kinds/waiver-kind.js';
 import { parseRef, tryParseRef } from '../model/ref.js';
 import type { Violation } from '../model/violation.js';
-import type { ApprovalRow, ApprovalState, CatalogStore } from '../store/catalog-store.js';
+import type { ApprovalRow, ApprovalState } from '../store/catalog-store.js';
 import {
   type ComplianceCounts,
   ComplianceTally,
@@ -37,7 +37,7 @@ import { PolicyEngine, subjectOf } from './policy-engine.js';
 import {
   evaluateSubjects,
   planPages,
-  readPage,
+  readPages,
   type SubjectResult,
   type SweepOptions,
   type SweepPage,
@@ -120,11 +120,6 @@ export interface GovernanceOptions {
   parallelFrom?: number;
   /** Assets per page of a sweep, and so per piece of work a worker is handed (default 2,000). */
   pageSize?: number;
-}
-
-/** The assets of the planned pages, a page at a time, in order. */
-async function* pagesOf(store: CatalogStore, pages: readonly SweepPage[], pageSize: number) {
-  for (const page of pages) yield* readPage(store, page, pageSize);
 }
 
 /**
@@ -463,7 +458,7 @@ export class Governance implements GovernanceApi {
       onProgress(page.done);
     };
     try {
-      for await (const page of pagesOf(this.store, pages, this.options.pageSize)) {
+      for await (const page of readPages(this.store, pages, this.options.pageSize)) {
         const items: SweepItem[] = [];
         for (const asset of page) {
           done += 1;

@@ -151,8 +151,11 @@ export interface PoolOptions extends SweepOptions {
 const fromSource = import.meta.url.endsWith('.ts');
 const workerUrl = new URL(fromSource ? './sweep-worker.ts' : './sweep-worker.js', import.meta.url);
 
-/** tsx's ESM API (as `import` resolves it; vitest has no import.meta.resolve). */
-function tsxEsmApi(): string {
+/**
+ * tsx's ESM API (as `import` resolves it; vitest has no import.meta.resolve), which a worker run from
+ * TypeScript registers before it imports its file (the policy benchmark's workers too).
+ */
+export function tsxEsmApi(): string {
   const pkg = createRequire(import.meta.url).resolve('tsx/package.json');
   const exports = JSON.parse(readFileSync(pkg, 'utf8')).exports as Record<
     string,
@@ -416,8 +419,16 @@ export async function* assetPages(
   kinds: readonly string[],
   pageSize = 2000,
 ): AsyncGenerator<AssetWithDoc[]> {
-  for (const page of planPages(await store.countAssets(), kinds, pageSize))
-    yield* readPage(store, page, pageSize);
+  yield* readPages(store, planPages(await store.countAssets(), kinds, pageSize), pageSize);
+}
+
+/** The assets of planned pages, a page at a time, in order. */
+export async function* readPages(
+  store: CatalogStore,
+  pages: readonly SweepPage[],
+  pageSize = 2000,
+): AsyncGenerator<AssetWithDoc[]> {
+  for (const page of pages) yield* readPage(store, page, pageSize);
 }
 
 /** Evaluates the subjects on `options.workers` threads (starting and stopping them around it). */
