@@ -122,27 +122,50 @@ const core = FAILSAFE_SCHEMA.extend({
 });
 
 /**
- * What makes a file take the full parser: directives, document end markers, anchors, tags, complex
- * (`? `) keys, and empty or null keys (js-yaml names those `null`, the `yaml` package ``).
+ * What makes a line send its file to the full parser, where a node may start (at the start of a
+ * line, after `- `, `: `, `? `, `[`, `{` or `,`): an anchor or a tag (`a && !b` inside a plain scalar
+ * is text), or a complex key (`? `). Anywhere: a directive, a document end marker, or an empty or
+ * null key (`~:`, or a flow mapping's entry `{a, ~}`), which js-yaml names `null` and the `yaml`
+ * package ``. The lines of a block scalar are text and are not tested.
  */
 const NOT_FAST =
-  /^%|^\.\.\.(?:[ \t\r\n]|$)|(?:^|[\s[{,:-])[&!][^\s,[\]{}]|^[ \t-]*\?(?:[ \t\r\n]|$)|(?:^|[\s{,[?-])(?:~|[Nn]ull|NULL)?:(?=[ \t\r\n]|$)/m;
+  /^%|^\.\.\.(?:[ \t\r]|$)|(?:^[ \t]*|[-:?][ \t]+|[[{,][ \t]*)[&!]|(?:^[ \t]*|[-:?][ \t]+|[[{,][ \t]*)\?(?:[ \t\r]|$)|(?:^|[\s{,[?-])(?:~|[Nn]ull|NULL)?:(?=[ \t\r]|$)|(?:^|[{,])[ \t]*(?:~|[Nn]ull|NULL)[ \t]*(?=[,}]|$)/;
 const FLOW_OR_QUOTE = /[{["']/;
+const COLON_NEXT = /^[ \t]*:/;
+const LONE_CR = /\r(?!\n)/;
+const FLOW_MARK = '[]{},';
 
 /** A line ending in a block scalar's header (`key: |`, `- >-`, `|2+`), its comment aside. */
 const BLOCK_HEADER = /(?:^|[ \t:-])[|>][0-9+-]*[ \t]*(?:#.*)?\r?$/;
-/** How far a line's content is indented: spaces and sequence dashes before its first key or value. */
-const INDENT = /^[ \t]*(?:-[ \t]+)*/;
+/**
+ * How far a line's content is indented: spaces and sequence dashes before its first key or value.
+ * YAML indents with spaces only; a tab ends the indentation.
+ */
+const INDENT = /^ *(?:-[ \t]+)*/;
+
+/** The spaces a line starts with (its indentation; a tab is not indentation). */
+function leadingSpaces(line: string): number {
+  let n = 0;
+  while (line.charCodeAt(n) === 32) n++;
+  return n;
+}
 
 /**
- * Whether every flow collection and quoted scalar that spans lines is indented past the line it
- * opens on. js-yaml accepts continuations indented too little, which the `yaml` package rejects, so a
- * file with one goes to the full parser. A quote or bracket inside a plain scalar (`it's`, `a[0]`)
- * opens nothing, a comment ends the line, and the lines of a block scalar (`|`, `>`) are text.
+ * Whether js-yaml may read the text and give what the `yaml` package would: no line outside a block
+ * scalar holds what NOT_FAST names, and every flow collection and quoted scalar that spans lines is
+ * indented past the line it opens on, or at least as far as that line when it starts with the bracket
+ * or quote (js-yaml accepts continuations indented too little, which the `yaml` package rejects). A quote or bracket inside a plain scalar (`it's`, `a[0]`) opens nothing, a
+ * comment ends the line, and the lines of a block scalar (`|`, `>`) are text: a policy's CEL rule
+ * written as one (`!has(field.x) && ...`) holds no tag or anchor.
  */
-function flowStaysIndented(text: string): boolean {
+function fastPathSafe(text: string): boolean {
+  // A lone CR breaks a line for both parsers, though not here.
+  if (LONE_CR.test(text)) return false;
   let block = -1;
-  let depth = 0;
+  /** The open flow collections, innermost last (`{` or `[`). */
+  const flows: string[] = [];
+  /** Inside a flow collection: the last character that was not space or comment. */
+  let last = '';
   let quote = '';
   /** While a flow collection or quoted scalar is open: the indentation its lines must exceed. */
   let open = -1;
@@ -153,11 +176,12 @@ function flowStaysIndented(text: string): boolean {
     start = end + 1;
     const blank = !line.trim();
     if (open >= 0) {
-      if (!blank && line.length - line.trimStart().length <= open) return false;
+      if (!blank && leadingSpaces(line) <= open) return false;
     } else if (block >= 0) {
       if (blank || INDENT.exec(line)![0].length > block) continue;
       block = -1;
     }
+    if (NOT_FAST.test(line)) return false;
     if (open < 0 && !FLOW_OR_QUOTE.test(line)) {
       if (BLOCK_HEADER.test(line)) block = INDENT.exec(line)![0].length;
       continue;
@@ -168,11 +192,13 @@ function flowStaysIndented(text: string): boolean {
       if (quote === '"') {
         if (c === '\\') i++;
         else if (c === '"') quote = '';
+        if (!quote && line[i + 1] === '#') return false;
         continue;
       }
       if (quote === "'") {
         if (c === "'" && line[i + 1] === "'") i++;
         else if (c === "'") quote = '';
+        if (!quote && line[i + 1] === '#') return false;
         continue;
       }
       const before = i === 0 ? ' ' : line[i - 1]!;
@@ -182,14 +208,32 @@ function flowStaysIndented(text: string): boolean {
         comment = true;
         break;
       }
+      // A `#` right after a closing quote, or after a bracket or comma of a flow collection, is
+      // a comment to js-yaml and an error to the `yaml` package.
+      if (line[i + 1] === '#' && FLOW_MARK.includes(c) && (flows.length > 0 || boundary)) return false;
       if ((c === '"' || c === "'") && (boundary || before === ':')) quote = c;
-      else if ((c === '{' || c === '[') && (boundary || depth > 0)) depth++;
-      else if ((c === '}' || c === ']') && depth > 0) depth--;
+      else if ((c === '{' || c === '[') && (boundary || flows.length > 0)) {
+        // A collection where a flow mapping's entry starts is a key (`{a: 1, [b]: c}`, `{k, {x: 1}}`),
+        // which js-yaml and the `yaml` package turn into different strings.
+        if (flows.at(-1) === '{' && (last === '{' || last === ',')) return false;
+        flows.push(c);
+      } else if ((c === '}' || c === ']') && flows.length > 0) {
+        flows.pop();
+        // A collection followed by `:` is a key too (`[a, b]: c`).
+        if (COLON_NEXT.test(line.slice(i + 1))) return false;
+      }
+      if (c !== ' ' && c !== '\t') last = c;
     }
-    if (quote || depth) {
-      if (open < 0) open = line.length - line.trimStart().length;
+    if (quote || flows.length) {
+      if (open < 0) {
+        // A line that starts with the bracket or quote (`legal:` then `{` on the next line) holds
+        // the node itself, which may close at the same indentation.
+        const indent = leadingSpaces(line);
+        open = FLOW_OR_QUOTE.test(line[indent] ?? '') ? indent - 1 : indent;
+      }
     } else {
       open = -1;
+      last = '';
       if (!comment && BLOCK_HEADER.test(line)) block = INDENT.exec(line)![0].length;
     }
   }
@@ -207,7 +251,7 @@ const CONTENT_LINE = /^[ \t]*[^ \t\r\n#]/m;
 export function parseYamlFast(stream: string, source: string): Parsed | undefined {
   // A byte order mark is not content (and would hide a first `---`).
   const text = stream.charCodeAt(0) === 0xfeff ? stream.slice(1) : stream;
-  if (NOT_FAST.test(text) || !flowStaysIndented(text)) return undefined;
+  if (!fastPathSafe(text)) return undefined;
   const starts = [...text.matchAll(DOCUMENT_START)].map((m) => m.index);
   // Text before the first `---` is a document only when it holds more than comments.
   if (!starts.length || starts[0] !== 0) {
