@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CatalogStore } from '../store/catalog-store.js';
 import { openReader } from '../store/open-store.js';
-import { ComplianceTally, sweepItem } from './compliance-tally.js';
+import { ComplianceTally, encodeTally, sweepItem } from './compliance-tally.js';
 import type { Subject } from './evaluate.js';
 import { PolicyEngine } from './policy-engine.js';
 import {
@@ -42,7 +42,7 @@ async function tallyPage(page: SweepPage): Promise<string> {
       if (item) tally.record(item, evaluateSubject(engine, data.view, item.subject, options));
     }
   }
-  return JSON.stringify(tally);
+  return encodeTally(tally.toJSON());
 }
 
 // evaluateSubject turns rule failures into violations; an error reaching the caller is a bug or the

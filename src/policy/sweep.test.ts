@@ -11,8 +11,10 @@ import { describe, expect, it } from 'vitest';
 import { type StoreHandle, storeFactories } from '../../test/support/stores.js';
 import { Catalog } from '../catalog/catalog.js';
 import type { PolicyDoc } from '../model/kinds/policy-kind.js';
+import type { Violation } from '../model/violation.js';
 import type { CatalogStore } from '../store/catalog-store.js';
 import { openStore } from '../store/open-store.js';
+import { decodeTally, encodeTally, type TallyData } from './compliance-tally.js';
 import type { Subject } from './evaluate.js';
 import { Governance } from './governance.js';
 import type { ActiveWaiver, DomainInfo, GovernanceView } from './governance-view.js';
@@ -330,6 +332,58 @@ const stored = [
   },
   storeFactories.find((f) => f.name === 'postgres')!,
 ];
+
+describe('a tally between threads', () => {
+  it('decodes to the same failing assets, violations with the same keys in the same order', () => {
+    const base: Violation = {
+      policy: 'policy:a',
+      enforcement: 'deny',
+      asset: 'dataset:sales/orders',
+      path: 'schema[0].properties[1]',
+      message: 'Field orders.id has no description',
+      field: 'orders.id',
+      remediation: 'Describe it',
+    };
+    const tally: TallyData = {
+      scanned: 3,
+      totals: { assets: 2, passing: 0, failing: 1, waived: 1 },
+      byDomain: [['sales', { assets: 2, passing: 0, failing: 1, waived: 1 }]],
+      byOwner: [['user:sam', { assets: 2, passing: 0, failing: 1, waived: 1 }]],
+      byPolicy: [['policy:a', { matched: 2, failing: 1, waived: 1, errors: 1 }]],
+      failing: [
+        {
+          asset: 'dataset:sales/orders',
+          domain: 'sales',
+          owners: ['user:sam'],
+          stewards: ['user:sam', 'user:kim'],
+          violations: [
+            base,
+            {
+              policy: 'policy:b',
+              enforcement: 'warn',
+              asset: 'dataset:sales/orders',
+              path: '',
+              message: 'm',
+            },
+            { ...base, message: 'policy:a could not be evaluated: boom', error: 'boom' },
+          ],
+        },
+        {
+          asset: 'domain:sales',
+          domain: null,
+          owners: [],
+          stewards: [],
+          violations: [{ ...base, asset: 'dataset:sales/other', waivedBy: 'waiver:sales/w' }],
+        },
+      ],
+    };
+    const text = encodeTally(tally);
+    expect(JSON.stringify(decodeTally(text))).toBe(JSON.stringify(tally));
+    // Each repeated string (policy, enforcement, remediation, people) travels once.
+    expect(text.split('Describe it').length - 1).toBe(1);
+    expect(text.split('user:sam').length - 1).toBe(2);
+  });
+});
 
 describe('compliance on worker threads', () => {
   it('reports the same as the single-threaded sweep (in memory: this thread reads)', async () => {

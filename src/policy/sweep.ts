@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Violation } from '../model/violation.js';
 import type { AssetWithDoc, CatalogStore, ReadConnection } from '../store/catalog-store.js';
-import type { SweepFilter, TallyData } from './compliance-tally.js';
+import { decodeTally, type SweepFilter, type TallyData } from './compliance-tally.js';
 import {
   applyWaivers,
   bindings,
@@ -278,7 +278,7 @@ export class SweepPool {
           },
         );
         if (!('tally' in reply)) throw new Error('A policy sweep worker answered a page without its tally');
-        const tally = JSON.parse(reply.tally) as TallyData;
+        const tally = decodeTally(reply.tally);
         tallies[index] = tally;
         onTally?.(tally);
       }
