@@ -25,7 +25,7 @@ const pii = policy(
   `  match: {kinds: [DataContract]}
   scope: field
   rule: '!field.tags.exists(t, t == "pii") || (has(field.classification) && classificationRank(field.classification) >= classificationRank("confidential"))'
-  message: "Field {{field.name}} is tagged pii but classified '{{field.classification}}'"
+  message: "Field {{field.name}} is tagged pii but classified '{{field.classification ?? none}}'"
   remediation: Classify it confidential or restricted
   enforcement: deny`,
 );
@@ -114,6 +114,19 @@ for (const factory of storeFactories) {
       expect(audit.map((a) => [a.action, a.actor])).toEqual([['deny', 'user:bob']]);
       expect((audit[0]!.details as { violations: unknown[] }).violations).toHaveLength(2);
       expect(await p.catalog.auditVerify()).toMatchObject({ intact: true });
+    });
+
+    it('fills a message placeholder the asset lacks with its default', async () => {
+      const r = await apply(
+        contract({ email: 'internal' }).replace(
+          'classification: internal, description: Buyer e-mail',
+          'description: Buyer e-mail',
+        ),
+      );
+      expect(r.results[0]!.violations.map((v) => v.message)).toEqual([
+        "Field email is tagged pii but classified 'none'",
+        "Field phone is tagged pii but classified 'internal'",
+      ]);
     });
 
     it('admits warnings and records them', async () => {

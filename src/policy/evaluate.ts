@@ -179,18 +179,24 @@ export function matches(
   return true;
 }
 
+/**
+ * Fills `{{path.to.value}}` from the variables; `{{path ?? text}}` shows the text (quotes around it
+ * dropped) where the value is missing or null, which otherwise shows as nothing.
+ */
 function interpolate(template: string, context: Json): string {
-  return template.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_, path: string) => {
+  return template.replace(PLACEHOLDER, (_, path: string, fallback: string | undefined) => {
     let value: unknown = context;
     for (const key of path.split('.'))
       value = value && typeof value === 'object' ? (value as Json)[key] : undefined;
     return value === undefined || value === null
-      ? ''
+      ? (fallback?.trim().replace(/^(['"])(.*)\1$/, '$2') ?? '')
       : typeof value === 'object'
         ? JSON.stringify(value)
         : String(value);
   });
 }
+
+const PLACEHOLDER = /\{\{\s*([\w.]+)\s*(?:\?\?([^}]*))?\}\}/g;
 
 export interface EvaluationContext {
   view: GovernanceView;
