@@ -49,7 +49,7 @@ describe('governance through the CLI', () => {
     const denied = run('apply', '-f', file, '--as', 'user:maya');
     expect(denied.code).toBe(1);
     expect(denied.stdout).toContain(
-      "✗ deny             policy:personal-data-classified loyalty_export.email: Field loyalty_export.email holds personal data but is classified internal",
+      '✗ deny             policy:personal-data-classified loyalty_export.email: Field loyalty_export.email holds personal data but is classified internal',
     );
     expect(denied.stdout).toContain('Nothing was stored: 1 document was denied by policy.');
     writeFileSync(file, contract('confidential'));

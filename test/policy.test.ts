@@ -123,7 +123,7 @@ for (const factory of storeFactories) {
           'description: Buyer e-mail',
         ),
       );
-      expect(r.results[0]!.violations.map((v) => v.message)).toEqual([
+      expect((r.results[0]!.violations ?? []).map((v) => v.message)).toEqual([
         "Field email is tagged pii but classified 'none'",
         "Field phone is tagged pii but classified 'internal'",
       ]);
