@@ -57,8 +57,12 @@ export function subjectOf(
   },
 ): Subject {
   const def = kindOf(s.kind);
+  // Only the ownership relations count here; a contract's others would walk every field.
+  const ctx = { ownershipTypes: view.ownershipTypes };
   const relations =
-    s.relations ?? def?.relations(s.doc as never, { ownershipTypes: view.ownershipTypes }) ?? [];
+    s.relations ??
+    (def?.ownership ? def.ownership(s.doc as never, ctx) : def?.relations(s.doc as never, ctx)) ??
+    [];
   return { ref: s.ref, kind: s.kind, domain: s.domain, doc: s.doc, ...declaredPrincipals(view, relations) };
 }
 

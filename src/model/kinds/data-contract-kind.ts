@@ -188,6 +188,7 @@ export const dataContractKind: KindDefinition<OdcsContract> = {
       out.push({ type: 'usesTerm', target: link.ref, path: link.path.replace(/^\./, '') });
     return dedupe(out);
   },
+  ownership: (doc, ctx) => dedupe(teamRelations(doc.team, ctx)),
   summary: (doc) => ({ title: str(doc.name) ?? str(doc.id) ?? '', description: descriptionText(doc) }),
   searchText(doc): SearchText {
     const fields = fieldsOnce(doc);

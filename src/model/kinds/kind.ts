@@ -88,6 +88,12 @@ export interface KindDefinition<Doc = unknown> {
   normalize(doc: unknown): Doc;
   identify(doc: Doc): Identity | ValidationIssue[];
   relations(doc: Doc, ctx: KindContext): Relation[];
+  /**
+   * The relations that name owners, stewards and other ownership roles: those of `relations`, in
+   * its order, for readers that need no other (a policy sweep reading every stored contract). Set
+   * where `relations` derives much more (a contract's glossary links walk every field).
+   */
+  ownership?(doc: Doc, ctx: KindContext): Relation[];
   summary(doc: Doc): { title: string; description: string };
   searchText(doc: Doc): SearchText;
   fields(doc: Doc): FieldInfo[];
