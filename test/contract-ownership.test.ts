@@ -5,9 +5,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../../test/support/reference.js';
-import { parseSources } from '../../catalog/parse.js';
-import { dataContractKind } from './data-contract-kind.js';
+import { parseSources } from '../src/catalog/parse.js';
+import { dataContractKind } from '../src/model/kinds/data-contract-kind.js';
+import { repoRoot } from './support/reference.js';
 
 const ctx = { ownershipTypes: ['owner', 'steward', 'technical-owner'] };
 const OWNERSHIP = new Set(['ownedBy', 'stewardedBy', 'hasRole']);
