@@ -2,10 +2,10 @@
  * A contract's ownership relations, read alone (a policy sweep's subjects), are exactly the
  * ownership relations among all of its relations.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSources } from '../src/catalog/parse.js';
+import { readManifestFiles } from '../src/cli/files.js';
 import { dataContractKind } from '../src/model/kinds/data-contract-kind.js';
 import { repoRoot } from './support/reference.js';
 
@@ -13,11 +13,7 @@ const ctx = { ownershipTypes: ['owner', 'steward', 'technical-owner'] };
 const OWNERSHIP = new Set(['ownedBy', 'stewardedBy', 'hasRole']);
 
 function contracts(): Record<string, unknown>[] {
-  const dir = join(repoRoot, 'examples');
-  const files = readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.odcs.yaml'))
-    .map((e) => ({ name: e.name, content: readFileSync(join(e.parentPath, e.name), 'utf8') }));
-  return parseSources(files)
+  return parseSources(readManifestFiles([join(repoRoot, 'examples')]))
     .docs.map((d) => d.doc as Record<string, unknown>)
     .filter((doc) => doc.kind === 'DataContract' && dataContractKind.validate(doc).length === 0);
 }

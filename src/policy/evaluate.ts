@@ -153,6 +153,18 @@ function factsOf(subject: Subject, view: GovernanceView): SubjectFacts {
   return facts;
 }
 
+/**
+ * Whether a policy can bind an asset of a kind whose domain chain (its domain, then the ancestors) is
+ * `chain`: one of its kinds; for a domain policy, its own domain or one below it; and, when it names
+ * domains, one of those in the chain. Labels and classifications need the asset itself (`matches`).
+ */
+export function inScope(policy: CompiledPolicy, kind: string, chain: readonly string[]): boolean {
+  if (!policy.kinds.has(kind)) return false;
+  if (policy.domain && !chain.includes(policy.domain)) return false;
+  const domains = policy.doc.spec.match?.domains;
+  return !domains || domains.some((d) => chain.includes(d));
+}
+
 /** Whether the policy applies to the asset at all (kinds, domains subtree, labels, classifications). */
 export function matches(
   policy: CompiledPolicy,
@@ -162,11 +174,8 @@ export function matches(
 ): boolean {
   if (!policy.kinds.has(subject.kind)) return false;
   const facts = factsOf(subject, view);
-  const chain = facts.chain;
-  // A domain policy binds its own domain and everything below it, nothing else.
-  if (policy.domain && !chain.includes(policy.domain)) return false;
+  if (!inScope(policy, subject.kind, facts.chain)) return false;
   const match = policy.doc.spec.match;
-  if (match?.domains && !match.domains.some((d) => chain.includes(d))) return false;
   if (match?.labels) {
     facts.labels ??= labelsOf(subject);
     const labels = facts.labels;

@@ -28,6 +28,7 @@ import {
   effectivePrincipals,
   evaluatePolicy,
   fieldBindings,
+  inScope,
   matches,
   type Subject,
 } from './evaluate.js';
@@ -123,21 +124,17 @@ export interface GovernanceOptions {
 }
 
 /**
- * Whether a policy can apply to any asset of a kind in a domain: its kinds, and for a domain policy
- * or one that names domains, the domain's chain. A Domain asset is scoped by its own name, which the
- * counts do not give, so Domains are always read.
+ * Whether a policy can apply to any asset of a kind in a domain (`inScope` over the domain's chain).
+ * A Domain asset is scoped by its own name, which the counts do not give, so Domains are always read.
  */
 function mayApply(
   policy: CompiledPolicy,
   group: { kind: string; domain: string | null },
   view: GovernanceView,
 ): boolean {
-  if (!policy.kinds.has(group.kind)) return false;
-  if (group.kind === 'Domain') return true;
+  if (group.kind === 'Domain') return policy.kinds.has('Domain');
   const chain = group.domain ? domainChain(view, group.domain).map((d) => d.name) : [];
-  if (policy.domain && !chain.includes(policy.domain)) return false;
-  const domains = policy.doc.spec.match?.domains;
-  return !domains || domains.some((d) => chain.includes(d));
+  return inScope(policy, group.kind, chain);
 }
 
 export class Governance implements GovernanceApi {
