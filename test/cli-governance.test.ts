@@ -104,5 +104,9 @@ describe('governance through the CLI', () => {
       ),
     );
     expect([...enforcement]).toEqual(['warn']);
+    expect(run('compliance').stdout).toMatch(/^\d+ assets evaluated against 29 policies: /);
+    expect(run('compliance', '--policy', 'policy:personal-data-classified').stdout).toMatch(
+      /^\d+ assets evaluated against 1 policy: /,
+    );
   });
 });

@@ -147,7 +147,7 @@ export function registerPolicyCommands(program: Command) {
           c.waived,
         ];
         const lines = [
-          `${t.assets} assets evaluated against ${report.policies} policies: ${t.passing} passing, ${t.failing} failing, ${t.waived} waived.`,
+          `${t.assets} assets evaluated against ${report.policies} polic${report.policies === 1 ? 'y' : 'ies'}: ${t.passing} passing, ${t.failing} failing, ${t.waived} waived.`,
           ...(report.changedDuring
             ? [
                 `The catalog changed while it was swept (audit records ${report.changedDuring.fromSeq + 1}-${report.changedDuring.toSeq}); run it again for one state.`,
