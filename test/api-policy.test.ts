@@ -146,6 +146,9 @@ for (const factory of storeFactories) {
         expect(res.statusCode, res.body).toBe(200);
         await evaluated;
         expect(reports[0]!.failing).toBe(1);
+        // Kept for the counts: the failing asset is counted, not listed.
+        expect(p.governance.latestCompliance()?.failing).toEqual([]);
+        expect(p.governance.latestCompliance()?.page).toEqual({ offset: 0, limit: 0, total: 1 });
         const metrics = (await other.inject({ url: '/metrics' })).body;
         expect(metrics).toContain('charter_compliance_assets{domain="payments",status="failing"} 1');
         expect(metrics).toContain(
@@ -173,6 +176,18 @@ for (const factory of storeFactories) {
       expect(compliance.totals).toEqual({ assets: 4, passing: 4, failing: 0, waived: 0 });
       const missing = await app.inject({ url: '/api/v1/compliance?policy=policy:nope' });
       expect(missing.statusCode).toBe(404);
+      const counted = (await app.inject({ url: '/api/v1/compliance?limit=0&offset=2' })).json();
+      expect(counted.failing).toEqual([]);
+      expect(counted.page).toEqual({
+        offset: 2,
+        limit: 0,
+        total: counted.totals.failing + counted.totals.waived,
+      });
+      for (const bad of ['limit=-1', 'limit=ten', 'offset=1.5']) {
+        const refused = await app.inject({ url: `/api/v1/compliance?${bad}` });
+        expect(refused.statusCode, bad).toBe(400);
+        expect(refused.json().error.message, bad).toMatch(/limit|offset/);
+      }
     });
   });
 }

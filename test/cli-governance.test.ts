@@ -109,4 +109,23 @@ describe('governance through the CLI', () => {
       /^\d+ assets evaluated against 1 policy: /,
     );
   });
+
+  it('lists a page of the failing assets and says how to see the rest', () => {
+    const all = JSON.parse(run('compliance', '--limit', 'all', '-o', 'json').stdout);
+    const total = all.totals.failing + all.totals.waived;
+    expect(total).toBeGreaterThan(3);
+    expect(all.failing).toHaveLength(total);
+    const page = JSON.parse(run('compliance', '--offset', '1', '--limit', '2', '-o', 'json').stdout);
+    expect(page.page).toEqual({ offset: 1, limit: 2, total });
+    expect(page.failing).toEqual(all.failing.slice(1, 3));
+    expect(page.totals).toEqual(all.totals);
+    // The default lists 50: the demo's failing assets all fit.
+    expect(JSON.parse(run('compliance', '-o', 'json').stdout).failing).toHaveLength(Math.min(total, 50));
+    const text = run('compliance', '--limit', '1').stdout;
+    expect(text).toContain(`Falling short (1-1 of ${total}):\n  ${all.failing[0].asset} (owner `);
+    expect(text).toContain(`… and ${total - 1} more (--offset 1 for the next, --limit all for every one)`);
+    const bad = run('compliance', '--limit', 'ten');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--limit must be a whole number or 'all'; got 'ten'");
+  });
 });

@@ -15,7 +15,12 @@ import type {
 import { errorFromWire, InputError, RefusedError, UnavailableError } from '../model/errors.js';
 import type { CharterDoc } from '../model/kinds/charter-kind.js';
 import type { PolicyDoc } from '../model/kinds/policy-kind.js';
-import type { ComplianceReport, PolicyTestResult, WaiverView } from '../policy/governance.js';
+import type {
+  ComplianceQuery,
+  ComplianceReport,
+  PolicyTestResult,
+  WaiverView,
+} from '../policy/governance.js';
 import type { GovernanceApi } from '../policy/governance-api.js';
 import type {
   ApprovalRow,
@@ -209,8 +214,8 @@ export class HttpGovernanceClient implements GovernanceApi {
     return (await this.http.call<{ waivers: WaiverView[] }>('GET', '/api/v1/waivers')).waivers;
   }
 
-  compliance(filter: { domain?: string; owner?: string; policy?: string }) {
-    return this.http.call<ComplianceReport>('GET', `/api/v1/compliance${query(filter)}`);
+  compliance(filter: ComplianceQuery) {
+    return this.http.call<ComplianceReport>('GET', `/api/v1/compliance${query({ ...filter })}`);
   }
 
   explain(ref: string) {

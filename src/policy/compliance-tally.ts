@@ -85,8 +85,16 @@ export interface TallyData {
 }
 
 export class ComplianceTally {
-  /** `policy`: a one-policy sweep, which counts only the assets that policy applies to. */
-  constructor(private readonly policy?: string) {}
+  /**
+   * `policy`: a one-policy sweep, which counts only the assets that policy applies to. `keep`: how
+   * many failing (or waived) assets to list, the first ones in sweep order; the rest are counted
+   * and not listed, so a report that shows a page of them does not carry (or send between threads)
+   * every violation of a large catalog.
+   */
+  constructor(
+    private readonly policy?: string,
+    private readonly keep = Number.POSITIVE_INFINITY,
+  ) {}
 
   scanned = 0;
   readonly totals = emptyCounts();
@@ -121,7 +129,7 @@ export class ComplianceTally {
     this.totals[status] += 1;
     bump(this.byDomain, scopeDomain ?? '(none)');
     for (const owner of new Set(principals.owners)) bump(this.byOwner, owner);
-    if (status === 'failing' || status === 'waived') {
+    if ((status === 'failing' || status === 'waived') && this.failing.length < this.keep) {
       this.failing.push({
         asset: ref,
         domain,
@@ -145,7 +153,10 @@ export class ComplianceTally {
       stats.waived += counts.waived;
       stats.errors += counts.errors;
     }
-    for (const f of other.failing) this.failing.push(f);
+    for (const f of other.failing) {
+      if (this.failing.length >= this.keep) break;
+      this.failing.push(f);
+    }
   }
 
   toJSON(): TallyData {

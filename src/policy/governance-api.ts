@@ -2,7 +2,13 @@
 import type { CharterDoc } from '../model/kinds/charter-kind.js';
 import type { PolicyDoc } from '../model/kinds/policy-kind.js';
 import type { ApprovalRow, ApprovalState } from '../store/catalog-store.js';
-import type { ComplianceReport, ExplainEntry, PolicyTestResult, WaiverView } from './governance.js';
+import type {
+  ComplianceQuery,
+  ComplianceReport,
+  ExplainEntry,
+  PolicyTestResult,
+  WaiverView,
+} from './governance.js';
 
 export interface GovernanceApi {
   approvals(filter: {
@@ -18,7 +24,7 @@ export interface GovernanceApi {
     type?: 'change' | 'waiver',
   ): Promise<ApprovalRow>;
   waivers(): Promise<WaiverView[]>;
-  compliance(filter: { domain?: string; owner?: string; policy?: string }): Promise<ComplianceReport>;
+  compliance(filter: ComplianceQuery): Promise<ComplianceReport>;
   explain(ref: string): Promise<{ subject: string; domain: string | null; policies: ExplainEntry[] }>;
   testPolicies(docs?: { ref: string; doc: PolicyDoc }[], charter?: CharterDoc): Promise<PolicyTestResult[]>;
 }

@@ -62,7 +62,13 @@ export interface ComplianceReport {
     waived: number;
     errors: number;
   }[];
+  /**
+   * The failing (and waived) assets, in the order they were swept: those from `page.offset`, at most
+   * `page.limit` of them (all when the limit is null).
+   */
   failing: FailingAsset[];
+  /** Which part of the list of failing assets `failing` holds; `total` is the list's whole length. */
+  page: { offset: number; limit: number | null; total: number };
   /**
    * Set when the audit log moved on during the sweep (`fromSeq` its head before, `toSeq` after): a
    * write landed while the assets were read, and the pages read before it and after it saw
@@ -70,6 +76,17 @@ export interface ComplianceReport {
    * the records in between say what changed.
    */
   changedDuring?: { fromSeq: number; toSeq: number };
+}
+
+/** Which assets a compliance run counts, and which of the failing ones its report lists. */
+export interface ComplianceQuery {
+  domain?: string;
+  owner?: string;
+  policy?: string;
+  /** Failing assets to skip before the first listed (default 0). */
+  offset?: number;
+  /** Failing assets to list (default: all). The counts always cover every asset. */
+  limit?: number;
 }
 
 export interface ExplainEntry {
@@ -357,9 +374,18 @@ export class Governance implements GovernanceApi {
   // --- compliance ----------------------------------------------------------------------------
 
   async compliance(
-    filter: { domain?: string; owner?: string; policy?: string } = {},
+    filter: ComplianceQuery = {},
     onProgress?: (done: number, total: number) => void,
   ): Promise<ComplianceReport> {
+    const offset = filter.offset ?? 0;
+    const limit = filter.limit ?? null;
+    for (const [name, value] of [
+      ['offset', offset],
+      ['limit', limit ?? 0],
+    ] as const) {
+      if (!Number.isSafeInteger(value) || value < 0)
+        throw new InputError(`${name} must be a whole number, 0 or more; got ${value}`);
+    }
     // The audit head before the view is read and after the last page: a write between them may have
     // been seen by some pages and not others (see ComplianceReport.changedDuring).
     const before = await this.store.auditHead();
@@ -384,7 +410,7 @@ export class Governance implements GovernanceApi {
     const workers = total > this.options.parallelFrom ? this.options.workers : 1;
     const connection = this.store.readConnection;
     const guard = this.catalog.guard;
-    const tally = new ComplianceTally(filter.policy);
+    const tally = new ComplianceTally(filter.policy, limit === null ? undefined : offset + limit);
     if (workers > 1 && connection && (!guard || guard.isAdmin)) {
       // Each worker reads the pages it is handed from its own connection and sends back only their
       // tallies; this thread hands out pages and adds the tallies up in page order.
@@ -394,10 +420,14 @@ export class Governance implements GovernanceApi {
         read: { connection, filter: sweepFilter, pageSize: this.options.pageSize },
       });
       try {
-        const tallies = await pool.tally(pages, (t) => {
-          tally.scanned += t.scanned;
-          onProgress?.(tally.scanned, total);
-        });
+        const tallies = await pool.tally(
+          pages,
+          (t) => {
+            tally.scanned += t.scanned;
+            onProgress?.(tally.scanned, total);
+          },
+          limit === null ? undefined : offset + limit,
+        );
         tally.scanned = 0;
         for (const t of tallies) tally.add(t);
       } finally {
@@ -430,7 +460,8 @@ export class Governance implements GovernanceApi {
           ...s,
         }))
         .sort((a, b) => a.policy.localeCompare(b.policy)),
-      failing: tally.failing,
+      failing: offset ? tally.failing.slice(offset) : tally.failing,
+      page: { offset, limit, total: tally.totals.failing + tally.totals.waived },
     };
     if (after.seq !== before.seq) report.changedDuring = { fromSeq: before.seq, toSeq: after.seq };
     return report;
@@ -508,7 +539,8 @@ export class Governance implements GovernanceApi {
       do {
         this.stale = false;
         try {
-          this.latest = await this.compliance({});
+          // Kept for the counts (metrics): the failing assets are not listed.
+          this.latest = await this.compliance({ limit: 0 });
           onDone?.(this.latest);
         } catch (error) {
           onError?.(error);

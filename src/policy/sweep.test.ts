@@ -530,6 +530,43 @@ for (const factory of stored) {
       }
     });
 
+    it('lists a page of the failing assets, the same on workers as on one thread, and counts them all', async () => {
+      const handle = await factory.create();
+      try {
+        const catalog = await seed(handle.store);
+        const options = { pageSize: 25 };
+        const single = new Governance(catalog, () => NOW, { ...options, workers: 1 });
+        const parallel = new Governance(catalog, () => NOW, { ...options, workers: 2, parallelFrom: 0 });
+        const full = await single.compliance({});
+        const total = full.totals.failing + full.totals.waived;
+        expect(full.failing).toHaveLength(total);
+        expect(full.page).toEqual({ offset: 0, limit: null, total });
+        // Pages of 25 assets: the listed ones start in the first sweep page, in a middle one, at the end.
+        for (const [offset, limit] of [
+          [0, 0],
+          [0, 3],
+          [40, 7],
+          [total - 2, 10],
+          [total + 5, 10],
+        ] as const) {
+          for (const governance of [single, parallel]) {
+            const report = await governance.compliance({ offset, limit });
+            const { failing, page, ...counts } = report;
+            const { failing: _all, page: _page, ...fullCounts } = full;
+            expect(counts, `${offset}+${limit}`).toEqual(fullCounts);
+            expect(page).toEqual({ offset, limit, total });
+            expect(failing).toEqual(full.failing.slice(offset, offset + limit));
+          }
+        }
+        const one = await parallel.compliance({ domain: 'sales', offset: 1, limit: 2 });
+        expect(one.failing).toEqual((await single.compliance({ domain: 'sales' })).failing.slice(1, 3));
+        await expect(single.compliance({ limit: -1 })).rejects.toThrow(/limit must be a whole number/);
+        await expect(single.compliance({ offset: 1.5 })).rejects.toThrow(/offset must be a whole number/);
+      } finally {
+        await handle.dispose();
+      }
+    });
+
     it('marks a report taken across a write, and still sweeps what the write added', async () => {
       const handle = await factory.create();
       try {

@@ -102,7 +102,7 @@ export interface SweepReading {
  */
 export type SweepRequest =
   | { id: number; subjects: string }
-  | { id: number; page: SweepPage }
+  | { id: number; page: SweepPage; keep: number }
   | { id: number; close: true };
 export type SweepReply =
   | { id: number; results: string }
@@ -262,24 +262,35 @@ export class SweepPool {
    * small or quick pages takes more of them. The tallies come back in the order of `pages`;
    * `onTally` sees each as it arrives (progress).
    */
-  async tally(pages: readonly SweepPage[], onTally?: (tally: TallyData) => void): Promise<TallyData[]> {
+  async tally(
+    pages: readonly SweepPage[],
+    onTally?: (tally: TallyData) => void,
+    keep = Number.POSITIVE_INFINITY,
+  ): Promise<TallyData[]> {
     if (!this.reading) throw new Error('This sweep pool was started without a store to read');
     const tallies: TallyData[] = new Array(pages.length);
     let next = 0;
     let failed = false;
+    // Failing assets listed by the pages 0 … done-1, all of which have answered: a page after them
+    // need list no more than `keep` less those (pages still out may list some too, so this is a bound).
+    let done = 0;
+    let listed = 0;
     const work = async (slot: Slot) => {
       // After one page failed the sweep has failed: no worker is handed another.
       while (!failed && next < pages.length) {
         const index = next++;
-        const reply = await this.request(slot, { id: this.nextId++, page: pages[index]! }).catch(
-          (error: unknown) => {
-            failed = true;
-            throw error;
-          },
-        );
+        const request = { id: this.nextId++, page: pages[index]!, keep: Math.max(0, keep - listed) };
+        const reply = await this.request(slot, request).catch((error: unknown) => {
+          failed = true;
+          throw error;
+        });
         if (!('tally' in reply)) throw new Error('A policy sweep worker answered a page without its tally');
         const tally = decodeTally(reply.tally);
         tallies[index] = tally;
+        for (; done < pages.length && tallies[done]; done++) {
+          const { failing, waived } = tallies[done]!.totals;
+          listed += failing + waived;
+        }
         onTally?.(tally);
       }
     };

@@ -72,6 +72,20 @@ describe.runIf(browserAvailable())('web UI: governance', { timeout: 120_000 }, (
     await findings.getByText('Findings in Payments for critical-elements-checked: 3 assets').waitFor();
   });
 
+  it('shows the failing count on the overview without fetching the failing assets', async () => {
+    const report = (await server.app.inject({ url: '/api/v1/compliance' })).json();
+    expect(report.failing.length).toBeGreaterThan(0);
+    const fetched = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/compliance');
+    await page.goto(`${server.url}/`);
+    const response = await fetched;
+    expect(new URL(response.url()).searchParams.get('limit')).toBe('0');
+    const body = await response.json();
+    expect(body.failing).toEqual([]);
+    expect(body.page.total).toBe(report.failing.length);
+    const kpi = page.locator('a.kpi', { hasText: 'assets failing policies' });
+    await kpi.getByText(String(report.totals.failing), { exact: true }).waitFor();
+  });
+
   it('offers a pending change to the data office, not to a steward, and shows the server’s refusal', async () => {
     expect(
       (await server.apply(refundsYaml.replace('status: active', 'status: deprecated'), 'user:farid')).status,

@@ -129,14 +129,28 @@ export function registerPolicyCommands(program: Command) {
     )
     .option('--domain <name>', 'only this domain and its sub-domains')
     .option('--owner <ref>', 'only assets this user or team owns or stewards')
-    .option('--policy <ref>', 'only this policy, over the assets it applies to (counts only those)');
+    .option('--policy <ref>', 'only this policy, over the assets it applies to (counts only those)')
+    .option(
+      '--limit <n>',
+      "failing assets to list, with their violations ('all' for every one); the counts cover all assets",
+      '50',
+    )
+    .option('--offset <n>', 'failing assets to skip before the first listed', '0');
   compliance.action(
     withContext(compliance, async (ctx) => {
-      const o = compliance.opts() as { domain?: string; owner?: string; policy?: string };
+      const o = compliance.opts() as {
+        domain?: string;
+        owner?: string;
+        policy?: string;
+        limit: string;
+        offset: string;
+      };
       const report = await ctx.governance.compliance({
         ...(o.domain ? { domain: o.domain } : {}),
         ...(o.owner ? { owner: o.owner } : {}),
         ...(o.policy ? { policy: o.policy } : {}),
+        ...(o.limit === 'all' ? {} : { limit: wholeNumber('--limit', o.limit, " or 'all'") }),
+        offset: wholeNumber('--offset', o.offset),
       });
       printData(report, ctx.format, () => {
         const t = report.totals;
@@ -180,15 +194,24 @@ export function registerPolicyCommands(program: Command) {
             { header: 'waived', value: (p) => p.waived, min: 6 },
           ]),
         ];
+        const { offset, total } = report.page;
         if (report.failing.length) {
-          lines.push('', 'Falling short:');
-          for (const f of report.failing.slice(0, 50)) {
+          lines.push(
+            '',
+            offset || report.failing.length < total
+              ? `Falling short (${offset + 1}-${offset + report.failing.length} of ${total}):`
+              : 'Falling short:',
+          );
+          for (const f of report.failing) {
             lines.push(`  ${f.asset} (owner ${f.owners.join(', ') || '—'})`);
             for (const v of f.violations) lines.push(`    ${formatViolation(v)}`);
           }
-          if (report.failing.length > 50)
-            lines.push(`  … and ${report.failing.length - 50} more (-o json for all)`);
         }
+        const after = offset + report.failing.length;
+        if (after < total)
+          lines.push(
+            `  … and ${total - after} more (--offset ${after} for the next, --limit all for every one)`,
+          );
         return lines.join('\n');
       });
       return EXIT.ok;
@@ -267,4 +290,10 @@ export function registerPolicyCommands(program: Command) {
       );
     }
   }
+}
+
+/** An option's value as a whole number, 0 or more, or an error naming the option and the value. */
+function wholeNumber(option: string, value: string, or = ''): number {
+  if (!/^\d+$/.test(value)) throw new InputError(`${option} must be a whole number${or}; got '${value}'`);
+  return Number(value);
 }

@@ -4,6 +4,7 @@ import { InputError } from '../../model/errors.js';
 import { type CharterDoc, charterKind } from '../../model/kinds/charter-kind.js';
 import type { PolicyDoc } from '../../model/kinds/policy-kind.js';
 import { policyKind } from '../../model/kinds/policy-kind.js';
+import type { ComplianceQuery } from '../../policy/governance.js';
 import type { ApprovalState } from '../../store/catalog-store.js';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
@@ -87,16 +88,29 @@ export function policyRoutes(app: FastifyInstance) {
               type: 'string',
               description: 'only this policy, over the assets it applies to (the report counts only those)',
             },
+            offset: {
+              type: 'integer',
+              minimum: 0,
+              description: 'failing assets to skip before the first listed (default 0)',
+            },
+            limit: {
+              type: 'integer',
+              minimum: 0,
+              description:
+                'failing assets to list (default: all); 0 lists none. The counts always cover every asset; `page.total` is how many fail',
+            },
           },
         },
       },
     },
     async (request) => {
-      const q = request.query as { domain?: string; owner?: string; policy?: string };
+      const q = request.query as ComplianceQuery;
       return request.charter.governance.compliance({
         ...(q.domain ? { domain: q.domain } : {}),
         ...(q.owner ? { owner: q.owner } : {}),
         ...(q.policy ? { policy: q.policy } : {}),
+        ...(q.offset !== undefined ? { offset: q.offset } : {}),
+        ...(q.limit !== undefined ? { limit: q.limit } : {}),
       });
     },
   );

@@ -154,6 +154,8 @@ export interface ComplianceReport {
     stewards: string[];
     violations: Violation[];
   }[];
+  /** Which part of the list of failing assets `failing` holds (`limit` null: all of it). */
+  page: { offset: number; limit: number | null; total: number };
   /** Set when the audit log moved on during the sweep: a write landed while the assets were read. */
   changedDuring?: { fromSeq: number; toSeq: number };
 }

@@ -165,9 +165,12 @@ function About({
   const subdomains = [...org.domains.values()].filter((x) => x.parent === name);
   const teams = useApi<{ items: Asset[] }>(apiPath('/assets', { kind: 'teams', domain: name, limit: 200 }));
   const small = catalogSize !== undefined && catalogSize <= SMALL_CATALOG;
-  const compliance = useApi<ComplianceReport>(small ? apiPath('/compliance', { domain: name }) : null, {
-    ttlMs: 5 * 60_000,
-  });
+  const compliance = useApi<ComplianceReport>(
+    small ? apiPath('/compliance', { domain: name, limit: 0 }) : null,
+    {
+      ttlMs: 5 * 60_000,
+    },
+  );
   const own = compliance.data?.byDomain.find((x) => x.domain === name);
   return (
     <div className="two-col">

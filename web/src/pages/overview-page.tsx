@@ -111,7 +111,8 @@ function useCoverage(total: number | undefined): CoverageState & { request: () =
 function useCompliance(total: number | undefined) {
   const [requested, setRequested] = useState(false);
   const auto = total !== undefined && total <= SMALL_CATALOG;
-  const path = auto || requested ? apiPath('/compliance') : null;
+  // The overview shows counts only: the failing assets themselves are not listed (limit 0).
+  const path = auto || requested ? apiPath('/compliance', { limit: 0 }) : null;
   const result = useApi<ComplianceReport>(path, { ttlMs: 5 * 60_000 });
   return { ...result, auto, requested, request: () => setRequested(true) };
 }
