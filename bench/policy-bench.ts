@@ -302,6 +302,11 @@ interface StoreFigures {
   readMs: number;
   failing: number;
   one: { policy: string; matched: number; ms: number }[];
+  /**
+   * The timed runs list the first 50 failing assets, as `charter compliance` does; these list every
+   * one (one run each, after the rounds; with taskset only).
+   */
+  listAll?: { oneCoreMs: number; parallelMs: number; parallelMainCpu: number | undefined };
 }
 
 /** Linux's `taskset`, which runs a process on the CPUs it is given (absent elsewhere). */
@@ -311,13 +316,14 @@ const taskset = ['/usr/bin/taskset', '/bin/taskset'].find((p) => existsSync(p));
  * One run of bench/policy-compliance.ts in a fresh process on the store in `home`; with `cpus`
  * (e.g. `0` or `0-1`), on those CPUs only, every thread of the process (V8's helpers included).
  */
-function complianceRun(home: string, args: string[], cpus?: string): ComplianceRun {
+function complianceRun(home: string, args: string[], cpus?: string, list?: string): ComplianceRun {
   const node = [process.execPath, '--import', 'tsx', join(benchDir, 'policy-compliance.ts'), home, ...args];
   const [command, ...rest] = cpus && taskset ? [taskset, '-c', cpus, ...node] : node;
   const child = spawnSync(command!, rest, {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 64 * 1024 * 1024,
+    env: list ? { ...process.env, BENCH_LIST: list } : process.env,
   });
   const last = child.stdout.trim().split('\n').pop() ?? '';
   if (child.status !== 0 || !last.startsWith('{'))
@@ -381,6 +387,16 @@ function storeFigures(home: string, policies: string[], config: PolicyConfig): S
       `  round ${round}: compliance(), one thread ${fmtMs(figures.singleMs.at(-1)!)}` +
         (pin ? `, one thread on one core ${fmtMs(figures.oneCoreMs.at(-1)!)}` : '') +
         `, ${config.workers} workers ${fmtMs(figures.parallelMs.at(-1)!)} for ${fmt(figures.assets)} assets`,
+    );
+  }
+  if (pin) {
+    const oneCore = complianceRun(home, ['compliance', '1'], '0', 'all');
+    const parallel = complianceRun(home, ['compliance', String(config.workers)], figures.parallelCpus, 'all');
+    if (oneCore.digest !== parallel.digest)
+      throw new Error('compliance on one thread and on workers disagree');
+    figures.listAll = { oneCoreMs: oneCore.ms, parallelMs: parallel.ms, parallelMainCpu: parallel.cpu?.main };
+    log(
+      `  listing every failing asset: one thread on one core ${fmtMs(oneCore.ms)}, ${config.workers} workers ${fmtMs(parallel.ms)}`,
     );
   }
   for (const policy of policies) {
@@ -574,6 +590,17 @@ function notes(
           `on ${Math.min(machine.nproc, s.workers + 1)} idle cores.`
         : '.'),
   );
+  if (s.listAll && oneCore !== undefined) {
+    const l = s.listAll;
+    out.push(
+      `**The runs above list the first 50 failing assets**, as \`charter compliance\` does (the counts cover every ` +
+        `asset; a worker whose page falls past the first 50 sends back its counts only). Listing all ` +
+        `${fmt(s.failing)} failing assets with their violations (\`--limit all\`, one run each): one thread on one ` +
+        `core ${fmtMs(l.oneCoreMs)}, ${s.workers} workers ${fmtMs(l.parallelMs)} (${fmtRatio(l.oneCoreMs / l.parallelMs)}` +
+        (l.parallelMainCpu !== undefined ? `; their main thread ${fmtMs(l.parallelMainCpu)} of CPU` : '') +
+        ').',
+    );
+  }
   const split = cpuSplit(m, machine);
   const memory = median(m.sweepMs) / median(m.parallelMs);
   const anchorSpeedup = median(m.anchorOneThreadMs) / median(m.anchorThreadsMs);
