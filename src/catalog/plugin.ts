@@ -40,7 +40,10 @@ export interface CatalogPlugin {
   admit?(subjects: readonly AdmissionSubject[], batch: AdmissionBatch): Promise<Map<string, Admission>>;
   /** Extra approval requests to store with a write (e.g. a new waiver awaiting the data office). */
   onWrite?(write: AssetWrite, actor: string, time: string): ApprovalRow[] | undefined;
-  /** Called after an apply is stored, with the refs that changed (e.g. to re-evaluate compliance). */
+  /**
+   * Called after an apply is stored or an asset deleted, with the refs that changed (e.g. to
+   * re-evaluate compliance).
+   */
   afterApply?(changed: readonly { ref: string; kind: string }[]): Promise<void> | void;
   /**
    * What the capability adds to `describe` (e.g. inherited classifications from lineage), as the

@@ -33,6 +33,21 @@ export interface FailingAsset {
   violations: Violation[];
 }
 
+/**
+ * Where one asset stands after a sweep, kept for assets with a violation: the policies it fails
+ * (an open violation) and those whose violations are all waived, with the domain and owners it is
+ * counted under. Enough to move its counts when one policy is evaluated again (Governance).
+ */
+export interface AssetStanding {
+  ref: string;
+  /** The key it is counted under in `byDomain`. */
+  domain: string;
+  /** Its owners as counted in `byOwner` (each once). */
+  owners: string[];
+  failing: string[];
+  waived: string[];
+}
+
 /** Which assets a sweep reports on: those in a domain's tree, those a principal owns or stewards. */
 export interface SweepFilter {
   domain?: string;
@@ -82,6 +97,8 @@ export interface TallyData {
   byOwner: [string, ComplianceCounts][];
   byPolicy: [string, PolicyCounts][];
   failing: FailingAsset[];
+  /** Set when the tally keeps the standing of every asset with a violation. */
+  standing?: AssetStanding[];
 }
 
 export class ComplianceTally {
@@ -89,12 +106,16 @@ export class ComplianceTally {
    * `policy`: a one-policy sweep, which counts only the assets that policy applies to. `keep`: how
    * many failing (or waived) assets to list, the first ones in sweep order; the rest are counted
    * and not listed, so a report that shows a page of them does not carry (or send between threads)
-   * every violation of a large catalog.
+   * every violation of a large catalog. `standing`: also keep where each asset with a violation
+   * stands (`AssetStanding`).
    */
   constructor(
     private readonly policy?: string,
     private readonly keep = Number.POSITIVE_INFINITY,
-  ) {}
+    standing = false,
+  ) {
+    if (standing) this.standing = [];
+  }
 
   scanned = 0;
   readonly totals = emptyCounts();
@@ -102,6 +123,7 @@ export class ComplianceTally {
   readonly byOwner = new Map<string, ComplianceCounts>();
   readonly byPolicy = new Map<string, PolicyCounts>();
   readonly failing: FailingAsset[] = [];
+  readonly standing: AssetStanding[] | undefined;
 
   record({ ref, domain, scopeDomain, principals }: SweepItem, result: SubjectResult): void {
     if (this.policy && !result.matched.includes(this.policy)) return;
@@ -112,12 +134,16 @@ export class ComplianceTally {
     const violations = result.violations;
     const open = violations.filter((v) => !v.waivedBy);
     const status: keyof ComplianceCounts = open.length ? 'failing' : violations.length ? 'waived' : 'passing';
+    const stands =
+      this.standing && violations.length ? { failing: [] as string[], waived: [] as string[] } : undefined;
     for (const policy of new Set(violations.map((v) => v.policy))) {
       const stats = this.policyCounts(policy);
       const mine = violations.filter((v) => v.policy === policy);
-      if (mine.some((v) => !v.waivedBy)) stats.failing += 1;
+      const fails = mine.some((v) => !v.waivedBy);
+      if (fails) stats.failing += 1;
       else stats.waived += 1;
       if (mine.some((v) => v.error)) stats.errors += 1;
+      stands?.[fails ? 'failing' : 'waived'].push(policy);
     }
     const bump = (map: Map<string, ComplianceCounts>, key: string) => {
       const c = map.get(key) ?? emptyCounts();
@@ -127,8 +153,11 @@ export class ComplianceTally {
     };
     this.totals.assets += 1;
     this.totals[status] += 1;
-    bump(this.byDomain, scopeDomain ?? '(none)');
-    for (const owner of new Set(principals.owners)) bump(this.byOwner, owner);
+    const domainKey = scopeDomain ?? '(none)';
+    bump(this.byDomain, domainKey);
+    const owners = [...new Set(principals.owners)];
+    for (const owner of owners) bump(this.byOwner, owner);
+    if (stands) this.standing!.push({ ref, domain: domainKey, owners, ...stands });
     if ((status === 'failing' || status === 'waived') && this.failing.length < this.keep) {
       this.failing.push({
         asset: ref,
@@ -157,6 +186,7 @@ export class ComplianceTally {
       if (this.failing.length >= this.keep) break;
       this.failing.push(f);
     }
+    if (this.standing && other.standing) for (const a of other.standing) this.standing.push(a);
   }
 
   toJSON(): TallyData {
@@ -167,6 +197,7 @@ export class ComplianceTally {
       byOwner: [...this.byOwner],
       byPolicy: [...this.byPolicy],
       failing: this.failing,
+      ...(this.standing ? { standing: this.standing } : {}),
     };
   }
 
@@ -219,9 +250,11 @@ type WireFailing = [
   stewards: number[],
   violations: WireViolation[],
 ];
-interface WireTally extends Omit<TallyData, 'failing'> {
+type WireStanding = [ref: string, domain: number, owners: number[], failing: number[], waived: number[]];
+interface WireTally extends Omit<TallyData, 'failing' | 'standing'> {
   strings: string[];
   failing: WireFailing[];
+  standing?: WireStanding[];
 }
 
 /**
@@ -266,6 +299,9 @@ export function encodeTally(tally: TallyData): string {
       ),
     ],
   );
+  const standing = tally.standing?.map(
+    (a): WireStanding => [a.ref, id(a.domain), a.owners.map(id), a.failing.map(id), a.waived.map(id)],
+  );
   const { scanned, totals, byDomain, byOwner, byPolicy } = tally;
   return JSON.stringify({
     scanned,
@@ -275,14 +311,27 @@ export function encodeTally(tally: TallyData): string {
     byPolicy,
     strings,
     failing,
+    ...(standing ? { standing } : {}),
   } satisfies WireTally);
 }
 
 /** The tally `encodeTally` wrote; its violations have the keys, in the order, the engine gives them. */
 export function decodeTally(text: string): TallyData {
-  const { strings, failing, ...counts } = JSON.parse(text) as WireTally;
+  const { strings, failing, standing, ...counts } = JSON.parse(text) as WireTally;
+  const at = (i: number) => strings[i]!;
   return {
     ...counts,
+    ...(standing
+      ? {
+          standing: standing.map(([ref, domain, owners, fails, waived]) => ({
+            ref,
+            domain: at(domain),
+            owners: owners.map(at),
+            failing: fails.map(at),
+            waived: waived.map(at),
+          })),
+        }
+      : {}),
     failing: failing.map(([asset, domain, owners, stewards, violations]) => ({
       asset,
       domain: domain < 0 ? null : strings[domain]!,

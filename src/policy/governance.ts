@@ -14,6 +14,7 @@ import { parseRef, tryParseRef } from '../model/ref.js';
 import type { Violation } from '../model/violation.js';
 import type { ApprovalRow, ApprovalState } from '../store/catalog-store.js';
 import {
+  type AssetStanding,
   type ComplianceCounts,
   ComplianceTally,
   type FailingAsset,
@@ -89,6 +90,13 @@ export interface ComplianceQuery {
   limit?: number;
 }
 
+/** The background run's report, the audit head it reflects, and where each asset with a violation stands. */
+interface Standing {
+  seq: number;
+  report: ComplianceReport;
+  assets: Map<string, AssetStanding>;
+}
+
 export interface ExplainEntry {
   policy: string;
   source: string;
@@ -159,6 +167,10 @@ export class Governance implements GovernanceApi {
   private latest: ComplianceReport | undefined;
   private running: Promise<void> | undefined;
   private stale = false;
+  /** What changed since the background run started last ('all': anything may have). */
+  private changed: Set<string> | 'all' = 'all';
+  /** Where the last background run left every asset with a violation (see `reevaluate`). */
+  private standing: Standing | undefined;
   private readonly options: Required<GovernanceOptions>;
 
   constructor(
@@ -377,6 +389,18 @@ export class Governance implements GovernanceApi {
     filter: ComplianceQuery = {},
     onProgress?: (done: number, total: number) => void,
   ): Promise<ComplianceReport> {
+    return (await this.sweep(filter, onProgress)).report;
+  }
+
+  /**
+   * A compliance run: the report, the tally it was made from (with where each asset with a
+   * violation stands, when `standing`), and the audit head it started from.
+   */
+  private async sweep(
+    filter: ComplianceQuery,
+    onProgress?: (done: number, total: number) => void,
+    standing = false,
+  ): Promise<{ report: ComplianceReport; tally: ComplianceTally; seq: number }> {
     const offset = filter.offset ?? 0;
     const limit = filter.limit ?? null;
     for (const [name, value] of [
@@ -410,7 +434,7 @@ export class Governance implements GovernanceApi {
     const workers = total > this.options.parallelFrom ? this.options.workers : 1;
     const connection = this.store.readConnection;
     const guard = this.catalog.guard;
-    const tally = new ComplianceTally(filter.policy, limit === null ? undefined : offset + limit);
+    const tally = new ComplianceTally(filter.policy, limit === null ? undefined : offset + limit, standing);
     if (workers > 1 && connection && (!guard || guard.isAdmin)) {
       // Each worker reads the pages it is handed from its own connection and sends back only their
       // tallies; this thread hands out pages and adds the tallies up in page order.
@@ -427,6 +451,7 @@ export class Governance implements GovernanceApi {
             onProgress?.(tally.scanned, total);
           },
           limit === null ? undefined : offset + limit,
+          standing,
         );
         tally.scanned = 0;
         for (const t of tallies) tally.add(t);
@@ -464,7 +489,7 @@ export class Governance implements GovernanceApi {
       page: { offset, limit, total: tally.totals.failing + tally.totals.waived },
     };
     if (after.seq !== before.seq) report.changedDuring = { fromSeq: before.seq, toSeq: after.seq };
-    return report;
+    return { report, tally, seq: before.seq };
   }
 
   /** The sweep read on this thread: pages evaluated here, or on the pool's workers while the next is read. */
@@ -525,12 +550,18 @@ export class Governance implements GovernanceApi {
 
   /**
    * Re-evaluates compliance in the background (after a policy, waiver or charter change). Runs
-   * never overlap: a change during a run schedules one more run after it.
+   * never overlap: a change during a run schedules one more run after it. `changed` names what
+   * changed (absent: anything may have). When only policies changed since the last run, and no
+   * other write landed, only those policies are evaluated again, over the assets each can apply
+   * to, and the last run's counts are moved by what changed (`reevaluate`).
    */
   scheduleCompliance(
     onDone?: (report: ComplianceReport) => void,
     onError?: (error: unknown) => void,
+    changed?: readonly string[],
   ): Promise<void> {
+    if (changed && this.changed !== 'all') for (const ref of changed) this.changed.add(ref);
+    else this.changed = 'all';
     if (this.running) {
       this.stale = true;
       return this.running;
@@ -538,11 +569,13 @@ export class Governance implements GovernanceApi {
     this.running = (async () => {
       do {
         this.stale = false;
+        const refs = this.changed;
+        this.changed = new Set();
         try {
-          // Kept for the counts (metrics): the failing assets are not listed.
-          this.latest = await this.compliance({ limit: 0 });
+          this.latest = await this.reevaluate(refs);
           onDone?.(this.latest);
         } catch (error) {
+          this.standing = undefined;
           onError?.(error);
         }
       } while (this.stale);
@@ -550,6 +583,111 @@ export class Governance implements GovernanceApi {
       this.running = undefined;
     });
     return this.running;
+  }
+
+  /**
+   * The background run: the counts of every asset (the failing ones are not listed, the report is
+   * kept for the metrics). A full sweep keeps where each asset with a violation stands; after it,
+   * a change of policies alone (every audit record since names a policy) is evaluated for those
+   * policies only, and each asset that policy now fails or no longer fails moves between passing,
+   * failing and waived. The result is the report a full sweep would give (tests compare them).
+   */
+  private async reevaluate(changed: Set<string> | 'all'): Promise<ComplianceReport> {
+    const standing = this.standing;
+    if (standing && changed !== 'all' && [...changed].every((ref) => ref.startsWith('policy:'))) {
+      const head = await this.store.auditHead();
+      const since =
+        head.seq - standing.seq <= 10_000
+          ? await this.store.auditRefs({
+              afterSeq: standing.seq,
+              limit: Math.max(1, head.seq - standing.seq),
+            })
+          : undefined;
+      if (since?.every((r) => r.ref.startsWith('policy:'))) {
+        const report = await this.movePolicies(standing, [
+          ...new Set([...changed, ...since.map((r) => r.ref)]),
+        ]);
+        if (report) return report;
+      }
+    }
+    this.standing = undefined;
+    const run = await this.sweep({ limit: 0 }, undefined, true);
+    if (!run.report.changedDuring)
+      this.standing = {
+        seq: run.seq,
+        report: run.report,
+        assets: new Map((run.tally.standing ?? []).map((a) => [a.ref, a])),
+      };
+    return run.report;
+  }
+
+  /**
+   * Evaluates these policies again over the assets each can apply to, and moves the standing
+   * report's counts; undefined (the caller sweeps in full) when a write lands meanwhile.
+   */
+  private async movePolicies(standing: Standing, policies: string[]): Promise<ComplianceReport | undefined> {
+    // Counts copied: the reports handed out before stay as they were.
+    const report = standing.report;
+    const totals = { ...report.totals };
+    const byDomain = new Map(report.byDomain.map((d) => [d.domain, { ...d }]));
+    const byOwner = new Map(report.byOwner.map((o) => [o.owner, { ...o }]));
+    const byPolicy = new Map(report.byPolicy.map((p) => [p.policy, p]));
+    const status = (a: AssetStanding | undefined): 'passing' | 'failing' | 'waived' =>
+      !a ? 'passing' : a.failing.length ? 'failing' : a.waived.length ? 'waived' : 'passing';
+    const move = (a: AssetStanding, from: keyof ComplianceCounts, to: keyof ComplianceCounts) => {
+      for (const counts of [totals, byDomain.get(a.domain), ...a.owners.map((o) => byOwner.get(o))]) {
+        if (!counts) continue;
+        counts[from] -= 1;
+        counts[to] += 1;
+      }
+    };
+    let seq = standing.seq;
+    for (const policy of policies) {
+      const exists = this.engine.compiled(await this.view()).has(policy);
+      const run = exists ? await this.sweep({ policy, limit: 0 }, undefined, true) : undefined;
+      if (run?.report.changedDuring) return undefined;
+      if (run) seq = Math.max(seq, run.seq);
+      const now = new Map((run?.tally.standing ?? []).map((a) => [a.ref, a]));
+      const touched = new Set(now.keys());
+      for (const [ref, a] of standing.assets)
+        if (a.failing.includes(policy) || a.waived.includes(policy)) touched.add(ref);
+      for (const ref of touched) {
+        const before = standing.assets.get(ref);
+        const found = now.get(ref);
+        const base = before ?? found!;
+        const after: AssetStanding = {
+          ref,
+          domain: base.domain,
+          owners: base.owners,
+          failing: (before?.failing ?? []).filter((p) => p !== policy),
+          waived: (before?.waived ?? []).filter((p) => p !== policy),
+        };
+        if (found?.failing.includes(policy)) after.failing.push(policy);
+        else if (found?.waived.includes(policy)) after.waived.push(policy);
+        const from = status(before);
+        const to = status(after);
+        if (from !== to) move(after, from, to);
+        if (after.failing.length || after.waived.length) standing.assets.set(ref, after);
+        else standing.assets.delete(ref);
+      }
+      const counts = run?.report.byPolicy.find((p) => p.policy === policy);
+      if (counts) byPolicy.set(policy, counts);
+      else byPolicy.delete(policy);
+    }
+    const compiled = this.engine.compiled(await this.view());
+    const moved: ComplianceReport = {
+      evaluatedAt: this.now().toISOString(),
+      policies: compiled.size,
+      totals,
+      byDomain: [...byDomain.values()],
+      byOwner: [...byOwner.values()],
+      byPolicy: [...byPolicy.values()].sort((a, b) => a.policy.localeCompare(b.policy)),
+      failing: [],
+      page: { offset: 0, limit: 0, total: totals.failing + totals.waived },
+    };
+    standing.seq = seq;
+    standing.report = moved;
+    return moved;
   }
 
   // --- explain -------------------------------------------------------------------------------

@@ -29,12 +29,12 @@ const refs = policyRefs(data.view);
 const options = data.policy ? { now: data.now, policy: data.policy } : { now: data.now };
 let reader: Promise<CatalogStore> | undefined;
 
-async function tallyPage(page: SweepPage, keep: number): Promise<string> {
+async function tallyPage(page: SweepPage, keep: number, standing: boolean): Promise<string> {
   const read = data.read;
   if (!read) throw new Error('This sweep worker was started without a store to read');
   reader ??= openReader(read.connection);
   const store = await reader;
-  const tally = new ComplianceTally(data.policy, keep);
+  const tally = new ComplianceTally(data.policy, keep, standing);
   for await (const assets of readPage(store, page, read.pageSize)) {
     for (const asset of assets) {
       tally.scanned += 1;
@@ -61,7 +61,7 @@ parentPort?.on('message', (request: SweepRequest) => {
     return;
   }
   if ('page' in request) {
-    tallyPage(request.page, request.keep).then(
+    tallyPage(request.page, request.keep, request.standing).then(
       (tally) => parentPort?.postMessage({ id: request.id, tally } satisfies SweepReply),
       (error: unknown) => parentPort?.postMessage(failure(request.id, error)),
     );

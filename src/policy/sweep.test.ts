@@ -16,7 +16,7 @@ import type { CatalogStore } from '../store/catalog-store.js';
 import { openStore } from '../store/open-store.js';
 import { decodeTally, encodeTally, type TallyData } from './compliance-tally.js';
 import type { Subject } from './evaluate.js';
-import { Governance } from './governance.js';
+import { type ComplianceReport, Governance } from './governance.js';
 import type { ActiveWaiver, DomainInfo, GovernanceView } from './governance-view.js';
 import { PolicyEngine, policyPlugin } from './policy-engine.js';
 import { evaluateSubjects, SweepPool, sweep } from './sweep.js';
@@ -382,6 +382,22 @@ describe('a tally between threads', () => {
     // Each repeated string (policy, enforcement, remediation, people) travels once.
     expect(text.split('Describe it').length - 1).toBe(1);
     expect(text.split('user:sam').length - 1).toBe(2);
+    // Where each asset stands, when the tally keeps it, the same way.
+    const standing: TallyData = {
+      ...tally,
+      failing: [],
+      standing: [
+        {
+          ref: 'dataset:sales/orders',
+          domain: 'sales',
+          owners: ['user:sam'],
+          failing: ['policy:a', 'policy:b'],
+          waived: [],
+        },
+        { ref: 'domain:sales', domain: '(none)', owners: [], failing: [], waived: ['policy:a'] },
+      ],
+    };
+    expect(decodeTally(encodeTally(standing))).toEqual(standing);
   });
 });
 
@@ -562,6 +578,103 @@ for (const factory of stored) {
         expect(one.failing).toEqual((await single.compliance({ domain: 'sales' })).failing.slice(1, 3));
         await expect(single.compliance({ limit: -1 })).rejects.toThrow(/limit must be a whole number/);
         await expect(single.compliance({ offset: 1.5 })).rejects.toThrow(/offset must be a whole number/);
+      } finally {
+        await handle.dispose();
+      }
+    });
+
+    it('after a policy change evaluates that policy alone and moves the counts to what a full run finds', async () => {
+      const handle = await factory.create();
+      try {
+        await seed(handle.store);
+        const { store: counted, seen } = watched(handle.store);
+        const catalog = new Catalog(counted, { actor: 'user:ann', plugins: [policyPlugin(counted)] });
+        const policyDoc = (name: string, spec: Json, inDomain?: string) =>
+          policy(name, spec, inDomain)[1] as unknown as Json;
+        for (const workers of [1, 2]) {
+          const governance = new Governance(catalog, () => NOW, { pageSize: 25, workers, parallelFrom: 0 });
+          const reports: ComplianceReport[] = [];
+          const scheduled = async (changed?: string[]) => {
+            const before = seen.scans;
+            await governance.scheduleCompliance(
+              (r) => reports.push(r),
+              (e) => {
+                throw e;
+              },
+              changed,
+            );
+            return seen.scans - before;
+          };
+          const fullScans = await scheduled();
+          const full = () => governance.compliance({ limit: 0 });
+          expect(reports.at(-1)).toEqual(await full());
+          // This thread reads the pages when it sweeps alone.
+          if (workers === 1) expect(fullScans).toBeGreaterThan(10);
+          const changes: [string, () => Promise<unknown>][] = [
+            // A domain policy loosened: its assets move from failing to passing.
+            [
+              'policy:sales/purpose-long',
+              () =>
+                catalog.apply(
+                  docsOf([
+                    policyDoc(
+                      'purpose-long',
+                      {
+                        match: { kinds: ['DataContract'] },
+                        rule: 'asset.description.purpose.size() >= 3',
+                        message: '{{ref}} has a short purpose',
+                        enforcement: 'warn',
+                      },
+                      'sales',
+                    ),
+                  ]),
+                ),
+            ],
+            // A new charter policy that fails passing assets of one domain.
+            [
+              'policy:ops-quality',
+              () =>
+                catalog.apply(
+                  docsOf([
+                    policyDoc('ops-quality', {
+                      match: { kinds: ['DataContract'], domains: ['ops'] },
+                      scope: 'field',
+                      rule: 'field.quality.size() > 0',
+                      message: 'Field {{field.path}} has no quality rule',
+                      enforcement: 'audit',
+                    }),
+                  ]),
+                ),
+            ],
+            // A policy deleted: its failures (and its waived one) are gone.
+            ['policy:has-owner', () => catalog.remove('policy:has-owner')],
+          ];
+          for (const [ref, change] of changes) {
+            const result = (await change()) as { applied?: boolean } | undefined;
+            if (result && 'applied' in result) expect(result.applied, ref).toBe(true);
+            const scans = await scheduled([ref]);
+            expect(reports.at(-1), `${ref} on ${workers}`).toEqual(await full());
+            // Only that policy's assets were read again (by this thread, when it sweeps alone).
+            if (workers === 1) expect(scans, ref).toBeLessThan(fullScans);
+          }
+          // Something other than a policy changed: the next run is a full one.
+          const contract = { ...(contracts(1)[0] as Json), name: 'late', domain: 'ops' };
+          expect((await catalog.apply(docsOf([contract]))).applied).toBe(true);
+          const scans = await scheduled(['policy:ops-quality']);
+          expect(reports.at(-1)).toEqual(await full());
+          if (workers === 1) expect(scans).toBeGreaterThanOrEqual(fullScans);
+          // Put back what this round changed, for the next.
+          const restore = await catalog.apply(
+            docsOf([
+              ...POLICIES.filter(([r]) => r === 'policy:has-owner' || r === 'policy:sales/purpose-long').map(
+                ([, doc]) => doc as unknown as Json,
+              ),
+            ]),
+          );
+          expect(restore.applied).toBe(true);
+          await catalog.remove('policy:ops-quality');
+          await catalog.remove('dataset:ops/late');
+        }
       } finally {
         await handle.dispose();
       }

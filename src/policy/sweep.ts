@@ -102,7 +102,7 @@ export interface SweepReading {
  */
 export type SweepRequest =
   | { id: number; subjects: string }
-  | { id: number; page: SweepPage; keep: number }
+  | { id: number; page: SweepPage; keep: number; standing: boolean }
   | { id: number; close: true };
 export type SweepReply =
   | { id: number; results: string }
@@ -266,6 +266,7 @@ export class SweepPool {
     pages: readonly SweepPage[],
     onTally?: (tally: TallyData) => void,
     keep = Number.POSITIVE_INFINITY,
+    standing = false,
   ): Promise<TallyData[]> {
     if (!this.reading) throw new Error('This sweep pool was started without a store to read');
     const tallies: TallyData[] = new Array(pages.length);
@@ -279,7 +280,12 @@ export class SweepPool {
       // After one page failed the sweep has failed: no worker is handed another.
       while (!failed && next < pages.length) {
         const index = next++;
-        const request = { id: this.nextId++, page: pages[index]!, keep: Math.max(0, keep - listed) };
+        const request = {
+          id: this.nextId++,
+          page: pages[index]!,
+          keep: Math.max(0, keep - listed),
+          standing,
+        };
         const reply = await this.request(slot, request).catch((error: unknown) => {
           failed = true;
           throw error;

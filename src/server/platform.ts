@@ -55,7 +55,10 @@ export function createPlatform(store: CatalogStore, options: PlatformOptions): P
     ...(options.now ? { now: options.now } : {}),
     lineage: (subjects) => policyLineage(lineage, subjects),
     ...(background
-      ? { onPoliciesChanged: () => void governance?.scheduleCompliance(background.done, background.error) }
+      ? {
+          onPoliciesChanged: (refs: string[]) =>
+            void governance?.scheduleCompliance(background.done, background.error, refs),
+        }
       : {}),
   });
   const catalog = new Catalog(store, {
