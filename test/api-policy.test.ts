@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../src/server/app.js';
 import { createPlatform } from '../src/server/platform.js';
 import { type StoreHandle, storeFactories } from './support/stores.js';
@@ -122,6 +122,7 @@ for (const factory of storeFactories) {
 
     it('re-evaluates compliance in the background when a policy changes, and exports the KPIs', async () => {
       const reports: { failing: number }[] = [];
+      const errors: unknown[] = [];
       let done: () => void = () => {};
       const p = createPlatform(handle.store, {
         actor: 'user:api',
@@ -130,6 +131,7 @@ for (const factory of storeFactories) {
             reports.push(r.totals);
             done();
           },
+          error: (e) => errors.push(e),
         },
       });
       const other = await buildApp({ catalog: p.catalog, governance: p.governance });
@@ -155,6 +157,56 @@ for (const factory of storeFactories) {
           'charter_policy_failing_assets{policy="policy:tagged",enforcement="audit"} 1',
         );
         expect(metrics).toContain('charter_approvals_open{type="change"} 0');
+
+        // A waiver counts once the data office grants it: granting it re-evaluates too. Carol joins
+        // the data office to grant it (Alice wrote the policy; Bob asks for the waiver).
+        const charter = (await other.inject({ url: '/api/v1/assets/charter%3Aacme' })).json().doc;
+        charter.spec.dataOffice = ['user:alice', 'user:carol'];
+        const joined = new Promise<void>((resolve) => {
+          done = resolve;
+        });
+        const carol = await other.inject({
+          method: 'POST',
+          url: '/api/v1/apply',
+          payload: {
+            documents: [
+              { apiVersion: 'charter/v1', kind: 'User', metadata: { name: 'carol' }, spec: {} },
+              charter,
+            ],
+          },
+          headers: { 'x-charter-actor': 'user:alice' },
+        });
+        expect(carol.statusCode, carol.body).toBe(200);
+        await joined;
+        const [failing] = (await other.inject({ url: '/api/v1/compliance' })).json().failing;
+        const requested = await other.inject({
+          method: 'POST',
+          url: '/api/v1/apply',
+          payload: `apiVersion: charter/v1\nkind: Waiver\nmetadata: {name: untagged, domain: payments}\nspec: {policy: "policy:tagged", asset: "${failing.asset}", reason: Tags come next sprint, expires: "2099-01-01T00:00:00Z"}\n`,
+          headers: { 'content-type': 'application/yaml', 'x-charter-actor': 'user:bob' },
+        });
+        expect(requested.statusCode, requested.body).toBe(200);
+        const { approvals } = (
+          await other.inject({ url: '/api/v1/approvals?state=open&type=waiver' })
+        ).json();
+        const decided = await other.inject({
+          method: 'POST',
+          url: `/api/v1/approvals/${approvals[0].id}/approve`,
+          payload: {},
+          headers: { 'x-charter-actor': 'user:carol' },
+        });
+        expect(decided.statusCode, decided.body).toBe(200);
+        expect((await other.inject({ url: '/api/v1/compliance' })).json().totals).toMatchObject({
+          waived: 1,
+        });
+        // The run the waiver's apply started may still be going: the grant's run follows it.
+        await vi.waitFor(() => expect(reports.at(-1)).toMatchObject({ failing: 0, waived: 1 }), {
+          timeout: 20_000,
+        });
+        expect(errors).toEqual([]);
+        expect((await other.inject({ url: '/metrics' })).body).toContain(
+          'charter_compliance_assets{domain="payments",status="waived"} 1',
+        );
       } finally {
         await other.close();
       }

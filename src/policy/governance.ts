@@ -164,6 +164,10 @@ function mayApply(
 
 export class Governance implements GovernanceApi {
   engine = new PolicyEngine();
+  /** Set by the server: decisions that change compliance schedule the background run with these. */
+  background: { done?: (report: ComplianceReport) => void; error?: (error: unknown) => void } | undefined;
+  /** The server's governance, which keeps the background run, when this one serves one caller (`for`). */
+  private root: Governance | undefined;
   private latest: ComplianceReport | undefined;
   private running: Promise<void> | undefined;
   private stale = false;
@@ -193,6 +197,7 @@ export class Governance implements GovernanceApi {
   for(catalog: Catalog): Governance {
     const scoped = new Governance(catalog, this.now, this.options);
     scoped.engine = this.engine;
+    scoped.root = this.root ?? this;
     return scoped;
   }
 
@@ -349,6 +354,10 @@ export class Governance implements GovernanceApi {
         ),
       );
     });
+    // A granted waiver, or an approved change to a policy or the charter, changes compliance.
+    const root = this.root ?? this;
+    if (root.background && decision === 'approved' && /^(policy|waiver|charter):/.test(row.ref))
+      void root.scheduleCompliance(root.background.done, root.background.error, [row.ref]);
     return { ...row, state: decision, decidedBy: actor, decidedAt: time, reason };
   }
 

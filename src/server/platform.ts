@@ -67,6 +67,7 @@ export function createPlatform(store: CatalogStore, options: PlatformOptions): P
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   governance = new Governance(catalog, options.now);
+  governance.background = background;
   const tokens = new Tokens(new SqlTokenStore(store as SqlStore), options.now);
   const oidc = options.oidc ?? oidcConfigFromEnv();
   const access = new AccessControl(store, tokens, oidc ? new OidcVerifier(oidc) : undefined);
