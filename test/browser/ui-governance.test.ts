@@ -41,12 +41,20 @@ describe.runIf(browserAvailable())('web UI: governance', { timeout: 120_000 }, (
     // The page shows what the API reports (the demo's policies grow with the product)…
     const report = (await server.app.inject({ url: '/api/v1/compliance' })).json();
     const t = report.totals;
+    // The counts come without findings; the findings a page of 25 at a time.
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      const url = new URL(r.url());
+      if (url.pathname === '/api/v1/compliance') asked.push(url.search);
+    });
     await page.goto(`${server.url}/policies`);
     const compliance = page.locator('#compliance');
     await compliance.getByText(`assets evaluated against ${report.policies} policies`).waitFor();
     expect(await compliance.locator('p').first().textContent()).toContain(
       `${t.assets} assets evaluated against ${report.policies} policies: ${t.passing} passing, ${t.failing} failing, ${t.waived} waived`,
     );
+    await page.locator('#failing .finding').first().waitFor();
+    expect(asked.sort()).toEqual(['?limit=0', '?offset=0&limit=25']);
     // …and the planted findings are the six critical data elements without a rule of their own.
     const critical = compliance.locator('tr', {
       has: page.getByRole('link', { name: 'critical-elements-checked' }),
@@ -69,7 +77,17 @@ describe.runIf(browserAvailable())('web UI: governance', { timeout: 120_000 }, (
     expect(await refunds.textContent()).toContain('Critical data element refunds.amount has no quality rule');
 
     await page.getByLabel('Domain', { exact: true }).selectOption('payments');
-    await findings.getByText('Findings in Payments for critical-elements-checked: 3 assets').waitFor();
+    // The server filters: Payments with its sub-domain Cards, that policy's findings only.
+    await findings
+      .getByText('Findings in Payments and its sub-domains for critical-elements-checked: 3 assets')
+      .waitFor();
+    expect(
+      (await findings.locator('.finding-head .ref').allTextContents()).map((a) => a.trim()).sort(),
+    ).toEqual([
+      'dataset:payments/payment-transactions',
+      'dataset:payments/refunds',
+      'dataset:payments/settlements',
+    ]);
   });
 
   it('shows the failing count on the overview without fetching the failing assets', async () => {

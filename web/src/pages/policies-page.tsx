@@ -3,7 +3,7 @@
  * compliance by policy and by domain, and the failing assets with every finding (filter by domain
  * and policy). Compliance evaluates every asset, so on a large catalog it runs when asked.
  */
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { apiPath } from '../api/client';
 import type { ComplianceReport, Explain, Json, StatRow } from '../api/types';
@@ -48,7 +48,10 @@ export function PoliciesPage() {
     .reduce((a, c) => a + c.count, 0);
   const [asked, setAsked] = useState(false);
   const run = total !== undefined && (total <= SMALL_CATALOG || asked);
-  const compliance = useApi<ComplianceReport>(run ? apiPath('/compliance') : null, { ttlMs: 5 * 60_000 });
+  // The counts for the tables; the findings are fetched a page at a time (Findings).
+  const compliance = useApi<ComplianceReport>(run ? apiPath('/compliance', { limit: 0 }) : null, {
+    ttlMs: 5 * 60_000,
+  });
   const effective = useApi<Explain>(
     domain ? apiPath('/policies/explain', { ref: `domain:${domain}` }) : null,
   );
@@ -213,18 +216,8 @@ function ComplianceView({
   report: ComplianceReport;
   domain: string;
   policy: string;
-  orgTitles?: Map<string, { title: string }>;
+  orgTitles?: Map<string, { title: string; parent?: string | null }>;
 }) {
-  const [offset, setOffset] = useState(0);
-  const failing = useMemo(
-    () =>
-      report.failing
-        .filter((f) => !domain || f.domain === domain)
-        .map((f) => ({ ...f, violations: f.violations.filter((v) => !policy || v.policy === policy) }))
-        .filter((f) => f.violations.length > 0),
-    [report, domain, policy],
-  );
-  const page = failing.slice(offset, offset + PAGE);
   const t = report.totals;
   return (
     <>
@@ -321,57 +314,89 @@ function ComplianceView({
           </ul>
         </div>
       </div>
-      <section id="failing" aria-labelledby="failing-title" className="failing">
-        <h3 id="failing-title">
-          Findings{domain ? ` in ${orgTitles?.get(domain)?.title ?? domain}` : ''}
-          {policy ? ` for ${shortName(policy)}` : ''}: {plural(failing.length, 'asset')}
-        </h3>
-        {failing.length ? (
-          <>
-            <ul className="plain findings-list">
-              {page.map((f) => (
-                <li key={f.asset} className="finding">
-                  <div className="finding-head">
-                    <RefLink refText={f.asset} title={shortName(f.asset)} showRef />
-                    <span className="muted small">
-                      {' '}
-                      owners {f.owners.join(', ') || 'none'} · stewards {f.stewards.join(', ') || 'none'}
-                    </span>
-                  </div>
-                  <ul className="plain">
-                    {f.violations.map((v) => (
-                      <li key={`${v.policy}|${v.path}|${v.field ?? ''}|${v.message}`} className="violation">
-                        <Enforcement value={v.enforcement} />{' '}
-                        <RefLink refText={v.policy} title={shortName(v.policy)} />{' '}
-                        {v.field ? <code>{v.field}</code> : null} {v.message}
-                        {v.waivedBy ? (
-                          <>
-                            {' '}
-                            <Status value="waived" /> <RefLink refText={v.waivedBy} />
-                          </>
-                        ) : null}
-                        {v.remediation ? <div className="muted small">Fix: {v.remediation}</div> : null}
-                      </li>
-                    ))}
-                  </ul>
-                </li>
-              ))}
-            </ul>
-            <Pager
-              offset={offset}
-              limit={PAGE}
-              count={page.length}
-              total={failing.length}
-              onChange={setOffset}
-              label="Findings"
-            />
-          </>
-        ) : (
-          <Empty title="No findings">
-            Every asset {domain || policy ? 'in this selection ' : ''}passes its policies.
-          </Empty>
-        )}
-      </section>
+      <Findings domain={domain} policy={policy} orgTitles={orgTitles} />
     </>
+  );
+}
+
+/**
+ * The failing (and waived) assets with every finding, a page at a time from the server, which
+ * filters them: a domain with its sub-domains, one policy (only its findings).
+ */
+function Findings({
+  domain,
+  policy,
+  orgTitles,
+}: {
+  domain: string;
+  policy: string;
+  orgTitles?: Map<string, { title: string; parent?: string | null }>;
+}) {
+  const [offset, setOffset] = useState(0);
+  const found = useApi<ComplianceReport>(apiPath('/compliance', { domain, policy, offset, limit: PAGE }), {
+    ttlMs: 5 * 60_000,
+  });
+  const subdomains = domain && [...(orgTitles?.values() ?? [])].some((d) => d.parent === domain);
+  const total = found.data?.page.total;
+  return (
+    <section id="failing" aria-labelledby="failing-title" className="failing">
+      <h3 id="failing-title">
+        Findings
+        {domain
+          ? ` in ${orgTitles?.get(domain)?.title ?? domain}${subdomains ? ' and its sub-domains' : ''}`
+          : ''}
+        {policy ? ` for ${shortName(policy)}` : ''}
+        {total === undefined ? '' : `: ${plural(total, 'asset')}`}
+      </h3>
+      {found.error ? (
+        <ErrorNote error={found.error} title="The findings could not be read" />
+      ) : !found.data ? (
+        <Loading label="Finding the assets that fall short" />
+      ) : found.data.failing.length ? (
+        <>
+          <ul className="plain findings-list">
+            {found.data.failing.map((f) => (
+              <li key={f.asset} className="finding">
+                <div className="finding-head">
+                  <RefLink refText={f.asset} title={shortName(f.asset)} showRef />
+                  <span className="muted small">
+                    {' '}
+                    owners {f.owners.join(', ') || 'none'} · stewards {f.stewards.join(', ') || 'none'}
+                  </span>
+                </div>
+                <ul className="plain">
+                  {f.violations.map((v) => (
+                    <li key={`${v.policy}|${v.path}|${v.field ?? ''}|${v.message}`} className="violation">
+                      <Enforcement value={v.enforcement} />{' '}
+                      <RefLink refText={v.policy} title={shortName(v.policy)} />{' '}
+                      {v.field ? <code>{v.field}</code> : null} {v.message}
+                      {v.waivedBy ? (
+                        <>
+                          {' '}
+                          <Status value="waived" /> <RefLink refText={v.waivedBy} />
+                        </>
+                      ) : null}
+                      {v.remediation ? <div className="muted small">Fix: {v.remediation}</div> : null}
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ul>
+          <Pager
+            offset={offset}
+            limit={PAGE}
+            count={found.data.failing.length}
+            total={found.data.page.total}
+            onChange={setOffset}
+            label="Findings"
+          />
+        </>
+      ) : (
+        <Empty title="No findings">
+          Every asset {domain || policy ? 'in this selection ' : ''}passes its policies.
+        </Empty>
+      )}
+    </section>
   );
 }
