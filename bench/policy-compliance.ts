@@ -4,8 +4,12 @@
  *
  *   node --import tsx bench/policy-compliance.ts HOME read
  *   node --import tsx bench/policy-compliance.ts HOME compliance WORKERS [POLICY]
+ *   node --import tsx bench/policy-compliance.ts HOME background WORKERS POLICY
  *
  * `read` reads every page of the sweep and builds the subjects on one thread, without evaluating.
+ * `background` runs the server's background compliance run in full, rewords POLICY (a new version of
+ * it, applied by the data office), runs it again for that change, and checks it against a full run;
+ * it changes the store.
  * The report lists the first 50 failing assets, as `charter compliance` does; BENCH_LIST sets how
  * many (`all`: every one).
  */
@@ -40,8 +44,8 @@ const load = (path: string) => import(new URL(`../dist/${path}`, import.meta.url
 
 async function main(): Promise<void> {
   const [home, mode, workersArg, policy] = process.argv.slice(2);
-  if (!home || (mode !== 'read' && mode !== 'compliance'))
-    throw new Error('usage: HOME read|compliance [WORKERS [POLICY]]');
+  if (!home || !['read', 'compliance', 'background'].includes(mode ?? ''))
+    throw new Error('usage: HOME read|compliance|background [WORKERS [POLICY]]');
   const { openStore } = (await load('store/open-store.js')) as typeof import('../src/store/open-store.js');
   const { createPlatform } = (await load('server/platform.js')) as typeof import('../src/server/platform.js');
   const store = await openStore({ home });
@@ -79,6 +83,19 @@ async function main(): Promise<void> {
       'policy/governance.js',
     )) as typeof import('../src/policy/governance.js');
     const { catalog } = createPlatform(store, { actor: DATA_OFFICE });
+    if (mode === 'background') {
+      if (!policy) throw new Error('background needs a policy to change');
+      console.log(
+        JSON.stringify(
+          await background(
+            new Governance(catalog, undefined, { workers: Number(workersArg) }),
+            catalog,
+            policy,
+          ),
+        ),
+      );
+      return;
+    }
     const governance = new Governance(catalog, undefined, { workers: Number(workersArg ?? 1) });
     const threads = threadCpu();
     const process0 = process.cpuUsage();
@@ -105,6 +122,49 @@ async function main(): Promise<void> {
   } finally {
     await store.close();
   }
+}
+
+/** What `background` prints. */
+export interface BackgroundRun {
+  fullMs: number;
+  changedMs: number;
+  checkMs: number;
+  /** The report after the change equals a full run's. */
+  equal: boolean;
+  matched: number;
+}
+
+async function background(
+  governance: import('../src/policy/governance.js').Governance,
+  catalog: import('../src/catalog/catalog.js').Catalog,
+  policy: string,
+): Promise<BackgroundRun> {
+  const errors: unknown[] = [];
+  const run = async (changed?: string[]) => {
+    const started = performance.now();
+    await governance.scheduleCompliance(undefined, (e) => errors.push(e), changed);
+    if (errors.length) throw errors[0];
+    return performance.now() - started;
+  };
+  const fullMs = await run();
+  const doc = (await catalog.get(policy)).doc as { spec: { message: string } };
+  doc.spec.message = `${doc.spec.message} (reworded)`;
+  const applied = await catalog.apply({ docs: [{ source: 'bench', index: 0, doc }], problems: [] });
+  if (!applied.applied) throw new Error(`the reworded ${policy} was not applied`);
+  const changedMs = await run([policy]);
+  const after = governance.latestCompliance()!;
+  const started = performance.now();
+  const full = await governance.compliance({ limit: 0 });
+  const checkMs = performance.now() - started;
+  const { evaluatedAt: _a, ...a } = after;
+  const { evaluatedAt: _b, ...b } = full;
+  return {
+    fullMs,
+    changedMs,
+    checkMs,
+    equal: JSON.stringify(a) === JSON.stringify(b),
+    matched: after.byPolicy.find((p) => p.policy === policy)?.matched ?? 0,
+  };
 }
 
 await main();
