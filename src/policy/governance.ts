@@ -175,6 +175,8 @@ export class Governance implements GovernanceApi {
   private changed: Set<string> | 'all' = 'all';
   /** Where the last background run left every asset with a violation (see `reevaluate`). */
   private standing: Standing | undefined;
+  /** The background run planned for the next waiver to lapse (`planLapse`). */
+  private lapse: NodeJS.Timeout | undefined;
   private readonly options: Required<GovernanceOptions>;
 
   constructor(
@@ -582,6 +584,7 @@ export class Governance implements GovernanceApi {
         this.changed = new Set();
         try {
           this.latest = await this.reevaluate(refs);
+          await this.planLapse(onDone, onError);
           onDone?.(this.latest);
         } catch (error) {
           this.standing = undefined;
@@ -592,6 +595,28 @@ export class Governance implements GovernanceApi {
       this.running = undefined;
     });
     return this.running;
+  }
+
+  /**
+   * A waiver lapses at its expiry with no action by anyone: the background run is scheduled for the
+   * first expiry to come (a timer that does not keep the process alive), so the counts kept for
+   * the metrics count its violation again then.
+   */
+  private async planLapse(
+    onDone?: (report: ComplianceReport) => void,
+    onError?: (error: unknown) => void,
+  ): Promise<void> {
+    clearTimeout(this.lapse);
+    this.lapse = undefined;
+    const now = this.now().getTime();
+    const next = Math.min(
+      ...(await this.view()).waivers.map((w) => Date.parse(w.expires)).filter((t) => t > now),
+    );
+    if (!Number.isFinite(next)) return;
+    // setTimeout holds at most 2^31-1 ms (about 24.8 days); a later expiry is planned again then.
+    const delay = Math.min(next - now + 10, 2 ** 31 - 1);
+    this.lapse = setTimeout(() => void this.scheduleCompliance(onDone, onError, ['waiver:lapsed']), delay);
+    this.lapse.unref();
   }
 
   /**
