@@ -357,9 +357,8 @@ export class Governance implements GovernanceApi {
       );
     });
     // A granted waiver, or an approved change to a policy or the charter, changes compliance.
-    const root = this.root ?? this;
-    if (root.background && decision === 'approved' && /^(policy|waiver|charter):/.test(row.ref))
-      void root.scheduleCompliance(root.background.done, root.background.error, [row.ref]);
+    if (decision === 'approved' && /^(policy|waiver|charter):/.test(row.ref))
+      this.complianceChanged([row.ref]);
     return { ...row, state: decision, decidedBy: actor, decidedAt: time, reason };
   }
 
@@ -445,7 +444,9 @@ export class Governance implements GovernanceApi {
     const workers = total > this.options.parallelFrom ? this.options.workers : 1;
     const connection = this.store.readConnection;
     const guard = this.catalog.guard;
-    const tally = new ComplianceTally(filter.policy, limit === null ? undefined : offset + limit, standing);
+    // How many failing assets to list, from the first swept.
+    const keep = limit === null ? undefined : offset + limit;
+    const tally = new ComplianceTally(filter.policy, keep, standing);
     if (workers > 1 && connection && (!guard || guard.isAdmin)) {
       // Each worker reads the pages it is handed from its own connection and sends back only their
       // tallies; this thread hands out pages and adds the tallies up in page order.
@@ -461,7 +462,7 @@ export class Governance implements GovernanceApi {
             tally.scanned += t.scanned;
             onProgress?.(tally.scanned, total);
           },
-          limit === null ? undefined : offset + limit,
+          keep,
           standing,
         );
         tally.scanned = 0;
@@ -560,6 +561,15 @@ export class Governance implements GovernanceApi {
   }
 
   /**
+   * Something compliance depends on changed (policies, waivers, the charter; `refs` names them):
+   * schedules the server's background run, with its callbacks (`background`); nothing without one.
+   */
+  complianceChanged(refs?: readonly string[]): void {
+    const root = this.root ?? this;
+    if (root.background) void root.scheduleCompliance(root.background.done, root.background.error, refs);
+  }
+
+  /**
    * Re-evaluates compliance in the background (after a policy, waiver or charter change). Runs
    * never overlap: a change during a run schedules one more run after it. `changed` names what
    * changed (absent: anything may have). When only policies changed since the last run, and no
@@ -584,7 +594,7 @@ export class Governance implements GovernanceApi {
         this.changed = new Set();
         try {
           this.latest = await this.reevaluate(refs);
-          await this.planLapse(onDone, onError);
+          await this.planLapse();
           onDone?.(this.latest);
         } catch (error) {
           this.standing = undefined;
@@ -602,12 +612,10 @@ export class Governance implements GovernanceApi {
    * first expiry to come (a timer that does not keep the process alive), so the counts kept for
    * the metrics count its violation again then.
    */
-  private async planLapse(
-    onDone?: (report: ComplianceReport) => void,
-    onError?: (error: unknown) => void,
-  ): Promise<void> {
+  private async planLapse(): Promise<void> {
     clearTimeout(this.lapse);
     this.lapse = undefined;
+    if (!this.background) return;
     const now = this.now().getTime();
     const next = Math.min(
       ...(await this.view()).waivers.map((w) => Date.parse(w.expires)).filter((t) => t > now),
@@ -615,7 +623,7 @@ export class Governance implements GovernanceApi {
     if (!Number.isFinite(next)) return;
     // setTimeout holds at most 2^31-1 ms (about 24.8 days); a later expiry is planned again then.
     const delay = Math.min(next - now + 10, 2 ** 31 - 1);
-    this.lapse = setTimeout(() => void this.scheduleCompliance(onDone, onError, ['waiver:lapsed']), delay);
+    this.lapse = setTimeout(() => this.complianceChanged(['waiver:lapsed']), delay);
     this.lapse.unref();
   }
 
@@ -676,9 +684,9 @@ export class Governance implements GovernanceApi {
       }
     };
     let seq = standing.seq;
+    const compiled = this.engine.compiled(await this.view());
     for (const policy of policies) {
-      const exists = this.engine.compiled(await this.view()).has(policy);
-      const run = exists ? await this.sweep({ policy, limit: 0 }, undefined, true) : undefined;
+      const run = compiled.has(policy) ? await this.sweep({ policy, limit: 0 }, undefined, true) : undefined;
       if (run?.report.changedDuring) return undefined;
       if (run) seq = Math.max(seq, run.seq);
       const now = new Map((run?.tally.standing ?? []).map((a) => [a.ref, a]));
@@ -708,7 +716,6 @@ export class Governance implements GovernanceApi {
       if (counts) byPolicy.set(policy, counts);
       else byPolicy.delete(policy);
     }
-    const compiled = this.engine.compiled(await this.view());
     const moved: ComplianceReport = {
       evaluatedAt: this.now().toISOString(),
       policies: compiled.size,

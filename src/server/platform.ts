@@ -49,17 +49,12 @@ export function lineageFor(store: CatalogStore, actor: string, now?: () => Date)
 export function createPlatform(store: CatalogStore, options: PlatformOptions): Platform {
   const engine = new PolicyEngine();
   let governance: Governance | undefined;
-  const background = options.onComplianceChange;
   const lineage = lineageFor(store, options.actor, options.now);
   const plugin = policyPlugin(store, engine, {
     ...(options.now ? { now: options.now } : {}),
     lineage: (subjects) => policyLineage(lineage, subjects),
-    ...(background
-      ? {
-          onPoliciesChanged: (refs: string[]) =>
-            void governance?.scheduleCompliance(background.done, background.error, refs),
-        }
-      : {}),
+    // The background run follows governance changes (a no-op without onComplianceChange).
+    onPoliciesChanged: (refs: string[]) => governance?.complianceChanged(refs),
   });
   const catalog = new Catalog(store, {
     actor: options.actor,
@@ -67,7 +62,7 @@ export function createPlatform(store: CatalogStore, options: PlatformOptions): P
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   governance = new Governance(catalog, options.now);
-  governance.background = background;
+  governance.background = options.onComplianceChange;
   const tokens = new Tokens(new SqlTokenStore(store as SqlStore), options.now);
   const oidc = options.oidc ?? oidcConfigFromEnv();
   const access = new AccessControl(store, tokens, oidc ? new OidcVerifier(oidc) : undefined);
