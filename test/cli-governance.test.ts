@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { charter } from './support/cli.js';
+import { charter, charterWith } from './support/cli.js';
 import { repoRoot } from './support/reference.js';
 
 const contract = (classification: string, status = 'active') => `apiVersion: v3.1.0
@@ -127,5 +127,42 @@ describe('governance through the CLI', () => {
     const bad = run('compliance', '--limit', 'ten');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--limit must be a whole number or 'all'; got 'ten'");
+  });
+
+  it('fits its reports to the terminal (COLUMNS): findings and their fixes wrap beneath their policy', () => {
+    const file = join(home, 'loyalty-narrow.yaml');
+    writeFileSync(file, contract('internal').replace('loyalty-export', 'loyalty-narrow'));
+    for (const args of [
+      ['compliance', '--limit', 'all'],
+      ['policy', 'explain', 'dataset:commerce/orders'],
+      ['describe', 'dataset:payments/refunds'],
+      ['apply', '-f', file, '--as', 'user:maya', '--dry-run'],
+    ]) {
+      const out = charterWith({ COLUMNS: '60' }, join(home, 'store'), ...args);
+      expect(out.stdout, out.stderr).not.toBe('');
+      for (const line of out.stdout.trimEnd().split('\n'))
+        expect(line.length, `${args.join(' ')}: ${line}`).toBeLessThanOrEqual(60);
+    }
+    const denied = charterWith(
+      { COLUMNS: '60' },
+      join(home, 'store'),
+      'apply',
+      '-f',
+      file,
+      '--as',
+      'user:maya',
+    );
+    expect(denied.code).toBe(1);
+    // The finding's text continues under its own start, the fix under `fix:`.
+    expect(denied.stdout).toContain(
+      [
+        '  ✗ deny             policy:personal-data-classified',
+        '                     loyalty_export.email: Field',
+        '                     loyalty_export.email holds personal',
+        '                     data but is classified internal',
+        '      fix: Classify personal-data fields confidential or',
+        '           restricted.',
+      ].join('\n'),
+    );
   });
 });

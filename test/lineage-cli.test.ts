@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { charter } from './support/cli.js';
+import { charter, charterWith } from './support/cli.js';
 import { repoRoot } from './support/reference.js';
 
 const fixtures = join(repoRoot, 'test', 'fixtures', 'lineage');
@@ -89,6 +89,34 @@ describe('charter lineage CLI', () => {
     expect(shown.outcome.summary).toBe('A customer was told the wrong refund date');
     const card = JSON.parse(charter(home, 'scorecard', '--owner', 'user:dan', '-o', 'json').stdout);
     expect(card.owners).toEqual([expect.objectContaining({ key: 'user:dan', outcomes: 1 })]);
+  });
+
+  it('fits trace, impact and scorecard to the terminal: tables where they fit, rows expanded where not, refs whole', () => {
+    const wide = charterWith({ COLUMNS: '200' }, home, 'trace', 'model:risk/fraud-scorer').stdout;
+    expect(wide).toMatch(/^ {2}DATASET +HOPS +ROLE +VERSION +CLASS\. +QUALITY +OWNERS$/m);
+    for (const columns of [80, 60]) {
+      for (const args of [
+        ['trace', 'model:risk/fraud-scorer'],
+        ['impact', 'dataset:payments/transactions'],
+        ['scorecard'],
+      ]) {
+        const out = charterWith({ COLUMNS: String(columns) }, home, ...args);
+        expect(out.code, out.stderr).toBe(0);
+        for (const line of out.stdout.trimEnd().split('\n'))
+          expect(line.length, `${args.join(' ')} at ${columns}: ${line}`).toBeLessThanOrEqual(columns);
+      }
+      const narrow = charterWith(
+        { COLUMNS: String(columns) },
+        home,
+        'trace',
+        'model:risk/fraud-scorer',
+      ).stdout;
+      // Too narrow for the table: each dataset on a line of its own, whole, its values beneath.
+      expect(narrow).not.toContain('DATASET ');
+      expect(narrow).toMatch(/^ {2}kafka:\/\/broker:9092\/payments\.authorised \(unmanaged\)$/m);
+      expect(narrow).toMatch(/^ {4}hops: 1 {3}role: /m);
+      expect(narrow).not.toMatch(/…/);
+    }
   });
 
   it('applies the demo organisation with its models, applications and AI policies', () => {

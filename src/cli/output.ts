@@ -12,8 +12,12 @@ export interface Column<T> {
   value: (row: T) => unknown;
   /** Share of the spare width this column may take when the table is too wide. */
   flex?: number;
+  /** Narrowest it may be cut to (default 12, or the header's width if less); `WHOLE`: never cut. */
   min?: number;
 }
+
+/** A column `min` for values that must be read whole (refs): the table is expanded rather than cut. */
+export const WHOLE = Number.POSITIVE_INFINITY;
 
 export function text(value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -33,11 +37,25 @@ export function terminalWidth(): number {
   return Number.isInteger(columns) && columns > 0 ? columns : Number.POSITIVE_INFINITY;
 }
 
+export interface TableOptions {
+  /** Columns to fit in (default: the terminal's, see `terminalWidth`). */
+  width?: number;
+  /** Spaces before every line (counted in the width). */
+  indent?: number;
+}
+
+/**
+ * A table fitted to the width: flexible columns (widest first, by `flex`) give up characters down
+ * to their `min`. A table that cannot fit even then is printed expanded: each row's first value on
+ * a line of its own, its other values as `header: value` beneath it, as many to a line as fit.
+ */
 export function formatTable<T>(
   rows: readonly T[],
   columns: readonly Column<T>[],
-  width = terminalWidth(),
+  options: TableOptions = {},
 ): string {
+  const indent = ' '.repeat(options.indent ?? 0);
+  const width = (options.width ?? terminalWidth()) - indent.length;
   const cells = rows.map((row) => columns.map((c) => text(c.value(row)).replace(/\s+/g, ' ')));
   const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => r[i]!.length)));
   const gap = 2;
@@ -53,15 +71,65 @@ export function formatTable<T>(
       )
         widest = i;
     }
-    if (widest < 0) break;
+    if (widest < 0) return expanded(columns, cells, width, indent);
     widths[widest] = widths[widest]! - 1;
   }
   const line = (values: string[]) =>
+    indent +
     values
       .map((v, i) => truncate(v, widths[i]!).padEnd(widths[i]!))
       .join(' '.repeat(gap))
       .trimEnd();
   return [line(columns.map((c) => c.header.toUpperCase())), ...cells.map(line)].join('\n');
+}
+
+function expanded<T>(
+  columns: readonly Column<T>[],
+  cells: string[][],
+  width: number,
+  indent: string,
+): string {
+  const lines: string[] = [];
+  const inner = `${indent}  `;
+  for (const row of cells) {
+    lines.push(indent + truncate(row[0]!, width));
+    let current = '';
+    for (let i = 1; i < columns.length; i++) {
+      if (!row[i]) continue;
+      const pair = truncate(`${columns[i]!.header}: ${row[i]}`, width - 2);
+      if (current && current.length + 3 + pair.length > width - 2) {
+        lines.push(inner + current);
+        current = pair;
+      } else current = current ? `${current}   ${pair}` : pair;
+    }
+    if (current) lines.push(inner + current);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Text wrapped at spaces to the terminal's width (not at all when piped, as tables are not cut
+ * then): the first line starts with `first`, the others with `hanging` (as wide, by default).
+ */
+export function wrap(
+  value: string,
+  first = '',
+  hanging = ' '.repeat(first.length),
+  width = terminalWidth(),
+): string {
+  if (first.length + value.length <= width) return first + value;
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const word of value.split(/ +/)) {
+    if (!empty && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = hanging + word;
+    } else line += empty ? word : ` ${word}`;
+    empty = false;
+  }
+  lines.push(line);
+  return lines.join('\n');
 }
 
 export function printData(data: unknown, format: OutputFormat, table: () => string): void {

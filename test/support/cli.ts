@@ -6,11 +6,21 @@ import { repoRoot } from './reference.js';
 export const bin = join(repoRoot, 'bin', 'charter.js');
 
 export function charter(home: string, ...args: string[]) {
+  return charterWith({}, home, ...args);
+}
+
+/** The binary with these environment variables (`COLUMNS` fits tables and text to a width). */
+export function charterWith(extra: Record<string, string>, home: string, ...args: string[]) {
   const env = { ...process.env };
   delete env.CHARTER_ACTOR;
   delete env.CHARTER_SERVER;
   delete env.CHARTER_DATABASE_URL;
-  const r = spawnSync(process.execPath, [bin, '--home', home, ...args], { encoding: 'utf8', env });
+  // Piped output is not fitted to any width unless COLUMNS says so: the tests choose.
+  delete env.COLUMNS;
+  const r = spawnSync(process.execPath, [bin, '--home', home, ...args], {
+    encoding: 'utf8',
+    env: { ...env, ...extra },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -19,7 +19,7 @@ import { scanStoreFor } from '../../store/sql/sql-scan-store.js';
 import { actorOf, formatOf, type GlobalOptions, openLocal } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { HttpCatalogClient } from '../http-client.js';
-import { formatTable, type OutputFormat, printData } from '../output.js';
+import { formatTable, type OutputFormat, printData, wrap } from '../output.js';
 import { formatApply } from './catalog-commands.js';
 
 /** What the commands need, from the local store or a server. */
@@ -101,23 +101,26 @@ export async function withAi(
 
 export function formatDecision(d: AiDecision): string {
   const head = `${d.decision === 'allow' ? 'ALLOW' : 'DENY'}  ${d.use} of ${d.dataset} (v${d.datasetVersion})${d.for ? ` for ${d.for}` : ''}${d.purpose ? ` — purpose ${d.purpose}` : ''}`;
-  const lines = [head];
+  const lines = [wrap(head, '', '      ')];
   for (const r of d.reasons) {
-    lines.push(`  ✗ ${r.check}: ${r.message}${r.path ? ` [${r.path}]` : ''}`);
-    lines.push(`      → ${r.fix}`);
+    lines.push(wrap(`${r.check}: ${r.message}${r.path ? ` [${r.path}]` : ''}`, '  ✗ '));
+    lines.push(wrap(r.fix, '      → '));
   }
   const passed = d.checks.filter((c) => c.status === 'pass').map((c) => c.check);
-  if (passed.length) lines.push(`  ✓ ${passed.join(', ')}`);
-  lines.push(`  decision ${d.id}, audit record #${d.auditSeq}`);
+  if (passed.length) lines.push(wrap(passed.join(', '), '  ✓ '));
+  lines.push(wrap(`decision ${d.id}, audit record #${d.auditSeq}`, '  '));
   return lines.join('\n');
 }
 
 export function formatReadiness(r: Readiness): string {
-  const lines = [`AI readiness of ${r.ref}: ${r.score ?? 'n/a'} / 100`];
+  const lines = [wrap(`AI readiness of ${r.ref}: ${r.score ?? 'n/a'} / 100`)];
   if (r.kind === 'dataset') {
     const d = r.datasets[0]!;
     lines.push(
-      `  GenAI checks ${d.parts.checks} · AI-section completeness ${d.parts.completeness} · quality ${d.parts.quality} · freshness ${d.parts.freshness}`,
+      wrap(
+        `GenAI checks ${d.parts.checks} · AI-section completeness ${d.parts.completeness} · quality ${d.parts.quality} · freshness ${d.parts.freshness}`,
+        '  ',
+      ),
     );
     for (const c of d.checks.filter((c) => c.status !== 'not-applicable'))
       lines.push(`  ${c.status === 'pass' ? '✓' : '✗'} ${c.id}`);
@@ -125,13 +128,15 @@ export function formatReadiness(r: Readiness): string {
     for (const d of r.datasets) lines.push(`  ${String(d.score).padStart(5)}  ${d.ref}`);
   }
   if (r.improvements.length) lines.push('What would raise it:');
-  for (const i of r.improvements) lines.push(`  +${i.gain}  ${i.action}`);
+  for (const i of r.improvements) lines.push(wrap(i.action, `  +${i.gain}  `));
   return lines.join('\n');
 }
 
 export function formatScan(r: ScanReport): string {
   const lines = [
-    `Scanned ${r.ref} on ${r.server ?? '?'} (${r.engine}): up to ${r.sample} values per field; fetch ${r.durationMs.fetch} ms, detect ${r.durationMs.detect} ms`,
+    wrap(
+      `Scanned ${r.ref} on ${r.server ?? '?'} (${r.engine}): up to ${r.sample} values per field; fetch ${r.durationMs.fetch} ms, detect ${r.durationMs.detect} ms`,
+    ),
   ];
   for (const f of r.fields) {
     if (!f.detections.length && !f.hints.length) continue;
@@ -142,7 +147,11 @@ export function formatScan(r: ScanReport): string {
       ? ` → propose ${f.proposedClassification} (now ${f.currentClassification ?? 'unclassified'})`
       : '';
     lines.push(
-      `  ${f.path}: ${found.join(', ') || 'no match'}${f.hints.length ? `; name suggests ${f.hints.join(', ')}` : ''}${proposal}${f.proposedTags.length ? `; tags ${f.proposedTags.join(', ')}` : ''}`,
+      wrap(
+        `${f.path}: ${found.join(', ') || 'no match'}${f.hints.length ? `; name suggests ${f.hints.join(', ')}` : ''}${proposal}${f.proposedTags.length ? `; tags ${f.proposedTags.join(', ')}` : ''}`,
+        '  ',
+        '    ',
+      ),
     );
   }
   return lines.join('\n');

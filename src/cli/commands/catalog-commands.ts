@@ -9,7 +9,7 @@ import { formatRef } from '../../model/ref.js';
 import { type CliContext, connect, type GlobalOptions } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { readManifestFiles } from '../files.js';
-import { formatTable, printData, text } from '../output.js';
+import { formatTable, printData, text, wrap } from '../output.js';
 import { formatViolation } from './policy-commands.js';
 
 type Run = (ctx: CliContext, ...args: any[]) => Promise<number | undefined>;
@@ -40,10 +40,10 @@ export function formatApply(result: ApplyResult): string {
         : '';
     lines.push(`${r.status.padEnd(9)} ${r.ref ?? where(r)}${version}`);
     for (const issue of r.issues)
-      lines.push(`  ✗ ${where(r)}: ${issue.path ? `${issue.path}: ` : ''}${issue.message}`);
-    for (const w of r.warnings) lines.push(`  ! ${w.path ? `${w.path}: ` : ''}${w.message}`);
+      lines.push(wrap(`${where(r)}: ${issue.path ? `${issue.path}: ` : ''}${issue.message}`, '  ✗ '));
+    for (const w of r.warnings) lines.push(wrap(`${w.path ? `${w.path}: ` : ''}${w.message}`, '  ! '));
     for (const v of r.violations ?? []) {
-      lines.push(`  ${v.waivedBy ? '·' : v.enforcement === 'deny' ? '✗' : '!'} ${formatViolation(v)}`);
+      lines.push(formatViolation(v, `  ${v.waivedBy ? '·' : v.enforcement === 'deny' ? '✗' : '!'} `));
     }
   }
   const s = result.summary;
@@ -51,15 +51,13 @@ export function formatApply(result: ApplyResult): string {
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
-  if (!result.applied && s.invalid) {
-    lines.push(
-      `\nNothing was stored: ${s.invalid} document${s.invalid === 1 ? ' is' : 's are'} invalid. (${counts})`,
-    );
-  } else if (!result.applied && s.denied) {
-    lines.push(
-      `\nNothing was stored: ${s.denied} document${s.denied === 1 ? ' was' : 's were'} denied by policy. (${counts})`,
-    );
-  } else lines.push(`\n${result.dryRun ? 'Dry run, nothing stored: ' : ''}${counts || 'no documents'}`);
+  const summary =
+    !result.applied && s.invalid
+      ? `Nothing was stored: ${s.invalid} document${s.invalid === 1 ? ' is' : 's are'} invalid. (${counts})`
+      : !result.applied && s.denied
+        ? `Nothing was stored: ${s.denied} document${s.denied === 1 ? ' was' : 's were'} denied by policy. (${counts})`
+        : `${result.dryRun ? 'Dry run, nothing stored: ' : ''}${counts || 'no documents'}`;
+  lines.push('', wrap(summary));
   return lines.join('\n');
 }
 
@@ -79,16 +77,16 @@ function describeText(d: Description): string {
     `Kind:      ${a.kind}`,
     `Title:     ${a.title}`,
     ...(a.domain
-      ? [`Domain:    ${d.domainPath.join(' ⊂ ')}`]
+      ? [wrap(d.domainPath.join(' ⊂ '), 'Domain:    ')]
       : a.kind === 'Domain' && d.domainPath.length > 1
         ? [`Parents:   ${d.domainPath.slice(1).join(' ⊂ ')}`]
         : []),
-    `Version:   ${a.version} (updated ${a.updatedAt} by ${a.updatedBy})`,
+    wrap(`${a.version} (updated ${a.updatedAt} by ${a.updatedBy})`, 'Version:   '),
     `Owners:    ${people(d.owners)}`,
     `Stewards:  ${people(d.stewards)}`,
   ];
   for (const [role, list] of Object.entries(d.roles)) lines.push(`${`${role}:`.padEnd(10)} ${people(list)}`);
-  if (a.description) lines.push('', 'Description:', `  ${a.description}`);
+  if (a.description) lines.push('', 'Description:', wrap(a.description, '  '));
   if (d.fields.length) {
     lines.push('', `Fields (${d.fields.length}):`);
     // With column lineage: the classification each field inherits, beside the declared one.
@@ -98,28 +96,35 @@ function describeText(d: Description): string {
       if (!c?.inherited) return c?.protectedBy.length ? `— (${c.protectedBy[0]!.protection})` : '';
       return `${c.inherited}${c.conflict ? ' ✗' : c.declaredProtection ? ` (${c.declaredProtection})` : ''}`;
     };
-    const table = formatTable(d.fields, [
-      { header: 'field', value: (f) => f.path, flex: 2 },
-      { header: 'type', value: (f) => f.logicalType ?? f.physicalType ?? '', min: 6 },
-      { header: 'class.', value: (f) => f.classification ?? '', min: 6 },
-      ...(d.classification?.some((c) => c.inherited || c.protectedBy.length)
-        ? [{ header: 'inherits', value: (f: (typeof d.fields)[number]) => inherited(f.path), min: 8 }]
-        : []),
-      { header: 'description', value: (f) => f.description ?? '', flex: 3 },
-    ]);
-    lines.push(...table.split('\n').map((l) => `  ${l}`));
+    const table = formatTable(
+      d.fields,
+      [
+        { header: 'field', value: (f) => f.path, flex: 2 },
+        { header: 'type', value: (f) => f.logicalType ?? f.physicalType ?? '', min: 6 },
+        { header: 'class.', value: (f) => f.classification ?? '', min: 6 },
+        ...(d.classification?.some((c) => c.inherited || c.protectedBy.length)
+          ? [{ header: 'inherits', value: (f: (typeof d.fields)[number]) => inherited(f.path), min: 8 }]
+          : []),
+        { header: 'description', value: (f) => f.description ?? '', flex: 3 },
+      ],
+      { indent: 2 },
+    );
+    lines.push(table);
   }
   const conflicts = (d.classification ?? []).filter((c) => c.conflict);
   if (conflicts.length) {
     lines.push('', 'Classification conflicts (declared below what column lineage carries in):');
     for (const c of conflicts)
       lines.push(
-        `  ✗ ${c.path}: declared ${c.declared ?? 'nothing'}, inherits ${c.inherited} from ${c.from.join(', ')}`,
+        wrap(
+          `${c.path}: declared ${c.declared ?? 'nothing'}, inherits ${c.inherited} from ${c.from.join(', ')}`,
+          '  ✗ ',
+        ),
       );
   }
   if (d.glossary.length) {
     lines.push('', 'Glossary:');
-    for (const g of d.glossary) lines.push(`  ${g.ref}: ${g.definition}`);
+    for (const g of d.glossary) lines.push(wrap(`${g.ref}: ${g.definition}`, '  ', '    '));
   }
   const rels = d.relations.filter(
     (r) => !['ownedBy', 'stewardedBy', 'usesTerm', 'inDomain', 'hasRole'].includes(r.type),
@@ -127,7 +132,7 @@ function describeText(d: Description): string {
   if (rels.length) {
     lines.push('', 'Relations:');
     for (const r of rels.slice(0, 50))
-      lines.push(`  ${r.type.padEnd(12)} ${r.ref}${r.role ? ` (${r.role})` : ''}`);
+      lines.push(wrap(`${r.ref}${r.role ? ` (${r.role})` : ''}`, `  ${r.type.padEnd(12)} `));
     if (rels.length > 50) lines.push(`  … and ${rels.length - 50} more (use -o json)`);
   }
   lines.push('', `Versions: ${d.versions.map((v) => `v${v.version} ${v.action}`).join(', ')}`);

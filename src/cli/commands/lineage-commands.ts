@@ -29,7 +29,7 @@ import { errorFromWire, InputError, UnavailableError } from '../../model/errors.
 import type { DeliveryRow, DeliveryState, LineageStore } from '../../store/lineage-store.js';
 import { actorOf, formatOf, type GlobalOptions, openLocal } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { formatTable, type OutputFormat, printData, text } from '../output.js';
+import { formatTable, type OutputFormat, printData, text, WHOLE, wrap } from '../output.js';
 
 function query(params: Record<string, unknown>): string {
   const q = new URLSearchParams();
@@ -336,7 +336,9 @@ function nodeText(r: LineageRow): string {
 }
 
 function restrictedNote(n: number): string {
-  return `${n} node${n === 1 ? ' is' : 's are'} in a domain you may not read: shown as restricted, with the domain's owners to ask for access.`;
+  return wrap(
+    `${n} node${n === 1 ? ' is' : 's are'} in a domain you may not read: shown as restricted, with the domain's owners to ask for access.`,
+  );
 }
 
 /** A row's owners; for a restricted node, whom to ask for access. */
@@ -359,72 +361,94 @@ export function formatTrace(t: TraceReport & { outcome?: Outcome }): string {
   const lines: string[] = [];
   if (t.outcome)
     lines.push(
-      `Outcome:   ${t.outcome.ref} — ${t.outcome.type}, ${t.outcome.severity}: ${t.outcome.summary}`,
-      `Recorded:  ${t.outcome.recordedAt} by ${t.outcome.actor} (trace as of then)`,
+      wrap(
+        `${t.outcome.ref} — ${t.outcome.type}, ${t.outcome.severity}: ${t.outcome.summary}`,
+        'Outcome:   ',
+      ),
+      wrap(`${t.outcome.recordedAt} by ${t.outcome.actor} (trace as of then)`, 'Recorded:  '),
     );
   lines.push(
-    `Subject:   ${s.ref} (${s.kind}${s.stage ? `, ${s.stage}` : ''}${s.systemVersion ? `, v${s.systemVersion}` : ''})`,
-    `Owners:    ${people(s.owners)}`,
-    `Stewards:  ${people(s.stewards)}`,
+    wrap(
+      `${s.ref} (${s.kind}${s.stage ? `, ${s.stage}` : ''}${s.systemVersion ? `, v${s.systemVersion}` : ''})`,
+      'Subject:   ',
+    ),
+    wrap(people(s.owners), 'Owners:    '),
+    wrap(people(s.stewards), 'Stewards:  '),
     `Traced at: ${t.at}`,
   );
   if (t.models.length) {
     lines.push('', `Models (${t.models.length}):`);
-    const table = formatTable(t.models, [
-      { header: 'model', value: nodeText, flex: 0.3, min: 20 },
-      { header: 'role', value: (r) => r.role ?? '' },
-      { header: 'owners', value: ownersText, flex: 1 },
-    ]);
-    lines.push(...table.split('\n').map((l) => `  ${l}`));
+    const table = formatTable(
+      t.models,
+      [
+        { header: 'model', value: nodeText, min: WHOLE },
+        { header: 'role', value: (r) => r.role ?? '', min: WHOLE },
+        { header: 'owners', value: ownersText, min: WHOLE },
+      ],
+      { indent: 2 },
+    );
+    lines.push(table);
   }
   lines.push(
     '',
     `Datasets upstream (${t.datasets.length}, through ${t.jobs} job${t.jobs === 1 ? '' : 's'}):`,
   );
   if (t.datasets.length) {
-    const table = formatTable(t.datasets, [
-      { header: 'dataset', value: nodeText, flex: 0.3, min: 24 },
-      { header: 'hops', value: (r) => r.depth, min: 4 },
-      { header: 'role', value: (r) => r.role ?? '', min: 11, flex: 0.5 },
-      {
-        header: 'version',
-        value: (r) =>
-          r.version?.used
-            ? `v${r.version.used}${r.version.pinned ? '' : ' (reported)'}`
-            : r.asset
-              ? `v${r.asset.version} (latest)`
-              : '',
-        min: 7,
-      },
-      { header: 'class.', value: (r) => r.classificationUsed ?? r.asset?.classification ?? '', min: 6 },
-      { header: 'quality', value: quality, min: 7 },
-      { header: 'owners', value: ownersText, flex: 2 },
-    ]);
-    lines.push(...table.split('\n').map((l) => `  ${l}`));
+    const table = formatTable(
+      t.datasets,
+      [
+        { header: 'dataset', value: nodeText, min: WHOLE },
+        { header: 'hops', value: (r) => r.depth, min: 4 },
+        { header: 'role', value: (r) => r.role ?? '', min: WHOLE },
+        {
+          header: 'version',
+          value: (r) =>
+            r.version?.used
+              ? `v${r.version.used}${r.version.pinned ? '' : ' (reported)'}`
+              : r.asset
+                ? `v${r.asset.version} (latest)`
+                : '',
+          min: WHOLE,
+        },
+        { header: 'class.', value: (r) => r.classificationUsed ?? r.asset?.classification ?? '', min: WHOLE },
+        { header: 'quality', value: quality, min: WHOLE },
+        { header: 'owners', value: ownersText, min: WHOLE },
+      ],
+      { indent: 2 },
+    );
+    lines.push(table);
   } else lines.push('  (none: nothing upstream is declared or reported)');
   for (const c of t.cycles) lines.push(`  ↺ cycle cut: ${c.from} → ${c.to}`);
   if (t.restricted) lines.push('', restrictedNote(t.restricted));
   lines.push('', `Accountable (${t.accountable.length}):`);
   for (const a of t.accountable)
-    lines.push(`  ${a.ref}${a.title !== a.ref ? ` (${a.title})` : ''}: ${a.why.join('; ')}`);
+    lines.push(
+      wrap(`${a.ref}${a.title !== a.ref ? ` (${a.title})` : ''}: ${a.why.join('; ')}`, '  ', '    '),
+    );
   return lines.join('\n');
 }
 
 export function formatImpact(r: ImpactReport): string {
   const lines = [
-    `Impact of ${r.subject.node}${r.subject.field ? `#${r.subject.field}` : ''} (up to ${r.depth} hops, ${r.at})`,
+    wrap(
+      `Impact of ${r.subject.node}${r.subject.field ? `#${r.subject.field}` : ''} (up to ${r.depth} hops, ${r.at})`,
+    ),
   ];
   const section = (title: string, rows: LineageRow[]) => {
     lines.push('', `${title} (${rows.length}):`);
     if (!rows.length) return;
-    const table = formatTable(rows, [
-      { header: 'asset', value: nodeText, flex: 0.3, min: 24 },
-      { header: 'hops', value: (x) => x.depth, min: 4 },
-      { header: 'via', value: (x) => x.via ?? '', flex: 1.5 },
-      { header: 'owners', value: ownersText, flex: 1 },
-      { header: 'stewards', value: (x) => (x.restricted ? '' : people(x.asset?.stewards)), flex: 1 },
-    ]);
-    lines.push(...table.split('\n').map((l) => `  ${l}`));
+    const table = formatTable(
+      rows,
+      [
+        { header: 'asset', value: nodeText, min: WHOLE },
+        { header: 'hops', value: (x) => x.depth, min: 4 },
+        { header: 'via', value: (x) => x.via ?? '', min: WHOLE },
+        { header: 'owners', value: ownersText, min: WHOLE },
+        { header: 'stewards', value: (x) => (x.restricted ? '' : people(x.asset?.stewards)), min: WHOLE },
+      ],
+      { indent: 2 },
+    );
+    lines.push(table);
   };
   if (r.fields) {
     lines.push('', `Fields derived from it (${r.fields.length}):`);
@@ -440,43 +464,35 @@ export function formatImpact(r: ImpactReport): string {
   if (r.restricted) lines.push('', restrictedNote(r.restricted));
   lines.push('', `Who to tell (${r.notify.length}):`);
   for (const a of r.notify)
-    lines.push(`  ${a.ref}${a.title !== a.ref ? ` (${a.title})` : ''}: ${a.why.join('; ')}`);
+    lines.push(
+      wrap(`${a.ref}${a.title !== a.ref ? ` (${a.title})` : ''}: ${a.why.join('; ')}`, '  ', '    '),
+    );
   return lines.join('\n');
 }
 
 function formatScorecards(s: Scorecards): string {
+  type Row = Scorecards['domains'][number];
+  // Short headers, so that a scorecard stays a table on an 80-column terminal (see docs/lineage.md).
   const columns = [
-    { header: 'assets', value: (r: Scorecards['domains'][number]) => r.assets, min: 6 },
-    { header: 'own+stw', value: (r: Scorecards['domains'][number]) => r.withOwnerAndSteward, min: 7 },
-    { header: 'described', value: (r: Scorecards['domains'][number]) => r.described, min: 9 },
-    {
-      header: 'classified',
-      value: (r: Scorecards['domains'][number]) => `${r.classified}/${r.datasets}`,
-      min: 10,
-    },
-    {
-      header: 'quality ok',
-      value: (r: Scorecards['domains'][number]) => `${r.passingQuality}/${r.qualityChecked}`,
-      min: 10,
-    },
-    { header: 'incidents', value: (r: Scorecards['domains'][number]) => r.openIncidents, min: 9 },
-    { header: 'outcomes', value: (r: Scorecards['domains'][number]) => r.outcomes, min: 8 },
-    {
-      header: 'score',
-      value: (r: Scorecards['domains'][number]) => (r.score === null ? '–' : `${r.score}%`),
-      min: 5,
-    },
+    { header: 'assets', value: (r: Row) => r.assets, min: WHOLE },
+    { header: 'own+stw', value: (r: Row) => r.withOwnerAndSteward, min: WHOLE },
+    { header: 'descr.', value: (r: Row) => r.described, min: WHOLE },
+    { header: 'classif.', value: (r: Row) => `${r.classified}/${r.datasets}`, min: WHOLE },
+    { header: 'quality', value: (r: Row) => `${r.passingQuality}/${r.qualityChecked}`, min: WHOLE },
+    { header: 'incid.', value: (r: Row) => r.openIncidents, min: WHOLE },
+    { header: 'outc.', value: (r: Row) => r.outcomes, min: WHOLE },
+    { header: 'score', value: (r: Row) => (r.score === null ? '–' : `${r.score}%`), min: WHOLE },
   ];
   const out: string[] = [];
   if (s.domains.length)
     out.push(
       'Domains:',
-      formatTable(s.domains, [{ header: 'domain', value: (r) => r.key, flex: 0.3, min: 12 }, ...columns]),
+      formatTable(s.domains, [{ header: 'domain', value: (r) => r.key, min: WHOLE }, ...columns]),
     );
   if (s.owners.length)
     out.push(
       `${out.length ? '\n' : ''}Owners:`,
-      formatTable(s.owners, [{ header: 'owner', value: (r) => r.key, flex: 0.3, min: 16 }, ...columns]),
+      formatTable(s.owners, [{ header: 'owner', value: (r) => r.key, min: WHOLE }, ...columns]),
     );
   return out.join('\n') || 'Nothing to score.';
 }

@@ -8,14 +8,18 @@ import type { Violation } from '../../model/violation.js';
 import type { ApprovalRow, ApprovalState } from '../../store/catalog-store.js';
 import { EXIT } from '../exit-codes.js';
 import { readManifestFiles } from '../files.js';
-import { formatTable, printData } from '../output.js';
+import { formatTable, printData, wrap } from '../output.js';
 import { withContext } from './catalog-commands.js';
 
-export function formatViolation(v: Violation): string {
+/** A violation on a line starting with `prefix` (wrapped to the terminal), its remediation beneath. */
+export function formatViolation(v: Violation, prefix = ''): string {
   const where = v.field ? ` ${v.field}` : v.path ? ` ${v.path}` : '';
   const waived = v.waivedBy ? ` [waived by ${v.waivedBy}]` : '';
-  const fix = v.remediation ? `\n      fix: ${v.remediation}` : '';
-  return `${v.enforcement.padEnd(16)} ${v.policy}${where}: ${v.message}${waived}${fix}`;
+  const head = `${prefix}${v.enforcement.padEnd(16)} `;
+  const text = wrap(`${v.policy}${where}: ${v.message}${waived}`, head);
+  if (!v.remediation) return text;
+  const fix = `${' '.repeat(prefix.length + 2)}fix: `;
+  return `${text}\n${wrap(v.remediation, fix)}`;
 }
 
 function approvalsTable(rows: ApprovalRow[]): string {
@@ -115,7 +119,7 @@ export function registerPolicyCommands(program: Command) {
         const found = r.policies.flatMap((p) =>
           p.result === 'fail' || p.result === 'waived' ? (p.violations ?? []) : [],
         );
-        if (found.length) lines.push('', 'Findings:', ...found.map((v) => `  ${formatViolation(v)}`));
+        if (found.length) lines.push('', 'Findings:', ...found.map((v) => formatViolation(v, '  ')));
         return lines.join('\n');
       });
       return EXIT.ok;
@@ -161,7 +165,9 @@ export function registerPolicyCommands(program: Command) {
           c.waived,
         ];
         const lines = [
-          `${t.assets} assets evaluated against ${report.policies} polic${report.policies === 1 ? 'y' : 'ies'}: ${t.passing} passing, ${t.failing} failing, ${t.waived} waived.`,
+          wrap(
+            `${t.assets} assets evaluated against ${report.policies} polic${report.policies === 1 ? 'y' : 'ies'}: ${t.passing} passing, ${t.failing} failing, ${t.waived} waived.`,
+          ),
           ...(report.changedDuring
             ? [
                 `The catalog changed while it was swept (audit records ${report.changedDuring.fromSeq + 1}-${report.changedDuring.toSeq}); run it again for one state.`,
@@ -204,7 +210,7 @@ export function registerPolicyCommands(program: Command) {
           );
           for (const f of report.failing) {
             lines.push(`  ${f.asset} (owner ${f.owners.join(', ') || '—'})`);
-            for (const v of f.violations) lines.push(`    ${formatViolation(v)}`);
+            for (const v of f.violations) lines.push(formatViolation(v, '    '));
           }
         }
         const after = offset + report.failing.length;

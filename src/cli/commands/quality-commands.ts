@@ -17,7 +17,7 @@ import { qualityOptionsFromEnv } from '../../server/routes/quality-routes.js';
 import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
 import { actorOf, formatOf, type GlobalOptions, openLocal } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { formatTable, type OutputFormat, printData, progress } from '../output.js';
+import { formatTable, type OutputFormat, printData, progress, wrap } from '../output.js';
 
 type IncidentOptions = Parameters<QualityService['incidents']>[0];
 
@@ -161,11 +161,15 @@ export function formatCheckReport(report: CheckReport, verbose = false): string 
   for (const run of report.runs) {
     const c = run.counts;
     lines.push(
-      `${mark[run.status]} ${run.ref}  ${run.status}  score ${run.score ?? '—'}  (${c.passed} passed, ${c.failed} failed, ${c.error} errors, ${c.skipped} skipped; ${run.engine}${run.server ? ` on ${run.server}` : ''}, ${(run.durationMs / 1000).toFixed(2)} s)`,
+      wrap(
+        `${run.ref}  ${run.status}  score ${run.score ?? '—'}  (${c.passed} passed, ${c.failed} failed, ${c.error} errors, ${c.skipped} skipped; ${run.engine}${run.server ? ` on ${run.server}` : ''}, ${(run.durationMs / 1000).toFixed(2)} s)`,
+        `${mark[run.status]} `,
+        '    ',
+      ),
     );
-    if (run.message) lines.push(`    ${run.message}`);
-    if (run.scope) lines.push(`    ${scopeText(run.scope)}`);
-    if (run.samplesWithheld) lines.push(`    ${run.samplesWithheld}`);
+    if (run.message) lines.push(wrap(run.message, '    '));
+    if (run.scope) lines.push(wrap(scopeText(run.scope), '    '));
+    if (run.samplesWithheld) lines.push(wrap(run.samplesWithheld, '    '));
     // An unreachable dataset's checks all carry the run's message; it is printed once above.
     const shown = run.checks.filter(
       (x) => verbose || x.status === 'failed' || (x.status === 'error' && run.status !== 'error'),
@@ -176,7 +180,7 @@ export function formatCheckReport(report: CheckReport, verbose = false): string 
         x.status === 'failed' && measured
           ? `measured ${measured}, expected ${expectation(x)}`
           : (x.message ?? (measured ? `measured ${measured}, expected ${expectation(x)}` : x.expected));
-      lines.push(`  ${mark[x.status]} ${x.id}: ${detail}`);
+      lines.push(wrap(`${x.id}: ${detail}`, `  ${mark[x.status]} `, '      '));
       for (const s of x.samples ?? []) lines.push(`      ${JSON.stringify(s)}`);
     }
   }
@@ -185,7 +189,9 @@ export function formatCheckReport(report: CheckReport, verbose = false): string 
   const datasets = `${report.datasets} dataset${report.datasets === 1 ? '' : 's'}`;
   lines.push(
     '',
-    `${datasets} checked, ${failing ? `${failing} not passing` : 'all passing'}: ${c.passed} checks passed, ${c.failed} failed, ${c.error} errors, ${c.skipped} skipped`,
+    wrap(
+      `${datasets} checked, ${failing ? `${failing} not passing` : 'all passing'}: ${c.passed} checks passed, ${c.failed} failed, ${c.error} errors, ${c.skipped} skipped`,
+    ),
   );
   return lines.join('\n');
 }
@@ -246,7 +252,8 @@ function formatQuality(r: QualityReport): string {
     );
     if (r.failing?.length) {
       lines.push('', 'Failing now:');
-      for (const f of r.failing) lines.push(`  ${mark[f.status]} ${f.id}: ${f.message ?? f.expected}`);
+      for (const f of r.failing)
+        lines.push(wrap(`${f.id}: ${f.message ?? f.expected}`, `  ${mark[f.status]} `, '      '));
     }
     return lines.join('\n');
   }
