@@ -120,7 +120,7 @@ for (const factory of storeFactories) {
       expect(again.statusCode).toBe(409);
     });
 
-    it('re-evaluates compliance in the background when a policy changes, and exports the KPIs', async () => {
+    it('re-evaluates compliance in the background when a policy, a waiver or a contract changes, and exports the KPIs', async () => {
       const reports: { failing: number }[] = [];
       const errors: unknown[] = [];
       let done: () => void = () => {};
@@ -214,6 +214,32 @@ for (const factory of storeFactories) {
           timeout: 20_000,
           interval: 200,
         });
+        expect(errors).toEqual([]);
+
+        // A contract applied is counted by the next background run (it alone is evaluated): untagged,
+        // it fails policy:tagged; tagged, it passes.
+        const contract = (tags: string) =>
+          `apiVersion: v3.1.0\nkind: DataContract\nid: refunds\nname: refunds\nversion: 1.0.0\nstatus: active\ndomain: payments\ndescription: {purpose: Refunds issued}\n${tags}schema: [{name: refunds, properties: [{name: id, logicalType: string}]}]\n`;
+        for (const [tags, failing] of [
+          ['', 2],
+          ['tags: [finance]\n', 1],
+        ] as const) {
+          const applied = await other.inject({
+            method: 'POST',
+            url: '/api/v1/apply',
+            payload: contract(tags),
+            headers: { 'content-type': 'application/yaml', 'x-charter-actor': 'user:bob' },
+          });
+          expect(applied.statusCode, applied.body).toBe(200);
+          expect(applied.json().summary.denied).toBe(0);
+          await vi.waitFor(() => expect(reports.at(-1)).toMatchObject({ failing }), { timeout: 20_000 });
+          expect((await other.inject({ url: '/metrics' })).body).toContain(
+            `charter_policy_failing_assets{policy="policy:tagged",enforcement="audit"} ${failing}`,
+          );
+        }
+        expect(p.governance.latestCompliance()?.totals).toEqual(
+          (await other.inject({ url: '/api/v1/compliance?limit=0' })).json().totals,
+        );
         expect(errors).toEqual([]);
       } finally {
         await other.close();

@@ -34,19 +34,78 @@ export interface FailingAsset {
 }
 
 /**
- * Where one asset stands after a sweep, kept for assets with a violation: the policies it fails
- * (an open violation) and those whose violations are all waived, with the domain and owners it is
- * counted under. Enough to move its counts when one policy is evaluated again (Governance).
+ * Where one asset stands after a sweep, kept for every asset a background run evaluates: the
+ * policies that apply to it, those it fails (an open violation), those whose violations are all
+ * waived, and those that erred on it, with the domain and owners it is counted under. The counts of
+ * a report follow from these alone (`countStandings`), so the server can evaluate again only what
+ * changed (an asset, a policy) and count anew (Governance).
  */
 export interface AssetStanding {
   ref: string;
   /** The key it is counted under in `byDomain`. */
   domain: string;
   /** Its owners as counted in `byOwner` (each once). */
-  owners: string[];
-  failing: string[];
-  waived: string[];
+  owners: readonly string[];
+  matched: readonly string[];
+  failing: readonly string[];
+  waived: readonly string[];
+  errors: readonly string[];
 }
+
+/** The counts of a report: totals, and by domain, owner and policy. */
+export interface ComplianceCountsBy {
+  totals: ComplianceCounts;
+  byDomain: Map<string, ComplianceCounts>;
+  byOwner: Map<string, ComplianceCounts>;
+  byPolicy: Map<string, PolicyCounts>;
+}
+
+/** The status an asset is counted with. */
+export function standingStatus(a: AssetStanding): 'passing' | 'failing' | 'waived' {
+  return a.failing.length ? 'failing' : a.waived.length ? 'waived' : 'passing';
+}
+
+/** The counts a sweep would have added up for these assets (what `ComplianceTally.record` counts). */
+export function countStandings(assets: Iterable<AssetStanding>): ComplianceCountsBy {
+  const out: ComplianceCountsBy = {
+    totals: emptyCounts(),
+    byDomain: new Map(),
+    byOwner: new Map(),
+    byPolicy: new Map(),
+  };
+  const policy = (ref: string) => {
+    let stats = out.byPolicy.get(ref);
+    if (!stats) {
+      stats = { matched: 0, failing: 0, waived: 0, errors: 0 };
+      out.byPolicy.set(ref, stats);
+    }
+    return stats;
+  };
+  const bump = (map: Map<string, ComplianceCounts>, key: string, status: keyof ComplianceCounts) => {
+    let c = map.get(key);
+    if (!c) {
+      c = emptyCounts();
+      map.set(key, c);
+    }
+    c.assets += 1;
+    c[status] += 1;
+  };
+  for (const a of assets) {
+    const status = standingStatus(a);
+    out.totals.assets += 1;
+    out.totals[status] += 1;
+    bump(out.byDomain, a.domain, status);
+    for (const owner of a.owners) bump(out.byOwner, owner, status);
+    for (const p of a.matched) policy(p).matched += 1;
+    for (const p of a.failing) policy(p).failing += 1;
+    for (const p of a.waived) policy(p).waived += 1;
+    for (const p of a.errors) policy(p).errors += 1;
+  }
+  return out;
+}
+
+/** No policies: shared by the many assets that fail, waive or err on none. */
+const NONE: readonly string[] = Object.freeze([]);
 
 /** Which assets a sweep reports on: those in a domain's tree, those a principal owns or stewards. */
 export interface SweepFilter {
@@ -97,7 +156,7 @@ export interface TallyData {
   byOwner: [string, ComplianceCounts][];
   byPolicy: [string, PolicyCounts][];
   failing: FailingAsset[];
-  /** Set when the tally keeps the standing of every asset with a violation. */
+  /** Set when the tally keeps where every asset it counted stands. */
   standing?: AssetStanding[];
 }
 
@@ -106,8 +165,8 @@ export class ComplianceTally {
    * `policy`: a one-policy sweep, which counts only the assets that policy applies to. `keep`: how
    * many failing (or waived) assets to list, the first ones in sweep order; the rest are counted
    * and not listed, so a report that shows a page of them does not carry (or send between threads)
-   * every violation of a large catalog. `standing`: also keep where each asset with a violation
-   * stands (`AssetStanding`).
+   * every violation of a large catalog. `standing`: also keep where each asset stands
+   * (`AssetStanding`).
    */
   constructor(
     private readonly policy?: string,
@@ -134,16 +193,19 @@ export class ComplianceTally {
     const violations = result.violations;
     const open = violations.filter((v) => !v.waivedBy);
     const status: keyof ComplianceCounts = open.length ? 'failing' : violations.length ? 'waived' : 'passing';
-    const stands =
-      this.standing && violations.length ? { failing: [] as string[], waived: [] as string[] } : undefined;
+    const stands = this.standing
+      ? { failing: [] as string[], waived: [] as string[], errors: [] as string[] }
+      : undefined;
     for (const policy of new Set(violations.map((v) => v.policy))) {
       const stats = this.policyCounts(policy);
       const mine = violations.filter((v) => v.policy === policy);
       const fails = mine.some((v) => !v.waivedBy);
       if (fails) stats.failing += 1;
       else stats.waived += 1;
-      if (mine.some((v) => v.error)) stats.errors += 1;
+      const erred = mine.some((v) => v.error);
+      if (erred) stats.errors += 1;
       stands?.[fails ? 'failing' : 'waived'].push(policy);
+      if (erred) stands?.errors.push(policy);
     }
     const bump = (map: Map<string, ComplianceCounts>, key: string) => {
       const c = map.get(key) ?? emptyCounts();
@@ -157,7 +219,16 @@ export class ComplianceTally {
     bump(this.byDomain, domainKey);
     const owners = [...new Set(principals.owners)];
     for (const owner of owners) bump(this.byOwner, owner);
-    if (stands) this.standing!.push({ ref, domain: domainKey, owners, ...stands });
+    if (stands)
+      this.standing!.push({
+        ref,
+        domain: domainKey,
+        owners,
+        matched: this.policy ? [this.policy] : result.matched,
+        failing: stands.failing.length ? stands.failing : NONE,
+        waived: stands.waived.length ? stands.waived : NONE,
+        errors: stands.errors.length ? stands.errors : NONE,
+      });
     if ((status === 'failing' || status === 'waived') && this.failing.length < this.keep) {
       this.failing.push({
         asset: ref,
@@ -250,7 +321,15 @@ type WireFailing = [
   stewards: number[],
   violations: WireViolation[],
 ];
-type WireStanding = [ref: string, domain: number, owners: number[], failing: number[], waived: number[]];
+type WireStanding = [
+  ref: string,
+  domain: number,
+  owners: number[],
+  matched: number[],
+  failing: number[],
+  waived: number[],
+  errors: number[],
+];
 interface WireTally extends Omit<TallyData, 'failing' | 'standing'> {
   strings: string[];
   failing: WireFailing[];
@@ -300,7 +379,15 @@ export function encodeTally(tally: TallyData): string {
     ],
   );
   const standing = tally.standing?.map(
-    (a): WireStanding => [a.ref, id(a.domain), a.owners.map(id), a.failing.map(id), a.waived.map(id)],
+    (a): WireStanding => [
+      a.ref,
+      id(a.domain),
+      a.owners.map(id),
+      a.matched.map(id),
+      a.failing.map(id),
+      a.waived.map(id),
+      a.errors.map(id),
+    ],
   );
   const { scanned, totals, byDomain, byOwner, byPolicy } = tally;
   return JSON.stringify({
@@ -319,16 +406,30 @@ export function encodeTally(tally: TallyData): string {
 export function decodeTally(text: string): TallyData {
   const { strings, failing, standing, ...counts } = JSON.parse(text) as WireTally;
   const at = (i: number) => strings[i]!;
+  // Assets of a page mostly share their owners and the policies that apply: one list each.
+  const lists = new Map<string, readonly string[]>();
+  const list = (ids: number[]): readonly string[] => {
+    if (!ids.length) return NONE;
+    const key = ids.join();
+    let out = lists.get(key);
+    if (!out) {
+      out = ids.map(at);
+      lists.set(key, out);
+    }
+    return out;
+  };
   return {
     ...counts,
     ...(standing
       ? {
-          standing: standing.map(([ref, domain, owners, fails, waived]) => ({
+          standing: standing.map(([ref, domain, owners, matched, fails, waived, errors]) => ({
             ref,
             domain: at(domain),
-            owners: owners.map(at),
-            failing: fails.map(at),
-            waived: waived.map(at),
+            owners: list(owners),
+            matched: list(matched),
+            failing: list(fails),
+            waived: list(waived),
+            errors: list(errors),
           })),
         }
       : {}),

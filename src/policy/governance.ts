@@ -16,7 +16,9 @@ import type { ApprovalRow, ApprovalState } from '../store/catalog-store.js';
 import {
   type AssetStanding,
   type ComplianceCounts,
+  type ComplianceCountsBy,
   ComplianceTally,
+  countStandings,
   type FailingAsset,
   type SweepFilter,
   type SweepItem,
@@ -90,7 +92,7 @@ export interface ComplianceQuery {
   limit?: number;
 }
 
-/** The background run's report, the audit head it reflects, and where each asset with a violation stands. */
+/** The background run's report, the audit head it reflects, and where every asset stands. */
 interface Standing {
   seq: number;
   report: ComplianceReport;
@@ -162,6 +164,62 @@ function mayApply(
   return inScope(policy, group.kind, chain);
 }
 
+/**
+ * An asset's standing without one policy, or with what a sweep of that policy alone found on it
+ * (`found`, whose lists name that policy only).
+ */
+function withPolicy(a: AssetStanding, policy: string, found?: AssetStanding): AssetStanding {
+  const swap = (mine: readonly string[], theirs: readonly string[] | undefined) => {
+    const kept = mine.includes(policy) ? mine.filter((p) => p !== policy) : mine;
+    return theirs?.includes(policy) ? [...kept, policy] : kept;
+  };
+  return {
+    ...a,
+    matched: swap(a.matched, found?.matched),
+    failing: swap(a.failing, found?.failing),
+    waived: swap(a.waived, found?.waived),
+    errors: swap(a.errors, found?.errors),
+  };
+}
+
+/** A report from its counts, with the policies' enforcement and source as compiled now. */
+function reportOf(
+  counts: ComplianceCountsBy,
+  compiled: Map<string, CompiledPolicy>,
+  page: { at: Date; policies: number; failing: FailingAsset[]; offset: number; limit: number | null },
+): ComplianceReport {
+  return {
+    evaluatedAt: page.at.toISOString(),
+    policies: page.policies,
+    totals: counts.totals,
+    byDomain: [...counts.byDomain]
+      .map(([domain, c]) => ({ domain, ...c }))
+      .sort((a, b) => a.domain.localeCompare(b.domain)),
+    byOwner: [...counts.byOwner]
+      .map(([owner, c]) => ({ owner, ...c }))
+      .sort((a, b) => a.owner.localeCompare(b.owner)),
+    byPolicy: [...counts.byPolicy]
+      .map(([policy, s]) => ({
+        policy,
+        enforcement: compiled.get(policy)?.doc.spec.enforcement ?? '',
+        source: compiled.get(policy)?.domain ? `domain:${compiled.get(policy)!.domain}` : 'charter',
+        ...s,
+      }))
+      .sort((a, b) => a.policy.localeCompare(b.policy)),
+    failing: page.failing,
+    page: {
+      offset: page.offset,
+      limit: page.limit,
+      total: counts.totals.failing + counts.totals.waived,
+    },
+  };
+}
+
+/** Refs whose change the background run follows by evaluating that asset again (see `reevaluate`). */
+const ASSET_REF = /^(dataset|product|glossary|model|app):/;
+/** Refs of audit records that change nothing a sweep reads: lineage ingests, outcomes, global webhooks. */
+const UNSWEPT_REF = /^(lineage$|webhooks$|outcome:)/;
+
 export class Governance implements GovernanceApi {
   engine = new PolicyEngine();
   /** Set by the server: decisions that change compliance schedule the background run with these. */
@@ -173,7 +231,7 @@ export class Governance implements GovernanceApi {
   private stale = false;
   /** What changed since the background run started last ('all': anything may have). */
   private changed: Set<string> | 'all' = 'all';
-  /** Where the last background run left every asset with a violation (see `reevaluate`). */
+  /** Where the last background run left every asset (see `reevaluate`). */
   private standing: Standing | undefined;
   /** The background run planned for the next waiver to lapse (`planLapse`). */
   private lapse: NodeJS.Timeout | undefined;
@@ -479,27 +537,13 @@ export class Governance implements GovernanceApi {
       );
     }
     const after = await this.store.auditHead();
-    const report: ComplianceReport = {
-      evaluatedAt: at.toISOString(),
+    const report = reportOf(tally, compiled, {
+      at,
       policies: filter.policy ? 1 : compiled.size,
-      totals: tally.totals,
-      byDomain: [...tally.byDomain]
-        .map(([domain, c]) => ({ domain, ...c }))
-        .sort((a, b) => a.domain.localeCompare(b.domain)),
-      byOwner: [...tally.byOwner]
-        .map(([owner, c]) => ({ owner, ...c }))
-        .sort((a, b) => a.owner.localeCompare(b.owner)),
-      byPolicy: [...tally.byPolicy]
-        .map(([policy, s]) => ({
-          policy,
-          enforcement: compiled.get(policy)?.doc.spec.enforcement ?? '',
-          source: compiled.get(policy)?.domain ? `domain:${compiled.get(policy)!.domain}` : 'charter',
-          ...s,
-        }))
-        .sort((a, b) => a.policy.localeCompare(b.policy)),
       failing: offset ? tally.failing.slice(offset) : tally.failing,
-      page: { offset, limit, total: tally.totals.failing + tally.totals.waived },
-    };
+      offset,
+      limit,
+    });
     if (after.seq !== before.seq) report.changedDuring = { fromSeq: before.seq, toSeq: after.seq };
     return { report, tally, seq: before.seq };
   }
@@ -561,7 +605,7 @@ export class Governance implements GovernanceApi {
   }
 
   /**
-   * Something compliance depends on changed (policies, waivers, the charter; `refs` names them):
+   * Something compliance depends on changed (`refs` names it: an asset, a policy, a waiver, …):
    * schedules the server's background run, with its callbacks (`background`); nothing without one.
    */
   complianceChanged(refs?: readonly string[]): void {
@@ -570,11 +614,11 @@ export class Governance implements GovernanceApi {
   }
 
   /**
-   * Re-evaluates compliance in the background (after a policy, waiver or charter change). Runs
-   * never overlap: a change during a run schedules one more run after it. `changed` names what
-   * changed (absent: anything may have). When only policies changed since the last run, and no
-   * other write landed, only those policies are evaluated again, over the assets each can apply
-   * to, and the last run's counts are moved by what changed (`reevaluate`).
+   * Re-evaluates compliance in the background (after every write, in the server). Runs never
+   * overlap: a change during a run schedules one more run after it. `changed` names what changed
+   * (absent: anything may have); what the audit log holds since the last run is added to it, and
+   * only the policies and assets among them are evaluated again when nothing else changed
+   * (`reevaluate`).
    */
   scheduleCompliance(
     onDone?: (report: ComplianceReport) => void,
@@ -629,14 +673,18 @@ export class Governance implements GovernanceApi {
 
   /**
    * The background run: the counts of every asset (the failing ones are not listed, the report is
-   * kept for the metrics). A full sweep keeps where each asset with a violation stands; after it,
-   * a change of policies alone (every audit record since names a policy) is evaluated for those
-   * policies only, and each asset that policy now fails or no longer fails moves between passing,
-   * failing and waived. The result is the report a full sweep would give (tests compare them).
+   * kept for the metrics). A full sweep keeps where every asset stands. After it, when every audit
+   * record since names a policy or an asset (a contract, product, glossary term, model or
+   * application; lineage ingests and outcomes change nothing a sweep reads), only those are
+   * evaluated again: a changed policy over the assets it can apply to, a changed asset against every
+   * policy (a deleted one leaves the counts). The counts are then added up anew from where every
+   * asset stands: the report a full sweep would give (tests compare them). A change to the charter,
+   * a domain, a team, a user or a waiver sweeps in full.
    */
   private async reevaluate(changed: Set<string> | 'all'): Promise<ComplianceReport> {
     const standing = this.standing;
-    if (standing && changed !== 'all' && [...changed].every((ref) => ref.startsWith('policy:'))) {
+    if (standing && changed !== 'all') {
+      // Every record after this head is followed by the next run (each write schedules one).
       const head = await this.store.auditHead();
       const since =
         head.seq - standing.seq <= 10_000
@@ -645,11 +693,14 @@ export class Governance implements GovernanceApi {
               limit: Math.max(1, head.seq - standing.seq),
             })
           : undefined;
-      if (since?.every((r) => r.ref.startsWith('policy:'))) {
-        const report = await this.movePolicies(standing, [
-          ...new Set([...changed, ...since.map((r) => r.ref)]),
-        ]);
-        if (report) return report;
+      if (since) {
+        const refs = new Set(
+          [...changed, ...since.map((r) => r.ref)].filter((ref) => !UNSWEPT_REF.test(ref)),
+        );
+        const policies = [...refs].filter((ref) => ref.startsWith('policy:'));
+        const assets = [...refs].filter((ref) => ASSET_REF.test(ref));
+        if (policies.length + assets.length === refs.size)
+          return this.move(standing, head.seq, policies, assets);
       }
     }
     this.standing = undefined;
@@ -664,71 +715,59 @@ export class Governance implements GovernanceApi {
   }
 
   /**
-   * Evaluates these policies again over the assets each can apply to, and moves the standing
-   * report's counts; undefined (the caller sweeps in full) when a write lands meanwhile.
+   * Evaluates these policies again over the assets each can apply to, and these assets against
+   * every policy, then counts anew from where every asset stands.
    */
-  private async movePolicies(standing: Standing, policies: string[]): Promise<ComplianceReport | undefined> {
-    // Counts copied: the reports handed out before stay as they were.
-    const report = standing.report;
-    const totals = { ...report.totals };
-    const byDomain = new Map(report.byDomain.map((d) => [d.domain, { ...d }]));
-    const byOwner = new Map(report.byOwner.map((o) => [o.owner, { ...o }]));
-    const byPolicy = new Map(report.byPolicy.map((p) => [p.policy, p]));
-    const status = (a: AssetStanding | undefined): 'passing' | 'failing' | 'waived' =>
-      !a ? 'passing' : a.failing.length ? 'failing' : a.waived.length ? 'waived' : 'passing';
-    const move = (a: AssetStanding, from: keyof ComplianceCounts, to: keyof ComplianceCounts) => {
-      for (const counts of [totals, byDomain.get(a.domain), ...a.owners.map((o) => byOwner.get(o))]) {
-        if (!counts) continue;
-        counts[from] -= 1;
-        counts[to] += 1;
-      }
-    };
-    let seq = standing.seq;
-    const compiled = this.engine.compiled(await this.view());
+  private async move(
+    standing: Standing,
+    head: number,
+    policies: string[],
+    assets: string[],
+  ): Promise<ComplianceReport> {
+    const { assets: all } = standing;
+    const view = await this.view();
+    const compiled = this.engine.compiled(view);
+    const at = this.now();
     for (const policy of policies) {
-      const run = compiled.has(policy) ? await this.sweep({ policy, limit: 0 }, undefined, true) : undefined;
-      if (run?.report.changedDuring) return undefined;
-      if (run) seq = Math.max(seq, run.seq);
-      const now = new Map((run?.tally.standing ?? []).map((a) => [a.ref, a]));
-      const touched = new Set(now.keys());
-      for (const [ref, a] of standing.assets)
-        if (a.failing.includes(policy) || a.waived.includes(policy)) touched.add(ref);
-      for (const ref of touched) {
-        const before = standing.assets.get(ref);
-        const found = now.get(ref);
-        const base = before ?? found!;
-        const after: AssetStanding = {
-          ref,
-          domain: base.domain,
-          owners: base.owners,
-          failing: (before?.failing ?? []).filter((p) => p !== policy),
-          waived: (before?.waived ?? []).filter((p) => p !== policy),
-        };
-        if (found?.failing.includes(policy)) after.failing.push(policy);
-        else if (found?.waived.includes(policy)) after.waived.push(policy);
-        const from = status(before);
-        const to = status(after);
-        if (from !== to) move(after, from, to);
-        if (after.failing.length || after.waived.length) standing.assets.set(ref, after);
-        else standing.assets.delete(ref);
+      // Every asset first loses what it had from this policy, then gets what it finds now.
+      for (const [ref, a] of all) if (a.matched.includes(policy)) all.set(ref, withPolicy(a, policy));
+      if (!compiled.has(policy)) continue;
+      const run = await this.sweep({ policy, limit: 0 }, undefined, true);
+      for (const found of run.tally.standing ?? []) {
+        const a = all.get(found.ref);
+        // An asset the last run did not count is in `assets` (or in a record the next run follows).
+        if (a) all.set(found.ref, withPolicy(a, policy, found));
       }
-      const counts = run?.report.byPolicy.find((p) => p.policy === policy);
-      if (counts) byPolicy.set(policy, counts);
-      else byPolicy.delete(policy);
     }
-    const moved: ComplianceReport = {
-      evaluatedAt: this.now().toISOString(),
+    if (assets.length) {
+      const tally = new ComplianceTally(undefined, 0, true);
+      const items: SweepItem[] = [];
+      for (const asset of await this.store.getAssets(assets)) {
+        if (asset.state !== 'live' || !SWEEP_KINDS.includes(asset.kind)) continue;
+        if (!this.visible(asset.ref, asset.kind, asset.domain)) continue;
+        const item = sweepItem(view, asset, {});
+        if (item) items.push(item);
+      }
+      const results = evaluateSubjects(
+        this.engine,
+        view,
+        items.map((i) => i.subject),
+        { now: at },
+      );
+      for (const [i, item] of items.entries()) tally.record(item, results[i]!);
+      for (const ref of assets) all.delete(ref);
+      for (const a of tally.standing ?? []) all.set(a.ref, a);
+    }
+    const report = reportOf(countStandings(all.values()), compiled, {
+      at,
       policies: compiled.size,
-      totals,
-      byDomain: [...byDomain.values()],
-      byOwner: [...byOwner.values()],
-      byPolicy: [...byPolicy.values()].sort((a, b) => a.policy.localeCompare(b.policy)),
       failing: [],
-      page: { offset: 0, limit: 0, total: totals.failing + totals.waived },
-    };
-    standing.seq = seq;
-    standing.report = moved;
-    return moved;
+      offset: 0,
+      limit: 0,
+    });
+    standing.seq = head;
+    standing.report = report;
+    return report;
   }
 
   // --- explain -------------------------------------------------------------------------------

@@ -234,8 +234,12 @@ class ViewCache {
 
 export interface PolicyPluginOptions {
   now?: () => Date;
-  /** Called after policies or the charter change (the server re-evaluates compliance in the background). */
-  onPoliciesChanged?: (refs: string[]) => void;
+  /**
+   * Called after every write with the refs it changed (the server re-evaluates compliance in the
+   * background: a changed asset or policy alone, or everything after a change to the charter, a
+   * domain, a team, a user or a waiver).
+   */
+  onChanged?: (refs: string[]) => void;
   /** The `lineage` variable of the contracts being admitted (inherited classifications, conflicts). */
   lineage?: (subjects: readonly AdmissionSubject[]) => Promise<Map<string, Record<string, unknown>>>;
 }
@@ -317,10 +321,7 @@ export function policyPlugin(
       ];
     },
     afterApply(changed) {
-      const refs = changed
-        .filter((c) => c.kind === 'Policy' || c.kind === 'Charter' || c.kind === 'Waiver')
-        .map((c) => c.ref);
-      if (refs.length) options.onPoliciesChanged?.(refs);
+      if (changed.length) options.onChanged?.(changed.map((c) => c.ref));
     },
   };
 }

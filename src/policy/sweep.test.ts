@@ -391,10 +391,29 @@ describe('a tally between threads', () => {
           ref: 'dataset:sales/orders',
           domain: 'sales',
           owners: ['user:sam'],
+          matched: ['policy:a', 'policy:b', 'policy:c'],
           failing: ['policy:a', 'policy:b'],
           waived: [],
+          errors: ['policy:b'],
         },
-        { ref: 'domain:sales', domain: '(none)', owners: [], failing: [], waived: ['policy:a'] },
+        {
+          ref: 'domain:sales',
+          domain: '(none)',
+          owners: [],
+          matched: ['policy:a'],
+          failing: [],
+          waived: ['policy:a'],
+          errors: [],
+        },
+        {
+          ref: 'dataset:sales/returns',
+          domain: 'sales',
+          owners: ['user:sam'],
+          matched: ['policy:a', 'policy:b', 'policy:c'],
+          failing: [],
+          waived: [],
+          errors: [],
+        },
       ],
     };
     expect(decodeTally(encodeTally(standing))).toEqual(standing);
@@ -583,7 +602,7 @@ for (const factory of stored) {
       }
     });
 
-    it('after a policy change evaluates that policy alone and moves the counts to what a full run finds', async () => {
+    it('after a policy or an asset changed evaluates only that, and counts what a full run finds', async () => {
       const handle = await factory.create();
       try {
         await seed(handle.store);
@@ -657,12 +676,59 @@ for (const factory of stored) {
             // Only that policy's assets were read again (by this thread, when it sweeps alone).
             if (workers === 1) expect(scans, ref).toBeLessThan(fullScans);
           }
-          // Something other than a policy changed: the next run is a full one.
-          const contract = { ...(contracts(1)[0] as Json), name: 'late', domain: 'ops' };
-          expect((await catalog.apply(docsOf([contract]))).applied).toBe(true);
-          const scans = await scheduled(['policy:ops-quality']);
+          // A contract added, changed and deleted: that contract alone is read and evaluated again.
+          const late = { ...(contracts(1)[0] as Json), name: 'late', domain: 'ops' };
+          const certified = {
+            ...late,
+            description: { purpose: 'x' },
+            schema: [
+              {
+                name: 'late',
+                properties: [{ name: 'email', logicalType: 'string', tags: ['certified'] }],
+              },
+            ],
+          };
+          const assetChanges: [string, () => Promise<unknown>][] = [
+            ['added', () => catalog.apply(docsOf([late]))],
+            // A certified field without quality rules: certified-checked now errs on it (a warning).
+            ['changed', () => catalog.as('user:ann').apply(docsOf([certified]))],
+            ['deleted', () => catalog.remove('dataset:ops/late')],
+          ];
+          for (const [what, change] of assetChanges) {
+            const result = (await change()) as { applied?: boolean } | undefined;
+            if (result && 'applied' in result) expect(result.applied, what).toBe(true);
+            const scans = await scheduled(['dataset:ops/late']);
+            expect(reports.at(-1), `${what} on ${workers}`).toEqual(await full());
+            if (workers === 1) expect(scans, what).toBe(0);
+          }
+          // The change moved counts: certified-checked erred on it while it stood, and not once deleted.
+          const erred = (r?: ComplianceReport) =>
+            r?.byPolicy.find((p) => p.policy === 'policy:certified-checked')?.errors ?? 0;
+          expect(erred(reports.at(-2))).toBe(erred(reports.at(-1)) + 1);
+          // A contract and a policy changed before one run: both are followed.
+          await catalog.apply(docsOf([late]));
+          await catalog.remove('policy:ops-quality');
+          await scheduled(['dataset:ops/late']);
+          expect(reports.at(-1)).toEqual(await full());
+          // A domain changed (its owners count for every asset in it): the next run is a full one.
+          await catalog.as('user:ann').apply(
+            docsOf([
+              {
+                apiVersion: 'charter/v1',
+                kind: 'Domain',
+                metadata: { name: 'ops' },
+                spec: { owners: ['user:sam'] },
+              },
+            ]),
+          );
+          const scans = await scheduled(['domain:ops']);
           expect(reports.at(-1)).toEqual(await full());
           if (workers === 1) expect(scans).toBeGreaterThanOrEqual(fullScans);
+          await catalog
+            .as('user:ann')
+            .apply(
+              docsOf([{ apiVersion: 'charter/v1', kind: 'Domain', metadata: { name: 'ops' }, spec: {} }]),
+            );
           // Put back what this round changed, for the next.
           const restore = await catalog.apply(
             docsOf([
@@ -672,7 +738,6 @@ for (const factory of stored) {
             ]),
           );
           expect(restore.applied).toBe(true);
-          await catalog.remove('policy:ops-quality');
           await catalog.remove('dataset:ops/late');
         }
       } finally {

@@ -34,7 +34,7 @@ export interface PlatformOptions {
   now?: () => Date;
   /** An OIDC issuer to accept JWTs from (default: CHARTER_OIDC_ISSUER and friends). */
   oidc?: OidcConfig;
-  /** Re-evaluate compliance in the background whenever policies, waivers or the charter change (the server). */
+  /** Re-evaluate compliance in the background after every change (the server; see Governance.reevaluate). */
   onComplianceChange?: { done?: (report: ComplianceReport) => void; error?: (error: unknown) => void };
 }
 
@@ -53,8 +53,8 @@ export function createPlatform(store: CatalogStore, options: PlatformOptions): P
   const plugin = policyPlugin(store, engine, {
     ...(options.now ? { now: options.now } : {}),
     lineage: (subjects) => policyLineage(lineage, subjects),
-    // The background run follows governance changes (a no-op without onComplianceChange).
-    onPoliciesChanged: (refs: string[]) => governance?.complianceChanged(refs),
+    // The background run follows every change (a no-op without onComplianceChange).
+    onChanged: (refs: string[]) => governance?.complianceChanged(refs),
   });
   const catalog = new Catalog(store, {
     actor: options.actor,

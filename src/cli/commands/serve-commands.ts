@@ -93,7 +93,7 @@ async function serve(globals: GlobalOptions, opts: { port: string; host: string 
   );
   const scheduler = startQualityScheduler(catalog, app.log);
   const deliverer = startWebhookDelivery(lineage.store, app.log);
-  // The governance KPIs in /metrics start from a first evaluation, then follow every policy change.
+  // The governance KPIs in /metrics start from a first evaluation, then follow every change.
   void governance.scheduleCompliance(
     (r) => app.log.info({ compliance: r.totals, policies: r.policies }, 'compliance evaluated'),
     (error) => app.log.error({ err: error }, 'compliance evaluation failed'),
