@@ -705,12 +705,14 @@ export class Governance implements GovernanceApi {
     }
     this.standing = undefined;
     const run = await this.sweep({ limit: 0 }, undefined, true);
-    if (!run.report.changedDuring)
-      this.standing = {
-        seq: run.seq,
-        report: run.report,
-        assets: new Map((run.tally.standing ?? []).map((a) => [a.ref, a])),
-      };
+    // Kept even when a write landed during the sweep: its record comes after `run.seq`, so the next
+    // run evaluates what it changed (on a busy server, sweeping in full until a quiet moment would
+    // never end).
+    this.standing = {
+      seq: run.seq,
+      report: run.report,
+      assets: new Map((run.tally.standing ?? []).map((a) => [a.ref, a])),
+    };
     return run.report;
   }
 

@@ -745,7 +745,7 @@ for (const factory of stored) {
       }
     });
 
-    it('marks a report taken across a write, and still sweeps what the write added', async () => {
+    it('marks a report taken across a write, still sweeps what the write added, and the background run follows it', async () => {
       const handle = await factory.create();
       try {
         const catalog = await seed(handle.store);
@@ -778,6 +778,35 @@ for (const factory of stored) {
         expect(again.changedDuring).toBeUndefined();
         const { changedDuring: _, ...rest } = report;
         expect(rest).toEqual(again);
+        // The server's background run keeps where every asset stands even across a write: the run
+        // that follows evaluates what the write changed, not every asset again.
+        const later = {
+          ...extra,
+          name: 'later',
+          schema: [{ name: 'later', properties: extra.schema[0]!.properties }],
+        };
+        const { store: busy, seen } = watched(handle.store, async () => {
+          expect((await catalog.apply(docsOf([later]))).applied).toBe(true);
+        });
+        const background = new Governance(new Catalog(busy, { actor: 'user:bob' }), () => NOW, {
+          ...options,
+          workers: 1,
+        });
+        const runs: ComplianceReport[] = [];
+        const schedule = (changed?: string[]) =>
+          background.scheduleCompliance(
+            (r) => runs.push(r),
+            (e) => {
+              throw e;
+            },
+            changed,
+          );
+        await schedule();
+        expect(runs[0]!.changedDuring).toBeDefined();
+        const scans = seen.scans;
+        await schedule(['dataset:sales/later']);
+        expect(seen.scans).toBe(scans);
+        expect(runs[1]).toEqual(await background.compliance({ limit: 0 }));
       } finally {
         await handle.dispose();
       }
