@@ -496,7 +496,9 @@ export async function runPolicyBench(
     closed = true;
     const admission = measureAdmission(home, domains[1 % domains.length]!, config);
     const changed = onePolicies[1]!;
-    log(`  background compliance: in full, then after ${changed} changed, then after 1,000 contracts changed`);
+    log(
+      `  background compliance: in full, then after ${changed} changed, then after 1,000 contracts changed`,
+    );
     const background = complianceRun(home, [
       'background',
       String(config.workers),
