@@ -217,8 +217,12 @@ function reportOf(
 
 /** Refs whose change the background run follows by evaluating that asset again (see `reevaluate`). */
 const ASSET_REF = /^(dataset|product|glossary|model|app):/;
-/** Refs of audit records that change nothing a sweep reads: lineage ingests, outcomes, global webhooks. */
-const UNSWEPT_REF = /^(lineage$|webhooks$|outcome:)/;
+/**
+ * Audit actions that change nothing a sweep reads: tokens, webhooks, lineage ingests, outcomes,
+ * quality runs and incidents, AI-use decisions, scan suggestions, classification conflicts, denials.
+ */
+const UNSWEPT_ACTION =
+  /^(token-|webhook\.|lineage\.|outcome\.|quality\.|incident\.|ai\.|scan\.|classification\.conflict$|deny$)/;
 
 export class Governance implements GovernanceApi {
   engine = new PolicyEngine();
@@ -675,11 +679,11 @@ export class Governance implements GovernanceApi {
    * The background run: the counts of every asset (the failing ones are not listed, the report is
    * kept for the metrics). A full sweep keeps where every asset stands. After it, when every audit
    * record since names a policy or an asset (a contract, product, glossary term, model or
-   * application; lineage ingests and outcomes change nothing a sweep reads), only those are
-   * evaluated again: a changed policy over the assets it can apply to, a changed asset against every
-   * policy (a deleted one leaves the counts). The counts are then added up anew from where every
-   * asset stands: the report a full sweep would give (tests compare them). A change to the charter,
-   * a domain, a team, a user or a waiver sweeps in full.
+   * application; records of tokens, lineage, outcomes, quality runs and the like are passed over),
+   * only those are evaluated again: a changed policy over the assets it can apply to, a changed
+   * asset against every policy (a deleted one leaves the counts). The counts are then added up anew
+   * from where every asset stands: the report a full sweep would give (tests compare them). A
+   * change to the charter, a domain, a team, a user or a waiver sweeps in full.
    */
   private async reevaluate(changed: Set<string> | 'all'): Promise<ComplianceReport> {
     const standing = this.standing;
@@ -694,9 +698,10 @@ export class Governance implements GovernanceApi {
             })
           : undefined;
       if (since) {
-        const refs = new Set(
-          [...changed, ...since.map((r) => r.ref)].filter((ref) => !UNSWEPT_REF.test(ref)),
-        );
+        const refs = new Set([
+          ...changed,
+          ...since.filter((r) => !UNSWEPT_ACTION.test(r.action)).map((r) => r.ref),
+        ]);
         const policies = [...refs].filter((ref) => ref.startsWith('policy:'));
         const assets = [...refs].filter((ref) => ASSET_REF.test(ref));
         if (policies.length + assets.length === refs.size)

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type StoreHandle, storeFactories } from '../../test/support/stores.js';
+import { chain } from '../audit/audit-chain.js';
 import { Catalog } from '../catalog/catalog.js';
 import type { PolicyDoc } from '../model/kinds/policy-kind.js';
 import type { Violation } from '../model/violation.js';
@@ -694,6 +695,27 @@ for (const factory of stored) {
             ['changed', () => catalog.as('user:ann').apply(docsOf([certified]))],
             ['deleted', () => catalog.remove('dataset:ops/late')],
           ];
+          // Records that change nothing a sweep reads (a token minted for a user, a quality run) are
+          // passed over: the first run below still reads nothing in full.
+          await handle.store.write(async (w) =>
+            w.appendAudit(
+              chain(
+                await w.auditHead(),
+                [
+                  { action: 'token-create', ref: 'user:ann' },
+                  { action: 'quality.run', ref: 'dataset:ops/t1' },
+                ].map((r) => ({
+                  ...r,
+                  actor: 'user:ann',
+                  version: null,
+                  beforeDigest: null,
+                  afterDigest: null,
+                  details: null,
+                })),
+                NOW.toISOString(),
+              ),
+            ),
+          );
           for (const [what, change] of assetChanges) {
             const result = (await change()) as { applied?: boolean } | undefined;
             if (result && 'applied' in result) expect(result.applied, what).toBe(true);

@@ -231,7 +231,10 @@ export interface CatalogStore {
   approvals(filter: ApprovalFilter): Promise<ApprovalRow[]>;
   auditRecords(filter: AuditFilter): Promise<AuditRecord[]>;
   /** Sequence numbers and refs of the records after `afterSeq`, oldest first: what changed, cheaply. */
-  auditRefs(filter: { afterSeq: number; limit: number }): Promise<{ seq: number; ref: string }[]>;
+  auditRefs(filter: {
+    afterSeq: number;
+    limit: number;
+  }): Promise<{ seq: number; ref: string; action: string }[]>;
   auditHead(): Promise<AuditHead>;
 
   close(): Promise<void>;

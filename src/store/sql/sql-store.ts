@@ -728,12 +728,20 @@ export class SqlStore implements CatalogStore {
   }
 
   private readonly auditRefsAfter = new PreparedQuery(() =>
-    this.db.selectFrom('audit_log').select(['seq', 'ref']).where('seq', '>', 0).orderBy('seq').limit(1),
+    this.db
+      .selectFrom('audit_log')
+      .select(['seq', 'ref', 'action'])
+      .where('seq', '>', 0)
+      .orderBy('seq')
+      .limit(1),
   );
 
-  async auditRefs(filter: { afterSeq: number; limit: number }): Promise<{ seq: number; ref: string }[]> {
+  async auditRefs(filter: {
+    afterSeq: number;
+    limit: number;
+  }): Promise<{ seq: number; ref: string; action: string }[]> {
     const rows = await this.auditRefsAfter.run(this.db, [filter.afterSeq, filter.limit]);
-    return rows.map((r) => ({ seq: Number(r.seq), ref: r.ref }));
+    return rows.map((r) => ({ seq: Number(r.seq), ref: r.ref, action: r.action }));
   }
 
   async auditHead(): Promise<AuditHead> {
