@@ -237,6 +237,26 @@ for (const factory of storeFactories) {
             `charter_policy_failing_assets{policy="policy:tagged",enforcement="audit"} ${failing}`,
           );
         }
+        // A pending change (a restricted field needs the data office) counts once it is approved.
+        const pending = await other.inject({
+          method: 'POST',
+          url: '/api/v1/apply',
+          payload: contract('tags: [finance]\n').replace(
+            '{name: id, logicalType: string}',
+            '{name: id, logicalType: string, classification: restricted}',
+          ),
+          headers: { 'content-type': 'application/yaml', 'x-charter-actor': 'user:bob' },
+        });
+        expect(pending.json().results[0].status, pending.body).toBe('pending');
+        const open = (await other.inject({ url: '/api/v1/approvals?state=open&type=change' })).json();
+        const approved = await other.inject({
+          method: 'POST',
+          url: `/api/v1/approvals/${open.approvals[0].id}/approve`,
+          payload: {},
+          headers: { 'x-charter-actor': 'user:alice' },
+        });
+        expect(approved.statusCode, approved.body).toBe(200);
+        await vi.waitFor(() => expect(reports.at(-1)).toMatchObject({ failing: 2 }), { timeout: 20_000 });
         expect(p.governance.latestCompliance()?.totals).toEqual(
           (await other.inject({ url: '/api/v1/compliance?limit=0' })).json().totals,
         );

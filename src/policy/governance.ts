@@ -418,9 +418,8 @@ export class Governance implements GovernanceApi {
         ),
       );
     });
-    // A granted waiver, or an approved change to a policy or the charter, changes compliance.
-    if (decision === 'approved' && /^(policy|waiver|charter):/.test(row.ref))
-      this.complianceChanged([row.ref]);
+    // An approval makes its version live (a contract, a policy, the charter) or grants a waiver.
+    if (decision === 'approved') this.complianceChanged([row.ref]);
     return { ...row, state: decision, decidedBy: actor, decidedAt: time, reason };
   }
 
@@ -465,8 +464,8 @@ export class Governance implements GovernanceApi {
   }
 
   /**
-   * A compliance run: the report, the tally it was made from (with where each asset with a
-   * violation stands, when `standing`), and the audit head it started from.
+   * A compliance run: the report, the tally it was made from (with where every asset stands, when
+   * `standing`), and the audit head it started from.
    */
   private async sweep(
     filter: ComplianceQuery,
