@@ -311,6 +311,9 @@ interface StoreFigures {
   background?: BackgroundRun & { policy: string };
 }
 
+/** How a compliance run on `n` threads runs, as the CLI runs it: the calling thread and `n - 1` workers. */
+const threadsOf = (n: number) => `${n} threads (this one and ${n - 1} worker${n > 2 ? 's' : ''})`;
+
 /** Linux's `taskset`, which runs a process on the CPUs it is given (absent elsewhere). */
 const taskset = ['/usr/bin/taskset', '/bin/taskset'].find((p) => existsSync(p));
 
@@ -388,7 +391,7 @@ function storeFigures(home: string, policies: string[], config: PolicyConfig): S
     log(
       `  round ${round}: compliance(), one thread ${fmtMs(figures.singleMs.at(-1)!)}` +
         (pin ? `, one thread on one core ${fmtMs(figures.oneCoreMs.at(-1)!)}` : '') +
-        `, ${config.workers} workers ${fmtMs(figures.parallelMs.at(-1)!)} for ${fmt(figures.assets)} assets`,
+        `, ${config.workers} threads ${fmtMs(figures.parallelMs.at(-1)!)} for ${fmt(figures.assets)} assets`,
     );
   }
   if (pin) {
@@ -398,7 +401,7 @@ function storeFigures(home: string, policies: string[], config: PolicyConfig): S
       throw new Error('compliance on one thread and on workers disagree');
     figures.listAll = { oneCoreMs: oneCore.ms, parallelMs: parallel.ms, parallelMainCpu: parallel.cpu?.main };
     log(
-      `  listing every failing asset: one thread on one core ${fmtMs(oneCore.ms)}, ${config.workers} workers ${fmtMs(parallel.ms)}`,
+      `  listing every failing asset: one thread on one core ${fmtMs(oneCore.ms)}, ${config.workers} threads ${fmtMs(parallel.ms)}`,
     );
   }
   for (const policy of policies) {
@@ -586,24 +589,24 @@ function notes(
   const singleOthers = s.singleCpu.length ? median(s.singleCpu.map((c) => c.others)) : undefined;
   out.push(
     (oneCore === undefined
-      ? `**${s.workers} workers: ${fmtRatio(speedup)} the one-thread compliance run** (target ≥ ${TARGET_PARALLEL}×), `
-      : `**${s.workers} workers on ${s.workers} cores: ${fmtRatio(oneCore / parallel)} the one-thread compliance run on one core** ` +
+      ? `**${threadsOf(s.workers)}: ${fmtRatio(speedup)} the one-thread compliance run** (target ≥ ${TARGET_PARALLEL}×), `
+      : `**${threadsOf(s.workers)} on ${s.workers} cores: ${fmtRatio(oneCore / parallel)} the one-thread compliance run on one core** ` +
         `(target ≥ ${TARGET_PARALLEL}×; ${fmtMs(parallel)} against ${fmtMs(oneCore)}). Left free to use every core, the ` +
         `one-thread run took ${fmtMs(single)}` +
         (singleOthers === undefined
           ? ''
           : `, because V8's garbage collector and compiler threads ran beside it (${fmtMs(singleOthers)} of CPU off its main thread)`) +
-        `: against that run the workers are ${fmtRatio(speedup)} as fast. `) +
+        `: against that run the ${s.workers} threads are ${fmtRatio(speedup)} as fast. `) +
       `Reading included, ${fmt(s.assets)} assets, medians of ` +
       `${s.singleMs.length} interleaved rounds` +
       (s.workersRead
-        ? '; each worker reads the pages it is handed from its own connection and sends back only their tallies'
+        ? '; the calling thread and the worker each take the next page from one queue when they finish one, the worker reads it from its own connection and sends back only its tally'
         : '; this thread read the pages (a store no other thread can open)') +
       (main !== undefined && others !== undefined && oneCpu !== undefined
-        ? `. CPU: the main thread ${fmtMs(main)} (handing out pages, adding up the tallies), the other threads ` +
-          `${fmtMs(others)} (workers, V8 helpers), against ${fmtMs(oneCpu)} for the one-thread run (all threads): ` +
-          `a split that allows ${fmtRatio(oneCpu / Math.max((main + others) / Math.min(machine.nproc, s.workers + 1), others / s.workers))} ` +
-          `on ${Math.min(machine.nproc, s.workers + 1)} idle cores.`
+        ? `. CPU: the main thread ${fmtMs(main)} (its pages, handing out pages, adding up the tallies), the other threads ` +
+          `${fmtMs(others)} (the worker, V8 helpers), against ${fmtMs(oneCpu)} for the one-thread run (all threads): ` +
+          `a total that allows ${fmtRatio(oneCpu / ((main + others) / Math.min(machine.nproc, s.workers)))} ` +
+          `on ${Math.min(machine.nproc, s.workers)} idle cores.`
         : '.'),
   );
   if (s.listAll && oneCore !== undefined) {
@@ -612,8 +615,8 @@ function notes(
       `**The runs above list the first 50 failing assets**, as \`charter compliance\` does (the counts cover every ` +
         `asset; a worker whose page falls past the first 50 sends back its counts only). Listing all ` +
         `${fmt(s.failing)} failing assets with their violations (\`--limit all\`, one run each): one thread on one ` +
-        `core ${fmtMs(l.oneCoreMs)}, ${s.workers} workers ${fmtMs(l.parallelMs)} (${fmtRatio(l.oneCoreMs / l.parallelMs)}` +
-        (l.parallelMainCpu !== undefined ? `; their main thread ${fmtMs(l.parallelMainCpu)} of CPU` : '') +
+        `core ${fmtMs(l.oneCoreMs)}, ${s.workers} threads ${fmtMs(l.parallelMs)} (${fmtRatio(l.oneCoreMs / l.parallelMs)}` +
+        (l.parallelMainCpu !== undefined ? `; the main thread ${fmtMs(l.parallelMainCpu)} of CPU` : '') +
         ').',
     );
   }
@@ -623,7 +626,7 @@ function notes(
   out.push(
     `**The anchor itself runs ${fmtRatio(anchorSpeedup)} as fast on ${m.workers} threads as on one** (the bare loop, ` +
       'each thread over its share, nothing sent between them): what two cores of this machine give this workload. ' +
-      `The ${m.workers}-worker compliance run reaches ${fmt((speedup / anchorSpeedup) * 100)}% of that.`,
+      `The compliance run on ${m.workers} threads reaches ${fmt((speedup / anchorSpeedup) * 100)}% of that.`,
   );
   out.push(
     `**In memory** (no reading: the subjects sent to the workers as JSON), ${m.workers} workers evaluate ` +
@@ -743,9 +746,9 @@ function report(
       ? `; CPU ${fmtMs(median(runs.map((c) => c.main)))} main thread + ${fmtMs(median(runs.map((c) => c.others)))} others`
       : '';
   const one = s.one.map((o) => ({
-    figure: `\`compliance({policy: '${o.policy}'})\`, ${s.workers} workers (${fmt(o.matched)} assets matched)`,
+    figure: `\`compliance({policy: '${o.policy}'})\`, ${s.workers} threads (${fmt(o.matched)} assets matched)`,
     measured: fmtMs(o.ms),
-    anchor: `${fmtMs(storeParallel)} (full run, ${s.workers} workers)`,
+    anchor: `${fmtMs(storeParallel)} (full run, ${s.workers} threads)`,
     ratio: `${fmt((o.ms / storeParallel) * 100)}% of it`,
   }));
   const storeRows: Row[] = [
@@ -766,7 +769,7 @@ function report(
           },
         ]),
     {
-      figure: `\`governance.compliance()\`, ${s.workers} worker threads ${s.workersRead ? 'that read their own pages' : '(this thread reads)'}${s.parallelCpus ? ` on ${s.workers} cores (\`taskset -c ${s.parallelCpus}\`)` : ''}: read + evaluate`,
+      figure: `\`governance.compliance()\`, ${threadsOf(s.workers)} ${s.workersRead ? 'reading their own pages' : '(this thread reads)'}${s.parallelCpus ? ` on ${s.workers} cores (\`taskset -c ${s.parallelCpus}\`)` : ''}: read + evaluate`,
       measured: `${fmt(perSecond(s.assets, storeParallel))} assets/s (${fmtMs(storeParallel)}${cpuOf(s.parallelCpu)})`,
       target: `≥ ${TARGET_PARALLEL}× ${storeOneCore === undefined ? 'one thread' : 'one core'}`,
       anchor:
@@ -780,7 +783,7 @@ function report(
       ? []
       : [
           {
-            figure: `The same ${s.workers} workers against the one-thread run on all cores`,
+            figure: `The same ${s.workers} threads against the one-thread run on all cores`,
             measured: `${fmtMs(storeParallel)}`,
             anchor: `${fmtMs(storeSingle)} (one thread, V8's helper threads on the other cores)`,
             ratio: `${fmtRatio(storeSpeedup)} faster`,
@@ -882,23 +885,25 @@ compiled product (\`dist/\`, built by \`npm run build\` when the benchmark start
 it is), each run in a fresh process (\`bench/policy-compliance.ts\`), as \`charter compliance\` runs: nothing
 is warm when a run starts, on the main thread or in the workers (from source, each worker would also first
 compile TypeScript). \`compliance()\` plans
-pages of 2,000 assets (per kind, and per domain for a large kind) from the store's counts. On ${s.workers} workers,
-each worker opens its own read-only connection to the file and is handed the next page whenever it finishes one;
-it reads the page, builds the subjects, evaluates them and sends back only the page's tally (counts, and the
-failing assets with their violations), which the main thread adds up in page order. On one thread the same pages
+pages of 2,000 assets (per kind, and per domain for a large kind) from the store's counts. On ${s.workers} threads
+(as the CLI runs it: the calling thread and ${s.workers - 1} worker${s.workers > 2 ? 's' : ''}), each takes the next page from one queue whenever it
+finishes one; a worker opens its own read-only connection to the file, reads the page, builds the subjects,
+evaluates them and sends back only the page's tally (counts, and the failing assets with their violations); the
+calling thread does the same with its own pages (and gives the worker's replies a turn every 64 assets), and adds
+the tallies up in page order. On one thread the same pages
 are read and evaluated in turn. Catalogs of up to 20,000 assets are evaluated on the calling thread.
 ${
   s.oneCoreMs.length
     ? `The target reads "a full compliance run on one core": the one-thread run is also measured held to one CPU
 with \`taskset -c 0\`, so that V8's garbage collector and compiler threads share that core instead of running
-on another, and the runs on ${s.workers} workers are held to ${s.workers} CPUs (\`taskset -c ${s.parallelCpus}\`).
+on another, and the runs on ${s.workers} threads are held to ${s.workers} CPUs (\`taskset -c ${s.parallelCpus}\`).
 `
     : ''
 }${fmt(s.failing)} assets fail at least one policy; every run must produce the same report (a digest of each
 run is compared), and the run stops if one does not. The runs alternate, ${s.singleMs.length} rounds each
 (one thread: ${s.singleMs.map((v) => fmtMs(v)).join(', ')}${
     s.oneCoreMs.length ? `; one thread on one core: ${s.oneCoreMs.map((v) => fmtMs(v)).join(', ')}` : ''
-  }; ${s.workers} workers: ${s.parallelMs.map((v) => fmtMs(v)).join(', ')}). A one-policy run evaluates only that policy, over the assets it
+  }; ${s.workers} threads: ${s.parallelMs.map((v) => fmtMs(v)).join(', ')}). A one-policy run evaluates only that policy, over the assets it
 matches: it reads only the kinds and the domains the policy can apply to (a domain policy, its subtree), and its
 report counts only the assets it matched.
 

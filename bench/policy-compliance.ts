@@ -90,7 +90,8 @@ async function main(): Promise<void> {
       console.log(
         JSON.stringify(
           await background(
-            new Governance(catalog, undefined, { workers: Number(workersArg) }),
+            // As the server runs it: the sweep on workers, this thread free for requests.
+            new Governance(catalog, undefined, { workers: Number(workersArg), callerSweeps: false }),
             catalog,
             // The generated contracts were loaded before the policies, and most break a deny policy:
             // the batch is written without admission, as they were.

@@ -46,6 +46,7 @@ import {
   type SweepOptions,
   type SweepPage,
   SweepPool,
+  tallyPage,
 } from './sweep.js';
 
 export type { ComplianceCounts };
@@ -148,6 +149,13 @@ export interface GovernanceOptions {
   parallelFrom?: number;
   /** Assets per page of a sweep, and so per piece of work a worker is handed (default 2,000). */
   pageSize?: number;
+  /**
+   * The thread that asks for a large sweep takes pages too, beside `workers - 1` worker threads
+   * (default true: a one-shot process such as the CLI has nothing else to do, and starts evaluating
+   * at once while the workers load). A server sets it false: its thread answers requests, and the
+   * sweep runs on `workers` worker threads.
+   */
+  callerSweeps?: boolean;
 }
 
 /**
@@ -249,6 +257,7 @@ export class Governance implements GovernanceApi {
     this.options = {
       workers: options.workers ?? availableParallelism(),
       parallelFrom: options.parallelFrom ?? 20_000,
+      callerSweeps: options.callerSweeps ?? true,
       pageSize: options.pageSize ?? 2_000,
     };
   }
@@ -510,11 +519,14 @@ export class Governance implements GovernanceApi {
     const tally = new ComplianceTally(filter.policy, keep, standing);
     if (workers > 1 && connection && (!guard || guard.isAdmin)) {
       // Each worker reads the pages it is handed from its own connection and sends back only their
-      // tallies; this thread hands out pages and adds the tallies up in page order.
+      // tallies; this thread hands out pages (and sweeps some itself, unless it serves requests) and
+      // adds the tallies up in page order.
+      const here = this.options.callerSweeps;
+      const read = { filter: sweepFilter, pageSize: this.options.pageSize };
       const pool = new SweepPool(view, {
         ...sweepOptions,
-        workers,
-        read: { connection, filter: sweepFilter, pageSize: this.options.pageSize },
+        workers: here ? workers - 1 : workers,
+        read: { connection, ...read },
       });
       try {
         const tallies = await pool.tally(
@@ -525,6 +537,9 @@ export class Governance implements GovernanceApi {
           },
           keep,
           standing,
+          here
+            ? (request) => tallyPage(this.store, this.engine, view, request, read, sweepOptions, true)
+            : undefined,
         );
         tally.scanned = 0;
         for (const t of tallies) tally.add(t);

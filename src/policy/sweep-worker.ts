@@ -7,19 +7,18 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CatalogStore } from '../store/catalog-store.js';
 import { openReader } from '../store/open-store.js';
-import { ComplianceTally, encodeTally, sweepItem } from './compliance-tally.js';
+import { encodeTally } from './compliance-tally.js';
 import type { Subject } from './evaluate.js';
 import { PolicyEngine } from './policy-engine.js';
 import {
   encodeResults,
-  evaluateSubject,
   evaluateSubjects,
+  type PageRequest,
   policyRefs,
-  readPage,
-  type SweepPage,
   type SweepReply,
   type SweepRequest,
   type SweepWorkerData,
+  tallyPage,
 } from './sweep.js';
 
 const data = workerData as SweepWorkerData;
@@ -29,20 +28,11 @@ const refs = policyRefs(data.view);
 const options = data.policy ? { now: data.now, policy: data.policy } : { now: data.now };
 let reader: Promise<CatalogStore> | undefined;
 
-async function tallyPage(page: SweepPage, keep: number, standing: boolean): Promise<string> {
+async function tally(request: PageRequest): Promise<string> {
   const read = data.read;
   if (!read) throw new Error('This sweep worker was started without a store to read');
   reader ??= openReader(read.connection);
-  const store = await reader;
-  const tally = new ComplianceTally(data.policy, keep, standing);
-  for await (const assets of readPage(store, page, read.pageSize)) {
-    for (const asset of assets) {
-      tally.scanned += 1;
-      const item = sweepItem(data.view, asset, read.filter);
-      if (item) tally.record(item, evaluateSubject(engine, data.view, item.subject, options));
-    }
-  }
-  return encodeTally(tally.toJSON());
+  return encodeTally(await tallyPage(await reader, engine, data.view, request, read, options));
 }
 
 // evaluateSubject turns rule failures into violations; an error reaching the caller is a bug or the
@@ -61,7 +51,7 @@ parentPort?.on('message', (request: SweepRequest) => {
     return;
   }
   if ('page' in request) {
-    tallyPage(request.page, request.keep, request.standing).then(
+    tally(request).then(
       (tally) => parentPort?.postMessage({ id: request.id, tally } satisfies SweepReply),
       (error: unknown) => parentPort?.postMessage(failure(request.id, error)),
     );

@@ -529,10 +529,12 @@ for (const factory of stored) {
         const options = { pageSize: 25 };
         const single = new Governance(catalog, () => NOW, { ...options, workers: 1 });
         const { store: counted, seen } = watched(handle.store);
+        // As a server sweeps: every page on the workers, none on the thread that serves requests.
         const parallel = new Governance(new Catalog(counted, { actor: 'user:bob' }), () => NOW, {
           ...options,
           workers: 2,
           parallelFrom: 0,
+          callerSweeps: false,
         });
         const progress: number[] = [];
         const report = await single.compliance({});
@@ -561,6 +563,23 @@ for (const factory of stored) {
           expect(await parallel.compliance(filter), JSON.stringify(filter)).toEqual(one);
         }
         expect(seen.scans).toBe(0);
+        // As the CLI sweeps: this thread takes pages from the same queue as its one worker.
+        const beside = new Governance(new Catalog(counted, { actor: 'user:bob' }), () => NOW, {
+          ...options,
+          workers: 2,
+          parallelFrom: 0,
+        });
+        const shared: number[] = [];
+        expect(await beside.compliance({}, (done) => shared.push(done))).toEqual(report);
+        expect(seen.scans).toBeGreaterThan(0);
+        expect(shared.at(-1)).toBe(303);
+        for (const filter of [
+          { policy: 'policy:pii-classified' },
+          { domain: 'sales', policy: 'policy:has-owner' },
+        ])
+          expect(await beside.compliance(filter), JSON.stringify(filter)).toEqual(
+            await single.compliance(filter),
+          );
       } finally {
         await handle.dispose();
       }

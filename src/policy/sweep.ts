@@ -13,7 +13,13 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Violation } from '../model/violation.js';
 import type { AssetWithDoc, CatalogStore, ReadConnection } from '../store/catalog-store.js';
-import { decodeTally, type SweepFilter, type TallyData } from './compliance-tally.js';
+import {
+  ComplianceTally,
+  decodeTally,
+  type SweepFilter,
+  sweepItem,
+  type TallyData,
+} from './compliance-tally.js';
 import {
   applyWaivers,
   bindings,
@@ -76,6 +82,36 @@ export function evaluateSubjects(
   return subjects.map((s) => evaluateSubject(engine, view, s, options));
 }
 
+/** Assets evaluated between two turns of the event loop when the calling thread sweeps a page itself. */
+const TURN = 64;
+
+/**
+ * The tally of one page, read from `store` and evaluated on this thread: what a reading worker does
+ * with each page it is handed, and what the calling thread does with the pages it takes itself.
+ * `yielding` gives the event loop a turn every few assets, so that a thread which also hands pages
+ * to workers answers them while it evaluates its own (a worker waits for its next page otherwise).
+ */
+export async function tallyPage(
+  store: CatalogStore,
+  engine: PolicyEngine,
+  view: GovernanceView,
+  request: PageRequest,
+  read: { filter: SweepFilter; pageSize: number },
+  options: SweepOptions,
+  yielding = false,
+): Promise<TallyData> {
+  const tally = new ComplianceTally(options.policy, request.keep, request.standing);
+  for await (const assets of readPage(store, request.page, read.pageSize)) {
+    for (let i = 0; i < assets.length; i++) {
+      if (yielding && i % TURN === TURN - 1) await new Promise<void>((resolve) => setImmediate(resolve));
+      tally.scanned += 1;
+      const item = sweepItem(view, assets[i]!, read.filter);
+      if (item) tally.record(item, evaluateSubject(engine, view, item.subject, options));
+    }
+  }
+  return tally.toJSON();
+}
+
 /** What the main thread sends a sweep worker when it starts (structured clone of plain data). */
 export interface SweepWorkerData {
   view: GovernanceView;
@@ -100,9 +136,16 @@ export interface SweepReading {
  * indices into the view's sorted policy refs; assets of one domain mostly share their matched set,
  * so the receiving side decodes each distinct key once and those results share one (read-only) list.
  */
+/** A page to tally, and how many of its failing assets to list at most (`keep`). */
+export interface PageRequest {
+  page: SweepPage;
+  keep: number;
+  standing: boolean;
+}
+
 export type SweepRequest =
   | { id: number; subjects: string }
-  | { id: number; page: SweepPage; keep: number; standing: boolean }
+  | ({ id: number } & PageRequest)
   | { id: number; close: true };
 export type SweepReply =
   | { id: number; results: string }
@@ -259,14 +302,16 @@ export class SweepPool {
   /**
    * Sweeps the pages on the workers, which read them from their own connections (a pool started
    * with `read`). Pages are handed out one at a time as workers ask for more, so a worker that drew
-   * small or quick pages takes more of them. The tallies come back in the order of `pages`;
-   * `onTally` sees each as it arrives (progress).
+   * small or quick pages takes more of them. With `here`, the calling thread takes pages from the
+   * same queue (it starts at once, while the workers are still loading their code). The tallies
+   * come back in the order of `pages`; `onTally` sees each as it arrives (progress).
    */
   async tally(
     pages: readonly SweepPage[],
     onTally?: (tally: TallyData) => void,
     keep = Number.POSITIVE_INFINITY,
     standing = false,
+    here?: (request: PageRequest) => Promise<TallyData>,
   ): Promise<TallyData[]> {
     if (!this.reading) throw new Error('This sweep pool was started without a store to read');
     const tallies: TallyData[] = new Array(pages.length);
@@ -276,22 +321,15 @@ export class SweepPool {
     // need list no more than `keep` less those (pages still out may list some too, so this is a bound).
     let done = 0;
     let listed = 0;
-    const work = async (slot: Slot) => {
-      // After one page failed the sweep has failed: no worker is handed another.
-      while (!failed && next < pages.length) {
+    const work = async (run: (request: PageRequest) => Promise<TallyData>) => {
+      // After one page failed the sweep has failed: no one is handed another.
+      while (!failed && !this.failure && next < pages.length) {
         const index = next++;
-        const request = {
-          id: this.nextId++,
-          page: pages[index]!,
-          keep: Math.max(0, keep - listed),
-          standing,
-        };
-        const reply = await this.request(slot, request).catch((error: unknown) => {
+        const request = { page: pages[index]!, keep: Math.max(0, keep - listed), standing };
+        const tally = await run(request).catch((error: unknown) => {
           failed = true;
           throw error;
         });
-        if (!('tally' in reply)) throw new Error('A policy sweep worker answered a page without its tally');
-        const tally = decodeTally(reply.tally);
         tallies[index] = tally;
         for (; done < pages.length && tallies[done]; done++) {
           const { failing, waived } = tallies[done]!.totals;
@@ -300,7 +338,12 @@ export class SweepPool {
         onTally?.(tally);
       }
     };
-    await Promise.all(this.slots.map(work));
+    const onWorker = (slot: Slot) => async (request: PageRequest) => {
+      const reply = await this.request(slot, { id: this.nextId++, ...request });
+      if (!('tally' in reply)) throw new Error('A policy sweep worker answered a page without its tally');
+      return decodeTally(reply.tally);
+    };
+    await Promise.all([...this.slots.map((slot) => work(onWorker(slot))), ...(here ? [work(here)] : [])]);
     return tallies;
   }
 

@@ -61,7 +61,8 @@ export function createPlatform(store: CatalogStore, options: PlatformOptions): P
     plugins: [plugin, lineagePlugin(store, () => lineage), aiPlugin()],
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  governance = new Governance(catalog, options.now);
+  // A server's thread answers requests while its compliance runs on worker threads.
+  governance = new Governance(catalog, options.now, { callerSweeps: !options.onComplianceChange });
   governance.background = options.onComplianceChange;
   const tokens = new Tokens(new SqlTokenStore(store as SqlStore), options.now);
   const oidc = options.oidc ?? oidcConfigFromEnv();
