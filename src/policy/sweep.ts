@@ -321,9 +321,13 @@ export class SweepPool {
     // need list no more than `keep` less those (pages still out may list some too, so this is a bound).
     let done = 0;
     let listed = 0;
-    const work = async (run: (request: PageRequest) => Promise<TallyData>) => {
+    const runners = this.slots.length + (here ? 1 : 0);
+    // `ahead`: a second page for a worker while it works on one, so that it never waits for this
+    // thread (busy with a page of its own) to hand it the next; not near the end, where it would
+    // leave the others idle.
+    const work = async (run: (request: PageRequest) => Promise<TallyData>, ahead = false) => {
       // After one page failed the sweep has failed: no one is handed another.
-      while (!failed && !this.failure && next < pages.length) {
+      while (!failed && !this.failure && next < pages.length - (ahead ? runners : 0)) {
         const index = next++;
         const request = { page: pages[index]!, keep: Math.max(0, keep - listed), standing };
         const tally = await run(request).catch((error: unknown) => {
@@ -343,7 +347,10 @@ export class SweepPool {
       if (!('tally' in reply)) throw new Error('A policy sweep worker answered a page without its tally');
       return decodeTally(reply.tally);
     };
-    await Promise.all([...this.slots.map((slot) => work(onWorker(slot))), ...(here ? [work(here)] : [])]);
+    await Promise.all([
+      ...this.slots.map((slot) => work(onWorker(slot))),
+      ...(here ? [work(here), ...this.slots.map((slot) => work(onWorker(slot), true))] : []),
+    ]);
     return tallies;
   }
 
