@@ -130,12 +130,6 @@ export interface SweepReading {
   pageSize: number;
 }
 
-/**
- * Subjects and results cross between threads as JSON text, which costs about half of a structured
- * clone of the same plain documents on each side. A subject's matched policies travel as a key of
- * indices into the view's sorted policy refs; assets of one domain mostly share their matched set,
- * so the receiving side decodes each distinct key once and those results share one (read-only) list.
- */
 /** A page to tally, and how many of its failing assets to list at most (`keep`). */
 export interface PageRequest {
   page: SweepPage;
@@ -143,6 +137,12 @@ export interface PageRequest {
   standing: boolean;
 }
 
+/**
+ * Subjects and results cross between threads as JSON text, which costs about half of a structured
+ * clone of the same plain documents on each side. A subject's matched policies travel as a key of
+ * indices into the view's sorted policy refs; assets of one domain mostly share their matched set,
+ * so the receiving side decodes each distinct key once and those results share one (read-only) list.
+ */
 export type SweepRequest =
   | { id: number; subjects: string }
   | ({ id: number } & PageRequest)
