@@ -36,6 +36,8 @@ export interface CompiledRule {
   source: string;
   /** Deepest nesting of comprehension macros (all, exists, map, filter …). */
   comprehensionDepth: number;
+  /** The rule names `now` (its verdict can change with time alone, no write needed). */
+  readsNow: boolean;
   evaluate(context: Record<string, unknown>): unknown;
 }
 
@@ -117,6 +119,15 @@ function comprehensionDepth(node: unknown): number {
   return own + inner;
 }
 
+/** Whether the AST names the variable `now` (a comprehension variable of that name counts too). */
+function namesNow(node: unknown): boolean {
+  if (!node || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some(namesNow);
+  const n = node as AstNode;
+  if (n.op === 'id' && n.args === 'now') return true;
+  return Object.values(n).some((value) => value !== null && typeof value === 'object' && namesNow(value));
+}
+
 export function compileRule(source: string): CompiledRule | CompileError {
   let parsed: ReturnType<Environment['parse']>;
   try {
@@ -142,6 +153,7 @@ export function compileRule(source: string): CompiledRule | CompileError {
   return {
     source,
     comprehensionDepth: depth,
+    readsNow: namesNow((parsed as unknown as { ast: unknown }).ast),
     evaluate: (context) => parsed(context),
   };
 }

@@ -245,8 +245,9 @@ export class Governance implements GovernanceApi {
   private changed: Set<string> | 'all' = 'all';
   /** Where the last background run left every asset (see `reevaluate`). */
   private standing: Standing | undefined;
-  /** The background run planned for the next waiver to lapse (`planLapse`). */
+  /** The background run planned for the next waiver to lapse (`planLapse`), and when it lapses. */
   private lapse: NodeJS.Timeout | undefined;
+  private lapseAt = Number.POSITIVE_INFINITY;
   private readonly options: Required<GovernanceOptions>;
 
   constructor(
@@ -469,7 +470,34 @@ export class Governance implements GovernanceApi {
     filter: ComplianceQuery = {},
     onProgress?: (done: number, total: number) => void,
   ): Promise<ComplianceReport> {
-    return (await this.sweep(filter, onProgress)).report;
+    return (await this.kept(filter)) ?? (await this.sweep(filter, onProgress)).report;
+  }
+
+  /**
+   * In the server, the counts of the whole catalog (no filter, no failing assets listed: `limit`
+   * 0) are the background run's, when they are what a sweep would count now: that run has taken up
+   * every audit record that changes anything a sweep reads (a run in progress is awaited), no waiver
+   * has lapsed since, and no policy reads `now` (a count kept for a rule on time would age). The
+   * report's `evaluatedAt` is that run's. Anything else is swept.
+   */
+  private async kept(filter: ComplianceQuery): Promise<ComplianceReport | undefined> {
+    const root = this.root ?? this;
+    if (!root.background || filter.limit !== 0 || filter.offset) return undefined;
+    if (filter.domain || filter.owner || filter.policy) return undefined;
+    const guard = this.catalog.guard;
+    if (guard && !guard.isAdmin) return undefined;
+    await root.running;
+    const standing = root.standing;
+    if (!standing || this.now().getTime() >= root.lapseAt) return undefined;
+    const head = await this.store.auditHead();
+    if (head.seq !== standing.seq) {
+      if (head.seq - standing.seq > 1000) return undefined;
+      const since = await this.store.auditRefs({ afterSeq: standing.seq, limit: head.seq - standing.seq });
+      if (since.some((r) => !UNSWEPT_ACTION.test(r.action))) return undefined;
+    }
+    const compiled = this.engine.compiled(await this.view());
+    for (const policy of compiled.values()) if (policy.rule.readsNow) return undefined;
+    return standing.report;
   }
 
   /**
@@ -677,12 +705,14 @@ export class Governance implements GovernanceApi {
   private async planLapse(): Promise<void> {
     clearTimeout(this.lapse);
     this.lapse = undefined;
+    this.lapseAt = Number.POSITIVE_INFINITY;
     if (!this.background) return;
     const now = this.now().getTime();
     const next = Math.min(
       ...(await this.view()).waivers.map((w) => Date.parse(w.expires)).filter((t) => t > now),
     );
     if (!Number.isFinite(next)) return;
+    this.lapseAt = next;
     // setTimeout holds at most 2^31-1 ms (about 24.8 days); a later expiry is planned again then.
     const delay = Math.min(next - now + 10, 2 ** 31 - 1);
     this.lapse = setTimeout(() => this.complianceChanged(['waiver:lapsed']), delay);

@@ -452,6 +452,126 @@ describe('compliance on worker threads', () => {
   });
 });
 
+describe("the server's compliance counts", () => {
+  it("are the background run's while nothing a sweep reads has changed since, and swept otherwise", async () => {
+    const store = await openStore({ memory: true });
+    try {
+      await seed(store);
+      const { store: counted, seen } = watched(store);
+      let clock = NOW;
+      const catalog = new Catalog(counted, { actor: 'user:ann', plugins: [policyPlugin(counted)] });
+      const server = new Governance(catalog, () => clock, { workers: 1 });
+      // The same catalog without a background run: every count is swept.
+      const sweeping = new Governance(catalog, () => clock, { workers: 1 });
+      const runs: ComplianceReport[] = [];
+      const done = (r: ComplianceReport) => runs.push(r);
+      server.background = { done };
+      await server.scheduleCompliance(done);
+      const counts = async (
+        g: Governance,
+        filter: Parameters<Governance['compliance']>[0] = { limit: 0 },
+      ) => {
+        const before = seen.scans;
+        const report = await g.compliance(filter);
+        return { report, scans: seen.scans - before };
+      };
+      const withoutTime = ({ evaluatedAt: _at, ...rest }: ComplianceReport) => rest;
+
+      // Kept: no page read, and what a sweep counts.
+      const kept = runs.at(-1)!;
+      expect(await counts(server)).toEqual({ report: kept, scans: 0 });
+      expect((await counts(server.for(catalog))).report).toBe(kept);
+      const swept = await counts(sweeping);
+      expect(swept.scans).toBeGreaterThan(0);
+      expect(withoutTime(swept.report)).toEqual(withoutTime(kept));
+      expect(kept.totals.assets).toBe(303);
+
+      // A filter, or failing assets to list: swept.
+      for (const filter of [
+        { limit: 0, domain: 'sales' },
+        { limit: 0, policy: 'policy:has-owner' },
+        { limit: 5 },
+        {},
+      ])
+        expect((await counts(server, filter)).scans, JSON.stringify(filter)).toBeGreaterThan(0);
+
+      // A record that changes nothing a sweep reads (a token minted): still kept.
+      await store.write(async (w) =>
+        w.appendAudit(
+          chain(
+            await w.auditHead(),
+            [
+              {
+                action: 'token-create',
+                ref: 'user:ann',
+                actor: 'user:ann',
+                version: null,
+                beforeDigest: null,
+                afterDigest: null,
+                details: null,
+              },
+            ],
+            NOW.toISOString(),
+          ),
+        ),
+      );
+      expect((await counts(server)).report).toBe(kept);
+
+      // A contract the background run has not followed yet (nothing schedules it here): swept, and counted.
+      const added = await catalog.apply(
+        docsOf([
+          {
+            apiVersion: 'v3.1.0',
+            kind: 'DataContract',
+            id: 'c-kept',
+            name: 'kept',
+            version: '1.0.0',
+            status: 'active',
+            domain: 'sales',
+            description: { purpose: 'Orders placed in the web shop, one per row.' },
+            schema: [{ name: 'kept', properties: [{ name: 'f0', logicalType: 'string' }] }],
+          },
+        ]),
+      );
+      expect(added.applied, JSON.stringify(added.results)).toBe(true);
+      const behind = await counts(server);
+      expect(behind.scans).toBeGreaterThan(0);
+      expect(behind.report.totals.assets).toBe(304);
+      // Once the background run has followed it: kept again, the same counts.
+      await server.scheduleCompliance(done, undefined, ['dataset:sales/kept']);
+      expect(await counts(server)).toEqual({ report: runs.at(-1)!, scans: 0 });
+      expect(withoutTime(runs.at(-1)!)).toEqual(withoutTime(behind.report));
+
+      // The granted waiver lapses on 2026-12-31: from then on swept, and its violation counts again.
+      const waived = (r: ComplianceReport) => r.byPolicy.find((p) => p.policy === 'policy:has-owner')!.waived;
+      expect(waived(runs.at(-1)!)).toBe(1);
+      clock = new Date('2027-01-01T00:00:00Z');
+      const lapsed = await counts(server);
+      expect(lapsed.scans).toBeGreaterThan(0);
+      expect(waived(lapsed.report)).toBe(0);
+      clock = NOW;
+
+      // A policy that reads the time: its verdicts age without a write, so counts are swept.
+      const timed = await catalog.apply(
+        docsOf([
+          policy('after-2020', {
+            match: { kinds: ['DataContract'] },
+            rule: 'now > timestamp("2020-01-01T00:00:00Z")',
+            message: '{{ref}} is from before 2020',
+            enforcement: 'audit',
+          })[1] as unknown as Json,
+        ]),
+      );
+      expect(timed.applied).toBe(true);
+      await server.scheduleCompliance(done, undefined, ['policy:after-2020']);
+      expect(runs.at(-1)!.policies).toBe(POLICIES.length + 1);
+      expect((await counts(server)).scans).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('a one-policy compliance run', () => {
   it('counts only the assets the policy applies to and reads only the domains it can apply to', async () => {
     const store = await openStore({ memory: true });
