@@ -104,6 +104,9 @@ export function countStandings(assets: Iterable<AssetStanding>): ComplianceCount
   return out;
 }
 
+/** The key an asset in no domain is counted under in `byDomain`. */
+export const NO_DOMAIN = '(none)';
+
 /** No policies: shared by the many assets that fail, waive or err on none. */
 const NONE: readonly string[] = Object.freeze([]);
 
@@ -215,7 +218,7 @@ export class ComplianceTally {
     };
     this.totals.assets += 1;
     this.totals[status] += 1;
-    const domainKey = scopeDomain ?? '(none)';
+    const domainKey = scopeDomain ?? NO_DOMAIN;
     bump(this.byDomain, domainKey);
     const owners = [...new Set(principals.owners)];
     for (const owner of owners) bump(this.byOwner, owner);

@@ -20,6 +20,7 @@ import {
   ComplianceTally,
   countStandings,
   type FailingAsset,
+  NO_DOMAIN,
   type SweepFilter,
   type SweepItem,
   sweepItem,
@@ -187,6 +188,18 @@ function withPolicy(a: AssetStanding, policy: string, found?: AssetStanding): As
     failing: swap(a.failing, found?.failing),
     waived: swap(a.waived, found?.waived),
     errors: swap(a.errors, found?.errors),
+  };
+}
+
+/** Where an asset stands on one policy alone (as a one-policy sweep counts it). */
+function onlyPolicy(a: AssetStanding, policy: string): AssetStanding {
+  const only = (list: readonly string[]) => (list.includes(policy) ? [policy] : []);
+  return {
+    ...a,
+    matched: [policy],
+    failing: only(a.failing),
+    waived: only(a.waived),
+    errors: only(a.errors),
   };
 }
 
@@ -474,16 +487,17 @@ export class Governance implements GovernanceApi {
   }
 
   /**
-   * In the server, the counts of the whole catalog (no filter, no failing assets listed: `limit`
-   * 0) are the background run's, when they are what a sweep would count now: that run has taken up
-   * every audit record that changes anything a sweep reads (a run in progress is awaited), no waiver
-   * has lapsed since, and no policy reads `now` (a count kept for a rule on time would age). The
-   * report's `evaluatedAt` is that run's. Anything else is swept.
+   * In the server, the counts (`limit` 0: no failing assets listed) of the whole catalog, a domain's
+   * tree or one policy are added up from where the background run left every asset, when that is
+   * what a sweep would find now: that run has taken up every audit record that changes anything a
+   * sweep reads (a run in progress is awaited), no waiver has lapsed since, and no policy reads
+   * `now` (a verdict kept for a rule on time would age). The report's `evaluatedAt` is that run's.
+   * An owner filter (the run keeps owners, not stewards), failing assets to list or a caller with
+   * restricted access are swept.
    */
   private async kept(filter: ComplianceQuery): Promise<ComplianceReport | undefined> {
     const root = this.root ?? this;
-    if (!root.background || filter.limit !== 0 || filter.offset) return undefined;
-    if (filter.domain || filter.owner || filter.policy) return undefined;
+    if (!root.background || filter.limit !== 0 || filter.offset || filter.owner) return undefined;
     const guard = this.catalog.guard;
     if (guard && !guard.isAdmin) return undefined;
     await root.running;
@@ -495,9 +509,36 @@ export class Governance implements GovernanceApi {
       const since = await this.store.auditRefs({ afterSeq: standing.seq, limit: head.seq - standing.seq });
       if (since.some((r) => !UNSWEPT_ACTION.test(r.action))) return undefined;
     }
-    const compiled = this.engine.compiled(await this.view());
+    const view = await this.view();
+    const compiled = this.engine.compiled(view);
     for (const policy of compiled.values()) if (policy.rule.readsNow) return undefined;
-    return standing.report;
+    const { domain, policy } = filter;
+    if (!domain && !policy) return standing.report;
+    // A policy not (or no longer) there: the sweep says so.
+    if (policy && !compiled.has(policy)) return undefined;
+    let assets: Iterable<AssetStanding> = standing.assets.values();
+    if (domain) {
+      // As a sweep filters: the assets whose scope domain has `domain` in its chain.
+      const inTree = new Map<string, boolean>();
+      const within = (key: string) => {
+        let found = inTree.get(key);
+        if (found === undefined) {
+          found = key !== NO_DOMAIN && domainChain(view, key).some((d) => d.name === domain);
+          inTree.set(key, found);
+        }
+        return found;
+      };
+      assets = [...assets].filter((a) => within(a.domain));
+    }
+    if (policy)
+      assets = [...assets].filter((a) => a.matched.includes(policy)).map((a) => onlyPolicy(a, policy));
+    return reportOf(countStandings(assets), compiled, {
+      at: new Date(standing.report.evaluatedAt),
+      policies: policy ? 1 : compiled.size,
+      failing: [],
+      offset: 0,
+      limit: 0,
+    });
   }
 
   /**

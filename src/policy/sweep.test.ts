@@ -486,14 +486,35 @@ describe("the server's compliance counts", () => {
       expect(withoutTime(swept.report)).toEqual(withoutTime(kept));
       expect(kept.totals.assets).toBe(303);
 
-      // A filter, or failing assets to list: swept.
-      for (const filter of [
+      // A domain's tree or one policy: counted from where the run left every asset, as a sweep counts.
+      const filters = [
         { limit: 0, domain: 'sales' },
+        { limit: 0, domain: 'sales-eu' },
+        { limit: 0, domain: 'ops' },
+        { limit: 0, domain: 'nowhere' },
         { limit: 0, policy: 'policy:has-owner' },
-        { limit: 5 },
-        {},
-      ])
+        { limit: 0, policy: 'policy:certified-checked' },
+        { limit: 0, policy: 'policy:sales/purpose-long' },
+        { limit: 0, domain: 'sales', policy: 'policy:pii-classified' },
+        { limit: 0, domain: 'ops', policy: 'policy:has-owner' },
+      ];
+      for (const filter of filters) {
+        const one = await counts(server, filter);
+        expect(one.scans, JSON.stringify(filter)).toBe(0);
+        expect(one.report.evaluatedAt).toBe(kept.evaluatedAt);
+        const sweep = await counts(sweeping, filter);
+        expect(sweep.scans).toBeGreaterThan(0);
+        expect(withoutTime(one.report), JSON.stringify(filter)).toEqual(withoutTime(sweep.report));
+      }
+      // Waived, erring and domain-scoped findings are among what these compare.
+      const byPolicy = (r: ComplianceReport, ref: string) => r.byPolicy.find((p) => p.policy === ref)!;
+      expect(byPolicy(kept, 'policy:has-owner').waived).toBe(1);
+      expect(byPolicy(kept, 'policy:certified-checked').errors).toBeGreaterThan(0);
+      expect(byPolicy(kept, 'policy:sales/purpose-long').failing).toBeGreaterThan(0);
+      // An owner (the run keeps owners, not stewards), failing assets to list, a policy not there: swept.
+      for (const filter of [{ limit: 0, owner: 'user:sam' }, { limit: 5 }, {}])
         expect((await counts(server, filter)).scans, JSON.stringify(filter)).toBeGreaterThan(0);
+      await expect(server.compliance({ limit: 0, policy: 'policy:gone' })).rejects.toThrow(/not found/);
 
       // A record that changes nothing a sweep reads (a token minted): still kept.
       await store.write(async (w) =>
