@@ -590,7 +590,8 @@ function ComplianceButton({ total, onClick }: { total: number; onClick: () => vo
       <p className="empty-title">Not evaluated yet</p>
       <p className="muted">
         Compliance re-evaluates all {fmt(total)} datasets and products against every policy; on a catalog this
-        size that takes a while and keeps the server busy.
+        size that can take a while and keep the server busy (it answers at once when its background run has
+        counted every change since).
       </p>
       <button type="button" onClick={onClick}>
         Evaluate compliance now

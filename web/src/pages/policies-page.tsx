@@ -108,7 +108,8 @@ export function PoliciesPage() {
             <p className="empty-title">Not evaluated yet</p>
             <p className="muted">
               Compliance re-evaluates all {fmt(total ?? 0)} datasets and products against every policy; on a
-              catalog this size that takes a while.
+              catalog this size that can take a while (the server answers at once when its background run has
+              counted every change since).
             </p>
             <button type="button" onClick={() => setAsked(true)}>
               Evaluate compliance now
