@@ -315,6 +315,19 @@ function watched(store: CatalogStore, beforeCount?: () => Promise<void>) {
   return { store: proxy, seen };
 }
 
+/** Audit records by user:ann that change nothing in the catalog (a token minted, a quality run). */
+async function appendRecords(store: CatalogStore, records: { action: string; ref: string }[]) {
+  const rows = records.map((r) => ({
+    ...r,
+    actor: 'user:ann',
+    version: null,
+    beforeDigest: null,
+    afterDigest: null,
+    details: null,
+  }));
+  await store.write(async (w) => w.appendAudit(chain(await w.auditHead(), rows, NOW.toISOString())));
+}
+
 const stored = [
   {
     name: 'a SQLite file',
@@ -517,25 +530,7 @@ describe("the server's compliance counts", () => {
       await expect(server.compliance({ limit: 0, policy: 'policy:gone' })).rejects.toThrow(/not found/);
 
       // A record that changes nothing a sweep reads (a token minted): still kept.
-      await store.write(async (w) =>
-        w.appendAudit(
-          chain(
-            await w.auditHead(),
-            [
-              {
-                action: 'token-create',
-                ref: 'user:ann',
-                actor: 'user:ann',
-                version: null,
-                beforeDigest: null,
-                afterDigest: null,
-                details: null,
-              },
-            ],
-            NOW.toISOString(),
-          ),
-        ),
-      );
+      await appendRecords(store, [{ action: 'token-create', ref: 'user:ann' }]);
       expect((await counts(server)).report).toBe(kept);
 
       // A contract the background run has not followed yet (nothing schedules it here): swept, and counted.
@@ -857,25 +852,10 @@ for (const factory of stored) {
           ];
           // Records that change nothing a sweep reads (a token minted for a user, a quality run) are
           // passed over: the first run below still reads nothing in full.
-          await handle.store.write(async (w) =>
-            w.appendAudit(
-              chain(
-                await w.auditHead(),
-                [
-                  { action: 'token-create', ref: 'user:ann' },
-                  { action: 'quality.run', ref: 'dataset:ops/t1' },
-                ].map((r) => ({
-                  ...r,
-                  actor: 'user:ann',
-                  version: null,
-                  beforeDigest: null,
-                  afterDigest: null,
-                  details: null,
-                })),
-                NOW.toISOString(),
-              ),
-            ),
-          );
+          await appendRecords(handle.store, [
+            { action: 'token-create', ref: 'user:ann' },
+            { action: 'quality.run', ref: 'dataset:ops/t1' },
+          ]);
           for (const [what, change] of assetChanges) {
             const result = (await change()) as { applied?: boolean } | undefined;
             if (result && 'applied' in result) expect(result.applied, what).toBe(true);
