@@ -126,6 +126,11 @@ export interface SweepItem {
   principals: { owners: string[]; stewards: string[] };
 }
 
+/** Whether an asset scoped to `scopeDomain` is in `domain`'s tree (the sweep's domain filter). */
+export function inDomainTree(view: GovernanceView, scopeDomain: string | null, domain: string): boolean {
+  return domainChain(view, scopeDomain).some((d) => d.name === domain);
+}
+
 /** The asset as the sweep sees it, or undefined when the filter leaves it out. */
 export function sweepItem(
   view: GovernanceView,
@@ -134,8 +139,7 @@ export function sweepItem(
 ): SweepItem | undefined {
   const subject = subjectOf(view, asset);
   const scopeDomain = asset.kind === 'Domain' ? asset.name : asset.domain;
-  if (filter.domain && !domainChain(view, scopeDomain).some((d) => d.name === filter.domain))
-    return undefined;
+  if (filter.domain && !inDomainTree(view, scopeDomain, filter.domain)) return undefined;
   const principals = effectivePrincipals(view, subject);
   if (
     filter.owner &&

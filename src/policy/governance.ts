@@ -20,6 +20,7 @@ import {
   ComplianceTally,
   countStandings,
   type FailingAsset,
+  inDomainTree,
   NO_DOMAIN,
   type SweepFilter,
   type SweepItem,
@@ -244,6 +245,8 @@ const ASSET_REF = /^(dataset|product|glossary|model|app):/;
  */
 const UNSWEPT_ACTION =
   /^(token-|webhook\.|lineage\.|outcome\.|quality\.|incident\.|ai\.|scan\.|classification\.conflict$|deny$)/;
+/** Audit records since the background run beyond which it sweeps in full (and counts are swept). */
+const FOLLOWED_RECORDS = 10_000;
 
 export class Governance implements GovernanceApi {
   engine = new PolicyEngine();
@@ -503,12 +506,8 @@ export class Governance implements GovernanceApi {
     await root.running;
     const standing = root.standing;
     if (!standing || this.now().getTime() >= root.lapseAt) return undefined;
-    const head = await this.store.auditHead();
-    if (head.seq !== standing.seq) {
-      if (head.seq - standing.seq > 1000) return undefined;
-      const since = await this.store.auditRefs({ afterSeq: standing.seq, limit: head.seq - standing.seq });
-      if (since.some((r) => !UNSWEPT_ACTION.test(r.action))) return undefined;
-    }
+    const since = await this.sweptSince(standing.seq);
+    if (!since || since.refs.length) return undefined;
     const view = await this.view();
     const compiled = this.engine.compiled(view);
     for (const policy of compiled.values()) if (policy.rule.readsNow) return undefined;
@@ -518,12 +517,12 @@ export class Governance implements GovernanceApi {
     if (policy && !compiled.has(policy)) return undefined;
     let assets: Iterable<AssetStanding> = standing.assets.values();
     if (domain) {
-      // As a sweep filters: the assets whose scope domain has `domain` in its chain.
+      // As a sweep filters (`sweepItem`), once per scope domain.
       const inTree = new Map<string, boolean>();
       const within = (key: string) => {
         let found = inTree.get(key);
         if (found === undefined) {
-          found = key !== NO_DOMAIN && domainChain(view, key).some((d) => d.name === domain);
+          found = inDomainTree(view, key === NO_DOMAIN ? null : key, domain);
           inTree.set(key, found);
         }
         return found;
@@ -539,6 +538,18 @@ export class Governance implements GovernanceApi {
       offset: 0,
       limit: 0,
     });
+  }
+
+  /**
+   * The audit head, and the refs of the records after `seq` that change something a sweep reads
+   * (records of tokens, lineage, quality runs and the like are passed over: `UNSWEPT_ACTION`);
+   * undefined when more than `FOLLOWED_RECORDS` came since.
+   */
+  private async sweptSince(seq: number): Promise<{ head: number; refs: string[] } | undefined> {
+    const head = (await this.store.auditHead()).seq;
+    if (head - seq > FOLLOWED_RECORDS) return undefined;
+    const since = head > seq ? await this.store.auditRefs({ afterSeq: seq, limit: head - seq }) : [];
+    return { head, refs: since.filter((r) => !UNSWEPT_ACTION.test(r.action)).map((r) => r.ref) };
   }
 
   /**
@@ -774,23 +785,13 @@ export class Governance implements GovernanceApi {
     const standing = this.standing;
     if (standing && changed !== 'all') {
       // Every record after this head is followed by the next run (each write schedules one).
-      const head = await this.store.auditHead();
-      const since =
-        head.seq - standing.seq <= 10_000
-          ? await this.store.auditRefs({
-              afterSeq: standing.seq,
-              limit: Math.max(1, head.seq - standing.seq),
-            })
-          : undefined;
+      const since = await this.sweptSince(standing.seq);
       if (since) {
-        const refs = new Set([
-          ...changed,
-          ...since.filter((r) => !UNSWEPT_ACTION.test(r.action)).map((r) => r.ref),
-        ]);
+        const refs = new Set([...changed, ...since.refs]);
         const policies = [...refs].filter((ref) => ref.startsWith('policy:'));
         const assets = [...refs].filter((ref) => ASSET_REF.test(ref));
         if (policies.length + assets.length === refs.size)
-          return this.move(standing, head.seq, policies, assets);
+          return this.move(standing, since.head, policies, assets);
       }
     }
     this.standing = undefined;
