@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTable, WHOLE, wrap } from './output.js';
+import { count, formatTable, WHOLE, wrap } from './output.js';
 
 const rows = [
   { ref: 'dataset:payments/payment-transactions', title: 'Card and wallet payments, captured and refunded' },
@@ -72,5 +72,14 @@ describe('wrap', () => {
     ]);
     expect(wrap(text, '  ', '    ', Number.POSITIVE_INFINITY)).toBe(`  ${text}`);
     expect(wrap('short', '- ', '  ', 40)).toBe('- short');
+  });
+});
+
+describe('count', () => {
+  it('groups thousands with commas whatever the locale, and leaves small counts as they are', () => {
+    expect(count(100_051)).toBe('100,051');
+    expect(count(1_234_567)).toBe('1,234,567');
+    expect(count(999)).toBe('999');
+    expect(count(0)).toBe('0');
   });
 });

@@ -26,6 +26,11 @@ export function text(value: unknown): string {
   return String(value);
 }
 
+/** A count as people read it in text output: `100,051` (JSON and YAML keep the number). */
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
 function truncate(value: string, width: number): string {
   if (value.length <= width) return value;
   return width <= 1 ? value.slice(0, width) : `${value.slice(0, width - 1)}…`;

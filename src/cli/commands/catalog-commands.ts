@@ -9,7 +9,7 @@ import { formatRef } from '../../model/ref.js';
 import { type CliContext, connect, type GlobalOptions } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { readManifestFiles } from '../files.js';
-import { formatTable, printData, text, wrap } from '../output.js';
+import { count, formatTable, printData, text, wrap } from '../output.js';
 import { formatViolation } from './policy-commands.js';
 
 type Run = (ctx: CliContext, ...args: any[]) => Promise<number | undefined>;
@@ -49,13 +49,13 @@ export function formatApply(result: ApplyResult): string {
   const s = result.summary;
   const counts = Object.entries(s)
     .filter(([, n]) => n > 0)
-    .map(([k, n]) => `${n} ${k}`)
+    .map(([k, n]) => `${count(n)} ${k}`)
     .join(', ');
   const summary =
     !result.applied && s.invalid
-      ? `Nothing was stored: ${s.invalid} document${s.invalid === 1 ? ' is' : 's are'} invalid. (${counts})`
+      ? `Nothing was stored: ${count(s.invalid)} document${s.invalid === 1 ? ' is' : 's are'} invalid. (${counts})`
       : !result.applied && s.denied
-        ? `Nothing was stored: ${s.denied} document${s.denied === 1 ? ' was' : 's were'} denied by policy. (${counts})`
+        ? `Nothing was stored: ${count(s.denied)} document${s.denied === 1 ? ' was' : 's were'} denied by policy. (${counts})`
         : `${result.dryRun ? 'Dry run, nothing stored: ' : ''}${counts || 'no documents'}`;
   lines.push('', wrap(summary));
   return lines.join('\n');

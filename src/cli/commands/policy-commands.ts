@@ -8,7 +8,7 @@ import type { Violation } from '../../model/violation.js';
 import type { ApprovalRow, ApprovalState } from '../../store/catalog-store.js';
 import { EXIT } from '../exit-codes.js';
 import { readManifestFiles } from '../files.js';
-import { formatTable, printData, wrap } from '../output.js';
+import { count, formatTable, printData, wrap } from '../output.js';
 import { withContext } from './catalog-commands.js';
 
 /** A violation on a line starting with `prefix` (wrapped to the terminal), its remediation beneath. */
@@ -158,15 +158,11 @@ export function registerPolicyCommands(program: Command) {
       });
       printData(report, ctx.format, () => {
         const t = report.totals;
-        const counts = (c: { assets: number; passing: number; failing: number; waived: number }) => [
-          c.assets,
-          c.passing,
-          c.failing,
-          c.waived,
-        ];
+        const counts = (c: { assets: number; passing: number; failing: number; waived: number }) =>
+          [c.assets, c.passing, c.failing, c.waived].map(count);
         const lines = [
           wrap(
-            `${t.assets} assets evaluated against ${report.policies} polic${report.policies === 1 ? 'y' : 'ies'}: ${t.passing} passing, ${t.failing} failing, ${t.waived} waived.`,
+            `${count(t.assets)} assets evaluated against ${count(report.policies)} polic${report.policies === 1 ? 'y' : 'ies'}: ${count(t.passing)} passing, ${count(t.failing)} failing, ${count(t.waived)} waived.`,
           ),
           ...(report.changedDuring
             ? [
@@ -195,9 +191,9 @@ export function registerPolicyCommands(program: Command) {
           formatTable(report.byPolicy, [
             { header: 'policy', value: (p) => p.policy, flex: 2 },
             { header: 'enforcement', value: (p) => p.enforcement, min: 11 },
-            { header: 'matched', value: (p) => p.matched, min: 7 },
-            { header: 'failing', value: (p) => p.failing, min: 7 },
-            { header: 'waived', value: (p) => p.waived, min: 6 },
+            { header: 'matched', value: (p) => count(p.matched), min: 7 },
+            { header: 'failing', value: (p) => count(p.failing), min: 7 },
+            { header: 'waived', value: (p) => count(p.waived), min: 6 },
           ]),
         ];
         const { offset, total } = report.page;
@@ -205,7 +201,7 @@ export function registerPolicyCommands(program: Command) {
           lines.push(
             '',
             offset || report.failing.length < total
-              ? `Falling short (${offset + 1}-${offset + report.failing.length} of ${total}):`
+              ? `Falling short (${count(offset + 1)}-${count(offset + report.failing.length)} of ${count(total)}):`
               : 'Falling short:',
           );
           for (const f of report.failing) {
@@ -216,7 +212,7 @@ export function registerPolicyCommands(program: Command) {
         const after = offset + report.failing.length;
         if (after < total)
           lines.push(
-            `  … and ${total - after} more (--offset ${after} for the next, --limit all for every one)`,
+            `  … and ${count(total - after)} more (--offset ${after} for the next, --limit all for every one)`,
           );
         return lines.join('\n');
       });
