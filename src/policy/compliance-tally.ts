@@ -46,6 +46,8 @@ export interface AssetStanding {
   domain: string;
   /** Its owners as counted in `byOwner` (each once). */
   owners: readonly string[];
+  /** Its stewards (each once): with its owners, whom an owner filter finds it by. */
+  stewards: readonly string[];
   matched: readonly string[];
   failing: readonly string[];
   waived: readonly string[];
@@ -231,6 +233,7 @@ export class ComplianceTally {
         ref,
         domain: domainKey,
         owners,
+        stewards: principals.stewards.length ? [...new Set(principals.stewards)] : NONE,
         matched: this.policy ? [this.policy] : result.matched,
         failing: stands.failing.length ? stands.failing : NONE,
         waived: stands.waived.length ? stands.waived : NONE,
@@ -332,6 +335,7 @@ type WireStanding = [
   ref: string,
   domain: number,
   owners: number[],
+  stewards: number[],
   matched: number[],
   failing: number[],
   waived: number[],
@@ -390,6 +394,7 @@ export function encodeTally(tally: TallyData): string {
       a.ref,
       id(a.domain),
       a.owners.map(id),
+      a.stewards.map(id),
       a.matched.map(id),
       a.failing.map(id),
       a.waived.map(id),
@@ -429,10 +434,11 @@ export function decodeTally(text: string): TallyData {
     ...counts,
     ...(standing
       ? {
-          standing: standing.map(([ref, domain, owners, matched, fails, waived, errors]) => ({
+          standing: standing.map(([ref, domain, owners, stewards, matched, fails, waived, errors]) => ({
             ref,
             domain: at(domain),
             owners: list(owners),
+            stewards: list(stewards),
             matched: list(matched),
             failing: list(fails),
             waived: list(waived),

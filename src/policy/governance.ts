@@ -495,12 +495,12 @@ export class Governance implements GovernanceApi {
    * what a sweep would find now: that run has taken up every audit record that changes anything a
    * sweep reads (a run in progress is awaited), no waiver has lapsed since, and no policy reads
    * `now` (a verdict kept for a rule on time would age). The report's `evaluatedAt` is that run's.
-   * An owner filter (the run keeps owners, not stewards), failing assets to list or a caller with
-   * restricted access are swept.
+   * An owner filter finds the assets the principal owns or stewards, as a sweep's does. Failing
+   * assets to list, or a caller with restricted access, are swept.
    */
   private async kept(filter: ComplianceQuery): Promise<ComplianceReport | undefined> {
     const root = this.root ?? this;
-    if (!root.background || filter.limit !== 0 || filter.offset || filter.owner) return undefined;
+    if (!root.background || filter.limit !== 0 || filter.offset) return undefined;
     const guard = this.catalog.guard;
     if (guard && !guard.isAdmin) return undefined;
     await root.running;
@@ -511,8 +511,8 @@ export class Governance implements GovernanceApi {
     const view = await this.view();
     const compiled = this.engine.compiled(view);
     for (const policy of compiled.values()) if (policy.rule.readsNow) return undefined;
-    const { domain, policy } = filter;
-    if (!domain && !policy) return standing.report;
+    const { domain, policy, owner } = filter;
+    if (!domain && !policy && !owner) return standing.report;
     // A policy not (or no longer) there: the sweep says so.
     if (policy && !compiled.has(policy)) return undefined;
     let assets: Iterable<AssetStanding> = standing.assets.values();
@@ -529,6 +529,7 @@ export class Governance implements GovernanceApi {
       };
       assets = [...assets].filter((a) => within(a.domain));
     }
+    if (owner) assets = [...assets].filter((a) => a.owners.includes(owner) || a.stewards.includes(owner));
     if (policy)
       assets = [...assets].filter((a) => a.matched.includes(policy)).map((a) => onlyPolicy(a, policy));
     return reportOf(countStandings(assets), compiled, {

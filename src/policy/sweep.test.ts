@@ -405,6 +405,7 @@ describe('a tally between threads', () => {
           ref: 'dataset:sales/orders',
           domain: 'sales',
           owners: ['user:sam'],
+          stewards: ['user:kim'],
           matched: ['policy:a', 'policy:b', 'policy:c'],
           failing: ['policy:a', 'policy:b'],
           waived: [],
@@ -414,6 +415,7 @@ describe('a tally between threads', () => {
           ref: 'domain:sales',
           domain: '(none)',
           owners: [],
+          stewards: [],
           matched: ['policy:a'],
           failing: [],
           waived: ['policy:a'],
@@ -423,6 +425,7 @@ describe('a tally between threads', () => {
           ref: 'dataset:sales/returns',
           domain: 'sales',
           owners: ['user:sam'],
+          stewards: ['user:sam', 'user:kim'],
           matched: ['policy:a', 'policy:b', 'policy:c'],
           failing: [],
           waived: [],
@@ -510,6 +513,12 @@ describe("the server's compliance counts", () => {
         { limit: 0, policy: 'policy:sales/purpose-long' },
         { limit: 0, domain: 'sales', policy: 'policy:pii-classified' },
         { limit: 0, domain: 'ops', policy: 'policy:has-owner' },
+        // An owner filter finds what the principal owns or stewards.
+        { limit: 0, owner: 'user:sam' },
+        { limit: 0, owner: 'user:ann' },
+        { limit: 0, owner: 'user:nobody' },
+        { limit: 0, owner: 'user:sam', domain: 'sales-eu' },
+        { limit: 0, owner: 'user:ann', policy: 'policy:has-owner' },
       ];
       for (const filter of filters) {
         const one = await counts(server, filter);
@@ -524,8 +533,12 @@ describe("the server's compliance counts", () => {
       expect(byPolicy(kept, 'policy:has-owner').waived).toBe(1);
       expect(byPolicy(kept, 'policy:certified-checked').errors).toBeGreaterThan(0);
       expect(byPolicy(kept, 'policy:sales/purpose-long').failing).toBeGreaterThan(0);
-      // An owner (the run keeps owners, not stewards), failing assets to list, a policy not there: swept.
-      for (const filter of [{ limit: 0, owner: 'user:sam' }, { limit: 5 }, {}])
+      // Stewards count: user:sam stewards sales-eu and owns nothing.
+      const stewarded = await counts(server, { limit: 0, owner: 'user:sam' });
+      expect(stewarded.report.totals.assets).toBeGreaterThan(0);
+      expect(stewarded.report.byOwner.some((o) => o.owner === 'user:sam')).toBe(false);
+      // Failing assets to list, a policy not there: swept.
+      for (const filter of [{ limit: 5 }, {}])
         expect((await counts(server, filter)).scans, JSON.stringify(filter)).toBeGreaterThan(0);
       await expect(server.compliance({ limit: 0, policy: 'policy:gone' })).rejects.toThrow(/not found/);
 

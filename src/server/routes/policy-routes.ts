@@ -79,7 +79,7 @@ export function policyRoutes(app: FastifyInstance) {
         summary:
           "Re-evaluate every current asset against today's effective policies; totals by domain, owner and policy",
         description:
-          "With `limit=0` (and `domain` or `policy`, or neither), the counts are added up from where the server's background run left every asset while that is what a sweep would count now (no write since that changes what a sweep reads, no lapsed waiver, no rule on `now`, a caller who may read every asset); `evaluatedAt` is then that run's. Anything else (an `owner` filter, failing assets to list) is swept.",
+          "With `limit=0` (and any of `domain`, `owner` and `policy`, or none), the counts are added up from where the server's background run left every asset while that is what a sweep would count now (no write since that changes what a sweep reads, no lapsed waiver, no rule on `now`, a caller who may read every asset); `evaluatedAt` is then that run's. Failing assets to list are swept.",
         tags: ['policy'],
         querystring: {
           type: 'object',
