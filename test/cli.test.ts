@@ -58,6 +58,12 @@ describe('charter CLI', () => {
     const fitted = table('40');
     for (const line of fitted.trimEnd().split('\n')) expect(line.length).toBeLessThanOrEqual(40);
     expect(fitted).toContain('…');
+    // An unknown kind: the error names every kind `get` lists, and each of them lists.
+    const unknown = charter(home, 'get', 'widgets');
+    expect(unknown.code).toBe(2);
+    const named = /expected one of (.+)\n$/.exec(unknown.stderr)![1]!.split(', ');
+    expect(named).toEqual(expect.arrayContaining(['datasets', 'policies', 'waivers', 'models', 'apps']));
+    for (const kind of named) expect(charter(home, 'get', kind).code, kind).toBe(0);
     const missing = charter(home, 'describe', 'dataset:payments/nothing');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe("Error: Dataset 'dataset:payments/nothing' not found\n");

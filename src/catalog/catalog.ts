@@ -4,7 +4,7 @@
  */
 import { verifyStore } from '../audit/verify-store.js';
 import { ConflictError, InputError, NotFoundError } from '../model/errors.js';
-import { kindOf, kindOfRef, resolveKindName } from '../model/kinds/index.js';
+import { kindListNames, kindOf, kindOfRef, resolveKindName } from '../model/kinds/index.js';
 import { relationInverse } from '../model/kinds/kind.js';
 import { parseRef, tryParseRef } from '../model/ref.js';
 import type { AssetRow, AssetWithDoc, CatalogStore, FieldRow } from '../store/catalog-store.js';
@@ -80,10 +80,7 @@ export class Catalog implements CatalogApi {
 
   async list(kind: string, options: ListOptions): Promise<AssetRow[]> {
     const def = resolveKindName(kind);
-    if (!def)
-      throw new InputError(
-        `'${kind}' is not a kind; expected one of datasets, products, domains, teams, users, glossary, charter`,
-      );
+    if (!def) throw new InputError(`'${kind}' is not a kind; expected one of ${kindListNames}`);
     const filter: Parameters<CatalogStore['listAssets']>[0] = { kind: def.kind, limit: options.limit ?? 500 };
     if (options.domain) filter.domain = options.domain;
     if (options.name) filter.name = options.name;

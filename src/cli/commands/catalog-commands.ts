@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import type { ApplyResult, DocumentResult } from '../../catalog/apply.js';
 import type { Description } from '../../catalog/catalog-api.js';
 import { InputError } from '../../model/errors.js';
-import { resolveKindName } from '../../model/kinds/index.js';
+import { kindListNames, resolveKindName } from '../../model/kinds/index.js';
 import { formatRef } from '../../model/ref.js';
 import { type CliContext, connect, type GlobalOptions } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -168,17 +168,14 @@ export function registerCatalogCommands(program: Command) {
     .description(
       'List assets of a kind, or show one (`get datasets`, `get dataset payments/transactions -o yaml`)',
     )
-    .argument('<kind>', 'datasets, products, domains, teams, users, glossary, charter')
+    .argument('<kind>', kindListNames)
     .argument('[name]', 'NAME or DOMAIN/NAME')
     .option('--domain <name>', 'only assets of this domain')
     .option('--limit <n>', 'at most this many rows', '500');
   get.action(
     withContext(get, async (ctx, kindName: string, name?: string) => {
       const def = resolveKindName(kindName);
-      if (!def)
-        throw new InputError(
-          `'${kindName}' is not a kind; expected datasets, products, domains, teams, users, glossary or charter`,
-        );
+      if (!def) throw new InputError(`'${kindName}' is not a kind; expected one of ${kindListNames}`);
       const opts = get.opts() as { domain?: string; limit: string };
       if (name) {
         let ref: string;

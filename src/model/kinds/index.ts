@@ -53,3 +53,14 @@ export function resolveKindName(text: string): KindDefinition<any> | undefined {
 }
 
 export const kindOrder = kinds.map((k) => k.kind);
+
+/** The name of every kind as `get` and the list API take it (`datasets`, `policies`, `charter`, …). */
+export const kindListNames = kinds
+  .map((k) =>
+    k.refKind === 'charter' || k.refKind === 'glossary'
+      ? k.refKind
+      : k.refKind === 'policy'
+        ? 'policies'
+        : `${k.refKind}s`,
+  )
+  .join(', ');

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type Parsed, parseManifests, parseSources } from '../../catalog/parse.js';
 import { InputError, RefusedError } from '../../model/errors.js';
+import { kindListNames } from '../../model/kinds/index.js';
 import type { ResponseCache } from '../response-cache.js';
 import { applyResultSchema, assetSchema, errorResponses, refParam } from '../schemas.js';
 
@@ -145,7 +146,7 @@ export function catalogRoutes(app: FastifyInstance, assets?: ResponseCache) {
           properties: {
             kind: {
               type: 'string',
-              description: 'datasets, products, domains, teams, users, glossary, charter',
+              description: kindListNames,
             },
             domain: { type: 'string' },
             name: { type: 'string' },
