@@ -38,7 +38,8 @@ function emitMapping(obj: Record<string, unknown>, indent: string, out: string[]
         out.push(`${lead}${key}:`);
         emitSequence(value, `${indent}  `, out);
       }
-    } else {
+    } else if (Object.keys(value).length === 0) out.push(`${lead}${key}: {}`);
+    else {
       out.push(`${lead}${key}:`);
       emitMapping(value as Record<string, unknown>, `${indent}  `, out);
     }
