@@ -38,7 +38,7 @@ function emitMapping(obj: Record<string, unknown>, indent: string, out: string[]
         out.push(`${lead}${key}:`);
         emitSequence(value, `${indent}  `, out);
       }
-    } else if (Object.keys(value).length === 0) out.push(`${lead}${key}: {}`);
+    } else if (Object.keys(value as Record<string, unknown>).length === 0) out.push(`${lead}${key}: {}`);
     else {
       out.push(`${lead}${key}:`);
       emitMapping(value as Record<string, unknown>, `${indent}  `, out);
