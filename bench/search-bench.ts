@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { Catalog } from '../src/catalog/catalog.js';
 import { openStore } from '../src/store/open-store.js';
+import { tsqueryText } from '../src/store/sql/dialects/postgres/tsvector.js';
 import { searchTerms } from '../src/store/sql/sql-store.js';
 import { Rng, type Vocabulary } from './generate.js';
 import type { TempDatabase } from './postgres.js';
@@ -104,7 +105,7 @@ const SQLITE_SQL = `
   LIMIT ?`;
 
 const POSTGRES_SQL = `
-  WITH q AS (SELECT to_tsquery('simple', $1) AS q),
+  WITH q AS (SELECT $1::tsquery AS q),
   top AS (
     SELECT a.ref, a.kind, a.domain, a.title, a.description, s.name, s.title AS s_title, s.fields, s.tags,
            ts_rank(s.tsv, q.q) AS score
@@ -120,8 +121,7 @@ const POSTGRES_SQL = `
 
 const sqliteMatch = (terms: string[]) =>
   terms.map((t, i) => `"${t}"${i === terms.length - 1 ? '*' : ''}`).join(' AND ');
-const postgresQuery = (terms: string[]) =>
-  terms.map((t, i) => `${t}${i === terms.length - 1 ? ':*' : ''}`).join(' & ');
+const postgresQuery = (terms: string[]) => tsqueryText(terms);
 
 interface StoreResult {
   store: string;
@@ -145,11 +145,11 @@ const SQLITE_PARTS = [
 const POSTGRES_PARTS = [
   {
     label: 'ts_rank-ranked match, no join to assets, no headline',
-    sql: "SELECT id FROM search_docs WHERE tsv @@ to_tsquery('simple', $1) ORDER BY ts_rank(tsv, to_tsquery('simple', $1)) DESC LIMIT $2",
+    sql: 'SELECT id FROM search_docs WHERE tsv @@ $1::tsquery ORDER BY ts_rank(tsv, $1::tsquery) DESC LIMIT $2',
   },
   {
     label: 'unranked match, first 20',
-    sql: "SELECT id FROM search_docs WHERE tsv @@ to_tsquery('simple', $1) LIMIT $2",
+    sql: 'SELECT id FROM search_docs WHERE tsv @@ $1::tsquery LIMIT $2',
   },
 ];
 

@@ -1,16 +1,19 @@
 /**
  * A store made before a migration opens with it applied: migration 0010 drops the `fields` table
- * that earlier versions filled, and every field is still read from the documents.
+ * that earlier versions filled, and every field is still read from the documents; migration 0011
+ * turns PostgreSQL's computed search vectors into vectors Charter writes, rewriting every row's.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../src/catalog/catalog.js';
 import { parseManifests } from '../src/catalog/parse.js';
 import { openStore } from '../src/store/open-store.js';
 import { repoRoot } from './support/reference.js';
+import { createPostgresDatabase, postgresAvailable } from './support/stores.js';
 
 const org = readFileSync(join(repoRoot, 'test', 'fixtures', 'small-org.yaml'), 'utf8');
 
@@ -62,4 +65,61 @@ describe('upgrading an embedded store', () => {
       await store.close();
     }
   });
+});
+
+describe('upgrading a PostgreSQL store', async () => {
+  const available = await postgresAvailable();
+  it.skipIf(!available)(
+    'rewrites the search vectors PostgreSQL computed before migration 0011, so accents match as on SQLite',
+    async () => {
+      const db = await createPostgresDatabase();
+      try {
+        const accented = org
+          .replace('Every card transaction settled by Acme', 'Ventes réglées à Zürich')
+          .replace('name: transaction_id', 'name: numéro_client');
+        const first = await openStore({ databaseUrl: db.url });
+        expect(
+          (await new Catalog(first, { actor: 'user:tester' }).apply(parseManifests(accented, 'org.yaml')))
+            .applied,
+        ).toBe(true);
+        await first.close();
+
+        // Put the search index back as an earlier version left it: vectors computed by the database.
+        const raw = new pg.Client({ connectionString: db.url });
+        await raw.connect();
+        await raw.query(`ALTER TABLE search_docs DROP COLUMN tsv`);
+        await raw.query(`ALTER TABLE search_docs ADD COLUMN tsv tsvector GENERATED ALWAYS AS (
+          setweight(to_tsvector('simple', translate(name, '_.-', '   ')), 'A') ||
+          setweight(to_tsvector('simple', translate(title, '_.-', '   ')), 'A') ||
+          setweight(to_tsvector('simple', translate(tags, '_.-:', '    ')), 'B') ||
+          setweight(to_tsvector('simple', translate(fields, '_.-', '   ')), 'C') ||
+          setweight(to_tsvector('simple', description), 'D')) STORED`);
+        await raw.query(`CREATE INDEX search_docs_tsv ON search_docs USING gin (tsv)`);
+        await raw.query(`DELETE FROM kysely_migration WHERE name = '0011_search_vectors'`);
+        const generated = `SELECT is_generated FROM information_schema.columns
+          WHERE table_name = 'search_docs' AND column_name = 'tsv'`;
+        expect((await raw.query(generated)).rows[0].is_generated).toBe('ALWAYS');
+
+        const store = await openStore({ databaseUrl: db.url });
+        try {
+          expect((await raw.query(generated)).rows[0].is_generated).toBe('NEVER');
+          const catalog = new Catalog(store, { actor: 'user:tester' });
+          for (const query of ['reglees zurich', 'numero client', 'customer email']) {
+            const hits = await catalog.search(query, {});
+            expect(
+              hits.map((h) => h.ref),
+              query,
+            ).toContain('dataset:payments/transactions');
+          }
+          // Name and title still weigh most: the contract named after the words ranks first.
+          expect((await catalog.search('transactions', {}))[0]?.ref).toBe('dataset:payments/transactions');
+        } finally {
+          await store.close();
+          await raw.end();
+        }
+      } finally {
+        await db.drop();
+      }
+    },
+  );
 });

@@ -146,6 +146,32 @@ for (const factory of storeFactories) {
       expect(await catalog.search('nonexistentword', {})).toEqual([]);
     });
 
+    it('matches words whatever their accents, case or joining characters, on either side', async () => {
+      await catalog.apply(parse(orgYaml));
+      const accented = orgYaml
+        .replace('name: transactions\nversion', 'name: ventes-zurich\nversion')
+        .replace('id: 0b1c8c1e-0000-4000-8000-000000000001', 'id: 0b1c8c1e-0000-4000-8000-0000000000aa')
+        .replace('Every card transaction settled by Acme', 'Ventes de la Société Générale à Zürich réglées')
+        .replace('name: transaction_id', 'name: numéro_client');
+      const applied = await catalog.apply(parse(accented, 'accented.yaml'));
+      expect(applied.applied, JSON.stringify(applied.results.filter((r) => r.issues.length))).toBe(true);
+      const ref = 'dataset:payments/ventes-zurich';
+      for (const query of [
+        'societe generale',
+        'Société',
+        'ZURICH',
+        'reglees',
+        'numero client',
+        'NUMÉRO',
+        'générale zür',
+      ])
+        expect(
+          (await catalog.search(query, {})).map((h) => h.ref),
+          query,
+        ).toContain(ref);
+      expect((await catalog.search('societe', {}))[0]?.match).toContain('«Société»');
+    });
+
     it('deletes with a tombstone, keeps history, and refuses to delete what others refer to', async () => {
       await catalog.apply(parse(orgYaml));
       await expect(catalog.remove('user:bob')).rejects.toThrow(

@@ -21,6 +21,16 @@ function normalise(text: string): string {
     .replace(/[\u0300-\u036f]/g, '');
 }
 
+/**
+ * The words of a text as search indexes and queries see them: lower case, accents dropped, split at
+ * anything that is not a letter or a digit (`payment_id` is `payment` and `id`). Queries are cut
+ * into terms this way on both stores, and PostgreSQL's index is built from them too, so a word
+ * matches whatever accents or case either side wrote.
+ */
+export function searchTokens(text: string): string[] {
+  return normalise(text).match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
 function termRegex(term: string, prefix: boolean): RegExp {
   const escaped = term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   // Word starts only, like the full-text index: `tracking` matches "tracking_id", not "backtracking".

@@ -29,6 +29,8 @@ export interface SqlDialect {
   addIdColumn<T extends string>(table: CreateTableBuilder<T, never>): CreateTableBuilder<T, 'id'>;
   /** Statements that create the search index (run by the first migration). */
   createSearchIndex(db: Kysely<Database>): Promise<void>;
+  /** Brings a search index made by an earlier version up to this one's (migration 0011), if needed. */
+  reindexSearch?(db: Kysely<Database>): Promise<void>;
   indexSearch(trx: Transaction<Database>, rows: readonly SearchRow[]): Promise<void>;
   unindexSearch(trx: Transaction<Database>, ids: readonly number[]): Promise<void>;
   search(db: Kysely<Database>, query: SearchQuery, terms: readonly string[]): Promise<SearchHit[]>;

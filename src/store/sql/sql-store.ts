@@ -30,6 +30,7 @@ import type {
 import { migrate } from './migrations.js';
 import { readableClause } from './readable.js';
 import type { Database } from './schema.js';
+import { searchTokens } from './search-match.js';
 import type { SearchRow, SqlDialect } from './sql-dialect.js';
 
 const GENESIS: AuditHead = { seq: 0, hash: '0'.repeat(64) };
@@ -48,13 +49,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 /** Words of a search query, reduced to what both full-text engines index. */
 export function searchTerms(text: string): string[] {
-  return (
-    text
-      .toLowerCase()
-      .normalize('NFKD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .match(/[\p{L}\p{N}]+/gu) ?? []
-  ).slice(0, 12);
+  return searchTokens(text).slice(0, 12);
 }
 
 type AssetSelect = {

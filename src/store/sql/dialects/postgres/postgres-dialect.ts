@@ -16,11 +16,23 @@ import { readableClause } from '../../readable.js';
 import type { Database as Schema } from '../../schema.js';
 import { matchExcerpt } from '../../search-match.js';
 import type { SearchRow, SqlDialect } from '../../sql-dialect.js';
+import { tsqueryText, tsvectorText } from './tsvector.js';
 
 // Integer columns (counts, bigint ids) come back as numbers; our values stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
 /** SQLSTATE classes and codes that mean the connection, not the statement, failed. */
+/** A row's search vector: name and title weigh most, then tags, field names and descriptions, the description. */
+function searchVector(r: SearchRow): string {
+  return tsvectorText([
+    [r.name, 'A'],
+    [r.title, 'A'],
+    [r.tags, 'B'],
+    [r.fields, 'C'],
+    [r.description, 'D'],
+  ]);
+}
+
 const LOST = /^(08|57P0[123])/;
 const LOST_MESSAGE = /^(Connection terminated|Client has encountered a connection error)/;
 const LOST_CODE = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
@@ -145,26 +157,46 @@ export class PostgresDialect implements SqlDialect {
   }
 
   async createSearchIndex(db: Kysely<Schema>): Promise<void> {
+    // `tsv` is written with each row (`searchVector`); see `reindexSearch` for stores made before.
     await sql`CREATE TABLE search_docs (
       id bigint PRIMARY KEY,
       name text NOT NULL, title text NOT NULL, description text NOT NULL, fields text NOT NULL, tags text NOT NULL,
-      tsv tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector('simple', translate(name, '_.-', '   ')), 'A') ||
-        setweight(to_tsvector('simple', translate(title, '_.-', '   ')), 'A') ||
-        setweight(to_tsvector('simple', translate(tags, '_.-:', '    ')), 'B') ||
-        setweight(to_tsvector('simple', translate(fields, '_.-', '   ')), 'C') ||
-        setweight(to_tsvector('simple', description), 'D')
-      ) STORED
+      tsv tsvector NOT NULL
     )`.execute(db);
     await sql`CREATE INDEX search_docs_tsv ON search_docs USING gin (tsv)`.execute(db);
+  }
+
+  /**
+   * Stores made before migration 0011 computed `tsv` in the database (a generated column over
+   * `to_tsvector('simple', …)`, which kept accents and split words differently from the queries):
+   * the column becomes a plain one and every row's vector is written anew.
+   */
+  async reindexSearch(db: Kysely<Schema>): Promise<void> {
+    const { rows: column } = await sql<{ is_generated: string }>`
+      SELECT is_generated FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = 'search_docs' AND column_name = 'tsv'`.execute(
+      db,
+    );
+    if (column[0]?.is_generated !== 'ALWAYS') return;
+    await sql`ALTER TABLE search_docs ALTER COLUMN tsv DROP EXPRESSION`.execute(db);
+    for (let after = -1; ; ) {
+      const { rows } = await sql<SearchRow>`
+        SELECT id, name, title, description, fields, tags FROM search_docs
+        WHERE id > ${after} ORDER BY id LIMIT 1000`.execute(db);
+      if (!rows.length) break;
+      await sql`UPDATE search_docs s SET tsv = v.tsv::tsvector
+        FROM (VALUES ${sql.join(rows.map((r) => sql`(${Number(r.id)}::bigint, ${searchVector(r)})`))}) AS v (id, tsv)
+        WHERE s.id = v.id`.execute(db);
+      after = Number(rows[rows.length - 1]!.id);
+    }
   }
 
   async indexSearch(trx: Transaction<Schema>, rows: readonly SearchRow[]): Promise<void> {
     await this.insertRows(
       trx,
       'search_docs',
-      ['id', 'name', 'title', 'description', 'fields', 'tags'],
-      rows.map((r) => [r.id, r.name, r.title, r.description, r.fields, r.tags]),
+      ['id', 'name', 'title', 'description', 'fields', 'tags', 'tsv'],
+      rows.map((r) => [r.id, r.name, r.title, r.description, r.fields, r.tags, searchVector(r)]),
     );
   }
 
@@ -176,7 +208,7 @@ export class PostgresDialect implements SqlDialect {
   }
 
   async search(db: Kysely<Schema>, query: SearchQuery, terms: readonly string[]): Promise<SearchHit[]> {
-    const tsquery = terms.map((t, i) => `${t}${i === terms.length - 1 ? ':*' : ''}`).join(' & ');
+    const tsquery = tsqueryText(terms);
     const filters = [];
     if (query.kind) filters.push(sql`a.kind = ${query.kind}`);
     if (query.domain) filters.push(sql`a.domain = ${query.domain}`);
@@ -185,10 +217,10 @@ export class PostgresDialect implements SqlDialect {
     const ranked = filters.length
       ? sql<{ id: number; score: number }>`
           SELECT s.id, ts_rank(s.tsv, q) AS score FROM search_docs s JOIN assets a ON a.id = s.id,
-                 to_tsquery('simple', ${tsquery}) q
+                 CAST(${tsquery} AS tsquery) q
           WHERE s.tsv @@ q AND ${sql.join(filters, sql` AND `)} ORDER BY score DESC, s.id LIMIT ${query.limit}`
       : sql<{ id: number; score: number }>`
-          SELECT s.id, ts_rank(s.tsv, q) AS score FROM search_docs s, to_tsquery('simple', ${tsquery}) q
+          SELECT s.id, ts_rank(s.tsv, q) AS score FROM search_docs s, CAST(${tsquery} AS tsquery) q
           WHERE s.tsv @@ q ORDER BY score DESC, s.id LIMIT ${query.limit}`;
     const { rows: top } = await ranked.execute(db);
     if (!top.length) return [];
