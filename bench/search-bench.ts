@@ -93,8 +93,8 @@ async function timeQueries(
   return timing;
 }
 
-// The anchors, run with the driver alone. SQLite: the plain FTS5 search — every match ranked by bm25,
-// joined to assets, with a snippet. PostgreSQL: the dialect's own SQL (src/store/sql/dialects/postgres).
+// The anchors, run with the driver alone: the plain full-text search — every match ranked (bm25 on
+// SQLite, ts_rank on PostgreSQL), joined to assets, with a snippet or headline.
 const SQLITE_SQL = `
   SELECT a.ref AS ref, a.kind AS kind, a.domain AS domain, a.title AS title, a.description AS description,
          -bm25(search_fts, 10.0, 6.0, 2.0, 3.0, 2.0) AS score,
@@ -322,9 +322,10 @@ loaded by the bulk apply, one at a time after 20 warm-up queries. The queries ar
 contract entity and a field-name word, 30% two common description words, 25% a common and a rare one, 15% two rare
 ones (the store matches every word, the last as a prefix). Examples: ${examples}. On SQLite the anchor is the plain
 FTS5 search through the driver alone (a better-sqlite3 prepared statement): every match ranked by bm25, joined to
-assets, with a snippet. Charter's search ranks at most the first 2,000 matches in index order, and for a broader query
-puts the assets whose name or title match first, so a query's cost stays bounded as the catalog grows. On PostgreSQL
-the anchor runs the dialect's same SQL through the \`pg\` client.
+assets, with a snippet. On PostgreSQL the anchor is the same plain search through the \`pg\` client: every match
+ranked by ts_rank, joined to assets, with a headline. Charter's search, on both, ranks at most the first 2,000 matches in
+index order, and for a broader query puts the assets whose name or title match first, so a query's cost stays bounded as
+the catalog grows.
 ${stores.postgres ? '' : '\nPostgreSQL was unreachable or skipped: only SQLite ran.\n'}
 ${figuresTable(rows)}
 ${shortRuns.length ? `\n${shortRuns.join('\n')}\n` : ''}
@@ -339,7 +340,7 @@ ${table(
         'driver',
         r.store.startsWith('SQLite')
           ? 'plain FTS5 search, every match ranked (the anchor)'
-          : 'the same SQL (the anchor)',
+          : 'plain full-text search, every match ranked (the anchor)',
         r.anchor.ms,
       ] as const,
       ...r.parts.map((p) => ['driver', p.label, p.timing.ms] as const),

@@ -95,7 +95,11 @@ describe('upgrading a PostgreSQL store', async () => {
           setweight(to_tsvector('simple', translate(fields, '_.-', '   ')), 'C') ||
           setweight(to_tsvector('simple', description), 'D')) STORED`);
         await raw.query(`CREATE INDEX search_docs_tsv ON search_docs USING gin (tsv)`);
-        await raw.query(`DELETE FROM kysely_migration WHERE name = '0011_search_vectors'`);
+        await raw.query(`DROP INDEX search_docs_tsv_title`);
+        await raw.query(`ALTER TABLE search_docs DROP COLUMN tsv_title`);
+        await raw.query(
+          `DELETE FROM kysely_migration WHERE name IN ('0011_search_vectors', '0012_search_titles')`,
+        );
         const generated = `SELECT is_generated FROM information_schema.columns
           WHERE table_name = 'search_docs' AND column_name = 'tsv'`;
         expect((await raw.query(generated)).rows[0].is_generated).toBe('ALWAYS');

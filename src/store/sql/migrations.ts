@@ -14,6 +14,7 @@ import * as qualityScope from './migrations/0008-quality-scope.js';
 import * as scanSuggestions from './migrations/0009-scan-suggestions.js';
 import * as fieldsFromDocuments from './migrations/0010-fields-from-documents.js';
 import * as searchVectors from './migrations/0011-search-vectors.js';
+import * as searchTitles from './migrations/0012-search-titles.js';
 import type { Database } from './schema.js';
 import type { SqlDialect } from './sql-dialect.js';
 
@@ -30,6 +31,7 @@ const steps: { name: string; up: (db: Kysely<any>, dialect: SqlDialect) => Promi
   { name: '0009_scan_suggestions', up: scanSuggestions.up },
   { name: '0010_fields_from_documents', up: fieldsFromDocuments.up },
   { name: '0011_search_vectors', up: searchVectors.up },
+  { name: '0012_search_titles', up: searchTitles.up },
 ];
 
 function migrations(dialect: SqlDialect): Record<string, Migration> {

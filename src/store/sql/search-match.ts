@@ -74,3 +74,31 @@ export function matchExcerpt(text: IndexedText, terms: readonly string[]): strin
   out += column.slice(at, end);
   return `${start > 0 ? '…' : ''}${out.replace(/\s+/g, ' ')}${end < column.length ? '…' : ''}`;
 }
+
+/** Matches of one query ranked by a dialect; an id of -1 marks that more matched than it ranked. */
+export interface RankedMatch {
+  id: number;
+  score: number;
+}
+
+/** Matches a dialect ranks per query, in index order; past that, name and title matches first. */
+export const RANKED_MATCHES = 2000;
+
+/**
+ * The best `limit` matches of a query whose ranked matches (`ranked`, with the marker when the
+ * bound was reached) may leave out stronger ones: a broad query ranks the assets whose name or
+ * title match (`titled`) first, so those are never lost to the bound.
+ */
+export async function strongestFirst(
+  ranked: readonly RankedMatch[],
+  titled: () => Promise<RankedMatch[]>,
+  limit: number,
+): Promise<RankedMatch[]> {
+  let top = ranked;
+  if (ranked.some((t) => t.id < 0)) {
+    const first = await titled();
+    const seen = new Set(first.map((t) => t.id));
+    top = [...first, ...ranked.filter((t) => !seen.has(t.id))];
+  }
+  return top.filter((t) => t.id >= 0).slice(0, limit);
+}

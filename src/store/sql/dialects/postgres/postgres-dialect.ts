@@ -6,6 +6,7 @@ import {
   type CreateTableBuilder,
   type Kysely,
   PostgresDialect as KyselyPostgresDialect,
+  type RawBuilder,
   sql,
   type Transaction,
 } from 'kysely';
@@ -14,7 +15,7 @@ import { InputError, UnavailableError } from '../../../../model/errors.js';
 import type { ReadConnection, SearchHit, SearchQuery } from '../../../catalog-store.js';
 import { readableClause } from '../../readable.js';
 import type { Database as Schema } from '../../schema.js';
-import { matchExcerpt } from '../../search-match.js';
+import { matchExcerpt, RANKED_MATCHES, type RankedMatch, strongestFirst } from '../../search-match.js';
 import type { SearchRow, SqlDialect } from '../../sql-dialect.js';
 import { tsqueryText, tsvectorText } from './tsvector.js';
 
@@ -30,6 +31,14 @@ function searchVector(r: SearchRow): string {
     [r.tags, 'B'],
     [r.fields, 'C'],
     [r.description, 'D'],
+  ]);
+}
+
+/** Name and title alone: what a broad query ranks first. */
+function titleVector(r: SearchRow): string {
+  return tsvectorText([
+    [r.name, 'A'],
+    [r.title, 'A'],
   ]);
 }
 
@@ -161,33 +170,41 @@ export class PostgresDialect implements SqlDialect {
     await sql`CREATE TABLE search_docs (
       id bigint PRIMARY KEY,
       name text NOT NULL, title text NOT NULL, description text NOT NULL, fields text NOT NULL, tags text NOT NULL,
-      tsv tsvector NOT NULL
+      tsv tsvector NOT NULL, tsv_title tsvector NOT NULL
     )`.execute(db);
     await sql`CREATE INDEX search_docs_tsv ON search_docs USING gin (tsv)`.execute(db);
+    await sql`CREATE INDEX search_docs_tsv_title ON search_docs USING gin (tsv_title)`.execute(db);
   }
 
   /**
    * Stores made before migration 0011 computed `tsv` in the database (a generated column over
-   * `to_tsvector('simple', …)`, which kept accents and split words differently from the queries):
-   * the column becomes a plain one and every row's vector is written anew.
+   * `to_tsvector('simple', …)`, which kept accents and split words differently from the queries)
+   * and had no `tsv_title` (name and title alone, which a broad query ranks first): the column
+   * becomes a plain one, the other is added, and every row's vectors are written anew.
    */
   async reindexSearch(db: Kysely<Schema>): Promise<void> {
-    const { rows: column } = await sql<{ is_generated: string }>`
-      SELECT is_generated FROM information_schema.columns
-      WHERE table_schema = current_schema() AND table_name = 'search_docs' AND column_name = 'tsv'`.execute(
-      db,
-    );
-    if (column[0]?.is_generated !== 'ALWAYS') return;
-    await sql`ALTER TABLE search_docs ALTER COLUMN tsv DROP EXPRESSION`.execute(db);
+    const { rows: columns } = await sql<{ column_name: string; is_generated: string }>`
+      SELECT column_name, is_generated FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = 'search_docs'`.execute(db);
+    const generated = columns.some((c) => c.column_name === 'tsv' && c.is_generated === 'ALWAYS');
+    const titled = columns.some((c) => c.column_name === 'tsv_title');
+    if (!generated && titled) return;
+    if (generated) await sql`ALTER TABLE search_docs ALTER COLUMN tsv DROP EXPRESSION`.execute(db);
+    if (!titled) await sql`ALTER TABLE search_docs ADD COLUMN tsv_title tsvector`.execute(db);
     for (let after = -1; ; ) {
       const { rows } = await sql<SearchRow>`
         SELECT id, name, title, description, fields, tags FROM search_docs
         WHERE id > ${after} ORDER BY id LIMIT 1000`.execute(db);
       if (!rows.length) break;
-      await sql`UPDATE search_docs s SET tsv = v.tsv::tsvector
-        FROM (VALUES ${sql.join(rows.map((r) => sql`(${Number(r.id)}::bigint, ${searchVector(r)})`))}) AS v (id, tsv)
+      const values = rows.map((r) => sql`(${Number(r.id)}::bigint, ${searchVector(r)}, ${titleVector(r)})`);
+      await sql`UPDATE search_docs s SET tsv = v.tsv::tsvector, tsv_title = v.tsv_title::tsvector
+        FROM (VALUES ${sql.join(values)}) AS v (id, tsv, tsv_title)
         WHERE s.id = v.id`.execute(db);
       after = Number(rows[rows.length - 1]!.id);
+    }
+    if (!titled) {
+      await sql`ALTER TABLE search_docs ALTER COLUMN tsv_title SET NOT NULL`.execute(db);
+      await sql`CREATE INDEX search_docs_tsv_title ON search_docs USING gin (tsv_title)`.execute(db);
     }
   }
 
@@ -195,8 +212,17 @@ export class PostgresDialect implements SqlDialect {
     await this.insertRows(
       trx,
       'search_docs',
-      ['id', 'name', 'title', 'description', 'fields', 'tags', 'tsv'],
-      rows.map((r) => [r.id, r.name, r.title, r.description, r.fields, r.tags, searchVector(r)]),
+      ['id', 'name', 'title', 'description', 'fields', 'tags', 'tsv', 'tsv_title'],
+      rows.map((r) => [
+        r.id,
+        r.name,
+        r.title,
+        r.description,
+        r.fields,
+        r.tags,
+        searchVector(r),
+        titleVector(r),
+      ]),
     );
   }
 
@@ -207,22 +233,38 @@ export class PostgresDialect implements SqlDialect {
     }
   }
 
-  async search(db: Kysely<Schema>, query: SearchQuery, terms: readonly string[]): Promise<SearchHit[]> {
-    const tsquery = tsqueryText(terms);
-    const filters = [];
+  /** Matches ranked per query; a property so tests can make "broad" small. */
+  rankedMatches = RANKED_MATCHES;
+
+  /**
+   * As on SQLite: the best `limit` of the first `rankedMatches` matches of `vector` (the whole text,
+   * or name and title alone) by `ts_rank` on the whole text, plus a marker when more matched.
+   * Ranking every match of a broad query reads every matching row's vector.
+   */
+  private async rank(db: Kysely<Schema>, query: SearchQuery, tsquery: string, vector: RawBuilder<unknown>) {
+    const bound = this.rankedMatches;
+    const filters = [sql`${vector} @@ q`];
     if (query.kind) filters.push(sql`a.kind = ${query.kind}`);
     if (query.domain) filters.push(sql`a.domain = ${query.domain}`);
     if (query.readableDomains) filters.push(readableClause(query.readableDomains));
-    // Rank on the index (joining only to filter), then read the few hits shown.
-    const ranked = filters.length
-      ? sql<{ id: number; score: number }>`
-          SELECT s.id, ts_rank(s.tsv, q) AS score FROM search_docs s JOIN assets a ON a.id = s.id,
-                 CAST(${tsquery} AS tsquery) q
-          WHERE s.tsv @@ q AND ${sql.join(filters, sql` AND `)} ORDER BY score DESC, s.id LIMIT ${query.limit}`
-      : sql<{ id: number; score: number }>`
-          SELECT s.id, ts_rank(s.tsv, q) AS score FROM search_docs s, CAST(${tsquery} AS tsquery) q
-          WHERE s.tsv @@ q ORDER BY score DESC, s.id LIMIT ${query.limit}`;
-    const { rows: top } = await ranked.execute(db);
+    const join = filters.length > 1 ? sql`JOIN assets a ON a.id = s.id` : sql``;
+    const { rows } = await sql<{ id: number; score: number; n: number }>`
+      SELECT id, score, count(*) OVER () AS n FROM (
+        SELECT s.id, ts_rank(s.tsv, q) AS score FROM search_docs s ${join}, CAST(${tsquery} AS tsquery) q
+        WHERE ${sql.join(filters, sql` AND `)} LIMIT ${bound + 1}
+      ) m ORDER BY score DESC, id LIMIT ${query.limit}`.execute(db);
+    const top: RankedMatch[] = rows.map((r) => ({ id: Number(r.id), score: Number(r.score) }));
+    if (rows.length && Number(rows[0]!.n) > bound) top.push({ id: -1, score: Number.NEGATIVE_INFINITY });
+    return top;
+  }
+
+  async search(db: Kysely<Schema>, query: SearchQuery, terms: readonly string[]): Promise<SearchHit[]> {
+    const tsquery = tsqueryText(terms);
+    const top = await strongestFirst(
+      await this.rank(db, query, tsquery, sql`s.tsv`),
+      () => this.rank(db, query, tsquery, sql`s.tsv_title`),
+      query.limit,
+    );
     if (!top.length) return [];
     const { rows } = await sql<SearchRow & { a_title: string; a_description: string }>`
       SELECT a.id, a.ref, a.kind, a.domain, a.title AS a_title, a.description AS a_description,

@@ -13,12 +13,9 @@ import {
 import type { ReadConnection, SearchHit, SearchQuery } from '../../../catalog-store.js';
 import { readableClause } from '../../readable.js';
 import type { Database as Schema } from '../../schema.js';
-import { matchExcerpt } from '../../search-match.js';
+import { matchExcerpt, RANKED_MATCHES, strongestFirst } from '../../search-match.js';
 import type { SearchRow, SqlDialect } from '../../sql-dialect.js';
 import { Checkpointer } from './checkpointer.js';
-
-/** Matches of one query ranked by bm25 (see `rank`). */
-const RANKED_MATCHES = 2000;
 
 /** Page size of a new database file. */
 export const PAGE_SIZE = 16_384;
@@ -175,15 +172,12 @@ export class SqliteDialect implements SqlDialect {
 
   async search(db: Kysely<Schema>, query: SearchQuery, terms: readonly string[]): Promise<SearchHit[]> {
     const match = terms.map((t, i) => `"${t}"${i === terms.length - 1 ? '*' : ''}`).join(' AND ');
-    const top = await this.rank(db, query, match, this.rankedMatches);
-    if (top.some((t) => t.id < 0)) {
-      // A broad query: its first matches in index order are ranked, and the assets whose name or
-      // title match are ranked first, so the strongest hits are never lost to the bound.
-      const titled = await this.rank(db, query, `{name title} : (${match})`, this.rankedMatches);
-      const seen = new Set(titled.map((t) => t.id));
-      top.splice(0, top.length, ...titled, ...top.filter((t) => !seen.has(t.id)));
-    }
-    return this.hits(db, top.filter((t) => t.id >= 0).slice(0, query.limit), terms);
+    const top = await strongestFirst(
+      await this.rank(db, query, match, this.rankedMatches),
+      () => this.rank(db, query, `{name title} : (${match})`, this.rankedMatches),
+      query.limit,
+    );
+    return this.hits(db, top, terms);
   }
 
   /**
