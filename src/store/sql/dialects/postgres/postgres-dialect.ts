@@ -22,7 +22,6 @@ import { tsqueryText, tsvectorText } from './tsvector.js';
 // Integer columns (counts, bigint ids) come back as numbers; our values stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
-/** SQLSTATE classes and codes that mean the connection, not the statement, failed. */
 /** A row's search vector: name and title weigh most, then tags, field names and descriptions, the description. */
 function searchVector(r: SearchRow): string {
   return tsvectorText([
@@ -42,6 +41,7 @@ function titleVector(r: SearchRow): string {
   ]);
 }
 
+/** SQLSTATE classes and codes that mean the connection, not the statement, failed. */
 const LOST = /^(08|57P0[123])/;
 const LOST_MESSAGE = /^(Connection terminated|Client has encountered a connection error)/;
 const LOST_CODE = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
