@@ -146,6 +146,18 @@ for (const factory of storeFactories) {
       expect(await catalog.search('nonexistentword', {})).toEqual([]);
     });
 
+    it('stores and finds a contract whose text is longer than one search vector holds', async () => {
+      await catalog.apply(parse(orgYaml));
+      const words = Array.from({ length: 250_000 }, (_, i) => `w${i.toString(36)}`).join(' ');
+      const long = orgYaml
+        .replace('name: transactions\nversion', 'name: long-text\nversion')
+        .replace('id: 0b1c8c1e-0000-4000-8000-000000000001', 'id: 0b1c8c1e-0000-4000-8000-0000000000bb')
+        .replace('{purpose: Every card transaction settled by Acme}', `{purpose: Runaway ${words}}`);
+      const applied = await catalog.apply(parse(long, 'long.yaml'));
+      expect(applied.applied, JSON.stringify(applied.results.filter((r) => r.issues.length))).toBe(true);
+      expect((await catalog.search('runaway', {})).map((h) => h.ref)).toEqual(['dataset:payments/long-text']);
+    });
+
     it('matches words whatever their accents, case or joining characters, on either side', async () => {
       await catalog.apply(parse(orgYaml));
       const accented = orgYaml

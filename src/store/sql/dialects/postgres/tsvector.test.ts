@@ -22,6 +22,23 @@ describe('PostgreSQL search vectors written by Charter', () => {
     expect(tsvectorText([[`${'ж'.repeat(1_100)} ok`, 'A']])).toBe("'ok':2A");
   });
 
+  it('leaves out the words past what PostgreSQL holds in one vector', () => {
+    const text = Array.from({ length: 300_000 }, (_, i) => `w${i}`).join(' ');
+    const vector = tsvectorText([
+      ['first', 'A'],
+      [text, 'D'],
+    ]);
+    const words = vector.split(' ').map((entry) => entry.slice(1, entry.lastIndexOf("'")));
+    expect(words[0]).toBe('first');
+    expect(words.length).toBeGreaterThan(90_000);
+    expect(words.length).toBeLessThan(300_001);
+    expect(Buffer.byteLength(words.join('')) + 5 * words.length).toBeLessThanOrEqual(1_048_575);
+    // A text within the limit is written whole.
+    expect(tsvectorText([[text.slice(0, 100_000), 'D']]).split(' ').length).toBe(
+      text.slice(0, 100_000).split(' ').length,
+    );
+  });
+
   it('matches every term, the last as a prefix', () => {
     expect(tsqueryText(['daily', 'track'])).toBe("'daily' & 'track':*");
     expect(tsqueryText(["o'neil"])).toBe("'o''neil':*");

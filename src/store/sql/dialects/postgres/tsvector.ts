@@ -9,9 +9,15 @@ import { searchTokens } from '../../search-match.js';
 /** The weight of a part of the text in `ts_rank`: A counts most. */
 export type Weight = 'A' | 'B' | 'C' | 'D';
 
-/** What PostgreSQL keeps: positions up to 16,383 and words up to 2,046 bytes. */
+/**
+ * What PostgreSQL keeps: positions up to 16,383, words up to 2,046 bytes, and at most 1,048,575
+ * bytes in one vector: its words (each aligned to 2 bytes) and their positions (2 bytes each, and
+ * 2 for their count). A word met at most costs its bytes and 5 more (`WORD_COST`), which bounds both.
+ */
 const MAX_POSITION = 16_383;
 const MAX_WORD_BYTES = 2_046;
+const MAX_VECTOR_BYTES = 1_048_575;
+const WORD_COST = 5;
 
 function quoted(word: string): string {
   return /['\\]/.test(word) ? `'${word.replace(/\\/g, '\\\\').replace(/'/g, "''")}'` : `'${word}'`;
@@ -20,16 +26,32 @@ function quoted(word: string): string {
 /**
  * The `tsvector` text of these parts, in order: every word at its position, numbered across the
  * parts as `to_tsvector(a) || to_tsvector(b)` numbers them, marked with its part's weight. A word
- * met again is written again: PostgreSQL merges them on input (keeping 256 positions a word).
+ * met again is written again: PostgreSQL merges them on input (keeping 256 positions a word). Words
+ * past what one vector holds (about a megabyte of text) are left out, where `to_tsvector` refused
+ * the whole text.
  */
 export function tsvectorText(parts: readonly (readonly [text: string, weight: Weight])[]): string {
   const out: string[] = [];
   let position = 0;
+  // What the words so far could cost at most, counted in code units (3 bytes each at most) until
+  // that could pass the limit, and in bytes from then on.
+  let units = 0;
+  let bytes = -1;
   for (const [text, weight] of parts) {
     const mark = weight === 'D' ? '' : weight;
     for (const word of searchTokens(text)) {
       if (position < MAX_POSITION) position += 1;
       if (word.length * 3 > MAX_WORD_BYTES && Buffer.byteLength(word) > MAX_WORD_BYTES) continue;
+      units += word.length * 3 + WORD_COST;
+      if (units > MAX_VECTOR_BYTES) {
+        if (bytes < 0)
+          bytes = out.reduce(
+            (n, entry) => n + Buffer.byteLength(entry.slice(1, entry.lastIndexOf("'"))) + WORD_COST,
+            0,
+          );
+        bytes += Buffer.byteLength(word) + WORD_COST;
+        if (bytes > MAX_VECTOR_BYTES) return out.join(' ');
+      }
       out.push(`'${word}':${position}${mark}`);
     }
   }
