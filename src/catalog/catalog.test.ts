@@ -156,6 +156,9 @@ for (const factory of storeFactories) {
       const applied = await catalog.apply(parse(long, 'long.yaml'));
       expect(applied.applied, JSON.stringify(applied.results.filter((r) => r.issues.length))).toBe(true);
       expect((await catalog.search('runaway', {})).map((h) => h.ref)).toEqual(['dataset:payments/long-text']);
+      // A word longer than an index keeps matches nothing, alone or beside others.
+      expect(await catalog.search('y'.repeat(3000), {})).toEqual([]);
+      expect(await catalog.search(`runaway ${'y'.repeat(3000)}`, {})).toEqual([]);
     });
 
     it('matches words whatever their accents, case or joining characters, on either side', async () => {

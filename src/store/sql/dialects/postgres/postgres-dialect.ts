@@ -17,7 +17,7 @@ import { readableClause } from '../../readable.js';
 import type { Database as Schema } from '../../schema.js';
 import { matchExcerpt, RANKED_MATCHES, type RankedMatch, strongestFirst } from '../../search-match.js';
 import type { SearchRow, SqlDialect } from '../../sql-dialect.js';
-import { tsqueryText, tsvectorText } from './tsvector.js';
+import { indexable, tsqueryText, tsvectorText } from './tsvector.js';
 
 // Integer columns (counts, bigint ids) come back as numbers; our values stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
@@ -259,6 +259,8 @@ export class PostgresDialect implements SqlDialect {
   }
 
   async search(db: Kysely<Schema>, query: SearchQuery, terms: readonly string[]): Promise<SearchHit[]> {
+    // A word longer than any vector keeps matches nothing (PostgreSQL would refuse the query).
+    if (!terms.every(indexable)) return [];
     const tsquery = tsqueryText(terms);
     const top = await strongestFirst(
       await this.rank(db, query, tsquery, sql`s.tsv`),

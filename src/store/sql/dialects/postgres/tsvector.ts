@@ -19,6 +19,11 @@ const MAX_WORD_BYTES = 2_046;
 const MAX_VECTOR_BYTES = 1_048_575;
 const WORD_COST = 5;
 
+/** Whether PostgreSQL keeps this word in a vector (and takes it in a query). */
+export function indexable(word: string): boolean {
+  return word.length * 3 <= MAX_WORD_BYTES || Buffer.byteLength(word) <= MAX_WORD_BYTES;
+}
+
 function quoted(word: string): string {
   return /['\\]/.test(word) ? `'${word.replace(/\\/g, '\\\\').replace(/'/g, "''")}'` : `'${word}'`;
 }
@@ -41,7 +46,7 @@ export function tsvectorText(parts: readonly (readonly [text: string, weight: We
     const mark = weight === 'D' ? '' : weight;
     for (const word of searchTokens(text)) {
       if (position < MAX_POSITION) position += 1;
-      if (word.length * 3 > MAX_WORD_BYTES && Buffer.byteLength(word) > MAX_WORD_BYTES) continue;
+      if (!indexable(word)) continue;
       units += word.length * 3 + WORD_COST;
       if (units > MAX_VECTOR_BYTES) {
         if (bytes < 0)
