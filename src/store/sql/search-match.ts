@@ -1,7 +1,9 @@
 /**
- * Why a search hit matched: the first indexed text (name, title, fields, tags, description, in
- * that order) that contains a query term, cut to a short window with the matched words between
- * « and ». Computed for the handful of hits shown, so the ranked query itself stays lean.
+ * What both stores' full-text search shares: the words a text is indexed and queried by
+ * (`searchTokens`), how a broad query's bounded ranking keeps its name and title matches
+ * (`strongestFirst`), and why a hit matched: the first indexed text (name, title, fields, tags,
+ * description, in that order) that contains a query term, cut to a short window with the matched
+ * words between « and ». Computed for the handful of hits shown, so the ranked query stays lean.
  */
 
 export interface IndexedText {
