@@ -83,6 +83,19 @@ export interface RankedMatch {
   score: number;
 }
 
+/**
+ * A dialect's ranked rows as matches: `n` is how many of the first `bound + 1` in index order
+ * matched, and the marker (id -1, never shown) says the bound was reached.
+ */
+export function toRankedMatches(
+  rows: readonly { id: number | string; score: number | string; n: number | string }[],
+  bound: number,
+): RankedMatch[] {
+  const top = rows.map((r) => ({ id: Number(r.id), score: Number(r.score) }));
+  if (rows.length && Number(rows[0]!.n) > bound) top.push({ id: -1, score: Number.NEGATIVE_INFINITY });
+  return top;
+}
+
 /** Matches a dialect ranks per query, in index order; past that, name and title matches first. */
 export const RANKED_MATCHES = 2000;
 

@@ -15,7 +15,7 @@ import { InputError, UnavailableError } from '../../../../model/errors.js';
 import type { ReadConnection, SearchHit, SearchQuery } from '../../../catalog-store.js';
 import { readableClause } from '../../readable.js';
 import type { Database as Schema } from '../../schema.js';
-import { matchExcerpt, RANKED_MATCHES, type RankedMatch, strongestFirst } from '../../search-match.js';
+import { matchExcerpt, RANKED_MATCHES, strongestFirst, toRankedMatches } from '../../search-match.js';
 import type { SearchRow, SqlDialect } from '../../sql-dialect.js';
 import { indexable, tsqueryText, tsvectorText } from './tsvector.js';
 
@@ -253,9 +253,7 @@ export class PostgresDialect implements SqlDialect {
         SELECT s.id, ts_rank(s.tsv, q) AS score FROM search_docs s ${join}, CAST(${tsquery} AS tsquery) q
         WHERE ${sql.join(filters, sql` AND `)} LIMIT ${bound + 1}
       ) m ORDER BY score DESC, id LIMIT ${query.limit}`.execute(db);
-    const top: RankedMatch[] = rows.map((r) => ({ id: Number(r.id), score: Number(r.score) }));
-    if (rows.length && Number(rows[0]!.n) > bound) top.push({ id: -1, score: Number.NEGATIVE_INFINITY });
-    return top;
+    return toRankedMatches(rows, bound);
   }
 
   async search(db: Kysely<Schema>, query: SearchQuery, terms: readonly string[]): Promise<SearchHit[]> {

@@ -13,7 +13,7 @@ import {
 import type { ReadConnection, SearchHit, SearchQuery } from '../../../catalog-store.js';
 import { readableClause } from '../../readable.js';
 import type { Database as Schema } from '../../schema.js';
-import { matchExcerpt, RANKED_MATCHES, strongestFirst } from '../../search-match.js';
+import { matchExcerpt, RANKED_MATCHES, strongestFirst, toRankedMatches } from '../../search-match.js';
 import type { SearchRow, SqlDialect } from '../../sql-dialect.js';
 import { Checkpointer } from './checkpointer.js';
 
@@ -203,10 +203,7 @@ export class SqliteDialect implements SqlDialect {
       SELECT id, score, count(*) OVER () AS n FROM (${matches}) ORDER BY score DESC, id LIMIT ${query.limit}`.execute(
       db,
     );
-    const top = rows.map((r) => ({ id: Number(r.id), score: Number(r.score) }));
-    // The marker row tells the caller the bound was reached; it is never shown.
-    if (rows.length && Number(rows[0]!.n) > bound) top.push({ id: -1, score: Number.NEGATIVE_INFINITY });
-    return top;
+    return toRankedMatches(rows, bound);
   }
 
   private async hits(
