@@ -59,7 +59,8 @@ export interface ApplyOptions {
   expectedVersions?: Record<string, number>;
   /** Time of the change (defaults to now). */
   time?: string;
-  onProgress?: (done: number, total: number) => void;
+  /** Progress of a long apply, by stage (`checking documents`, `storing`). */
+  onProgress?: (done: number, total: number, stage?: string) => void;
   plugins?: readonly CatalogPlugin[];
   /** Access control: throws NotAllowedError when the caller may not write one of the assets. */
   authorize?: (targets: GuardTarget[]) => void;
@@ -383,7 +384,8 @@ export async function applyDocuments(
   const results: DocumentResult[] = problems.map(problemResult);
   const candidates: Candidate[] = [];
   const seen = new Map<string, Candidate>();
-  for (const source of docs) {
+  for (const [i, source] of docs.entries()) {
+    if (i % 500 === 0) options.onProgress?.(i, docs.length, 'checking documents');
     const prepared = prepare(source, ctx, options);
     if ('status' in prepared) {
       results.push(prepared);
@@ -399,6 +401,7 @@ export async function applyDocuments(
     results.push(prepared.result);
     candidates.push(prepared);
   }
+  options.onProgress?.(docs.length, docs.length, 'checking documents');
   const charters = candidates.filter((c) => c.def.refKind === 'charter');
   if (charters.length > 1) {
     for (const c of charters.slice(1))
@@ -510,75 +513,60 @@ export async function applyDocuments(
       return false;
     }
     if (dryRun) return true;
-    const writes: AssetWrite[] = [];
     const entries: AuditEntry[] = [];
     const approvals: ApprovalRow[] = [];
-    for (const c of candidates) {
-      if (c.result.status === 'unchanged') continue;
-      const summary = c.def.summary(c.doc);
-      const pending = c.result.status === 'pending';
-      const write: AssetWrite = {
-        ref: c.ref,
-        kind: c.def.kind,
-        domain: c.domain,
-        name: c.name,
-        uid: c.uid,
-        version: c.result.version!,
-        state: pending ? 'pending' : 'live',
-        digest: c.digest,
-        doc: c.doc,
-        title: summary.title,
-        description: summary.description,
-        action: current.get(c.ref)?.state === 'live' ? 'update' : 'create',
-        search: c.def.searchText(c.doc),
-        relations: c.relations.map((r) =>
-          r.role ? { type: r.type, target: r.target, role: r.role } : { type: r.type, target: r.target },
-        ),
-      };
-      writes.push(write);
-      const before = current.get(c.ref);
-      const violations = c.result.violations?.length ? { violations: c.result.violations } : null;
-      entries.push({
-        actor: options.actor,
-        action: pending ? 'request-approval' : write.action,
-        ref: c.ref,
-        version: write.version,
-        beforeDigest: before && before.state === 'live' ? before.digest : null,
-        afterDigest: c.digest,
-        details: violations,
-      });
-      if (pending) {
-        const { doc: _doc, ...prepared } = write;
-        const admission = admissions.get(c.ref)!;
-        approvals.push({
-          id: randomUUID(),
-          type: 'change',
+    const changed = candidates.filter((c) => c.result.status !== 'unchanged');
+    // The rows of a step are built when it is stored, so a large apply holds its documents but
+    // not every search text and summary at once.
+    const step = 2000;
+    for (let i = 0; i < changed.length; i += step) {
+      const writes: AssetWrite[] = [];
+      for (const c of changed.slice(i, i + step)) {
+        const before = current.get(c.ref);
+        const write = writeOf(c, before);
+        writes.push(write);
+        const pending = write.state === 'pending';
+        const violations = c.result.violations?.length ? { violations: c.result.violations } : null;
+        entries.push({
+          actor: options.actor,
+          action: pending ? 'request-approval' : write.action,
           ref: c.ref,
           version: write.version,
-          domain: c.domain,
-          requestedBy: options.actor,
-          requestedAt: time,
-          approverRole: admission.approvers?.role ?? 'data-office',
-          violations: admission.violations,
-          state: 'open',
-          decidedBy: null,
-          decidedAt: null,
-          reason: null,
-          write: prepared,
+          beforeDigest: before && before.state === 'live' ? before.digest : null,
+          afterDigest: c.digest,
+          details: violations,
         });
+        if (pending) {
+          const { doc: _doc, ...prepared } = write;
+          const admission = admissions.get(c.ref)!;
+          approvals.push({
+            id: randomUUID(),
+            type: 'change',
+            ref: c.ref,
+            version: write.version,
+            domain: c.domain,
+            requestedBy: options.actor,
+            requestedAt: time,
+            approverRole: admission.approvers?.role ?? 'data-office',
+            violations: admission.violations,
+            state: 'open',
+            decidedBy: null,
+            decidedAt: null,
+            reason: null,
+            write: prepared,
+          });
+        }
+        for (const plugin of options.plugins ?? []) {
+          const extra = plugin.onWrite?.(write, options.actor, time);
+          if (extra) approvals.push(...extra);
+        }
       }
-      for (const plugin of options.plugins ?? []) {
-        const extra = plugin.onWrite?.(write, options.actor, time);
-        if (extra) approvals.push(...extra);
-      }
-    }
-    const step = 2000;
-    for (let i = 0; i < writes.length; i += step) {
-      await writer.put(writes.slice(i, i + step), time, options.actor);
-      options.onProgress?.(Math.min(i + step, writes.length), writes.length);
+      options.onProgress?.(i, changed.length, 'storing');
+      await writer.put(writes, time, options.actor);
     }
     if (approvals.length) await writer.putApprovals(approvals);
     await writer.appendAudit(chain(await writer.auditHead(), entries, time));
+    options.onProgress?.(changed.length, changed.length, 'storing');
     return true;
   });
   if (applied && !dryRun) {
@@ -588,6 +576,29 @@ export async function applyDocuments(
     for (const plugin of options.plugins ?? []) if (changed.length) await plugin.afterApply?.(changed);
   }
   return { applied, dryRun, results, summary: summarise(results) };
+}
+
+/** The stored form of a changed candidate (status created, updated or pending). */
+function writeOf(c: Candidate, before: { state: string } | undefined): AssetWrite {
+  const summary = c.def.summary(c.doc);
+  return {
+    ref: c.ref,
+    kind: c.def.kind,
+    domain: c.domain,
+    name: c.name,
+    uid: c.uid,
+    version: c.result.version!,
+    state: c.result.status === 'pending' ? 'pending' : 'live',
+    digest: c.digest,
+    doc: c.doc,
+    title: summary.title,
+    description: summary.description,
+    action: before?.state === 'live' ? 'update' : 'create',
+    search: c.def.searchText(c.doc),
+    relations: c.relations.map((r) =>
+      r.role ? { type: r.type, target: r.target, role: r.role } : { type: r.type, target: r.target },
+    ),
+  };
 }
 
 function batchOf(candidates: Candidate[], options: ApplyOptions): AdmissionBatch {

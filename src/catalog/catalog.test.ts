@@ -36,6 +36,54 @@ for (const factory of storeFactories) {
       expect((await catalog.auditLog({})).length).toBe(8);
     });
 
+    it('stores a large apply in steps, every step in the one transaction, reporting progress by stage', async () => {
+      await catalog.apply(parse(orgYaml));
+      const stages: [string | undefined, number, number][] = [];
+      const tracked = new Catalog(handle.store, {
+        actor: 'user:tester',
+        onProgress: (done, total, stage) => stages.push([stage, done, total]),
+      });
+      const docs = Array.from({ length: 4_500 }, (_, i) => ({
+        source: 'bulk.yaml',
+        index: i,
+        doc: {
+          apiVersion: 'v3.1.0',
+          kind: 'DataContract',
+          id: `bulk-${i}`,
+          name: `bulk_${i}`,
+          version: '1.0.0',
+          status: 'active',
+          domain: 'payments',
+          description: { purpose: `Bulk table number ${i}` },
+          schema: [{ name: `bulk_${i}`, properties: [{ name: `key_${i}`, logicalType: 'string' }] }],
+        },
+      }));
+      const result = await tracked.apply({ docs, problems: [] });
+      expect(result.summary).toMatchObject({ created: 4_500, invalid: 0 });
+      // Checked in steps of 500, stored in steps of 2,000, each stage ending at its total.
+      const of = (stage: string) =>
+        stages.filter(([s]) => s === stage).map(([, done, total]) => [done, total]);
+      expect(of('checking documents').map(([done]) => done)).toEqual([
+        0, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500,
+      ]);
+      expect(of('storing')).toEqual([
+        [0, 4500],
+        [2000, 4500],
+        [4000, 4500],
+        [4500, 4500],
+      ]);
+      expect(stages.findIndex(([s]) => s === 'storing')).toBeGreaterThan(
+        stages.findIndex(([s]) => s === 'checking documents'),
+      );
+      // Every step landed, searchable, and the audit log has one record per contract.
+      expect((await catalog.list('datasets', { domain: 'payments', limit: 5_000 })).length).toBe(4_501);
+      expect((await catalog.search('bulk_4499', {})).map((h) => h.ref)).toContain(
+        'dataset:payments/bulk_4499',
+      );
+      expect((await catalog.search('bulk_7', {})).map((h) => h.ref)).toContain('dataset:payments/bulk_7');
+      expect(await catalog.auditVerify()).toEqual({ intact: true, records: 4_508, versions: 4_508 });
+    });
+
     it('describes a dataset with declared stewards and owners inherited from the parent domain', async () => {
       await catalog.apply(parse(orgYaml));
       const d = await catalog.describe('dataset:payments/transactions');

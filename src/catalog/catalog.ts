@@ -27,7 +27,8 @@ import { restoreBackup } from './restore.js';
 
 export interface CatalogOptions {
   actor: string;
-  onProgress?: (done: number, total: number) => void;
+  /** Progress of a long apply, by stage (`checking documents`, `storing`). */
+  onProgress?: (done: number, total: number, stage?: string) => void;
   /** Capabilities that validate and admit changes (the policy engine). */
   plugins?: readonly CatalogPlugin[];
   /** Access control for the caller; absent for the local administrator and in-process tools. */

@@ -329,13 +329,18 @@ export function parseYaml(text: string, source: string): Parsed {
 }
 
 /** Parses several named sources into one apply's documents and problems. */
-export function parseSources(files: readonly { name: string; content: string | Uint8Array }[]): Parsed {
+export function parseSources(
+  files: readonly { name: string; content: string | Uint8Array }[],
+  onProgress?: (done: number, total: number, stage: string) => void,
+): Parsed {
   const docs: SourceDoc[] = [];
   const problems: ParseProblem[] = [];
-  for (const file of files) {
+  for (const [i, file] of files.entries()) {
+    onProgress?.(i, files.length, 'reading files');
     const parsed = parseManifests(file.content, file.name);
-    docs.push(...parsed.docs);
-    problems.push(...parsed.problems);
+    for (const doc of parsed.docs) docs.push(doc);
+    for (const problem of parsed.problems) problems.push(problem);
   }
+  onProgress?.(files.length, files.length, 'reading files');
   return { docs, problems };
 }

@@ -93,7 +93,7 @@ export async function connect(options: GlobalOptions): Promise<CliContext> {
     format,
     applyFiles: (files, o) =>
       catalog.apply({
-        ...parseSources(files),
+        ...parseSources(files, progress('Applying')),
         ...(o.dryRun ? { dryRun: true } : {}),
         ...(o.domain ? { defaultDomain: o.domain } : {}),
       }),

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { count, formatTable, WHOLE, wrap } from './output.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { count, formatTable, progress, WHOLE, wrap } from './output.js';
 
 const rows = [
   { ref: 'dataset:payments/payment-transactions', title: 'Card and wallet payments, captured and refunded' },
@@ -81,5 +81,57 @@ describe('count', () => {
     expect(count(1_234_567)).toBe('1,234,567');
     expect(count(999)).toBe('999');
     expect(count(0)).toBe('0');
+  });
+});
+
+describe('progress', () => {
+  const tty = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+    if (tty) Object.defineProperty(process.stderr, 'isTTY', tty);
+    else delete (process.stderr as { isTTY?: boolean }).isTTY;
+  });
+
+  function capture(isTTY: boolean) {
+    Object.defineProperty(process.stderr, 'isTTY', { value: isTTY, configurable: true });
+    vi.stubEnv('CI', '');
+    const written: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    return written;
+  }
+
+  it('shows each stage on a terminal and clears the line when a stage completes', () => {
+    const written = capture(true);
+    const bar = progress('Applying');
+    bar(0, 12_000, 'checking documents');
+    bar(12_000, 12_000, 'checking documents');
+    bar(2_000, 12_000, 'storing');
+    bar(12_000, 12_000, 'storing');
+    expect(written).toEqual([
+      '\rApplying: checking documents [....................] 0/12,000 (0%)\x1b[K',
+      '\r\x1b[K',
+      '\rApplying: storing [###.................] 2,000/12,000 (16%)\x1b[K',
+      '\r\x1b[K',
+    ]);
+    bar.end();
+    expect(written).toHaveLength(4);
+  });
+
+  it('clears an unfinished line on end, and writes nothing in a pipe', () => {
+    const written = capture(true);
+    const bar = progress('Checking');
+    bar(1, 3);
+    bar.end();
+    expect(written).toEqual(['\rChecking [######..............] 1/3 (33%)\x1b[K', '\r\x1b[K']);
+    written.length = 0;
+    Object.defineProperty(process.stderr, 'isTTY', { value: false, configurable: true });
+    const piped = progress('Applying');
+    piped(1, 3, 'storing');
+    piped.end();
+    expect(written).toEqual([]);
   });
 });

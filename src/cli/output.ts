@@ -146,22 +146,37 @@ export function printData(data: unknown, format: OutputFormat, table: () => stri
   }
 }
 
-/** A progress line on a terminal; silent in pipes and under CI. */
-export function progress(label: string): ((done: number, total: number) => void) & { end: () => void } {
+/**
+ * A progress line on a terminal (`Applying: storing [####……] 4,000/10,000 (40%)`); silent in pipes
+ * and under CI. A stage names the step of a long task; the line is cleared when a stage completes
+ * and by `end`, so what is printed next starts on a clean line.
+ */
+export function progress(
+  label: string,
+): ((done: number, total: number, stage?: string) => void) & { end: () => void } {
   const enabled = Boolean(process.stderr.isTTY) && !process.env.CI;
   let last = 0;
-  const fn = (done: number, total: number) => {
+  let shown = false;
+  const clear = () => {
+    if (shown) process.stderr.write('\r\x1b[K');
+    shown = false;
+  };
+  const fn = (done: number, total: number, stage?: string) => {
     if (!enabled) return;
+    if (done >= total) {
+      clear();
+      last = 0;
+      return;
+    }
     const now = Date.now();
-    if (done < total && now - last < 100) return;
+    if (now - last < 100) return;
     last = now;
     const pct = total ? Math.floor((done / total) * 100) : 100;
     const bar = '#'.repeat(Math.floor(pct / 5)).padEnd(20, '.');
-    process.stderr.write(`\r${label} [${bar}] ${done}/${total} (${pct}%)`);
+    process.stderr.write(
+      `\r${stage ? `${label}: ${stage}` : label} [${bar}] ${count(done)}/${count(total)} (${pct}%)\x1b[K`,
+    );
+    shown = true;
   };
-  return Object.assign(fn, {
-    end: () => {
-      if (enabled && last) process.stderr.write('\r\x1b[K');
-    },
-  });
+  return Object.assign(fn, { end: clear });
 }

@@ -30,7 +30,8 @@ export interface Platform {
 
 export interface PlatformOptions {
   actor: string;
-  onProgress?: (done: number, total: number) => void;
+  /** Progress of a long apply, by stage (`checking documents`, `storing`). */
+  onProgress?: (done: number, total: number, stage?: string) => void;
   now?: () => Date;
   /** An OIDC issuer to accept JWTs from (default: CHARTER_OIDC_ISSUER and friends). */
   oidc?: OidcConfig;
