@@ -1,6 +1,6 @@
 /** The real `charter` binary, spawned: exit codes, output formats, and --server against a live server. */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,28 @@ describe('charter CLI', () => {
     expect(invalid.code).toBe(2);
     expect(invalid.stdout).toContain('bad.yaml#1 (line 1): spec.age: is not a known property here');
     expect(charter(home, 'get', 'users', '-o', 'json').stdout).not.toContain('user:zed');
+  });
+
+  it('shows what is wrong with a large folder without listing every document it did not store', () => {
+    const folder = join(home, 'many');
+    mkdirSync(folder);
+    const user = (i: number, spec = '{}') =>
+      `apiVersion: charter/v1\nkind: User\nmetadata: {name: u${i}}\nspec: ${spec}\n`;
+    writeFileSync(join(folder, 'a.yaml'), Array.from({ length: 300 }, (_, i) => user(i)).join('---\n'));
+    writeFileSync(join(folder, 'b.yaml'), `${user(300)}---\n${user(301, '{age: 3}')}`);
+    const invalid = charter(home, 'apply', '-f', folder);
+    expect(invalid.code).toBe(2);
+    // The folder was given as an absolute path, and its files are named so.
+    expect(invalid.stdout.trimEnd().split('\n')).toEqual([
+      `invalid   ${join(folder, 'b.yaml')}#2 (line 6)`,
+      `  ✗ ${join(folder, 'b.yaml')}#2 (line 6): spec.age: is not a known property here`,
+      '',
+      'Nothing was stored: 1 document is invalid. (1 invalid, 301 skipped)',
+    ]);
+    // The skipped documents are all in the JSON result.
+    const json = JSON.parse(charter(home, 'apply', '-f', folder, '-o', 'json').stdout);
+    expect(json.results.filter((r: { status: string }) => r.status === 'skipped')).toHaveLength(301);
+    expect(charter(home, 'get', 'users', '-o', 'json').stdout).not.toContain('user:u0');
   });
 
   it('reads in json, yaml and table; exits 2 for unknown refs and 0 for a verified audit log', () => {

@@ -1,6 +1,6 @@
 /** Reads manifest paths given to `apply -f`: files, folders (recursively) or `-` for stdin. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { InputError } from '../model/errors.js';
 
 export interface ManifestFile {
@@ -40,8 +40,8 @@ export function readManifestFiles(paths: readonly string[]): ManifestFile[] {
       const found: string[] = [];
       walk(path, found);
       if (!found.length) throw new InputError(`The folder '${path}' holds no .yaml, .yml or .json files`);
-      for (const file of found)
-        files.push({ name: relative(process.cwd(), file) || file, content: readFileSync(file) });
+      // Named as the user named the folder: relative stays relative, absolute stays absolute.
+      for (const file of found) files.push({ name: file, content: readFileSync(file) });
     } else {
       files.push({ name: path, content: readFileSync(path) });
     }

@@ -34,6 +34,9 @@ function where(r: DocumentResult): string {
 export function formatApply(result: ApplyResult): string {
   const lines: string[] = [];
   for (const r of result.results) {
+    // A skipped document was valid but not stored because of another: the summary counts them, and
+    // listing thousands of them would bury the one line that says what is wrong.
+    if (r.status === 'skipped' && !r.warnings.length && !r.violations?.length) continue;
     const version =
       r.version !== undefined && ['created', 'updated', 'unchanged', 'pending'].includes(r.status)
         ? ` (v${r.version})`
