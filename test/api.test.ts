@@ -46,15 +46,16 @@ for (const factory of storeFactories) {
     });
 
     it('answers an invalid apply with 400, the per-document result, and stores nothing', async () => {
-      const res = await applyYaml(
-        `${orgYaml}\n---\napiVersion: charter/v1\nkind: Team\nmetadata: {name: t}\nspec: {}\n`,
-      );
+      const text = `${orgYaml}\n---\napiVersion: charter/v1\nkind: Team\nmetadata: {name: t}\nspec: {}\n`;
+      const res = await applyYaml(text);
       expect(res.statusCode).toBe(400);
       const body = res.json();
       expect(body.error.name).toBe('InputError');
       expect(body.error.message).toBe('1 of 9 documents is invalid; nothing was stored');
       const bad = body.error.details.result.results.find((r: { status: string }) => r.status === 'invalid');
-      expect(bad.issues).toEqual([{ path: 'metadata.domain', message: 'is required' }]);
+      // The line of the deepest part of the path the text holds: `metadata`, which lacks `domain`.
+      const line = text.split('\n').indexOf('metadata: {name: t}') + 1;
+      expect(bad.issues).toEqual([{ path: 'metadata.domain', message: 'is required', line }]);
       const list = await app.inject({ url: '/api/v1/assets?kind=datasets' });
       expect(list.json().items).toEqual([]);
     });

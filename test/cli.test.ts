@@ -27,7 +27,8 @@ describe('charter CLI', () => {
     writeFileSync(bad, 'apiVersion: charter/v1\nkind: User\nmetadata: {name: zed}\nspec: {age: 3}\n');
     const invalid = charter(home, 'apply', '-f', bad);
     expect(invalid.code).toBe(2);
-    expect(invalid.stdout).toContain('bad.yaml#1 (line 1): spec.age: is not a known property here');
+    // The line of the problem, not of the document.
+    expect(invalid.stdout).toContain('bad.yaml#1 (line 4): spec.age: is not a known property here');
     expect(charter(home, 'get', 'users', '-o', 'json').stdout).not.toContain('user:zed');
   });
 
@@ -43,7 +44,7 @@ describe('charter CLI', () => {
     // The folder was given as an absolute path, and its files are named so.
     expect(invalid.stdout.trimEnd().split('\n')).toEqual([
       `invalid   ${join(folder, 'b.yaml')}#2 (line 6)`,
-      `  ✗ ${join(folder, 'b.yaml')}#2 (line 6): spec.age: is not a known property here`,
+      `  ✗ ${join(folder, 'b.yaml')}#2 (line 9): spec.age: is not a known property here`,
       '',
       'Nothing was stored: 1 document is invalid. (1 invalid, 301 skipped)',
     ]);

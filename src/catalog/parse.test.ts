@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { referenceDir, repoRoot } from '../../test/support/reference.js';
-import { parseManifests, parseYaml, parseYamlFast } from './parse.js';
+import { parseManifests, parseYaml, parseYamlFast, placeIssues, sourceTexts } from './parse.js';
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -239,5 +239,66 @@ describe('YAML parsing: the fast path reads what the full parser reads', () => {
     const [doc] = parseManifests('__proto__: {polluted: 1}\n', 'x.yaml').docs;
     expect(Object.getPrototypeOf(doc!.doc)).toBe(Object.prototype);
     expect(({} as { polluted?: number }).polluted).toBeUndefined();
+  });
+});
+
+describe('placeIssues: the line of a problem in its source', () => {
+  const issue = (path: string) => ({ path, message: 'm' });
+  const result = (source: string, index: number, paths: string[], warnings: string[] = []) => ({
+    source,
+    index,
+    issues: paths.map(issue),
+    warnings: warnings.map(issue),
+  });
+
+  it('finds the deepest key or item of each path, in any document of a YAML stream', () => {
+    const text = [
+      '# users first', // 1
+      'kind: User', // 2
+      '---', // 3
+      'kind: DataContract', // 4
+      'schema:', // 5
+      '  - name: orders', // 6
+      '    properties:', // 7
+      '      - {name: id, logicalType: string}', // 8
+      '      - name: total', // 9
+      '        "odd key": 1', // 10
+      '        logicalType: money', // 11
+      'team: {members: [{username: nobody}]}', // 12
+    ].join('\n');
+    const r = result(
+      'a.yaml',
+      1,
+      [
+        'schema[0].properties[1].logicalType',
+        'schema[0].properties[0].logicalType',
+        'schema[0].properties[1]["odd key"]',
+        'team.members[0].username',
+        'domain',
+        'schema[0].properties[7].name',
+        '',
+      ],
+      ['schema[0].name'],
+    );
+    placeIssues([r], sourceTexts([{ name: 'a.yaml', content: new TextEncoder().encode(text) }]));
+    expect(r.issues.map((i) => (i as { line?: number }).line)).toEqual([
+      11,
+      8,
+      10,
+      12,
+      undefined, // not in the text: the document's line stands
+      7, // the item is missing: the deepest part there is
+      undefined, // the whole document
+    ]);
+    expect((r.warnings[0] as { line?: number }).line).toBe(6);
+  });
+
+  it('reads a JSON array of manifests item by item, and leaves documents sent as values alone', () => {
+    const json = '[\n  {"kind": "User"},\n  {"kind": "User",\n   "spec": {"age": 3}}\n]\n';
+    const fromText = result('list.json', 1, ['spec.age']);
+    const fromValues = result('request', 0, ['spec.age']);
+    placeIssues([fromText, fromValues], (source) => (source === 'list.json' ? json : undefined));
+    expect(fromText.issues[0]).toEqual({ path: 'spec.age', message: 'm', line: 4 });
+    expect(fromValues.issues[0]).toEqual({ path: 'spec.age', message: 'm' });
   });
 });

@@ -8,7 +8,8 @@
  * package, whose messages name the line of a problem.
  */
 import { FAILSAFE_SCHEMA, load as loadYaml, Type } from 'js-yaml';
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
+import { parsePath, type ValidationIssue } from '../model/validation.js';
 
 export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 
@@ -326,6 +327,96 @@ export function parseYaml(text: string, source: string): Parsed {
     docs.push({ source, index, line, doc: value });
   });
   return { docs, problems };
+}
+
+/** A document's result as `placeIssues` reads it (an apply's DocumentResult). */
+export interface PlaceableResult {
+  source: string;
+  index: number;
+  issues: ValidationIssue[];
+  warnings: ValidationIssue[];
+}
+
+/**
+ * Gives each issue and warning of a document read from text the line its path points at (the line
+ * of the deepest key or item of the path that the text holds), by reading that document's source
+ * again with the full parser. Only sources with an issue or warning that has a path are read
+ * again, so an apply with nothing to say costs nothing more. `text` returns a source's text, or
+ * undefined when it was not text (documents sent as JSON values).
+ */
+export function placeIssues(
+  results: readonly PlaceableResult[],
+  text: (source: string) => string | undefined,
+) {
+  const read = new Map<string, { documents: Node[]; lines: LineCounter } | null>();
+  for (const r of results) {
+    const all = [...r.issues, ...r.warnings].filter((i) => i.path && i.line === undefined);
+    if (!all.length) continue;
+    let source = read.get(r.source);
+    if (source === undefined) {
+      source = readForLines(text(r.source));
+      read.set(r.source, source);
+    }
+    const root = source?.documents[r.index];
+    if (!source || !root) continue;
+    for (const issue of all) {
+      const line = lineOf(root, parsePath(issue.path), source.lines);
+      if (line !== undefined) issue.line = line;
+    }
+  }
+}
+
+/** The text of each named source, for placeIssues (undefined for one that is not UTF-8). */
+export function sourceTexts(
+  files: readonly { name: string; content: string | Uint8Array }[],
+): (source: string) => string | undefined {
+  const byName = new Map(files.map((f) => [f.name, f.content]));
+  return (source) => {
+    const content = byName.get(source);
+    if (typeof content !== 'object') return content;
+    try {
+      return decoder.decode(content);
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+function readForLines(text: string | undefined): { documents: Node[]; lines: LineCounter } | null {
+  if (text === undefined || Buffer.byteLength(text) > MAX_MANIFEST_BYTES) return null;
+  const lines = new LineCounter();
+  const parsed = parseAllDocuments(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, {
+    lineCounter: lines,
+  });
+  const list = Array.isArray(parsed) ? parsed : [parsed];
+  const documents = list.map((d) => d.contents as Node);
+  // A JSON file holding an array of manifests: document i is item i.
+  const first = documents[0];
+  if (list.length === 1 && isSeq(first) && text.trimStart().startsWith('['))
+    return { documents: first.items as Node[], lines };
+  return { documents, lines };
+}
+
+/** The line of the deepest node along `path` (the key of a mapping's pair, an item of a sequence). */
+function lineOf(root: Node, path: readonly (string | number)[], lines: LineCounter): number | undefined {
+  let node: unknown = root;
+  let line: number | undefined;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+      if (!pair) break;
+      const at = (pair.key as Node).range?.[0];
+      if (at !== undefined) line = lines.linePos(at).line;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment] as Node | undefined;
+      const at = item?.range?.[0];
+      if (!item || at === undefined) break;
+      line = lines.linePos(at).line;
+      node = item;
+    } else break;
+  }
+  return line;
 }
 
 /** Parses several named sources into one apply's documents and problems. */

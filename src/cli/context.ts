@@ -4,7 +4,7 @@
  */
 import type { ApplyResult } from '../catalog/apply.js';
 import type { CatalogApi } from '../catalog/catalog-api.js';
-import { parseSources } from '../catalog/parse.js';
+import { parseSources, placeIssues, sourceTexts } from '../catalog/parse.js';
 import { InputError } from '../model/errors.js';
 import { tryParseRef } from '../model/ref.js';
 import type { GovernanceApi } from '../policy/governance-api.js';
@@ -91,12 +91,15 @@ export async function connect(options: GlobalOptions): Promise<CliContext> {
     governance,
     actor,
     format,
-    applyFiles: (files, o) =>
-      catalog.apply({
+    applyFiles: async (files, o) => {
+      const result = await catalog.apply({
         ...parseSources(files, progress('Applying')),
         ...(o.dryRun ? { dryRun: true } : {}),
         ...(o.domain ? { defaultDomain: o.domain } : {}),
-      }),
+      });
+      placeIssues(result.results, sourceTexts(files));
+      return result;
+    },
     close: () => store.close(),
   };
 }

@@ -7,6 +7,8 @@ export interface ValidationIssue {
   /** JSON path into the document, e.g. `schema[0].properties[3].logicalType`; empty for the root. */
   path: string;
   message: string;
+  /** The line of the source text `path` points at, when the document was read from text. */
+  line?: number;
 }
 
 /** Joins path segments the way people read them: `a.b[2].c`. */
@@ -18,6 +20,23 @@ export function formatPath(segments: readonly (string | number)[]): string {
     else out += `[${JSON.stringify(segment)}]`;
   }
   return out;
+}
+
+/** Reads a path written by formatPath (`schema[0].properties[2]["odd key"]`) back into segments. */
+export function parsePath(path: string): (string | number)[] {
+  const segments: (string | number)[] = [];
+  let rest = path;
+  while (rest.length > 0) {
+    if (rest.startsWith('.')) rest = rest.slice(1);
+    const index = /^\[(\d+)\]/.exec(rest);
+    const quoted = index ? undefined : /^\[("(?:[^"\\]|\\.)*")\]/.exec(rest);
+    const name = index || quoted ? undefined : /^[^.[]+/.exec(rest);
+    const match = index ?? quoted ?? name;
+    if (!match) break;
+    segments.push(index ? Number(index[1]) : quoted ? (JSON.parse(quoted[1]!) as string) : match[0]);
+    rest = rest.slice(match[0].length);
+  }
+  return segments;
 }
 
 /** Converts a JSON pointer (`/schema/0/name`) into a readable path (`schema[0].name`). */

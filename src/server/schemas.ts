@@ -39,7 +39,11 @@ export const assetSchema = {
 
 export const issueSchema = {
   type: 'object',
-  properties: { path: { type: 'string' }, message: { type: 'string' } },
+  properties: {
+    path: { type: 'string' },
+    message: { type: 'string' },
+    line: { type: 'integer', description: 'the line of the source text the path points at' },
+  },
 } as const;
 
 export const applyResultSchema = {
@@ -60,7 +64,10 @@ export const applyResultSchema = {
           line: { type: 'integer' },
           kind: { type: 'string' },
           ref: { type: 'string' },
-          status: { type: 'string', enum: ['created', 'updated', 'unchanged', 'invalid', 'skipped'] },
+          status: {
+            type: 'string',
+            enum: ['created', 'updated', 'unchanged', 'invalid', 'skipped', 'denied', 'pending'],
+          },
           version: { type: 'integer' },
           issues: { type: 'array', items: issueSchema },
           warnings: { type: 'array', items: issueSchema },

@@ -27,8 +27,9 @@ export function withContext(command: Command, run: Run) {
   };
 }
 
-function where(r: DocumentResult): string {
-  return `${r.source}#${r.index + 1}${r.line !== undefined ? ` (line ${r.line})` : ''}`;
+/** `file.yaml#2 (line 14)`: the document, and the line of the problem (else of the document). */
+function where(r: DocumentResult, line = r.line): string {
+  return `${r.source}#${r.index + 1}${line !== undefined ? ` (line ${line})` : ''}`;
 }
 
 export function formatApply(result: ApplyResult): string {
@@ -43,8 +44,16 @@ export function formatApply(result: ApplyResult): string {
         : '';
     lines.push(`${r.status.padEnd(9)} ${r.ref ?? where(r)}${version}`);
     for (const issue of r.issues)
-      lines.push(wrap(`${where(r)}: ${issue.path ? `${issue.path}: ` : ''}${issue.message}`, '  ✗ '));
-    for (const w of r.warnings) lines.push(wrap(`${w.path ? `${w.path}: ` : ''}${w.message}`, '  ! '));
+      lines.push(
+        wrap(`${where(r, issue.line)}: ${issue.path ? `${issue.path}: ` : ''}${issue.message}`, '  ✗ '),
+      );
+    for (const w of r.warnings)
+      lines.push(
+        wrap(
+          `${w.line !== undefined ? `line ${w.line}: ` : ''}${w.path ? `${w.path}: ` : ''}${w.message}`,
+          '  ! ',
+        ),
+      );
     for (const v of r.violations ?? []) {
       lines.push(formatViolation(v, `  ${v.waivedBy ? '·' : v.enforcement === 'deny' ? '✗' : '!'} `));
     }

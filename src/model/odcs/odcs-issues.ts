@@ -4,7 +4,7 @@
  * type, the server type a field belongs to. Runs only on documents that failed, so it costs nothing
  * on the fast path.
  */
-import { formatPath, type ValidationIssue } from '../validation.js';
+import { formatPath, parsePath, type ValidationIssue } from '../validation.js';
 import { type OperatorName, operatorNames, referencePattern, stableIdPattern } from './odcs-schema-parts.js';
 
 type Segment = string | number;
@@ -12,23 +12,6 @@ type Segment = string | number;
 const UNKNOWN = 'is not a known property here';
 const REQUIRED = 'is required';
 const REFUSED = 'boolean schema is false';
-
-/** Reads a path written by formatPath (`schema[0].properties[2]["odd key"]`) back into segments. */
-export function parsePath(path: string): Segment[] {
-  const segments: Segment[] = [];
-  let rest = path;
-  while (rest.length > 0) {
-    if (rest.startsWith('.')) rest = rest.slice(1);
-    const index = /^\[(\d+)\]/.exec(rest);
-    const quoted = index ? undefined : /^\[("(?:[^"\\]|\\.)*")\]/.exec(rest);
-    const name = index || quoted ? undefined : /^[^.[]+/.exec(rest);
-    const match = index ?? quoted ?? name;
-    if (!match) break;
-    segments.push(index ? Number(index[1]) : quoted ? (JSON.parse(quoted[1]!) as string) : match[0]);
-    rest = rest.slice(match[0].length);
-  }
-  return segments;
-}
 
 function valueAt(doc: unknown, segments: readonly Segment[]): unknown {
   let current = doc;

@@ -1,6 +1,6 @@
 /** Catalog resources: apply, list, get, describe, history, diff, delete, search. */
 import type { FastifyInstance } from 'fastify';
-import { type Parsed, parseManifests, parseSources } from '../../catalog/parse.js';
+import { type Parsed, parseManifests, parseSources, placeIssues, sourceTexts } from '../../catalog/parse.js';
 import { InputError, RefusedError } from '../../model/errors.js';
 import { kindListNames } from '../../model/kinds/index.js';
 import type { ResponseCache } from '../response-cache.js';
@@ -39,21 +39,25 @@ function checkBody(b: Record<string, unknown>): void {
   if (problems.length) throw new InputError(`The apply body is invalid: ${problems.join('; ')}`);
 }
 
-function parseBody(body: unknown, contentType: string | undefined): Parsed {
+/** The documents of an apply body, and the text of each source read from text (for issue lines). */
+function parseBody(
+  body: unknown,
+  contentType: string | undefined,
+): Parsed & { text?: (source: string) => string | undefined } {
   if (typeof body === 'string' || Buffer.isBuffer(body)) {
-    return parseManifests(typeof body === 'string' ? body : new Uint8Array(body), 'request');
+    const files = [{ name: 'request', content: typeof body === 'string' ? body : new Uint8Array(body) }];
+    return { ...parseManifests(files[0]!.content, 'request'), text: sourceTexts(files) };
   }
   if (Array.isArray(body))
     return { docs: body.map((doc, index) => ({ source: 'request', index, doc })), problems: [] };
   if (body && typeof body === 'object') checkBody(body as Record<string, unknown>);
   const b = body as ApplyBody | undefined;
   if (b?.files) {
-    return parseSources(
-      b.files.map((f) => ({
-        name: f.name,
-        content: f.encoding === 'base64' ? new Uint8Array(Buffer.from(f.content, 'base64')) : f.content,
-      })),
-    );
+    const files = b.files.map((f) => ({
+      name: f.name,
+      content: f.encoding === 'base64' ? new Uint8Array(Buffer.from(f.content, 'base64')) : f.content,
+    }));
+    return { ...parseSources(files), text: sourceTexts(files) };
   }
   if (b?.documents)
     return { docs: b.documents.map((doc, index) => ({ source: 'request', index, doc })), problems: [] };
@@ -100,7 +104,7 @@ export function catalogRoutes(app: FastifyInstance, assets?: ResponseCache) {
     async (request) => {
       const query = request.query as { dryRun?: boolean; domain?: string };
       const body = request.body as ApplyBody | undefined;
-      const parsed = parseBody(request.body, request.headers['content-type']);
+      const { text, ...parsed } = parseBody(request.body, request.headers['content-type']);
       const dryRun = query.dryRun ?? body?.dryRun ?? false;
       const domain = query.domain ?? body?.domain;
       const expected: Record<string, number> = {
@@ -116,6 +120,7 @@ export function catalogRoutes(app: FastifyInstance, assets?: ResponseCache) {
         ...(domain ? { defaultDomain: domain } : {}),
         ...(Object.keys(expected).length ? { expectedVersions: expected } : {}),
       });
+      if (text) placeIssues(result.results, text);
       if (!result.applied && !result.summary.invalid) {
         const denied = result.summary.denied;
         throw new RefusedError(
