@@ -71,20 +71,6 @@ export function contractFields(doc: OdcsContract): FieldInfo[] {
   return out;
 }
 
-/**
- * The fields of a document, read once per document object for the derivations that only read them
- * (relations and search text of one apply); `fields` itself returns a fresh list.
- */
-const fieldsRead = new WeakMap<object, FieldInfo[]>();
-function fieldsOnce(doc: OdcsContract): FieldInfo[] {
-  let fields = fieldsRead.get(doc);
-  if (!fields) {
-    fields = contractFields(doc);
-    fieldsRead.set(doc, fields);
-  }
-  return fields;
-}
-
 function descriptionText(doc: OdcsContract): string {
   const d = doc.description as Json | undefined;
   if (!d || typeof d !== 'object') return '';
@@ -179,7 +165,7 @@ export const dataContractKind: KindDefinition<OdcsContract> = {
       for (const link of glossaryLinks(object, `schema[${i}]`))
         out.push({ type: 'usesTerm', target: link.ref, path: link.path });
     });
-    for (const field of fieldsOnce(doc)) {
+    for (const field of contractFields(doc)) {
       field.terms.forEach((term, k) => {
         out.push({ type: 'usesTerm', target: term, path: `${field.docPath}.authoritativeDefinitions[${k}]` });
       });
@@ -191,7 +177,7 @@ export const dataContractKind: KindDefinition<OdcsContract> = {
   ownership: (doc, ctx) => dedupe(teamRelations(doc.team, ctx)),
   summary: (doc) => ({ title: str(doc.name) ?? str(doc.id) ?? '', description: descriptionText(doc) }),
   searchText(doc): SearchText {
-    const fields = fieldsOnce(doc);
+    const fields = contractFields(doc);
     const objects = list(doc.schema);
     return {
       name: [str(doc.name) ?? '', str(doc.id) ?? ''].join(' '),
