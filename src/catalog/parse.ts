@@ -250,24 +250,11 @@ const CONTENT_LINE = /^[ \t]*[^ \t\r\n#]/m;
  * documents is not valid YAML, so that the `yaml` package reports the problem.
  */
 export function parseYamlFast(stream: string, source: string): Parsed | undefined {
-  // A byte order mark is not content (and would hide a first `---`).
-  const text = stream.charCodeAt(0) === 0xfeff ? stream.slice(1) : stream;
-  if (!fastPathSafe(text)) return undefined;
-  const starts = [...text.matchAll(DOCUMENT_START)].map((m) => m.index);
-  // Text before the first `---` is a document only when it holds more than comments.
-  if (!starts.length || starts[0] !== 0) {
-    const prelude = text.slice(0, starts[0] ?? text.length);
-    if (CONTENT_LINE.test(prelude) || !starts.length) starts.unshift(0);
-  }
+  const text = withoutBom(stream);
+  const chunks = documentChunks(text);
+  if (!chunks) return undefined;
   const docs: SourceDoc[] = [];
-  let line = 1;
-  let at = 0;
-  for (let index = 0; index < starts.length; index++) {
-    const start = starts[index]!;
-    const end = starts[index + 1] ?? text.length;
-    const chunk = text.slice(start, end);
-    line += countLines(text, at, start);
-    at = start;
+  for (const [index, { text: chunk, line }] of chunks.entries()) {
     let value: unknown;
     try {
       value = loadYaml(chunk, { schema: core });
@@ -278,6 +265,30 @@ export function parseYamlFast(stream: string, source: string): Parsed | undefine
     docs.push({ source, index, line: line + contentLine(chunk), doc: value });
   }
   return { docs, problems: [] };
+}
+
+/** A byte order mark is not content (and would hide a first `---`). */
+const withoutBom = (text: string) => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+
+/**
+ * The documents of a stream the fast path may read, cut at its `---` lines, each with the line it
+ * starts on; undefined when the stream needs the full parser.
+ */
+function documentChunks(text: string): { text: string; line: number }[] | undefined {
+  if (!fastPathSafe(text)) return undefined;
+  const starts = [...text.matchAll(DOCUMENT_START)].map((m) => m.index);
+  // Text before the first `---` is a document only when it holds more than comments.
+  if (!starts.length || starts[0] !== 0) {
+    const prelude = text.slice(0, starts[0] ?? text.length);
+    if (CONTENT_LINE.test(prelude) || !starts.length) starts.unshift(0);
+  }
+  let line = 1;
+  let at = 0;
+  return starts.map((start, index) => {
+    line += countLines(text, at, start);
+    at = start;
+    return { text: text.slice(start, starts[index + 1] ?? text.length), line };
+  });
 }
 
 function countLines(text: string, from: number, to: number): number {
@@ -348,19 +359,19 @@ export function placeIssues(
   results: readonly PlaceableResult[],
   text: (source: string) => string | undefined,
 ) {
-  const read = new Map<string, { documents: Node[]; lines: LineCounter } | null>();
+  const located = new Map<string, Locator | null>();
   for (const r of results) {
     const all = [...r.issues, ...r.warnings].filter((i) => i.path && i.line === undefined);
     if (!all.length) continue;
-    let source = read.get(r.source);
-    if (source === undefined) {
-      source = readForLines(text(r.source));
-      read.set(r.source, source);
+    let locate = located.get(r.source);
+    if (locate === undefined) {
+      locate = locator(text(r.source));
+      located.set(r.source, locate);
     }
-    const root = source?.documents[r.index];
-    if (!source || !root) continue;
+    const doc = locate?.(r.index);
+    if (!doc) continue;
     for (const issue of all) {
-      const line = lineOf(root, parsePath(issue.path), source.lines);
+      const line = lineOf(doc.root, parsePath(issue.path), doc.line);
       if (line !== undefined) issue.line = line;
     }
   }
@@ -382,23 +393,48 @@ export function sourceTexts(
   };
 }
 
-function readForLines(text: string | undefined): { documents: Node[]; lines: LineCounter } | null {
-  if (text === undefined || Buffer.byteLength(text) > MAX_MANIFEST_BYTES) return null;
+/** A document of a source read again with positions: its root node, and the file line of an offset in it. */
+type Locator = (index: number) => { root: Node; line: (offset: number) => number } | undefined;
+
+/**
+ * Reads a source again for the lines of its nodes: only the document asked for when the stream can be
+ * cut at its `---` lines (a large file with one bad document is not read whole again), else all of it.
+ */
+function locator(source: string | undefined): Locator | null {
+  if (source === undefined || Buffer.byteLength(source) > MAX_MANIFEST_BYTES) return null;
+  const text = withoutBom(source);
+  const chunks = text.trimStart().startsWith('[') ? undefined : documentChunks(text);
+  if (chunks) {
+    return (index) => {
+      const chunk = chunks[index];
+      if (!chunk) return undefined;
+      const lines = new LineCounter();
+      const root = parseAllDocuments(chunk.text, { lineCounter: lines });
+      const document = Array.isArray(root) ? root[0] : undefined;
+      if (!document?.contents) return undefined;
+      return { root: document.contents as Node, line: (at) => chunk.line + lines.linePos(at).line - 1 };
+    };
+  }
   const lines = new LineCounter();
-  const parsed = parseAllDocuments(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, {
-    lineCounter: lines,
-  });
+  const parsed = parseAllDocuments(text, { lineCounter: lines });
   const list = Array.isArray(parsed) ? parsed : [parsed];
-  const documents = list.map((d) => d.contents as Node);
+  let roots = list.map((d) => d.contents as Node | null);
   // A JSON file holding an array of manifests: document i is item i.
-  const first = documents[0];
-  if (list.length === 1 && isSeq(first) && text.trimStart().startsWith('['))
-    return { documents: first.items as Node[], lines };
-  return { documents, lines };
+  const first = roots[0];
+  if (list.length === 1 && isSeq(first) && text.trimStart().startsWith('[')) roots = first.items as Node[];
+  const line = (at: number) => lines.linePos(at).line;
+  return (index) => {
+    const root = roots[index];
+    return root ? { root, line } : undefined;
+  };
 }
 
 /** The line of the deepest node along `path` (the key of a mapping's pair, an item of a sequence). */
-function lineOf(root: Node, path: readonly (string | number)[], lines: LineCounter): number | undefined {
+function lineOf(
+  root: Node,
+  path: readonly (string | number)[],
+  lineAt: (offset: number) => number,
+): number | undefined {
   let node: unknown = root;
   let line: number | undefined;
   for (const segment of path) {
@@ -406,13 +442,13 @@ function lineOf(root: Node, path: readonly (string | number)[], lines: LineCount
       const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
       if (!pair) break;
       const at = (pair.key as Node).range?.[0];
-      if (at !== undefined) line = lines.linePos(at).line;
+      if (at !== undefined) line = lineAt(at);
       node = pair.value;
     } else if (isSeq(node) && typeof segment === 'number') {
       const item = node.items[segment] as Node | undefined;
       const at = item?.range?.[0];
       if (!item || at === undefined) break;
-      line = lines.linePos(at).line;
+      line = lineAt(at);
       node = item;
     } else break;
   }
