@@ -646,7 +646,6 @@ async function admit(
       domain: c.domain,
       doc: c.doc,
       relations: c.relations,
-      fields: c.def.fields(c.doc),
       previous: now && now.state === 'live' ? now.doc : null,
     });
   }

@@ -3,7 +3,7 @@
  * extra validation of a document (e.g. compiling a policy's rule) and admission of each change
  * (the policy engine). The composition root passes plugins to the Catalog.
  */
-import type { FieldInfo, Relation } from '../model/kinds/kind.js';
+import type { Relation } from '../model/kinds/kind.js';
 import type { ValidationIssue } from '../model/validation.js';
 import type { Admission } from '../model/violation.js';
 import type { ApprovalRow, AssetWrite } from '../store/catalog-store.js';
@@ -16,7 +16,6 @@ export interface AdmissionSubject {
   domain: string | null;
   doc: Record<string, unknown>;
   relations: Relation[];
-  fields: FieldInfo[];
   /** The live document this change replaces, if any. */
   previous: Record<string, unknown> | null;
 }
