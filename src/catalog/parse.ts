@@ -403,7 +403,9 @@ type Locator = (index: number) => { root: Node; line: (offset: number) => number
 function locator(source: string | undefined): Locator | null {
   if (source === undefined || Buffer.byteLength(source) > MAX_MANIFEST_BYTES) return null;
   const text = withoutBom(source);
-  const chunks = text.trimStart().startsWith('[') ? undefined : documentChunks(text);
+  // A JSON file holding an array of manifests: document i is item i of the one document.
+  const list = text.trimStart().startsWith('[');
+  const chunks = list ? undefined : documentChunks(text);
   if (chunks) {
     return (index) => {
       const chunk = chunks[index];
@@ -417,11 +419,10 @@ function locator(source: string | undefined): Locator | null {
   }
   const lines = new LineCounter();
   const parsed = parseAllDocuments(text, { lineCounter: lines });
-  const list = Array.isArray(parsed) ? parsed : [parsed];
-  let roots = list.map((d) => d.contents as Node | null);
-  // A JSON file holding an array of manifests: document i is item i.
+  const documents = Array.isArray(parsed) ? parsed : [parsed];
+  let roots = documents.map((d) => d.contents as Node | null);
   const first = roots[0];
-  if (list.length === 1 && isSeq(first) && text.trimStart().startsWith('[')) roots = first.items as Node[];
+  if (list && documents.length === 1 && isSeq(first)) roots = first.items as Node[];
   const line = (at: number) => lines.linePos(at).line;
   return (index) => {
     const root = roots[index];

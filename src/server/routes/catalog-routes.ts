@@ -45,8 +45,8 @@ function parseBody(
   contentType: string | undefined,
 ): Parsed & { text?: (source: string) => string | undefined } {
   if (typeof body === 'string' || Buffer.isBuffer(body)) {
-    const files = [{ name: 'request', content: typeof body === 'string' ? body : new Uint8Array(body) }];
-    return { ...parseManifests(files[0]!.content, 'request'), text: sourceTexts(files) };
+    const content = typeof body === 'string' ? body : new Uint8Array(body);
+    return { ...parseManifests(content, 'request'), text: sourceTexts([{ name: 'request', content }]) };
   }
   if (Array.isArray(body))
     return { docs: body.map((doc, index) => ({ source: 'request', index, doc })), problems: [] };
