@@ -30,12 +30,33 @@ describe('governance through the CLI', () => {
     const loaded = charter(home, 'demo', '--no-serve', '--home', join(home, 'store'));
     expect(loaded.code, loaded.stderr).toBe(0);
     expect(loaded.stderr).toMatch(
-      /Loaded the demo organisation: \d+ created, 0 updated, 0 unchanged.\nChecked the quality of 36 datasets where their data lives: 6 with findings/,
+      /Loaded the demo organisation: \d+ created, 0 updated, 0 unchanged.\nChecked the quality of 36 datasets where their data lives: 6 with findings.*\nReported lineage: 6 OpenLineage events from examples\/lineage \(6 jobs, 13 edges, 4 datasets no contract describes yet\)\.\n/,
     );
   }, 120_000);
   afterAll(() => rmSync(home, { recursive: true, force: true }));
 
   const run = (...args: string[]) => charter(join(home, 'store'), ...args);
+
+  it("loads the pipelines' reported lineage, so a trace crosses jobs to the sources behind them", () => {
+    const traced = run('trace', 'model:cards/fraud-scorer', '-o', 'json');
+    expect(traced.code, traced.stderr).toBe(0);
+    const t = JSON.parse(traced.stdout) as {
+      jobs: number;
+      datasets: { node: string; depth: number; role: string; managed: boolean }[];
+    };
+    expect(t.jobs).toBe(2);
+    // The Kafka topic behind payment-transactions is reached through the Airflow job that loads it.
+    expect(t.datasets).toContainEqual(
+      expect.objectContaining({
+        node: 'kafka://events.northwind.example:9092/psp.payment-events',
+        depth: 2,
+        role: 'training',
+        managed: false,
+      }),
+    );
+    const unmanaged = run('lineage', 'datasets', '--unmanaged', '-o', 'json');
+    expect(JSON.parse(unmanaged.stdout)).toHaveLength(4);
+  });
 
   it('the starter charter passes its own tests', () => {
     const r = charter(home, 'policy', 'test', join(repoRoot, 'examples', 'org', 'policies'));

@@ -1,5 +1,5 @@
 /** `serve` (the HTTP server) and `demo` (load the demo organisation, then serve). */
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -13,7 +13,7 @@ import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
 import { type GlobalOptions, openLocal, storeOptions } from '../context.js';
 import { readManifestFiles } from '../files.js';
 import { formatApply } from './catalog-commands.js';
-import { startWebhookDelivery } from './lineage-commands.js';
+import { readEventFiles, startWebhookDelivery } from './lineage-commands.js';
 import { startQualityScheduler } from './quality-commands.js';
 
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -157,7 +157,10 @@ See docs/access.md, docs/quality.md and docs/architecture.md.`,
     }
     // The demo's contracts name their files relative to the examples folder.
     process.env.CHARTER_DATA_ROOT ??= join(packageRoot, 'examples');
-    const { store, catalog, access } = await openLocal({ ...globals, as: globals.as ?? 'user:demo-loader' });
+    const { store, catalog, access, lineage } = await openLocal({
+      ...globals,
+      as: globals.as ?? 'user:demo-loader',
+    });
     const files = readManifestFiles([join(packageRoot, 'examples', 'org')]);
     const result = await catalog.apply(parseSources(files));
     if (!result.applied) {
@@ -186,9 +189,23 @@ See docs/access.md, docs/quality.md and docs/architecture.md.`,
     });
     const checked = await quality.check({ all: true }, {});
     const failing = checked.runs.filter((r) => r.status !== 'passed').length;
+    // The pipelines' reported lineage, so that trace and impact cross jobs and unmanaged sources
+    // from the start (the catalog's declared links alone stop at the contracts).
+    const lineageDir = join(packageRoot, 'examples', 'lineage');
+    const eventFiles = readdirSync(lineageDir)
+      .filter((name) => /\.(nd)?json$/.test(name))
+      .sort()
+      .map((name) => join(lineageDir, name));
+    const reported = await lineage.ingest(readEventFiles(eventFiles).items, { atomic: true, source: 'demo' });
+    if (reported.summary.failed) {
+      await store.close();
+      throw new InputError(
+        `The demo's lineage did not ingest: ${reported.failed_events.map((f) => `event ${f.index}: ${f.reason}`).join('; ')}`,
+      );
+    }
     await store.close();
     const s = result.summary;
-    const banner = `Loaded the demo organisation: ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged.\nChecked the quality of ${checked.runs.length} datasets where their data lives: ${failing} with findings (see examples/README.md).\nSign in with one of these API tokens (Authorization: Bearer …, or --token with --server):\n${demoTokens.join('\n')}\n`;
+    const banner = `Loaded the demo organisation: ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged.\nChecked the quality of ${checked.runs.length} datasets where their data lives: ${failing} with findings (see examples/README.md).\nReported lineage: ${reported.stored.events} OpenLineage events from examples/lineage (${reported.stored.jobs} jobs, ${reported.stored.edges} edges, ${reported.stored.unmanaged} datasets no contract describes yet).\nSign in with one of these API tokens (Authorization: Bearer …, or --token with --server):\n${demoTokens.join('\n')}\n`;
     if (!globals.serve) {
       process.stderr.write(banner);
       return;
