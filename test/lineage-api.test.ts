@@ -106,7 +106,7 @@ for (const factory of storeFactories) {
       expect(notEvent.json().error).toMatchObject({
         name: 'InputError',
         message:
-          'The body is not an OpenLineage event: is not an OpenLineage event: it has neither run and job (RunEvent), job (JobEvent) nor dataset (DatasetEvent)',
+          'The body is not an OpenLineage event: it has neither run and job (RunEvent), job (JobEvent) nor dataset (DatasetEvent)',
       });
       const badRun = JSON.parse(events[0]!);
       badRun.run.runId = 'run-1';

@@ -278,9 +278,11 @@ export function lineageRoutes(
         );
         if (!('status' in result)) return result;
         if (result.status === 'failure')
-          throw new InputError(`The body is not an OpenLineage event: ${result.failed_events[0]?.reason}`, {
-            failed_events: result.failed_events,
-          });
+          throw new InputError(
+            // A batch's reasons start with what the event is not; said once here.
+            `The body is not an OpenLineage event: ${result.failed_events[0]?.reason.replace(/^is not an OpenLineage event: /, '')}`,
+            { failed_events: result.failed_events },
+          );
         return result;
       },
     );
