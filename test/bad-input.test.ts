@@ -46,7 +46,7 @@ describe('bad input on apply', () => {
     );
     expect(r).toMatchObject({ source: 'broken.yaml', index: 0, status: 'invalid' });
     expect(r!.line).toBeGreaterThanOrEqual(3);
-    expect(r!.issues[0]!.message).toMatch(/^is not valid YAML: /);
+    expect(r!.issues[0]!.message).toMatch(/^is not valid YAML: .*at line \d+, column \d+$/);
   });
 
   it('an unknown kind lists the kinds Charter knows', async () => {

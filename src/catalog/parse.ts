@@ -323,7 +323,7 @@ export function parseYaml(text: string, source: string): Parsed {
         source,
         index,
         line: pos?.line ?? line,
-        message: `is not valid YAML: ${error.message.split('\n')[0]}`,
+        message: `is not valid YAML: ${error.message.split('\n')[0]!.replace(/:$/, '')}`,
       });
       return;
     }
