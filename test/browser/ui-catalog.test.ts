@@ -144,6 +144,25 @@ describe.runIf(browserAvailable())('web UI: catalog', { timeout: 120_000 }, () =
     await page.waitForURL(/\/dataset\/payments\/chargebacks$/);
   });
 
+  it('names reported datasets as their pipelines do, in the lineage list and in a trace', async () => {
+    const ingested = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/lineage/batch',
+      payload: readFileSync(join(repoRoot, 'examples/lineage/northwind-pipelines.ndjson'), 'utf8'),
+      headers: { 'content-type': 'application/x-ndjson', 'x-charter-actor': 'user:ada' },
+    });
+    expect(ingested.statusCode, ingested.body).toBe(200);
+    await page.goto(`${server.url}/lineage`);
+    const reported = page.locator('table.data');
+    // A path is joined to its namespace with a colon, as the server labels the node.
+    await reported.getByText('file:/srv/northwind/data/payments/payment_transactions.parquet').waitFor();
+    expect(await reported.textContent()).not.toContain('file//');
+    await reported.getByText('kafka://events.northwind.example:9092/psp.payment-events').waitFor();
+    await page.goto(`${server.url}/model/cards/fraud-scorer?tab=trace`);
+    // The Kafka topic behind payment-transactions: by its name, not the tail of its namespace.
+    await page.locator('.node-label', { hasText: /^psp\.payment-events$/ }).waitFor();
+  });
+
   it('diffs any two versions field by field', async () => {
     const v2 = await server.apply(
       refundsYaml.replace(

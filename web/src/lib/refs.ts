@@ -58,6 +58,14 @@ export const KIND_LABELS: Record<string, string> = {
 
 export const kindLabel = (kind: string) => KIND_LABELS[kind] ?? kind;
 
+/**
+ * A dataset as a pipeline reported it, named the way the server labels its lineage node:
+ * `namespace/name`, or `namespace:/path` when the name is a path (`file:/srv/data/x.parquet`).
+ */
+export function reportedName(namespace: string, name: string): string {
+  return name.startsWith('/') ? `${namespace}:${name}` : `${namespace}/${name}`;
+}
+
 /** The short name people read: the part after the kind (and domain). */
 export function shortName(ref: string): string {
   const r = parseRef(ref);

@@ -20,7 +20,7 @@ import {
   useTitle,
 } from '../components/ui';
 import { plural, when } from '../lib/format';
-import { hrefOf, shortName } from '../lib/refs';
+import { hrefOf, reportedName, shortName } from '../lib/refs';
 
 interface LineageDataset {
   namespace: string;
@@ -131,9 +131,7 @@ export function LineagePage() {
                   {page.map((d) => (
                     <tr key={`${d.namespace}/${d.name}`}>
                       <th scope="row">
-                        <code>
-                          {d.namespace}/{d.name}
-                        </code>
+                        <code>{reportedName(d.namespace, d.name)}</code>
                       </th>
                       <td>
                         {d.ref ? (

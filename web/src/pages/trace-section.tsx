@@ -14,6 +14,9 @@ export interface LineageRow {
   node: string;
   kind: 'dataset' | 'model' | 'app';
   managed: boolean;
+  /** An unmanaged dataset's namespace and name, as its pipeline reported them. */
+  namespace?: string;
+  name?: string;
   depth: number;
   role: string | null;
   via: string | null;
@@ -67,7 +70,8 @@ export function rowsToGraph(subject: string, rows: LineageRow[], direction: -1 |
           }
         : {
             id: r.node,
-            label: r.asset?.title || shortName(r.node),
+            // An unmanaged dataset by the name its pipeline gave it (its namespace is in the table).
+            label: r.asset?.title || r.name || shortName(r.node),
             sub: [r.kind, r.role].filter(Boolean).join(' · '),
             column: direction * Math.max(1, r.depth),
             tone: r.kind === 'dataset' ? `level-${r.asset?.classification ?? 'none'}` : 'product',
