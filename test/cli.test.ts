@@ -52,6 +52,20 @@ describe('charter CLI', () => {
     const json = JSON.parse(charter(home, 'apply', '-f', folder, '-o', 'json').stdout);
     expect(json.results.filter((r: { status: string }) => r.status === 'skipped')).toHaveLength(301);
     expect(charter(home, 'get', 'users', '-o', 'json').stdout).not.toContain('user:u0');
+    // Fixed, the folder is stored: 302 results with nothing to say are counted, not listed.
+    writeFileSync(join(folder, 'b.yaml'), `${user(300)}---\n${user(301, '{displayName: Zed}')}`);
+    // (Into a store of its own: the other tests count what this one holds.)
+    const elsewhere = join(home, 'elsewhere');
+    const stored = charter(elsewhere, 'apply', '-f', folder);
+    expect(stored.code, stored.stderr).toBe(0);
+    expect(stored.stdout.trimEnd().split('\n')).toEqual([
+      '302 documents without remarks are not listed (-o json lists every result).',
+      '',
+      '302 created',
+    ]);
+    expect(JSON.parse(charter(elsewhere, 'apply', '-f', folder, '-o', 'json').stdout).summary).toMatchObject({
+      unchanged: 302,
+    });
   });
 
   it('reads in json, yaml and table; exits 2 for unknown refs and 0 for a verified audit log', () => {

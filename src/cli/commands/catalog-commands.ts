@@ -32,12 +32,23 @@ function where(r: DocumentResult, line = r.line): string {
   return `${r.source}#${r.index + 1}${line !== undefined ? ` (line ${line})` : ''}`;
 }
 
+/** Beyond this many, results with nothing to say (stored, no warnings) are counted, not listed. */
+export const QUIET_RESULTS_LISTED = 200;
+
 export function formatApply(result: ApplyResult): string {
   const lines: string[] = [];
+  const remarkless = (r: ApplyResult['results'][number]) =>
+    !r.issues.length && !r.warnings.length && !r.violations?.length;
+  const quiet = result.results.filter(
+    (r) => remarkless(r) && ['created', 'updated', 'unchanged'].includes(r.status),
+  ).length;
+  // A large apply would print a line per document; what needs reading would scroll away.
+  const listQuiet = quiet <= QUIET_RESULTS_LISTED;
   for (const r of result.results) {
     // A skipped document was valid but not stored because of another: the summary counts them, and
     // listing thousands of them would bury the one line that says what is wrong.
-    if (r.status === 'skipped' && !r.warnings.length && !r.violations?.length) continue;
+    if (r.status === 'skipped' && remarkless(r)) continue;
+    if (!listQuiet && remarkless(r) && ['created', 'updated', 'unchanged'].includes(r.status)) continue;
     const version =
       r.version !== undefined && ['created', 'updated', 'unchanged', 'pending'].includes(r.status)
         ? ` (v${r.version})`
@@ -69,6 +80,12 @@ export function formatApply(result: ApplyResult): string {
       : !result.applied && s.denied
         ? `Nothing was stored: ${count(s.denied)} document${s.denied === 1 ? ' was' : 's were'} denied by policy. (${counts})`
         : `${result.dryRun ? 'Dry run, nothing stored: ' : ''}${counts || 'no documents'}`;
+  if (!listQuiet) {
+    if (lines.length) lines.push('');
+    lines.push(
+      wrap(`${count(quiet)} documents without remarks are not listed (-o json lists every result).`),
+    );
+  }
   lines.push('', wrap(summary));
   return lines.join('\n');
 }
