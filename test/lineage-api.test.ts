@@ -221,6 +221,19 @@ for (const factory of storeFactories) {
         'dataset:payments/transactions',
         'kafka://broker:9092/payments.authorised',
       ]);
+      // A ref written into the path as it is spans two segments: the 404 names the encoded path.
+      const raw = await app.inject({ url: '/api/v1/trace/app:support/helper' });
+      expect(raw.statusCode).toBe(404);
+      expect(raw.json().error.message).toBe(
+        'No route GET /api/v1/trace/app:support/helper; a ref in a path is one segment, URL-encoded: GET /api/v1/trace/app%3Asupport%2Fhelper',
+      );
+      const rawDescribe = await app.inject({ url: '/api/v1/assets/dataset:risk/features/describe' });
+      expect(rawDescribe.json().error.message).toMatch(
+        /URL-encoded: GET \/api\/v1\/assets\/dataset%3Arisk%2Ffeatures\/describe$/,
+      );
+      expect((await app.inject({ url: '/api/v1/nothing/here' })).json().error.message).toBe(
+        'No route GET /api/v1/nothing/here',
+      );
       const notTraceable = await app.inject({ url: `/api/v1/trace/${enc('dataset:support/kb')}` });
       expect(notTraceable.statusCode).toBe(400);
       const impact = await app.inject({

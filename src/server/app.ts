@@ -19,7 +19,7 @@ import { auditFeedOf } from '../audit/audit-feed.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { LineageService } from '../lineage/lineage-service.js';
 import { Governance } from '../policy/governance.js';
-import { handleError } from './errors.js';
+import { handleError, noRoute } from './errors.js';
 import { registerMetrics } from './metrics.js';
 import { lineageFor } from './platform.js';
 import { installRequestContext } from './request-context.js';
@@ -127,11 +127,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     yamlParser,
   );
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({
-      error: { name: 'NotFoundError', message: `No route ${request.method} ${request.url.split('?')[0]}` },
-    }),
-  );
+  app.setNotFoundHandler((request, reply) => reply.status(404).send(noRoute(request.method, request.url)));
 
   await app.register(swagger, {
     openapi: {

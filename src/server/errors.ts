@@ -23,6 +23,34 @@ export function errorBody(name: string, message: string, details?: unknown): Err
   return details === undefined ? { error: { name, message } } : { error: { name, message, details } };
 }
 
+/**
+ * The answer for a path no route serves. A ref written into a path as it is (`/api/v1/trace/app:support/nora`)
+ * spans two segments where a route takes one: the answer names the path with the ref URL-encoded.
+ */
+export function noRoute(method: string, url: string): ErrorBody {
+  const path = url.split('?')[0]!;
+  let message = `No route ${method} ${path}`;
+  if (path.startsWith('/api/')) {
+    const segments = path.split('/');
+    const decoded = segments.map((s) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    });
+    const at = decoded.findIndex((s, i) => i > 2 && /^[a-z]+:[^:/]+$/.test(s));
+    if (at > 0 && at + 1 < segments.length && decoded[at + 1]) {
+      const ref = `${decoded[at]}/${decoded[at + 1]}`;
+      const encoded = [...segments.slice(0, at), encodeURIComponent(ref), ...segments.slice(at + 2)].join(
+        '/',
+      );
+      message += `; a ref in a path is one segment, URL-encoded: ${method} ${encoded}`;
+    }
+  }
+  return errorBody('NotFoundError', message);
+}
+
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
   if (isCharterError(error)) {
     return reply

@@ -10,6 +10,7 @@ import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { noRoute } from '../errors.js';
 
 export interface UiOptions {
   /** Folder of the built UI; default `CHARTER_UI_DIR` or `web/dist` of this package. */
@@ -123,9 +124,7 @@ export function uiRoutes(app: FastifyInstance, options: UiOptions = {}): void {
         (p) => path === p.replace(/\/$/, '') || path.startsWith(p.endsWith('/') ? p : `${p}/`),
       )
     ) {
-      return reply
-        .status(404)
-        .send({ error: { name: 'NotFoundError', message: `No route ${request.method} ${path}` } });
+      return reply.status(404).send(noRoute(request.method, request.url));
     }
     if (!files) {
       return reply
