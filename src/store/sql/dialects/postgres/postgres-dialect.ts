@@ -3,6 +3,7 @@
  * weighted, generated tsvector and a GIN index, ranked with ts_rank.
  */
 import {
+  CompiledQuery,
   type CreateTableBuilder,
   type Kysely,
   PostgresDialect as KyselyPostgresDialect,
@@ -124,6 +125,26 @@ export class PostgresDialect implements SqlDialect {
     return { dialect: 'postgres', url: this.url };
   }
 
+  /**
+   * `INSERT … VALUES ($1, …), (…)` for a chunk of rows, as text and parameters built here: the query
+   * builder would make and walk an operation tree of every value (tens of thousands a statement in
+   * a bulk apply) only to print the same text.
+   */
+  private insertText(table: string, columns: readonly string[], part: readonly unknown[][]) {
+    const parameters: unknown[] = [];
+    const tuples: string[] = [];
+    for (const row of part) {
+      const marks: string[] = [];
+      for (const value of row) {
+        parameters.push(value);
+        marks.push(`$${parameters.length}`);
+      }
+      tuples.push(`(${marks.join(', ')})`);
+    }
+    const names = columns.map((c) => `"${c}"`).join(', ');
+    return { text: `INSERT INTO "${table}" (${names}) VALUES ${tuples.join(', ')}`, parameters };
+  }
+
   async insertRows(
     trx: Transaction<Schema>,
     table: string,
@@ -132,10 +153,8 @@ export class PostgresDialect implements SqlDialect {
   ) {
     const chunk = Math.max(1, Math.floor(this.maxParameters / columns.length));
     for (let i = 0; i < rows.length; i += chunk) {
-      const part = rows.slice(i, i + chunk);
-      await sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) VALUES ${sql.join(
-        part.map((r) => sql`(${sql.join(r)})`),
-      )}`.execute(trx);
+      const { text, parameters } = this.insertText(table, columns, rows.slice(i, i + chunk));
+      await trx.executeQuery(CompiledQuery.raw(text, parameters));
     }
   }
 
@@ -150,15 +169,14 @@ export class PostgresDialect implements SqlDialect {
   ) {
     const out: Record<string, unknown>[] = [];
     const chunk = Math.max(1, Math.floor(this.maxParameters / columns.length));
+    const keys = conflict.map((c) => `"${c}"`).join(', ');
     for (let i = 0; i < rows.length; i += chunk) {
-      const part = rows.slice(i, i + chunk);
-      const values = sql.join(part.map((r) => sql`(${sql.join(r)})`));
-      const keys = sql.join(conflict.map((c) => sql.ref(c)));
-      const result = await sql<Record<string, unknown>>`INSERT INTO ${sql.table(table)} (${sql.join(
-        columns.map((c) => sql.ref(c)),
-      )}) VALUES ${values}
-        ON CONFLICT (${keys}) DO UPDATE SET ${sql.raw(set)}${returning ? sql.raw(` RETURNING ${returning}`) : sql``}`.execute(
-        trx,
+      const { text, parameters } = this.insertText(table, columns, rows.slice(i, i + chunk));
+      const result = await trx.executeQuery<Record<string, unknown>>(
+        CompiledQuery.raw(
+          `${text} ON CONFLICT (${keys}) DO UPDATE SET ${set}${returning ? ` RETURNING ${returning}` : ''}`,
+          parameters,
+        ),
       );
       if (returning) out.push(...result.rows);
     }
