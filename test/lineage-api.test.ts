@@ -234,6 +234,10 @@ for (const factory of storeFactories) {
       expect((await app.inject({ url: '/api/v1/nothing/here' })).json().error.message).toBe(
         'No route GET /api/v1/nothing/here',
       );
+      // A ref without a domain is one segment already: nothing to suggest.
+      expect((await app.inject({ url: '/api/v1/assets/user:ada/bogus' })).json().error.message).toBe(
+        'No route GET /api/v1/assets/user:ada/bogus',
+      );
       const notTraceable = await app.inject({ url: `/api/v1/trace/${enc('dataset:support/kb')}` });
       expect(notTraceable.statusCode).toBe(400);
       const impact = await app.inject({

@@ -4,6 +4,8 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isCharterError } from '../model/errors.js';
+import { kindOfRef } from '../model/kinds/index.js';
+import { tryParseRef } from '../model/ref.js';
 
 const statusOf: Record<string, number> = {
   InputError: 400,
@@ -39,8 +41,15 @@ export function noRoute(method: string, url: string): ErrorBody {
         return s;
       }
     });
-    const at = decoded.findIndex((s, i) => i > 2 && /^[a-z]+:[^:/]+$/.test(s));
-    if (at > 0 && at + 1 < segments.length && decoded[at + 1]) {
+    // A segment `kind:domain` followed by the name: a ref of a kind that lives in a domain.
+    const inDomain = (text: string) => {
+      const ref = tryParseRef(text);
+      return ref?.domain !== undefined && kindOfRef(ref.kind)?.domainScoped !== 'never';
+    };
+    const at = decoded.findIndex(
+      (s, i) => i > 2 && i + 1 < decoded.length && inDomain(`${s}/${decoded[i + 1]}`),
+    );
+    if (at > 0) {
       const ref = `${decoded[at]}/${decoded[at + 1]}`;
       const encoded = [...segments.slice(0, at), encodeURIComponent(ref), ...segments.slice(at + 2)].join(
         '/',
