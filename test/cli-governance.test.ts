@@ -30,7 +30,7 @@ describe('governance through the CLI', () => {
     const loaded = charter(home, 'demo', '--no-serve', '--home', join(home, 'store'));
     expect(loaded.code, loaded.stderr).toBe(0);
     expect(loaded.stderr).toMatch(
-      /Loaded the demo organisation: \d+ created, 0 updated, 0 unchanged.\nChecked the quality of 36 datasets where their data lives: 6 with findings.*\nReported lineage: 6 OpenLineage events from examples\/lineage \(6 jobs, 13 edges, 4 datasets no contract describes yet\)\.\n/,
+      /Loaded the demo organisation: \d+ created, 0 updated, 0 unchanged.\nChecked the quality of 36 datasets where their data lives: 6 with findings.*\nReported lineage: 6 OpenLineage events from examples\/lineage \(6 jobs, 13 edges, 4 datasets no contract describes yet\)\.\nRecorded 3 AI outcomes from examples\/outcomes, each traced to the data and people behind it\.\n/,
     );
   }, 120_000);
   afterAll(() => rmSync(home, { recursive: true, force: true }));
@@ -56,6 +56,24 @@ describe('governance through the CLI', () => {
     );
     const unmanaged = run('lineage', 'datasets', '--unmanaged', '-o', 'json');
     expect(JSON.parse(unmanaged.stdout)).toHaveLength(4);
+    // The demo's outcomes, each stored with its trace: Nora's wrong answer reaches its owner and steward.
+    const listed = JSON.parse(run('outcome', 'list', '-o', 'json').stdout) as {
+      ref: string;
+      subject: string;
+      type: string;
+    }[];
+    expect(listed.map((o) => [o.subject, o.type]).sort()).toEqual([
+      ['app:support/nora', 'wrong_answer'],
+      ['model:cards/fraud-scorer', 'evaluation'],
+      ['model:support/ticket-router', 'drift'],
+    ]);
+    const nora = listed.find((o) => o.subject === 'app:support/nora')!;
+    const noraTrace = JSON.parse(run('trace', nora.ref, '-o', 'json').stdout) as {
+      accountable: { ref: string }[];
+    };
+    expect(noraTrace.accountable.map((a) => a.ref)).toEqual(
+      expect.arrayContaining(['user:kemi', 'user:liam']),
+    );
   });
 
   it('the starter charter passes its own tests', () => {

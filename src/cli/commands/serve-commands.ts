@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import pino from 'pino';
 import { parseSources } from '../../catalog/parse.js';
+import type { OutcomeInput } from '../../lineage/lineage-api.js';
 import { InputError } from '../../model/errors.js';
 import { QualityService } from '../../quality/quality-service.js';
 import { buildApp, type McpEndpoint } from '../../server/app.js';
@@ -203,9 +204,14 @@ See docs/access.md, docs/quality.md and docs/architecture.md.`,
         `The demo's lineage did not ingest: ${reported.failed_events.map((f) => `event ${f.index}: ${f.reason}`).join('; ')}`,
       );
     }
+    // A few AI outcomes, so the lineage page, scorecards and `outcome list` show one traced to its people.
+    const outcomes = JSON.parse(
+      readFileSync(join(packageRoot, 'examples', 'outcomes', 'northwind-outcomes.json'), 'utf8'),
+    ) as OutcomeInput[];
+    for (const outcome of outcomes) await lineage.recordOutcome(outcome);
     await store.close();
     const s = result.summary;
-    const banner = `Loaded the demo organisation: ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged.\nChecked the quality of ${checked.runs.length} datasets where their data lives: ${failing} with findings (see examples/README.md).\nReported lineage: ${reported.stored.events} OpenLineage events from examples/lineage (${reported.stored.jobs} jobs, ${reported.stored.edges} edges, ${reported.stored.unmanaged} datasets no contract describes yet).\nSign in with one of these API tokens (Authorization: Bearer …, or --token with --server):\n${demoTokens.join('\n')}\n`;
+    const banner = `Loaded the demo organisation: ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged.\nChecked the quality of ${checked.runs.length} datasets where their data lives: ${failing} with findings (see examples/README.md).\nReported lineage: ${reported.stored.events} OpenLineage events from examples/lineage (${reported.stored.jobs} jobs, ${reported.stored.edges} edges, ${reported.stored.unmanaged} datasets no contract describes yet).\nRecorded ${outcomes.length} AI outcomes from examples/outcomes, each traced to the data and people behind it.\nSign in with one of these API tokens (Authorization: Bearer …, or --token with --server):\n${demoTokens.join('\n')}\n`;
     if (!globals.serve) {
       process.stderr.write(banner);
       return;
