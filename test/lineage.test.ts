@@ -233,6 +233,26 @@ for (const factory of storeFactories) {
       const adopt = await s.lineage.dataset('kafka://broker:9092', 'payments.authorised');
       expect(adopt.ref).toBeNull();
       expect(adopt.draft).toMatchObject({ apiVersion: 'v3.1.0', kind: 'DataContract', status: 'draft' });
+      // The draft names the topic with ODCS's own Kafka server; applied, it is the reported dataset.
+      const draft = adopt.draft as {
+        servers: unknown[];
+        schema: { physicalName: string }[];
+        domain: string;
+        description: { purpose: string };
+      };
+      expect(draft.servers).toEqual([{ server: 'reported', type: 'kafka', host: 'broker:9092' }]);
+      expect(draft.schema[0]!.physicalName).toBe('payments.authorised');
+      draft.domain = 'payments';
+      draft.description.purpose = 'Authorised card payments, as the payment service publishes them.';
+      const adopted = await s.catalog.apply({
+        docs: [{ source: 'draft', index: 0, doc: draft }],
+        problems: [],
+      });
+      expect(adopted.applied, JSON.stringify(adopted.results[0])).toBe(true);
+      expect(adopted.results[0]!.ref).toBe('dataset:payments/authorised');
+      expect((await s.lineage.dataset('kafka://broker:9092', 'payments.authorised')).ref).toBe(
+        'dataset:payments/authorised',
+      );
     });
 
     it('links models and applications to dataset versions with roles; "latest" is flagged; unknown versions refused', async () => {

@@ -1138,6 +1138,10 @@ export function draftContract(namespace: string, name: string, facets: Json): Js
         ...(f.description ? { description: f.description } : {}),
       };
     });
+  // The ODCS server type a namespace names, where the naming conventions read back to it; any other
+  // keeps the namespace and name as given, which matching reads too.
+  const kafka = /^kafka:\/\/([^/?#]+)$/i.exec(namespace);
+  const s3 = /^s3a?:\/\/([^/?#]+)\/?$/i.exec(namespace);
   const server: Json =
     namespace === 'file'
       ? { server: 'reported', type: 'local', path: name, format: name.split('.').pop() ?? 'csv' }
@@ -1154,14 +1158,20 @@ export function draftContract(namespace: string, name: string, facets: Json): Js
               schema,
             };
           })()
-        : {
-            server: 'reported',
-            type: 'custom',
-            customProperties: [
-              { property: 'openlineage.namespace', value: namespace },
-              { property: 'openlineage.name', value: name },
-            ],
-          };
+        : kafka
+          ? { server: 'reported', type: 'kafka', host: kafka[1] }
+          : s3
+            ? { server: 'reported', type: 's3', location: `s3://${s3[1]}/${name.replace(/^\//, '')}` }
+            : {
+                server: 'reported',
+                type: 'custom',
+                customProperties: [
+                  { property: 'openlineage.namespace', value: namespace },
+                  { property: 'openlineage.name', value: name },
+                ],
+              };
+  // A Kafka contract names its topic as the table's physical name.
+  const physicalName = kafka ? name : table;
   return {
     apiVersion: 'v3.1.0',
     kind: 'DataContract',
@@ -1181,6 +1191,6 @@ export function draftContract(namespace: string, name: string, facets: Json): Js
           ],
         }
       : {}),
-    schema: [{ name: table, physicalName: table, ...(properties.length ? { properties } : {}) }],
+    schema: [{ name: table, physicalName, ...(properties.length ? { properties } : {}) }],
   };
 }
