@@ -33,22 +33,23 @@ function where(r: DocumentResult, line = r.line): string {
 }
 
 /** Beyond this many, results with nothing to say (stored, no warnings) are counted, not listed. */
-export const QUIET_RESULTS_LISTED = 200;
+const QUIET_RESULTS_LISTED = 200;
+
+/** Nothing to say about it: no issue, warning or violation. */
+const remarkless = (r: DocumentResult) => !r.issues.length && !r.warnings.length && !r.violations?.length;
+const STORED = new Set(['created', 'updated', 'unchanged']);
 
 export function formatApply(result: ApplyResult): string {
   const lines: string[] = [];
-  const remarkless = (r: ApplyResult['results'][number]) =>
-    !r.issues.length && !r.warnings.length && !r.violations?.length;
-  const quiet = result.results.filter(
-    (r) => remarkless(r) && ['created', 'updated', 'unchanged'].includes(r.status),
-  ).length;
+  const quiet = (r: DocumentResult) => remarkless(r) && STORED.has(r.status);
+  const quietCount = result.results.filter(quiet).length;
   // A large apply would print a line per document; what needs reading would scroll away.
-  const listQuiet = quiet <= QUIET_RESULTS_LISTED;
+  const listQuiet = quietCount <= QUIET_RESULTS_LISTED;
   for (const r of result.results) {
     // A skipped document was valid but not stored because of another: the summary counts them, and
     // listing thousands of them would bury the one line that says what is wrong.
     if (r.status === 'skipped' && remarkless(r)) continue;
-    if (!listQuiet && remarkless(r) && ['created', 'updated', 'unchanged'].includes(r.status)) continue;
+    if (!listQuiet && quiet(r)) continue;
     const version =
       r.version !== undefined && ['created', 'updated', 'unchanged', 'pending'].includes(r.status)
         ? ` (v${r.version})`
@@ -83,7 +84,7 @@ export function formatApply(result: ApplyResult): string {
   if (!listQuiet) {
     if (lines.length) lines.push('');
     lines.push(
-      wrap(`${count(quiet)} documents without remarks are not listed (-o json lists every result).`),
+      wrap(`${count(quietCount)} documents without remarks are not listed (-o json lists every result).`),
     );
   }
   lines.push('', wrap(summary));
