@@ -22,6 +22,10 @@ const X_DELTA_IN = 2;
 const X_DECLARED_OUT = 4;
 const X_DECLARED_IN = 8;
 
+/** Bits of `extra` that send a walk through `adjacent` (edges beyond the compressed arrays). */
+export const EXTRA_IN = X_DELTA_IN | X_DECLARED_IN;
+export const EXTRA_OUT = X_DELTA_OUT | X_DECLARED_OUT;
+
 export const KIND_NAMES = ['dataset', 'dataset', 'job', 'model', 'app'] as const;
 
 /** Edge roles: 0 none, 1.. LINK_ROLES, then `model` (a model an application runs). */

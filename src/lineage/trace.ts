@@ -10,6 +10,8 @@ import { NotFoundError } from '../model/errors.js';
 import type { AssetInfo, QualityStatus } from './directory.js';
 import {
   Adjacency,
+  EXTRA_IN,
+  EXTRA_OUT,
   type GraphIndex,
   K_APP,
   K_DATASET,
@@ -372,6 +374,13 @@ export class Tracer {
     const cycles: CycleView[] = [];
     const first = this.first;
     const second = this.second;
+    // A node whose links all sit in the compressed arrays (nearly all) is read from them here;
+    // the few with reported-since or declared links go through `adjacent`.
+    const extra = g.extra;
+    const mask = upstream ? EXTRA_IN : EXTRA_OUT;
+    const off = upstream ? g.bOff : g.fOff;
+    const other = upstream ? g.bSrc : g.fDst;
+    const { bRole, bVer } = g;
     let jobs = 0;
     let tail = 0;
     seen[start] = stamp;
@@ -388,34 +397,49 @@ export class Tracer {
       const system = upstream && (uKind === K_MODEL || uKind === K_APP);
       const fallback = uKind === K_APP ? ROLE_INFERENCE : ROLE_TRAINING;
       const inherited = role[u]!;
-      g.adjacent(u, upstream, first);
-      const { node: firstNode, role: firstRole, ver: firstVer, to: firstEnd } = first;
-      for (let i = first.from; i < firstEnd; i++) {
+      let firstNode = other;
+      let firstRole = bRole;
+      let firstVer = bVer;
+      let firstFrom = off[u]!;
+      let firstEnd = off[u + 1]!;
+      if (extra[u]! & mask) {
+        g.adjacent(u, upstream, first);
+        ({ node: firstNode, role: firstRole, ver: firstVer, from: firstFrom, to: firstEnd } = first);
+      }
+      for (let i = firstFrom; i < firstEnd; i++) {
         const v = firstNode[i]!;
+        if (seen[v] === stamp) {
+          if (inCycle) this.cycle(u, v, cycles);
+          continue;
+        }
         let through = -1;
-        let from = 0;
-        let to = 1;
+        let secondNode = firstNode;
+        let secondRole = firstRole;
+        let secondVer = firstVer;
+        let from = i;
+        let to = i + 1;
         // A job is crossed in the same step: its other side is what this node is linked to.
         if (kind[v] === K_JOB) {
-          if (seen[v] === stamp) {
-            if (inCycle) this.cycle(u, v, cycles);
-            continue;
-          }
           seen[v] = stamp;
           jobs += 1;
           through = v;
-          g.adjacent(v, upstream, second);
-          from = second.from;
-          to = second.to;
+          secondNode = other;
+          secondRole = bRole;
+          secondVer = bVer;
+          from = off[v]!;
+          to = off[v + 1]!;
+          if (extra[v]! & mask) {
+            g.adjacent(v, upstream, second);
+            ({ node: secondNode, role: secondRole, ver: secondVer, from, to } = second);
+          }
         }
-        const secondNode = second.node;
         for (let k = from; k < to; k++) {
-          const x = through < 0 ? v : secondNode[k]!;
-          if (through >= 0 && kind[x] === K_JOB) continue;
+          const x = secondNode[k]!;
           if (seen[x] === stamp) {
-            if (inCycle) this.cycle(u, x, cycles);
+            if (inCycle && (through < 0 || kind[x] !== K_JOB)) this.cycle(u, x, cycles);
             continue;
           }
+          if (through >= 0 && kind[x] === K_JOB) continue;
           seen[x] = stamp;
           queue[tail++] = x;
           const o = x << 2;
@@ -425,9 +449,9 @@ export class Tracer {
           // Role and version matter upstream only (rows downstream show neither): the role of a
           // dataset → job link and the version used are on that input edge, else on the direct link.
           if (upstream) {
-            const edgeRole = through >= 0 ? second.role[k]! : firstRole[i]!;
+            const edgeRole = secondRole[k]!;
             role[x] = system ? edgeRole || fallback : inherited || edgeRole;
-            state[o + 3] = through >= 0 ? second.ver[k]! : firstVer[i]!;
+            state[o + 3] = secondVer[k]!;
           }
         }
       }
