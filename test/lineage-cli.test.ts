@@ -91,6 +91,50 @@ describe('charter lineage CLI', () => {
     expect(card.owners).toEqual([expect.objectContaining({ key: 'user:dan', outcomes: 1 })]);
   });
 
+  it('manages webhooks: the secret shown once, bad input refused, an outcome queued for the domains behind it', () => {
+    const added = charter(home, 'webhook', 'add', 'http://127.0.0.1:9/hook', '--domain', 'payments');
+    expect(added.code, added.stderr).toBe(0);
+    const id = /created +webhook ([0-9a-f-]{36})/.exec(added.stdout)?.[1];
+    expect(id, added.stdout).toBeDefined();
+    expect(added.stdout).toMatch(/secret: \S{20,} \(shown once;/);
+    const listed = charter(home, 'webhook', 'list');
+    expect(listed.stdout).toMatch(new RegExp(`${id} +http://127\\.0\\.0\\.1:9/hook +payments +\\(all\\)`));
+    expect(listed.stdout).not.toContain('secret');
+    for (const [args, message] of [
+      [['add', 'hooks.example.com'], 'url must be an absolute http(s) URL'],
+      [['add', 'ftp://hooks.example.com/h'], 'url must use http or https'],
+      [['add', 'https://hooks.example.com/h', '--domain', 'nosuch'], "Domain 'domain:nosuch' not found"],
+      [['add', 'https://hooks.example.com/h', '--event', 'io.charter.bogus'], 'expected one or more of'],
+      [['deliveries', '--state', 'lost'], '--state must be pending, delivered or dead'],
+      [['retry', 'nope'], "Delivery 'nope' not found"],
+    ] as const) {
+      const refused = charter(home, 'webhook', ...args);
+      expect(refused.code, args.join(' ')).toBe(2);
+      expect(refused.stderr).toContain(message);
+    }
+    // The fraud model's trace goes through payments: its outcome is queued for the payments webhook.
+    const recorded = charter(
+      home,
+      'outcome',
+      'record',
+      '--subject',
+      'model:risk/fraud-scorer',
+      '--type',
+      'drift',
+      '--severity',
+      'high',
+      '--summary',
+      'Fraud scores drifted after the October retrain',
+    );
+    expect(recorded.code, recorded.stderr).toBe(0);
+    const queued = charter(home, 'webhook', 'deliveries', '--webhook', id!);
+    expect(queued.stdout).toMatch(/^[0-9a-f-]{36} +pending +0 +next try \d{4}-/m);
+    const json = JSON.parse(charter(home, 'webhook', 'deliveries', '--webhook', id!, '-o', 'json').stdout);
+    expect(json).toEqual([expect.objectContaining({ webhookId: id, state: 'pending', attempts: 0 })]);
+    expect(charter(home, 'webhook', 'remove', id!).code).toBe(0);
+    expect(charter(home, 'webhook', 'list').stdout).not.toContain(id!);
+  });
+
   it('fits trace, impact and scorecard to the terminal: tables where they fit, rows expanded where not, refs whole', () => {
     const wide = charterWith({ COLUMNS: '200' }, home, 'trace', 'model:risk/fraud-scorer').stdout;
     expect(wide).toMatch(/^ {2}DATASET +HOPS +ROLE +VERSION +CLASS\. +QUALITY +OWNERS$/m);

@@ -844,9 +844,15 @@ export function registerLineageCommands(program: Command) {
               { header: 'attempts', value: (r) => r.attempts },
               { header: 'last', value: (r) => text(r.lastStatus ?? r.lastError ?? ''), flex: 2 },
               {
-                header: 'next',
-                value: (r) => (r.state === 'pending' ? r.nextAttemptAt : (r.deliveredAt ?? '')),
-                min: 20,
+                // Pending: when it is tried next; delivered: when the receiver took it; dead: nothing is due.
+                header: 'when',
+                value: (r) =>
+                  r.state === 'pending'
+                    ? `next try ${r.nextAttemptAt}`
+                    : r.state === 'delivered'
+                      ? `delivered ${r.deliveredAt ?? ''}`
+                      : 'dead (webhook retry ID)',
+                min: 24,
               },
             ])
           : 'No deliveries.',
