@@ -21,6 +21,8 @@ const X_DELTA_OUT = 1;
 const X_DELTA_IN = 2;
 const X_DECLARED_OUT = 4;
 const X_DECLARED_IN = 8;
+/** The node is on a cycle (its component in `scc`): a walk looks at components only from such nodes. */
+export const IN_CYCLE = 16;
 
 /** Bits of `extra` that send a walk through `adjacent` (edges beyond the compressed arrays). */
 export const EXTRA_IN = X_DELTA_IN | X_DECLARED_IN;
@@ -250,8 +252,10 @@ export class GraphIndex {
 
   /** The index node of a stored lineage node: the asset it names, else its own. */
   private placeNode(row: NodeRow): number {
+    // Labels are joined, not concatenated: a flat string, where `a + b` would be a rope of three
+    // objects for every lookup and row to walk through.
     if (row.kind === 'job') {
-      return this.addNode(`${row.namespace}/${row.name}`, K_JOB, [row.namespace, row.name]);
+      return this.addNode([row.namespace, row.name].join('/'), K_JOB, [row.namespace, row.name]);
     }
     const match = this.directory.names.match(row.namespace, row.name);
     if (match && (this.directory.get(match.ref) || row.namespace === CHARTER_NAMESPACE)) {
@@ -259,7 +263,7 @@ export class GraphIndex {
       if (known || match.ref.startsWith('dataset:'))
         return this.addNode(match.ref, this.assetKind(match.ref));
     }
-    const label = row.name.startsWith('/') ? `${row.namespace}:${row.name}` : `${row.namespace}/${row.name}`;
+    const label = [row.namespace, row.name].join(row.name.startsWith('/') ? ':' : '/');
     return this.addNode(label, K_UNMANAGED, [row.namespace, row.name]);
   }
 
@@ -453,6 +457,7 @@ export class GraphIndex {
   private markCycle(s: number, d: number) {
     if (s === d) {
       this.scc[s] = this.scc[s]! >= 0 ? this.scc[s]! : this.n + s;
+      this.extra[s]! |= IN_CYCLE;
       return;
     }
     const parent = new Map<number, number>([[d, -1]]);
@@ -468,7 +473,10 @@ export class GraphIndex {
       });
       if (found) {
         const id = this.scc[s]! >= 0 ? this.scc[s]! : this.scc[d]! >= 0 ? this.scc[d]! : this.n + s;
-        for (let v = s; v !== -1; v = parent.get(v)!) this.scc[v] = id;
+        for (let v = s; v !== -1; v = parent.get(v)!) {
+          this.scc[v] = id;
+          this.extra[v]! |= IN_CYCLE;
+        }
         return;
       }
     }
@@ -646,7 +654,11 @@ export class GraphIndex {
             if (w === v) break;
           }
           if (size === 1) this.eachOut(v, (w) => (selfLoop ||= w === v));
-          if (size > 1 || selfLoop) for (const w of members) scc[w] = v;
+          if (size > 1 || selfLoop)
+            for (const w of members) {
+              scc[w] = v;
+              this.extra[w]! |= IN_CYCLE;
+            }
         }
       }
     }

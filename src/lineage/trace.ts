@@ -12,6 +12,7 @@ import {
   Adjacency,
   EXTRA_IN,
   EXTRA_OUT,
+  IN_CYCLE,
   type GraphIndex,
   K_APP,
   K_DATASET,
@@ -370,7 +371,6 @@ export class Tracer {
     w.begin(g.n);
     const { seen, queue, state, role, stamp } = w;
     const kind = g.kind;
-    const scc = g.scc;
     const cycles: CycleView[] = [];
     const first = this.first;
     const second = this.second;
@@ -392,8 +392,9 @@ export class Tracer {
       const d = state[u << 2]!;
       if (d >= maxDepth) continue;
       const uKind = kind[u]!;
+      const flags = extra[u]!;
       // A node in no cycle closes none: its edges back into seen nodes need no look at components.
-      const inCycle = (scc[u] ?? -1) >= 0;
+      const inCycle = (flags & IN_CYCLE) !== 0;
       const system = upstream && (uKind === K_MODEL || uKind === K_APP);
       const fallback = uKind === K_APP ? ROLE_INFERENCE : ROLE_TRAINING;
       const inherited = role[u]!;
@@ -402,7 +403,7 @@ export class Tracer {
       let firstVer = bVer;
       let firstFrom = off[u]!;
       let firstEnd = off[u + 1]!;
-      if (extra[u]! & mask) {
+      if (flags & mask) {
         g.adjacent(u, upstream, first);
         ({ node: firstNode, role: firstRole, ver: firstVer, from: firstFrom, to: firstEnd } = first);
       }
