@@ -971,7 +971,9 @@ export class LineageService implements LineageApi {
     const events = input.events ?? [];
     for (const e of events)
       if (!(EVENT_TYPES as readonly string[]).includes(e))
-        throw new InputError(`'${e}' is not an event type; expected one or more of ${EVENT_TYPES.join(', ')}`);
+        throw new InputError(
+          `'${e}' is not an event type; expected one or more of ${EVENT_TYPES.join(', ')}`,
+        );
     let domain: string | null = null;
     if (input.domain) {
       domain = input.domain.replace(/^domain:/, '');
