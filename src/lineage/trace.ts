@@ -160,6 +160,14 @@ function reasonsOf(asset: AssetView, suffix: string): string[] {
   return pairs;
 }
 
+/** Why an asset makes its owners, then its stewards, accountable (`reasonsOf` without the people). */
+function whysOf(asset: AssetView, suffix: string): string[] {
+  const whys: string[] = [];
+  for (const _ of asset.owners) whys.push(`owner of ${asset.ref}${suffix}`);
+  for (const _ of asset.stewards) whys.push(`steward of ${asset.ref}${suffix}`);
+  return whys;
+}
+
 /**
  * Deduplicated people with every reason they are on the list, in the order first met. Each asset
  * is added once per report, so a person's reasons need no further deduplication.
@@ -277,9 +285,11 @@ interface NodeFacts {
   domain: string | null;
   /** The version of a row whose link names none: `{used: null, pinned: false, current}`. */
   unversioned: NonNullable<LineageRow['version']>;
+  /** Its owners, then its stewards, as the tracer numbers people. */
+  who: Int32Array;
   /**
-   * `reasonsOf` the asset per suffix, by `reasonKey`: the first suffix met here, the others (a
-   * node sees a few) in parallel lists.
+   * `whysOf` the asset per suffix (aligned with `who`), by `reasonKey`: the first suffix met here,
+   * the others (a node sees a few) in parallel lists.
    */
   key: number;
   reasons: string[] | undefined;
@@ -305,6 +315,16 @@ export class Tracer {
   private facts: (NodeFacts | null)[] = [];
   private factsBuild = -1;
   private factsRevision = -1;
+  /**
+   * People by number, so a report gathers them without hashing their refs: `personRef[p]`, and
+   * per report a stamp and the position in its list. Numbers are kept for the tracer's life (a
+   * catalog has a bounded number of people and teams).
+   */
+  private personNo = new Map<string, number>();
+  private personRef: string[] = [];
+  private personStamp = new Uint32Array(64);
+  private personPos = new Int32Array(64);
+  private personEpoch = 0;
 
   constructor(private readonly graph: GraphIndex) {}
 
@@ -329,6 +349,7 @@ export class Tracer {
         asset,
         domain: asset.domain,
         unversioned: { used: null, pinned: false, current: asset.version },
+        who: this.numbered(asset),
         key: -1,
         reasons: undefined,
         moreKeys: undefined,
@@ -340,13 +361,66 @@ export class Tracer {
     return facts;
   }
 
-  /** The reasons of an asset's node for rows with this role code and depth (see suffixFor). */
+  /** An asset's owners, then its stewards, by number. */
+  private numbered(asset: AssetView): Int32Array {
+    const who = new Int32Array(asset.owners.length + asset.stewards.length);
+    let k = 0;
+    for (const list of [asset.owners, asset.stewards])
+      for (const ref of list) {
+        let p = this.personNo.get(ref);
+        if (p === undefined) {
+          p = this.personRef.length;
+          this.personRef.push(ref);
+          this.personNo.set(ref, p);
+        }
+        who[k++] = p;
+      }
+    return who;
+  }
+
+  /**
+   * The accountable people of one report, in the order first met, each with every reason: from
+   * each asset's people (`who`) and reasons (`whys`, aligned). Each asset is given once per report,
+   * so a person's reasons need no further deduplication.
+   */
+  private accountable(who: readonly Int32Array[], whys: readonly (readonly string[])[]): Accountable[] {
+    const people = this.personRef.length;
+    if (this.personStamp.length < people) {
+      const size = Math.max(people, this.personStamp.length * 2);
+      this.personStamp = new Uint32Array(size);
+      this.personPos = new Int32Array(size);
+      this.personEpoch = 0;
+    }
+    if (++this.personEpoch === 0xffffffff) {
+      this.personStamp.fill(0);
+      this.personEpoch = 1;
+    }
+    const { personStamp: stamp, personPos: pos, personRef, personEpoch: epoch } = this;
+    const out: Accountable[] = [];
+    for (let a = 0; a < who.length; a++) {
+      const ps = who[a]!;
+      const ws = whys[a]!;
+      for (let j = 0; j < ps.length; j++) {
+        const p = ps[j]!;
+        if (stamp[p] === epoch) out[pos[p]!]!.why.push(ws[j]!);
+        else {
+          stamp[p] = epoch;
+          pos[p] = out.length;
+          const ref = personRef[p]!;
+          out.push({ ref, title: this.titleOf(ref), why: [ws[j]!] });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The reasons of an asset's node for rows with this role code and depth (see suffixFor), aligned with its `who`. */
   private reasons(facts: NodeFacts, role: number, depth: number): readonly string[] {
     const key = reasonKey(role, depth);
     if (facts.key === key) return facts.reasons!;
     const at = facts.moreKeys ? facts.moreKeys.indexOf(key) : -1;
     if (at >= 0) return facts.moreReasons![at]!;
-    const list = reasonsOf(facts.asset, suffixFor(ROLE_NAMES[role] ?? null, depth));
+    const list = whysOf(facts.asset, suffixFor(ROLE_NAMES[role] ?? null, depth));
     if (facts.key < 0) {
       facts.key = key;
       facts.reasons = list;
@@ -547,8 +621,13 @@ export class Tracer {
     const domains = new Set<string>(subject.domain ? [subject.domain] : []);
     const pinned: LineageRow[] = [];
     // People in the order met: the subject's, the models' (` (role)`), then the datasets'.
-    const modelReasons: (readonly string[])[] = [];
-    const datasetReasons: (readonly string[])[] = [];
+    const subjectWho = subjectFacts ? subjectFacts.who : this.numbered(subject);
+    const who: Int32Array[] = [subjectWho];
+    const whys: (readonly string[])[] = [
+      subjectFacts ? this.reasons(subjectFacts, 0, 0) : whysOf(subject, ''),
+    ];
+    const datasetWho: Int32Array[] = [];
+    const datasetWhys: (readonly string[])[] = [];
     const { order } = t;
     const g = this.graph;
     const { kind } = g;
@@ -563,9 +642,12 @@ export class Tracer {
       else datasets.push(r);
       if (!facts) continue;
       if (facts.domain) domains.add(facts.domain);
-      if (system) modelReasons.push(this.reasons(facts, role[idx]!, 1));
-      else {
-        datasetReasons.push(this.reasons(facts, role[idx]!, state[idx << 2]!));
+      if (system) {
+        who.push(facts.who);
+        whys.push(this.reasons(facts, role[idx]!, 1));
+      } else {
+        datasetWho.push(facts.who);
+        datasetWhys.push(this.reasons(facts, role[idx]!, state[idx << 2]!));
         if (r.version?.pinned) pinned.push(r);
       }
     }
@@ -576,10 +658,10 @@ export class Tracer {
       if (Number.isInteger(used) && used !== r.asset.version)
         r.classificationUsed = await this.directory.classificationAtVersion(r.asset.ref, used);
     }
-    const people = new People(this.titleOf);
-    people.addReasons(subjectFacts ? this.reasons(subjectFacts, 0, 0) : reasonsOf(subject, ''));
-    for (const list of modelReasons) people.addReasons(list);
-    for (const list of datasetReasons) people.addReasons(list);
+    for (let i = 0; i < datasetWho.length; i++) {
+      who.push(datasetWho[i]!);
+      whys.push(datasetWhys[i]!);
+    }
     return {
       subject,
       at: options.at ?? new Date().toISOString(),
@@ -587,7 +669,7 @@ export class Tracer {
       datasets,
       jobs: t.jobs,
       cycles: t.cycles,
-      accountable: people.list(),
+      accountable: this.accountable(who, whys),
       domains: [...domains].sort(),
     };
   }
@@ -604,7 +686,8 @@ export class Tracer {
   /** Builds an impact report from a set of reached nodes (also used by field impact). */
   impactReport(start: number, t: Traversal, depth: number, at?: string, field?: string): ImpactReport {
     const g = this.graph;
-    const people = new People(this.titleOf);
+    const who: Int32Array[] = [];
+    const whys: (readonly string[])[] = [];
     const datasets: LineageRow[] = [];
     const models: LineageRow[] = [];
     const apps: LineageRow[] = [];
@@ -618,7 +701,8 @@ export class Tracer {
       const r = this.row(idx, false, facts);
       (k === K_MODEL ? models : k === K_APP ? apps : datasets).push(r);
       if (facts) {
-        people.addReasons(this.reasons(facts, 0, 0));
+        who.push(facts.who);
+        whys.push(this.reasons(facts, 0, 0));
         if (facts.domain) domains.add(facts.domain);
       }
     }
@@ -639,7 +723,7 @@ export class Tracer {
       apps,
       jobs: t.jobs,
       cycles: t.cycles,
-      notify: people.list(),
+      notify: this.accountable(who, whys),
       domains: [...domains].sort(),
     };
   }
