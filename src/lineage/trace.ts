@@ -160,12 +160,18 @@ function reasonsOf(asset: AssetView, suffix: string): string[] {
   return pairs;
 }
 
-/** Why an asset makes its owners, then its stewards, accountable (`reasonsOf` without the people). */
-function whysOf(asset: AssetView, suffix: string): string[] {
-  const whys: string[] = [];
-  for (const _ of asset.owners) whys.push(`owner of ${asset.ref}${suffix}`);
-  for (const _ of asset.stewards) whys.push(`steward of ${asset.ref}${suffix}`);
-  return whys;
+/**
+ * `reasonsOf` with each person as the tracer numbers them (`who`: the owners, then the stewards):
+ * (number, reason) pairs flattened into one list.
+ */
+type NumberedReasons = readonly (number | string)[];
+
+function numberedReasonsOf(asset: AssetView, who: readonly number[], suffix: string): NumberedReasons {
+  const pairs: (number | string)[] = [];
+  let k = 0;
+  for (const _ of asset.owners) pairs.push(who[k++]!, `owner of ${asset.ref}${suffix}`);
+  for (const _ of asset.stewards) pairs.push(who[k++]!, `steward of ${asset.ref}${suffix}`);
+  return pairs;
 }
 
 /**
@@ -286,15 +292,20 @@ interface NodeFacts {
   /** The version of a row whose link names none: `{used: null, pinned: false, current}`. */
   unversioned: NonNullable<LineageRow['version']>;
   /** Its owners, then its stewards, as the tracer numbers people. */
-  who: Int32Array;
+  who: number[];
   /**
-   * `whysOf` the asset per suffix (aligned with `who`), by `reasonKey`: the first suffix met here,
-   * the others (a node sees a few) in parallel lists.
+   * `numberedReasonsOf` the asset per suffix, by `reasonKey`: the first three suffixes met here
+   * in the object (read with it, no other memory to fetch), the others (a node sees a few) in
+   * parallel lists.
    */
   key: number;
-  reasons: string[] | undefined;
+  reasons: NumberedReasons | undefined;
+  key2: number;
+  reasons2: NumberedReasons | undefined;
+  key3: number;
+  reasons3: NumberedReasons | undefined;
   moreKeys: number[] | undefined;
-  moreReasons: string[][] | undefined;
+  moreReasons: NumberedReasons[] | undefined;
 }
 
 /** A suffix as a number: role code and the hops it shows (suffixFor shows none below 2). */
@@ -352,6 +363,10 @@ export class Tracer {
         who: this.numbered(asset),
         key: -1,
         reasons: undefined,
+        key2: -1,
+        reasons2: undefined,
+        key3: -1,
+        reasons3: undefined,
         moreKeys: undefined,
         moreReasons: undefined,
       };
@@ -362,9 +377,8 @@ export class Tracer {
   }
 
   /** An asset's owners, then its stewards, by number. */
-  private numbered(asset: AssetView): Int32Array {
-    const who = new Int32Array(asset.owners.length + asset.stewards.length);
-    let k = 0;
+  private numbered(asset: AssetView): number[] {
+    const who: number[] = [];
     for (const list of [asset.owners, asset.stewards])
       for (const ref of list) {
         let p = this.personNo.get(ref);
@@ -373,17 +387,17 @@ export class Tracer {
           this.personRef.push(ref);
           this.personNo.set(ref, p);
         }
-        who[k++] = p;
+        who.push(p);
       }
     return who;
   }
 
   /**
    * The accountable people of one report, in the order first met, each with every reason: from
-   * each asset's people (`who`) and reasons (`whys`, aligned). Each asset is given once per report,
-   * so a person's reasons need no further deduplication.
+   * each asset's numbered reasons. Each asset is given once per report, so a person's reasons need
+   * no further deduplication.
    */
-  private accountable(who: readonly Int32Array[], whys: readonly (readonly string[])[]): Accountable[] {
+  private accountable(lists: readonly NumberedReasons[]): Accountable[] {
     const people = this.personRef.length;
     if (this.personStamp.length < people) {
       const size = Math.max(people, this.personStamp.length * 2);
@@ -397,33 +411,41 @@ export class Tracer {
     }
     const { personStamp: stamp, personPos: pos, personRef, personEpoch: epoch } = this;
     const out: Accountable[] = [];
-    for (let a = 0; a < who.length; a++) {
-      const ps = who[a]!;
-      const ws = whys[a]!;
-      for (let j = 0; j < ps.length; j++) {
-        const p = ps[j]!;
-        if (stamp[p] === epoch) out[pos[p]!]!.why.push(ws[j]!);
+    for (let a = 0; a < lists.length; a++) {
+      const pairs = lists[a]!;
+      for (let j = 0; j < pairs.length; j += 2) {
+        const p = pairs[j] as number;
+        const why = pairs[j + 1] as string;
+        if (stamp[p] === epoch) out[pos[p]!]!.why.push(why);
         else {
           stamp[p] = epoch;
           pos[p] = out.length;
           const ref = personRef[p]!;
-          out.push({ ref, title: this.titleOf(ref), why: [ws[j]!] });
+          out.push({ ref, title: this.titleOf(ref), why: [why] });
         }
       }
     }
     return out;
   }
 
-  /** The reasons of an asset's node for rows with this role code and depth (see suffixFor), aligned with its `who`. */
-  private reasons(facts: NodeFacts, role: number, depth: number): readonly string[] {
+  /** The numbered reasons of an asset's node for rows with this role code and depth (see suffixFor). */
+  private reasons(facts: NodeFacts, role: number, depth: number): NumberedReasons {
     const key = reasonKey(role, depth);
     if (facts.key === key) return facts.reasons!;
+    if (facts.key2 === key) return facts.reasons2!;
+    if (facts.key3 === key) return facts.reasons3!;
     const at = facts.moreKeys ? facts.moreKeys.indexOf(key) : -1;
     if (at >= 0) return facts.moreReasons![at]!;
-    const list = whysOf(facts.asset, suffixFor(ROLE_NAMES[role] ?? null, depth));
+    const list = numberedReasonsOf(facts.asset, facts.who, suffixFor(ROLE_NAMES[role] ?? null, depth));
     if (facts.key < 0) {
       facts.key = key;
       facts.reasons = list;
+    } else if (facts.key2 < 0) {
+      facts.key2 = key;
+      facts.reasons2 = list;
+    } else if (facts.key3 < 0) {
+      facts.key3 = key;
+      facts.reasons3 = list;
     } else {
       facts.moreKeys = [...(facts.moreKeys ?? []), key];
       facts.moreReasons = [...(facts.moreReasons ?? []), list];
@@ -621,13 +643,12 @@ export class Tracer {
     const domains = new Set<string>(subject.domain ? [subject.domain] : []);
     const pinned: LineageRow[] = [];
     // People in the order met: the subject's, the models' (` (role)`), then the datasets'.
-    const subjectWho = subjectFacts ? subjectFacts.who : this.numbered(subject);
-    const who: Int32Array[] = [subjectWho];
-    const whys: (readonly string[])[] = [
-      subjectFacts ? this.reasons(subjectFacts, 0, 0) : whysOf(subject, ''),
+    const people: NumberedReasons[] = [
+      subjectFacts
+        ? this.reasons(subjectFacts, 0, 0)
+        : numberedReasonsOf(subject, this.numbered(subject), ''),
     ];
-    const datasetWho: Int32Array[] = [];
-    const datasetWhys: (readonly string[])[] = [];
+    const datasetPeople: NumberedReasons[] = [];
     const { order } = t;
     const g = this.graph;
     const { kind } = g;
@@ -642,12 +663,9 @@ export class Tracer {
       else datasets.push(r);
       if (!facts) continue;
       if (facts.domain) domains.add(facts.domain);
-      if (system) {
-        who.push(facts.who);
-        whys.push(this.reasons(facts, role[idx]!, 1));
-      } else {
-        datasetWho.push(facts.who);
-        datasetWhys.push(this.reasons(facts, role[idx]!, state[idx << 2]!));
+      if (system) people.push(this.reasons(facts, role[idx]!, 1));
+      else {
+        datasetPeople.push(this.reasons(facts, role[idx]!, state[idx << 2]!));
         if (r.version?.pinned) pinned.push(r);
       }
     }
@@ -658,10 +676,7 @@ export class Tracer {
       if (Number.isInteger(used) && used !== r.asset.version)
         r.classificationUsed = await this.directory.classificationAtVersion(r.asset.ref, used);
     }
-    for (let i = 0; i < datasetWho.length; i++) {
-      who.push(datasetWho[i]!);
-      whys.push(datasetWhys[i]!);
-    }
+    for (let i = 0; i < datasetPeople.length; i++) people.push(datasetPeople[i]!);
     return {
       subject,
       at: options.at ?? new Date().toISOString(),
@@ -669,7 +684,7 @@ export class Tracer {
       datasets,
       jobs: t.jobs,
       cycles: t.cycles,
-      accountable: this.accountable(who, whys),
+      accountable: this.accountable(people),
       domains: [...domains].sort(),
     };
   }
@@ -686,8 +701,7 @@ export class Tracer {
   /** Builds an impact report from a set of reached nodes (also used by field impact). */
   impactReport(start: number, t: Traversal, depth: number, at?: string, field?: string): ImpactReport {
     const g = this.graph;
-    const who: Int32Array[] = [];
-    const whys: (readonly string[])[] = [];
+    const people: NumberedReasons[] = [];
     const datasets: LineageRow[] = [];
     const models: LineageRow[] = [];
     const apps: LineageRow[] = [];
@@ -701,8 +715,7 @@ export class Tracer {
       const r = this.row(idx, false, facts);
       (k === K_MODEL ? models : k === K_APP ? apps : datasets).push(r);
       if (facts) {
-        who.push(facts.who);
-        whys.push(this.reasons(facts, 0, 0));
+        people.push(this.reasons(facts, 0, 0));
         if (facts.domain) domains.add(facts.domain);
       }
     }
@@ -723,7 +736,7 @@ export class Tracer {
       apps,
       jobs: t.jobs,
       cycles: t.cycles,
-      notify: this.accountable(who, whys),
+      notify: this.accountable(people),
       domains: [...domains].sort(),
     };
   }
