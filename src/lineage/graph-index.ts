@@ -106,10 +106,11 @@ export class GraphIndex {
   extra = new Uint8Array(1024);
   label: string[] = [];
   /**
-   * Namespace and name of OpenLineage nodes that are not assets (unmanaged datasets, jobs), of node
-   * i at 2i and 2i + 1 (undefined for an asset): side by side, one memory access reads both.
+   * What a report's row names, side by side so one memory access reads it all: node i's label at
+   * 3i, then the namespace and name of an OpenLineage node that is not an asset (unmanaged dataset,
+   * job) at 3i + 1 and 3i + 2 (undefined for an asset).
    */
-  ol: (string | undefined)[] = [];
+  text: (string | undefined)[] = [];
   private byLabel = new Map<string, number>();
   private dbToIdx = new Int32Array(1024).fill(-1);
 
@@ -207,8 +208,8 @@ export class GraphIndex {
 
   /** Namespace and name of a node that is not an asset (unmanaged dataset, job). */
   olName(idx: number): [string, string] | undefined {
-    const namespace = this.ol[2 * idx];
-    return namespace === undefined ? undefined : [namespace, this.ol[2 * idx + 1]!];
+    const namespace = this.text[3 * idx + 1];
+    return namespace === undefined ? undefined : [namespace, this.text[3 * idx + 2]!];
   }
 
   find(label: string): number | undefined {
@@ -229,8 +230,9 @@ export class GraphIndex {
     }
     this.kind[idx] = kind;
     this.label[idx] = label;
-    this.ol[2 * idx] = ol?.[0];
-    this.ol[2 * idx + 1] = ol?.[1];
+    this.text[3 * idx] = label;
+    this.text[3 * idx + 1] = ol?.[0];
+    this.text[3 * idx + 2] = ol?.[1];
     this.byLabel.set(label, idx);
     return idx;
   }
@@ -284,7 +286,7 @@ export class GraphIndex {
     this.kind = new Uint8Array(1024);
     this.extra = new Uint8Array(1024);
     this.label = [];
-    this.ol = [];
+    this.text = [];
     this.byLabel = new Map();
     this.dbToIdx = new Int32Array(1024).fill(-1);
     this.versions = [];

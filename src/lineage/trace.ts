@@ -576,7 +576,9 @@ export class Tracer {
     const g = this.graph;
     const w = this.walk;
     const k = g.kind[idx]!;
-    const node = g.label[idx]!;
+    const text = g.text;
+    const t3 = 3 * idx;
+    const node = text[t3]!;
     const asset = facts ? facts.asset : null;
     const kind = KIND_NAMES[k] as LineageRow['kind'];
     const managed = asset !== null;
@@ -588,10 +590,10 @@ export class Tracer {
     const jobIdx = state[o + 2]!;
     const via = viaIdx >= 0 ? g.label[viaIdx]! : null;
     const job = jobIdx >= 0 ? g.label[jobIdx]! : null;
-    const namespace = g.ol[2 * idx];
+    const namespace = text[t3 + 1];
     if (!upstream || !(k === K_DATASET || k === K_UNMANAGED)) {
       return namespace !== undefined
-        ? { node, kind, managed, depth, role, via, job, asset, namespace, name: g.ol[2 * idx + 1]! }
+        ? { node, kind, managed, depth, role, via, job, asset, namespace, name: text[t3 + 2]! }
         : { node, kind, managed, depth, role, via, job, asset };
     }
     const v = state[o + 3]!;
@@ -604,7 +606,7 @@ export class Tracer {
           : UNVERSIONED
         : { used, pinned: jobIdx < 0, current: asset ? asset.version : null };
     return namespace !== undefined
-      ? { node, kind, managed, depth, role, via, job, asset, namespace, name: g.ol[2 * idx + 1]!, version }
+      ? { node, kind, managed, depth, role, via, job, asset, namespace, name: text[t3 + 2]!, version }
       : { node, kind, managed, depth, role, via, job, asset, version };
   }
 
