@@ -2,7 +2,8 @@
  * `npm run bench:lineage`: trace and impact on a synthetic graph of 1,000,000 nodes and 5,000,000
  * edges (bench/lineage-generate.ts), loaded into SQLite and PostgreSQL stores: depth-5 impact from
  * 1,000 random datasets and full upstream trace from 1,000 random models and applications, through
- * `LineageService` as the API calls it (after as many from other starts, to warm up), against a
+ * `LineageService` as the API calls it (after as many from other starts, to warm up; two passes, the
+ * one with the lower p95 kept, as the anchor keeps the better of its two runs), against a
  * bare breadth-first search over a typed-array adjacency list of the same graph in the same run. Then OpenLineage batch ingest of 2 KB events
  * into SQLite against JSON-parsing the same events. Prints the figures and rewrites the
  * `bench:lineage` section of docs/benchmarks.md. Never fails on timing.
@@ -195,8 +196,24 @@ interface StoreFigures {
   /** The warm-up passes: the first queries after the index was built, from other starts. */
   impactCold: ReturnType<typeof summarize>;
   traceCold: ReturnType<typeof summarize>;
+  /** The p95 of each of the two measured passes. */
+  impactPassP95: number[];
+  tracePassP95: number[];
   rssMb: number;
 }
+
+/** One pass of queries over the starts: wall and CPU time and rows returned, per query. */
+interface QueryPass {
+  wall: number[];
+  cpu: number[];
+  rows: number[];
+}
+
+const newPass = (): QueryPass => ({ wall: [], cpu: [], rows: [] });
+
+/** The pass with the lower p95 wall time. */
+const better = (passes: QueryPass[]): QueryPass =>
+  passes.reduce((a, b) => (summarize(b.wall).p95 < summarize(a.wall).p95 ? b : a));
 
 async function measureStore(
   name: string,
@@ -243,30 +260,36 @@ async function measureStore(
     await service.trace(g.label[s]!);
     traceCold.push(performance.now() - t);
   }
-  const impact: number[] = [];
-  const impactCpu: number[] = [];
-  const impactRows: number[] = [];
-  gc();
-  for (const s of impactStarts) {
-    const c = process.cpuUsage();
-    const t = performance.now();
-    const r = await service.impact(g.label[s]!, { depth: 5 });
-    impact.push(performance.now() - t);
-    impactCpu.push(cpuMs(c));
-    impactRows.push(r.datasets.length + r.models.length + r.apps.length);
+  // Two passes over the same starts; each query's figures come from its pass with the lower p95,
+  // as the anchor's are the better of its two runs (both passes' p95 are in the notes).
+  const impactPasses: QueryPass[] = [];
+  const tracePasses: QueryPass[] = [];
+  for (let pass = 0; pass < 2; pass++) {
+    const impact = newPass();
+    gc();
+    for (const s of impactStarts) {
+      const c = process.cpuUsage();
+      const t = performance.now();
+      const r = await service.impact(g.label[s]!, { depth: 5 });
+      impact.wall.push(performance.now() - t);
+      impact.cpu.push(cpuMs(c));
+      impact.rows.push(r.datasets.length + r.models.length + r.apps.length);
+    }
+    impactPasses.push(impact);
+    const trace = newPass();
+    gc();
+    for (const s of traceStarts) {
+      const c = process.cpuUsage();
+      const t = performance.now();
+      const r = await service.trace(g.label[s]!);
+      trace.wall.push(performance.now() - t);
+      trace.cpu.push(cpuMs(c));
+      trace.rows.push(r.datasets.length + r.models.length);
+    }
+    tracePasses.push(trace);
   }
-  const trace: number[] = [];
-  const traceCpu: number[] = [];
-  const traceRows: number[] = [];
-  gc();
-  for (const s of traceStarts) {
-    const c = process.cpuUsage();
-    const t = performance.now();
-    const r = await service.trace(g.label[s]!);
-    trace.push(performance.now() - t);
-    traceCpu.push(cpuMs(c));
-    traceRows.push(r.datasets.length + r.models.length);
-  }
+  const impact = better(impactPasses);
+  const trace = better(tracePasses);
   // The walks alone, without building the answers (rows, owners, classification, quality, people).
   const impactWalk: number[] = [];
   for (const s of impactStarts) {
@@ -287,12 +310,14 @@ async function measureStore(
     traceWalk: summarize(traceWalk),
     buildMs,
     refreshMs: summarize(refresh).p50,
-    impact: summarize(impact),
-    trace: summarize(trace),
-    impactCpu: summarize(impactCpu),
-    traceCpu: summarize(traceCpu),
-    impactRows: summarize(impactRows),
-    traceRows: summarize(traceRows),
+    impact: summarize(impact.wall),
+    trace: summarize(trace.wall),
+    impactCpu: summarize(impact.cpu),
+    traceCpu: summarize(trace.cpu),
+    impactRows: summarize(impact.rows),
+    traceRows: summarize(trace.rows),
+    impactPassP95: impactPasses.map((p) => summarize(p.wall).p95),
+    tracePassP95: tracePasses.map((p) => summarize(p.wall).p95),
     impactCold: summarize(impactCold),
     traceCold: summarize(traceCold),
     rssMb: process.memoryUsage().rss / 1024 / 1024,
@@ -512,7 +537,9 @@ with owners, stewards, domain, classification and quality of every dataset and t
 
 Both go through \`LineageService\` as the API calls it, on the in-memory graph index that follows the store,
 after a warm-up of ${fmt(STARTS)} impacts and ${fmt(STARTS)} traces from other random starts (so V8 has optimised
-their code, as the anchor's second run is; the warm-up's own p95 is in the notes below);
+their code, as the anchor's second run is; the warm-up's own p95 is in the notes below), in two passes over
+the same starts, each query's figures from its pass with the lower p95 (as the anchor's are the better of
+its two runs; both passes' p95 are in the notes);
 a query re-reads the store when the index is older than 1 s (one freshness check with nothing new costs
 ${figures.map((f) => `${fmtMs(f.refreshMs)} on ${f.store.split(' ')[0]}`).join(', ')}; with \`maxStalenessMs: 0\` every query would pay
 it). The anchor is a breadth-first search over compressed adjacency arrays (\`Int32Array\`) of the same graph,
@@ -569,7 +596,7 @@ ${table(
 ${figures
   .map(
     (f) =>
-      `- ${f.store}: loading took ${fmtMs(f.catalogMs)} (catalog: ${fmt(g.docs.length)} documents through \`Catalog.apply\`) and ${fmtMs(f.lineageMs)} (lineage nodes and edges through the lineage store's writer); building the index from the store ${fmtMs(f.buildMs)}; impact returned ${fmt(f.impactRows.p50)} assets at the median (p95 ${fmt(f.impactRows.p95)}, max ${fmt(f.impactRows.max)}), trace ${fmt(f.traceRows.p50)} (p95 ${fmt(f.traceRows.p95)}, max ${fmt(f.traceRows.max)}); the warm-up (the first queries after the index was built, code not yet optimised) impact p95 ${fmtMs(f.impactCold.p95)} (${fmtRatio(f.impactCold.p95 / bareImpact)} bare), trace p95 ${fmtMs(f.traceCold.p95)} (${fmtRatio(f.traceCold.p95 / bareTrace)} bare); process RSS ${fmt(f.rssMb)} MB.`,
+      `- ${f.store}: loading took ${fmtMs(f.catalogMs)} (catalog: ${fmt(g.docs.length)} documents through \`Catalog.apply\`) and ${fmtMs(f.lineageMs)} (lineage nodes and edges through the lineage store's writer); building the index from the store ${fmtMs(f.buildMs)}; impact returned ${fmt(f.impactRows.p50)} assets at the median (p95 ${fmt(f.impactRows.p95)}, max ${fmt(f.impactRows.max)}), trace ${fmt(f.traceRows.p50)} (p95 ${fmt(f.traceRows.p95)}, max ${fmt(f.traceRows.max)}); the two measured passes' p95: impact ${f.impactPassP95.map(fmtMs).join(' and ')}, trace ${f.tracePassP95.map(fmtMs).join(' and ')}; the warm-up (the first queries after the index was built, code not yet optimised) impact p95 ${fmtMs(f.impactCold.p95)} (${fmtRatio(f.impactCold.p95 / bareImpact)} bare), trace p95 ${fmtMs(f.traceCold.p95)} (${fmtRatio(f.traceCold.p95 / bareTrace)} bare); process RSS ${fmt(f.rssMb)} MB.`,
   )
   .join('\n')}
 - Ingest: ${fmt(ingest.events)} RunEvents of ${fmt(ingest.bytes / ingest.events)} bytes on average (${fmt(ingest.bytes / 1024 / 1024, 1)} MB), 2 inputs and 1 output with schema, column lineage, statistics and job type facets, over 500 pipelines whose datasets and jobs recur; batches of ${fmt(BATCH)} as the batch endpoint stores them (parse each line, one transaction per batch with its audit record), into a fresh SQLite file; ${fmt(ingest.stored)} events stored.`;
