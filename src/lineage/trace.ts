@@ -160,12 +160,10 @@ function reasonsOf(asset: AssetView, suffix: string): string[] {
   return pairs;
 }
 
-/**
- * `reasonsOf` with each person as the tracer numbers them (`who`: the owners, then the stewards):
- * (number, reason) pairs flattened into one list.
- */
+/** (person number, reason) pairs flattened into one list. */
 type NumberedReasons = readonly (number | string)[];
 
+/** `reasonsOf` with each person as the tracer numbers them (`who`: the owners, then the stewards). */
 function numberedReasonsOf(asset: AssetView, who: readonly number[], suffix: string): NumberedReasons {
   const pairs: (number | string)[] = [];
   let k = 0;
