@@ -104,7 +104,6 @@ export class GraphIndex {
    * looks into those maps only for the few nodes that have entries there.
    */
   extra = new Uint8Array(1024);
-  label: string[] = [];
   /**
    * What a report's row names, side by side so one memory access reads it all: node i's label at
    * 3i, then the namespace and name of an OpenLineage node that is not an asset (unmanaged dataset,
@@ -201,9 +200,14 @@ export class GraphIndex {
       idx,
       kind: KIND_NAMES[k]!,
       managed: k !== K_UNMANAGED && k !== K_JOB,
-      label: this.label[idx]!,
+      label: this.labelOf(idx),
       ...(ol ? { namespace: ol[0], name: ol[1] } : {}),
     };
+  }
+
+  /** What trace and impact call a node: its asset ref, or `namespace/name` as reported. */
+  labelOf(idx: number): string {
+    return this.text[3 * idx]!;
   }
 
   /** Namespace and name of a node that is not an asset (unmanaged dataset, job). */
@@ -229,7 +233,6 @@ export class GraphIndex {
       this.extra = x;
     }
     this.kind[idx] = kind;
-    this.label[idx] = label;
     this.text[3 * idx] = label;
     this.text[3 * idx + 1] = ol?.[0];
     this.text[3 * idx + 2] = ol?.[1];
@@ -285,7 +288,6 @@ export class GraphIndex {
     this.n = 0;
     this.kind = new Uint8Array(1024);
     this.extra = new Uint8Array(1024);
-    this.label = [];
     this.text = [];
     this.byLabel = new Map();
     this.dbToIdx = new Int32Array(1024).fill(-1);

@@ -152,25 +152,24 @@ function buildView(info: AssetInfo): AssetView {
   return v;
 }
 
-/** Who an asset makes accountable and why, as (person, reason) pairs flattened into one list. */
-function reasonsOf(asset: AssetView, suffix: string): string[] {
-  const pairs: string[] = [];
-  for (const o of asset.owners) pairs.push(o, `owner of ${asset.ref}${suffix}`);
-  for (const s of asset.stewards) pairs.push(s, `steward of ${asset.ref}${suffix}`);
-  return pairs;
-}
-
-/** (person number, reason) pairs flattened into one list. */
-type NumberedReasons = readonly (number | string)[];
-
-/** `reasonsOf` with each person as the tracer numbers them (`who`: the owners, then the stewards). */
-function numberedReasonsOf(asset: AssetView, who: readonly number[], suffix: string): NumberedReasons {
-  const pairs: (number | string)[] = [];
+/**
+ * Who an asset makes accountable and why, as (person, reason) pairs flattened into one list; each
+ * person as `who` names them (the owners, then the stewards: by ref, or as the tracer numbers them).
+ */
+function reasonPairs<P>(asset: AssetView, who: readonly P[], suffix: string): (P | string)[] {
+  const pairs: (P | string)[] = [];
   let k = 0;
   for (const _ of asset.owners) pairs.push(who[k++]!, `owner of ${asset.ref}${suffix}`);
   for (const _ of asset.stewards) pairs.push(who[k++]!, `steward of ${asset.ref}${suffix}`);
   return pairs;
 }
+
+/** (person ref, reason) pairs. */
+const reasonsOf = (asset: AssetView, suffix: string) =>
+  reasonPairs(asset, [...asset.owners, ...asset.stewards], suffix) as string[];
+
+/** (person number, reason) pairs flattened into one list. */
+type NumberedReasons = readonly (number | string)[];
 
 /**
  * Deduplicated people with every reason they are on the list, in the order first met. Each asset
@@ -292,7 +291,7 @@ interface NodeFacts {
   /** Its owners, then its stewards, as the tracer numbers people. */
   who: number[];
   /**
-   * `numberedReasonsOf` the asset per suffix, by `reasonKey`: the first three suffixes met here
+   * `reasonPairs` of the asset, numbered, per suffix, by `reasonKey`: the first three suffixes met here
    * in the object (read with it, no other memory to fetch), the others (a node sees a few) in
    * parallel lists.
    */
@@ -350,7 +349,7 @@ export class Tracer {
     }
     const known = this.slot[idx]!;
     if (known > 0) return this.facts[known - 1]!;
-    const info = this.directory.get(g.label[idx]!);
+    const info = this.directory.get(g.labelOf(idx));
     let facts: NodeFacts | null = null;
     if (info) {
       const asset = view(info);
@@ -434,7 +433,7 @@ export class Tracer {
     if (facts.key3 === key) return facts.reasons3!;
     const at = facts.moreKeys ? facts.moreKeys.indexOf(key) : -1;
     if (at >= 0) return facts.moreReasons![at]!;
-    const list = numberedReasonsOf(facts.asset, facts.who, suffixFor(ROLE_NAMES[role] ?? null, depth));
+    const list = reasonPairs(facts.asset, facts.who, suffixFor(ROLE_NAMES[role] ?? null, depth));
     if (facts.key < 0) {
       facts.key = key;
       facts.reasons = list;
@@ -556,12 +555,13 @@ export class Tracer {
 
   /** An edge back into what this walk has seen closes a cycle when both ends share a component. */
   private cycle(u: number, v: number, cycles: CycleView[]) {
-    const { scc, label } = this.graph;
+    const g = this.graph;
+    const scc = g.scc;
     const cut = this.walk.cut;
     const c = scc[v] ?? -1;
     if (c >= 0 && c === (scc[u] ?? -1) && !cut.has(c) && cycles.length < 50) {
       cut.add(c);
-      cycles.push({ from: label[u]!, to: label[v]! });
+      cycles.push({ from: g.labelOf(u), to: g.labelOf(v) });
     }
   }
 
@@ -586,8 +586,8 @@ export class Tracer {
     const role = upstream ? (ROLE_NAMES[w.role[idx]!] ?? null) : null;
     const viaIdx = state[o + 1]!;
     const jobIdx = state[o + 2]!;
-    const via = viaIdx >= 0 ? g.label[viaIdx]! : null;
-    const job = jobIdx >= 0 ? g.label[jobIdx]! : null;
+    const via = viaIdx >= 0 ? text[3 * viaIdx]! : null;
+    const job = jobIdx >= 0 ? text[3 * jobIdx]! : null;
     const namespace = text[t3 + 1];
     if (!upstream || !(k === K_DATASET || k === K_UNMANAGED)) {
       return namespace !== undefined
@@ -644,9 +644,7 @@ export class Tracer {
     const pinned: LineageRow[] = [];
     // People in the order met: the subject's, the models' (` (role)`), then the datasets'.
     const people: NumberedReasons[] = [
-      subjectFacts
-        ? this.reasons(subjectFacts, 0, 0)
-        : numberedReasonsOf(subject, this.numbered(subject), ''),
+      subjectFacts ? this.reasons(subjectFacts, 0, 0) : reasonPairs(subject, this.numbered(subject), ''),
     ];
     const datasetPeople: NumberedReasons[] = [];
     const { order } = t;
@@ -719,7 +717,7 @@ export class Tracer {
         if (facts.domain) domains.add(facts.domain);
       }
     }
-    const label = g.label[start]!;
+    const label = g.labelOf(start);
     const startKind = g.kind[start]!;
     const startFacts = startKind === K_UNMANAGED || startKind === K_JOB ? null : this.factsOf(start);
     return {
@@ -777,10 +775,10 @@ export class Tracer {
     }
     const report = this.impactReport(start, { order, jobs: 0, cycles: [] }, depth, at, field);
     report.fields = hits.map((h) => ({
-      node: g.label[h.idx]!,
+      node: g.labelOf(h.idx),
       field: h.field,
       depth: h.depth,
-      from: g.label[h.from]!,
+      from: g.labelOf(h.from),
     }));
     return report;
   }
