@@ -284,12 +284,10 @@ const UNVERSIONED: NonNullable<LineageRow['version']> = { used: null, pinned: fa
  */
 interface NodeFacts {
   asset: AssetView;
-  /** The asset's domain (here too, so a report reads one object per node). */
-  domain: string | null;
+  /** The asset's domain as the tracer numbers domains (-1: none), so a report gathers them without hashing. */
+  domain: number;
   /** The version of a row whose link names none: `{used: null, pinned: false, current}`. */
   unversioned: NonNullable<LineageRow['version']>;
-  /** Its owners, then its stewards, as the tracer numbers people. */
-  who: number[];
   /**
    * `reasonPairs` of the asset, numbered, per suffix, by `reasonKey`: the first three suffixes met here
    * in the object (read with it, no other memory to fetch), the others (a node sees a few) in
@@ -301,6 +299,8 @@ interface NodeFacts {
   reasons2: NumberedReasons | undefined;
   key3: number;
   reasons3: NumberedReasons | undefined;
+  /** Its owners, then its stewards, as the tracer numbers people. */
+  who: number[];
   moreKeys: number[] | undefined;
   moreReasons: NumberedReasons[] | undefined;
 }
@@ -308,6 +308,55 @@ interface NodeFacts {
 /** A suffix as a number: role code and the hops it shows (suffixFor shows none below 2). */
 const reasonKey = (role: number, depth: number) =>
   role === 0 ? 0 : role * 1024 + (depth > 1 ? Math.min(depth, 1023) : 1);
+
+/**
+ * Names (people, teams, domains) numbered for a tracer's life — a catalog has a bounded number of
+ * them — so a report gathers them by number with a stamp instead of hashing their refs: `names[p]`,
+ * and per report (`begin`) a stamp and the position in that report's list.
+ */
+export class Numbering {
+  private readonly numbers = new Map<string, number>();
+  readonly names: string[] = [];
+  stamp = new Uint32Array(64);
+  pos = new Int32Array(64);
+  epoch = 1;
+
+  /** The number of a name (-1 for none); a name met for the first time may come mid-report. */
+  of(name: string | null): number {
+    if (name === null) return -1;
+    let p = this.numbers.get(name);
+    if (p === undefined) {
+      p = this.names.length;
+      this.names.push(name);
+      this.numbers.set(name, p);
+      if (p === this.stamp.length) {
+        // Grown keeping what the report being built has met so far.
+        const stamp = new Uint32Array(p * 2);
+        const pos = new Int32Array(p * 2);
+        stamp.set(this.stamp);
+        pos.set(this.pos);
+        this.stamp = stamp;
+        this.pos = pos;
+      }
+    }
+    return p;
+  }
+
+  /** Starts a report: no number met yet. */
+  begin() {
+    if (++this.epoch === 0xffffffff) {
+      this.stamp.fill(0);
+      this.epoch = 1;
+    }
+  }
+
+  /** True the first time this report meets number p. */
+  met(p: number): boolean {
+    if (this.stamp[p] === this.epoch) return false;
+    this.stamp[p] = this.epoch;
+    return true;
+  }
+}
 
 export class Tracer {
   private readonly walk = new Walk();
@@ -323,16 +372,8 @@ export class Tracer {
   private facts: (NodeFacts | null)[] = [];
   private factsBuild = -1;
   private factsRevision = -1;
-  /**
-   * People by number, so a report gathers them without hashing their refs: `personRef[p]`, and
-   * per report a stamp and the position in its list. Numbers are kept for the tracer's life (a
-   * catalog has a bounded number of people and teams).
-   */
-  private personNo = new Map<string, number>();
-  private personRef: string[] = [];
-  private personStamp = new Uint32Array(64);
-  private personPos = new Int32Array(64);
-  private personEpoch = 0;
+  private readonly people = new Numbering();
+  private readonly domains = new Numbering();
 
   constructor(private readonly graph: GraphIndex) {}
 
@@ -355,15 +396,15 @@ export class Tracer {
       const asset = view(info);
       facts = {
         asset,
-        domain: asset.domain,
+        domain: this.domains.of(asset.domain),
         unversioned: { used: null, pinned: false, current: asset.version },
-        who: this.numbered(asset),
         key: -1,
         reasons: undefined,
         key2: -1,
         reasons2: undefined,
         key3: -1,
         reasons3: undefined,
+        who: this.numbered(asset),
         moreKeys: undefined,
         moreReasons: undefined,
       };
@@ -376,16 +417,8 @@ export class Tracer {
   /** An asset's owners, then its stewards, by number. */
   private numbered(asset: AssetView): number[] {
     const who: number[] = [];
-    for (const list of [asset.owners, asset.stewards])
-      for (const ref of list) {
-        let p = this.personNo.get(ref);
-        if (p === undefined) {
-          p = this.personRef.length;
-          this.personRef.push(ref);
-          this.personNo.set(ref, p);
-        }
-        who.push(p);
-      }
+    for (const ref of asset.owners) who.push(this.people.of(ref));
+    for (const ref of asset.stewards) who.push(this.people.of(ref));
     return who;
   }
 
@@ -395,18 +428,9 @@ export class Tracer {
    * no further deduplication.
    */
   private accountable(lists: readonly NumberedReasons[]): Accountable[] {
-    const people = this.personRef.length;
-    if (this.personStamp.length < people) {
-      const size = Math.max(people, this.personStamp.length * 2);
-      this.personStamp = new Uint32Array(size);
-      this.personPos = new Int32Array(size);
-      this.personEpoch = 0;
-    }
-    if (++this.personEpoch === 0xffffffff) {
-      this.personStamp.fill(0);
-      this.personEpoch = 1;
-    }
-    const { personStamp: stamp, personPos: pos, personRef, personEpoch: epoch } = this;
+    const people = this.people;
+    people.begin();
+    const { stamp, pos, names, epoch } = people;
     const out: Accountable[] = [];
     for (let a = 0; a < lists.length; a++) {
       const pairs = lists[a]!;
@@ -417,7 +441,7 @@ export class Tracer {
         else {
           stamp[p] = epoch;
           pos[p] = out.length;
-          const ref = personRef[p]!;
+          const ref = names[p]!;
           out.push({ ref, title: this.titleOf(ref), why: [why] });
         }
       }
@@ -570,13 +594,12 @@ export class Tracer {
    * always had (node … asset, then namespace and name, then version), so rows share a few hidden
    * classes and are built in one allocation.
    */
-  private row(idx: number, upstream: boolean, facts: NodeFacts | null): LineageRow {
+  private row(idx: number, upstream: boolean, facts: NodeFacts | null, node: string): LineageRow {
     const g = this.graph;
     const w = this.walk;
     const k = g.kind[idx]!;
     const text = g.text;
     const t3 = 3 * idx;
-    const node = text[t3]!;
     const asset = facts ? facts.asset : null;
     const kind = KIND_NAMES[k] as LineageRow['kind'];
     const managed = asset !== null;
@@ -606,6 +629,25 @@ export class Tracer {
     return namespace !== undefined
       ? { node, kind, managed, depth, role, via, job, asset, namespace, name: text[t3 + 2]!, version }
       : { node, kind, managed, depth, role, via, job, asset, version };
+  }
+
+  /** Per node reached (in walk order): its label and its facts (see `gather`). */
+  private readonly labels: string[] = [];
+  private readonly found: (NodeFacts | null)[] = [];
+
+  /**
+   * The labels and facts of the nodes reached, read in one tight loop first: there the reads (a
+   * cache miss each, scattered over the index) overlap, where inside row building they would come
+   * one by one.
+   */
+  private gather(order: ArrayLike<number>) {
+    const { text, kind } = this.graph;
+    const { labels, found } = this;
+    for (let i = 0; i < order.length; i++) {
+      const idx = order[i]!;
+      labels[i] = text[3 * idx]!;
+      found[i] = kind[idx] === K_UNMANAGED ? null : this.factsOf(idx);
+    }
   }
 
   private startOf(ref: string): number {
@@ -640,7 +682,14 @@ export class Tracer {
     const subject = subjectFacts ? subjectFacts.asset : view(info);
     const models: LineageRow[] = [];
     const datasets: LineageRow[] = [];
-    const domains = new Set<string>(subject.domain ? [subject.domain] : []);
+    // Domains met, by number (see Numbering), starting with the subject's.
+    const dn = this.domains;
+    dn.begin();
+    const domains: string[] = [];
+    if (subject.domain) {
+      dn.met(dn.of(subject.domain));
+      domains.push(subject.domain);
+    }
     const pinned: LineageRow[] = [];
     // People in the order met: the subject's, the models' (` (role)`), then the datasets'.
     const people: NumberedReasons[] = [
@@ -651,20 +700,23 @@ export class Tracer {
     const g = this.graph;
     const { kind } = g;
     const { role, state } = this.walk;
+    this.gather(order);
+    const { labels, found } = this;
     for (let i = 0; i < order.length; i++) {
       const idx = order[i]!;
       const k = kind[idx]!;
-      const facts = k === K_UNMANAGED ? null : this.factsOf(idx);
-      const r = this.row(idx, true, facts);
+      const facts = found[i]!;
+      const r = this.row(idx, true, facts, labels[i]!);
       const system = k === K_MODEL || k === K_APP;
       if (system) models.push(r);
       else datasets.push(r);
       if (!facts) continue;
-      if (facts.domain) domains.add(facts.domain);
+      if (facts.domain >= 0 && dn.met(facts.domain)) domains.push(dn.names[facts.domain]!);
       if (system) people.push(this.reasons(facts, role[idx]!, 1));
       else {
         datasetPeople.push(this.reasons(facts, role[idx]!, state[idx << 2]!));
-        if (r.version?.pinned) pinned.push(r);
+        // A row's version is its facts' own object unless the link names one (the object is not read then).
+        if (r.version !== facts.unversioned && r.version?.pinned) pinned.push(r);
       }
     }
     // The version used decides the classification at the time, when it is not the current one.
@@ -683,7 +735,7 @@ export class Tracer {
       jobs: t.jobs,
       cycles: t.cycles,
       accountable: this.accountable(people),
-      domains: [...domains].sort(),
+      domains: domains.sort(),
     };
   }
 
@@ -703,18 +755,22 @@ export class Tracer {
     const datasets: LineageRow[] = [];
     const models: LineageRow[] = [];
     const apps: LineageRow[] = [];
-    const domains = new Set<string>();
+    const dn = this.domains;
+    dn.begin();
+    const domains: string[] = [];
     const { order } = t;
     const kind = g.kind;
+    this.gather(order);
+    const { labels, found } = this;
     for (let i = 0; i < order.length; i++) {
       const idx = order[i]!;
       const k = kind[idx]!;
-      const facts = k === K_UNMANAGED ? null : this.factsOf(idx);
-      const r = this.row(idx, false, facts);
+      const facts = found[i]!;
+      const r = this.row(idx, false, facts, labels[i]!);
       (k === K_MODEL ? models : k === K_APP ? apps : datasets).push(r);
       if (facts) {
         people.push(this.reasons(facts, 0, 0));
-        if (facts.domain) domains.add(facts.domain);
+        if (facts.domain >= 0 && dn.met(facts.domain)) domains.push(dn.names[facts.domain]!);
       }
     }
     const label = g.labelOf(start);
@@ -735,7 +791,7 @@ export class Tracer {
       jobs: t.jobs,
       cycles: t.cycles,
       notify: this.accountable(people),
-      domains: [...domains].sort(),
+      domains: domains.sort(),
     };
   }
 
