@@ -168,9 +168,6 @@ function reasonPairs<P>(asset: AssetView, who: readonly P[], suffix: string): (P
 const reasonsOf = (asset: AssetView, suffix: string) =>
   reasonPairs(asset, [...asset.owners, ...asset.stewards], suffix) as string[];
 
-/** (person number, reason) pairs flattened into one list. */
-type NumberedReasons = readonly (number | string)[];
-
 /**
  * Deduplicated people with every reason they are on the list, in the order first met. Each asset
  * is added once per report, so a person's reasons need no further deduplication.
@@ -289,20 +286,20 @@ interface NodeFacts {
   /** The version of a row whose link names none: `{used: null, pinned: false, current}`. */
   unversioned: NonNullable<LineageRow['version']>;
   /**
-   * `reasonPairs` of the asset, numbered, per suffix, by `reasonKey`: the first three suffixes met here
-   * in the object (read with it, no other memory to fetch), the others (a node sees a few) in
-   * parallel lists.
+   * Where `reasonPairs` of the asset, numbered, start in the tracer's pool, per suffix, by
+   * `reasonKey`: the first three suffixes met here in the object (read with it, no other memory to
+   * fetch), the others (a node sees a few) in parallel lists. Each is `2 * who.length` entries long.
    */
   key: number;
-  reasons: NumberedReasons | undefined;
+  reasons: number;
   key2: number;
-  reasons2: NumberedReasons | undefined;
+  reasons2: number;
   key3: number;
-  reasons3: NumberedReasons | undefined;
+  reasons3: number;
   /** Its owners, then its stewards, as the tracer numbers people. */
   who: number[];
   moreKeys: number[] | undefined;
-  moreReasons: NumberedReasons[] | undefined;
+  moreReasons: number[] | undefined;
 }
 
 /** A suffix as a number: role code and the hops it shows (suffixFor shows none below 2). */
@@ -370,6 +367,12 @@ export class Tracer {
    */
   private slot = new Int32Array(0);
   private facts: (NodeFacts | null)[] = [];
+  /**
+   * The numbered reasons built for those facts, end to end: (person number, reason) pairs, an
+   * asset's for one suffix side by side, so a report reads one stretch of memory per asset (not a
+   * list object, then its elements elsewhere).
+   */
+  private pool: (number | string)[] = [];
   private factsBuild = -1;
   private factsRevision = -1;
   private readonly people = new Numbering();
@@ -385,6 +388,7 @@ export class Tracer {
       if (this.slot.length < g.n) this.slot = new Int32Array(Math.max(g.n, this.slot.length * 2));
       else this.slot.fill(0);
       this.facts = [];
+      this.pool = [];
       this.factsBuild = g.builds;
       this.factsRevision = revision;
     }
@@ -399,11 +403,11 @@ export class Tracer {
         domain: this.domains.of(asset.domain),
         unversioned: { used: null, pinned: false, current: asset.version },
         key: -1,
-        reasons: undefined,
+        reasons: -1,
         key2: -1,
-        reasons2: undefined,
+        reasons2: -1,
         key3: -1,
-        reasons3: undefined,
+        reasons3: -1,
         who: this.numbered(asset),
         moreKeys: undefined,
         moreReasons: undefined,
@@ -424,19 +428,19 @@ export class Tracer {
 
   /**
    * The accountable people of one report, in the order first met, each with every reason: from
-   * each asset's numbered reasons. Each asset is given once per report, so a person's reasons need
-   * no further deduplication.
+   * each asset's numbered reasons, given as (start in the pool, entries) pairs. Each asset is given
+   * once per report, so a person's reasons need no further deduplication.
    */
-  private accountable(lists: readonly NumberedReasons[]): Accountable[] {
+  private accountable(lists: readonly number[]): Accountable[] {
     const people = this.people;
     people.begin();
     const { stamp, pos, names, epoch } = people;
+    const pool = this.pool;
     const out: Accountable[] = [];
-    for (let a = 0; a < lists.length; a++) {
-      const pairs = lists[a]!;
-      for (let j = 0; j < pairs.length; j += 2) {
-        const p = pairs[j] as number;
-        const why = pairs[j + 1] as string;
+    for (let a = 0; a < lists.length; a += 2) {
+      for (let j = lists[a]!, end = j + lists[a + 1]!; j < end; j += 2) {
+        const p = pool[j] as number;
+        const why = pool[j + 1] as string;
         if (stamp[p] === epoch) out[pos[p]!]!.why.push(why);
         else {
           stamp[p] = epoch;
@@ -449,29 +453,41 @@ export class Tracer {
     return out;
   }
 
-  /** The numbered reasons of an asset's node for rows with this role code and depth (see suffixFor). */
-  private reasons(facts: NodeFacts, role: number, depth: number): NumberedReasons {
+  /**
+   * Where the numbered reasons of an asset's node for rows with this role code and depth (see
+   * suffixFor) start in the pool.
+   */
+  private reasons(facts: NodeFacts, role: number, depth: number): number {
     const key = reasonKey(role, depth);
-    if (facts.key === key) return facts.reasons!;
-    if (facts.key2 === key) return facts.reasons2!;
-    if (facts.key3 === key) return facts.reasons3!;
+    if (facts.key === key) return facts.reasons;
+    if (facts.key2 === key) return facts.reasons2;
+    if (facts.key3 === key) return facts.reasons3;
     const at = facts.moreKeys ? facts.moreKeys.indexOf(key) : -1;
     if (at >= 0) return facts.moreReasons![at]!;
-    const list = reasonPairs(facts.asset, facts.who, suffixFor(ROLE_NAMES[role] ?? null, depth));
+    const start = this.pooled(
+      reasonPairs(facts.asset, facts.who, suffixFor(ROLE_NAMES[role] ?? null, depth)),
+    );
     if (facts.key < 0) {
       facts.key = key;
-      facts.reasons = list;
+      facts.reasons = start;
     } else if (facts.key2 < 0) {
       facts.key2 = key;
-      facts.reasons2 = list;
+      facts.reasons2 = start;
     } else if (facts.key3 < 0) {
       facts.key3 = key;
-      facts.reasons3 = list;
+      facts.reasons3 = start;
     } else {
       facts.moreKeys = [...(facts.moreKeys ?? []), key];
-      facts.moreReasons = [...(facts.moreReasons ?? []), list];
+      facts.moreReasons = [...(facts.moreReasons ?? []), start];
     }
-    return list;
+    return start;
+  }
+
+  /** Appends numbered reasons to the pool; where they start. */
+  private pooled(pairs: readonly (number | string)[]): number {
+    const start = this.pool.length;
+    for (let i = 0; i < pairs.length; i++) this.pool.push(pairs[i]!);
+    return start;
   }
 
   private get directory() {
@@ -692,10 +708,13 @@ export class Tracer {
     }
     const pinned: LineageRow[] = [];
     // People in the order met: the subject's, the models' (` (role)`), then the datasets'.
-    const people: NumberedReasons[] = [
-      subjectFacts ? this.reasons(subjectFacts, 0, 0) : reasonPairs(subject, this.numbered(subject), ''),
+    // Each asset's reasons as (start in the pool, entries).
+    const subjectWho = subjectFacts ? subjectFacts.who : this.numbered(subject);
+    const people: number[] = [
+      subjectFacts ? this.reasons(subjectFacts, 0, 0) : this.pooled(reasonPairs(subject, subjectWho, '')),
+      2 * subjectWho.length,
     ];
-    const datasetPeople: NumberedReasons[] = [];
+    const datasetPeople: number[] = [];
     const { order } = t;
     const g = this.graph;
     const { kind } = g;
@@ -712,13 +731,16 @@ export class Tracer {
       else datasets.push(r);
       if (!facts) continue;
       if (facts.domain >= 0 && dn.met(facts.domain)) domains.push(dn.names[facts.domain]!);
-      if (system) people.push(this.reasons(facts, role[idx]!, 1));
+      if (system) people.push(this.reasons(facts, role[idx]!, 1), 2 * facts.who.length);
       else {
-        datasetPeople.push(this.reasons(facts, role[idx]!, state[idx << 2]!));
+        datasetPeople.push(this.reasons(facts, role[idx]!, state[idx << 2]!), 2 * facts.who.length);
         // A row's version is its facts' own object unless the link names one (the object is not read then).
         if (r.version !== facts.unversioned && r.version?.pinned) pinned.push(r);
       }
     }
+    for (let i = 0; i < datasetPeople.length; i++) people.push(datasetPeople[i]!);
+    // Before anything awaits: another report may reset the pool meanwhile.
+    const accountable = this.accountable(people);
     // The version used decides the classification at the time, when it is not the current one.
     for (const r of pinned) {
       if (!r.asset || !r.version || r.version.used === null) continue;
@@ -726,7 +748,6 @@ export class Tracer {
       if (Number.isInteger(used) && used !== r.asset.version)
         r.classificationUsed = await this.directory.classificationAtVersion(r.asset.ref, used);
     }
-    for (let i = 0; i < datasetPeople.length; i++) people.push(datasetPeople[i]!);
     return {
       subject,
       at: options.at ?? new Date().toISOString(),
@@ -734,7 +755,7 @@ export class Tracer {
       datasets,
       jobs: t.jobs,
       cycles: t.cycles,
-      accountable: this.accountable(people),
+      accountable,
       domains: domains.sort(),
     };
   }
@@ -751,7 +772,7 @@ export class Tracer {
   /** Builds an impact report from a set of reached nodes (also used by field impact). */
   impactReport(start: number, t: Traversal, depth: number, at?: string, field?: string): ImpactReport {
     const g = this.graph;
-    const people: NumberedReasons[] = [];
+    const people: number[] = [];
     const datasets: LineageRow[] = [];
     const models: LineageRow[] = [];
     const apps: LineageRow[] = [];
@@ -769,7 +790,7 @@ export class Tracer {
       const r = this.row(idx, false, facts, labels[i]!);
       (k === K_MODEL ? models : k === K_APP ? apps : datasets).push(r);
       if (facts) {
-        people.push(this.reasons(facts, 0, 0));
+        people.push(this.reasons(facts, 0, 0), 2 * facts.who.length);
         if (facts.domain >= 0 && dn.met(facts.domain)) domains.push(dn.names[facts.domain]!);
       }
     }
