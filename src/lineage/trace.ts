@@ -220,16 +220,14 @@ export function suffixFor(role: string | null, depth: number): string {
 /**
  * Scratch space reused by traversals; a stamp marks what the current walk has visited. What a walk
  * records per node sits together in `state` (one cache line for a node, not one per array):
- * at `idx * 4` its depth, the node it was reached from, the job between (-1: none) and the
- * version the link names (index into the graph's versions, -1: none; upstream only).
+ * at `idx * 4` its depth, the node it was reached from, the job between (-1: none) and the link
+ * it was reached by (upstream only): see `link`.
  */
 class Walk {
   stamp = 0;
   seen = new Uint32Array(0);
   queue = new Int32Array(0);
   state = new Int32Array(0);
-  /** The role code of the link a node was reached by (upstream only). */
-  role = new Uint8Array(0);
   /** The components whose cycle this walk has cut (and reported). */
   readonly cut = new Set<number>();
 
@@ -239,7 +237,6 @@ class Walk {
       this.seen = new Uint32Array(size);
       this.queue = new Int32Array(size);
       this.state = new Int32Array(size * 4);
-      this.role = new Uint8Array(size);
       this.stamp = 0;
     }
     if (this.cut.size) this.cut.clear();
@@ -250,16 +247,23 @@ class Walk {
     }
   }
 
-  /** Records how node `x` was reached (its role and version apart, upstream only). */
-  mark(x: number, depth: number, via: number, job: number, version: number) {
+  /** Records how node `x` was reached. */
+  mark(x: number, depth: number, via: number, job: number, linked: number) {
     const o = x << 2;
     const state = this.state;
     state[o] = depth;
     state[o + 1] = via;
     state[o + 2] = job;
-    state[o + 3] = version;
+    state[o + 3] = linked;
   }
 }
+
+/**
+ * The link a node was reached by, in one number: the version it names (index into the graph's
+ * versions, -1: none) and its role code. Read with `>> 8` and `& 255`.
+ */
+const link = (version: number, role: number) => (version << 8) | role;
+const UNLINKED = link(-1, 0);
 
 const ROLE_TRAINING = ROLE_NAMES.indexOf('training');
 const ROLE_INFERENCE = ROLE_NAMES.indexOf('inference_input');
@@ -288,7 +292,8 @@ interface NodeFacts {
   /**
    * Where `reasonPairs` of the asset, numbered, start in the tracer's pool, per suffix, by
    * `reasonKey`: the first three suffixes met here in the object (read with it, no other memory to
-   * fetch), the others (a node sees a few) in parallel lists. Each is `2 * who.length` entries long.
+   * fetch), the others (a node sees a few) in `more` as (key, start) pairs. Each is
+   * `2 * who.length` entries long.
    */
   key: number;
   reasons: number;
@@ -298,8 +303,7 @@ interface NodeFacts {
   reasons3: number;
   /** Its owners, then its stewards, as the tracer numbers people. */
   who: number[];
-  moreKeys: number[] | undefined;
-  moreReasons: number[] | undefined;
+  more: number[] | undefined;
 }
 
 /** A suffix as a number: role code and the hops it shows (suffixFor shows none below 2). */
@@ -409,8 +413,7 @@ export class Tracer {
         key3: -1,
         reasons3: -1,
         who: this.numbered(asset),
-        moreKeys: undefined,
-        moreReasons: undefined,
+        more: undefined,
       };
     }
     this.facts.push(facts);
@@ -462,8 +465,8 @@ export class Tracer {
     if (facts.key === key) return facts.reasons;
     if (facts.key2 === key) return facts.reasons2;
     if (facts.key3 === key) return facts.reasons3;
-    const at = facts.moreKeys ? facts.moreKeys.indexOf(key) : -1;
-    if (at >= 0) return facts.moreReasons![at]!;
+    const more = facts.more;
+    if (more) for (let i = 0; i < more.length; i += 2) if (more[i] === key) return more[i + 1]!;
     const start = this.pooled(
       reasonPairs(facts.asset, facts.who, suffixFor(ROLE_NAMES[role] ?? null, depth)),
     );
@@ -477,8 +480,7 @@ export class Tracer {
       facts.key3 = key;
       facts.reasons3 = start;
     } else {
-      facts.moreKeys = [...(facts.moreKeys ?? []), key];
-      facts.moreReasons = [...(facts.moreReasons ?? []), start];
+      facts.more = [...(more ?? []), key, start];
     }
     return start;
   }
@@ -502,7 +504,7 @@ export class Tracer {
     const g = this.graph;
     const w = this.walk;
     w.begin(g.n);
-    const { seen, queue, state, role, stamp } = w;
+    const { seen, queue, state, stamp } = w;
     const kind = g.kind;
     const cycles: CycleView[] = [];
     const first = this.first;
@@ -518,8 +520,7 @@ export class Tracer {
     let tail = 0;
     seen[start] = stamp;
     queue[tail++] = start;
-    w.mark(start, 0, -1, -1, -1);
-    role[start] = 0;
+    w.mark(start, 0, -1, -1, UNLINKED);
     for (let head = 0; head < tail; head++) {
       const u = queue[head]!;
       const d = state[u << 2]!;
@@ -530,7 +531,7 @@ export class Tracer {
       const inCycle = (flags & IN_CYCLE) !== 0;
       const system = upstream && (uKind === K_MODEL || uKind === K_APP);
       const fallback = uKind === K_APP ? ROLE_INFERENCE : ROLE_TRAINING;
-      const inherited = role[u]!;
+      const inherited = state[(u << 2) + 3]! & 255;
       let firstNode = other;
       let firstRole = bRole;
       let firstVer = bVer;
@@ -584,8 +585,7 @@ export class Tracer {
           // dataset → job link and the version used are on that input edge, else on the direct link.
           if (upstream) {
             const edgeRole = secondRole[k]!;
-            role[x] = system ? edgeRole || fallback : inherited || edgeRole;
-            state[o + 3] = secondVer[k]!;
+            state[o + 3] = link(secondVer[k]!, system ? edgeRole || fallback : inherited || edgeRole);
           }
         }
       }
@@ -622,7 +622,8 @@ export class Tracer {
     const o = idx << 2;
     const { state } = w;
     const depth = state[o]!;
-    const role = upstream ? (ROLE_NAMES[w.role[idx]!] ?? null) : null;
+    const linked = state[o + 3]!;
+    const role = upstream ? (ROLE_NAMES[linked & 255] ?? null) : null;
     const viaIdx = state[o + 1]!;
     const jobIdx = state[o + 2]!;
     const via = viaIdx >= 0 ? text[3 * viaIdx]! : null;
@@ -633,7 +634,7 @@ export class Tracer {
         ? { node, kind, managed, depth, role, via, job, asset, namespace, name: text[t3 + 2]! }
         : { node, kind, managed, depth, role, via, job, asset };
     }
-    const v = state[o + 3]!;
+    const v = linked >> 8;
     const named = v >= 0 ? g.versions[v]! : null;
     const used = named === 'latest' ? null : named;
     const version =
@@ -718,7 +719,7 @@ export class Tracer {
     const { order } = t;
     const g = this.graph;
     const { kind } = g;
-    const { role, state } = this.walk;
+    const { state } = this.walk;
     this.gather(order);
     const { labels, found } = this;
     for (let i = 0; i < order.length; i++) {
@@ -731,9 +732,10 @@ export class Tracer {
       else datasets.push(r);
       if (!facts) continue;
       if (facts.domain >= 0 && dn.met(facts.domain)) domains.push(dn.names[facts.domain]!);
-      if (system) people.push(this.reasons(facts, role[idx]!, 1), 2 * facts.who.length);
+      const o = idx << 2;
+      if (system) people.push(this.reasons(facts, state[o + 3]! & 255, 1), 2 * facts.who.length);
       else {
-        datasetPeople.push(this.reasons(facts, role[idx]!, state[idx << 2]!), 2 * facts.who.length);
+        datasetPeople.push(this.reasons(facts, state[o + 3]! & 255, state[o]!), 2 * facts.who.length);
         // A row's version is its facts' own object unless the link names one (the object is not read then).
         if (r.version !== facts.unversioned && r.version?.pinned) pinned.push(r);
       }
@@ -834,8 +836,7 @@ export class Tracer {
     const mark = (v: number, d: number, from: number, through: number) => {
       if (w.seen[v] === w.stamp) return;
       w.seen[v] = w.stamp;
-      w.mark(v, d, from, through, -1);
-      w.role[v] = 0;
+      w.mark(v, d, from, through, UNLINKED);
       order.push(v);
     };
     w.seen[start] = w.stamp;
