@@ -292,9 +292,9 @@ interface NodeFacts {
   /**
    * Where `reasonPairs` of the asset, numbered, start in the tracer's pool, per suffix, by
    * `reasonKey`: the first three suffixes met here in the object (read with it, no other memory to
-   * fetch), the others (a node sees a few) in `more` as (key, start) pairs. Each is
-   * `2 * who.length` entries long.
+   * fetch), the others (a node sees a few) in `more` as (key, start) pairs. Each is `entries` long.
    */
+  entries: number;
   key: number;
   reasons: number;
   key2: number;
@@ -402,17 +402,19 @@ export class Tracer {
     let facts: NodeFacts | null = null;
     if (info) {
       const asset = view(info);
+      const who = this.numbered(asset);
       facts = {
         asset,
         domain: this.domains.of(asset.domain),
         unversioned: { used: null, pinned: false, current: asset.version },
+        entries: 2 * who.length,
         key: -1,
         reasons: -1,
         key2: -1,
         reasons2: -1,
         key3: -1,
         reasons3: -1,
-        who: this.numbered(asset),
+        who,
         more: undefined,
       };
     }
@@ -733,9 +735,9 @@ export class Tracer {
       if (!facts) continue;
       if (facts.domain >= 0 && dn.met(facts.domain)) domains.push(dn.names[facts.domain]!);
       const o = idx << 2;
-      if (system) people.push(this.reasons(facts, state[o + 3]! & 255, 1), 2 * facts.who.length);
+      if (system) people.push(this.reasons(facts, state[o + 3]! & 255, 1), facts.entries);
       else {
-        datasetPeople.push(this.reasons(facts, state[o + 3]! & 255, state[o]!), 2 * facts.who.length);
+        datasetPeople.push(this.reasons(facts, state[o + 3]! & 255, state[o]!), facts.entries);
         // A row's version is its facts' own object unless the link names one (the object is not read then).
         if (r.version !== facts.unversioned && r.version?.pinned) pinned.push(r);
       }
@@ -792,7 +794,7 @@ export class Tracer {
       const r = this.row(idx, false, facts, labels[i]!);
       (k === K_MODEL ? models : k === K_APP ? apps : datasets).push(r);
       if (facts) {
-        people.push(this.reasons(facts, 0, 0), 2 * facts.who.length);
+        people.push(this.reasons(facts, 0, 0), facts.entries);
         if (facts.domain >= 0 && dn.met(facts.domain)) domains.push(dn.names[facts.domain]!);
       }
     }
