@@ -278,37 +278,95 @@ interface Traversal {
 /** The version of a row whose link names none (or `latest`) and whose node is not an asset. */
 const UNVERSIONED: NonNullable<LineageRow['version']> = { used: null, pinned: false, current: null };
 
-/**
- * What every row of an asset's node shares whatever the walk, so a report builds only what the
- * walk decides (depth, role, via, job, version used). Rows and reports share these objects;
- * nothing mutates them.
- */
-interface NodeFacts {
-  asset: AssetView;
-  /** The asset's domain as the tracer numbers domains (-1: none), so a report gathers them without hashing. */
-  domain: number;
-  /** The version of a row whose link names none: `{used: null, pinned: false, current}`. */
-  unversioned: NonNullable<LineageRow['version']>;
-  /**
-   * Where `reasonPairs` of the asset, numbered, start in the tracer's pool, per suffix, by
-   * `reasonKey`: the first three suffixes met here in the object (read with it, no other memory to
-   * fetch), the others (a node sees a few) in `more` as (key, start) pairs. Each is `entries` long.
-   */
-  entries: number;
-  key: number;
-  reasons: number;
-  key2: number;
-  reasons2: number;
-  key3: number;
-  reasons3: number;
-  /** Its owners, then its stewards, as the tracer numbers people. */
-  who: number[];
-  more: number[] | undefined;
-}
-
 /** A suffix as a number: role code and the hops it shows (suffixFor shows none below 2). */
 const reasonKey = (role: number, depth: number) =>
   role === 0 ? 0 : role * 1024 + (depth > 1 ? Math.min(depth, 1023) : 1);
+
+type Version = NonNullable<LineageRow['version']>;
+
+/** Numbers a report reads per fact, in `FactTable.meta`: */
+const M_DOMAIN = 0; // the asset's domain as the tracer numbers domains (-1: none)
+const M_ENTRIES = 1; // how long each of its reason lists in the pool is
+const M_KEYS = 2; // then three (reasonKey, pool start) pairs, -1 while unused
+const META = 8;
+
+/**
+ * What every row of an asset's node shares whatever the walk, so a report builds only what the
+ * walk decides (depth, role, via, job, version used), for each asset reports have met, numbered in
+ * the order first met (the assets of one pipeline are met together, and sit side by side here).
+ * Kept as parallel arrays rather than an object per asset: a report reads an asset's numbers from
+ * one typed array and its view from one array, not one scattered object each. Valid for one build
+ * of the index and one revision of the directory (see `Tracer.factOf`); rows and reports share the
+ * views and versions, and nothing mutates them.
+ */
+class FactTable {
+  readonly asset: AssetView[] = [];
+  /** The version of a row whose link names none: `{used: null, pinned: false, current}`. */
+  readonly unversioned: Version[] = [];
+  /** Its owners, then its stewards, as the tracer numbers people. */
+  readonly who: number[][] = [];
+  /** Further (key, pool start) pairs, past the three in `meta` (a node sees a few suffixes). */
+  readonly more: (number[] | undefined)[] = [];
+  meta = new Int32Array(META * 256);
+  /**
+   * The numbered reasons of every fact, end to end: (person number, reason) pairs, an asset's for
+   * one suffix side by side, so a report reads one stretch of memory per asset.
+   */
+  readonly pool: (number | string)[] = [];
+
+  add(asset: AssetView, domain: number, who: number[]): number {
+    const f = this.asset.length;
+    if (META * (f + 1) > this.meta.length) {
+      const meta = new Int32Array(this.meta.length * 2);
+      meta.set(this.meta);
+      this.meta = meta;
+    }
+    this.asset.push(asset);
+    this.unversioned.push({ used: null, pinned: false, current: asset.version });
+    this.who.push(who);
+    this.more.push(undefined);
+    const o = META * f;
+    this.meta.fill(-1, o, o + META);
+    this.meta[o + M_DOMAIN] = domain;
+    this.meta[o + M_ENTRIES] = 2 * who.length;
+    return f;
+  }
+
+  /**
+   * Where fact f's numbered reasons for rows with this role code and depth (see suffixFor) start in
+   * the pool; built the first time.
+   */
+  reasons(f: number, role: number, depth: number): number {
+    const key = reasonKey(role, depth);
+    const meta = this.meta;
+    const o = META * f + M_KEYS;
+    for (let k = o; k < o + 6; k += 2) {
+      if (meta[k] === key) return meta[k + 1]!;
+      if (meta[k] === -1) {
+        const start = this.build(f, role, depth);
+        meta[k] = key;
+        meta[k + 1] = start;
+        return start;
+      }
+    }
+    const more = this.more[f];
+    if (more) for (let i = 0; i < more.length; i += 2) if (more[i] === key) return more[i + 1]!;
+    const start = this.build(f, role, depth);
+    this.more[f] = [...(more ?? []), key, start];
+    return start;
+  }
+
+  private build(f: number, role: number, depth: number): number {
+    return this.pooled(reasonPairs(this.asset[f]!, this.who[f]!, suffixFor(ROLE_NAMES[role] ?? null, depth)));
+  }
+
+  /** Appends numbered reasons to the pool; where they start. */
+  pooled(pairs: readonly (number | string)[]): number {
+    const start = this.pool.length;
+    for (let i = 0; i < pairs.length; i++) this.pool.push(pairs[i]!);
+    return start;
+  }
+}
 
 /**
  * Names (people, teams, domains) numbered for a tracer's life — a catalog has a bounded number of
@@ -365,18 +423,13 @@ export class Tracer {
   private readonly second = new Adjacency();
   private readonly titleOf = (ref: string) => this.directory.title(ref);
   /**
-   * Facts per asset node: `slot[idx]` is 1 + its index in `facts` (0: not built yet). Valid for
-   * one build of the index and one revision of the directory: any change to an asset, owner,
-   * domain, quality run or incident bumps the revision, and the next report starts afresh.
+   * Facts per asset node: `slot[idx]` is 1 + its fact number in `facts` (0: not looked up yet, -1:
+   * no asset). Valid for one build of the index and one revision of the directory: any change to
+   * an asset, owner, domain, quality run or incident bumps the revision, and the next report starts
+   * afresh.
    */
   private slot = new Int32Array(0);
-  private facts: (NodeFacts | null)[] = [];
-  /**
-   * The numbered reasons built for those facts, end to end: (person number, reason) pairs, an
-   * asset's for one suffix side by side, so a report reads one stretch of memory per asset (not a
-   * list object, then its elements elsewhere).
-   */
-  private pool: (number | string)[] = [];
+  private facts = new FactTable();
   private factsBuild = -1;
   private factsRevision = -1;
   private readonly people = new Numbering();
@@ -384,43 +437,28 @@ export class Tracer {
 
   constructor(private readonly graph: GraphIndex) {}
 
-  /** The facts of a node (null when it is no asset), through the cache. */
-  private factsOf(idx: number): NodeFacts | null {
+  /** The fact number of a node (-1 when it is no asset), through the cache. */
+  private factOf(idx: number): number {
     const g = this.graph;
     const revision = this.directory.revision;
     if (this.factsBuild !== g.builds || this.factsRevision !== revision || this.slot.length < g.n) {
       if (this.slot.length < g.n) this.slot = new Int32Array(Math.max(g.n, this.slot.length * 2));
       else this.slot.fill(0);
-      this.facts = [];
-      this.pool = [];
+      this.facts = new FactTable();
       this.factsBuild = g.builds;
       this.factsRevision = revision;
     }
     const known = this.slot[idx]!;
-    if (known > 0) return this.facts[known - 1]!;
+    if (known > 0) return known - 1;
+    if (known < 0) return -1;
     const info = this.directory.get(g.labelOf(idx));
-    let facts: NodeFacts | null = null;
+    let f = -1;
     if (info) {
       const asset = view(info);
-      const who = this.numbered(asset);
-      facts = {
-        asset,
-        domain: this.domains.of(asset.domain),
-        unversioned: { used: null, pinned: false, current: asset.version },
-        entries: 2 * who.length,
-        key: -1,
-        reasons: -1,
-        key2: -1,
-        reasons2: -1,
-        key3: -1,
-        reasons3: -1,
-        who,
-        more: undefined,
-      };
+      f = this.facts.add(asset, this.domains.of(asset.domain), this.numbered(asset));
     }
-    this.facts.push(facts);
-    this.slot[idx] = this.facts.length;
-    return facts;
+    this.slot[idx] = f < 0 ? -1 : f + 1;
+    return f;
   }
 
   /** An asset's owners, then its stewards, by number. */
@@ -440,7 +478,7 @@ export class Tracer {
     const people = this.people;
     people.begin();
     const { stamp, pos, names, epoch } = people;
-    const pool = this.pool;
+    const pool = this.facts.pool;
     const out: Accountable[] = [];
     for (let a = 0; a < lists.length; a += 2) {
       for (let j = lists[a]!, end = j + lists[a + 1]!; j < end; j += 2) {
@@ -456,42 +494,6 @@ export class Tracer {
       }
     }
     return out;
-  }
-
-  /**
-   * Where the numbered reasons of an asset's node for rows with this role code and depth (see
-   * suffixFor) start in the pool.
-   */
-  private reasons(facts: NodeFacts, role: number, depth: number): number {
-    const key = reasonKey(role, depth);
-    if (facts.key === key) return facts.reasons;
-    if (facts.key2 === key) return facts.reasons2;
-    if (facts.key3 === key) return facts.reasons3;
-    const more = facts.more;
-    if (more) for (let i = 0; i < more.length; i += 2) if (more[i] === key) return more[i + 1]!;
-    const start = this.pooled(
-      reasonPairs(facts.asset, facts.who, suffixFor(ROLE_NAMES[role] ?? null, depth)),
-    );
-    if (facts.key < 0) {
-      facts.key = key;
-      facts.reasons = start;
-    } else if (facts.key2 < 0) {
-      facts.key2 = key;
-      facts.reasons2 = start;
-    } else if (facts.key3 < 0) {
-      facts.key3 = key;
-      facts.reasons3 = start;
-    } else {
-      facts.more = [...(more ?? []), key, start];
-    }
-    return start;
-  }
-
-  /** Appends numbered reasons to the pool; where they start. */
-  private pooled(pairs: readonly (number | string)[]): number {
-    const start = this.pool.length;
-    for (let i = 0; i < pairs.length; i++) this.pool.push(pairs[i]!);
-    return start;
   }
 
   private get directory() {
@@ -612,13 +614,14 @@ export class Tracer {
    * always had (node … asset, then namespace and name, then version), so rows share a few hidden
    * classes and are built in one allocation.
    */
-  private row(idx: number, upstream: boolean, facts: NodeFacts | null, node: string): LineageRow {
+  private row(idx: number, upstream: boolean, f: number, node: string): LineageRow {
     const g = this.graph;
     const w = this.walk;
     const k = g.kind[idx]!;
     const text = g.text;
     const t3 = 3 * idx;
-    const asset = facts ? facts.asset : null;
+    const facts = this.facts;
+    const asset = f >= 0 ? facts.asset[f]! : null;
     const kind = KIND_NAMES[k] as LineageRow['kind'];
     const managed = asset !== null;
     const o = idx << 2;
@@ -641,8 +644,8 @@ export class Tracer {
     const used = named === 'latest' ? null : named;
     const version =
       used === null
-        ? facts
-          ? facts.unversioned
+        ? f >= 0
+          ? facts.unversioned[f]!
           : UNVERSIONED
         : { used, pinned: jobIdx < 0, current: asset ? asset.version : null };
     return namespace !== undefined
@@ -650,9 +653,9 @@ export class Tracer {
       : { node, kind, managed, depth, role, via, job, asset, version };
   }
 
-  /** Per node reached (in walk order): its label and its facts (see `gather`). */
+  /** Per node reached (in walk order): its label and its fact number (see `gather`). */
   private readonly labels: string[] = [];
-  private readonly found: (NodeFacts | null)[] = [];
+  private found = new Int32Array(1024);
 
   /**
    * The labels and facts of the nodes reached, read in one tight loop first: there the reads (a
@@ -661,11 +664,13 @@ export class Tracer {
    */
   private gather(order: ArrayLike<number>) {
     const { text, kind } = this.graph;
+    if (this.found.length < order.length)
+      this.found = new Int32Array(Math.max(order.length, this.found.length * 2));
     const { labels, found } = this;
     for (let i = 0; i < order.length; i++) {
       const idx = order[i]!;
       labels[i] = text[3 * idx]!;
-      found[i] = kind[idx] === K_UNMANAGED ? null : this.factsOf(idx);
+      found[i] = kind[idx] === K_UNMANAGED ? -1 : this.factOf(idx);
     }
   }
 
@@ -697,8 +702,9 @@ export class Tracer {
     const info = this.directory.get(ref);
     if (!info) throw new NotFoundError(`'${ref}' is not in the catalog`, { ref });
     const t = this.traverse(start, true, options.maxDepth ?? 1_000_000);
-    const subjectFacts = this.factsOf(start);
-    const subject = subjectFacts ? subjectFacts.asset : view(info);
+    const sf = this.factOf(start);
+    const facts = this.facts;
+    const subject = sf >= 0 ? facts.asset[sf]! : view(info);
     const models: LineageRow[] = [];
     const datasets: LineageRow[] = [];
     // Domains met, by number (see Numbering), starting with the subject's.
@@ -712,9 +718,9 @@ export class Tracer {
     const pinned: LineageRow[] = [];
     // People in the order met: the subject's, the models' (` (role)`), then the datasets'.
     // Each asset's reasons as (start in the pool, entries).
-    const subjectWho = subjectFacts ? subjectFacts.who : this.numbered(subject);
+    const subjectWho = sf >= 0 ? facts.who[sf]! : this.numbered(subject);
     const people: number[] = [
-      subjectFacts ? this.reasons(subjectFacts, 0, 0) : this.pooled(reasonPairs(subject, subjectWho, '')),
+      sf >= 0 ? facts.reasons(sf, 0, 0) : facts.pooled(reasonPairs(subject, subjectWho, '')),
       2 * subjectWho.length,
     ];
     const datasetPeople: number[] = [];
@@ -724,22 +730,25 @@ export class Tracer {
     const { state } = this.walk;
     this.gather(order);
     const { labels, found } = this;
+    const meta = facts.meta;
     for (let i = 0; i < order.length; i++) {
       const idx = order[i]!;
       const k = kind[idx]!;
-      const facts = found[i]!;
-      const r = this.row(idx, true, facts, labels[i]!);
+      const f = found[i]!;
+      const r = this.row(idx, true, f, labels[i]!);
       const system = k === K_MODEL || k === K_APP;
       if (system) models.push(r);
       else datasets.push(r);
-      if (!facts) continue;
-      if (facts.domain >= 0 && dn.met(facts.domain)) domains.push(dn.names[facts.domain]!);
+      if (f < 0) continue;
+      const m = META * f;
+      const domain = meta[m + M_DOMAIN]!;
+      if (domain >= 0 && dn.met(domain)) domains.push(dn.names[domain]!);
       const o = idx << 2;
-      if (system) people.push(this.reasons(facts, state[o + 3]! & 255, 1), facts.entries);
+      if (system) people.push(facts.reasons(f, state[o + 3]! & 255, 1), meta[m + M_ENTRIES]!);
       else {
-        datasetPeople.push(this.reasons(facts, state[o + 3]! & 255, state[o]!), facts.entries);
-        // A row's version is its facts' own object unless the link names one (the object is not read then).
-        if (r.version !== facts.unversioned && r.version?.pinned) pinned.push(r);
+        datasetPeople.push(facts.reasons(f, state[o + 3]! & 255, state[o]!), meta[m + M_ENTRIES]!);
+        // A row's version is its fact's own object unless the link names one (the object is not read then).
+        if (r.version !== facts.unversioned[f] && r.version?.pinned) pinned.push(r);
       }
     }
     for (let i = 0; i < datasetPeople.length; i++) people.push(datasetPeople[i]!);
@@ -786,27 +795,30 @@ export class Tracer {
     const { order } = t;
     const kind = g.kind;
     this.gather(order);
-    const { labels, found } = this;
+    const { labels, found, facts } = this;
+    const meta = facts.meta;
     for (let i = 0; i < order.length; i++) {
       const idx = order[i]!;
       const k = kind[idx]!;
-      const facts = found[i]!;
-      const r = this.row(idx, false, facts, labels[i]!);
+      const f = found[i]!;
+      const r = this.row(idx, false, f, labels[i]!);
       (k === K_MODEL ? models : k === K_APP ? apps : datasets).push(r);
-      if (facts) {
-        people.push(this.reasons(facts, 0, 0), facts.entries);
-        if (facts.domain >= 0 && dn.met(facts.domain)) domains.push(dn.names[facts.domain]!);
+      if (f >= 0) {
+        const m = META * f;
+        people.push(facts.reasons(f, 0, 0), meta[m + M_ENTRIES]!);
+        const domain = meta[m + M_DOMAIN]!;
+        if (domain >= 0 && dn.met(domain)) domains.push(dn.names[domain]!);
       }
     }
     const label = g.labelOf(start);
     const startKind = g.kind[start]!;
-    const startFacts = startKind === K_UNMANAGED || startKind === K_JOB ? null : this.factsOf(start);
+    const sf = startKind === K_UNMANAGED || startKind === K_JOB ? -1 : this.factOf(start);
     return {
       subject: {
         node: label,
         kind: KIND_NAMES[startKind]!,
         ...(field ? { field } : {}),
-        asset: startFacts ? startFacts.asset : null,
+        asset: sf >= 0 ? this.facts.asset[sf]! : null,
       },
       at: at ?? new Date().toISOString(),
       depth,
