@@ -299,7 +299,7 @@ const META = 8;
  * of the index and one revision of the directory (see `Tracer.factOf`); rows and reports share the
  * views and versions, and nothing mutates them.
  */
-class FactTable {
+export class FactTable {
   readonly asset: AssetView[] = [];
   /** The version of a row whose link names none: `{used: null, pinned: false, current}`. */
   readonly unversioned: Version[] = [];
