@@ -9,6 +9,7 @@
 import { LINK_ROLES } from '../model/kinds/model-kind.js';
 import type { EdgeRow, LineageStore, NodeRow } from '../store/lineage-store.js';
 import type { Directory } from './directory.js';
+import { Interner } from './interner.js';
 import { CHARTER_NAMESPACE } from './naming.js';
 
 export const K_UNMANAGED = 0;
@@ -130,8 +131,7 @@ export class GraphIndex {
   eRole = new Uint8Array(0);
   eVer = new Int32Array(0);
   eCount = 0;
-  versions: string[] = [];
-  private versionIdx = new Map<string, number>();
+  private versionNumbers = new Interner();
 
   // Edges reported since the base was built.
   dOut = new Map<number, number[]>();
@@ -272,15 +272,13 @@ export class GraphIndex {
     return this.addNode(label, K_UNMANAGED, [row.namespace, row.name]);
   }
 
+  /** The versions edges and links name, by the number `eVer`, `bVer` and the links hold. */
+  get versions(): readonly string[] {
+    return this.versionNumbers.names;
+  }
+
   private versionOf(v: string | null): number {
-    if (v === null) return -1;
-    let i = this.versionIdx.get(v);
-    if (i === undefined) {
-      i = this.versions.length;
-      this.versions.push(v);
-      this.versionIdx.set(v, i);
-    }
-    return i;
+    return this.versionNumbers.of(v);
   }
 
   /** Rebuilds everything: nodes from the directory and the store, edges, declared links, cycles. */
@@ -291,8 +289,7 @@ export class GraphIndex {
     this.text = [];
     this.byLabel = new Map();
     this.dbToIdx = new Int32Array(1024).fill(-1);
-    this.versions = [];
-    this.versionIdx = new Map();
+    this.versionNumbers = new Interner();
     this.generation = this.directory.generation;
     for (const info of this.directory.all()) {
       if (info.kind !== 'DataProduct') this.addNode(info.ref, this.assetKind(info.ref));

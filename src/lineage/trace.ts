@@ -22,6 +22,7 @@ import {
   KIND_NAMES,
   ROLE_NAMES,
 } from './graph-index.js';
+import { Interner } from './interner.js';
 
 export interface AssetView {
   ref: string;
@@ -373,32 +374,20 @@ export class FactTable {
  * them — so a report gathers them by number with a stamp instead of hashing their refs: `names[p]`,
  * and per report (`begin`) a stamp and the position in that report's list.
  */
-export class Numbering {
-  private readonly numbers = new Map<string, number>();
-  readonly names: string[] = [];
+export class Numbering extends Interner {
   stamp = new Uint32Array(64);
   pos = new Int32Array(64);
   epoch = 1;
 
-  /** The number of a name (-1 for none); a name met for the first time may come mid-report. */
-  of(name: string | null): number {
-    if (name === null) return -1;
-    let p = this.numbers.get(name);
-    if (p === undefined) {
-      p = this.names.length;
-      this.names.push(name);
-      this.numbers.set(name, p);
-      if (p === this.stamp.length) {
-        // Grown keeping what the report being built has met so far.
-        const stamp = new Uint32Array(p * 2);
-        const pos = new Int32Array(p * 2);
-        stamp.set(this.stamp);
-        pos.set(this.pos);
-        this.stamp = stamp;
-        this.pos = pos;
-      }
-    }
-    return p;
+  /** A name met for the first time may come mid-report: grown keeping what the report has met. */
+  protected override added(p: number) {
+    if (p < this.stamp.length) return;
+    const stamp = new Uint32Array(p * 2);
+    const pos = new Int32Array(p * 2);
+    stamp.set(this.stamp);
+    pos.set(this.pos);
+    this.stamp = stamp;
+    this.pos = pos;
   }
 
   /** Starts a report: no number met yet. */
