@@ -221,8 +221,10 @@ export function suffixFor(role: string | null, depth: number): string {
 /**
  * Scratch space reused by traversals; a stamp marks what the current walk has visited. What a walk
  * records per node sits together in `state` (one cache line for a node, not one per array):
- * at `idx * 4` its depth, the node it was reached from, the job between (-1: none) and the link
- * it was reached by (upstream only): see `link`.
+ * at `idx * 4` its depth and the role code of the link it was reached by in one number
+ * (`depth << 8 | role`, read with `>> 8` and `& 255`; a walk goes no deeper than MAX_DEPTH), the
+ * node it was reached from, the job between (-1: none) and the version the link names (index into
+ * the graph's versions, -1: none). Role and version are recorded upstream only.
  */
 class Walk {
   stamp = 0;
@@ -249,22 +251,18 @@ class Walk {
   }
 
   /** Records how node `x` was reached. */
-  mark(x: number, depth: number, via: number, job: number, linked: number) {
+  mark(x: number, depth: number, via: number, job: number, role: number, version: number) {
     const o = x << 2;
     const state = this.state;
-    state[o] = depth;
+    state[o] = (depth << 8) | role;
     state[o + 1] = via;
     state[o + 2] = job;
-    state[o + 3] = linked;
+    state[o + 3] = version;
   }
 }
 
-/**
- * The link a node was reached by, in one number: the version it names (index into the graph's
- * versions, -1: none) and its role code. Read with `>> 8` and `& 255`.
- */
-const link = (version: number, role: number) => (version << 8) | role;
-const UNLINKED = link(-1, 0);
+/** The deepest a walk goes: its depth shares a 32-bit number with a role code (see Walk). */
+const MAX_DEPTH = (1 << 23) - 1;
 
 const ROLE_TRAINING = ROLE_NAMES.indexOf('training');
 const ROLE_INFERENCE = ROLE_NAMES.indexOf('inference_input');
@@ -276,14 +274,14 @@ interface Traversal {
   cycles: CycleView[];
 }
 
+type Version = NonNullable<LineageRow['version']>;
+
 /** The version of a row whose link names none (or `latest`) and whose node is not an asset. */
-const UNVERSIONED: NonNullable<LineageRow['version']> = { used: null, pinned: false, current: null };
+const UNVERSIONED: Version = { used: null, pinned: false, current: null };
 
 /** A suffix as a number: role code and the hops it shows (suffixFor shows none below 2). */
 const reasonKey = (role: number, depth: number) =>
   role === 0 ? 0 : role * 1024 + (depth > 1 ? Math.min(depth, 1023) : 1);
-
-type Version = NonNullable<LineageRow['version']>;
 
 /** Numbers a report reads per fact, in `FactTable.meta`: */
 const M_DOMAIN = 0; // the asset's domain as the tracer numbers domains (-1: none)
@@ -513,18 +511,20 @@ export class Tracer {
     let tail = 0;
     seen[start] = stamp;
     queue[tail++] = start;
-    w.mark(start, 0, -1, -1, UNLINKED);
+    w.mark(start, 0, -1, -1, 0, -1);
+    const deepest = Math.min(maxDepth, MAX_DEPTH);
     for (let head = 0; head < tail; head++) {
       const u = queue[head]!;
-      const d = state[u << 2]!;
-      if (d >= maxDepth) continue;
+      const hop = state[u << 2]!;
+      const d = hop >> 8;
+      if (d >= deepest) continue;
       const uKind = kind[u]!;
       const flags = extra[u]!;
       // A node in no cycle closes none: its edges back into seen nodes need no look at components.
       const inCycle = (flags & IN_CYCLE) !== 0;
       const system = upstream && (uKind === K_MODEL || uKind === K_APP);
       const fallback = uKind === K_APP ? ROLE_INFERENCE : ROLE_TRAINING;
-      const inherited = state[(u << 2) + 3]! & 255;
+      const inherited = hop & 255;
       let firstNode = other;
       let firstRole = bRole;
       let firstVer = bVer;
@@ -571,15 +571,15 @@ export class Tracer {
           seen[x] = stamp;
           queue[tail++] = x;
           const o = x << 2;
-          state[o] = d + 1;
           state[o + 1] = u;
           state[o + 2] = through;
           // Role and version matter upstream only (rows downstream show neither): the role of a
           // dataset → job link and the version used are on that input edge, else on the direct link.
           if (upstream) {
             const edgeRole = secondRole[k]!;
-            state[o + 3] = link(secondVer[k]!, system ? edgeRole || fallback : inherited || edgeRole);
-          }
+            state[o] = ((d + 1) << 8) | (system ? edgeRole || fallback : inherited || edgeRole);
+            state[o + 3] = secondVer[k]!;
+          } else state[o] = (d + 1) << 8;
         }
       }
     }
@@ -615,9 +615,9 @@ export class Tracer {
     const managed = asset !== null;
     const o = idx << 2;
     const { state } = w;
-    const depth = state[o]!;
-    const linked = state[o + 3]!;
-    const role = upstream ? (ROLE_NAMES[linked & 255] ?? null) : null;
+    const hop = state[o]!;
+    const depth = hop >> 8;
+    const role = upstream ? (ROLE_NAMES[hop & 255] ?? null) : null;
     const viaIdx = state[o + 1]!;
     const jobIdx = state[o + 2]!;
     const via = viaIdx >= 0 ? text[3 * viaIdx]! : null;
@@ -628,7 +628,7 @@ export class Tracer {
         ? { node, kind, managed, depth, role, via, job, asset, namespace, name: text[t3 + 2]! }
         : { node, kind, managed, depth, role, via, job, asset };
     }
-    const v = linked >> 8;
+    const v = state[o + 3]!;
     const named = v >= 0 ? g.versions[v]! : null;
     const used = named === 'latest' ? null : named;
     const version =
@@ -733,9 +733,10 @@ export class Tracer {
       const domain = meta[m + M_DOMAIN]!;
       if (domain >= 0 && dn.met(domain)) domains.push(dn.names[domain]!);
       const o = idx << 2;
-      if (system) people.push(facts.reasons(f, state[o + 3]! & 255, 1), meta[m + M_ENTRIES]!);
+      const hop = state[o]!;
+      if (system) people.push(facts.reasons(f, hop & 255, 1), meta[m + M_ENTRIES]!);
       else {
-        datasetPeople.push(facts.reasons(f, state[o + 3]! & 255, state[o]!), meta[m + M_ENTRIES]!);
+        datasetPeople.push(facts.reasons(f, hop & 255, hop >> 8), meta[m + M_ENTRIES]!);
         // A row's version is its fact's own object unless the link names one (the object is not read then).
         if (r.version !== facts.unversioned[f] && r.version?.pinned) pinned.push(r);
       }
@@ -839,7 +840,7 @@ export class Tracer {
     const mark = (v: number, d: number, from: number, through: number) => {
       if (w.seen[v] === w.stamp) return;
       w.seen[v] = w.stamp;
-      w.mark(v, d, from, through, UNLINKED);
+      w.mark(v, d, from, through, 0, -1);
       order.push(v);
     };
     w.seen[start] = w.stamp;
@@ -848,7 +849,7 @@ export class Tracer {
     const systems = (k: number) => k === K_MODEL || k === K_APP;
     for (const u of [start, ...order]) {
       if (systems(g.kind[u]!)) continue;
-      const d = u === start ? 0 : w.state[u << 2]!;
+      const d = u === start ? 0 : w.state[u << 2]! >> 8;
       g.eachOut(u, (v) => {
         if (systems(g.kind[v]!)) mark(v, d + 1, u, -1);
         else if (g.kind[v] === K_JOB) g.eachOut(v, (x) => systems(g.kind[x]!) && mark(x, d + 1, u, v));
