@@ -331,6 +331,16 @@ export class FactTable {
     return f;
   }
 
+  /** Fact f's domain as the tracer numbers domains (-1: none). */
+  domain(f: number): number {
+    return this.meta[META * f + M_DOMAIN]!;
+  }
+
+  /** How long each of fact f's reason lists in the pool is. */
+  entries(f: number): number {
+    return this.meta[META * f + M_ENTRIES]!;
+  }
+
   /**
    * Where fact f's numbered reasons for rows with this role code and depth (see suffixFor) start in
    * the pool; built the first time.
@@ -719,7 +729,6 @@ export class Tracer {
     const { state } = this.walk;
     this.gather(order);
     const { labels, found } = this;
-    const meta = facts.meta;
     for (let i = 0; i < order.length; i++) {
       const idx = order[i]!;
       const k = kind[idx]!;
@@ -729,14 +738,12 @@ export class Tracer {
       if (system) models.push(r);
       else datasets.push(r);
       if (f < 0) continue;
-      const m = META * f;
-      const domain = meta[m + M_DOMAIN]!;
+      const domain = facts.domain(f);
       if (domain >= 0 && dn.met(domain)) domains.push(dn.names[domain]!);
-      const o = idx << 2;
-      const hop = state[o]!;
-      if (system) people.push(facts.reasons(f, hop & 255, 1), meta[m + M_ENTRIES]!);
+      const hop = state[idx << 2]!;
+      if (system) people.push(facts.reasons(f, hop & 255, 1), facts.entries(f));
       else {
-        datasetPeople.push(facts.reasons(f, hop & 255, hop >> 8), meta[m + M_ENTRIES]!);
+        datasetPeople.push(facts.reasons(f, hop & 255, hop >> 8), facts.entries(f));
         // A row's version is its fact's own object unless the link names one (the object is not read then).
         if (r.version !== facts.unversioned[f] && r.version?.pinned) pinned.push(r);
       }
@@ -786,7 +793,6 @@ export class Tracer {
     const kind = g.kind;
     this.gather(order);
     const { labels, found, facts } = this;
-    const meta = facts.meta;
     for (let i = 0; i < order.length; i++) {
       const idx = order[i]!;
       const k = kind[idx]!;
@@ -794,9 +800,8 @@ export class Tracer {
       const r = this.row(idx, false, f, labels[i]!);
       (k === K_MODEL ? models : k === K_APP ? apps : datasets).push(r);
       if (f >= 0) {
-        const m = META * f;
-        people.push(facts.reasons(f, 0, 0), meta[m + M_ENTRIES]!);
-        const domain = meta[m + M_DOMAIN]!;
+        people.push(facts.reasons(f, 0, 0), facts.entries(f));
+        const domain = facts.domain(f);
         if (domain >= 0 && dn.met(domain)) domains.push(dn.names[domain]!);
       }
     }
