@@ -24,6 +24,11 @@ const X_DECLARED_OUT = 4;
 const X_DECLARED_IN = 8;
 /** The node is on a cycle (its component in `scc`): a walk looks at components only from such nodes. */
 export const IN_CYCLE = 16;
+/**
+ * Some of the node's incoming edges in the compressed arrays carry a role or a version: a walk
+ * upstream reads `bRole` and `bVer` only for such nodes (most reported edges carry neither).
+ */
+export const ANNOTATED_IN = 32;
 
 /** Bits of `extra` that send a walk through `adjacent` (edges beyond the compressed arrays). */
 export const EXTRA_IN = X_DELTA_IN | X_DECLARED_IN;
@@ -365,6 +370,7 @@ export class GraphIndex {
       bEdge[bp] = i;
       bRole[bp] = role[i]!;
       bVer[bp] = ver[i]!;
+      if (role[i] !== 0 || ver[i] !== -1) this.extra[d]! |= ANNOTATED_IN;
     }
     Object.assign(this, {
       fOff,
@@ -414,6 +420,7 @@ export class GraphIndex {
           if (this.bEdge[i] === existing) {
             this.bRole[i] = this.eRole[existing]!;
             this.bVer[i] = this.eVer[existing]!;
+            if (this.bRole[i] !== 0 || this.bVer[i] !== -1) this.extra[d]! |= ANNOTATED_IN;
           }
       return;
     }

@@ -10,6 +10,7 @@ import { NotFoundError } from '../model/errors.js';
 import type { AssetInfo, QualityStatus } from './directory.js';
 import {
   Adjacency,
+  ANNOTATED_IN,
   EXTRA_IN,
   EXTRA_OUT,
   type GraphIndex,
@@ -540,9 +541,12 @@ export class Tracer {
       let firstVer = bVer;
       let firstFrom = off[u]!;
       let firstEnd = off[u + 1]!;
+      // Roles and versions are read only where some link has one (the buffers of `adjacent` always).
+      let firstAnnotated = (flags & ANNOTATED_IN) !== 0;
       if (flags & mask) {
         g.adjacent(u, upstream, first);
         ({ node: firstNode, role: firstRole, ver: firstVer, from: firstFrom, to: firstEnd } = first);
+        firstAnnotated = true;
       }
       for (let i = firstFrom; i < firstEnd; i++) {
         const v = firstNode[i]!;
@@ -554,6 +558,7 @@ export class Tracer {
         let secondNode = firstNode;
         let secondRole = firstRole;
         let secondVer = firstVer;
+        let secondAnnotated = firstAnnotated;
         let from = i;
         let to = i + 1;
         // A job is crossed in the same step: its other side is what this node is linked to.
@@ -566,9 +571,12 @@ export class Tracer {
           secondVer = bVer;
           from = off[v]!;
           to = off[v + 1]!;
-          if (extra[v]! & mask) {
+          const jobFlags = extra[v]!;
+          secondAnnotated = (jobFlags & ANNOTATED_IN) !== 0;
+          if (jobFlags & mask) {
             g.adjacent(v, upstream, second);
             ({ node: secondNode, role: secondRole, ver: secondVer, from, to } = second);
+            secondAnnotated = true;
           }
         }
         for (let k = from; k < to; k++) {
@@ -586,9 +594,9 @@ export class Tracer {
           // Role and version matter upstream only (rows downstream show neither): the role of a
           // dataset → job link and the version used are on that input edge, else on the direct link.
           if (upstream) {
-            const edgeRole = secondRole[k]!;
+            const edgeRole = secondAnnotated ? secondRole[k]! : 0;
             state[o] = ((d + 1) << 8) | (system ? edgeRole || fallback : inherited || edgeRole);
-            state[o + 3] = secondVer[k]!;
+            state[o + 3] = secondAnnotated ? secondVer[k]! : -1;
           } else state[o] = (d + 1) << 8;
         }
       }
