@@ -617,11 +617,12 @@ export class Tracer {
   }
 
   /**
-   * One row of a report. Each shape is one object literal with its keys in the order reports
-   * always had (node … asset, then namespace and name, then version), so rows share a few hidden
-   * classes and are built in one allocation.
+   * One row of a report: node `idx`, the i-th reached (its label and job's label gathered). Each
+   * shape is one object literal with its keys in the order reports always had (node … asset, then
+   * namespace and name, then version), so rows share a few hidden classes and are built in one
+   * allocation.
    */
-  private row(idx: number, upstream: boolean, f: number, node: string): LineageRow {
+  private row(idx: number, upstream: boolean, f: number, node: string, i: number): LineageRow {
     const g = this.graph;
     const w = this.walk;
     const k = g.kind[idx]!;
@@ -639,7 +640,7 @@ export class Tracer {
     const viaIdx = state[o + 1]!;
     const jobIdx = state[o + 2]!;
     const via = viaIdx >= 0 ? text[3 * viaIdx]! : null;
-    const job = jobIdx >= 0 ? text[3 * jobIdx]! : null;
+    const job = this.jobLabels[i]!;
     const namespace = text[t3 + 1];
     if (!upstream || !(k === K_DATASET || k === K_UNMANAGED)) {
       return namespace !== undefined
@@ -660,23 +661,30 @@ export class Tracer {
       : { node, kind, managed, depth, role, via, job, asset, version };
   }
 
-  /** Per node reached (in walk order): its label and its fact number (see `gather`). */
+  /**
+   * Per node reached (in walk order, the i of `row`): its label, its fact number and the label of
+   * the job it was reached through (see `gather`).
+   */
   private readonly labels: string[] = [];
   private found = new Int32Array(1024);
+  private readonly jobLabels: (string | null)[] = [];
 
   /**
-   * The labels and facts of the nodes reached, read in one tight loop first: there the reads (a
-   * cache miss each, scattered over the index) overlap, where inside row building they would come
-   * one by one.
+   * The labels, facts and jobs' labels of the nodes reached, read in one tight loop first: there
+   * the reads (a cache miss each, scattered over the index) overlap, where inside row building they
+   * would come one by one.
    */
   private gather(order: ArrayLike<number>) {
     const { text, kind } = this.graph;
     if (this.found.length < order.length)
       this.found = new Int32Array(Math.max(order.length, this.found.length * 2));
-    const { labels, found } = this;
+    const { labels, found, jobLabels } = this;
+    const state = this.walk.state;
     for (let i = 0; i < order.length; i++) {
       const idx = order[i]!;
       labels[i] = text[3 * idx]!;
+      const job = state[(idx << 2) + 2]!;
+      jobLabels[i] = job >= 0 ? text[3 * job]! : null;
       found[i] = kind[idx] === K_UNMANAGED ? -1 : this.factOf(idx);
     }
   }
@@ -741,7 +749,7 @@ export class Tracer {
       const idx = order[i]!;
       const k = kind[idx]!;
       const f = found[i]!;
-      const r = this.row(idx, true, f, labels[i]!);
+      const r = this.row(idx, true, f, labels[i]!, i);
       const system = k === K_MODEL || k === K_APP;
       if (system) models.push(r);
       else datasets.push(r);
@@ -805,7 +813,7 @@ export class Tracer {
       const idx = order[i]!;
       const k = kind[idx]!;
       const f = found[i]!;
-      const r = this.row(idx, false, f, labels[i]!);
+      const r = this.row(idx, false, f, labels[i]!, i);
       (k === K_MODEL ? models : k === K_APP ? apps : datasets).push(r);
       if (f >= 0) {
         people.push(facts.reasons(f, 0, 0), facts.entries(f));
