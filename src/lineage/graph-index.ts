@@ -29,6 +29,7 @@ export const IN_CYCLE = 16;
  * upstream reads `bRole` and `bVer` only for such nodes (most reported edges carry neither).
  */
 export const ANNOTATED_IN = 32;
+const annotated = (role: number, version: number) => role !== 0 || version !== -1;
 
 /** Bits of `extra` that send a walk through `adjacent` (edges beyond the compressed arrays). */
 export const EXTRA_IN = X_DELTA_IN | X_DECLARED_IN;
@@ -370,7 +371,7 @@ export class GraphIndex {
       bEdge[bp] = i;
       bRole[bp] = role[i]!;
       bVer[bp] = ver[i]!;
-      if (role[i] !== 0 || ver[i] !== -1) this.extra[d]! |= ANNOTATED_IN;
+      if (annotated(role[i]!, ver[i]!)) this.extra[d]! |= ANNOTATED_IN;
     }
     Object.assign(this, {
       fOff,
@@ -420,7 +421,7 @@ export class GraphIndex {
           if (this.bEdge[i] === existing) {
             this.bRole[i] = this.eRole[existing]!;
             this.bVer[i] = this.eVer[existing]!;
-            if (this.bRole[i] !== 0 || this.bVer[i] !== -1) this.extra[d]! |= ANNOTATED_IN;
+            if (annotated(this.bRole[i]!, this.bVer[i]!)) this.extra[d]! |= ANNOTATED_IN;
           }
       return;
     }

@@ -622,7 +622,8 @@ export class Tracer {
    * namespace and name, then version), so rows share a few hidden classes and are built in one
    * allocation.
    */
-  private row(idx: number, upstream: boolean, f: number, node: string, i: number): LineageRow {
+  private row(idx: number, upstream: boolean, f: number, i: number): LineageRow {
+    const node = this.labels[i]!;
     const g = this.graph;
     const w = this.walk;
     const k = g.kind[idx]!;
@@ -744,12 +745,12 @@ export class Tracer {
     const { kind } = g;
     const { state } = this.walk;
     this.gather(order);
-    const { labels, found } = this;
+    const { found } = this;
     for (let i = 0; i < order.length; i++) {
       const idx = order[i]!;
       const k = kind[idx]!;
       const f = found[i]!;
-      const r = this.row(idx, true, f, labels[i]!, i);
+      const r = this.row(idx, true, f, i);
       const system = k === K_MODEL || k === K_APP;
       if (system) models.push(r);
       else datasets.push(r);
@@ -808,12 +809,12 @@ export class Tracer {
     const { order } = t;
     const kind = g.kind;
     this.gather(order);
-    const { labels, found, facts } = this;
+    const { found, facts } = this;
     for (let i = 0; i < order.length; i++) {
       const idx = order[i]!;
       const k = kind[idx]!;
       const f = found[i]!;
-      const r = this.row(idx, false, f, labels[i]!, i);
+      const r = this.row(idx, false, f, i);
       (k === K_MODEL ? models : k === K_APP ? apps : datasets).push(r);
       if (f >= 0) {
         people.push(facts.reasons(f, 0, 0), facts.entries(f));
