@@ -60,11 +60,11 @@ export function describeMachine(): Machine {
       cwd: repoRoot,
       encoding: 'utf8',
     }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-    }).trim();
-    if (dirty) commit += ' (src has uncommitted changes)';
+    // A figure depends on the code measured and on the bench that measured it.
+    const dirty = ['src', 'bench'].filter((dir) =>
+      execFileSync('git', ['status', '--porcelain', '--', dir], { cwd: repoRoot, encoding: 'utf8' }).trim(),
+    );
+    if (dirty.length) commit += ` (uncommitted changes in ${dirty.join(' and ')})`;
   } catch {
     // Not a git checkout: the commit is simply unknown.
   }
