@@ -337,19 +337,27 @@ async function measureStore(
   const trace = better(tracePasses);
   const bareImpact = better(bareImpactPasses);
   const bareTrace = better(bareTracePasses);
-  // The walks alone, without building the answers (rows, owners, classification, quality, people).
-  const impactWalk: number[] = [];
-  for (const s of impactStarts) {
-    const t = performance.now();
-    service.tracer.reach(g.label[s]!, false, 5);
-    impactWalk.push(performance.now() - t);
-  }
-  const traceWalk: number[] = [];
-  for (const s of traceStarts) {
-    const t = performance.now();
-    service.tracer.reach(g.label[s]!, true);
-    traceWalk.push(performance.now() - t);
-  }
+  // The walks alone, without building the answers (rows, owners, classification, quality, people):
+  // as many passes as the queries had, the one with the lower p95 kept.
+  const walkPass = (starts: number[], upstream: boolean) => {
+    const wall: number[] = [];
+    for (const s of starts) {
+      const t = performance.now();
+      service.tracer.reach(g.label[s]!, upstream, upstream ? undefined : 5);
+      wall.push(performance.now() - t);
+    }
+    return wall;
+  };
+  const bestWalk = (starts: number[], upstream: boolean) => {
+    let best = walkPass(starts, upstream);
+    for (let pass = 1; pass < PASSES; pass++) {
+      const next = walkPass(starts, upstream);
+      if (summarize(next).p95 < summarize(best).p95) best = next;
+    }
+    return best;
+  };
+  const impactWalk = bestWalk(impactStarts, false);
+  const traceWalk = bestWalk(traceStarts, true);
   return {
     store: name,
     ...loaded,
@@ -616,7 +624,8 @@ ${table(['Figure', 'Measured', 'Target', 'Anchor (same run)', 'Ratio', 'Result']
 
 The same queries by median and by CPU time (process.cpuUsage around each query: the time the
 process ran, without the time other work on the machine kept it waiting; resolution 1 µs), and
-the walk alone (\`Tracer.reach\`: the same traversal of the index, without building the answer):
+the walk alone (\`Tracer.reach\`: the same traversal of the index, without building the answer; ${PASSES} passes
+after the queries', the one with the lower p95 kept):
 
 ${table(
   [
@@ -635,25 +644,25 @@ ${table(
     [
       f.store.split(' ')[0]!,
       'impact, depth 5',
-      fmtMs(f.impact.p50),
-      fmtMs(f.bareImpact.p50),
+      fmtQuery(f.impact.p50),
+      fmtQuery(f.bareImpact.p50),
       fmtRatio(f.impact.p50 / f.bareImpact.p50),
-      fmtMs(f.impactCpu.p95),
-      fmtMs(f.bareImpactCpu.p95),
+      fmtQuery(f.impactCpu.p95),
+      fmtQuery(f.bareImpactCpu.p95),
       fmtRatio(f.impactCpu.p95 / f.bareImpactCpu.p95),
-      `${fmtMs(f.impactWalk.p50)} / ${fmtMs(f.impactWalk.p95)}`,
+      `${fmtQuery(f.impactWalk.p50)} / ${fmtQuery(f.impactWalk.p95)}`,
       fmtRatio(f.impactWalk.p95 / f.bareImpact.p95),
     ],
     [
       f.store.split(' ')[0]!,
       'trace, full',
-      fmtMs(f.trace.p50),
-      fmtMs(f.bareTrace.p50),
+      fmtQuery(f.trace.p50),
+      fmtQuery(f.bareTrace.p50),
       fmtRatio(f.trace.p50 / f.bareTrace.p50),
-      fmtMs(f.traceCpu.p95),
-      fmtMs(f.bareTraceCpu.p95),
+      fmtQuery(f.traceCpu.p95),
+      fmtQuery(f.bareTraceCpu.p95),
       fmtRatio(f.traceCpu.p95 / f.bareTraceCpu.p95),
-      `${fmtMs(f.traceWalk.p50)} / ${fmtMs(f.traceWalk.p95)}`,
+      `${fmtQuery(f.traceWalk.p50)} / ${fmtQuery(f.traceWalk.p95)}`,
       fmtRatio(f.traceWalk.p95 / f.bareTrace.p95),
     ],
   ]),
