@@ -185,31 +185,33 @@ async function load(store: CatalogStore, g: GeneratedGraph) {
 
 // --- the run -----------------------------------------------------------------------------------
 
+type Summary = ReturnType<typeof summarize>;
+
 interface StoreFigures {
   store: string;
   catalogMs: number;
   lineageMs: number;
   buildMs: number;
   refreshMs: number;
-  impact: ReturnType<typeof summarize>;
-  trace: ReturnType<typeof summarize>;
-  impactCpu: ReturnType<typeof summarize>;
-  traceCpu: ReturnType<typeof summarize>;
-  impactWalk: ReturnType<typeof summarize>;
-  traceWalk: ReturnType<typeof summarize>;
-  impactRows: ReturnType<typeof summarize>;
-  traceRows: ReturnType<typeof summarize>;
+  impact: Summary;
+  trace: Summary;
+  impactCpu: Summary;
+  traceCpu: Summary;
+  impactWalk: Summary;
+  traceWalk: Summary;
+  impactRows: Summary;
+  traceRows: Summary;
   /** The warm-up passes: the first queries after the index was built, from other starts. */
-  impactCold: ReturnType<typeof summarize>;
-  traceCold: ReturnType<typeof summarize>;
+  impactCold: Summary;
+  traceCold: Summary;
   /** The p95 of each measured pass. */
   impactPassP95: number[];
   tracePassP95: number[];
   /** The anchor in the same passes: its pass with the lower p95, and each pass's p95. */
-  bareImpact: ReturnType<typeof summarize>;
-  bareTrace: ReturnType<typeof summarize>;
-  bareImpactCpu: ReturnType<typeof summarize>;
-  bareTraceCpu: ReturnType<typeof summarize>;
+  bareImpact: Summary;
+  bareTrace: Summary;
+  bareImpactCpu: Summary;
+  bareTraceCpu: Summary;
   bareImpactPassP95: number[];
   bareTracePassP95: number[];
   rssMb: number;
@@ -225,6 +227,9 @@ interface QueryPass {
 }
 
 const newPass = (): QueryPass => ({ wall: [], cpu: [], rows: [] });
+
+/** Each pass's p95 wall time. */
+const passP95s = (passes: QueryPass[]) => passes.map((p) => summarize(p.wall).p95);
 
 /** The pass with the lower p95 wall time. */
 const better = (passes: QueryPass[]): QueryPass =>
@@ -290,6 +295,19 @@ async function measureStore(
   const tracePasses: QueryPass[] = [];
   const bareImpactPasses: QueryPass[] = [];
   const bareTracePasses: QueryPass[] = [];
+  /** One pass of Charter's queries over the starts: each query's wall and CPU time and its rows. */
+  const charterPass = async (starts: number[], query: (ref: string) => Promise<number>) => {
+    const p = newPass();
+    for (const s of starts) {
+      const c = process.cpuUsage();
+      const t = performance.now();
+      const rows = await query(g.label[s]!);
+      p.wall.push(performance.now() - t);
+      p.cpu.push(cpuMs(c));
+      p.rows.push(rows);
+    }
+    return p;
+  };
   const inTurn = async (charterFirst: boolean, charter: () => Promise<void>, bare: () => void) => {
     gc();
     if (charterFirst) await charter();
@@ -303,32 +321,24 @@ async function measureStore(
     await inTurn(
       charterFirst,
       async () => {
-        const impact = newPass();
-        for (const s of impactStarts) {
-          const c = process.cpuUsage();
-          const t = performance.now();
-          const r = await service.impact(g.label[s]!, { depth: 5 });
-          impact.wall.push(performance.now() - t);
-          impact.cpu.push(cpuMs(c));
-          impact.rows.push(r.datasets.length + r.models.length + r.apps.length);
-        }
-        impactPasses.push(impact);
+        impactPasses.push(
+          await charterPass(impactStarts, async (ref) => {
+            const r = await service.impact(ref, { depth: 5 });
+            return r.datasets.length + r.models.length + r.apps.length;
+          }),
+        );
       },
       () => bareImpactPasses.push(anchor.impact(impactStarts)),
     );
     await inTurn(
       charterFirst,
       async () => {
-        const trace = newPass();
-        for (const s of traceStarts) {
-          const c = process.cpuUsage();
-          const t = performance.now();
-          const r = await service.trace(g.label[s]!);
-          trace.wall.push(performance.now() - t);
-          trace.cpu.push(cpuMs(c));
-          trace.rows.push(r.datasets.length + r.models.length);
-        }
-        tracePasses.push(trace);
+        tracePasses.push(
+          await charterPass(traceStarts, async (ref) => {
+            const r = await service.trace(ref);
+            return r.datasets.length + r.models.length;
+          }),
+        );
       },
       () => bareTracePasses.push(anchor.trace(traceStarts)),
     );
@@ -371,14 +381,14 @@ async function measureStore(
     traceCpu: summarize(trace.cpu),
     impactRows: summarize(impact.rows),
     traceRows: summarize(trace.rows),
-    impactPassP95: impactPasses.map((p) => summarize(p.wall).p95),
-    tracePassP95: tracePasses.map((p) => summarize(p.wall).p95),
+    impactPassP95: passP95s(impactPasses),
+    tracePassP95: passP95s(tracePasses),
     bareImpact: summarize(bareImpact.wall),
     bareTrace: summarize(bareTrace.wall),
     bareImpactCpu: summarize(bareImpact.cpu),
     bareTraceCpu: summarize(bareTrace.cpu),
-    bareImpactPassP95: bareImpactPasses.map((p) => summarize(p.wall).p95),
-    bareTracePassP95: bareTracePasses.map((p) => summarize(p.wall).p95),
+    bareImpactPassP95: passP95s(bareImpactPasses),
+    bareTracePassP95: passP95s(bareTracePasses),
     impactCold: summarize(impactCold),
     traceCold: summarize(traceCold),
     rssMb: process.memoryUsage().rss / 1024 / 1024,
@@ -429,6 +439,30 @@ function anchorFor(g: GeneratedGraph): Anchor {
     return p;
   };
   return { impact: (starts) => pass(starts, false), trace: (starts) => pass(starts, true) };
+}
+
+/** A query's row in the section's second table: by median, by CPU time, and its walk alone. */
+function secondaryRow(
+  store: string,
+  query: string,
+  wall: Summary,
+  bare: Summary,
+  cpu: Summary,
+  bareCpu: Summary,
+  walk: Summary,
+): string[] {
+  return [
+    store.split(' ')[0]!,
+    query,
+    fmtQuery(wall.p50),
+    fmtQuery(bare.p50),
+    fmtRatio(wall.p50 / bare.p50),
+    fmtQuery(cpu.p95),
+    fmtQuery(bareCpu.p95),
+    fmtRatio(cpu.p95 / bareCpu.p95),
+    `${fmtQuery(walk.p50)} / ${fmtQuery(walk.p95)}`,
+    fmtRatio(walk.p95 / bare.p95),
+  ];
 }
 
 async function ingestBench() {
@@ -641,30 +675,16 @@ ${table(
     'ratio p95',
   ],
   figures.flatMap((f) => [
-    [
-      f.store.split(' ')[0]!,
+    secondaryRow(
+      f.store,
       'impact, depth 5',
-      fmtQuery(f.impact.p50),
-      fmtQuery(f.bareImpact.p50),
-      fmtRatio(f.impact.p50 / f.bareImpact.p50),
-      fmtQuery(f.impactCpu.p95),
-      fmtQuery(f.bareImpactCpu.p95),
-      fmtRatio(f.impactCpu.p95 / f.bareImpactCpu.p95),
-      `${fmtQuery(f.impactWalk.p50)} / ${fmtQuery(f.impactWalk.p95)}`,
-      fmtRatio(f.impactWalk.p95 / f.bareImpact.p95),
-    ],
-    [
-      f.store.split(' ')[0]!,
-      'trace, full',
-      fmtQuery(f.trace.p50),
-      fmtQuery(f.bareTrace.p50),
-      fmtRatio(f.trace.p50 / f.bareTrace.p50),
-      fmtQuery(f.traceCpu.p95),
-      fmtQuery(f.bareTraceCpu.p95),
-      fmtRatio(f.traceCpu.p95 / f.bareTraceCpu.p95),
-      `${fmtQuery(f.traceWalk.p50)} / ${fmtQuery(f.traceWalk.p95)}`,
-      fmtRatio(f.traceWalk.p95 / f.bareTrace.p95),
-    ],
+      f.impact,
+      f.bareImpact,
+      f.impactCpu,
+      f.bareImpactCpu,
+      f.impactWalk,
+    ),
+    secondaryRow(f.store, 'trace, full', f.trace, f.bareTrace, f.traceCpu, f.bareTraceCpu, f.traceWalk),
   ]),
 )}
 
