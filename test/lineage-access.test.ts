@@ -424,5 +424,129 @@ for (const factory of storeFactories) {
       const t = JSON.parse(stdout) as TraceReport;
       expect(t.datasets[1]).toMatchObject({ node: 'restricted:1', restricted: true, domain: 'payments' });
     }, 60_000);
+
+    it('stores column lineage from a sender who may not write the dataset as reported only: it changes no inheritance, and the answer names nothing the sender may not read', async () => {
+      // The hashed PAN, reported as copied unmasked from the PAN (restricted) into risk's features.
+      const event = {
+        eventType: 'COMPLETE',
+        eventTime: '2026-01-11T02:00:00Z',
+        producer: 'https://example.com/elsewhere',
+        run: { runId: '0193f4a2-0000-7000-8000-0000000000aa' },
+        job: { namespace: 'airflow', name: 'risk.build_features' },
+        inputs: [{ namespace: 'postgres://db.acme.internal:5432', name: 'pay.public.transactions' }],
+        outputs: [
+          {
+            namespace: 'postgresql://ANALYTICS',
+            name: 'dwh.risk.features',
+            facets: {
+              columnLineage: {
+                fields: {
+                  card_number_hash: {
+                    inputFields: [
+                      {
+                        namespace: 'postgres://db.acme.internal:5432',
+                        name: 'pay.public.transactions',
+                        field: 'card_number',
+                        transformations: [{ type: 'DIRECT', subtype: 'IDENTITY' }],
+                      },
+                    ],
+                  },
+                },
+              },
+            },
+          },
+        ],
+      };
+      tokens.carol = (
+        await platform.access.tokens.create({
+          principal: 'user:carol',
+          name: 't',
+          expiresAt: null,
+          actor: 'user:setup',
+        })
+      ).token;
+      const send = (who: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/v1/lineage',
+          headers: { authorization: `Bearer ${tokens[who]}` },
+          payload: event,
+        });
+      type Fields = { fields: { path: string; inherited: string | null; conflict: boolean }[] };
+      const hashed = async () =>
+        (
+          await ok<Fields>('ada', `/api/v1/lineage/classification/${enc('dataset:risk/features')}`)
+        ).fields.find((f) => f.path === 'features.card_number_hash');
+      expect(await hashed()).toMatchObject({ conflict: false });
+
+      // pat reads payments only: stored, but the edge into risk's contract is reported lineage only,
+      // and it does not replace the masked edge risk's own pipeline reported.
+      const byPat = await send('pat');
+      expect(byPat.statusCode, byPat.body).toBe(200);
+      expect(byPat.json()).toMatchObject({ status: 'success', conflicts: [] });
+      expect(byPat.json().stored.managed).toEqual(['dataset:payments/transactions']);
+      expect(byPat.body).not.toContain('dataset:risk/features');
+      expect(await hashed()).toMatchObject({ conflict: false });
+      const conflicts = await ok<{ conflicts: { path: string }[] }>('ada', '/api/v1/lineage/conflicts');
+      expect(conflicts.conflicts.map((c) => c.path)).toEqual(['features.email_domain']);
+
+      // carol owns risk: the same report now decides what the field inherits, and the answer names
+      // the PAN's dataset only by its domain (carol may not read payments).
+      const byCarol = await send('carol');
+      expect(byCarol.statusCode, byCarol.body).toBe(200);
+      expect(byCarol.json().stored.managed).toEqual(['dataset:risk/features']);
+      expect(byCarol.json().conflicts).toMatchObject([
+        {
+          ref: 'dataset:risk/features',
+          field: 'features.card_number_hash',
+          inherited: 'restricted',
+          sources: ['restricted (domain:payments)'],
+        },
+      ]);
+      expect(byCarol.body).not.toContain('card_number"');
+      expect(await hashed()).toMatchObject({ inherited: 'restricted', conflict: true });
+    });
+
+    it("shows a domain's owners its webhooks and their deliveries, and lets them retry those only", async () => {
+      const risk = await platform.lineage.addWebhook({
+        url: 'https://hooks.example.com/risk',
+        domain: 'risk',
+      });
+      const payments = await platform.lineage.addWebhook({
+        url: 'https://hooks.example.com/payments',
+        domain: 'payments',
+      });
+      // An outcome goes to the webhooks of every domain its trace went through: risk and payments.
+      await platform.lineage.recordOutcome({
+        subject: 'model:risk/fraud-scorer',
+        type: 'drift',
+        severity: 'medium',
+        summary: 'Scores drifted',
+      });
+      type Hooks = { webhooks: { id: string }[] };
+      type Deliveries = { deliveries: { id: string; webhookId: string }[] };
+      expect((await ok<Hooks>('carol', '/api/v1/webhooks')).webhooks.map((h) => h.id)).toEqual([risk.id]);
+      expect((await ok<Hooks>('erin', '/api/v1/webhooks')).webhooks).toEqual([]);
+      expect((await ok<Hooks>('ada', '/api/v1/webhooks')).webhooks.map((h) => h.id).sort()).toEqual(
+        [risk.id, payments.id].sort(),
+      );
+      const all = (await ok<Deliveries>('ada', '/api/v1/webhooks/deliveries')).deliveries;
+      expect(all.map((d) => d.webhookId).sort()).toEqual([risk.id, payments.id].sort());
+      const carols = (await ok<Deliveries>('carol', '/api/v1/webhooks/deliveries')).deliveries;
+      expect(carols.map((d) => d.webhookId)).toEqual([risk.id]);
+      const retry = (who: string, id: string) =>
+        app.inject({
+          method: 'POST',
+          url: `/api/v1/webhooks/deliveries/${id}/retry`,
+          headers: { authorization: `Bearer ${tokens[who]}` },
+        });
+      expect((await retry('carol', carols[0]!.id)).json()).toEqual({ id: carols[0]!.id, state: 'pending' });
+      const other = all.find((d) => d.webhookId === payments.id)!;
+      const refused = await retry('carol', other.id);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().error.message).toBe(
+        "user:carol may not retry a delivery to another domain's webhook: it needs the data office",
+      );
+    });
   });
 }

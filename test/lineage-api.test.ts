@@ -125,11 +125,32 @@ for (const factory of storeFactories) {
       expect(array.json().error.message).toMatch(
         /send one event here, or the array to \/api\/v1\/lineage\/batch/,
       );
+      // Nested deeper than any facet goes: refused with why, not a failure further in.
+      const deep = events[0]!.replace(
+        '"job":{',
+        `"job":{"facets":{"deep":${'{"x":'.repeat(5000)}true${'}'.repeat(5000)}},`,
+      );
+      const tooDeep = await post('/api/v1/lineage', deep);
+      expect(tooDeep.statusCode).toBe(400);
+      expect(tooDeep.json().error.message).toBe(
+        "The body is not an OpenLineage event: its objects and arrays nest more than 64 levels deep; an event's facets need far fewer",
+      );
       const big = JSON.parse(events[0]!);
       big.run.facets = { padding: { text: 'x'.repeat(1024 * 1024) } };
       const tooBig = await post('/api/v1/lineage', JSON.stringify(big));
       expect(tooBig.statusCode).toBe(413);
       expect(await lineageStoreFor(handle.store).countEvents()).toBe(0);
+      // A long name (an unmanaged dataset's, here) still fits in a path once encoded.
+      const long = `exports.${'daily_card_authorisations_by_merchant_'.repeat(4)}v2`;
+      const reported = JSON.parse(events[0]!);
+      reported.run.runId = '0193f4a2-0000-7000-8000-0000000000bb';
+      reported.outputs[0].name = long;
+      expect((await post('/api/v1/lineage', JSON.stringify(reported))).statusCode).toBe(200);
+      const path = `/api/v1/impact/${enc(`${reported.outputs[0].namespace}/${long}`)}`;
+      expect(path.length).toBeGreaterThan(200);
+      const longImpact = await app.inject({ url: path });
+      expect(longImpact.statusCode, longImpact.body).toBe(200);
+      expect(longImpact.json().subject.node).toBe(`${reported.outputs[0].namespace}/${long}`);
     });
 
     it('takes a batch as a JSON array or NDJSON, stores the valid events in one transaction and lists the others', async () => {
@@ -159,6 +180,34 @@ for (const factory of storeFactories) {
         ],
       );
       expect(await lineageStoreFor(handle.store).countEvents()).toBe(4);
+    });
+
+    it('holds every event of a batch to the configured event limit, as it holds a single event', async () => {
+      const small = Fastify();
+      small.setErrorHandler(handleError);
+      lineageRoutes(small, platform.lineage, 'user:api', { maxEventBytes: 4096 });
+      await small.ready();
+      const padded = JSON.parse(events[0]!);
+      padded.run.facets = { padding: { text: 'x'.repeat(5000) } };
+      const single = await small.inject({
+        method: 'POST',
+        url: '/api/v1/lineage',
+        payload: JSON.stringify(padded),
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(single.statusCode).toBe(413);
+      const batch = await small.inject({
+        method: 'POST',
+        url: '/api/v1/lineage/batch',
+        payload: `${JSON.stringify(padded)}\n${events[1]}`,
+        headers: { 'content-type': 'application/x-ndjson' },
+      });
+      expect(batch.statusCode).toBe(200);
+      expect(batch.json()).toMatchObject({
+        status: 'partial_success',
+        failed_events: [{ index: 0, reason: 'is 6 KB; an event may be at most 4 KB', retriable: false }],
+      });
+      await small.close();
     });
 
     it('refuses with 429 when the ingest queue is full, storing nothing of the refused request', async () => {
@@ -375,6 +424,26 @@ for (const factory of storeFactories) {
         payload: { url: 'ftp://x', events: [] },
       });
       expect(bad.statusCode).toBe(400);
+      // The cloud's metadata service, or any link-local, loopback or private address.
+      const metadata = await app.inject({
+        method: 'POST',
+        url: '/api/v1/webhooks',
+        payload: { url: 'http://169.254.169.254/latest/meta-data/' },
+      });
+      expect(metadata.statusCode).toBe(400);
+      expect(metadata.json().error.message).toBe(
+        "url's host 169.254.169.254 is a link-local address; webhooks go to public addresses only, unless Charter runs with CHARTER_WEBHOOK_ALLOW_PRIVATE=true",
+      );
+      const withCredentials = await app.inject({
+        method: 'POST',
+        url: '/api/v1/webhooks',
+        payload: { url: 'https://ops:s3cret@hooks.example.com/charter' },
+      });
+      expect(withCredentials.statusCode).toBe(400);
+      expect(withCredentials.json().error.message).toBe(
+        'url must not carry a user or password (user:password@): receivers verify Charter by the webhook-signature header',
+      );
+      expect(withCredentials.body).not.toContain('s3cret');
       await app.inject({
         method: 'POST',
         url: '/api/v1/apply',
@@ -397,6 +466,19 @@ for (const factory of storeFactories) {
       expect(removed.json()).toEqual({ id: hook.id, removed: true });
       const dead = (await app.inject({ url: '/api/v1/webhooks/deliveries?state=dead' })).json().deliveries;
       expect(dead).toEqual([expect.objectContaining({ lastError: 'the webhook was removed' })]);
+      // It would never be sent: retrying it is refused, and it stays on the dead-letter list.
+      const retried = await app.inject({
+        method: 'POST',
+        url: `/api/v1/webhooks/deliveries/${dead[0].id}/retry`,
+        payload: {},
+      });
+      expect(retried.statusCode).toBe(409);
+      expect(retried.json().error.message).toBe(
+        `Delivery '${dead[0].id}' cannot be retried: its webhook was removed`,
+      );
+      expect(
+        (await app.inject({ url: '/api/v1/webhooks/deliveries?state=pending' })).json().deliveries,
+      ).toEqual([]);
     });
   });
 }

@@ -92,7 +92,16 @@ describe('charter lineage CLI', () => {
   });
 
   it('manages webhooks: the secret shown once, bad input refused, an outcome queued for the domains behind it', () => {
-    const added = charter(home, 'webhook', 'add', 'http://127.0.0.1:9/hook', '--domain', 'payments');
+    // A receiver on this machine: allowed for this command only.
+    const added = charterWith(
+      { CHARTER_WEBHOOK_ALLOW_PRIVATE: 'true' },
+      home,
+      'webhook',
+      'add',
+      'http://127.0.0.1:9/hook',
+      '--domain',
+      'payments',
+    );
     expect(added.code, added.stderr).toBe(0);
     const id = /created +webhook ([0-9a-f-]{36})/.exec(added.stdout)?.[1];
     expect(id, added.stdout).toBeDefined();
@@ -103,6 +112,10 @@ describe('charter lineage CLI', () => {
     for (const [args, message] of [
       [['add', 'hooks.example.com'], 'url must be an absolute http(s) URL'],
       [['add', 'ftp://hooks.example.com/h'], 'url must use http or https'],
+      [
+        ['add', 'http://169.254.169.254/latest/meta-data/'],
+        "url's host 169.254.169.254 is a link-local address; webhooks go to public addresses only, unless Charter runs with CHARTER_WEBHOOK_ALLOW_PRIVATE=true",
+      ],
       [['add', 'https://hooks.example.com/h', '--domain', 'nosuch'], "Domain 'domain:nosuch' not found"],
       [['add', 'https://hooks.example.com/h', '--event', 'io.charter.bogus'], 'expected one or more of'],
       [['deliveries', '--state', 'lost'], '--state must be pending, delivered or dead'],

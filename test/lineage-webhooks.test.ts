@@ -3,13 +3,17 @@
  * change (incident, outcome, denial …), delivered signed, retried with backoff on failure, moved to
  * the dead-letter list after the last attempt and retried from there; and, on PostgreSQL, two
  * servers sharing one database deliver every event exactly once. Time is injected, never waited on.
+ * The receivers listen on 127.0.0.1, which a webhook reaches only when CHARTER_WEBHOOK_ALLOW_PRIVATE
+ * allows it: the tests that deliver set it, and the tests of that protection unset it.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyWebhook, WebhookDeliverer } from '../src/lineage/webhooks.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ALLOW_PRIVATE_SETTING, verifyWebhook, WebhookDeliverer } from '../src/lineage/webhooks.js';
+import { ConflictError, InputError } from '../src/model/errors.js';
 import { openStore } from '../src/store/open-store.js';
 import { lineageStoreFor } from '../src/store/sql/sql-lineage-store.js';
+import type { SqlStore } from '../src/store/sql/sql-store.js';
 import { applyYaml, type LineageSetup, lineageSetup, orgYaml } from './lineage-support.js';
 import {
   createPostgresDatabase,
@@ -44,6 +48,10 @@ async function receiver(statuses: number[] = []) {
 
 const SECRET = 'test-secret-0123456789abcdef';
 
+/** Lets this test's webhooks reach the receivers on 127.0.0.1 (undone after each test). */
+const allowPrivate = () => vi.stubEnv(ALLOW_PRIVATE_SETTING, 'true');
+const forbidPrivate = () => vi.stubEnv(ALLOW_PRIVATE_SETTING, undefined);
+
 for (const factory of storeFactories) {
   describe.runIf(await factory.available())(`webhooks on ${factory.name}`, () => {
     let handle: StoreHandle;
@@ -58,10 +66,12 @@ for (const factory of storeFactories) {
       expect((await applyYaml(s.catalog, orgYaml)).applied).toBe(true);
     });
     afterEach(async () => {
+      vi.unstubAllEnvs();
       await handle.dispose();
     });
 
     it('delivers a signed CloudEvent for an outcome to the webhooks of the domains behind it', async () => {
+      allowPrivate();
       const rx = await receiver();
       try {
         const risk = await s.lineage.addWebhook({ url: rx.url, domain: 'risk', secret: SECRET });
@@ -112,6 +122,7 @@ for (const factory of storeFactories) {
     });
 
     it('retries with exponential backoff, dead-letters after the last attempt, and retries from there', async () => {
+      allowPrivate();
       const rx = await receiver([500, 503, 502]);
       try {
         await s.lineage.addWebhook({ url: rx.url, secret: SECRET });
@@ -162,6 +173,136 @@ for (const factory of storeFactories) {
       } finally {
         await rx.close();
       }
+    });
+
+    it('refuses a URL whose host is a loopback, private or link-local address, unless allowed', async () => {
+      forbidPrivate();
+      const hint =
+        'webhooks go to public addresses only, unless Charter runs with CHARTER_WEBHOOK_ALLOW_PRIVATE=true';
+      for (const [url, refusal] of [
+        ['http://169.254.169.254/latest/meta-data/', '169.254.169.254 is a link-local address'],
+        ['http://10.0.0.5/hook', '10.0.0.5 is a private address'],
+        ['http://[::1]:8080/hook', '::1 is a loopback address'],
+        // Other spellings of the same addresses.
+        ['http://2130706433/hook', '127.0.0.1 is a loopback address'],
+        ['https://[::ffff:a9fe:a9fe]/hook', '::ffff:a9fe:a9fe is a link-local address'],
+        ['http://[fd00::1]/hook', 'fd00::1 is a private address'],
+        ['http://0.0.0.0:8080/hook', '0.0.0.0 is an unspecified address'],
+      ]) {
+        const added = s.lineage.addWebhook({ url: url!, secret: SECRET });
+        await expect(added, url).rejects.toThrow(InputError);
+        await expect(added, url).rejects.toThrow(`url's host ${refusal}; ${hint}`);
+      }
+      expect(await s.lineage.webhooks()).toEqual([]);
+      // A public address, or a host name (checked when a delivery connects), is accepted.
+      await s.lineage.addWebhook({ url: 'http://93.184.215.14/hook', secret: SECRET });
+      await s.lineage.addWebhook({ url: 'https://hooks.example.com/hook', secret: SECRET });
+      allowPrivate();
+      await s.lineage.addWebhook({ url: 'http://169.254.169.254/latest/meta-data/', secret: SECRET });
+      expect((await s.lineage.webhooks()).map((w) => w.url)).toContain(
+        'http://169.254.169.254/latest/meta-data/',
+      );
+    });
+
+    it('does not connect to a host name resolving to a loopback address unless allowed, then dead-letters', async () => {
+      forbidPrivate();
+      const rx = await receiver();
+      try {
+        // localhost is a host name: accepted now, refused by the address it resolves to when sent.
+        const hook = await s.lineage.addWebhook({
+          url: rx.url.replace('127.0.0.1', 'localhost'),
+          secret: SECRET,
+        });
+        await s.lineage.recordOutcome({
+          subject: 'model:risk/fraud-scorer',
+          type: 'drift',
+          severity: 'medium',
+          summary: 'Fraud scores drifted',
+        });
+        const store = lineageStoreFor(handle.store);
+        const strict = new WebhookDeliverer(store, { now, owner: 'a', maxAttempts: 2, backoffMs: 10_000 });
+        const refusal =
+          /^the receiver's host localhost resolves to (127\.0\.0\.1|::1), a loopback address; webhooks go to public addresses only, unless Charter runs with CHARTER_WEBHOOK_ALLOW_PRIVATE=true$/;
+        expect(await strict.tick()).toEqual({ claimed: 1, delivered: 0, retried: 1, dead: 0 });
+        let [d] = await s.lineage.deliveries({ webhook: hook.id });
+        expect(d).toMatchObject({ state: 'pending', attempts: 1, lastStatus: null });
+        expect(d!.lastError).toMatch(refusal);
+        clock = new Date(clock.getTime() + 10_000);
+        expect(await strict.tick()).toMatchObject({ claimed: 1, dead: 1 });
+        [d] = await s.lineage.deliveries({ webhook: hook.id });
+        expect(d).toMatchObject({ state: 'dead', attempts: 2 });
+        expect(d!.lastError).toMatch(refusal);
+        expect(rx.received).toEqual([]);
+        // The operator allows it: retried from the dead-letter list, it is delivered.
+        allowPrivate();
+        const allowing = new WebhookDeliverer(store, { now, owner: 'b' });
+        await s.lineage.retryDelivery(d!.id);
+        expect(await allowing.tick()).toMatchObject({ claimed: 1, delivered: 1 });
+        expect(rx.received).toHaveLength(1);
+        await allowing.stop();
+      } finally {
+        await rx.close();
+      }
+    });
+
+    it('does not connect to an address subscribed while allowed once the setting is removed', async () => {
+      allowPrivate();
+      const rx = await receiver();
+      try {
+        const hook = await s.lineage.addWebhook({ url: rx.url, secret: SECRET });
+        await s.lineage.recordOutcome({
+          subject: 'model:risk/fraud-scorer',
+          type: 'drift',
+          severity: 'medium',
+          summary: 'Fraud scores drifted',
+        });
+        forbidPrivate();
+        const deliverer = new WebhookDeliverer(lineageStoreFor(handle.store), { now, owner: 'a' });
+        expect(await deliverer.tick()).toMatchObject({ claimed: 1, retried: 1 });
+        const [d] = await s.lineage.deliveries({ webhook: hook.id });
+        expect(d!.lastError).toBe(
+          "the receiver's address 127.0.0.1 is a loopback address; webhooks go to public addresses only, unless Charter runs with CHARTER_WEBHOOK_ALLOW_PRIVATE=true",
+        );
+        expect(rx.received).toEqual([]);
+      } finally {
+        await rx.close();
+      }
+    });
+
+    it('refuses to retry a delivery whose webhook was removed, and dead-letters one left pending', async () => {
+      const hook = await s.lineage.addWebhook({ url: 'https://hooks.example.com/x', secret: SECRET });
+      await s.lineage.recordOutcome({
+        subject: 'model:risk/fraud-scorer',
+        type: 'drift',
+        severity: 'medium',
+        summary: 'Fraud scores drifted',
+      });
+      await s.lineage.removeWebhook(hook.id);
+      const [dead] = await s.lineage.deliveries({ state: 'dead' });
+      expect(dead).toMatchObject({ webhookId: hook.id, lastError: 'the webhook was removed' });
+      const retried = s.lineage.retryDelivery(dead!.id);
+      await expect(retried).rejects.toThrow(ConflictError);
+      await expect(retried).rejects.toThrow(
+        `Delivery '${dead!.id}' cannot be retried: its webhook was removed`,
+      );
+      expect(await s.lineage.deliveries({ state: 'pending' })).toEqual([]);
+      // One made pending before retries checked the webhook: the deliverer dead-letters it at once.
+      await (handle.store as SqlStore).db
+        .updateTable('webhook_deliveries')
+        .set({ state: 'pending', next_attempt_at: clock.toISOString() })
+        .where('id', '=', dead!.id)
+        .execute();
+      const deliverer = new WebhookDeliverer(lineageStoreFor(handle.store), { now, owner: 'a' });
+      expect(await deliverer.tick()).toEqual({ claimed: 0, delivered: 0, retried: 0, dead: 0 });
+      expect(await s.lineage.deliveries({})).toEqual([
+        expect.objectContaining({
+          id: dead!.id,
+          state: 'dead',
+          lastError: 'the webhook was removed',
+          leaseOwner: null,
+          leaseUntil: null,
+        }),
+      ]);
     });
 
     it('queues approvals requested and decided', async () => {
@@ -230,10 +371,12 @@ describe.runIf(await postgresAvailable())('webhooks across two servers on one Po
     db = await createPostgresDatabase();
   });
   afterEach(async () => {
+    vi.unstubAllEnvs();
     await db.drop();
   });
 
   it('delivers every event exactly once when two servers run their delivery loops at once', async () => {
+    allowPrivate();
     const rx = await receiver();
     const a = await openStore({ databaseUrl: db.url });
     const b = await openStore({ databaseUrl: db.url });

@@ -9,7 +9,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readEvent } from '../src/lineage/openlineage.js';
+import { formatImpact } from '../src/cli/commands/lineage-commands.js';
+import { invalidCount, readEvent } from '../src/lineage/openlineage.js';
 import { QualityService } from '../src/quality/quality-service.js';
 import { lineageStoreFor } from '../src/store/sql/sql-lineage-store.js';
 import { qualityStoreFor } from '../src/store/sql/sql-quality-store.js';
@@ -93,6 +94,45 @@ describe.runIf(reference)('OpenLineage reference fixtures, read', () => {
       /^is not an OpenLineage event: it has neither run and job/,
     );
     expect(refused['spec/OpenLineage.json[0]']).toMatch(/^is not an OpenLineage event/);
+  });
+});
+
+describe('OpenLineage events, read', () => {
+  const job = { namespace: 'airflow', name: 'payments.ingest' };
+  const eventTime = '2026-01-01T00:00:00Z';
+
+  it('refuses an event nested deeper than any facet needs, saying so, instead of failing on it later', () => {
+    let deep: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 5000; i++) deep = { x: deep };
+    expect(readEvent({ eventTime, job: { ...job, facets: { x: deep } } })).toEqual({
+      ok: false,
+      reason: "its objects and arrays nest more than 64 levels deep; an event's facets need far fewer",
+    });
+    let fine: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 50; i++) fine = { x: fine };
+    expect(readEvent({ eventTime, job: { ...job, facets: { x: fine } } }).ok).toBe(true);
+  });
+
+  it('counts invalid events in plain English', () => {
+    expect([invalidCount(1, 1), invalidCount(1, 3), invalidCount(2, 3)]).toEqual([
+      '1 of 1 event is invalid',
+      '1 of 3 events is invalid',
+      '2 of 3 events are invalid',
+    ]);
+  });
+
+  it("keeps a run's state without a run as a JobEvent, and says so", () => {
+    const check = readEvent({
+      eventType: 'COMPLETE',
+      job,
+      producer: 'p',
+      schemaURL: 's',
+      eventTime,
+    });
+    expect(check.ok && check.event.kind).toBe('job');
+    expect(check.ok && check.event.notes).toEqual([
+      "has eventType COMPLETE (a run's state) but no run: stored as a JobEvent",
+    ]);
   });
 });
 
@@ -541,8 +581,21 @@ for (const factory of storeFactories) {
       ]);
       expect(field.datasets.map((d) => d.node)).toEqual(['dataset:risk/features']);
       expect(field.models.map((d) => d.node)).toEqual(['model:risk/fraud-scorer']);
-      const none = await s.lineage.impact('dataset:payments/transactions', { field: 'transactions.nothing' });
-      expect(none.datasets).toEqual([]);
+      // A field the contract does not have is refused, naming those it has.
+      await expect(
+        s.lineage.impact('dataset:payments/transactions', { field: 'transactions.nothing' }),
+      ).rejects.toThrow(
+        "dataset:payments/transactions has no field 'transactions.nothing'; its fields: transactions.transaction_id, transactions.card_number, transactions.amount, transactions.customer_email",
+      );
+      await expect(s.lineage.impact('dataset:payments/transactions#nothing', {})).rejects.toThrow(
+        /has no field 'nothing'/,
+      );
+      // An unmanaged dataset's fields are those reported for it.
+      await expect(
+        s.lineage.impact('kafka://broker:9092/payments.authorised', { field: 'card_number' }),
+      ).rejects.toThrow(
+        'No field of kafka://broker:9092/payments.authorised was reported (by a schema facet or column lineage): its field impact is unknown',
+      );
     });
 
     it.runIf(reference)(
@@ -562,6 +615,10 @@ for (const factory of storeFactories) {
           const r = await s.lineage.impact('my-datasource-namespace/instance.schema.table', {});
           expect(r.datasets).toEqual([]);
           expect(r.cycles, `rebuilt: ${rebuild}`).toEqual(cycle);
+          // The CLI lists them under their own heading, after the applications.
+          expect(formatImpact(r)).toContain(
+            'Applications (0):\n\nCycles cut (1):\n  ↺ my-datasource-namespace/instance.schema.table → my-datasource-namespace/instance.schema.table\n',
+          );
         }
       },
     );

@@ -6,13 +6,14 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSources } from '../src/catalog/parse.js';
 import { createPlatform } from '../src/server/platform.js';
 import { openStore } from '../src/store/open-store.js';
-import { bin } from './support/cli.js';
+import { bin, charterAsync } from './support/cli.js';
 import { tokenSecret } from './support/tokens.js';
 
 const ORG = `apiVersion: charter/v1
@@ -118,4 +119,20 @@ describe('the request log of charter serve', () => {
       expect(text.toLowerCase()).not.toContain('authorization');
     });
   }
+
+  it('says which port is taken when another program listens on it, and exits 3', async () => {
+    const other = createServer();
+    await new Promise<void>((done) => other.listen(0, '127.0.0.1', done));
+    const { port } = other.address() as AddressInfo;
+    try {
+      const r = await charterAsync(['--home', home, 'serve', '--port', String(port)]);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain(
+        `Error: Port ${port} on 127.0.0.1 is already in use (another Charter, or another program): stop it, or choose another port with --port`,
+      );
+      expect(r.stderr).not.toContain('something went wrong inside Charter');
+    } finally {
+      other.close();
+    }
+  });
 });

@@ -70,8 +70,8 @@ export class Authorizer implements AccessGuard {
     const lines = refused.map((t) => {
       const need = writeRequirement(t);
       return need.role === 'data-office'
-        ? `${t.ref} needs the data office`
-        : `${t.ref} needs ${need.role} on domain:${need.domain}`;
+        ? `${t.ref}: it needs the data office`
+        : `${t.ref}: it needs ${need.role} on domain:${need.domain}`;
     });
     throw new NotAllowedError(`${this.principal.ref} may not write ${lines.join('; ')}`, { refused: lines });
   }

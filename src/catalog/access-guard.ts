@@ -23,6 +23,7 @@ export interface AccessGuard {
   readonly isAdmin: boolean;
   /** Throws NotAllowedError naming the missing permission for each target it may not write. */
   requireWrite(targets: readonly GuardTarget[]): void;
+  canWrite(target: GuardTarget): boolean;
   canRead(target: GuardTarget): boolean;
   /** Throws NotAllowedError naming the missing permission. */
   requireRead(target: GuardTarget): void;

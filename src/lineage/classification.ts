@@ -104,6 +104,8 @@ export async function classifyFields(
     const rows = await reader.fieldEdgesInto(frontier);
     const next = new Set<number>();
     for (const r of rows) {
+      // Reported by a sender who may not write the dataset it leads into: lineage, not inheritance.
+      if (!r.authorised) continue;
       const list = edgesInto.get(r.dst) ?? [];
       list.push(r);
       edgesInto.set(r.dst, list);

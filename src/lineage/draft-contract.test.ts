@@ -26,4 +26,15 @@ describe('draftContract', () => {
     const names = contractDatasetNames(draft).map((n) => `${n.namespace} ${n.name}`);
     expect(names).toContain(`${namespace} ${name}`);
   });
+
+  it.each([
+    ['file', '/srv/data/raw/orders.csv', 'orders'],
+    ['file', 'orders.csv', 'orders'],
+    ['s3://northwind-ml', 'exports/orders/2026.parquet', '2026'],
+    ['postgres://db.example:5432', 'shop.public.orders', 'orders'],
+    ['kafka://events.example:9092', 'psp.payment-events', 'payment-events'],
+  ])('%s %s: the schema object is named %s', (namespace, name, table) => {
+    const draft = draftContract(namespace, name, {});
+    expect((draft.schema as Json[])[0]).toMatchObject({ name: table });
+  });
 });

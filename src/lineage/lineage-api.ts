@@ -45,6 +45,8 @@ export interface IngestOptions {
   /** Store nothing when any event is invalid (the CLI's default); else store the valid ones. */
   atomic?: boolean;
   source?: string;
+  /** Largest event accepted, in bytes (default: the service's, 1 MB unless configured). */
+  maxEventBytes?: number;
 }
 
 export interface LineageDataset {
@@ -53,7 +55,9 @@ export interface LineageDataset {
   /** The contract it is, or null: unmanaged, to be adopted. */
   ref: string | null;
   table?: string;
+  /** The batch (sequence number) it was first reported in. */
   firstSeen: number;
+  /** The batch it was last reported in, to within 64 batches (see the lineage store). */
   lastSeen: number;
 }
 

@@ -7,7 +7,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { type AuditEntry, chain } from '../audit/audit-chain.js';
 import type { AccessGuard, GuardTarget } from '../catalog/access-guard.js';
-import { InputError, NotAllowedError, NotFoundError } from '../model/errors.js';
+import { ConflictError, InputError, NotAllowedError, NotFoundError } from '../model/errors.js';
 import { contractFields } from '../model/kinds/data-contract-kind.js';
 import { kindOfRef } from '../model/kinds/index.js';
 import type { OdcsContract } from '../model/odcs/odcs.js';
@@ -63,7 +63,7 @@ import {
 import { type RedactionContext, redactImpact, redactTrace } from './redaction.js';
 import { scorecards } from './scorecards.js';
 import { type ImpactReport, type TraceReport, Tracer } from './trace.js';
-import { EVENT_TYPES, outboxEventOf } from './webhooks.js';
+import { EVENT_TYPES, outboxEventOf, refusedReceiverUrl } from './webhooks.js';
 
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 
@@ -143,6 +143,18 @@ export class LineageService implements LineageApi {
     return guard && !guard.isAdmin ? guard : undefined;
   }
 
+  /**
+   * The sender may write the contract describing this reported dataset (any sender, when no
+   * contract does): its column lineage into the dataset then decides what the fields inherit.
+   */
+  private mayWriteDataset(key: NodeKey): boolean {
+    const guard = this.options.guard;
+    if (!guard || guard.isAdmin || key.kind !== 'dataset') return true;
+    const m = this.directory.names.match(key.namespace, key.name);
+    const target = m && this.guardTarget(m.ref);
+    return !target || guard.canWrite(target);
+  }
+
   /** The asset a ref names, as access control sees it. */
   private guardTarget(ref: string): GuardTarget | undefined {
     const parsed = tryParseRef(ref);
@@ -200,16 +212,17 @@ export class LineageService implements LineageApi {
     const failed: IngestResult['failed_events'] = [];
     const warnings: IngestResult['warnings'] = [];
     const valid: { index: number; event: LineageEvent; text: string }[] = [];
+    const maxEventBytes = options.maxEventBytes ?? this.maxEventBytes;
     items.forEach((item, index) => {
       if ('error' in item) {
         failed.push({ index, reason: item.error, retriable: false });
         return;
       }
       const text = item.text ?? JSON.stringify(item.value);
-      if (Buffer.byteLength(text) > this.maxEventBytes) {
+      if (Buffer.byteLength(text) > maxEventBytes) {
         failed.push({
           index,
-          reason: `is ${Math.ceil(Buffer.byteLength(text) / 1024)} KB; an event may be at most ${Math.floor(this.maxEventBytes / 1024)} KB`,
+          reason: `is ${Math.ceil(Buffer.byteLength(text) / 1024)} KB; an event may be at most ${Math.floor(maxEventBytes / 1024)} KB`,
           retriable: false,
         });
         return;
@@ -242,8 +255,11 @@ export class LineageService implements LineageApi {
       this.store_(writer, valid, time, options.source ?? 'api'),
     );
     result.batch = stored.seq;
-    result.stored = stored.stored;
-    result.conflicts = stored.conflicts;
+    // As the caller may see it: contracts it may not read are counted, not named.
+    result.stored = { ...stored.stored, managed: stored.stored.managed.filter((ref) => this.readable(ref)) };
+    result.conflicts = stored.conflicts
+      .filter((c) => this.readable(c.ref))
+      .map((c) => ({ ...c, sources: [...new Set(c.sources.map((source) => this.shownSource(source)))] }));
     result.summary.successful = valid.length;
     result.status = failed.length ? 'partial_success' : 'success';
     if (this.graph.isBuilt) await this.graph.fresh(true);
@@ -333,8 +349,9 @@ export class LineageService implements LineageApi {
       }
       if (event.dataset && ds !== null) datasetFacets(ds, event.dataset);
       for (const c of event.columnEdges) {
+        const dst = datasetKey(c.dataset.namespace, c.dataset.name);
         fieldEdges.push({
-          dst: id(datasetKey(c.dataset.namespace, c.dataset.name)),
+          dst: id(dst),
           dstField: c.field,
           src: id(datasetKey(c.from.namespace, c.from.name)),
           srcField: c.fromField,
@@ -342,6 +359,7 @@ export class LineageService implements LineageApi {
           transformations: c.transformations,
           protection: protectionOf(c.transformations),
           seq,
+          authorised: this.mayWriteDataset(dst),
         });
       }
     });
@@ -596,19 +614,22 @@ export class LineageService implements LineageApi {
    */
   private shownSources<T extends FieldClassification>(fields: T[]): T[] {
     if (!this.restricting) return fields;
-    const show = (source: string) => {
-      const hash = source.lastIndexOf('#');
-      const node = hash > 0 ? source.slice(0, hash) : source;
-      // A contract's fields are named by its ref; unmanaged datasets live in no domain.
-      const parsed = tryParseRef(node);
-      if (!parsed || this.readable(node)) return source;
-      return `restricted (domain:${this.directory.get(node)?.domain ?? parsed.domain})`;
-    };
+    const show = (source: string) => this.shownSource(source);
     return fields.map((f) => ({
       ...f,
       from: [...new Set(f.from.map(show))],
       protectedBy: f.protectedBy.map((p) => ({ ...p, from: show(p.from) })),
     }));
+  }
+
+  /** A source field (`ref#table.field`, or a reported dataset's) as the caller may see it. */
+  private shownSource(source: string): string {
+    const hash = source.lastIndexOf('#');
+    const node = hash > 0 ? source.slice(0, hash) : source;
+    // A contract's fields are named by its ref; unmanaged datasets live in no domain.
+    const parsed = tryParseRef(node);
+    if (!parsed || this.readable(node)) return source;
+    return `restricted (domain:${this.directory.get(node)?.domain ?? parsed.domain})`;
   }
 
   /** Contract fields declaring less than they inherit, computed now. */
@@ -773,6 +794,8 @@ export class LineageService implements LineageApi {
       const table = dot > 0 ? field.slice(0, dot) : undefined;
       const column = dot > 0 ? field.slice(dot + 1) : field;
       const target = await this.targetOf(this.store, node);
+      const known = target.fields.some((p) => (table ? p === field : p.slice(p.indexOf('.') + 1) === column));
+      if (!known) throw new NotFoundError(`${node} has no field '${field}'${fieldList(target.fields)}`);
       seeds = target.nodes
         .filter((n) => !table || n.table === table)
         .map((n) => ({ id: n.id, field: column }));
@@ -780,6 +803,13 @@ export class LineageService implements LineageApi {
       const ol = this.graph.olName(start);
       if (ol)
         seeds = (await this.store.findNodes([datasetKey(ol[0], ol[1])])).map((r) => ({ id: r.id, field }));
+      const reported = await this.reportedFields(seeds.map((s) => s.id));
+      if (!reported.has(field))
+        throw new NotFoundError(
+          reported.size
+            ? `No field '${field}' was reported for ${node}${fieldList([...reported].sort())}`
+            : `No field of ${node} was reported (by a schema facet or column lineage): its field impact is unknown`,
+        );
     }
     const hits: { idx: number; field: string; depth: number; from: number }[] = [];
     const seen = new Set(seeds.map((s) => `${s.id}#${s.field}`));
@@ -809,6 +839,19 @@ export class LineageService implements LineageApi {
       frontier = next;
     }
     return this.tracer.fieldImpact(start, field, hits, depth, this.now().toISOString());
+  }
+
+  /** The fields reported for these lineage nodes: in their schema facets and column lineage. */
+  private async reportedFields(ids: number[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    if (!ids.length) return out;
+    for (const f of await this.store.facets(ids)) {
+      const fields = f.name === 'schema' ? (f.value as { fields?: unknown })?.fields : undefined;
+      if (Array.isArray(fields)) for (const x of fields) if (typeof x?.name === 'string') out.add(x.name);
+    }
+    for (const e of await this.store.fieldEdgesFrom(ids)) out.add(e.srcField);
+    for (const e of await this.store.fieldEdgesInto(ids)) out.add(e.dstField);
+    return out;
   }
 
   async recordOutcome(input: OutcomeInput): Promise<OutcomeWithTrace> {
@@ -949,7 +992,7 @@ export class LineageService implements LineageApi {
       domains = this.directory.domainNames().filter((d) => this.directory.domainChain(d).includes(name));
     }
     if (options.owner && !/^(user|team):/.test(options.owner))
-      throw new InputError(`--owner must be a user or team ref such as user:alice (got '${options.owner}')`);
+      throw new InputError(`owner must be a user or team ref such as user:alice (got '${options.owner}')`);
     return scorecards(this.directory, await this.store.outcomeCounts(), {
       ...(domains ? { domains } : {}),
       ...(options.owner ? { owner: options.owner } : {}),
@@ -968,6 +1011,13 @@ export class LineageService implements LineageApi {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
       throw new InputError('url must use http or https');
+    // Webhooks are listed to whoever manages them: a credential in the URL would be shown to all.
+    if (url.username || url.password)
+      throw new InputError(
+        'url must not carry a user or password (user:password@): receivers verify Charter by the webhook-signature header',
+      );
+    const refused = refusedReceiverUrl(url);
+    if (refused) throw new InputError(refused);
     const events = input.events ?? [];
     for (const e of events)
       if (!(EVENT_TYPES as readonly string[]).includes(e))
@@ -1046,18 +1096,33 @@ export class LineageService implements LineageApi {
     return { id, removed: true as const };
   }
 
-  deliveries(options: { state?: DeliveryState; webhook?: string; limit?: number }) {
+  /** Deliveries, newest first; `webhooks`: only to these (the ones the caller manages). */
+  deliveries(options: {
+    state?: DeliveryState;
+    webhook?: string;
+    limit?: number;
+    webhooks?: readonly string[];
+  }) {
     return this.store.deliveries({
       ...(options.state ? { state: options.state } : {}),
       ...(options.webhook ? { webhookId: options.webhook } : {}),
+      ...(options.webhooks ? { webhookIds: options.webhooks } : {}),
       limit: Math.min(options.limit ?? 100, 5000),
     });
   }
 
+  /** The webhook a delivery goes to, if the delivery exists. */
+  async deliveryWebhook(id: string): Promise<string | undefined> {
+    return (await this.store.deliveries({ id, limit: 1 }))[0]?.webhookId;
+  }
+
   async retryDelivery(id: string) {
     const now = this.now().toISOString();
-    const ok = await this.store.write((writer) => writer.retryDelivery(id, now));
-    if (!ok) throw new NotFoundError(`Delivery '${id}' not found, or already delivered`);
+    const result = await this.store.write((writer) => writer.retryDelivery(id, now));
+    if (result === 'not-found') throw new NotFoundError(`Delivery '${id}' not found`);
+    if (result === 'delivered') throw new NotFoundError(`Delivery '${id}' was already delivered`);
+    if (result === 'webhook-removed')
+      throw new ConflictError(`Delivery '${id}' cannot be retried: its webhook was removed`);
     return { id, state: 'pending' as const };
   }
 }
@@ -1117,13 +1182,24 @@ const TYPE_MAP: [RegExp, string][] = [
 ];
 
 /** An ODCS v3.1.0 contract skeleton from what lineage reported (schema facet), to adopt a dataset. */
+/** `; its fields: a, b, c` (the first 20 and how many more), or nothing when there are none. */
+function fieldList(fields: readonly string[]): string {
+  if (!fields.length) return '';
+  const more = fields.length > 20 ? ` and ${fields.length - 20} more` : '';
+  return `; its fields: ${fields.slice(0, 20).join(', ')}${more}`;
+}
+
 export function draftContract(namespace: string, name: string, facets: Json): Json {
-  const table =
-    name
-      .split(/[./]/)
-      .filter(Boolean)
-      .pop()
-      ?.replace(/\.[a-z0-9]+$/i, '') ?? 'data';
+  // A path's table is its file name without the extension; a dotted name's, its last part.
+  const path = namespace === 'file' || /^s3a?:\/\//i.test(namespace) || name.includes('/');
+  const last = path
+    ? name
+        .split('/')
+        .filter(Boolean)
+        .pop()
+        ?.replace(/\.[a-z0-9]+$/i, '')
+    : name.split('.').pop();
+  const table = last || 'data';
   const schemaFacet = facets.schema as
     | { fields?: { name?: string; type?: string; description?: string }[] }
     | undefined;

@@ -180,10 +180,31 @@ export function readEvent(value: unknown): EventCheck {
   }
 }
 
+/** Deeper than any event's facets go; a deeper one is refused before anything walks it. */
+const MAX_NESTING = 64;
+
+/** How deeply objects and arrays nest in a parsed JSON value, counted without recursion. */
+function nesting(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > deepest) deepest = depth;
+    if (deepest > MAX_NESTING) break;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 function read(value: unknown): LineageEvent {
   if (!isObj(value))
     fail(
       `is not an OpenLineage event: expected a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}`,
+    );
+  if (nesting(value) > MAX_NESTING)
+    fail(
+      `its objects and arrays nest more than ${MAX_NESTING} levels deep; an event's facets need far fewer`,
     );
   const notes: string[] = [];
   const hasRun = value.run !== undefined && value.run !== null;
@@ -223,6 +244,8 @@ function read(value: unknown): LineageEvent {
     runId = run.runId.toLowerCase();
     runFacets = facetsAt(run.facets, 'run.facets');
   } else if (kind === 'job' && hasRun) notes.push('run is ignored on a JobEvent');
+  else if (kind === 'job' && eventType)
+    notes.push(`has eventType ${eventType} (a run's state) but no run: stored as a JobEvent`);
   let job: OlJob | null = null;
   if (hasJob) {
     const j = value.job;
@@ -302,4 +325,9 @@ export function versionOf(d: OlDataset): string | null {
   if (isObj(v) && (typeof v.datasetVersion === 'string' || typeof v.datasetVersion === 'number'))
     return String(v.datasetVersion);
   return null;
+}
+
+/** `1 of 3 events is invalid`, `2 of 3 events are invalid`. */
+export function invalidCount(failed: number, received: number): string {
+  return `${failed} of ${received} event${received === 1 ? '' : 's'} ${failed === 1 ? 'is' : 'are'} invalid`;
 }

@@ -4,9 +4,14 @@
  * the change, with a delivery per matching webhook (global, or of the event's domain or an ancestor).
  * `WebhookDeliverer` leases due deliveries, POSTs them signed (Standard Webhooks headers: an
  * HMAC-SHA256 over id, timestamp and body), retries with exponential backoff and moves a delivery
- * to the dead-letter list after its last attempt.
+ * to the dead-letter list after its last attempt. It does not connect to loopback, private,
+ * link-local or other special addresses unless the operator allows them (`ALLOW_PRIVATE_SETTING`).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { lookup as dnsLookup } from 'node:dns';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { hostname } from 'node:os';
 import type { AuditRecord } from '../store/catalog-store.js';
 import type { ClaimedDelivery, LineageStore, OutboxEvent } from '../store/lineage-store.js';
@@ -114,6 +119,136 @@ export function verifyWebhook(
   });
 }
 
+/**
+ * The setting that lets webhooks reach loopback, private and link-local addresses (`true` or `1`).
+ * Off by default: whoever may add a webhook could otherwise make the server call the cloud's
+ * metadata service or a service inside the network.
+ */
+export const ALLOW_PRIVATE_SETTING = 'CHARTER_WEBHOOK_ALLOW_PRIVATE';
+
+export function privateReceiversAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = env[ALLOW_PRIVATE_SETTING]?.trim().toLowerCase();
+  return value === 'true' || value === '1';
+}
+
+type Family = 'ipv4' | 'ipv6';
+
+/** IPv4 ranges a webhook is not sent to, by kind (the first kind that matches names an address). */
+const SPECIAL_IPV4: [kind: string, network: string, prefix: number][] = [
+  ['unspecified', '0.0.0.0', 8],
+  ['loopback', '127.0.0.0', 8],
+  ['link-local', '169.254.0.0', 16],
+  ['private', '10.0.0.0', 8],
+  ['private', '172.16.0.0', 12],
+  ['private', '192.168.0.0', 16],
+  ['shared (carrier-grade NAT)', '100.64.0.0', 10],
+  ['multicast', '224.0.0.0', 4],
+  // Protocol assignments, documentation, benchmarking, and 240/4 with the broadcast address.
+  ['reserved', '192.0.0.0', 24],
+  ['reserved', '192.0.2.0', 24],
+  ['reserved', '198.18.0.0', 15],
+  ['reserved', '198.51.100.0', 24],
+  ['reserved', '203.0.113.0', 24],
+  ['reserved', '240.0.0.0', 4],
+];
+
+const SPECIAL_IPV6: [kind: string, network: string, prefix: number][] = [
+  ['unspecified', '::', 128],
+  ['loopback', '::1', 128],
+  ['link-local', 'fe80::', 10],
+  ['private', 'fc00::', 7],
+  ['private', 'fec0::', 10],
+  ['private', '64:ff9b:1::', 48],
+  ['multicast', 'ff00::', 8],
+  // IPv4-compatible (deprecated), discard-only, documentation.
+  ['reserved', '::', 96],
+  ['reserved', '100::', 64],
+  ['reserved', '2001:db8::', 32],
+];
+
+/** The two hex groups of an IPv4 address, to write it inside an IPv6 one. */
+function ipv4Groups(address: string): string {
+  const [a = 0, b = 0, c = 0, d = 0] = address.split('.').map(Number);
+  return `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+}
+
+/** One list per kind. IPv4-mapped IPv6 addresses match the IPv4 ranges by themselves (BlockList). */
+const SPECIAL = (() => {
+  const lists = new Map<string, BlockList>();
+  const add = (kind: string, network: string, prefix: number, family: Family) => {
+    const list = lists.get(kind) ?? new BlockList();
+    list.addSubnet(network, prefix, family);
+    lists.set(kind, list);
+  };
+  for (const [kind, network, prefix] of SPECIAL_IPV4) {
+    add(kind, network, prefix, 'ipv4');
+    // The same addresses reached through NAT64 and 6to4, which carry an IPv4 address inside.
+    add(kind, `64:ff9b::${ipv4Groups(network)}`, 96 + prefix, 'ipv6');
+    add(kind, `2002:${ipv4Groups(network)}::`, 16 + prefix, 'ipv6');
+  }
+  for (const [kind, network, prefix] of SPECIAL_IPV6) add(kind, network, prefix, 'ipv6');
+  return [...lists];
+})();
+
+/** What kind of special address this is (`loopback`, `private`, `link-local` …), or undefined. */
+export function specialAddressKind(address: string): string | undefined {
+  const bare = address.replace(/%.*$/, '');
+  const version = isIP(bare);
+  if (!version) return undefined;
+  return SPECIAL.find(([, list]) => list.check(bare, version === 4 ? 'ipv4' : 'ipv6'))?.[0];
+}
+
+const article = (kind: string) => (/^[aeiou]/.test(kind) ? 'an' : 'a');
+
+const ALLOW_HINT = `webhooks go to public addresses only, unless Charter runs with ${ALLOW_PRIVATE_SETTING}=true`;
+
+/** The IP address a URL names as its host, or undefined when it names a host name. */
+function literalAddress(url: URL): string | undefined {
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return isIP(host) ? host : undefined;
+}
+
+/**
+ * Why a webhook may not be subscribed to this URL: its host is written as a special IP address.
+ * Host names are checked when a delivery connects, against the addresses they resolve to then.
+ */
+export function refusedReceiverUrl(url: URL, allowPrivate = privateReceiversAllowed()): string | undefined {
+  const address = literalAddress(url);
+  const kind = address && !allowPrivate ? specialAddressKind(address) : undefined;
+  if (!kind) return undefined;
+  return `url's host ${address} is ${article(kind)} ${kind} address; ${ALLOW_HINT}`;
+}
+
+/** A connection the deliverer refused to make; its message is the delivery's last error. */
+class RefusedAddressError extends Error {
+  constructor(host: string, address: string, kind: string) {
+    super(
+      host === address
+        ? `the receiver's address ${address} is ${article(kind)} ${kind} address; ${ALLOW_HINT}`
+        : `the receiver's host ${host} resolves to ${address}, ${article(kind)} ${kind} address; ${ALLOW_HINT}`,
+    );
+  }
+}
+
+/**
+ * Resolves as `dns.lookup` does and keeps only the addresses a webhook may go to. It runs when a
+ * connection is opened, so the address checked is the address connected to: a name that resolved
+ * to a public address when the webhook was added and to a private one now is refused now.
+ */
+const publicLookup: LookupFunction = (host, options, callback) => {
+  dnsLookup(host, { ...options, all: true }, (error, addresses) => {
+    if (error) return callback(error, '');
+    const allowed = addresses.filter((a) => !specialAddressKind(a.address));
+    const [first] = allowed.length ? allowed : addresses;
+    if (!allowed.length && first) {
+      const kind = specialAddressKind(first.address) ?? 'special';
+      return callback(new RefusedAddressError(host, first.address, kind), '');
+    }
+    if (options.all) return callback(null, allowed);
+    callback(null, first?.address ?? '', first?.family);
+  });
+};
+
 export interface DelivererOptions {
   /** Identifies this server's leases (default host:pid). */
   owner?: string;
@@ -130,7 +265,8 @@ export interface DelivererOptions {
   maxBackoffMs?: number;
   /** Per-request timeout (default 10 s). */
   timeoutMs?: number;
-  fetch?: typeof fetch;
+  /** Send to loopback, private and link-local addresses too (default: CHARTER_WEBHOOK_ALLOW_PRIVATE). */
+  allowPrivate?: boolean;
   now?: () => Date;
   onError?: (error: unknown) => void;
   onDelivery?: (
@@ -152,12 +288,18 @@ export class WebhookDeliverer {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<unknown> | undefined;
   private stopped = false;
+  private readonly allowPrivate: boolean;
+  // Connections are kept for the next delivery; only this deliverer's lookup opens them.
+  private readonly agents: { http: HttpAgent; https: HttpsAgent };
 
   constructor(
     private readonly store: LineageStore,
     private readonly options: DelivererOptions = {},
   ) {
     this.owner = options.owner ?? `${hostname()}:${process.pid}`;
+    this.allowPrivate = options.allowPrivate ?? privateReceiversAllowed();
+    const agent = { keepAlive: true, ...(this.allowPrivate ? {} : { lookup: publicLookup }) };
+    this.agents = { http: new HttpAgent(agent), https: new HttpsAgent(agent) };
   }
 
   private now() {
@@ -200,21 +342,14 @@ export class WebhookDeliverer {
     let status: number | null = null;
     let error = '';
     try {
-      const response = await (this.options.fetch ?? fetch)(d.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/cloudevents+json',
-          'user-agent': 'Charter-Webhooks/1',
-          'webhook-id': d.event.id,
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': signWebhook(d.secret, d.event.id, timestamp, body),
-        },
-        body,
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+      status = await this.post(new URL(d.url), body, {
+        'content-type': 'application/cloudevents+json',
+        'user-agent': 'Charter-Webhooks/1',
+        'webhook-id': d.event.id,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signWebhook(d.secret, d.event.id, timestamp, body),
       });
-      status = response.status;
-      await response.arrayBuffer().catch(() => undefined);
-      if (response.ok) {
+      if (status >= 200 && status < 300) {
         await this.store.finishDelivery(d.id, this.owner, {
           state: 'delivered',
           status,
@@ -225,7 +360,13 @@ export class WebhookDeliverer {
       }
       error = `the receiver answered ${status}`;
     } catch (e) {
-      error = `the receiver could not be reached: ${(e as Error).message}`;
+      const timeout = this.options.timeoutMs ?? 10_000;
+      error =
+        e instanceof RefusedAddressError
+          ? e.message
+          : (e as Error).name === 'AbortError'
+            ? `the receiver did not answer within ${timeout} ms`
+            : `the receiver could not be reached: ${(e as Error).message}`;
     }
     const attempts = d.attempts + 1;
     const dead = attempts >= (this.options.maxAttempts ?? 8);
@@ -237,6 +378,38 @@ export class WebhookDeliverer {
     });
     this.options.onDelivery?.(d, dead ? 'dead' : 'retry', status);
     return dead ? 'dead' : 'retry';
+  }
+
+  /**
+   * POSTs the body and resolves with the status once the answer has been read. Redirects are not
+   * followed: a receiver could otherwise send the delivery on to an address it may not go to.
+   */
+  private post(url: URL, body: string, headers: Record<string, string>): Promise<number> {
+    const address = literalAddress(url);
+    const kind = address && !this.allowPrivate ? specialAddressKind(address) : undefined;
+    // A host written as an address is connected to without a lookup, so it is checked here.
+    if (address && kind) return Promise.reject(new RefusedAddressError(address, address, kind));
+    const https = url.protocol === 'https:';
+    const send = https ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const request = send(
+        url,
+        {
+          method: 'POST',
+          headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+          agent: https ? this.agents.https : this.agents.http,
+          signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+        },
+        (response) => {
+          // The status is the answer: a body cut short changes nothing.
+          response.on('error', () => undefined);
+          response.once('close', () => resolve(response.statusCode ?? 0));
+          response.resume();
+        },
+      );
+      request.on('error', reject);
+      request.end(body);
+    });
   }
 
   start(): void {
@@ -256,5 +429,7 @@ export class WebhookDeliverer {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.ticking;
+    this.agents.http.destroy();
+    this.agents.https.destroy();
   }
 }

@@ -35,6 +35,7 @@ import { qualityRoutes } from './routes/quality-routes.js';
 import { scanRoutes } from './routes/scan-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { uiRoutes } from './routes/ui-routes.js';
+import { withSharedResponses } from './schemas.js';
 
 /**
  * The MCP endpoint (streamable HTTP at /mcp), given by the composition root: it answers one request
@@ -112,6 +113,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       : false,
     logController: new RequestLog(),
     bodyLimit: BODY_LIMIT,
+    // A ref in a path (`/assets/{ref}`, `/trace/{ref}` …) is percent-encoded: a long name in a deep
+    // domain takes far more than the router's default 100 characters.
+    routerOptions: { maxParamLength: 2048 },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
     // A URL the router cannot decode (bad percent-encoding) gets the same JSON error as the rest.
     frameworkErrors: handleError,
@@ -142,7 +146,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         title: 'Charter API',
         version: options.version ?? '0.1.0',
         description:
-          'Federated data governance for GenAI. Errors are JSON: {error: {name, message, details}} with name one of InputError, AuthenticationError, NotAllowedError, NotFoundError, ConflictError, RefusedError, UnavailableError.',
+          'Federated data governance for GenAI. Errors are JSON: {error: {name, message, details}} with name one of InputError, AuthenticationError, NotAllowedError, NotFoundError, ConflictError, RefusedError, UnavailableError, InternalError (500: something Charter did not expect; the server log has the details).',
       },
       tags: [
         { name: 'catalog', description: 'Apply manifests and read the catalog' },
@@ -160,6 +164,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'system', description: 'Health and metrics' },
       ],
     },
+    // Added to every operation once rather than on each route: the Error schema, 401, a default error.
+    transformObject: (document) =>
+      'openapiObject' in document
+        ? withSharedResponses(document.openapiObject, { metricsPublic: options.metricsPublic ?? false })
+        : document.swaggerObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

@@ -1,4 +1,8 @@
-/** JSON Schemas shared by the routes, for request validation and the OpenAPI document. */
+/**
+ * JSON Schemas shared by the routes, for request validation and the OpenAPI document, and what the
+ * document adds to every operation at once (the Error schema, 401, the default error answer).
+ */
+import { isPublicPath } from './request-context.js';
 
 export const errorSchema = {
   type: 'object',
@@ -10,6 +14,20 @@ export const errorSchema = {
     },
   },
 } as const;
+
+/** The error answers a route can give, by status: `errorsFor(400, 403, 404)`. */
+export function errorsFor<S extends number>(...statuses: S[]): Record<S, typeof errorSchema> {
+  return Object.fromEntries(statuses.map((s) => [s, errorSchema])) as Record<S, typeof errorSchema>;
+}
+
+/** A `{ref}` path parameter described for what the route takes. */
+export function refParamOf(description: string) {
+  return {
+    type: 'object',
+    required: ['ref'],
+    properties: { ref: { type: 'string', description } },
+  } as const;
+}
 
 export const refParam = {
   type: 'object',
@@ -83,3 +101,70 @@ export const errorResponses = {
   409: errorSchema,
   503: errorSchema,
 } as const;
+
+/** What each error status stands for, in the document (a route may give its own description). */
+const ERROR_STATUSES: Record<string, string> = {
+  '400': 'InputError: the request is invalid; the message says why',
+  '401': 'AuthenticationError: no bearer token, or one that is unknown, expired or revoked',
+  '403': 'NotAllowedError: the caller may not do this; the message names the role it needs',
+  '404': 'NotFoundError: what the request names does not exist',
+  '409': 'ConflictError: the request conflicts with the current state',
+  '413': 'InputError: the body is larger than this operation accepts',
+  '415': 'InputError: a content type this operation does not accept',
+  '422': 'RefusedError: refused by policy; details carry the violations',
+  '429': 'UnavailableError: too many requests are waiting; retry after Retry-After seconds',
+  '503': 'UnavailableError: a service Charter needs did not answer',
+  default: 'Any other error, in the same shape; one Charter did not expect is 500 InternalError',
+};
+
+const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace']);
+
+interface DocumentResponse {
+  description?: string;
+  content?: Record<string, { schema?: unknown }>;
+}
+interface DocumentOperation {
+  security?: unknown[];
+  responses?: Record<string, DocumentResponse>;
+}
+interface OpenApiDocument {
+  paths?: Record<string, Record<string, DocumentOperation>>;
+  components?: { schemas?: Record<string, unknown> };
+}
+
+/**
+ * What every operation of the OpenAPI document shares, added once here rather than on each route:
+ * the `Error` schema (routes' inline copies become references to it), `security: []` on what anyone
+ * may call, 401 on every operation that needs a token (the request context refuses them all the
+ * same way), a `default` error answer on the API's operations, and a description per error status.
+ * Only the document changes: the routes' own response schemas still serialize their answers.
+ */
+export function withSharedResponses<D extends object>(document: D, options: { metricsPublic: boolean }): D {
+  const doc = document as OpenApiDocument;
+  doc.components = { ...doc.components, schemas: { ...doc.components?.schemas, Error: errorSchema } };
+  const inline = JSON.stringify(errorSchema);
+  const error = (description: string): DocumentResponse => ({
+    description,
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  });
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    const open = isPublicPath(path, options.metricsPublic);
+    for (const [method, operation] of Object.entries(item)) {
+      if (!METHODS.has(method)) continue;
+      operation.responses ??= {};
+      const responses = operation.responses;
+      if (open) operation.security ??= [];
+      else responses['401'] ??= error(ERROR_STATUSES['401']!);
+      if (path.startsWith('/api/')) responses.default ??= error(ERROR_STATUSES.default!);
+      for (const [status, response] of Object.entries(responses)) {
+        const media = response.content?.['application/json'];
+        if (media && JSON.stringify(media.schema) === inline)
+          media.schema = { $ref: '#/components/schemas/Error' };
+        const meaning = ERROR_STATUSES[status];
+        if (meaning && (!response.description || response.description === 'Default Response'))
+          response.description = meaning;
+      }
+    }
+  }
+  return document;
+}

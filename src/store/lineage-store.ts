@@ -56,6 +56,11 @@ export interface FieldEdgeRow {
   /** The protecting transformation declared on the edge (masking, aggregation …), if any. */
   protection: string | null;
   seq: number;
+  /**
+   * The sender could write the dataset it leads into (or no contract describes that dataset):
+   * only such edges decide what the dataset's fields inherit. Others are reported lineage only.
+   */
+  authorised: boolean;
 }
 
 export interface FacetRow {
@@ -188,8 +193,11 @@ export interface ClaimedDelivery extends DeliveryRow {
 }
 
 export interface DeliveryFilter {
+  id?: string;
   state?: DeliveryState;
   webhookId?: string;
+  /** Only deliveries to these webhooks (none: no delivery). */
+  webhookIds?: readonly string[];
   eventId?: string;
   limit?: number;
 }
@@ -220,8 +228,11 @@ export interface LineageWriter {
   insertOutcome(row: OutcomeRow): Promise<void>;
   insertWebhook(row: WebhookRow): Promise<void>;
   deleteWebhook(id: string): Promise<boolean>;
-  /** Makes a dead (or pending) delivery due again now. */
-  retryDelivery(id: string, now: string): Promise<boolean>;
+  /**
+   * Makes a dead (or pending) delivery due again now; says why not when it is missing, was
+   * delivered, or its webhook was removed (it would never be sent).
+   */
+  retryDelivery(id: string, now: string): Promise<'pending' | 'not-found' | 'delivered' | 'webhook-removed'>;
   auditHead(): Promise<AuditHead>;
   appendAudit(records: readonly AuditRecord[]): Promise<void>;
 }

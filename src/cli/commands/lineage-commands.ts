@@ -24,6 +24,7 @@ import type {
   WebhookInput,
   WebhookView,
 } from '../../lineage/lineage-api.js';
+import { invalidCount } from '../../lineage/openlineage.js';
 import { WebhookDeliverer } from '../../lineage/webhooks.js';
 import { errorFromWire, InputError, UnavailableError } from '../../model/errors.js';
 import type { DeliveryRow, DeliveryState, LineageStore } from '../../store/lineage-store.js';
@@ -320,14 +321,18 @@ export function formatIngest(result: IngestResult, sources: readonly string[]): 
     );
   const s = result.stored;
   if (result.status === 'failure')
-    lines.push(
-      `\nNothing was stored: ${result.summary.failed} of ${result.summary.received} events are invalid.`,
-    );
+    lines.push(`\nNothing was stored: ${invalidCount(result.summary.failed, result.summary.received)}.`);
   else
     lines.push(
-      `\nStored ${s.events} event${s.events === 1 ? '' : 's'} (batch ${result.batch}): ${s.datasets} datasets (${s.managed.length} managed${s.managed.length ? `: ${s.managed.join(', ')}` : ''}; ${s.unmanaged} unmanaged), ${s.jobs} jobs, ${s.edges} edges, ${s.fieldEdges} column edges${result.summary.failed ? `; ${result.summary.failed} invalid events not stored` : ''}.`,
+      `\nStored ${s.events} event${s.events === 1 ? '' : 's'} (batch ${result.batch}): ${s.datasets} datasets (${s.managed.length} managed${s.managed.length ? `: ${s.managed.join(', ')}` : ''}; ${s.unmanaged} unmanaged), ${s.jobs} jobs, ${s.edges} edges, ${s.fieldEdges} column edges${result.summary.failed ? `; ${result.summary.failed} invalid event${result.summary.failed === 1 ? '' : 's'} not stored` : ''}.`,
     );
   return lines.join('\n').replace(/^\n/, '');
+}
+
+/** The cycles a walk cut, under their own heading (none: no lines). */
+function cycleLines(cycles: readonly { from: string; to: string }[]): string[] {
+  if (!cycles.length) return [];
+  return ['', `Cycles cut (${cycles.length}):`, ...cycles.map((c) => `  ↺ ${c.from} → ${c.to}`)];
 }
 
 function nodeText(r: LineageRow): string {
@@ -418,7 +423,7 @@ export function formatTrace(t: TraceReport & { outcome?: Outcome }): string {
     );
     lines.push(table);
   } else lines.push('  (none: nothing upstream is declared or reported)');
-  for (const c of t.cycles) lines.push(`  ↺ cycle cut: ${c.from} → ${c.to}`);
+  lines.push(...cycleLines(t.cycles));
   if (t.restricted) lines.push('', restrictedNote(t.restricted));
   lines.push('', `Accountable (${t.accountable.length}):`);
   for (const a of t.accountable)
@@ -460,7 +465,7 @@ export function formatImpact(r: ImpactReport): string {
   section('Datasets', r.datasets);
   section('Models', r.models);
   section('Applications', r.apps);
-  for (const c of r.cycles) lines.push(`  ↺ cycle cut: ${c.from} → ${c.to}`);
+  lines.push(...cycleLines(r.cycles));
   if (r.restricted) lines.push('', restrictedNote(r.restricted));
   lines.push('', `Who to tell (${r.notify.length}):`);
   for (const a of r.notify)
@@ -520,7 +525,10 @@ export function registerLineageCommands(program: Command) {
       '--partial',
       'store the valid events even when some are invalid (default: nothing unless all are valid)',
     )
-    .addHelpText('after', '\nExit codes: 0 stored; 2 an event is invalid; 3 the store is unreachable.');
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 stored; 2 an event is invalid (with --partial, the valid ones were stored); 3 the store is unreachable.',
+    );
   ingest.action(async (files: string[]) =>
     withLineage(ingest, async (api, format) => {
       const opts = ingest.opts() as { partial?: boolean };
@@ -771,7 +779,13 @@ export function registerLineageCommands(program: Command) {
     .option('--domain <name>', 'only events of this domain and its sub-domains')
     .option('--event <type...>', 'only these event types (io.charter.incident.opened …)')
     .option('--secret <secret>', 'the signing secret (default: generated)')
-    .option('--description <text>', 'what it is for');
+    .option('--description <text>', 'what it is for')
+    .addHelpText(
+      'after',
+      `
+Webhooks go to public addresses only: loopback, private and link-local ones (the cloud's metadata
+service) are refused, unless Charter runs with CHARTER_WEBHOOK_ALLOW_PRIVATE=true.`,
+    );
   add.action(async (url: string) =>
     withLineage(add, async (api, format) => {
       const o = add.opts() as { domain?: string; event?: string[]; secret?: string; description?: string };

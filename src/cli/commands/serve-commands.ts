@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import pino from 'pino';
 import { parseSources } from '../../catalog/parse.js';
 import type { OutcomeInput } from '../../lineage/lineage-api.js';
-import { InputError } from '../../model/errors.js';
+import { InputError, UnavailableError } from '../../model/errors.js';
 import { QualityService } from '../../quality/quality-service.js';
 import { buildApp, type McpEndpoint } from '../../server/app.js';
 import { describeStore } from '../../store/open-store.js';
@@ -87,7 +87,18 @@ async function serve(globals: GlobalOptions, opts: { port: string; host: string 
     }),
   });
   log = app.log;
-  const address = await app.listen({ port: port(opts.port), host: opts.host });
+  const address = await app.listen({ port: port(opts.port), host: opts.host }).catch(async (error) => {
+    await app.close();
+    await store.close();
+    const code = (error as { code?: unknown })?.code;
+    if (code === 'EADDRINUSE')
+      throw new UnavailableError(
+        `Port ${opts.port} on ${opts.host} is already in use (another Charter, or another program): stop it, or choose another port with --port`,
+      );
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      throw new InputError(`Cannot listen on ${opts.host}: it is not an address of this machine (--host)`);
+    throw error;
+  });
   const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   process.stderr.write(
     `${banner ?? ''}Charter is serving ${describeStore(storeOptions(globals))} at ${url}\n  API docs: ${url}/docs\n  MCP:      ${url}/mcp\n  Health:   ${url}/healthz\n`,
@@ -136,7 +147,11 @@ Environment:
   CHARTER_LOG_LEVEL          info (default), debug, warn, error
   CHARTER_QUALITY_SCHEDULER  off: no scheduled quality checks (CHARTER_QUALITY_CONCURRENCY, default 2)
   CHARTER_WEBHOOK_INTERVAL_MS  how often webhook deliveries are attempted (default 2000)
-See docs/access.md, docs/quality.md and docs/architecture.md.`,
+  CHARTER_WEBHOOK_ALLOW_PRIVATE  true: webhooks may go to loopback, private and link-local addresses
+  CHARTER_LINEAGE_MAX_EVENT_BYTES  largest OpenLineage event accepted (default 1 MB)
+  CHARTER_LINEAGE_MAX_BATCH_BYTES  largest batch body (default 32 MB)
+  CHARTER_LINEAGE_MAX_PENDING      ingest requests stored or waiting at once before 429 (default 16)
+See docs/access.md, docs/quality.md, docs/lineage.md and docs/architecture.md.`,
     );
   srv.action(async () =>
     serve(srv.optsWithGlobals() as GlobalOptions, srv.opts() as { port: string; host: string }),

@@ -4,15 +4,24 @@
  * the datasets lineage reported, classification propagation, trace, impact, AI outcomes,
  * scorecards and webhooks. Bodies are the same JSON the CLI prints with -o json.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import { IngestGate } from '../../lineage/ingest-gate.js';
-import type { IngestItem, IngestResult, OutcomeInput, WebhookInput } from '../../lineage/lineage-api.js';
+import {
+  type IngestItem,
+  type IngestResult,
+  OUTCOME_TYPES,
+  type OutcomeInput,
+  SEVERITIES,
+  type WebhookInput,
+} from '../../lineage/lineage-api.js';
 import { DEFAULT_MAX_EVENT_BYTES, type LineageService } from '../../lineage/lineage-service.js';
+import { EVENT_TYPES as RUN_EVENT_TYPES } from '../../lineage/openlineage.js';
+import { EVENT_TYPES as WEBHOOK_EVENT_TYPES } from '../../lineage/webhooks.js';
 import { InputError } from '../../model/errors.js';
 import type { DeliveryState } from '../../store/lineage-store.js';
 import { errorBody } from '../errors.js';
 import { actorOf } from '../request-context.js';
-import { errorResponses, errorSchema, refParam } from '../schemas.js';
+import { errorSchema, errorsFor, refParamOf } from '../schemas.js';
 
 export interface LineageRouteOptions {
   /** Largest single event (default 1 MB; CHARTER_LINEAGE_MAX_EVENT_BYTES). */
@@ -38,10 +47,35 @@ export function lineageOptionsFromEnv(): LineageRouteOptions {
 }
 
 const RS = String.fromCharCode(0x1e);
-const JSON_TYPES = ['application/json', 'application/x-ndjson', 'application/jsonl', 'application/json-seq'];
+/** One JSON value per line: NDJSON, JSON Lines, JSON text sequences (RFC 7464). */
+const LINE_TYPES = ['application/x-ndjson', 'application/jsonl', 'application/json-seq'];
+const JSON_TYPES = ['application/json', ...LINE_TYPES];
 
 function statusError(status: number, message: string): Error {
   return Object.assign(new Error(message), { statusCode: status });
+}
+
+/** The request's media type, without parameters such as charset, in lower case. */
+function mediaTypeOf(request: FastifyRequest): string {
+  return String(request.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
+}
+
+/**
+ * Route config adding to the OpenAPI document what the route does not validate with its schema: a
+ * body read as text, or values the service checks itself with a message naming the allowed ones.
+ * A route's swaggerTransform takes the place of a global `transform` (the app sets none; its
+ * `transformObject` still runs).
+ */
+function documented(extra: FastifySchema) {
+  return {
+    swaggerTransform: ({ schema, url }: { schema: FastifySchema; url: string }) => ({
+      schema: { ...schema, ...extra },
+      url,
+    }),
+  };
 }
 
 /** Splits a batch body into items: a JSON array, or one JSON value per line (NDJSON). */
@@ -191,6 +225,370 @@ const impactSchema = {
   },
 } as const;
 
+/*
+ * The response schemas below also serialize the answers (fast-json-stringify): every object keeps
+ * what they do not list (additionalProperties: true), and since `required` properties are written
+ * first, `required` names only properties that lead the object anyway, keeping the key order the
+ * service (and the CLI's -o json) gives.
+ */
+const stringList = { type: 'array', items: { type: 'string' } } as const;
+/** Free-form JSON as it was reported or recorded (facets, details, a draft contract). */
+const anyObject = { type: 'object', additionalProperties: true } as const;
+
+const conflictRowSchema = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    ref: { type: 'string' },
+    field: { type: 'string' },
+    declared: nullable('string'),
+    inherited: { type: 'string' },
+    sources: { ...stringList, description: 'Upstream dataset#field the inherited level comes from' },
+    detectedAt: { type: 'string' },
+  },
+} as const;
+
+/** The OpenLineage batch answer, with what Charter recorded. */
+const ingestResultSchema = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['status', 'summary', 'failed_events', 'warnings', 'stored', 'conflicts'],
+  properties: {
+    status: { type: 'string', enum: ['success', 'partial_success'] },
+    summary: {
+      type: 'object',
+      additionalProperties: true,
+      properties: {
+        received: { type: 'integer' },
+        successful: { type: 'integer' },
+        failed: { type: 'integer' },
+        retriable: { type: 'integer' },
+        non_retriable: { type: 'integer' },
+      },
+    },
+    failed_events: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: true,
+        properties: {
+          index: { type: 'integer' },
+          reason: { type: 'string' },
+          retriable: { type: 'boolean' },
+        },
+      },
+    },
+    warnings: {
+      type: 'array',
+      description: 'What the lenient reader assumed, per event',
+      items: {
+        type: 'object',
+        additionalProperties: true,
+        properties: { index: { type: 'integer' }, message: { type: 'string' } },
+      },
+    },
+    stored: {
+      type: 'object',
+      additionalProperties: true,
+      properties: {
+        events: { type: 'integer' },
+        datasets: { type: 'integer' },
+        managed: { ...stringList, description: 'Contracts reported, that the caller may read' },
+        unmanaged: { type: 'integer' },
+        jobs: { type: 'integer' },
+        edges: { type: 'integer' },
+        fieldEdges: { type: 'integer' },
+      },
+    },
+    conflicts: {
+      type: 'array',
+      items: conflictRowSchema,
+      description: 'Contract fields that now declare less than they inherit',
+    },
+    batch: { type: 'integer', description: 'The batch sequence number (absent when nothing was stored)' },
+  },
+} as const;
+
+/** One OpenLineage event (RunEvent, JobEvent or DatasetEvent, spec 2-0-x); read leniently. */
+const openLineageEventSchema = {
+  type: 'object',
+  additionalProperties: true,
+  description:
+    'An OpenLineage RunEvent, JobEvent or DatasetEvent: https://openlineage.io/spec/2-0-2/OpenLineage.json',
+  properties: {
+    eventType: {
+      type: 'string',
+      enum: RUN_EVENT_TYPES,
+      description: "A RunEvent's; JobEvents and DatasetEvents have none",
+    },
+    eventTime: { type: 'string', description: 'Without a time zone it is read as UTC' },
+    producer: { type: 'string' },
+    schemaURL: { type: 'string' },
+    run: { type: 'object', additionalProperties: true, properties: { runId: { type: 'string' } } },
+    job: anyObject,
+    inputs: { type: 'array', items: anyObject },
+    outputs: { type: 'array', items: anyObject },
+    dataset: { ...anyObject, description: "A DatasetEvent's dataset" },
+  },
+} as const;
+
+const eventLines = {
+  type: 'string',
+  description: 'One OpenLineage event (JSON) per line; a JSON text sequence starts each with RS (0x1E)',
+} as const;
+
+const lineageDatasetProperties = {
+  namespace: { type: 'string' },
+  name: { type: 'string' },
+  ref: nullable('string', 'The contract it is, or null: unmanaged, to be adopted'),
+  table: { type: 'string', description: "The contract's table it is" },
+  firstSeen: { type: 'integer', description: 'The batch it was first reported in' },
+  lastSeen: {
+    type: 'integer',
+    description:
+      'The batch it was last reported in, kept to within 64 batches (a dataset reported in every batch is not rewritten each time); batches are numbered in order, as in the `lineage.ingest` audit records',
+  },
+} as const;
+
+const lineageDatasetSchema = {
+  type: 'object',
+  additionalProperties: true,
+  properties: lineageDatasetProperties,
+} as const;
+
+const datasetDetailSchema = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    ...lineageDatasetProperties,
+    facets: { ...anyObject, description: 'The latest of each facet reported, by name' },
+    producers: { ...stringList, description: 'Jobs writing it (namespace/name)' },
+    consumers: { ...stringList, description: 'Jobs reading it (namespace/name)' },
+    fields: {
+      type: 'array',
+      description: 'Column lineage into it',
+      items: {
+        type: 'object',
+        additionalProperties: true,
+        properties: {
+          field: { type: 'string' },
+          from: {
+            type: 'string',
+            description: 'The source dataset, or restricted (domain:D) when the caller may not read it',
+          },
+          fromField: { type: 'string' },
+          protection: nullable('string'),
+        },
+      },
+    },
+    draft: { ...anyObject, description: 'For an unmanaged dataset, an ODCS v3.1.0 contract to adopt it' },
+  },
+} as const;
+
+const fieldClassificationProperties = {
+  path: { type: 'string', description: 'table.column of the contract' },
+  declared: nullable('string'),
+  inherited: nullable('string'),
+  from: { ...stringList, description: 'Upstream fields the inherited level comes from' },
+  protectedBy: {
+    type: 'array',
+    description: 'Upstream fields whose level was not passed on, and why',
+    items: {
+      type: 'object',
+      additionalProperties: true,
+      properties: { from: { type: 'string' }, protection: { type: 'string' } },
+    },
+  },
+  conflict: { type: 'boolean', description: 'The contract declares less than the field inherits' },
+  declaredProtection: { type: 'string', description: 'A protection the contract declares for the field' },
+} as const;
+
+const fieldClassificationSchema = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['path', 'declared', 'inherited', 'from', 'protectedBy', 'conflict'],
+  properties: fieldClassificationProperties,
+} as const;
+
+const fieldConflictSchema = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['ref', 'path', 'declared', 'inherited', 'from', 'protectedBy', 'conflict'],
+  properties: { ref: { type: 'string' }, ...fieldClassificationProperties },
+} as const;
+
+const outcomeProperties = {
+  id: { type: 'string' },
+  ref: { type: 'string', description: 'outcome:ID' },
+  subject: { type: 'string' },
+  domain: nullable('string'),
+  type: { type: 'string', enum: OUTCOME_TYPES },
+  severity: { type: 'string', enum: SEVERITIES },
+  summary: { type: 'string' },
+  details: { type: ['object', 'null'], additionalProperties: true },
+  runId: nullable('string'),
+  traceId: nullable('string'),
+  occurredAt: { type: 'string' },
+  recordedAt: { type: 'string' },
+  actor: { type: 'string' },
+  accountable: { ...accountableSchema, description: 'Who is accountable and why, as the caller may see it' },
+  domains: stringList,
+} as const;
+const OUTCOME_REQUIRED = Object.keys(outcomeProperties);
+
+const outcomeSchema = {
+  type: 'object',
+  additionalProperties: true,
+  required: OUTCOME_REQUIRED,
+  properties: outcomeProperties,
+} as const;
+
+const outcomeWithTraceSchema = {
+  type: 'object',
+  additionalProperties: true,
+  required: [...OUTCOME_REQUIRED, 'trace'],
+  properties: {
+    ...outcomeProperties,
+    trace: { ...traceSchema, description: 'The trace recorded with it, as the caller may see it' },
+  },
+} as const;
+
+const scorecardRowSchema = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    key: { type: 'string', description: 'A domain name, or a user or team ref' },
+    title: { type: 'string' },
+    assets: { type: 'integer' },
+    datasets: { type: 'integer' },
+    products: { type: 'integer' },
+    models: { type: 'integer' },
+    apps: { type: 'integer' },
+    withOwnerAndSteward: { type: 'integer' },
+    described: { type: 'integer' },
+    classified: { type: 'integer', description: 'Datasets whose every field is classified' },
+    qualityChecked: { type: 'integer' },
+    passingQuality: { type: 'integer' },
+    openIncidents: { type: 'integer' },
+    outcomes: { type: 'integer' },
+    score: {
+      type: ['number', 'null'],
+      description:
+        'Share of the assets meeting all of: owner and steward, described, classified (datasets), passing quality (checked datasets)',
+    },
+  },
+} as const;
+
+const scorecardsSchema = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['at', 'domains', 'owners'],
+  properties: {
+    at: { type: 'string' },
+    domains: { type: 'array', items: scorecardRowSchema },
+    owners: { type: 'array', items: scorecardRowSchema },
+  },
+} as const;
+
+const webhookSchema = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['id', 'url', 'domain', 'events'],
+  properties: {
+    id: { type: 'string' },
+    url: { type: 'string' },
+    domain: nullable('string', 'null: every domain'),
+    events: { ...stringList, description: 'Event types sent; empty: all' },
+    description: { type: 'string' },
+    createdAt: { type: 'string' },
+    createdBy: { type: 'string' },
+    secret: { type: 'string', description: 'The signing secret: only in the answer to its creation' },
+  },
+} as const;
+
+const deliverySchema = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    id: { type: 'string' },
+    eventId: { type: 'string' },
+    webhookId: { type: 'string' },
+    state: { type: 'string', enum: ['pending', 'delivered', 'dead'] },
+    attempts: { type: 'integer' },
+    nextAttemptAt: { type: 'string' },
+    leaseOwner: nullable('string'),
+    leaseUntil: nullable('string'),
+    lastStatus: { type: ['integer', 'null'], description: "The receiver's last HTTP status" },
+    lastError: nullable('string'),
+    deliveredAt: nullable('string'),
+    createdAt: { type: 'string' },
+  },
+} as const;
+
+/** `{key: [item]}`: the lists the routes answer with. */
+const listOf = (key: string, items: object) =>
+  ({
+    type: 'object',
+    additionalProperties: true,
+    required: [key],
+    properties: { [key]: { type: 'array', items } },
+  }) as const;
+
+/** 429 from the ingest gate, with when to retry. */
+const floodSchema = {
+  ...errorSchema,
+  headers: { 'retry-after': { type: 'integer', description: 'Seconds to wait before retrying' } },
+} as const;
+
+const ingestMedia = (events: object) => ({
+  content: {
+    'application/json': { schema: events },
+    ...Object.fromEntries(LINE_TYPES.map((type) => [type, { schema: eventLines }])),
+  },
+});
+
+const outcomeBody = {
+  type: 'object',
+  required: ['subject', 'type', 'severity', 'summary'],
+  additionalProperties: false,
+  properties: {
+    subject: { type: 'string', description: 'A model or application ref' },
+    type: { type: 'string' },
+    severity: { type: 'string' },
+    summary: { type: 'string', description: 'One sentence saying what happened (at most 2,000 characters)' },
+    details: { type: 'object' },
+    runId: { type: 'string' },
+    traceId: { type: 'string' },
+    occurredAt: { type: 'string', description: 'ISO 8601 date-time; default now' },
+  },
+} as const;
+
+const outcomeEnums = {
+  type: { type: 'string', enum: OUTCOME_TYPES },
+  severity: { type: 'string', enum: SEVERITIES },
+} as const;
+
+const webhookBody = {
+  type: 'object',
+  required: ['url'],
+  additionalProperties: false,
+  properties: {
+    url: {
+      type: 'string',
+      description:
+        'An absolute http(s) URL of a public address (loopback, private and link-local ones only with CHARTER_WEBHOOK_ALLOW_PRIVATE=true)',
+    },
+    domain: { type: 'string', description: 'Only this domain and its sub-domains; leave out for all' },
+    events: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Event types to send; leave out for all',
+    },
+    secret: { type: 'string', description: 'At least 16 characters; leave out to have one generated' },
+    description: { type: 'string' },
+  },
+} as const;
+
 const READ_RULE =
   'With access control the start must be readable by the caller (403 otherwise); a node in a domain where the caller may not read is shown restricted (docs/lineage.md, Access).';
 
@@ -209,6 +607,17 @@ export function lineageRoutes(
     // What a domain's owners manage (like its teams); the data office manages everything.
     if (name) guard.requireWrite([{ ref: `domain:${name}`, kind: 'Team', domain: name }]);
     else guard.requireDataOffice('manage webhooks for every domain');
+  };
+  /** The ids of the webhooks the caller manages: undefined for all (the data office). */
+  const managedWebhooks = async (request: FastifyRequest): Promise<string[] | undefined> => {
+    const guard = request.charter?.guard;
+    if (!guard || guard.isAdmin) return undefined;
+    return (await lineage.webhooks())
+      .filter((h) => {
+        const name = h.domain?.replace(/^domain:/, '');
+        return name && guard.canWrite({ ref: `domain:${name}`, kind: 'Team', domain: name });
+      })
+      .map((h) => h.id);
   };
   /**
    * The service as the caller, with their access: trace, impact and outcomes start only from what
@@ -252,13 +661,14 @@ export function lineageRoutes(
       '/api/v1/lineage',
       {
         bodyLimit: maxEvent,
+        config: documented({ body: { content: { 'application/json': { schema: openLineageEventSchema } } } }),
         schema: {
           summary:
             'Ingest one OpenLineage event (RunEvent, JobEvent or DatasetEvent), as the HTTP transport sends it',
           description:
-            'Lenient: an eventTime without a time zone (read as UTC), a missing producer or schemaURL, facets without _producer are accepted and reported in warnings. Facets are stored as given. 400 when the body is not an event (with why), 413 when larger than the event limit, 415 for other content types, 429 when too many ingests are waiting.',
+            'Lenient: an eventTime without a time zone (read as UTC), a missing producer or schemaURL, facets without _producer are accepted and reported in warnings. Facets are stored as given. 400 when the body is not an event (with why), 413 when larger than the event limit (1 MB unless CHARTER_LINEAGE_MAX_EVENT_BYTES says otherwise), 415 for other content types, 429 when too many ingests are waiting.',
           tags: ['lineage'],
-          response: { 400: errorResponses[400], 503: errorResponses[503] },
+          response: { 200: ingestResultSchema, ...errorsFor(400, 413, 415), 429: floodSchema },
         },
       },
       async (request, reply) => {
@@ -274,7 +684,7 @@ export function lineageRoutes(
             'The body is an array; send one event here, or the array to /api/v1/lineage/batch',
           );
         const result = await gated(reply, () =>
-          as(request).ingest([{ value, text }], { atomic: true, source: 'api' }),
+          as(request).ingest([{ value, text }], { atomic: true, source: 'api', maxEventBytes: maxEvent }),
         );
         if (!('status' in result)) return result;
         if (result.status === 'failure')
@@ -291,10 +701,13 @@ export function lineageRoutes(
       '/api/v1/lineage/batch',
       {
         bodyLimit: maxBatch,
+        config: documented({
+          body: ingestMedia({ type: 'array', items: openLineageEventSchema }),
+        }),
         schema: {
           summary: 'Ingest a batch of OpenLineage events: a JSON array, or NDJSON (one event per line)',
           description:
-            'The valid events are stored in one transaction; invalid ones are listed in failed_events with why (partial_success). With atomic=true nothing is stored unless every event is valid. 400 when no event is valid.',
+            'The valid events are stored in one transaction; invalid ones are listed in failed_events with why (partial_success). With atomic=true nothing is stored unless every event is valid. 400 when no event is valid, 413 when larger than the batch limit (32 MB unless CHARTER_LINEAGE_MAX_BATCH_BYTES says otherwise), 415 for other content types, 429 when too many ingests are waiting.',
           tags: ['lineage'],
           querystring: {
             type: 'object',
@@ -302,17 +715,15 @@ export function lineageRoutes(
               atomic: { type: 'boolean', description: 'Store nothing unless every event is valid' },
             },
           },
-          response: { 400: errorResponses[400], 503: errorResponses[503] },
+          response: { 200: ingestResultSchema, ...errorsFor(400, 413, 415), 429: floodSchema },
         },
       },
       async (request, reply) => {
-        const type = String(request.headers['content-type'] ?? '');
-        const ndjson = !type.startsWith('application/json') || type.startsWith('application/json-seq');
-        const items = batchItems(String(request.body ?? ''), ndjson);
+        const items = batchItems(String(request.body ?? ''), LINE_TYPES.includes(mediaTypeOf(request)));
         if (!items.length) throw new InputError('The batch is empty; send at least one event');
         const { atomic } = request.query as { atomic?: boolean };
         const result = await gated(reply, () =>
-          as(request).ingest(items, { atomic: atomic ?? false, source: 'api' }),
+          as(request).ingest(items, { atomic: atomic ?? false, source: 'api', maxEventBytes: maxEvent }),
         );
         if (!('status' in result)) return result;
         if (result.status === 'failure')
@@ -330,6 +741,84 @@ export function lineageRoutes(
 
   const tags = ['lineage'];
 
+  /**
+   * Records sent as JSON: what is not JSON is refused with 415 naming what is accepted (the app's
+   * YAML and text parsers do not apply here), and a body is at most as large as one lineage event.
+   */
+  const recordScope = async (scope: FastifyInstance) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser(
+      'application/json',
+      { parseAs: 'string' },
+      scope.getDefaultJsonParser('error', 'error'),
+    );
+    scope.addContentTypeParser('*', (request, _payload, done) =>
+      done(
+        statusError(
+          415,
+          `Content type '${request.headers['content-type'] ?? ''}' is not accepted by ${request.method} ${request.url.split('?')[0]}; send application/json`,
+        ),
+      ),
+    );
+
+    scope.post(
+      '/api/v1/outcomes',
+      {
+        bodyLimit: maxEvent,
+        // The service checks type and severity, naming the allowed values; the document lists them.
+        config: documented({
+          body: { ...outcomeBody, properties: { ...outcomeBody.properties, ...outcomeEnums } },
+        }),
+        schema: {
+          summary:
+            'Record an AI outcome (evaluation result, complaint, harmful or wrong answer, drift); traced at once',
+          description:
+            'With access control the subject must be readable by the caller (403 otherwise). The body is JSON of at most the lineage event limit (1 MB unless CHARTER_LINEAGE_MAX_EVENT_BYTES says otherwise; 413 beyond).',
+          tags,
+          body: outcomeBody,
+          response: { 201: outcomeWithTraceSchema, ...errorsFor(400, 403, 404, 413, 415) },
+        },
+      },
+      async (request, reply) => {
+        const outcome = await as(request).recordOutcome(request.body as OutcomeInput);
+        return reply.status(201).send(outcome);
+      },
+    );
+
+    scope.post(
+      '/api/v1/webhooks',
+      {
+        bodyLimit: maxEvent,
+        config: documented({
+          body: {
+            ...webhookBody,
+            properties: {
+              ...webhookBody.properties,
+              events: {
+                ...webhookBody.properties.events,
+                items: { type: 'string', enum: WEBHOOK_EVENT_TYPES },
+              },
+            },
+          },
+        }),
+        schema: {
+          summary: 'Subscribe a URL to CloudEvents (all domains, or one domain and its sub-domains)',
+          description:
+            "The answer carries the signing secret once; later reads never show it. A domain's webhooks are its owners' to manage, every domain's the data office's (403 otherwise). The body is JSON of at most the lineage event limit (413 beyond).",
+          tags,
+          body: webhookBody,
+          response: { 201: webhookSchema, ...errorsFor(400, 403, 404, 413, 415) },
+        },
+      },
+      async (request, reply) => {
+        const body = request.body as WebhookInput;
+        manageWebhooks(request, body.domain ?? null);
+        return reply.status(201).send(await as(request).addWebhook(body));
+      },
+    );
+  };
+  app.register(recordScope);
+
   app.get(
     '/api/v1/lineage/datasets',
     {
@@ -343,6 +832,7 @@ export function lineageRoutes(
             limit: { type: 'integer', minimum: 1, maximum: 10000, default: 500 },
           },
         },
+        response: { 200: listOf('datasets', lineageDatasetSchema), ...errorsFor(400) },
       },
     },
     async (request) => {
@@ -368,7 +858,7 @@ export function lineageRoutes(
           required: ['namespace', 'name'],
           properties: { namespace: { type: 'string' }, name: { type: 'string' } },
         },
-        response: errorResponses,
+        response: { 200: datasetDetailSchema, ...errorsFor(400, 403, 404) },
       },
     },
     async (request) => {
@@ -382,9 +872,12 @@ export function lineageRoutes(
     {
       schema: {
         summary: "A contract's fields: declared and inherited classification (column lineage)",
+        description: 'With access control the contract must be readable by the caller (403 otherwise).',
         tags,
-        params: refParam,
-        response: errorResponses,
+        params: refParamOf(
+          'A dataset (data contract) ref such as dataset:payments/transactions (URL-encoded)',
+        ),
+        response: { 200: listOf('fields', fieldClassificationSchema), ...errorsFor(400, 403, 404) },
       },
     },
     async (request) => ({
@@ -397,8 +890,14 @@ export function lineageRoutes(
     {
       schema: {
         summary: 'Contract fields declaring a lower classification than they inherit',
+        description:
+          'Of every contract the caller may read, or of one (ref); with access control that one must be readable (403 otherwise).',
         tags,
-        querystring: { type: 'object', properties: { ref: { type: 'string' } } },
+        querystring: {
+          type: 'object',
+          properties: { ref: { type: 'string', description: 'Only this dataset (data contract) ref' } },
+        },
+        response: { 200: listOf('conflicts', fieldConflictSchema), ...errorsFor(403) },
       },
     },
     async (request) => {
@@ -413,10 +912,12 @@ export function lineageRoutes(
       schema: {
         summary:
           'Trace a model, an application or an outcome (outcome:ID) upstream to every dataset and the people accountable',
-        description: READ_RULE,
+        description: `${READ_RULE} A dataset is refused with 400: use impact for a dataset.`,
         tags,
-        params: refParam,
-        response: { 200: traceSchema, 403: errorSchema, ...errorResponses },
+        params: refParamOf(
+          'A model, application or outcome ref such as model:cards/fraud-scorer, app:support/nora or outcome:ID (URL-encoded)',
+        ),
+        response: { 200: traceSchema, ...errorsFor(400, 403, 404) },
       },
     },
     async (request) => {
@@ -432,7 +933,9 @@ export function lineageRoutes(
         summary: 'Everything downstream of a dataset (or one field: REF#table.column) and who to tell',
         description: READ_RULE,
         tags,
-        params: refParam,
+        params: refParamOf(
+          'A dataset, model or application ref such as dataset:payments/transactions, or the namespace/name of a dataset lineage reported that no contract describes (kafka://broker:9092/orders); REF#table.column for one field (URL-encoded)',
+        ),
         querystring: {
           type: 'object',
           properties: {
@@ -440,7 +943,7 @@ export function lineageRoutes(
             field: { type: 'string', description: 'table.column of the dataset' },
           },
         },
-        response: { 200: impactSchema, 403: errorSchema, ...errorResponses },
+        response: { 200: impactSchema, ...errorsFor(400, 403, 404) },
       },
     },
     async (request) => {
@@ -450,37 +953,6 @@ export function lineageRoutes(
         ...(q.depth ? { depth: q.depth } : {}),
         ...(q.field ? { field: q.field } : {}),
       });
-    },
-  );
-
-  app.post(
-    '/api/v1/outcomes',
-    {
-      schema: {
-        summary:
-          'Record an AI outcome (evaluation result, complaint, harmful or wrong answer, drift); traced at once',
-        tags,
-        body: {
-          type: 'object',
-          required: ['subject', 'type', 'severity', 'summary'],
-          additionalProperties: false,
-          properties: {
-            subject: { type: 'string', description: 'A model or application ref' },
-            type: { type: 'string' },
-            severity: { type: 'string' },
-            summary: { type: 'string' },
-            details: { type: 'object' },
-            runId: { type: 'string' },
-            traceId: { type: 'string' },
-            occurredAt: { type: 'string' },
-          },
-        },
-        response: { 201: { type: 'object', additionalProperties: true }, ...errorResponses },
-      },
-    },
-    async (request, reply) => {
-      const outcome = await as(request).recordOutcome(request.body as OutcomeInput);
-      return reply.status(201).send(outcome);
     },
   );
 
@@ -500,6 +972,7 @@ export function lineageRoutes(
             limit: { type: 'integer', minimum: 1, maximum: 5000, default: 100 },
           },
         },
+        response: { 200: listOf('outcomes', outcomeSchema), ...errorsFor(400) },
       },
     },
     async (request) => {
@@ -516,8 +989,12 @@ export function lineageRoutes(
         description:
           'With access control the subject must be readable (403 otherwise); the stored trace is shown as the caller may see it.',
         tags,
-        params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
-        response: { 403: errorSchema, ...errorResponses },
+        params: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string', description: 'The outcome id (or outcome:ID)' } },
+        },
+        response: { 200: outcomeWithTraceSchema, ...errorsFor(403, 404) },
       },
     },
     async (request) => as(request).outcome((request.params as { id: string }).id.replace(/^outcome:/, '')),
@@ -533,50 +1010,30 @@ export function lineageRoutes(
           type: 'object',
           properties: {
             domain: { type: 'string', description: 'Only this domain and its sub-domains' },
-            owner: { type: 'string', description: 'Only this user or team' },
+            owner: { type: 'string', description: 'Only this user or team ref' },
           },
         },
-        response: errorResponses,
+        response: { 200: scorecardsSchema, ...errorsFor(400, 404) },
       },
     },
     async (request) => lineage.scorecards(request.query as { domain?: string; owner?: string }),
   );
 
-  app.post(
+  app.get(
     '/api/v1/webhooks',
     {
       schema: {
-        summary: 'Subscribe a URL to CloudEvents (all domains, or one domain and its sub-domains)',
-        description: 'The answer carries the signing secret once; later reads never show it.',
+        summary: 'Webhook subscriptions (without their secrets)',
+        description:
+          "The data office sees every webhook; anyone else the webhooks of the domains they own (a domain's owners manage its webhooks).",
         tags,
-        body: {
-          type: 'object',
-          required: ['url'],
-          additionalProperties: false,
-          properties: {
-            url: { type: 'string' },
-            domain: { type: 'string' },
-            events: { type: 'array', items: { type: 'string' } },
-            secret: { type: 'string' },
-            description: { type: 'string' },
-          },
-        },
-        response: { 201: { type: 'object', additionalProperties: true }, ...errorResponses },
+        response: { 200: listOf('webhooks', webhookSchema) },
       },
     },
-    async (request, reply) => {
-      const body = request.body as WebhookInput;
-      manageWebhooks(request, body.domain ?? null);
-      return reply.status(201).send(await as(request).addWebhook(body));
-    },
-  );
-
-  app.get(
-    '/api/v1/webhooks',
-    { schema: { summary: 'Webhook subscriptions (without their secrets)', tags } },
     async (request) => {
-      manageWebhooks(request, null);
-      return { webhooks: await lineage.webhooks() };
+      const mine = await managedWebhooks(request);
+      const all = await lineage.webhooks();
+      return { webhooks: mine ? all.filter((h) => mine.includes(h.id)) : all };
     },
   );
 
@@ -585,9 +1042,19 @@ export function lineageRoutes(
     {
       schema: {
         summary: 'Remove a webhook; its pending deliveries go to the dead-letter list',
+        description:
+          "A domain's webhook by its owners or the data office, any other by the data office (403 otherwise).",
         tags,
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
-        response: errorResponses,
+        response: {
+          200: {
+            type: 'object',
+            additionalProperties: true,
+            required: ['id', 'removed'],
+            properties: { id: { type: 'string' }, removed: { type: 'boolean', enum: [true] } },
+          },
+          ...errorsFor(403, 404),
+        },
       },
     },
     async (request) => {
@@ -603,6 +1070,8 @@ export function lineageRoutes(
     {
       schema: {
         summary: 'Deliveries, newest first (state=dead: the dead-letter list)',
+        description:
+          'The data office sees every delivery; anyone else the deliveries of the webhooks of the domains they own.',
         tags,
         querystring: {
           type: 'object',
@@ -612,12 +1081,13 @@ export function lineageRoutes(
             limit: { type: 'integer', minimum: 1, maximum: 5000, default: 100 },
           },
         },
+        response: { 200: listOf('deliveries', deliverySchema), ...errorsFor(400) },
       },
     },
     async (request) => {
-      manageWebhooks(request, null);
       const q = request.query as { state?: DeliveryState; webhook?: string; limit?: number };
-      return { deliveries: await lineage.deliveries(q) };
+      const mine = await managedWebhooks(request);
+      return { deliveries: await lineage.deliveries(mine ? { ...q, webhooks: mine } : q) };
     },
   );
 
@@ -626,14 +1096,31 @@ export function lineageRoutes(
     {
       schema: {
         summary: 'Make a dead (or pending) delivery due again now',
+        description:
+          "A domain's webhook's delivery by the domain's owners or the data office, any other by the data office (403 otherwise); 404 for a delivery that is not there or already delivered, 409 when its webhook was removed.",
         tags,
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
-        response: errorResponses,
+        response: {
+          200: {
+            type: 'object',
+            additionalProperties: true,
+            required: ['id', 'state'],
+            properties: { id: { type: 'string' }, state: { type: 'string', enum: ['pending'] } },
+          },
+          ...errorsFor(403, 404, 409),
+        },
       },
     },
     async (request) => {
-      manageWebhooks(request, null);
-      return as(request).retryDelivery((request.params as { id: string }).id);
+      const { id } = request.params as { id: string };
+      const mine = await managedWebhooks(request);
+      if (mine) {
+        const webhook = await lineage.deliveryWebhook(id);
+        // Another domain's delivery (or a global webhook's) is the data office's to retry.
+        if (webhook !== undefined && !mine.includes(webhook))
+          request.charter?.guard?.requireDataOffice("retry a delivery to another domain's webhook");
+      }
+      return as(request).retryDelivery(id);
     },
   );
 }

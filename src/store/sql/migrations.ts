@@ -15,6 +15,7 @@ import * as scanSuggestions from './migrations/0009-scan-suggestions.js';
 import * as fieldsFromDocuments from './migrations/0010-fields-from-documents.js';
 import * as searchVectors from './migrations/0011-search-vectors.js';
 import * as searchTitles from './migrations/0012-search-titles.js';
+import * as fieldEdgeAuthority from './migrations/0013-field-edge-authority.js';
 import type { Database } from './schema.js';
 import type { SqlDialect } from './sql-dialect.js';
 
@@ -32,6 +33,7 @@ const steps: { name: string; up: (db: Kysely<any>, dialect: SqlDialect) => Promi
   { name: '0010_fields_from_documents', up: fieldsFromDocuments.up },
   { name: '0011_search_vectors', up: searchVectors.up },
   { name: '0012_search_titles', up: searchTitles.up },
+  { name: '0013_field_edge_authority', up: fieldEdgeAuthority.up },
 ];
 
 function migrations(dialect: SqlDialect): Record<string, Migration> {

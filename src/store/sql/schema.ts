@@ -215,6 +215,8 @@ export interface LineageFieldEdgesTable {
   transformations: string;
   protection: string | null;
   seq: number;
+  /** 1 when the sender could write the dataset it leads into (see FieldEdgeRow.authorised). */
+  authorised: number;
 }
 
 export interface LineageFacetsTable {

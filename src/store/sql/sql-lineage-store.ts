@@ -74,6 +74,7 @@ const toFieldEdge = (r: Database['lineage_field_edges']): FieldEdgeRow => ({
   transformations: JSON.parse(r.transformations),
   protection: r.protection,
   seq: Number(r.seq),
+  authorised: Number(r.authorised) === 1,
 });
 
 const toConflict = (r: Database['lineage_conflicts']): ConflictRow => ({
@@ -441,14 +442,25 @@ class SqlLineageWriter implements LineageWriter {
     for (const r of rows) last.set(`f:${r.dst}\u0000${r.dstField}\u0000${r.src}\u0000${r.srcField}`, r);
     const todo = this.changed(
       last,
-      (r) => `${JSON.stringify(r.transformations)}|${r.protection ?? ''}|${r.jobId ?? ''}`,
+      (r) => `${JSON.stringify(r.transformations)}|${r.protection ?? ''}|${r.jobId ?? ''}|${r.authorised}`,
     );
     if (!todo.length) return;
     let next = (await maxId(this.trx, 'lineage_field_edges')) + 1;
     await this.dialect.upsertRows(
       this.trx,
       'lineage_field_edges',
-      ['id', 'dst', 'dst_field', 'src', 'src_field', 'job_id', 'transformations', 'protection', 'seq'],
+      [
+        'id',
+        'dst',
+        'dst_field',
+        'src',
+        'src_field',
+        'job_id',
+        'transformations',
+        'protection',
+        'seq',
+        'authorised',
+      ],
       todo.map((r) => [
         next++,
         r.dst,
@@ -459,10 +471,12 @@ class SqlLineageWriter implements LineageWriter {
         JSON.stringify(r.transformations),
         r.protection,
         r.seq,
+        r.authorised ? 1 : 0,
       ]),
       ['dst', 'dst_field', 'src', 'src_field'],
-      'job_id = excluded.job_id, transformations = excluded.transformations, protection = excluded.protection, seq = excluded.seq ' +
-        'WHERE excluded.transformations IS DISTINCT FROM lineage_field_edges.transformations OR excluded.protection IS DISTINCT FROM lineage_field_edges.protection',
+      // A sender who may not write the dataset changes nothing of an edge one who may has reported.
+      'job_id = excluded.job_id, transformations = excluded.transformations, protection = excluded.protection, seq = excluded.seq, authorised = excluded.authorised ' +
+        'WHERE (excluded.authorised = 1 OR lineage_field_edges.authorised = 0) AND (excluded.transformations IS DISTINCT FROM lineage_field_edges.transformations OR excluded.protection IS DISTINCT FROM lineage_field_edges.protection OR excluded.authorised <> lineage_field_edges.authorised)',
     );
   }
 
@@ -593,13 +607,27 @@ class SqlLineageWriter implements LineageWriter {
   }
 
   async retryDelivery(id: string, now: string) {
+    const delivery = await this.trx
+      .selectFrom('webhook_deliveries')
+      .select(['state', 'webhook_id'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!delivery) return 'not-found' as const;
+    if (delivery.state === 'delivered') return 'delivered' as const;
+    const hook = await this.trx
+      .selectFrom('webhooks')
+      .select('id')
+      .where('id', '=', delivery.webhook_id)
+      .executeTakeFirst();
+    if (!hook) return 'webhook-removed' as const;
+    // The state is checked again: a delivery finished meanwhile is not sent twice.
     const result = await this.trx
       .updateTable('webhook_deliveries')
       .set({ state: 'pending', next_attempt_at: now, lease_owner: null, lease_until: null })
       .where('id', '=', id)
       .where('state', 'in', ['dead', 'pending'])
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    return Number(result.numUpdatedRows) === 1 ? ('pending' as const) : ('delivered' as const);
   }
 
   auditHead() {
@@ -953,7 +981,10 @@ export class SqlLineageStore implements LineageStore {
   }
 
   async deliveries(filter: DeliveryFilter) {
+    if (filter.webhookIds && !filter.webhookIds.length) return [];
     let q = this.db.selectFrom('webhook_deliveries').selectAll();
+    if (filter.id) q = q.where('id', '=', filter.id);
+    if (filter.webhookIds) q = q.where('webhook_id', 'in', [...filter.webhookIds]);
     if (filter.state) q = q.where('state', '=', filter.state);
     if (filter.webhookId) q = q.where('webhook_id', '=', filter.webhookId);
     if (filter.eventId) q = q.where('event_id', '=', filter.eventId);
@@ -1000,11 +1031,21 @@ export class SqlLineageStore implements LineageStore {
     }
     const hooks = new Map((await this.webhooks()).map((h) => [h.id, h]));
     const out: ClaimedDelivery[] = [];
+    const orphans: string[] = [];
     for (const c of claimed) {
       const event = events.get(c.eventId);
       const hook = hooks.get(c.webhookId);
       if (event && hook) out.push({ ...c, url: hook.url, secret: hook.secret, event });
+      else if (!hook) orphans.push(c.id);
     }
+    // Its webhook is gone, so it can never be sent: left pending, it would be leased again forever.
+    for (const part of chunks(orphans, this.max))
+      await this.db
+        .updateTable('webhook_deliveries')
+        .set({ state: 'dead', last_error: 'the webhook was removed', lease_owner: null, lease_until: null })
+        .where('id', 'in', part)
+        .where('lease_owner', '=', owner)
+        .execute();
     return out;
   }
 
