@@ -13,9 +13,9 @@ import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSources } from '../src/catalog/parse.js';
-import { buildApp } from '../src/server/app.js';
 import { createPlatform, type Platform } from '../src/server/platform.js';
 import { bin } from './support/cli.js';
+import { guardedApp, tokensFor } from './support/guarded-app.js';
 import { type StoreHandle, storeFactories } from './support/stores.js';
 
 const CHARTER = (clearance = '') => `apiVersion: charter/v1
@@ -123,22 +123,8 @@ for (const factory of storeFactories) {
         ]),
       );
       expect(loaded.applied, JSON.stringify(loaded.results.filter((r) => r.issues.length))).toBe(true);
-      for (const role of ROLES) {
-        tokens[role] = (
-          await platform.access.tokens.create({
-            principal: `user:${role}`,
-            name: 't',
-            expiresAt: null,
-            actor: 'user:setup',
-          })
-        ).token;
-      }
-      app = await buildApp({
-        catalog: platform.catalog,
-        governance: platform.governance,
-        access: platform.access,
-        tokens: platform.access.tokens,
-      });
+      Object.assign(tokens, await tokensFor(platform, ROLES));
+      app = await guardedApp(platform);
       const checked = await call('office', 'POST', '/api/v1/quality/runs', {
         domain: 'payments',
         samples: 5,

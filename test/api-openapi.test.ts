@@ -10,9 +10,9 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSources } from '../src/catalog/parse.js';
 import { OUTCOME_TYPES, SEVERITIES } from '../src/lineage/lineage-api.js';
-import { buildApp } from '../src/server/app.js';
 import { createPlatform, type Platform } from '../src/server/platform.js';
 import { fixture, ndjson, orgYaml } from './lineage-support.js';
+import { guardedApp, tokensFor } from './support/guarded-app.js';
 import { type StoreHandle, storeFactories } from './support/stores.js';
 
 const enc = encodeURIComponent;
@@ -113,23 +113,8 @@ for (const factory of storeFactories) {
       const applied = await platform.catalog.apply(parseSources([{ name: 'org.yaml', content: orgYaml }]));
       expect(applied.applied).toBe(true);
       expect((await platform.lineage.ingest(ndjson(fixture('events.ndjson')), {})).status).toBe('success');
-      for (const who of ['ada', 'alice']) {
-        tokens[who] = (
-          await platform.access.tokens.create({
-            principal: `user:${who}`,
-            name: 't',
-            expiresAt: null,
-            actor: 'user:setup',
-          })
-        ).token;
-      }
-      app = await buildApp({
-        catalog: platform.catalog,
-        governance: platform.governance,
-        access: platform.access,
-        tokens: platform.access.tokens,
-        lineage: platform.lineage,
-      });
+      Object.assign(tokens, await tokensFor(platform, ['ada', 'alice']));
+      app = await guardedApp(platform);
       spec = (await app.inject({ url: '/openapi.json' })).json() as Document;
     });
     afterAll(async () => {

@@ -13,10 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSources } from '../src/catalog/parse.js';
 import { formatImpact, formatTrace } from '../src/cli/commands/lineage-commands.js';
 import type { ImpactReport, LineageRow, Outcome, TraceReport } from '../src/lineage/lineage-api.js';
-import { buildApp } from '../src/server/app.js';
 import { createPlatform, type Platform } from '../src/server/platform.js';
 import { fixture, ndjson, orgYaml } from './lineage-support.js';
 import { bin } from './support/cli.js';
+import { guardedApp, tokensFor } from './support/guarded-app.js';
 import { type StoreHandle, storeFactories } from './support/stores.js';
 
 const enc = encodeURIComponent;
@@ -99,23 +99,8 @@ for (const factory of storeFactories) {
       }
       const ingested = await platform.lineage.ingest(ndjson(fixture('events.ndjson')), {});
       expect(ingested.status).toBe('success');
-      for (const who of ['ada', 'erin', 'sam', 'pat']) {
-        tokens[who] = (
-          await platform.access.tokens.create({
-            principal: `user:${who}`,
-            name: 't',
-            expiresAt: null,
-            actor: 'user:setup',
-          })
-        ).token;
-      }
-      app = await buildApp({
-        catalog: platform.catalog,
-        governance: platform.governance,
-        access: platform.access,
-        tokens: platform.access.tokens,
-        lineage: platform.lineage,
-      });
+      Object.assign(tokens, await tokensFor(platform, ['ada', 'erin', 'sam', 'pat']));
+      app = await guardedApp(platform);
     });
     afterAll(async () => {
       await app?.close();
@@ -457,14 +442,7 @@ for (const factory of storeFactories) {
           },
         ],
       };
-      tokens.carol = (
-        await platform.access.tokens.create({
-          principal: 'user:carol',
-          name: 't',
-          expiresAt: null,
-          actor: 'user:setup',
-        })
-      ).token;
+      Object.assign(tokens, await tokensFor(platform, ['carol']));
       const send = (who: string) =>
         app.inject({
           method: 'POST',

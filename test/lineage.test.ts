@@ -685,6 +685,12 @@ for (const factory of storeFactories) {
         ),
       );
       expect(await s.lineage.conflicts({})).toEqual([]);
+      expect(await s.lineage.conflicts({ ref: 'dataset:risk/features' })).toEqual([]);
+      // A ref that names no contract is said to be unknown, as the classification of one is.
+      await expect(s.lineage.conflicts({ ref: 'dataset:risk/nothing' })).rejects.toThrow(
+        "Dataset 'dataset:risk/nothing' not found",
+      );
+      await expect(s.lineage.conflicts({ ref: 'garbage' })).rejects.toThrow(/garbage/);
       await applyYaml(
         s.catalog,
         orgYaml.replace(

@@ -22,10 +22,10 @@ import { readManifestFiles } from '../src/cli/files.js';
 import type { ImpactReport, TraceReport } from '../src/lineage/trace.js';
 import { mcpServices } from '../src/mcp/mcp-server.js';
 import { mcpHttpHandler } from '../src/mcp/mcp-transports.js';
-import { buildApp } from '../src/server/app.js';
 import { createPlatform, type Platform } from '../src/server/platform.js';
 import type { SearchHit } from '../src/store/catalog-store.js';
 import { bin, charter } from './support/cli.js';
+import { guardedApp, tokensFor } from './support/guarded-app.js';
 import { repoRoot } from './support/reference.js';
 import { type StoreHandle, storeFactories } from './support/stores.js';
 
@@ -309,22 +309,8 @@ for (const factory of storeFactories) {
           parseSources(readManifestFiles([join(repoRoot, 'examples', 'org')])),
         );
         expect(applied.applied).toBe(true);
-        for (const who of ['ada', 'grace', 'kemi']) {
-          tokens[who] = (
-            await platform.access.tokens.create({
-              principal: `user:${who}`,
-              name: 'mcp-test',
-              expiresAt: null,
-              actor: 'user:loader',
-            })
-          ).token;
-        }
-        app = await buildApp({
-          catalog: platform.catalog,
-          governance: platform.governance,
-          access: platform.access,
-          tokens: platform.access.tokens,
-          lineage: platform.lineage,
+        Object.assign(tokens, await tokensFor(platform, ['ada', 'grace', 'kemi'], 'user:loader'));
+        app = await guardedApp(platform, {
           mcp: mcpHttpHandler(
             mcpServices(platform.catalog, platform.lineage, {
               version: 'test',

@@ -635,7 +635,12 @@ export class LineageService implements LineageApi {
   /** Contract fields declaring less than they inherit, computed now. */
   async conflicts(options: { ref?: string } = {}): Promise<FieldConflict[]> {
     await this.directory.refresh();
-    if (options.ref) this.requireRead(options.ref);
+    if (options.ref) {
+      parseRef(options.ref);
+      this.requireRead(options.ref);
+      if (this.directory.get(options.ref)?.kind !== 'DataContract')
+        throw new NotFoundError(`Dataset '${options.ref}' not found`, { ref: options.ref });
+    }
     const refs = options.ref
       ? [options.ref]
       : [...this.directory.all()]

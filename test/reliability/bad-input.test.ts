@@ -16,8 +16,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/server/app.js';
 import type { Platform } from '../../src/server/platform.js';
+import { guardedApp } from '../support/guarded-app.js';
 import { type StoreHandle, storeFactories } from '../support/stores.js';
 import { CANARY, escapeScenario, type HostileRequest, hostileRequest, hostileText } from './hostile.js';
 import { FULL, officeToken, proofSize, rowCounter, seed, storeProblems, tempDir } from './support.js';
@@ -98,13 +98,7 @@ for (const factory of storeFactories) {
       handle = await factory.create();
       platform = await seed(handle.store, LEDGER);
       token = await officeToken(platform);
-      app = await buildApp({
-        catalog: platform.catalog,
-        governance: platform.governance,
-        access: platform.access,
-        tokens: platform.access.tokens,
-        lineage: platform.lineage,
-      });
+      app = await guardedApp(platform);
       const paths = Object.keys(
         ((await app.inject({ url: '/openapi.json' })).json() as { paths: object }).paths,
       );

@@ -897,7 +897,7 @@ export function lineageRoutes(
           type: 'object',
           properties: { ref: { type: 'string', description: 'Only this dataset (data contract) ref' } },
         },
-        response: { 200: listOf('conflicts', fieldConflictSchema), ...errorsFor(403) },
+        response: { 200: listOf('conflicts', fieldConflictSchema), ...errorsFor(400, 403, 404) },
       },
     },
     async (request) => {
