@@ -56,6 +56,12 @@ describe('governance through the CLI', () => {
     );
     const unmanaged = run('lineage', 'datasets', '--unmanaged', '-o', 'json');
     expect(JSON.parse(unmanaged.stdout)).toHaveLength(4);
+    // The ticket router, reported as its training run's output, is a model, not a dataset.
+    const managed = JSON.parse(run('lineage', 'datasets', '--managed', '-o', 'json').stdout) as {
+      ref: string;
+    }[];
+    expect(managed.length).toBeGreaterThan(0);
+    expect(managed.filter((d) => !d.ref.startsWith('dataset:'))).toEqual([]);
     // The demo's outcomes, each stored with its trace: Nora's wrong answer reaches its owner and steward.
     const listed = JSON.parse(run('outcome', 'list', '-o', 'json').stdout) as {
       ref: string;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatImpact } from '../src/cli/commands/lineage-commands.js';
-import { invalidCount, readEvent } from '../src/lineage/openlineage.js';
+import { invalidCount, linkRoleOf, readEvent } from '../src/lineage/openlineage.js';
 import { QualityService } from '../src/quality/quality-service.js';
 import { lineageStoreFor } from '../src/store/sql/sql-lineage-store.js';
 import { qualityStoreFor } from '../src/store/sql/sql-quality-store.js';
@@ -111,6 +111,28 @@ describe('OpenLineage events, read', () => {
     let fine: Record<string, unknown> = { leaf: 1 };
     for (let i = 0; i < 50; i++) fine = { x: fine };
     expect(readEvent({ eventTime, job: { ...job, facets: { x: fine } } }).ok).toBe(true);
+  });
+
+  it('uses the default role for a link whose charter_aiLink role is unknown, and says so', () => {
+    const input = (role: string) => ({
+      namespace: 'file',
+      name: '/data/tickets.csv',
+      inputFacets: { charter_aiLink: { role } },
+    });
+    const check = readEvent({
+      eventTime,
+      producer: 'p',
+      schemaURL: 's',
+      run: { runId: '0193f4a2-0000-7000-8000-0000000000cc' },
+      job,
+      inputs: [input('fine_tuning'), input('bogus_role')],
+    });
+    if (!check.ok) throw new Error(check.reason);
+    expect(check.event.notes).toEqual([
+      "inputs[1]: charter_aiLink role 'bogus_role' is not one of training, fine_tuning, validation, evaluation, rag_retrieval, prompt_context, inference_input, output; the link's default role is used",
+      'some facets lack _producer or _schemaURL',
+    ]);
+    expect(check.event.inputs.map(linkRoleOf)).toEqual(['fine_tuning', null]);
   });
 
   it('counts invalid events in plain English', () => {

@@ -508,7 +508,10 @@ export class LineageService implements LineageApi {
       const page = await this.store.datasets({ limit: 2000, offset });
       for (const row of page) {
         const m = this.directory.names.match(row.namespace, row.name);
-        const ref = m && this.directory.get(m.ref) ? m.ref : null;
+        const info = m ? this.directory.get(m.ref) : undefined;
+        // A model or application reported as a run's output is a system, not a dataset.
+        if (info && info.kind !== 'DataContract') continue;
+        const ref = info ? info.ref : null;
         // A contract the caller may not read is left out, as search leaves it out.
         if (ref && !this.readable(ref)) continue;
         if (options.managed === true && !ref) continue;

@@ -5,6 +5,7 @@
  * `_producer`) is accepted and noted, and facets are kept as given. Column lineage becomes
  * field-level edges with their transformations.
  */
+import { LINK_ROLES } from '../model/kinds/model-kind.js';
 
 export type EventKind = 'run' | 'job' | 'dataset';
 
@@ -260,6 +261,13 @@ function read(value: unknown): LineageEvent {
   const outputs = kind === 'dataset' ? [] : datasets(value.outputs, 'outputs');
   const ds = kind === 'dataset' ? dataset(value.dataset, 'dataset') : null;
   if (kind !== 'dataset' && hasDataset) notes.push('dataset is ignored on a Run or Job event');
+  for (const [i, d] of inputs.entries()) {
+    const role = reportedRoleOf(d);
+    if (role !== null && !isLinkRole(role))
+      notes.push(
+        `inputs[${i}]: charter_aiLink role '${role}' is not one of ${LINK_ROLES.join(', ')}; the link's default role is used`,
+      );
+  }
   const facetSets = [
     runFacets,
     job?.facets ?? {},
@@ -312,12 +320,20 @@ export function carriesValues(transformations: ColumnEdge['transformations']): b
 
 /** The role an input facet declares for a link into a model or application (`charter_aiLink`). */
 export function linkRoleOf(d: OlDataset): string | null {
+  const role = reportedRoleOf(d);
+  return role !== null && isLinkRole(role) ? role : null;
+}
+
+/** The role a `charter_aiLink` facet names, known or not. */
+function reportedRoleOf(d: OlDataset): string | null {
   for (const facets of [d.inputFacets, d.facets]) {
     const link = facets.charter_aiLink;
     if (isObj(link) && typeof link.role === 'string') return link.role;
   }
   return null;
 }
+
+const isLinkRole = (role: string) => (LINK_ROLES as readonly string[]).includes(role);
 
 /** The dataset version the run read or wrote (DatasetVersion facet). */
 export function versionOf(d: OlDataset): string | null {
