@@ -124,6 +124,11 @@ export class Directory {
     return this.titles.get(ref) ?? ref;
   }
 
+  /** The catalog holds this user or team. */
+  hasPerson(ref: string): boolean {
+    return this.titles.has(ref);
+  }
+
   /** The domain and its ancestors, nearest first. */
   domainChain(domain: string | null): string[] {
     const out: string[] = [];

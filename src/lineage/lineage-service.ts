@@ -1001,6 +1001,8 @@ export class LineageService implements LineageApi {
     }
     if (options.owner && !/^(user|team):/.test(options.owner))
       throw new InputError(`owner must be a user or team ref such as user:alice (got '${options.owner}')`);
+    if (options.owner && !this.directory.hasPerson(options.owner))
+      throw new NotFoundError(`'${options.owner}' is not a user or team in the catalog`);
     return scorecards(this.directory, await this.store.outcomeCounts(), {
       ...(domains ? { domains } : {}),
       ...(options.owner ? { owner: options.owner } : {}),
