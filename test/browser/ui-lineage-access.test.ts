@@ -87,4 +87,23 @@ describe.runIf(browserAvailable())('web UI: lineage with access control', { time
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'model-trace-restricted');
   });
+
+  it("draws a dataset's lineage with the neighbours the caller may not read as no-access nodes", async () => {
+    // grace (finance and payments) may not read the commerce and analytics datasets that the data
+    // products around payment-transactions consume or expose.
+    const grace = await browser.context.newPage();
+    await grace.goto(`${url}/sign-in`);
+    await grace.getByRole('textbox', { name: 'Token' }).fill(await server.token('user:grace'));
+    await grace.getByRole('button', { name: 'Use token' }).click();
+    await grace.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+    await grace.goto(`${url}/dataset/payments/payment-transactions?tab=lineage`);
+    const section = grace.locator('#lineage');
+    await section.locator('svg').first().waitFor();
+    expect(await section.getByRole('alert').count()).toBe(0);
+    expect(await section.locator('.node-no-access').count()).toBeGreaterThan(0);
+    expect(await section.locator('svg a', { hasText: '(no access)' }).count()).toBe(0);
+    const text = (await section.textContent()) ?? '';
+    expect(text).not.toMatch(/commerce\/orders|web-analytics\/|may not read/);
+    await grace.close();
+  });
 });

@@ -23,7 +23,7 @@ export function Loading({ label = 'Loading' }: { label?: string }) {
 const HINTS: Record<string, string> = {
   NotAllowedError: 'Charter refused this for the user you are signed in as.',
   AuthenticationError: 'Charter needs to know who you are: sign in first.',
-  NetworkError: 'Check that `charter serve` is running and reachable.',
+  NetworkError: 'Check that the Charter server (charter serve) is running and reachable.',
   NotFoundError: 'It may have been deleted or renamed; search for it.',
 };
 

@@ -40,7 +40,12 @@ export function LineageSection({ d }: { d: Description }) {
     () => (impact.data ? [...impact.data.datasets, ...impact.data.models, ...impact.data.apps] : []),
     [impact.data],
   );
-  const [state, setState] = useState<{ described?: Map<string, Description>; error?: ApiError }>({});
+  const [state, setState] = useState<{
+    described?: Map<string, Description>;
+    /** Neighbours the caller may not read (403): drawn as "no access", never described. */
+    hidden?: Set<string>;
+    error?: ApiError;
+  }>({});
 
   const producers = useMemo(() => targets(d, 'exposedBy'), [d]);
   const consumers = useMemo(() => targets(d, 'consumedBy'), [d]);
@@ -49,9 +54,16 @@ export function LineageSection({ d }: { d: Description }) {
     let live = true;
     const load = async () => {
       const out = new Map<string, Description>();
+      const hidden = new Set<string>();
       const get = async (ref: string) => {
-        if (out.size >= MAX_DESCRIBE || out.has(ref)) return;
-        out.set(ref, await cachedGet<Description>(apiPath(`/assets/${enc(ref)}/describe`)));
+        if (out.size >= MAX_DESCRIBE || out.has(ref) || hidden.has(ref)) return;
+        try {
+          out.set(ref, await cachedGet<Description>(apiPath(`/assets/${enc(ref)}/describe`)));
+        } catch (error) {
+          // A neighbour in a domain the caller may not read keeps its place in the graph.
+          if ((error as ApiError).status === 403) hidden.add(ref);
+          else throw error;
+        }
       };
       const products = key ? key.split('|') : [];
       await Promise.all(products.map(get));
@@ -65,10 +77,10 @@ export function LineageSection({ d }: { d: Description }) {
           .slice(0, MAX_DESCRIBE)
           .map(get),
       );
-      return out;
+      return { described: out, hidden };
     };
     load().then(
-      (described) => live && setState({ described }),
+      (loaded) => live && setState(loaded),
       (error: ApiError) => live && setState({ error }),
     );
     return () => {
@@ -79,6 +91,15 @@ export function LineageSection({ d }: { d: Description }) {
   const graph = useMemo(() => {
     const described = state.described;
     if (!described) return undefined;
+    const hidden = state.hidden ?? new Set<string>();
+    /** A neighbour the caller may not read: its kind only, no name, no link. */
+    const noAccess = (ref: string, column: number, kind: string): GraphNode => ({
+      id: ref,
+      label: `${kind} (no access)`,
+      sub: 'ask its domain for access',
+      column,
+      tone: 'no-access',
+    });
     const latest = new Map<string, string>();
     for (const r of runs.data ?? []) if (!latest.has(r.ref)) latest.set(r.ref, r.status);
     const levels = org?.levels.length ? org.levels : ['public', 'internal', 'confidential', 'restricted'];
@@ -86,6 +107,10 @@ export function LineageSection({ d }: { d: Description }) {
     const edges: GraphEdge[] = [];
     const datasetNode = (ref: string, column: number, desc: Description | undefined) => {
       if (nodes.has(ref)) return;
+      if (hidden.has(ref)) {
+        nodes.set(ref, noAccess(ref, column, 'Dataset'));
+        return;
+      }
       const level = highest(desc, levels);
       const quality = latest.get(ref);
       nodes.set(ref, {
@@ -107,14 +132,19 @@ export function LineageSection({ d }: { d: Description }) {
     datasetNode(d.asset.ref, 0, d);
     for (const p of producers) {
       const pd = described.get(p);
-      nodes.set(p, {
-        id: p,
-        label: pd?.asset.title || shortName(p),
-        sub: 'data product',
-        column: -1,
-        tone: 'product',
-        href: hrefOf(p),
-      });
+      nodes.set(
+        p,
+        hidden.has(p)
+          ? noAccess(p, -1, 'Data product')
+          : {
+              id: p,
+              label: pd?.asset.title || shortName(p),
+              sub: 'data product',
+              column: -1,
+              tone: 'product',
+              href: hrefOf(p),
+            },
+      );
       edges.push({ from: p, to: d.asset.ref, label: 'exposes' });
       for (const input of pd ? targets(pd, 'consumes') : []) {
         datasetNode(input, -2, described.get(input));
@@ -124,14 +154,19 @@ export function LineageSection({ d }: { d: Description }) {
     for (const c of consumers) {
       const cd = described.get(c);
       if (!nodes.has(c))
-        nodes.set(c, {
-          id: c,
-          label: cd?.asset.title || shortName(c),
-          sub: 'data product',
-          column: 1,
-          tone: 'product',
-          href: hrefOf(c),
-        });
+        nodes.set(
+          c,
+          hidden.has(c)
+            ? noAccess(c, 1, 'Data product')
+            : {
+                id: c,
+                label: cd?.asset.title || shortName(c),
+                sub: 'data product',
+                column: 1,
+                tone: 'product',
+                href: hrefOf(c),
+              },
+        );
       edges.push({ from: d.asset.ref, to: c, label: 'input' });
       for (const output of cd ? targets(cd, 'exposes') : []) {
         if (output === d.asset.ref) continue;
@@ -145,7 +180,7 @@ export function LineageSection({ d }: { d: Description }) {
     for (const e of runtime.edges)
       if (!edges.some((x) => x.from === e.from && x.to === e.to)) edges.push({ ...e, label: 'run' });
     return { nodes: [...nodes.values()], edges };
-  }, [state.described, runs.data, org, colour, d, producers, consumers, recorded]);
+  }, [state.described, state.hidden, runs.data, org, colour, d, producers, consumers, recorded]);
 
   return (
     <Section
@@ -171,9 +206,10 @@ export function LineageSection({ d }: { d: Description }) {
     >
       <Note>
         {features.impact
-          ? `The graph joins what the catalog declares through data products’ ports with the run-time lineage pipelines report (OpenLineage): ${recorded.length ? `${recorded.length} downstream assets recorded` : 'none recorded downstream of this dataset yet'}.`
+          ? `The graph joins what the catalog declares through data products’ ports with the run-time lineage pipelines report (OpenLineage): ${impact.error ? 'it could not be read (see below)' : recorded.length ? `${recorded.length} downstream assets recorded` : 'none recorded downstream of this dataset yet'}.`
           : 'Run-time lineage (OpenLineage events from pipelines, column lineage, models and AI applications) is not recorded by this server yet. The graph shows the lineage the catalog declares: the data products that expose this dataset and those that consume it, through their ports.'}
       </Note>
+      {impact.error ? <ErrorNote error={impact.error} /> : null}
       {state.error ? (
         <ErrorNote error={state.error} />
       ) : !graph ? (
@@ -181,7 +217,11 @@ export function LineageSection({ d }: { d: Description }) {
       ) : graph.nodes.length <= 1 ? (
         <Empty title="No declared lineage">No data product exposes or consumes this dataset.</Empty>
       ) : (
-        <LayeredGraph nodes={graph.nodes} edges={graph.edges} label={`Declared lineage of ${d.asset.ref}`} />
+        <LayeredGraph
+          nodes={graph.nodes}
+          edges={graph.edges}
+          label={`Lineage of ${d.asset.ref}, declared and reported`}
+        />
       )}
     </Section>
   );
