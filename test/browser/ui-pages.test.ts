@@ -114,6 +114,35 @@ describe.runIf(browserAvailable())('web UI: every main page', { timeout: 180_000
     });
   }
 
+  it("fits a phone's width: the header's links wrap instead of widening the page", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      for (const path of [
+        '/',
+        '/model/cards/fraud-scorer?tab=trace',
+        '/lineage',
+        '/dataset/payments/refunds',
+      ]) {
+        await page.goto(`${server.url}${path}`);
+        await page.locator('main h1').first().waitFor();
+        await page.waitForLoadState('networkidle');
+        const width = await page.evaluate(
+          () =>
+            (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+              .documentElement.scrollWidth,
+        );
+        expect(width, path).toBeLessThanOrEqual(390);
+        // Every main link stays on screen.
+        for (const link of await page.getByRole('navigation', { name: 'Main' }).getByRole('link').all()) {
+          const box = await link.boundingBox();
+          expect(box && box.x + box.width <= 390, `${path}: ${await link.textContent()}`).toBe(true);
+        }
+      }
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
   it('answers unknown UI paths with the app and unknown API paths with a JSON 404', async () => {
     const ui = await fetch(`${server.url}/no/such/page`);
     expect(ui.status).toBe(200);
