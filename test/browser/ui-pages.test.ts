@@ -143,6 +143,28 @@ describe.runIf(browserAvailable())('web UI: every main page', { timeout: 180_000
     }
   });
 
+  it('shows the version each input of a trace was used at, and that its link pins it', async () => {
+    await page.goto(`${server.url}/model/cards/fraud-scorer?tab=trace`);
+    const rows = page.locator('#trace-datasets tbody tr');
+    await rows.first().waitFor();
+    const cells = await rows.evaluateAll((trs) =>
+      trs.map((tr) => [
+        (tr as unknown as { querySelector(s: string): { textContent: string } | null })
+          .querySelector('th')
+          ?.textContent?.trim(),
+        (tr as unknown as { querySelectorAll(s: string): { textContent: string }[] })
+          .querySelectorAll('td')[1]
+          ?.textContent?.trim(),
+      ]),
+    );
+    // Each link of the model names version 1 of its dataset.
+    expect(cells).toEqual([
+      ['payment-transactions', 'v1 (pinned)'],
+      ['card-authorisations', 'v1 (pinned)'],
+      ['chargebacks', 'v1 (pinned)'],
+    ]);
+  });
+
   it('answers unknown UI paths with the app and unknown API paths with a JSON 404', async () => {
     const ui = await fetch(`${server.url}/no/such/page`);
     expect(ui.status).toBe(200);

@@ -32,7 +32,21 @@ export interface LineageRow {
     owners: string[];
     stewards: string[];
     classification?: string | null;
+    /** The catalog's version of the asset. */
+    version?: number;
+    /** A model's or application's own version (e.g. 1.4.0). */
+    systemVersion?: string;
   } | null;
+}
+
+/**
+ * The version a row's link used: the one it names (pinned by a declared link, or reported by a
+ * run), else the dataset's latest; a model's own version; a dash when nothing is known.
+ */
+export function versionText(r: LineageRow): string {
+  if (r.version?.used) return `v${r.version.used}${r.version.pinned ? ' (pinned)' : ' (reported)'}`;
+  if (r.kind !== 'dataset') return r.asset?.systemVersion ?? '–';
+  return r.asset?.version !== undefined ? `v${r.asset.version} (latest)` : '–';
 }
 
 interface TraceReport {
@@ -190,10 +204,7 @@ export function TraceSection({ refText }: { refText: string }) {
                         {r.role ?? '–'}
                         {r.depth > 1 ? <span className="muted small"> ({r.depth} hops)</span> : null}
                       </td>
-                      <td>
-                        {r.version?.used ?? 'current'}
-                        {r.version?.pinned ? <span className="muted small"> pinned</span> : null}
-                      </td>
+                      <td>{versionText(r)}</td>
                       <td>
                         <Classification level={r.asset?.classification ?? null} />
                       </td>
