@@ -131,7 +131,7 @@ describe.runIf(browserAvailable())('web UI: catalog', { timeout: 120_000 }, () =
     const card = page.locator('#outcomes .card', { hasText: 'Scored a genuine card payment as fraud' });
     await card.waitFor();
     expect(await card.textContent()).toMatch(/Accountable:.*Farid Haddad/);
-    await card.getByRole('link', { name: 'trace' }).click();
+    await card.getByRole('link', { name: 'as it is now' }).click();
     await page.waitForURL(/\/model\/cards\/fraud-scorer\?tab=trace$/);
     const behind = page.locator('#trace-datasets');
     await behind.getByText('payment-transactions').waitFor();

@@ -165,6 +165,25 @@ describe.runIf(browserAvailable())('web UI: every main page', { timeout: 180_000
     ]);
   });
 
+  it('opens an outcome with the trace recorded with it', async () => {
+    await server.platform.lineage.recordOutcome({
+      subject: 'model:cards/fraud-scorer',
+      type: 'evaluation',
+      severity: 'medium',
+      summary: 'Recall fell below the agreed floor',
+    });
+    await page.goto(`${server.url}/lineage`);
+    await page.getByRole('link', { name: 'the trace as recorded' }).first().click();
+    await page.waitForURL((u) => u.pathname.startsWith('/outcome/'));
+    await page.locator('main').getByText('The trace below is the one recorded with the outcome').waitFor();
+    expect(await page.locator('main h1').textContent()).toMatch(/ on /);
+    // The stored trace: the data behind the subject, and the people accountable for it.
+    await page.locator('#trace-datasets tbody tr').first().waitFor();
+    expect(await page.locator('#accountable li').count()).toBeGreaterThan(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'outcome');
+  });
+
   it('answers unknown UI paths with the app and unknown API paths with a JSON 404', async () => {
     const ui = await fetch(`${server.url}/no/such/page`);
     expect(ui.status).toBe(200);

@@ -7,6 +7,7 @@ import { CatalogPage } from './pages/catalog-page';
 import { DomainPage } from './pages/domain-page';
 import { LineagePage } from './pages/lineage-page';
 import { NotFoundPage } from './pages/not-found-page';
+import { OutcomePage } from './pages/outcome-page';
 import { OverviewPage } from './pages/overview-page';
 import { PoliciesPage } from './pages/policies-page';
 import { SearchPage } from './pages/search-page';
@@ -32,6 +33,11 @@ function AssetRoute() {
   const rest = params['*'] ?? '';
   if (!ASSET_KINDS.has(kind) || !rest) return <NotFoundPage />;
   return <AssetPage key={`${kind}:${rest}`} refText={`${kind}:${decodeURIComponent(rest)}`} />;
+}
+
+function OutcomeRoute() {
+  const { id = '' } = useParams();
+  return <OutcomePage key={id} id={id} />;
 }
 
 function DomainRoute() {
@@ -66,6 +72,7 @@ export function App() {
         <Route path="/sign-in" element={<SignInPage />} />
         <Route path="/sign-in/callback" element={<SignInCallbackPage />} />
         <Route path="/domain/:name" element={<DomainRoute />} />
+        <Route path="/outcome/:id" element={<OutcomeRoute />} />
         <Route path="/:kind/*" element={<AssetRoute />} />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>

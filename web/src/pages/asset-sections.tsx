@@ -24,7 +24,7 @@ const list = (v: unknown): Json[] =>
   Array.isArray(v) ? v.filter((x): x is Json => !!x && typeof x === 'object') : [];
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 
-function Definition({ term, children }: { term: string; children: React.ReactNode }) {
+export function Definition({ term, children }: { term: string; children: React.ReactNode }) {
   return (
     <>
       <dt>{term}</dt>

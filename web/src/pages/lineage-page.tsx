@@ -21,6 +21,7 @@ import {
 } from '../components/ui';
 import { plural, when } from '../lib/format';
 import { hrefOf, reportedName, shortName } from '../lib/refs';
+import { severityTone } from './outcome-page';
 
 interface LineageDataset {
   namespace: string;
@@ -80,9 +81,7 @@ export function LineagePage() {
           <ul className="plain cards">
             {outcomes.data.outcomes.map((o) => (
               <li key={o.id} className="card">
-                <Badge tone={o.severity === 'high' || o.severity === 'critical' ? 'bad' : 'warn'}>
-                  {o.severity}
-                </Badge>{' '}
+                <Badge tone={severityTone(o.severity)}>{o.severity}</Badge>{' '}
                 <strong>{o.type.replace(/_/g, ' ')}</strong> on{' '}
                 <RefLink refText={o.subject} title={shortName(o.subject)} />{' '}
                 <span className="muted small">{when(o.occurredAt)}</span>
@@ -97,7 +96,8 @@ export function LineagePage() {
                         </span>
                       ))
                     : 'nobody traced'}{' '}
-                  · <Link to={`${hrefOf(o.subject)}?tab=trace`}>trace</Link>
+                  · <Link to={`/outcome/${encodeURIComponent(o.id)}`}>the trace as recorded</Link> ·{' '}
+                  <Link to={`${hrefOf(o.subject)}?tab=trace`}>as it is now</Link>
                 </p>
               </li>
             ))}

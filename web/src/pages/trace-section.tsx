@@ -101,7 +101,6 @@ export function rowsToGraph(subject: string, rows: LineageRow[], direction: -1 |
 export function TraceSection({ refText }: { refText: string }) {
   const features = useFeatures();
   const trace = useApi<TraceReport>(features.trace ? fill(features.trace, { ref: refText }) : null);
-  const subjectTitle = shortName(refText);
   if (!features.trace)
     return (
       <Empty title="No lineage on this server">
@@ -111,21 +110,29 @@ export function TraceSection({ refText }: { refText: string }) {
   if (trace.error) return <ErrorNote error={trace.error} title="The trace failed" />;
   if (!trace.data) return <Loading label="Tracing" />;
   const rows = [...trace.data.models, ...trace.data.datasets];
-  const graph = rowsToGraph(refText, rows, -1);
+  // The model or application traced (an outcome's trace starts from its subject).
+  const subject = trace.data.subject.ref || refText;
+  const graph = rowsToGraph(subject, rows, -1);
   return (
     <>
       <Section title="Trace" id="trace">
         {rows.length ? (
           <LayeredGraph
-            label={`Trace of ${refText}`}
+            label={`Trace of ${subject}`}
             nodes={[
-              { id: refText, label: subjectTitle, sub: 'traced from here', column: 0, tone: 'product' },
+              {
+                id: subject,
+                label: trace.data.subject.title || shortName(subject),
+                sub: 'traced from here',
+                column: 0,
+                tone: 'product',
+              },
               ...graph.nodes,
             ]}
             edges={graph.edges}
           />
         ) : (
-          <Empty title="Nothing traced yet">No lineage links this {refText.split(':')[0]} to data yet.</Empty>
+          <Empty title="Nothing traced yet">No lineage links this {subject.split(':')[0]} to data yet.</Empty>
         )}
       </Section>
       {rows.length ? (
