@@ -161,6 +161,17 @@ describe.runIf(browserAvailable())('web UI: catalog', { timeout: 120_000 }, () =
     await page.goto(`${server.url}/model/cards/fraud-scorer?tab=trace`);
     // The Kafka topic behind payment-transactions: by its name, not the tail of its namespace.
     await page.locator('.node-label', { hasText: /^psp\.payment-events$/ }).waitFor();
+    // What a field inherits along the reported column lineage, and from where, is written out.
+    await page.goto(`${server.url}/dataset/cards/fraud-scores?tab=schema`);
+    const customer = page.locator('tr#field-fraud_scores\\.customer_id');
+    await customer
+      .getByText('from dataset:payments/payment-transactions#payment_transactions.customer_id')
+      .waitFor();
+    await customer.getByRole('link', { name: /payment_transactions\.customer_id/ }).waitFor();
+    const device = page.locator('tr#field-fraud_scores\\.device_fingerprint');
+    expect((await device.locator('td').nth(4).textContent())?.trim()).toBe(
+      'nothing: masking of dataset:payments/payment-transactions#payment_transactions.ip_address',
+    );
   });
 
   it('diffs any two versions field by field', async () => {

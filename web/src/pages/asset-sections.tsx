@@ -448,20 +448,54 @@ function RelationGroup({ label, refs }: { label: string; refs: string[] }) {
 
 const FIELDS_PER_PAGE = 100;
 
+/** What a field inherits along column lineage (GET /lineage/classification/{ref}). */
+interface InheritedField {
+  inherited: string | null;
+  from: string[];
+  conflict: boolean;
+  /** Upstream fields whose level a protecting transformation (masking, aggregation …) stops. */
+  protectedBy?: { from: string; protection: string }[];
+}
+
+/**
+ * Upstream fields, each a link to its row in its contract's schema (`dataset:…#table.field`); a
+ * reported dataset's field, or one the reader may not see (`restricted (domain:D)`), as text.
+ */
+function Sources({ sources }: { sources: string[] }) {
+  return (
+    <>
+      {sources.map((source, i) => {
+        const hash = source.indexOf('#');
+        const node = hash > 0 ? source.slice(0, hash) : source;
+        const field = hash > 0 ? source.slice(hash + 1) : '';
+        return (
+          <span key={source}>
+            {i ? ', ' : ''}
+            {node.startsWith('dataset:') ? (
+              <Link to={`${hrefOf(node)}?tab=schema#field-${field}`}>{source}</Link>
+            ) : (
+              <code>{source}</code>
+            )}
+          </span>
+        );
+      })}
+    </>
+  );
+}
+
 export function SchemaTable({ d }: { d: Description }) {
   const features = useFeatures();
   const inherited = useApi<unknown>(
     features.fieldClassification ? fill(features.fieldClassification, { ref: d.asset.ref }) : null,
   );
   const inheritedBy = useMemo(() => {
-    const map = new Map<string, { inherited: string | null; from: string[]; conflict: boolean }>();
+    const map = new Map<string, InheritedField>();
     const rows = Array.isArray(inherited.data)
       ? inherited.data
       : Array.isArray((inherited.data as Json | undefined)?.fields)
         ? ((inherited.data as Json).fields as unknown[])
         : [];
-    for (const r of rows as { path: string; inherited: string | null; from: string[]; conflict: boolean }[])
-      map.set(r.path, r);
+    for (const r of rows as (InheritedField & { path: string })[]) map.set(r.path, r);
     return map;
   }, [inherited.data]);
   const [offset, setOffset] = useState(0);
@@ -478,6 +512,9 @@ export function SchemaTable({ d }: { d: Description }) {
           ? 'inherited classification comes from upstream lineage.'
           : 'inherited classification (from upstream lineage) appears when this server records lineage.'}
       </p>
+      {inherited.error ? (
+        <ErrorNote error={inherited.error} title="The inherited classification could not be read" />
+      ) : null}
       <div className="table-wrap">
         <table className="data schema-table">
           <thead>
@@ -532,10 +569,25 @@ export function SchemaTable({ d }: { d: Description }) {
                   {features.fieldClassification ? (
                     <td>
                       {inh?.inherited ? (
-                        <span title={`from ${inh.from.join(', ')}`}>
+                        <>
                           <Classification level={inh.inherited} inherited />
-                          {inh.conflict ? <span className="text-bad small"> declares less</span> : null}
-                        </span>
+                          {inh.conflict ? (
+                            <div className="text-bad small">more than this contract declares</div>
+                          ) : null}
+                          <div className="muted small">
+                            from <Sources sources={inh.from} />
+                          </div>
+                        </>
+                      ) : inh?.protectedBy?.length ? (
+                        <div className="muted small">
+                          nothing:{' '}
+                          {inh.protectedBy.map((p, i) => (
+                            <span key={`${p.from}|${p.protection}`}>
+                              {i ? '; ' : ''}
+                              {p.protection} of <Sources sources={[p.from]} />
+                            </span>
+                          ))}
+                        </div>
                       ) : (
                         <span className="muted">–</span>
                       )}
