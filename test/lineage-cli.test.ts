@@ -91,6 +91,53 @@ describe('charter lineage CLI', () => {
     expect(card.owners).toEqual([expect.objectContaining({ key: 'user:dan', outcomes: 1 })]);
   });
 
+  it('says what is wrong with an option before asking the store, with the bounds the API has', () => {
+    const refusals: [string[], string][] = [
+      [
+        ['lineage', 'datasets', '--managed', '--unmanaged'],
+        '--managed and --unmanaged exclude each other: give one, or neither for all',
+      ],
+      [
+        ['outcome', 'list', '--limit', '100000'],
+        "--limit must be a whole number from 1 to 5000 (got '100000')",
+      ],
+      [
+        ['impact', 'dataset:payments/transactions', '--depth', '101'],
+        "--depth must be a whole number from 1 to 100 (got '101')",
+      ],
+      [
+        ['--server', 'notaurl', 'trace', 'model:risk/fraud-scorer'],
+        "--server (or CHARTER_SERVER) must be the server's http(s) URL, such as http://localhost:8080 (got 'notaurl')",
+      ],
+    ];
+    for (const [args, message] of refusals) {
+      const r = charter(home, ...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(`Error: ${message}`);
+    }
+  });
+
+  it("reads an outcome's time without a time zone as UTC wherever the CLI runs, and refuses one in the future", () => {
+    const record = (occurredAt: string, tz: string) =>
+      charterWith(
+        { TZ: tz },
+        home,
+        ...['outcome', 'record', '--subject', 'model:risk/fraud-scorer', '--type', 'drift'],
+        ...['--severity', 'low', '--summary', 'Scores drifted', '--occurred-at', occurredAt, '-o', 'json'],
+      );
+    const r = record('2026-11-28T10:00:00', 'America/New_York');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).occurredAt).toBe('2026-11-28T10:00:00.000Z');
+    const future = record('2099-01-01T00:00:00Z', 'UTC');
+    expect(future.code).toBe(2);
+    expect(future.stderr).toContain(
+      'occurredAt (2099-01-01T00:00:00.000Z) is in the future; give when the outcome happened',
+    );
+    const words = record('yesterday', 'UTC');
+    expect(words.code).toBe(2);
+    expect(words.stderr).toContain('occurredAt is not an ISO 8601 date-time');
+  });
+
   it('manages webhooks: the secret shown once, bad input refused, an outcome queued for the domains behind it', () => {
     // A receiver on this machine: allowed for this command only.
     const added = charterWith(

@@ -713,6 +713,9 @@ for (const factory of storeFactories) {
         "Dataset 'dataset:risk/nothing' not found",
       );
       await expect(s.lineage.conflicts({ ref: 'garbage' })).rejects.toThrow(/garbage/);
+      await expect(s.lineage.conflicts({ ref: 'model:risk/fraud-scorer' })).rejects.toThrow(
+        "'model:risk/fraud-scorer' is a Model; conflicts belong to datasets (data contracts)",
+      );
       await applyYaml(
         s.catalog,
         orgYaml.replace(

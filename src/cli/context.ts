@@ -66,10 +66,25 @@ export async function openLocal(
   return createPlatform(store, { actor: actorOf(options), onProgress: progress('Applying'), ...extra });
 }
 
+/** The server to talk to (`--server`, else CHARTER_SERVER), checked to be an http(s) URL; none: local. */
+export function serverOf(options: GlobalOptions): string | undefined {
+  const server = options.server ?? (process.env.CHARTER_SERVER || undefined);
+  if (server === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(server);
+  } catch {}
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+    throw new InputError(
+      `--server (or CHARTER_SERVER) must be the server's http(s) URL, such as http://localhost:8080 (got '${server}')`,
+    );
+  return server;
+}
+
 export async function connect(options: GlobalOptions): Promise<CliContext> {
   const actor = actorOf(options);
   const format = formatOf(options);
-  const server = options.server ?? process.env.CHARTER_SERVER;
+  const server = serverOf(options);
   if (server) {
     const client = new HttpCatalogClient(
       server,

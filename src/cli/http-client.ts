@@ -40,6 +40,21 @@ function query(params: Record<string, unknown>): string {
   return s ? `?${s}` : '';
 }
 
+/**
+ * An error the server answered with, as the CLI says it: a refused sign-in without a token also
+ * says how to give one from here.
+ */
+export function serverError(
+  error: { name: string; message: string; details?: Record<string, unknown> },
+  hasToken: boolean,
+): Error {
+  const message =
+    error.name === 'AuthenticationError' && !hasToken
+      ? `${error.message}. From the CLI: --token TOKEN, or set CHARTER_TOKEN`
+      : error.message;
+  return errorFromWire(error.name, message, error.details);
+}
+
 export class HttpCatalogClient implements CatalogApi {
   private readonly base: string;
 
@@ -66,7 +81,7 @@ export class HttpCatalogClient implements CatalogApi {
       });
     } catch (error) {
       throw new UnavailableError(
-        `The Charter server at ${this.base} could not be reached: ${(error as Error).cause ?? (error as Error).message}`,
+        `The Charter server at ${this.base} could not be reached: ${(error as Error).cause ?? (error as Error).message} (is it running, and is the URL right?)`,
       );
     }
     const text = await response.text();
@@ -79,7 +94,7 @@ export class HttpCatalogClient implements CatalogApi {
     if (!response.ok) {
       const err = (data as { error?: { name: string; message: string; details?: Record<string, unknown> } })
         ?.error;
-      if (err) throw errorFromWire(err.name, err.message, err.details);
+      if (err) throw serverError(err, Boolean(this.token));
       throw new UnavailableError(`The server answered ${response.status} ${response.statusText}`);
     }
     return data as T;

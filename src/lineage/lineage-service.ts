@@ -58,6 +58,7 @@ import {
   type OlDataset,
   protectionOf,
   readEvent,
+  timeOf,
   versionOf,
 } from './openlineage.js';
 import { type RedactionContext, redactImpact, redactTrace } from './redaction.js';
@@ -641,8 +642,12 @@ export class LineageService implements LineageApi {
     if (options.ref) {
       parseRef(options.ref);
       this.requireRead(options.ref);
-      if (this.directory.get(options.ref)?.kind !== 'DataContract')
-        throw new NotFoundError(`Dataset '${options.ref}' not found`, { ref: options.ref });
+      const info = this.directory.get(options.ref);
+      if (!info) throw new NotFoundError(`Dataset '${options.ref}' not found`, { ref: options.ref });
+      if (info.kind !== 'DataContract')
+        throw new InputError(
+          `'${options.ref}' is a ${info.kind}; conflicts belong to datasets (data contracts)`,
+        );
     }
     const refs = options.ref
       ? [options.ref]
@@ -878,9 +883,12 @@ export class LineageService implements LineageApi {
     const at = this.now().toISOString();
     let occurredAt = at;
     if (input.occurredAt) {
-      const t = Date.parse(input.occurredAt);
-      if (Number.isNaN(t)) throw new InputError('occurredAt must be an ISO 8601 date-time');
-      occurredAt = new Date(t).toISOString();
+      // Read as an event's time is, wherever the caller is: without a time zone, UTC.
+      const t = timeOf(input.occurredAt, 'occurredAt');
+      if ('reason' in t) throw new InputError(t.reason);
+      if (Date.parse(t.iso) > Date.parse(at) + 5 * 60_000)
+        throw new InputError(`occurredAt (${t.iso}) is in the future; give when the outcome happened`);
+      occurredAt = t.iso;
     }
     await this.graph.fresh(true);
     this.requireRead(input.subject);

@@ -70,22 +70,32 @@ function fail(message: string): never {
 }
 
 /** An RFC 3339 time, or one without an offset (read as UTC and noted). */
-export function readTime(value: unknown, notes: string[]): string {
+export function readTime(value: unknown, notes: string[], field = 'eventTime'): string {
   if (typeof value !== 'string')
-    fail('eventTime is required: an ISO 8601 date-time such as 2024-01-15T10:00:00Z');
+    fail(`${field} is required: an ISO 8601 date-time such as 2024-01-15T10:00:00Z`);
   const m = TIME.exec(value.trim());
-  if (!m) fail('eventTime is not an ISO 8601 date-time (expected e.g. 2024-01-15T10:00:00Z)');
+  if (!m) fail(`${field} is not an ISO 8601 date-time (expected e.g. 2024-01-15T10:00:00Z)`);
   let zone = m[3];
   if (!zone) {
-    notes.push('eventTime has no time zone; it was read as UTC');
+    notes.push(`${field} has no time zone; it was read as UTC`);
     zone = 'Z';
   } else if (/^[+-]\d{2}$/.test(zone)) zone = `${zone}:00`;
   else if (/^[+-]\d{4}$/.test(zone)) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`;
   // Fractions beyond milliseconds (Python clients send microseconds) are cut to what Date keeps.
   const time = m[2]!.replace(/(\.\d{3})\d+$/, '$1');
   const date = new Date(`${m[1]}T${time.length === 5 ? `${time}:00` : time}${zone.toUpperCase()}`);
-  if (Number.isNaN(date.getTime())) fail('eventTime is not a valid date-time');
+  if (Number.isNaN(date.getTime())) fail(`${field} is not a valid date-time`);
   return date.toISOString();
+}
+
+/** A date-time read as an event's is (without a time zone: UTC), or why it cannot be. */
+export function timeOf(value: string, field: string): { iso: string } | { reason: string } {
+  try {
+    return { iso: readTime(value, [], field) };
+  } catch (error) {
+    if (error instanceof Invalid) return { reason: error.message };
+    throw error;
+  }
 }
 
 function name(value: unknown, path: string): string {

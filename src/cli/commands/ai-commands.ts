@@ -16,7 +16,7 @@ import { InputError } from '../../model/errors.js';
 import { aiStoreFor } from '../../store/sql/sql-ai-store.js';
 import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
 import { scanStoreFor } from '../../store/sql/sql-scan-store.js';
-import { actorOf, formatOf, type GlobalOptions, openLocal } from '../context.js';
+import { actorOf, formatOf, type GlobalOptions, openLocal, serverOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { HttpCatalogClient } from '../http-client.js';
 import { formatTable, type OutputFormat, printData, wrap } from '../output.js';
@@ -80,7 +80,7 @@ export async function withAi(
   const globals = command.optsWithGlobals() as GlobalOptions;
   const format = formatOf(globals, formats);
   const actor = actorOf(globals);
-  const server = globals.server ?? process.env.CHARTER_SERVER;
+  const server = serverOf(globals);
   if (server) {
     const http = new HttpCatalogClient(
       server,
@@ -181,7 +181,7 @@ export function registerAiCommands(program: Command) {
     };
     const format = formatOf(globals);
     const sample = Number(globals.sample);
-    const server = globals.server ?? process.env.CHARTER_SERVER;
+    const server = serverOf(globals);
     let outcome: ScanOutcome;
     if (server) {
       // The server scans where it is: its own CHARTER_DATA_ROOT, not this machine's --data-root.
@@ -324,7 +324,7 @@ async function withSuggestions(
 ): Promise<void> {
   const globals = command.optsWithGlobals() as GlobalOptions;
   const format = formatOf(globals);
-  const server = globals.server ?? process.env.CHARTER_SERVER;
+  const server = serverOf(globals);
   if (server) {
     const http = new HttpCatalogClient(
       server,

@@ -26,10 +26,11 @@ import type {
 } from '../../lineage/lineage-api.js';
 import { invalidCount } from '../../lineage/openlineage.js';
 import { WebhookDeliverer } from '../../lineage/webhooks.js';
-import { errorFromWire, InputError, UnavailableError } from '../../model/errors.js';
+import { InputError, UnavailableError } from '../../model/errors.js';
 import type { DeliveryRow, DeliveryState, LineageStore } from '../../store/lineage-store.js';
-import { actorOf, formatOf, type GlobalOptions, openLocal } from '../context.js';
+import { actorOf, formatOf, type GlobalOptions, openLocal, serverOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { serverError } from '../http-client.js';
 import { formatTable, type OutputFormat, printData, text, WHOLE, wrap } from '../output.js';
 
 function query(params: Record<string, unknown>): string {
@@ -72,7 +73,7 @@ export class HttpLineageClient implements LineageApi {
       });
     } catch (error) {
       throw new UnavailableError(
-        `The Charter server at ${this.base} could not be reached: ${(error as Error).cause ?? (error as Error).message}`,
+        `The Charter server at ${this.base} could not be reached: ${(error as Error).cause ?? (error as Error).message} (is it running, and is the URL right?)`,
       );
     }
     const raw = await response.text();
@@ -85,7 +86,7 @@ export class HttpLineageClient implements LineageApi {
     if (!response.ok) {
       const err = (data as { error?: { name: string; message: string; details?: Record<string, unknown> } })
         ?.error;
-      if (err) throw errorFromWire(err.name, err.message, err.details);
+      if (err) throw serverError(err, Boolean(this.token));
       throw new UnavailableError(`The server answered ${response.status} ${response.statusText}`);
     }
     return data as T;
@@ -94,7 +95,9 @@ export class HttpLineageClient implements LineageApi {
   async ingest(items: IngestItem[], options: IngestOptions): Promise<IngestResult> {
     // Items that could not be read locally are reported here; the rest go as NDJSON.
     const local = items.flatMap((item, index) => ('error' in item ? [{ index, reason: item.error }] : []));
-    if (local.length && options.atomic) return failureResult(items.length, local);
+    // Nothing to send (or, atomic, nothing may be stored): the same answer the local store gives.
+    if (local.length && (options.atomic || local.length === items.length))
+      return failureResult(items.length, local);
     const sent = items.flatMap((item, index) => ('error' in item ? [] : [{ item, index }]));
     const body = sent
       .map(({ item }) =>
@@ -246,7 +249,7 @@ async function withLineage(command: Command, run: Run): Promise<void> {
   const globals = command.optsWithGlobals() as GlobalOptions;
   const format = formatOf(globals);
   const actor = actorOf(globals);
-  const server = globals.server ?? process.env.CHARTER_SERVER;
+  const server = serverOf(globals);
   if (server) {
     const token = globals.token ?? (process.env.CHARTER_TOKEN || undefined);
     process.exitCode = await run(new HttpLineageClient(server, actor, token), format, actor);
@@ -320,11 +323,13 @@ export function formatIngest(result: IngestResult, sources: readonly string[]): 
       `  ! ${c.ref} ${c.field} declares ${c.declared ?? 'no classification'} but inherits ${c.inherited} from ${c.sources.join(', ')}`,
     );
   const s = result.stored;
+  // Contracts the caller may not read are counted in `datasets`, not named.
+  const unreadable = Math.max(0, s.datasets - s.managed.length - s.unmanaged);
   if (result.status === 'failure')
     lines.push(`\nNothing was stored: ${invalidCount(result.summary.failed, result.summary.received)}.`);
   else
     lines.push(
-      `\nStored ${s.events} event${s.events === 1 ? '' : 's'} (batch ${result.batch}): ${s.datasets} datasets (${s.managed.length} managed${s.managed.length ? `: ${s.managed.join(', ')}` : ''}; ${s.unmanaged} unmanaged), ${s.jobs} jobs, ${s.edges} edges, ${s.fieldEdges} column edges${result.summary.failed ? `; ${result.summary.failed} invalid event${result.summary.failed === 1 ? '' : 's'} not stored` : ''}.`,
+      `\nStored ${s.events} event${s.events === 1 ? '' : 's'} (batch ${result.batch}): ${s.datasets} datasets (${s.managed.length} managed${s.managed.length ? `: ${s.managed.join(', ')}` : ''}; ${s.unmanaged} unmanaged${unreadable ? `; ${unreadable} in a contract you may not read` : ''}), ${s.jobs} job${s.jobs === 1 ? '' : 's'}, ${s.edges} edges, ${s.fieldEdges} column edges${result.summary.failed ? `; ${result.summary.failed} invalid event${result.summary.failed === 1 ? '' : 's'} not stored` : ''}.`,
     );
   return lines.join('\n').replace(/^\n/, '');
 }
@@ -436,7 +441,7 @@ export function formatTrace(t: TraceReport & { outcome?: Outcome }): string {
 export function formatImpact(r: ImpactReport): string {
   const lines = [
     wrap(
-      `Impact of ${r.subject.node}${r.subject.field ? `#${r.subject.field}` : ''} (up to ${r.depth} hops, ${r.at})`,
+      `Impact of ${r.subject.node}${r.subject.field ? `#${r.subject.field}` : ''} (up to ${r.depth} hop${r.depth === 1 ? '' : 's'}, ${r.at})`,
     ),
   ];
   const section = (title: string, rows: LineageRow[]) => {
@@ -502,11 +507,12 @@ function formatScorecards(s: Scorecards): string {
   return out.join('\n') || 'Nothing to score.';
 }
 
-function int(value: string | undefined, name: string): number | undefined {
+/** A whole number from 1 to `max` (the same bound the API checks), or undefined when not given. */
+function int(value: string | undefined, name: string, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InputError(`${name} must be a whole number above 0 (got '${value}')`);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new InputError(`${name} must be a whole number from 1 to ${max} (got '${value}')`);
   return n;
 }
 
@@ -545,13 +551,15 @@ export function registerLineageCommands(program: Command) {
     .description('Datasets lineage reported, with the contract each one is (unmanaged ones can be adopted)')
     .option('--unmanaged', 'only datasets no contract describes yet')
     .option('--managed', 'only datasets a contract describes')
-    .option('--limit <n>', 'at most this many', '500');
+    .option('--limit <n>', 'at most this many (up to 10000)', '500');
   datasets.action(async () =>
     withLineage(datasets, async (api, format) => {
       const opts = datasets.opts() as { unmanaged?: boolean; managed?: boolean; limit: string };
+      if (opts.unmanaged && opts.managed)
+        throw new InputError('--managed and --unmanaged exclude each other: give one, or neither for all');
       const rows = await api.datasets({
         ...(opts.unmanaged ? { managed: false } : opts.managed ? { managed: true } : {}),
-        limit: int(opts.limit, '--limit')!,
+        limit: int(opts.limit, '--limit', 10_000)!,
       });
       printData(rows, format, () =>
         rows.length
@@ -585,7 +593,8 @@ export function registerLineageCommands(program: Command) {
             ? [
                 'Column lineage:',
                 ...d.fields.map(
-                  (f) => `  ${f.field} ← ${f.from}#${f.fromField}${f.protection ? ` (${f.protection})` : ''}`,
+                  (f) =>
+                    `  ${f.field} ← ${f.from}${f.fromField ? `#${f.fromField}` : ''}${f.protection ? ` (${f.protection})` : ''}`,
                 ),
               ]
             : []),
@@ -656,15 +665,15 @@ export function registerLineageCommands(program: Command) {
     .description('Every dataset, model and application downstream of a dataset (or a field), and who to tell')
     .argument(
       '<ref>',
-      'dataset:DOMAIN/NAME (or dataset:DOMAIN/NAME#table.column), or namespace/name as reported',
+      'dataset:DOMAIN/NAME (or dataset:DOMAIN/NAME#table.column, which takes the place of --field); a dataset no contract describes as namespace/name as reported, or namespace:/path for an absolute path; a model or application (what uses it)',
     )
     .option('--field <table.column>', 'only what derives from this field (column lineage)')
-    .option('--depth <n>', 'hops to follow', '5');
+    .option('--depth <n>', 'hops to follow, 1 to 100', '5');
   impact.action(async (ref: string) =>
     withLineage(impact, async (api, format) => {
       const opts = impact.opts() as { field?: string; depth: string };
       const r = await api.impact(ref, {
-        depth: int(opts.depth, '--depth')!,
+        depth: int(opts.depth, '--depth', 100)!,
         ...(opts.field ? { field: opts.field } : {}),
       });
       printData(r, format, () => formatImpact(r));
@@ -719,14 +728,14 @@ export function registerLineageCommands(program: Command) {
     .description('Recorded outcomes, newest first')
     .option('--subject <ref>', 'only this model or application')
     .option('--accountable <ref>', 'only those traced to this user or team')
-    .option('--limit <n>', 'at most this many', '100');
+    .option('--limit <n>', 'at most this many (up to 5000)', '100');
   list.action(async () =>
     withLineage(list, async (api, format) => {
       const o = list.opts() as { subject?: string; accountable?: string; limit: string };
       const rows = await api.outcomes({
         ...(o.subject ? { subject: o.subject } : {}),
         ...(o.accountable ? { accountable: o.accountable } : {}),
-        limit: int(o.limit, '--limit')!,
+        limit: int(o.limit, '--limit', 5000)!,
       });
       printData(rows, format, () =>
         rows.length
@@ -839,7 +848,7 @@ service) are refused, unless Charter runs with CHARTER_WEBHOOK_ALLOW_PRIVATE=tru
     .description('Deliveries, newest first (--state dead: the dead-letter list)')
     .option('--state <state>', 'pending, delivered or dead')
     .option('--webhook <id>', 'only this webhook')
-    .option('--limit <n>', 'at most this many', '100');
+    .option('--limit <n>', 'at most this many (up to 5000)', '100');
   deliveries.action(async () =>
     withLineage(deliveries, async (api, format) => {
       const o = deliveries.opts() as { state?: string; webhook?: string; limit: string };
@@ -848,7 +857,7 @@ service) are refused, unless Charter runs with CHARTER_WEBHOOK_ALLOW_PRIVATE=tru
       const rows = await api.deliveries({
         ...(o.state ? { state: o.state as DeliveryState } : {}),
         ...(o.webhook ? { webhook: o.webhook } : {}),
-        limit: int(o.limit, '--limit')!,
+        limit: int(o.limit, '--limit', 5000)!,
       });
       printData(rows, format, () =>
         rows.length
@@ -874,7 +883,10 @@ service) are refused, unless Charter runs with CHARTER_WEBHOOK_ALLOW_PRIVATE=tru
       return EXIT.ok;
     }),
   );
-  const retry = webhook.command('retry').description('Make a dead delivery due again').argument('<id>');
+  const retry = webhook
+    .command('retry')
+    .description('Make a dead (or pending) delivery due now; not one whose webhook was removed')
+    .argument('<id>');
   retry.action(async (id: string) =>
     withLineage(retry, async (api, format) => {
       const r = await api.retryDelivery(id);

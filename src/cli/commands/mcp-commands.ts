@@ -4,7 +4,7 @@ import type { Catalog } from '../../catalog/catalog.js';
 import { InputError } from '../../model/errors.js';
 import type { Platform } from '../../server/platform.js';
 import { describeStore } from '../../store/open-store.js';
-import { actorOf, type GlobalOptions, openLocal, storeOptions } from '../context.js';
+import { actorOf, type GlobalOptions, openLocal, serverOf, storeOptions } from '../context.js';
 import { packageVersion } from './serve-commands.js';
 
 /**
@@ -63,7 +63,7 @@ See docs/mcp.md.`,
     );
   mcp.action(async () => {
     const globals = mcp.optsWithGlobals() as GlobalOptions;
-    const server = globals.server ?? process.env.CHARTER_SERVER;
+    const server = serverOf(globals);
     // The MCP SDK is loaded by the command that uses it, not by every command of the CLI.
     const { bridgeStdio, serveStdio } = await import('../../mcp/mcp-transports.js');
     const { mcpServices } = await import('../../mcp/mcp-server.js');

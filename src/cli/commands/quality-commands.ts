@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Catalog } from '../../catalog/catalog.js';
-import { errorFromWire, InputError, UnavailableError } from '../../model/errors.js';
+import { InputError, UnavailableError } from '../../model/errors.js';
 import { QualityScheduler } from '../../quality/quality-scheduler.js';
 import type {
   CheckOptions,
@@ -15,8 +15,9 @@ import { QualityService as LocalQuality } from '../../quality/quality-service.js
 import type { CheckResult, Incident } from '../../quality/quality-types.js';
 import { qualityOptionsFromEnv } from '../../server/routes/quality-routes.js';
 import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
-import { actorOf, formatOf, type GlobalOptions, openLocal } from '../context.js';
+import { actorOf, formatOf, type GlobalOptions, openLocal, serverOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { serverError } from '../http-client.js';
 import { formatTable, type OutputFormat, printData, progress, wrap } from '../output.js';
 
 type IncidentOptions = Parameters<QualityService['incidents']>[0];
@@ -50,14 +51,14 @@ class HttpQuality implements QualityClient {
       });
     } catch (error) {
       throw new UnavailableError(
-        `The Charter server at ${this.base} could not be reached: ${(error as Error).message}`,
+        `The Charter server at ${this.base} could not be reached: ${(error as Error).message} (is it running, and is the URL right?)`,
       );
     }
     const data = (await response.json().catch(() => undefined)) as
       | { error?: { name: string; message: string; details?: Record<string, unknown> } }
       | undefined;
     if (!response.ok) {
-      if (data?.error) throw errorFromWire(data.error.name, data.error.message, data.error.details);
+      if (data?.error) throw serverError(data.error, Boolean(this.token));
       throw new UnavailableError(`The server answered ${response.status} ${response.statusText}`);
     }
     return data as T;
@@ -111,7 +112,7 @@ async function withQuality(
   const globals = command.optsWithGlobals() as GlobalOptions & QualityCliOptions;
   const format = formatOf(globals);
   const actor = actorOf(globals);
-  const server = globals.server ?? process.env.CHARTER_SERVER;
+  const server = serverOf(globals);
   if (server) {
     if (globals.dataRoot || globals.timeout)
       throw new InputError(
