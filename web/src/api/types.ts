@@ -306,3 +306,21 @@ export interface Scorecards {
   domains: ScorecardRow[];
   owners: ScorecardRow[];
 }
+
+/** An AI outcome as GET /outcomes lists it (the trace stored with it is read through /trace/outcome:ID). */
+export interface Outcome {
+  id: string;
+  subject: string;
+  type: string;
+  severity: string;
+  summary: string;
+  details: Record<string, unknown> | null;
+  runId: string | null;
+  traceId: string | null;
+  occurredAt: string;
+  recordedAt: string;
+  actor: string;
+  domains: string[];
+  /** Who is accountable, as the caller may see the stored trace. */
+  accountable: { ref: string; title: string }[];
+}

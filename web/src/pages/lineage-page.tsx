@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { apiPath } from '../api/client';
 import { useFeatures } from '../api/features';
+import type { Outcome } from '../api/types';
 import { useApi } from '../api/use-api';
 import {
   Badge,
@@ -29,16 +30,6 @@ interface LineageDataset {
   ref: string | null;
   firstSeen: number;
   lastSeen: number;
-}
-
-interface Outcome {
-  id: string;
-  subject: string;
-  type: string;
-  severity: string;
-  summary: string;
-  occurredAt: string;
-  accountable: { ref: string; title: string }[];
 }
 
 const PAGE = 50;

@@ -4,27 +4,13 @@
  * or application at that moment, which a later change to the catalog does not rewrite.
  */
 import { fill, useFeatures } from '../api/features';
+import type { Outcome } from '../api/types';
 import { useApi } from '../api/use-api';
 import { Badge, Empty, ErrorNote, Loading, PageHeader, RefLink, useTitle } from '../components/ui';
 import { when } from '../lib/format';
 import { shortName } from '../lib/refs';
 import { Definition } from './asset-sections';
 import { TraceSection } from './trace-section';
-
-interface RecordedOutcome {
-  id: string;
-  subject: string;
-  type: string;
-  severity: string;
-  summary: string;
-  details: Record<string, unknown> | null;
-  runId: string | null;
-  traceId: string | null;
-  occurredAt: string;
-  recordedAt: string;
-  actor: string;
-  domains: string[];
-}
 
 /** Severity as a badge tone: the two highest stand out. */
 export function severityTone(severity: string): 'bad' | 'warn' | 'neutral' {
@@ -35,7 +21,7 @@ export function OutcomePage({ id }: { id: string }) {
   const ref = `outcome:${id}`;
   const features = useFeatures();
   // The trace of an outcome is the one stored with it, with the outcome itself.
-  const stored = useApi<{ outcome: RecordedOutcome }>(features.trace ? fill(features.trace, { ref }) : null);
+  const stored = useApi<{ outcome: Outcome }>(features.trace ? fill(features.trace, { ref }) : null);
   const o = stored.data?.outcome;
   useTitle(o ? `${o.type.replace(/_/g, ' ')} on ${shortName(o.subject)}` : 'AI outcome');
   if (!features.trace)
