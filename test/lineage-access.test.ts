@@ -255,7 +255,7 @@ for (const factory of storeFactories) {
       // Lineage knows a contract's datasets by its ref: the name it was reported under finds nothing.
       expect(byName.statusCode).toBe(404);
       expect(byName.json().error.message).toBe(
-        "'postgres://db.acme.internal:5432/pay.public.transactions' is neither a catalog asset nor a dataset reported to lineage (give a ref, or namespace/name as reported)",
+        "'postgres://db.acme.internal:5432/pay.public.transactions' is neither a catalog asset nor a dataset reported to lineage (give a ref, or namespace/name as reported, namespace:/path for an absolute path)",
       );
       expect((await get('erin', `/api/v1/trace/${enc('app:support/helper')}`)).statusCode).toBe(403);
     });

@@ -696,7 +696,7 @@ export class Tracer {
       throw new NotFoundError(
         /^(dataset|model|app):/.test(ref)
           ? `'${ref}' is not in the catalog or the lineage graph`
-          : `'${ref}' is neither a catalog asset nor a dataset reported to lineage (give a ref, or namespace/name as reported)`,
+          : `'${ref}' is neither a catalog asset nor a dataset reported to lineage (give a ref, or namespace/name as reported, namespace:/path for an absolute path)`,
         { ref },
       );
     }
