@@ -172,6 +172,11 @@ describe.runIf(browserAvailable())('web UI: catalog', { timeout: 120_000 }, () =
     expect((await device.locator('td').nth(4).textContent())?.trim()).toBe(
       'nothing: masking of dataset:payments/payment-transactions#payment_transactions.ip_address',
     );
+    // A dataset's lineage tab says whom to tell before it changes: the people downstream, with why.
+    await page.goto(`${server.url}/dataset/cards/card-authorisations?tab=lineage`);
+    const notify = page.locator('#notify');
+    await notify.getByText('Card Platform').waitFor();
+    expect(await notify.textContent()).toContain('owner of model:cards/fraud-scorer');
   });
 
   it('diffs any two versions field by field', async () => {

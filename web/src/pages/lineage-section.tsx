@@ -10,7 +10,7 @@ import { fill, useFeatures } from '../api/features';
 import type { Description, RunSummary } from '../api/types';
 import { useApi } from '../api/use-api';
 import { type GraphEdge, type GraphNode, LayeredGraph } from '../components/graph';
-import { Empty, ErrorNote, Loading, Note, Section } from '../components/ui';
+import { Empty, ErrorNote, Loading, Note, RefLink, Section } from '../components/ui';
 import { useOrg } from '../lib/org';
 import { hrefOf, shortName } from '../lib/refs';
 import { type LineageRow, rowsToGraph } from './trace-section';
@@ -33,9 +33,13 @@ export function LineageSection({ d }: { d: Description }) {
   const { org } = useOrg();
   const [colour, setColour] = useState<'classification' | 'quality'>('classification');
   const runs = useApi<RunSummary[]>(features.quality ? apiPath('/quality/runs', { limit: 1000 }) : null);
-  const impact = useApi<{ datasets: LineageRow[]; models: LineageRow[]; apps: LineageRow[] }>(
-    features.impact ? fill(features.impact, { ref: d.asset.ref }) : null,
-  );
+  const impact = useApi<{
+    datasets: LineageRow[];
+    models: LineageRow[];
+    apps: LineageRow[];
+    /** Who to tell when this dataset changes: the people of everything downstream, with why. */
+    notify: { ref: string; title: string; why: string[] }[];
+  }>(features.impact ? fill(features.impact, { ref: d.asset.ref }) : null);
   const recorded = useMemo(
     () => (impact.data ? [...impact.data.datasets, ...impact.data.models, ...impact.data.apps] : []),
     [impact.data],
@@ -183,46 +187,69 @@ export function LineageSection({ d }: { d: Description }) {
   }, [state.described, state.hidden, runs.data, org, colour, d, producers, consumers, recorded]);
 
   return (
-    <Section
-      title="Lineage"
-      id="lineage"
-      actions={
-        <fieldset className="segmented">
-          <legend className="sr-only">Colour nodes by</legend>
-          {(['classification', 'quality'] as const).map((c) => (
-            <label key={c}>
-              <input
-                type="radio"
-                name="colour"
-                value={c}
-                checked={colour === c}
-                onChange={() => setColour(c)}
-              />
-              {c === 'classification' ? 'Classification' : 'Quality'}
-            </label>
-          ))}
-        </fieldset>
-      }
-    >
-      <Note>
-        {features.impact
-          ? `The graph joins what the catalog declares through data products’ ports with the run-time lineage pipelines report (OpenLineage): ${impact.error ? 'it could not be read (see below)' : recorded.length ? `${recorded.length} downstream assets recorded` : 'none recorded downstream of this dataset yet'}.`
-          : 'Run-time lineage (OpenLineage events from pipelines, column lineage, models and AI applications) is not recorded by this server yet. The graph shows the lineage the catalog declares: the data products that expose this dataset and those that consume it, through their ports.'}
-      </Note>
-      {impact.error ? <ErrorNote error={impact.error} /> : null}
-      {state.error ? (
-        <ErrorNote error={state.error} />
-      ) : !graph ? (
-        <Loading label="Following the ports" />
-      ) : graph.nodes.length <= 1 ? (
-        <Empty title="No declared lineage">No data product exposes or consumes this dataset.</Empty>
-      ) : (
-        <LayeredGraph
-          nodes={graph.nodes}
-          edges={graph.edges}
-          label={`Lineage of ${d.asset.ref}, declared and reported`}
-        />
-      )}
-    </Section>
+    <>
+      <Section
+        title="Lineage"
+        id="lineage"
+        actions={
+          <fieldset className="segmented">
+            <legend className="sr-only">Colour nodes by</legend>
+            {(['classification', 'quality'] as const).map((c) => (
+              <label key={c}>
+                <input
+                  type="radio"
+                  name="colour"
+                  value={c}
+                  checked={colour === c}
+                  onChange={() => setColour(c)}
+                />
+                {c === 'classification' ? 'Classification' : 'Quality'}
+              </label>
+            ))}
+          </fieldset>
+        }
+      >
+        <Note>
+          {features.impact
+            ? `The graph joins what the catalog declares through data products’ ports with the run-time lineage pipelines report (OpenLineage): ${impact.error ? 'it could not be read (see below)' : recorded.length ? `${recorded.length} downstream assets recorded` : 'none recorded downstream of this dataset yet'}.`
+            : 'Run-time lineage (OpenLineage events from pipelines, column lineage, models and AI applications) is not recorded by this server yet. The graph shows the lineage the catalog declares: the data products that expose this dataset and those that consume it, through their ports.'}
+        </Note>
+        {impact.error ? <ErrorNote error={impact.error} /> : null}
+        {state.error ? (
+          <ErrorNote error={state.error} />
+        ) : !graph ? (
+          <Loading label="Following the ports" />
+        ) : graph.nodes.length <= 1 ? (
+          <Empty title="No declared lineage">No data product exposes or consumes this dataset.</Empty>
+        ) : (
+          <LayeredGraph
+            nodes={graph.nodes}
+            edges={graph.edges}
+            label={`Lineage of ${d.asset.ref}, declared and reported`}
+          />
+        )}
+      </Section>
+      {impact.data ? (
+        <Section title="Who to tell" id="notify">
+          {impact.data.notify.length ? (
+            <>
+              <p className="muted small">
+                The owners and stewards of what lies downstream (5 hops), to tell before this dataset changes.
+              </p>
+              <ul className="plain">
+                {impact.data.notify.map((a) => (
+                  <li key={a.ref}>
+                    <RefLink refText={a.ref} title={a.title} />{' '}
+                    <span className="muted small">{a.why.join('; ')}</span>
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : (
+            <p className="muted">Nobody: nothing recorded downstream names an owner or steward.</p>
+          )}
+        </Section>
+      ) : null}
+    </>
   );
 }
