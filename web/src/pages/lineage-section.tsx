@@ -10,10 +10,10 @@ import { fill, useFeatures } from '../api/features';
 import type { Description, RunSummary } from '../api/types';
 import { useApi } from '../api/use-api';
 import { type GraphEdge, type GraphNode, LayeredGraph } from '../components/graph';
-import { Empty, ErrorNote, Loading, Note, RefLink, Section } from '../components/ui';
+import { Empty, ErrorNote, Loading, Note, Section } from '../components/ui';
 import { useOrg } from '../lib/org';
 import { hrefOf, shortName } from '../lib/refs';
-import { type LineageRow, rowsToGraph } from './trace-section';
+import { type LineageRow, PeopleWithReasons, rowsToGraph } from './trace-section';
 
 const MAX_DESCRIBE = 40;
 
@@ -236,14 +236,7 @@ export function LineageSection({ d }: { d: Description }) {
               <p className="muted small">
                 The owners and stewards of what lies downstream (5 hops), to tell before this dataset changes.
               </p>
-              <ul className="plain">
-                {impact.data.notify.map((a) => (
-                  <li key={a.ref}>
-                    <RefLink refText={a.ref} title={a.title} />{' '}
-                    <span className="muted small">{a.why.join('; ')}</span>
-                  </li>
-                ))}
-              </ul>
+              <PeopleWithReasons people={impact.data.notify} />
             </>
           ) : (
             <p className="muted">Nobody: nothing recorded downstream names an owner or steward.</p>

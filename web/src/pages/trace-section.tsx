@@ -227,18 +227,24 @@ export function TraceSection({ refText }: { refText: string }) {
       ) : null}
       <Section title="Accountable" id="accountable">
         {trace.data.accountable.length ? (
-          <ul className="plain">
-            {trace.data.accountable.map((a) => (
-              <li key={a.ref}>
-                <RefLink refText={a.ref} title={a.title} />{' '}
-                <span className="muted small">{a.why.join('; ')}</span>
-              </li>
-            ))}
-          </ul>
+          <PeopleWithReasons people={trace.data.accountable} />
         ) : (
           <p className="muted">Nobody yet: no traced dataset names an owner or steward.</p>
         )}
       </Section>
     </>
+  );
+}
+
+/** People and teams, each with every reason they are on the list (a trace's accountable, an impact's who to tell). */
+export function PeopleWithReasons({ people }: { people: { ref: string; title: string; why: string[] }[] }) {
+  return (
+    <ul className="plain">
+      {people.map((a) => (
+        <li key={a.ref}>
+          <RefLink refText={a.ref} title={a.title} /> <span className="muted small">{a.why.join('; ')}</span>
+        </li>
+      ))}
+    </ul>
   );
 }
