@@ -600,24 +600,25 @@ export function lineageRoutes(
 ) {
   const gate = options.gate ?? new IngestGate(options.maxPending ?? 16);
   /** Global webhooks and deliveries are the data office's; a domain's webhooks are also its owners'. */
+  const ownersOf = (name: string) => ({ ref: `domain:${name}`, kind: 'Team', domain: name });
   const manageWebhooks = (request: FastifyRequest, domain: string | null) => {
     const guard = request.charter?.guard;
     if (!guard) return;
     const name = domain?.replace(/^domain:/, '');
     // What a domain's owners manage (like its teams); the data office manages everything.
-    if (name) guard.requireWrite([{ ref: `domain:${name}`, kind: 'Team', domain: name }]);
+    if (name) guard.requireWrite([ownersOf(name)]);
     else guard.requireDataOffice('manage webhooks for every domain');
   };
-  /** The ids of the webhooks the caller manages: undefined for all (the data office). */
-  const managedWebhooks = async (request: FastifyRequest): Promise<string[] | undefined> => {
+  /** The webhooks the caller manages: every one (`all`) for the data office, else its domains'. */
+  const managedWebhooks = async (request: FastifyRequest) => {
+    const hooks = await lineage.webhooks();
     const guard = request.charter?.guard;
-    if (!guard || guard.isAdmin) return undefined;
-    return (await lineage.webhooks())
-      .filter((h) => {
-        const name = h.domain?.replace(/^domain:/, '');
-        return name && guard.canWrite({ ref: `domain:${name}`, kind: 'Team', domain: name });
-      })
-      .map((h) => h.id);
+    if (!guard || guard.isAdmin) return { all: true, hooks };
+    const mine = hooks.filter((h) => {
+      const name = h.domain?.replace(/^domain:/, '');
+      return name && guard.canWrite(ownersOf(name));
+    });
+    return { all: false, hooks: mine };
   };
   /**
    * The service as the caller, with their access: trace, impact and outcomes start only from what
@@ -1031,9 +1032,7 @@ export function lineageRoutes(
       },
     },
     async (request) => {
-      const mine = await managedWebhooks(request);
-      const all = await lineage.webhooks();
-      return { webhooks: mine ? all.filter((h) => mine.includes(h.id)) : all };
+      return { webhooks: (await managedWebhooks(request)).hooks };
     },
   );
 
@@ -1086,8 +1085,9 @@ export function lineageRoutes(
     },
     async (request) => {
       const q = request.query as { state?: DeliveryState; webhook?: string; limit?: number };
-      const mine = await managedWebhooks(request);
-      return { deliveries: await lineage.deliveries(mine ? { ...q, webhooks: mine } : q) };
+      const managed = await managedWebhooks(request);
+      const only = managed.all ? q : { ...q, webhooks: managed.hooks.map((h) => h.id) };
+      return { deliveries: await lineage.deliveries(only) };
     },
   );
 
@@ -1113,11 +1113,11 @@ export function lineageRoutes(
     },
     async (request) => {
       const { id } = request.params as { id: string };
-      const mine = await managedWebhooks(request);
-      if (mine) {
+      const managed = await managedWebhooks(request);
+      if (!managed.all) {
         const webhook = await lineage.deliveryWebhook(id);
         // Another domain's delivery (or a global webhook's) is the data office's to retry.
-        if (webhook !== undefined && !mine.includes(webhook))
+        if (webhook !== undefined && !managed.hooks.some((h) => h.id === webhook))
           request.charter?.guard?.requireDataOffice("retry a delivery to another domain's webhook");
       }
       return as(request).retryDelivery(id);
