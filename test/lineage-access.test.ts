@@ -328,6 +328,24 @@ for (const factory of storeFactories) {
       expect(spec.paths['/api/v1/trace/{ref}'].get.responses['403']).toBeDefined();
     });
 
+    it('counts in scorecards only what the caller may read, and refuses a domain it may not read', async () => {
+      type Cards = { domains: { key: string; assets: number }[]; owners: { key: string; assets: number }[] };
+      const all = await ok<Cards>('ada', '/api/v1/scorecards');
+      expect(all.domains.map((d) => d.key)).toEqual(expect.arrayContaining(['payments', 'risk', 'support']));
+      // erin reads risk only: she sees what the data office sees of risk, and nothing else.
+      const risk = await ok<Cards>('ada', '/api/v1/scorecards?domain=risk');
+      const erin = await ok<Cards>('erin', '/api/v1/scorecards');
+      expect(erin.domains).toEqual(risk.domains);
+      expect(erin.owners).toEqual(risk.owners);
+      expect(erin.owners.length).toBeGreaterThan(0);
+      expect(all.owners.some((o) => !erin.owners.some((e) => e.key === o.key))).toBe(true);
+      const refused = await get('erin', '/api/v1/scorecards?domain=payments');
+      expect(refused.statusCode, refused.body).toBe(403);
+      expect(refused.json().error.message).toBe(
+        'user:erin may not read the assets of domain:payments: it needs viewer on domain:payments',
+      );
+    });
+
     it('lists, shows and traces outcomes only as the caller may see them', async () => {
       const recorded = await app.inject({
         method: 'POST',

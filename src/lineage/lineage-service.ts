@@ -33,7 +33,7 @@ import {
   type FieldLineageReader,
   type Target,
 } from './classification.js';
-import { Directory } from './directory.js';
+import { type AssetInfo, Directory } from './directory.js';
 import { GraphIndex, type IndexOptions } from './graph-index.js';
 import {
   type DatasetDetail,
@@ -1001,11 +1001,22 @@ export class LineageService implements LineageApi {
 
   async scorecards(options: { domain?: string; owner?: string }) {
     await this.directory.refresh();
-    let domains: string[] | undefined;
+    // A reader sees the domains it may read, and counts of the assets it may read only.
+    const guard = this.restricting;
+    const readable = guard?.readableDomains();
+    let domains: string[] | undefined =
+      readable && this.directory.domainNames().filter((d) => readable.has(d));
     if (options.domain) {
       const name = options.domain.replace(/^domain:/, '');
       if (!this.directory.hasDomain(name)) throw new NotFoundError(`Domain 'domain:${name}' not found`);
-      domains = this.directory.domainNames().filter((d) => this.directory.domainChain(d).includes(name));
+      domains = (domains ?? this.directory.domainNames()).filter((d) =>
+        this.directory.domainChain(d).includes(name),
+      );
+      // Not an empty scorecard: that would read as a domain with nothing in it.
+      if (readable && !domains.length)
+        throw new NotAllowedError(
+          `${this.options.actor} may not read the assets of domain:${name}: it needs viewer on domain:${name}`,
+        );
     }
     if (options.owner && !/^(user|team):/.test(options.owner))
       throw new InputError(`owner must be a user or team ref such as user:alice (got '${options.owner}')`);
@@ -1014,6 +1025,7 @@ export class LineageService implements LineageApi {
     return scorecards(this.directory, await this.store.outcomeCounts(), {
       ...(domains ? { domains } : {}),
       ...(options.owner ? { owner: options.owner } : {}),
+      ...(guard ? { canRead: (a: AssetInfo) => guard.canRead(a) } : {}),
       at: this.now().toISOString(),
     });
   }

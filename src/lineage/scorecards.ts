@@ -54,7 +54,13 @@ function count(row: ScorecardRow, a: AssetInfo, good: { n: number }) {
 export function scorecards(
   directory: Directory,
   outcomes: { byPrincipal: Map<string, number>; byDomain: Map<string, number> },
-  options: { domains?: readonly string[]; owner?: string; at?: string },
+  options: {
+    domains?: readonly string[];
+    owner?: string;
+    at?: string;
+    /** Whether the reader may read this asset (undefined: all); assets it may not read are not counted. */
+    canRead?: (asset: AssetInfo) => boolean;
+  },
 ): Scorecards {
   const domains = new Map<string, { row: ScorecardRow; good: { n: number } }>();
   const owners = new Map<string, { row: ScorecardRow; good: { n: number } }>();
@@ -64,6 +70,7 @@ export function scorecards(
     domains.set(name, { row: empty(name, name), good: { n: 0 } });
   }
   for (const a of directory.all()) {
+    if (options.canRead && !options.canRead(a)) continue;
     if (a.domain && domains.has(a.domain)) {
       const d = domains.get(a.domain)!;
       count(d.row, a, d.good);

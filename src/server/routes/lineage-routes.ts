@@ -1014,10 +1014,10 @@ export function lineageRoutes(
             owner: { type: 'string', description: 'Only this user or team ref' },
           },
         },
-        response: { 200: scorecardsSchema, ...errorsFor(400, 404) },
+        response: { 200: scorecardsSchema, ...errorsFor(400, 403, 404) },
       },
     },
-    async (request) => lineage.scorecards(request.query as { domain?: string; owner?: string }),
+    async (request) => as(request).scorecards(request.query as { domain?: string; owner?: string }),
   );
 
   app.get(
