@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatImpact } from '../src/cli/commands/lineage-commands.js';
+import { formatImpact, formatTrace } from '../src/cli/commands/lineage-commands.js';
 import { invalidCount, linkRoleOf, readEvent } from '../src/lineage/openlineage.js';
 import { QualityService } from '../src/quality/quality-service.js';
 import { lineageStoreFor } from '../src/store/sql/sql-lineage-store.js';
@@ -575,6 +575,60 @@ for (const factory of storeFactories) {
       writeFileSync(join(root, 'data', 'support', 'kb.csv'), 'article_id,body\na1,hello\n');
       await quality.check({ ref: 'dataset:support/kb' });
       expect(await kb()).toEqual(['passed', 0]);
+    });
+
+    it("shows in an outcome's trace each dataset's quality when the outcome occurred, where it differs from the status at recording", async () => {
+      await applyYaml(
+        s.catalog,
+        orgYaml.replace(
+          '{name: article_id, logicalType: string, classification: public, description: Key}',
+          '{name: article_id, logicalType: string, classification: public, description: Key, quality: [{metric: nullValues, mustBe: 0}]}',
+        ),
+      );
+      const root = mkdtempSync(join(tmpdir(), 'charter-then-'));
+      mkdirSync(join(root, 'data', 'support'), { recursive: true });
+      const quality = new QualityService(s.catalog, qualityStoreFor(handle.store), {
+        actor: 'user:dan',
+        dataRoot: root,
+      });
+      const tick = () => new Promise((r) => setTimeout(r, 5));
+      const beforeAny = new Date().toISOString();
+      await tick();
+      writeFileSync(join(root, 'data', 'support', 'kb.csv'), 'article_id,body\n,hello\n');
+      await quality.check({ ref: 'dataset:support/kb' });
+      await tick();
+      const whileFailing = new Date().toISOString();
+      await tick();
+      writeFileSync(join(root, 'data', 'support', 'kb.csv'), 'article_id,body\na1,hello\n');
+      await quality.check({ ref: 'dataset:support/kb' });
+      const record = async (occurredAt?: string) => {
+        const o = await s.lineage.recordOutcome({
+          subject: 'app:support/helper',
+          type: 'wrong_answer',
+          severity: 'low',
+          summary: 'An answer cited a missing article',
+          ...(occurredAt ? { occurredAt } : {}),
+        });
+        const row = o.trace.datasets.find((r) => r.node === 'dataset:support/kb')!;
+        return [row.asset?.quality?.status, row.qualityThen?.status];
+      };
+      // Recorded now: the status at recording is the one at the time.
+      expect(await record()).toEqual(['passed', undefined]);
+      // It happened while the dataset failed its checks, and was reported after the fix.
+      expect(await record(whileFailing)).toEqual(['passed', 'failed']);
+      // It happened before the dataset was ever checked.
+      expect(await record(beforeAny)).toEqual(['passed', null]);
+      // Stored with the outcome: read back the same, and shown by the CLI's table.
+      const listed = await s.lineage.outcomes({});
+      const stored = await s.lineage.trace(
+        `outcome:${listed.find((o) => o.occurredAt === whileFailing)!.id}`,
+      );
+      expect(stored.datasets.find((r) => r.node === 'dataset:support/kb')?.qualityThen?.status).toBe(
+        'failed',
+      );
+      const text = formatTrace(stored);
+      expect(text).toContain(`Occurred:  ${whileFailing} (quality as of then)`);
+      expect(text).toMatch(/dataset:support\/kb .* failed/);
     });
 
     it('finds the impact of a dataset downstream (datasets, models, applications) and who to tell', async () => {

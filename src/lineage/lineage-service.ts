@@ -901,6 +901,8 @@ export class LineageService implements LineageApi {
       );
     // Traced at once: the record keeps who and what was behind the system when it happened.
     const trace = await this.tracer.trace(input.subject, { at });
+    // Quality at the time: what was known when it happened, where that is not what is known now.
+    if (Date.parse(occurredAt) < Date.parse(at)) await this.qualityWhen(trace, occurredAt);
     const id = randomUUID();
     const row: OutcomeRow = {
       id,
@@ -949,6 +951,20 @@ export class LineageService implements LineageApi {
       );
     });
     return this.shownOutcome(row);
+  }
+
+  /**
+   * Gives each dataset row of an outcome's trace the quality status its dataset had at `time` (its
+   * newest run finished by then), where that differs from the status at recording.
+   */
+  private async qualityWhen(trace: TraceReport, time: string) {
+    const rows = trace.datasets.filter((r) => r.asset?.quality);
+    const then = await this.directory.qualityAt([...new Set(rows.map((r) => r.asset!.ref))], time);
+    for (const r of rows) {
+      const q = then.get(r.asset!.ref);
+      const now = r.asset!.quality!;
+      if (q && (q.status !== now.status || q.checkedAt !== now.checkedAt)) r.qualityThen = q;
+    }
   }
 
   /** An outcome with the trace stored with it, as the caller may see it. */

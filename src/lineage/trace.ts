@@ -59,6 +59,11 @@ export interface LineageRow {
   version?: { used: string | null; pinned: boolean; current: number | null };
   /** Classification of the version used, when it is not the current one. */
   classificationUsed?: string | null;
+  /**
+   * An outcome's trace: the dataset's quality status when the outcome occurred (its newest run
+   * finished by then), when that is not the status `asset.quality` shows (the one at recording).
+   */
+  qualityThen?: QualityStatus;
   /** Null for an unmanaged dataset, and for a node the caller may not read (`restricted`). */
   asset: AssetView | null;
   /**

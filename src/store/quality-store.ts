@@ -169,8 +169,11 @@ export interface QualityStore {
   write<T>(fn: (writer: QualityWriter) => Promise<T>): Promise<T>;
   runs(filter: RunFilter): Promise<RunSummary[]>;
   run(id: string): Promise<QualityRun | undefined>;
-  /** The newest complete run (no scope) of each of these datasets (all datasets when refs is undefined). */
-  latestRuns(refs?: readonly string[]): Promise<RunSummary[]>;
+  /**
+   * The newest complete run (no scope) of each of these datasets (all datasets when refs is
+   * undefined); with `finishedBy`, the newest that had finished by then (the status known at that time).
+   */
+  latestRuns(refs?: readonly string[], options?: { finishedBy?: string }): Promise<RunSummary[]>;
   incidents(filter: IncidentFilter): Promise<Incident[]>;
   incident(id: string): Promise<Incident | undefined>;
 

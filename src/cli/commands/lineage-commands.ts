@@ -357,7 +357,8 @@ function ownersText(r: LineageRow): string {
 }
 
 function quality(r: LineageRow): string {
-  const q = r.asset?.quality;
+  // An outcome's trace shows the status when it happened.
+  const q = r.qualityThen ?? r.asset?.quality;
   if (!q) return '';
   return q.status ? `${q.status}${q.score !== null ? ` ${q.score}` : ''}` : 'unchecked';
 }
@@ -377,6 +378,8 @@ export function formatTrace(t: TraceReport & { outcome?: Outcome }): string {
       ),
       wrap(`${t.outcome.recordedAt} by ${t.outcome.actor} (trace as of then)`, 'Recorded:  '),
     );
+  if (t.outcome && t.outcome.occurredAt !== t.outcome.recordedAt)
+    lines.push(wrap(`${t.outcome.occurredAt} (quality as of then)`, 'Occurred:  '));
   lines.push(
     wrap(
       `${s.ref} (${s.kind}${s.stage ? `, ${s.stage}` : ''}${s.systemVersion ? `, v${s.systemVersion}` : ''})`,

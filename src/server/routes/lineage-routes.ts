@@ -135,6 +135,16 @@ const lineageRowSchema = {
       description:
         'Owners, stewards, domain, version, classification, quality; null for an unmanaged dataset and for a restricted node',
     },
+    classificationUsed: nullable(
+      'string',
+      'Trace: the classification of the version used, when a link pins a version other than the current one',
+    ),
+    qualityThen: {
+      type: 'object',
+      additionalProperties: true,
+      description:
+        "An outcome's trace: the dataset's quality status when the outcome occurred (its newest run finished by then), when that differs from asset.quality (the status at recording)",
+    },
     restricted: {
       type: 'boolean',
       description:

@@ -241,8 +241,9 @@ export class SqlQualityStore implements QualityStore {
     return { ...toSummary(r), checks, statements: JSON.parse(r.statements) };
   }
 
-  async latestRuns(refs?: readonly string[]): Promise<RunSummary[]> {
+  async latestRuns(refs?: readonly string[], options: { finishedBy?: string } = {}): Promise<RunSummary[]> {
     if (refs && !refs.length) return [];
+    const by = options.finishedBy;
     // Complete runs only: a run of some checks or some rows does not stand for the dataset.
     let latest = this.db
       .selectFrom('quality_runs')
@@ -250,15 +251,16 @@ export class SqlQualityStore implements QualityStore {
       .where('scope', 'is', null)
       .groupBy('ref');
     if (refs) latest = latest.where('ref', 'in', [...refs]);
-    const rows = await this.db
+    if (by) latest = latest.where('finished_at', '<=', by);
+    let q = this.db
       .selectFrom('quality_runs as r')
       .innerJoin(latest.as('l'), (j) =>
         j.onRef('l.ref', '=', 'r.ref').onRef('l.started_at', '=', 'r.started_at'),
       )
       .selectAll('r')
-      .where('r.scope', 'is', null)
-      .orderBy('r.ref')
-      .execute();
+      .where('r.scope', 'is', null);
+    if (by) q = q.where('r.finished_at', '<=', by);
+    const rows = await q.orderBy('r.ref').execute();
     // Two runs of one dataset may share a start time; keep one.
     const seen = new Map<string, RunSummary>();
     for (const row of rows) if (!seen.has(row.ref)) seen.set(row.ref, toSummary(row));
