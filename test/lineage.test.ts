@@ -11,6 +11,7 @@ import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatImpact, formatTrace } from '../src/cli/commands/lineage-commands.js';
 import { invalidCount, linkRoleOf, readEvent } from '../src/lineage/openlineage.js';
+import { traceText } from '../src/mcp/mcp-server.js';
 import { QualityService } from '../src/quality/quality-service.js';
 import { lineageStoreFor } from '../src/store/sql/sql-lineage-store.js';
 import { qualityStoreFor } from '../src/store/sql/sql-quality-store.js';
@@ -629,6 +630,10 @@ for (const factory of storeFactories) {
       const text = formatTrace(stored);
       expect(text).toContain(`Occurred:  ${whileFailing} (quality as of then)`);
       expect(text).toMatch(/dataset:support\/kb .* failed/);
+      // And by MCP, to an assistant asking about the outcome.
+      expect(traceText(stored)).toMatch(
+        /- dataset:support\/kb \(depth \d\): .*; quality failed when it happened \(passed when recorded\)/,
+      );
     });
 
     it('finds the impact of a dataset downstream (datasets, models, applications) and who to tell', async () => {

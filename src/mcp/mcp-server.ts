@@ -105,8 +105,17 @@ function rowText(r: LineageRow): string {
     a?.domain ? `domain ${a.domain}` : null,
     a ? `owners ${list(a.owners)}` : 'not in the catalog',
     a?.stewards.length ? `stewards ${list(a.stewards)}` : null,
-    a?.classification ? `classification ${a.classification}` : null,
-    a?.quality ? `quality ${a.quality.status ?? 'unchecked'}` : null,
+    // Of the version the link used, and, in an outcome's trace, when the outcome happened.
+    r.classificationUsed
+      ? `classification ${r.classificationUsed} (of the version used)`
+      : a?.classification
+        ? `classification ${a.classification}`
+        : null,
+    r.qualityThen
+      ? `quality ${r.qualityThen.status ?? 'unchecked'} when it happened (${a?.quality?.status ?? 'unchecked'} when recorded)`
+      : a?.quality
+        ? `quality ${a.quality.status ?? 'unchecked'}`
+        : null,
     a?.openIncidents ? `${a.openIncidents} open incident(s)` : null,
   ].filter(Boolean);
   return `- ${r.node} (depth ${r.depth}): ${bits.join('; ')}`;
