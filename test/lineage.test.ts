@@ -549,7 +549,8 @@ for (const factory of storeFactories) {
       expect(await kafka()).toEqual({ used: 'offset-4711', pinned: false, current: null });
     });
 
-    it('shows the quality status and open incidents as they are now, in a trace answered before a quality run', async () => {
+    /** dataset:support/kb with a null check on its key, and a function that checks it over this CSV. */
+    const kbWithCheck = async () => {
       await applyYaml(
         s.catalog,
         orgYaml.replace(
@@ -557,12 +558,20 @@ for (const factory of storeFactories) {
           '{name: article_id, logicalType: string, classification: public, description: Key, quality: [{metric: nullValues, mustBe: 0}]}',
         ),
       );
-      const root = mkdtempSync(join(tmpdir(), 'charter-trace-'));
+      const root = mkdtempSync(join(tmpdir(), 'charter-kb-'));
       mkdirSync(join(root, 'data', 'support'), { recursive: true });
       const quality = new QualityService(s.catalog, qualityStoreFor(handle.store), {
         actor: 'user:dan',
         dataRoot: root,
       });
+      return async (csv: string) => {
+        writeFileSync(join(root, 'data', 'support', 'kb.csv'), csv);
+        await quality.check({ ref: 'dataset:support/kb' });
+      };
+    };
+
+    it('shows the quality status and open incidents as they are now, in a trace answered before a quality run', async () => {
+      const checkKb = await kbWithCheck();
       const kb = async () => {
         const t = await s.lineage.trace('app:support/helper');
         const row = t.datasets.find((r) => r.node === 'dataset:support/kb');
@@ -570,38 +579,22 @@ for (const factory of storeFactories) {
       };
       expect(await kb()).toEqual([null, 0]);
       // A quality run changes no name and no owner (the graph is not rebuilt): the trace still shows it.
-      writeFileSync(join(root, 'data', 'support', 'kb.csv'), 'article_id,body\n,hello\n');
-      await quality.check({ ref: 'dataset:support/kb' });
+      await checkKb('article_id,body\n,hello\n');
       expect(await kb()).toEqual(['failed', 1]);
-      writeFileSync(join(root, 'data', 'support', 'kb.csv'), 'article_id,body\na1,hello\n');
-      await quality.check({ ref: 'dataset:support/kb' });
+      await checkKb('article_id,body\na1,hello\n');
       expect(await kb()).toEqual(['passed', 0]);
     });
 
     it("shows in an outcome's trace each dataset's quality when the outcome occurred, where it differs from the status at recording", async () => {
-      await applyYaml(
-        s.catalog,
-        orgYaml.replace(
-          '{name: article_id, logicalType: string, classification: public, description: Key}',
-          '{name: article_id, logicalType: string, classification: public, description: Key, quality: [{metric: nullValues, mustBe: 0}]}',
-        ),
-      );
-      const root = mkdtempSync(join(tmpdir(), 'charter-then-'));
-      mkdirSync(join(root, 'data', 'support'), { recursive: true });
-      const quality = new QualityService(s.catalog, qualityStoreFor(handle.store), {
-        actor: 'user:dan',
-        dataRoot: root,
-      });
+      const checkKb = await kbWithCheck();
       const tick = () => new Promise((r) => setTimeout(r, 5));
       const beforeAny = new Date().toISOString();
       await tick();
-      writeFileSync(join(root, 'data', 'support', 'kb.csv'), 'article_id,body\n,hello\n');
-      await quality.check({ ref: 'dataset:support/kb' });
+      await checkKb('article_id,body\n,hello\n');
       await tick();
       const whileFailing = new Date().toISOString();
       await tick();
-      writeFileSync(join(root, 'data', 'support', 'kb.csv'), 'article_id,body\na1,hello\n');
-      await quality.check({ ref: 'dataset:support/kb' });
+      await checkKb('article_id,body\na1,hello\n');
       const record = async (occurredAt?: string) => {
         const o = await s.lineage.recordOutcome({
           subject: 'app:support/helper',
