@@ -30,11 +30,6 @@ const TOO_LARGE = { name: 'InputError', message: 'The request body is larger tha
  * take out of this list. Any other operation without one fails the test.
  */
 const NO_SUCCESS_YET = new Set([
-  'POST /api/v1/ai/decisions',
-  'GET /api/v1/ai/decisions',
-  'GET /api/v1/ai/decisions/{id}',
-  'GET /api/v1/context/{ref}',
-  'GET /api/v1/ai/readiness/{ref}',
   'POST /api/v1/scan',
   'GET /api/v1/scan/suggestions',
   'POST /api/v1/scan/suggestions/{id}/accept',
@@ -475,6 +470,48 @@ for (const factory of storeFactories) {
       const incidents = await answer('ada', 'GET', '/api/v1/incidents?state=all');
       expect(incidents.length).toBeGreaterThan(0);
       await answer('ada', 'GET', `/api/v1/incidents/${incidents[0].id}`);
+    });
+
+    it('answers AI-use decisions, context and readiness as the service gives them', async () => {
+      const denied = await answer('ada', 'POST', '/api/v1/ai/decisions', {
+        dataset: 'dataset:customer/customers',
+        use: 'training',
+        purpose: 'dpv:FraudPreventionAndDetection',
+      });
+      expect(denied.reasons[0].path).toBeDefined();
+      const allowed = await answer('ada', 'POST', '/api/v1/ai/decisions', {
+        dataset: 'dataset:support/kb-articles',
+        use: 'rag_retrieval',
+        for: 'app:support/nora',
+      });
+      expect(allowed.decision).toBe('allow');
+      expect((await answer('ada', 'GET', '/api/v1/ai/decisions')).decisions).toHaveLength(2);
+      for (const { id } of [denied, allowed]) await answer('ada', 'GET', `/api/v1/ai/decisions/${id}`);
+      // The customers' context after a failing run names its open incident.
+      await answer('ada', 'POST', '/api/v1/quality/runs', { ref: 'dataset:customer/customers' });
+      const customers = await answer('ada', 'GET', `/api/v1/context/${enc('dataset:customer/customers')}`);
+      expect(customers.quality.openIncident).not.toBeNull();
+      expect(customers.glossary.length).toBeGreaterThan(0);
+      const product = await answer(
+        'ada',
+        'GET',
+        `/api/v1/context/${enc('product:support/support-knowledge')}`,
+      );
+      expect(product.datasets.length).toBeGreaterThan(0);
+      const md = await app.inject({
+        url: `/api/v1/context/${enc('dataset:customer/customers')}?format=md`,
+        headers: { authorization: `Bearer ${tokens.ada}` },
+      });
+      expect(md.headers['content-type']).toBe('text/markdown; charset=utf-8');
+      expect(md.body).toMatch(/^# /);
+      for (const ref of [
+        'dataset:support/kb-articles',
+        'product:support/support-knowledge',
+        'domain:support',
+      ]) {
+        const readiness = await answer('ada', 'GET', `/api/v1/ai/readiness/${enc(ref)}`);
+        expect(readiness.improvements.length).toBeGreaterThan(0);
+      }
     });
   });
 }
