@@ -106,36 +106,62 @@ export const issueSchema = {
   },
 } as const;
 
-export const applyResultSchema = {
-  type: 'object',
-  additionalProperties: true,
-  properties: {
-    applied: { type: 'boolean' },
-    dryRun: { type: 'boolean' },
-    summary: { type: 'object', additionalProperties: { type: 'integer' } },
-    results: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: true,
-        properties: {
-          source: { type: 'string' },
-          index: { type: 'integer' },
-          line: { type: 'integer' },
-          kind: { type: 'string' },
-          ref: { type: 'string' },
-          status: {
-            type: 'string',
-            enum: ['created', 'updated', 'unchanged', 'invalid', 'skipped', 'denied', 'pending'],
-          },
-          version: { type: 'integer' },
-          issues: { type: 'array', items: issueSchema },
-          warnings: { type: 'array', items: issueSchema },
-        },
-      },
-    },
+/** One document of an apply: what became of it, and why. */
+const documentResultProperties = {
+  source: { type: 'string' },
+  index: { type: 'integer' },
+  line: { type: 'integer' },
+  kind: { type: 'string' },
+  ref: { type: 'string' },
+  status: {
+    type: 'string',
+    enum: ['created', 'updated', 'unchanged', 'invalid', 'skipped', 'denied', 'pending'],
   },
-} as const;
+  version: { type: 'integer' },
+  issues: { type: 'array', items: issueSchema },
+  warnings: { type: 'array', items: issueSchema },
+  admission: {
+    type: 'string',
+    description: 'What admission decided for a change (absent for unchanged or invalid documents)',
+  },
+  violations: {
+    type: 'array',
+    items: anyObject,
+    description: 'Policy violations admission found, waived ones included and marked',
+  },
+};
+const applyResultProperties = {
+  applied: { type: 'boolean', description: 'Stored (in a dry run: would be)' },
+  dryRun: { type: 'boolean' },
+  summary: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Documents by status' },
+  results: { type: 'array', items: objectOf(documentResultProperties) },
+};
+
+/** POST /api/v1/apply's answer: the summary and each document's identity first. */
+export const applyResultSchema = objectOf(applyResultProperties);
+
+/** An apply's result in the order the catalog makes it, as other answers carry it. */
+export const catalogApplyResultSchema = objectOf({
+  ...inOrder(applyResultProperties, ['applied', 'dryRun', 'results', 'summary']),
+  results: {
+    type: 'array',
+    items: objectOf(
+      inOrder(documentResultProperties, [
+        'source',
+        'index',
+        'status',
+        'issues',
+        'warnings',
+        'line',
+        'kind',
+        'ref',
+        'version',
+        'admission',
+        'violations',
+      ]),
+    ),
+  },
+});
 
 export const errorResponses = {
   400: errorSchema,
