@@ -25,17 +25,6 @@ const events = fixture('events.ndjson').trim().split('\n');
 const ERROR_REF = { $ref: '#/components/schemas/Error' };
 const TOO_LARGE = { name: 'InputError', message: 'The request body is larger than this server accepts' };
 
-/**
- * Operations of other routes files that declare no success answer yet: to fix there, and then to
- * take out of this list. Any other operation without one fails the test.
- */
-const NO_SUCCESS_YET = new Set([
-  'POST /api/v1/scan',
-  'GET /api/v1/scan/suggestions',
-  'POST /api/v1/scan/suggestions/{id}/accept',
-  'POST /api/v1/scan/suggestions/{id}/dismiss',
-]);
-
 interface Response {
   description: string;
   headers?: Record<string, unknown>;
@@ -121,17 +110,17 @@ for (const factory of storeFactories) {
     it('declares a success answer for every API operation', () => {
       const api = operations().filter((o) => o.path.startsWith('/api/v1/'));
       expect(api.length).toBeGreaterThan(50);
-      const without = api
-        .filter((o) => !Object.keys(o.op.responses).some((s) => /^2/.test(s)))
-        .map((o) => o.key);
-      expect(without.filter((key) => !NO_SUCCESS_YET.has(key))).toEqual([]);
-      // The lineage operations are all described, with a schema for what they answer.
+      const success = (op: Operation) =>
+        Object.entries(op.responses).find(([status]) => /^2/.test(status))?.[1];
+      expect(api.filter((o) => !success(o.op)).map((o) => o.key)).toEqual([]);
+      // The lineage, quality and AI operations are all described, with a schema for what they answer.
+      const schemaType = (op: Operation) => success(op)?.content?.['application/json']?.schema.type;
       const lineage = api.filter((o) => o.op.tags?.includes('lineage'));
       expect(lineage).toHaveLength(17);
-      for (const { key, op } of lineage) {
-        const success = Object.entries(op.responses).find(([status]) => /^2/.test(status))?.[1];
-        expect(success?.content?.['application/json']?.schema.type, key).toBe('object');
-      }
+      for (const { key, op } of lineage) expect(schemaType(op), key).toBe('object');
+      const qualityAndAi = api.filter((o) => o.op.tags?.some((tag) => tag === 'quality' || tag === 'ai'));
+      expect(qualityAndAi).toHaveLength(15);
+      for (const { key, op } of qualityAndAi) expect(schemaType(op), key).toMatch(/^(object|array)$/);
     });
 
     it('declares 401 wherever a token is needed, and the server answers 401 there without one', async () => {
@@ -512,6 +501,40 @@ for (const factory of storeFactories) {
         const readiness = await answer('ada', 'GET', `/api/v1/ai/readiness/${enc(ref)}`);
         expect(readiness.improvements.length).toBeGreaterThan(0);
       }
+    });
+
+    it('answers scans and their suggestions as the service gives them', async () => {
+      const settlements = 'dataset:payments/settlements';
+      const scan = () => answer('ada', 'POST', '/api/v1/scan', { ref: settlements, sample: 100 });
+      const first = await scan();
+      expect(first.fields.some((f: { detections: unknown[] }) => f.detections.length)).toBe(true);
+      expect(first.suggestions).toHaveLength(1);
+      const dismissed = await answer(
+        'ada',
+        'POST',
+        `/api/v1/scan/suggestions/${first.suggestions[0].id}/dismiss`,
+        {
+          reason: 'a test',
+        },
+      );
+      expect(dismissed.decidedBy).toBe('user:ada');
+      const second = await scan();
+      const listed = await answer('ada', 'GET', `/api/v1/scan/suggestions?state=all&ref=${enc(settlements)}`);
+      expect(listed.suggestions).toHaveLength(2);
+      const accepted = await answer(
+        'ada',
+        'POST',
+        `/api/v1/scan/suggestions/${second.suggestions[0].id}/accept`,
+      );
+      expect(accepted.suggestion.acceptedVersion).toBe(2);
+      expect(accepted.apply.results[0].violations.length).toBeGreaterThan(0);
+      // Nothing left to propose: the accepted scan applies nothing.
+      const again = await answer('ada', 'POST', '/api/v1/scan', {
+        ref: settlements,
+        sample: 100,
+        accept: true,
+      });
+      expect(again).toMatchObject({ scan: { ref: settlements }, apply: null });
     });
   });
 }
