@@ -506,26 +506,17 @@ for (const factory of storeFactories) {
     it('answers scans and their suggestions as the service gives them', async () => {
       const settlements = 'dataset:payments/settlements';
       const scan = () => answer('ada', 'POST', '/api/v1/scan', { ref: settlements, sample: 100 });
+      const decide = (id: string, verb: 'accept' | 'dismiss', body?: object) =>
+        answer('ada', 'POST', `/api/v1/scan/suggestions/${id}/${verb}`, body);
       const first = await scan();
       expect(first.fields.some((f: { detections: unknown[] }) => f.detections.length)).toBe(true);
       expect(first.suggestions).toHaveLength(1);
-      const dismissed = await answer(
-        'ada',
-        'POST',
-        `/api/v1/scan/suggestions/${first.suggestions[0].id}/dismiss`,
-        {
-          reason: 'a test',
-        },
-      );
+      const dismissed = await decide(first.suggestions[0].id, 'dismiss', { reason: 'a test' });
       expect(dismissed.decidedBy).toBe('user:ada');
       const second = await scan();
       const listed = await answer('ada', 'GET', `/api/v1/scan/suggestions?state=all&ref=${enc(settlements)}`);
       expect(listed.suggestions).toHaveLength(2);
-      const accepted = await answer(
-        'ada',
-        'POST',
-        `/api/v1/scan/suggestions/${second.suggestions[0].id}/accept`,
-      );
+      const accepted = await decide(second.suggestions[0].id, 'accept');
       expect(accepted.suggestion.acceptedVersion).toBe(2);
       expect(accepted.apply.results[0].violations.length).toBeGreaterThan(0);
       // Nothing left to propose: the accepted scan applies nothing.
