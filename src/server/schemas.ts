@@ -37,6 +37,48 @@ export const refParam = {
   },
 } as const;
 
+/*
+ * Response schemas also serialize the answers (fast-json-stringify): it writes the properties a
+ * schema lists first, `required` ones before the others, each in the schema's order, then those it
+ * does not list (kept by additionalProperties: true), and coerces each value to the type declared.
+ * So an answer's schema lists properties in the order the service builds them, names as `required`
+ * only properties that lead the object anyway, and gives a type only where the value always has it:
+ * the answer is then the JSON the service (and the CLI's -o json) gives, byte for byte.
+ */
+
+/** A value of this type, or null. */
+export const nullable = (type: string, description?: string) => ({
+  type: [type, 'null'],
+  ...(description ? { description } : {}),
+});
+
+export const stringList = { type: 'array', items: { type: 'string' } } as const;
+
+/** Free-form JSON as it was reported or recorded (facets, details, a draft contract, sampled rows). */
+export const anyObject = { type: 'object', additionalProperties: true } as const;
+
+/** An object answer that keeps whatever it does not list; `required` names its leading properties. */
+export const objectOf = <P extends Record<string, object>>(
+  properties: P,
+  required: (keyof P & string)[] = [],
+) =>
+  ({
+    type: 'object',
+    additionalProperties: true,
+    ...(required.length ? { required } : {}),
+    properties,
+  }) as const;
+
+/** `{key: [item]}`: the lists the routes answer with. */
+export const listOf = (key: string, items: object) => objectOf({ [key]: { type: 'array', items } }, [key]);
+
+/**
+ * The same properties listed in another order, for an object one service builds in two orders
+ * (as it runs, and as its store reads it back).
+ */
+export const inOrder = <K extends string>(properties: Record<K, object>, keys: readonly K[]) =>
+  Object.fromEntries(keys.map((key) => [key, properties[key]])) as Record<K, object>;
+
 export const assetSchema = {
   type: 'object',
   additionalProperties: true,
@@ -64,36 +106,62 @@ export const issueSchema = {
   },
 } as const;
 
-export const applyResultSchema = {
-  type: 'object',
-  additionalProperties: true,
-  properties: {
-    applied: { type: 'boolean' },
-    dryRun: { type: 'boolean' },
-    summary: { type: 'object', additionalProperties: { type: 'integer' } },
-    results: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: true,
-        properties: {
-          source: { type: 'string' },
-          index: { type: 'integer' },
-          line: { type: 'integer' },
-          kind: { type: 'string' },
-          ref: { type: 'string' },
-          status: {
-            type: 'string',
-            enum: ['created', 'updated', 'unchanged', 'invalid', 'skipped', 'denied', 'pending'],
-          },
-          version: { type: 'integer' },
-          issues: { type: 'array', items: issueSchema },
-          warnings: { type: 'array', items: issueSchema },
-        },
-      },
-    },
+/** One document of an apply: what became of it, and why. */
+const documentResultProperties = {
+  source: { type: 'string' },
+  index: { type: 'integer' },
+  line: { type: 'integer' },
+  kind: { type: 'string' },
+  ref: { type: 'string' },
+  status: {
+    type: 'string',
+    enum: ['created', 'updated', 'unchanged', 'invalid', 'skipped', 'denied', 'pending'],
   },
-} as const;
+  version: { type: 'integer' },
+  issues: { type: 'array', items: issueSchema },
+  warnings: { type: 'array', items: issueSchema },
+  admission: {
+    type: 'string',
+    description: 'What admission decided for a change (absent for unchanged or invalid documents)',
+  },
+  violations: {
+    type: 'array',
+    items: anyObject,
+    description: 'Policy violations admission found, waived ones included and marked',
+  },
+};
+const applyResultProperties = {
+  applied: { type: 'boolean', description: 'Stored (in a dry run: would be)' },
+  dryRun: { type: 'boolean' },
+  summary: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Documents by status' },
+  results: { type: 'array', items: objectOf(documentResultProperties) },
+};
+
+/** POST /api/v1/apply's answer: the summary and each document's identity first. */
+export const applyResultSchema = objectOf(applyResultProperties);
+
+/** An apply's result in the order the catalog makes it, as other answers carry it. */
+export const catalogApplyResultSchema = objectOf({
+  ...inOrder(applyResultProperties, ['applied', 'dryRun', 'results', 'summary']),
+  results: {
+    type: 'array',
+    items: objectOf(
+      inOrder(documentResultProperties, [
+        'source',
+        'index',
+        'status',
+        'issues',
+        'warnings',
+        'line',
+        'kind',
+        'ref',
+        'version',
+        'admission',
+        'violations',
+      ]),
+    ),
+  },
+});
 
 export const errorResponses = {
   400: errorSchema,

@@ -11,7 +11,155 @@ import type { Catalog } from '../../catalog/catalog.js';
 import { NotFoundError } from '../../model/errors.js';
 import { aiStoreFor } from '../../store/sql/sql-ai-store.js';
 import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
-import { errorResponses, refParam } from '../schemas.js';
+import { errorResponses, listOf, nullable, objectOf, refParam, stringList } from '../schemas.js';
+
+const CHECK_STATUS = { type: 'string', enum: ['pass', 'fail', 'not-applicable'] } as const;
+
+/** An AI-use decision as recorded: every check evaluated, and the failing ones as reasons. */
+const decisionSchema = objectOf(
+  {
+    id: { type: 'string' },
+    time: { type: 'string' },
+    actor: { type: 'string' },
+    dataset: { type: 'string' },
+    datasetVersion: { type: 'integer' },
+    use: { type: 'string' },
+    for: nullable('string', 'The model or AI application that asked'),
+    purpose: nullable('string', 'The DPV purpose given'),
+    decision: { type: 'string', enum: ['allow', 'deny'] },
+    reasons: {
+      type: 'array',
+      description: 'Every failing check (empty when allowed)',
+      items: objectOf({
+        check: { type: 'string' },
+        message: { type: 'string' },
+        path: { type: 'string', description: 'Where in the contract the fact lives, when it is one' },
+        fix: { type: 'string', description: 'What would change this reason' },
+      }),
+    },
+    checks: {
+      type: 'array',
+      items: objectOf({ check: { type: 'string' }, status: CHECK_STATUS, detail: { type: 'string' } }),
+    },
+    wouldChange: { ...stringList, description: 'The fixes of the reasons, in order' },
+    auditSeq: { type: 'integer', description: 'The audit record of the decision' },
+  },
+  ['id', 'time', 'actor', 'dataset', 'datasetVersion', 'use', 'for', 'purpose', 'decision'],
+);
+
+const person = objectOf({ ref: { type: 'string' }, title: { type: 'string' } });
+const term = objectOf({ ref: { type: 'string' }, title: { type: 'string' }, definition: { type: 'string' } });
+
+/** What GET /context answers as JSON (`format=md`: the same as Markdown). */
+const contextSchema = objectOf(
+  {
+    ref: { type: 'string' },
+    kind: { type: 'string', enum: ['dataset', 'product'] },
+    title: { type: 'string' },
+    version: { type: 'integer' },
+    status: nullable('string'),
+    domain: nullable('string'),
+    description: objectOf({
+      purpose: nullable('string'),
+      usage: nullable('string'),
+      limitations: nullable('string'),
+    }),
+    owners: { type: 'array', items: person },
+    stewards: { type: 'array', items: person },
+    fields: {
+      type: 'array',
+      items: objectOf({
+        path: { type: 'string' },
+        type: nullable('string'),
+        physicalType: nullable('string'),
+        description: nullable('string'),
+        classification: nullable('string'),
+        required: nullable('boolean'),
+        semanticType: nullable('string', 'A DPV personal-data category or a pii: tag'),
+        protection: nullable('string', 'Its protection, when the AI section declares one'),
+        glossary: { type: 'array', items: term },
+      }),
+    },
+    datasets: {
+      type: 'array',
+      description: 'A product: its datasets the caller may read',
+      items: objectOf({
+        ref: { type: 'string' },
+        title: { type: 'string' },
+        description: { type: 'string' },
+      }),
+    },
+    ai: objectOf({
+      declared: { type: 'boolean', description: 'Whether the contract has an AI section' },
+      permittedUses: stringList,
+      outOfScopeUses: stringList,
+      personalData: nullable('string'),
+      classification: nullable('string'),
+      limitations: stringList,
+    }),
+    quality: objectOf({
+      status: nullable('string'),
+      score: nullable('number'),
+      checkedAt: nullable('string'),
+      failing: { ...stringList, description: "The latest run's failing checks, by name" },
+      openIncident: {
+        type: ['object', 'null'],
+        additionalProperties: true,
+        properties: { id: { type: 'string' }, title: { type: 'string' } },
+      },
+    }),
+    freshness: objectOf({
+      lastRefreshedAt: nullable('string'),
+      freshnessSla: nullable('string'),
+      sla: {
+        type: 'array',
+        description: "The contract's SLA properties as declared",
+        items: objectOf({ property: { type: 'string' }, value: {}, unit: { type: 'string' } }),
+      },
+    }),
+    glossary: { type: 'array', items: term },
+  },
+  ['ref', 'kind', 'title', 'version', 'status', 'domain', 'description', 'owners', 'stewards', 'fields'],
+);
+
+const improvements = {
+  type: 'array',
+  description: 'What would raise the score, most points first',
+  items: objectOf({
+    gain: { type: 'number', description: 'Points the score would gain' },
+    action: { type: 'string' },
+  }),
+} as const;
+
+const readinessSchema = objectOf(
+  {
+    ref: { type: 'string' },
+    kind: { type: 'string', enum: ['dataset', 'product', 'domain'] },
+    score: nullable('number', '0–100; a product or domain: the mean of its datasets the caller may read'),
+    datasets: {
+      type: 'array',
+      items: objectOf({
+        ref: { type: 'string' },
+        score: { type: 'number' },
+        parts: objectOf({
+          checks: { type: 'number' },
+          completeness: { type: 'number' },
+          quality: { type: 'number' },
+          freshness: { type: 'number' },
+        }),
+        checks: {
+          type: 'array',
+          description: 'The AI-METADATA §8 checks',
+          items: objectOf({ id: { type: 'string' }, status: CHECK_STATUS, fix: { type: 'string' } }),
+        },
+        missing: { ...stringList, description: 'AI-section fields not filled in' },
+        improvements,
+      }),
+    },
+    improvements,
+  },
+  ['ref', 'kind', 'score', 'datasets', 'improvements'],
+);
 
 export function aiRoutes(app: FastifyInstance, catalog: Catalog, defaultActor: string) {
   const base = new AiGate(catalog, qualityStoreFor(catalog.store), aiStoreFor(catalog.store), {
@@ -39,7 +187,7 @@ export function aiRoutes(app: FastifyInstance, catalog: Catalog, defaultActor: s
             purpose: { type: 'string', description: 'A DPV purpose, e.g. dpv:CustomerCare' },
           },
         },
-        response: errorResponses,
+        response: { 200: decisionSchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -66,7 +214,7 @@ export function aiRoutes(app: FastifyInstance, catalog: Catalog, defaultActor: s
             limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
           },
         },
-        response: errorResponses,
+        response: { 200: listOf('decisions', decisionSchema), ...errorResponses },
       },
     },
     async (request) => {
@@ -87,7 +235,7 @@ export function aiRoutes(app: FastifyInstance, catalog: Catalog, defaultActor: s
         summary: 'One recorded AI-use decision',
         tags,
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
-        response: errorResponses,
+        response: { 200: decisionSchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -111,7 +259,16 @@ export function aiRoutes(app: FastifyInstance, catalog: Catalog, defaultActor: s
         tags,
         params: refParam,
         querystring: { type: 'object', properties: { format: { enum: ['json', 'md'], default: 'json' } } },
-        response: errorResponses,
+        response: {
+          200: {
+            description: 'The context pack, as JSON or (format=md) as Markdown',
+            content: {
+              'application/json': { schema: contextSchema },
+              'text/markdown': { schema: { type: 'string' } },
+            },
+          },
+          ...errorResponses,
+        },
       },
     },
     async (request, reply) => {
@@ -134,7 +291,7 @@ export function aiRoutes(app: FastifyInstance, catalog: Catalog, defaultActor: s
           'score = 0.40 × GenAI checks + 0.30 × AI-section completeness + 0.20 × quality + 0.10 × freshness (0–100); a product or domain scores the mean of the datasets the caller may read.',
         tags,
         params: refParam,
-        response: errorResponses,
+        response: { 200: readinessSchema, ...errorResponses },
       },
     },
     async (request) => {

@@ -21,7 +21,7 @@ import { InputError } from '../../model/errors.js';
 import type { DeliveryState } from '../../store/lineage-store.js';
 import { errorBody } from '../errors.js';
 import { actorOf } from '../request-context.js';
-import { errorSchema, errorsFor, refParamOf } from '../schemas.js';
+import { anyObject, errorSchema, errorsFor, listOf, nullable, refParamOf, stringList } from '../schemas.js';
 
 export interface LineageRouteOptions {
   /** Largest single event (default 1 MB; CHARTER_LINEAGE_MAX_EVENT_BYTES). */
@@ -107,10 +107,7 @@ export function batchItems(body: string, ndjson: boolean): IngestItem[] {
   return items;
 }
 
-const nullable = (type: string, description?: string) => ({
-  type: [type, 'null'],
-  ...(description ? { description } : {}),
-});
+/* The answers' schemas list properties in the order the service builds them (see schemas.ts). */
 
 /** One node of a trace or an impact report; a node the caller may not read comes back restricted. */
 const lineageRowSchema = {
@@ -234,16 +231,6 @@ const impactSchema = {
     restricted: restrictedCount,
   },
 } as const;
-
-/*
- * The response schemas below also serialize the answers (fast-json-stringify): every object keeps
- * what they do not list (additionalProperties: true), and since `required` properties are written
- * first, `required` names only properties that lead the object anyway, keeping the key order the
- * service (and the CLI's -o json) gives.
- */
-const stringList = { type: 'array', items: { type: 'string' } } as const;
-/** Free-form JSON as it was reported or recorded (facets, details, a draft contract). */
-const anyObject = { type: 'object', additionalProperties: true } as const;
 
 const conflictRowSchema = {
   type: 'object',
@@ -534,15 +521,6 @@ const deliverySchema = {
     createdAt: { type: 'string' },
   },
 } as const;
-
-/** `{key: [item]}`: the lists the routes answer with. */
-const listOf = (key: string, items: object) =>
-  ({
-    type: 'object',
-    additionalProperties: true,
-    required: [key],
-    properties: { [key]: { type: 'array', items } },
-  }) as const;
 
 /** 429 from the ingest gate, with when to retry. */
 const floodSchema = {

@@ -8,7 +8,16 @@ import { InputError } from '../../model/errors.js';
 import { tryParseRef } from '../../model/ref.js';
 import { type QualityOptions, QualityService } from '../../quality/quality-service.js';
 import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
-import { errorResponses, refParam } from '../schemas.js';
+import {
+  anyObject,
+  errorResponses,
+  errorsFor,
+  inOrder,
+  nullable,
+  objectOf,
+  refParam,
+  stringList,
+} from '../schemas.js';
 
 /**
  * Where the server finds files of `local` servers: CHARTER_DATA_ROOT, else its working directory,
@@ -23,6 +32,198 @@ export function qualityOptionsFromEnv(actor: string): QualityOptions {
     ...(Number.isFinite(timeout) && timeout > 0 ? { timeoutMs: timeout * 1000 } : {}),
   };
 }
+
+const measured = {
+  type: ['number', 'string', 'null'],
+  description:
+    'The measured number (rows, percent or seconds), a column type, or null when nothing was measured',
+} as const;
+
+/** One check's result, in the order a stored run reads it back. */
+const checkResultProperties = {
+  id: { type: 'string' },
+  table: { type: 'string' },
+  field: { type: 'string' },
+  category: { type: 'string', enum: ['schema', 'quality', 'sla'] },
+  type: { type: 'string', description: 'e.g. required, unique, pattern, nullValues, sql, freshness' },
+  name: { type: 'string' },
+  dimension: { type: 'string' },
+  severity: { type: 'string' },
+  status: { type: 'string', enum: ['passed', 'failed', 'error', 'skipped'] },
+  measured,
+  unit: { type: 'string', enum: ['rows', 'percent', 'seconds'] },
+  expected: { type: 'string', description: 'e.g. "= 0 rows" or "between 10 and 100 rows"' },
+  message: { type: 'string', description: 'Why the check failed, errored or was skipped' },
+  durationMs: { type: 'integer' },
+  engine: { type: 'string' },
+  samples: {
+    type: 'array',
+    items: anyObject,
+    description: 'Failing rows (column → value), values of confidential or higher columns masked as ***',
+  },
+};
+const CHECK_RESULT_KEYS = Object.keys(checkResultProperties) as (keyof typeof checkResultProperties)[];
+
+/** A run, in the order a stored run reads it back. */
+const runProperties = {
+  id: { type: 'string' },
+  ref: { type: 'string' },
+  domain: nullable('string'),
+  contractVersion: { type: 'integer' },
+  server: nullable('string', "The contract's server checked"),
+  serverType: nullable('string'),
+  engine: { type: 'string' },
+  status: { type: 'string', enum: ['passed', 'failed', 'error'] },
+  message: { type: 'string' },
+  startedAt: { type: 'string' },
+  finishedAt: { type: 'string' },
+  durationMs: { type: 'integer' },
+  actor: { type: 'string' },
+  trigger: { type: 'string', enum: ['manual', 'schedule', 'api'] },
+  counts: objectOf({
+    passed: { type: 'integer' },
+    failed: { type: 'integer' },
+    error: { type: 'integer' },
+    skipped: { type: 'integer' },
+  }),
+  score: nullable(
+    'number',
+    'Severity-weighted share of passing checks, 0–100; null when nothing was executed',
+  ),
+  owners: stringList,
+  stewards: stringList,
+  scope: objectOf({
+    checks: stringList,
+    dimensions: stringList,
+    tags: stringList,
+    filters: {
+      type: 'object',
+      additionalProperties: { type: 'string' },
+      description: 'table → SQL condition',
+    },
+  }),
+  checks: { type: 'array', items: objectOf(checkResultProperties) },
+  statements: { ...stringList, description: 'The SQL statements run, in order' },
+  samplesWithheld: {
+    type: 'string',
+    description:
+      "Why failing-row samples were left out: the dataset's classification is above the caller's clearance",
+  },
+};
+const RUN_KEYS = Object.keys(runProperties) as (keyof typeof runProperties)[];
+const SUMMARY_KEYS = RUN_KEYS.filter((k) => k !== 'checks' && k !== 'statements' && k !== 'samplesWithheld');
+
+/** A stored run with every check result. */
+const runSchema = objectOf(runProperties);
+/** A run without its check results (lists, a dataset's trend). */
+const runSummarySchema = objectOf(inOrder(runProperties, SUMMARY_KEYS));
+/**
+ * A run as `check` makes it: what the checks found (a check's message after its engine), then what
+ * Charter records with it.
+ */
+const CHECKED_RUN_KEYS = (
+  'status server serverType engine startedAt finishedAt durationMs message checks statements scope ' +
+  'id ref domain contractVersion actor trigger counts score owners stewards samplesWithheld'
+).split(' ') as (keyof typeof runProperties)[];
+const checkedRunSchema = objectOf({
+  ...inOrder(runProperties, CHECKED_RUN_KEYS),
+  checks: {
+    type: 'array',
+    items: objectOf(
+      inOrder(checkResultProperties, [
+        ...CHECK_RESULT_KEYS.filter((k) => k !== 'message' && k !== 'samples'),
+        'message',
+        'samples',
+      ]),
+    ),
+  },
+});
+
+const checkReportSchema = objectOf(
+  {
+    status: runProperties.status,
+    datasets: { type: 'integer', description: 'Datasets checked' },
+    counts: runProperties.counts,
+    runs: { type: 'array', items: checkedRunSchema },
+  },
+  ['status', 'datasets', 'counts', 'runs'],
+);
+
+const failingCheckSchema = objectOf({
+  id: { type: 'string' },
+  status: checkResultProperties.status,
+  name: { type: 'string' },
+  measured,
+  expected: { type: 'string' },
+  message: { type: 'string' },
+});
+
+const qualityReportSchema = objectOf(
+  {
+    ref: { type: 'string' },
+    kind: { type: 'string', enum: ['dataset', 'product', 'domain', 'owner'] },
+    score: nullable('number', "Mean of the datasets' latest complete scores (a dataset: its latest)"),
+    datasets: {
+      type: 'array',
+      items: objectOf({
+        ref: { type: 'string' },
+        score: nullable('number'),
+        status: nullable('string'),
+        checkedAt: nullable('string'),
+        runId: nullable('string'),
+      }),
+    },
+    trend: { type: 'array', items: runSummarySchema, description: "A dataset's runs, newest first" },
+    failing: {
+      type: 'array',
+      items: failingCheckSchema,
+      description: "A dataset's latest complete run's checks that did not pass",
+    },
+  },
+  ['ref', 'kind', 'score', 'datasets'],
+);
+
+const incidentSchema = objectOf(
+  {
+    id: { type: 'string' },
+    ref: { type: 'string' },
+    domain: nullable('string'),
+    state: { type: 'string', enum: ['open', 'resolved'] },
+    title: { type: 'string' },
+    assignees: stringList,
+    failing: { type: 'array', items: failingCheckSchema },
+    openedAt: { type: 'string' },
+    updatedAt: { type: 'string' },
+    resolvedAt: nullable('string'),
+    lastRunId: { type: 'string' },
+    runs: { type: 'integer' },
+    timeline: {
+      type: 'array',
+      items: objectOf({
+        time: { type: 'string' },
+        action: { type: 'string', enum: ['opened', 'updated', 'resolved'] },
+        runId: { type: 'string' },
+        actor: { type: 'string' },
+        failing: { ...stringList, description: 'The ids of the checks failing after that run' },
+      }),
+    },
+  },
+  [
+    'id',
+    'ref',
+    'domain',
+    'state',
+    'title',
+    'assignees',
+    'failing',
+    'openedAt',
+    'updatedAt',
+    'resolvedAt',
+    'lastRunId',
+    'runs',
+    'timeline',
+  ],
+);
 
 export function qualityRoutes(
   app: FastifyInstance,
@@ -100,7 +301,7 @@ export function qualityRoutes(
             },
           },
         },
-        response: errorResponses,
+        response: { 200: checkReportSchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -154,6 +355,7 @@ export function qualityRoutes(
             limit: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
           },
         },
+        response: { 200: { type: 'array', items: runSummarySchema } },
       },
     },
     async (request) => {
@@ -172,7 +374,7 @@ export function qualityRoutes(
         summary: 'One quality run with every check result',
         tags,
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
-        response: errorResponses,
+        response: { 200: runSchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -193,7 +395,7 @@ export function qualityRoutes(
           type: 'object',
           properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 20 } },
         },
-        response: errorResponses,
+        response: { 200: qualityReportSchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -218,6 +420,7 @@ export function qualityRoutes(
             limit: { type: 'integer', minimum: 1, maximum: 5000, default: 500 },
           },
         },
+        response: { 200: { type: 'array', items: incidentSchema }, ...errorsFor(400) },
       },
     },
     async (request) => {
@@ -240,7 +443,7 @@ export function qualityRoutes(
         summary: 'One incident with its failing checks and timeline',
         tags,
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
-        response: errorResponses,
+        response: { 200: incidentSchema, ...errorResponses },
       },
     },
     async (request) => {

@@ -7,7 +7,84 @@ import type { FastifyInstance } from 'fastify';
 import type { Catalog } from '../../catalog/catalog.js';
 import { ScanSuggestions, scanAndPropose } from '../../classify/scan-suggestions.js';
 import { scanStoreFor } from '../../store/sql/sql-scan-store.js';
-import { errorResponses } from '../schemas.js';
+import {
+  catalogApplyResultSchema,
+  errorResponses,
+  listOf,
+  nullable,
+  objectOf,
+  stringList,
+} from '../schemas.js';
+
+const detectionSchema = objectOf({
+  category: { type: 'string' },
+  pd: { type: 'string', description: 'The DPV personal-data category' },
+  matchRate: { type: 'number', description: 'Share of the sampled non-empty values that matched (0..1)' },
+  confidence: { type: 'number', description: 'The match rate, raised by a field-name hint (0..1)' },
+});
+
+/** A field's proposal kept for stewards: counts and rates, never a value. */
+const suggestionSchema = objectOf(
+  {
+    id: { type: 'string' },
+    ref: { type: 'string' },
+    path: { type: 'string', description: "table.column of the contract's schema" },
+    datasetVersion: { type: 'integer', description: 'The contract version the scan read' },
+    time: { type: 'string' },
+    actor: { type: 'string' },
+    state: { type: 'string', enum: ['open', 'accepted', 'dismissed', 'superseded'] },
+    proposedClassification: nullable('string'),
+    currentClassification: nullable('string'),
+    proposedTags: stringList,
+    evidence: objectOf({
+      sampled: { type: 'integer' },
+      hints: stringList,
+      detections: { type: 'array', items: detectionSchema },
+    }),
+    decidedBy: nullable('string'),
+    decidedAt: nullable('string'),
+    acceptedVersion: nullable('integer', 'The contract version an accepted suggestion became'),
+    auditSeq: { type: 'integer' },
+  },
+  ['id', 'ref', 'path', 'datasetVersion', 'time', 'actor', 'state'],
+);
+
+const scanReportProperties = {
+  ref: { type: 'string' },
+  server: nullable('string'),
+  engine: { type: 'string' },
+  sample: { type: 'integer', description: 'Rows sampled at most' },
+  durationMs: objectOf({ fetch: { type: 'integer' }, detect: { type: 'integer' } }),
+  fields: {
+    type: 'array',
+    items: objectOf({
+      path: { type: 'string' },
+      sampled: { type: 'integer', description: 'Non-empty values sampled' },
+      hints: { ...stringList, description: 'Categories the field name suggests' },
+      detections: { type: 'array', items: detectionSchema },
+      currentClassification: nullable('string'),
+      proposedClassification: nullable('string'),
+      proposedTags: { ...stringList, description: 'pii and pii:<category>' },
+    }),
+  },
+};
+
+/** A new contract version through admission, or null when there was nothing to change. */
+const applyOrNull = (description: string) => ({
+  ...catalogApplyResultSchema,
+  type: ['object', 'null'],
+  description,
+});
+
+/** Either `{...report, suggestions}` (kept for stewards) or, with accept, `{scan, apply}`. */
+const scanOutcomeSchema = objectOf({
+  ...scanReportProperties,
+  suggestions: { type: 'array', items: suggestionSchema, description: 'Without accept: the proposals kept' },
+  scan: { ...objectOf(scanReportProperties), description: 'With accept: the report' },
+  apply: applyOrNull(
+    'With accept: the new contract version through admission; null when nothing was proposed',
+  ),
+});
 
 export function scanRoutes(app: FastifyInstance, catalog: Catalog) {
   const base = new ScanSuggestions(catalog, scanStoreFor(catalog.store));
@@ -32,7 +109,7 @@ export function scanRoutes(app: FastifyInstance, catalog: Catalog) {
             accept: { type: 'boolean', default: false },
           },
         },
-        response: errorResponses,
+        response: { 200: scanOutcomeSchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -66,7 +143,7 @@ export function scanRoutes(app: FastifyInstance, catalog: Catalog) {
             limit: { type: 'integer', minimum: 1, maximum: 5000, default: 500 },
           },
         },
-        response: errorResponses,
+        response: { 200: listOf('suggestions', suggestionSchema), ...errorResponses },
       },
     },
     async (request) => {
@@ -91,7 +168,18 @@ export function scanRoutes(app: FastifyInstance, catalog: Catalog) {
           'Answers {suggestion, apply}. When admission denies the change the suggestion stays open and apply lists every violation (200: an answer, not an error).',
         tags,
         params: idParam,
-        response: errorResponses,
+        response: {
+          200: objectOf(
+            {
+              suggestion: suggestionSchema,
+              apply: applyOrNull(
+                'The new contract version through admission (denied: the suggestion stays open)',
+              ),
+            },
+            ['suggestion', 'apply'],
+          ),
+          ...errorResponses,
+        },
       },
     },
     async (request) => base.as(request.charter.catalog).accept((request.params as { id: string }).id),
@@ -110,7 +198,7 @@ export function scanRoutes(app: FastifyInstance, catalog: Catalog) {
           additionalProperties: false,
           properties: { reason: { type: 'string', maxLength: 1000 } },
         },
-        response: errorResponses,
+        response: { 200: suggestionSchema, ...errorResponses },
       },
     },
     async (request) => {
