@@ -184,6 +184,32 @@ describe.runIf(browserAvailable())('web UI: every main page', { timeout: 180_000
     await screenshot(page, 'outcome');
   });
 
+  it('names an actor the catalog does not hold as text, and a user it holds as a link to their page', async () => {
+    // v1 of refunds was applied by the demo loader, which is no User in the catalog; grace and farid are.
+    await page.goto(`${server.url}/dataset/payments/refunds?tab=versions`);
+    const versions = page.locator('#versions');
+    const loader = versions.locator('.actor', { hasText: 'user:demo-loader' });
+    await loader.waitFor();
+    await expect
+      .poll(() => loader.getAttribute('title'))
+      .toBe('user:demo-loader is not in the catalog, so it has no page');
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('main a[href="/user/demo-loader"]').count()).toBe(0);
+    const grace = versions.getByRole('link', { name: 'user:grace' });
+    await grace.waitFor();
+    // The header names who wrote the latest version (farid), as a link too.
+    await page.locator('.page-header').getByRole('link', { name: 'user:farid' }).waitFor();
+    await grace.click();
+    await page.waitForURL(/\/user\/grace$/);
+    await page.getByRole('heading', { name: 'Grace Chen', level: 1 }).waitFor();
+    // A page whose only writer is the loader names it without a link.
+    await page.goto(`${server.url}/dataset/payments/chargebacks`);
+    await page
+      .locator('.page-header .actor[title="user:demo-loader is not in the catalog, so it has no page"]')
+      .waitFor();
+    expect(await page.locator('main a[href="/user/demo-loader"]').count()).toBe(0);
+  });
+
   it('answers unknown UI paths with the app and unknown API paths with a JSON 404', async () => {
     const ui = await fetch(`${server.url}/no/such/page`);
     expect(ui.status).toBe(200);

@@ -9,6 +9,7 @@ import { apiPath, enc } from '../api/client';
 import { useFeatures } from '../api/features';
 import type { Description } from '../api/types';
 import { useApi } from '../api/use-api';
+import { PersonRef } from '../components/person-ref';
 import { ErrorNote, Loading, PageHeader, Status, TabLinks, useTitle } from '../components/ui';
 import { when } from '../lib/format';
 import { markReady } from '../lib/perf';
@@ -109,7 +110,7 @@ export function AssetPage({ refText }: { refText: string }) {
               </>
             ) : null}{' '}
             · version {d.asset.version}, {when(d.asset.updatedAt)} by{' '}
-            <Link to={hrefOf(d.asset.updatedBy)}>{d.asset.updatedBy}</Link>
+            <PersonRef refText={d.asset.updatedBy} />
           </>
         }
       >

@@ -6,6 +6,7 @@
 import { fill, useFeatures } from '../api/features';
 import type { Outcome } from '../api/types';
 import { useApi } from '../api/use-api';
+import { PersonRef } from '../components/person-ref';
 import { Badge, Empty, ErrorNote, Loading, PageHeader, RefLink, useTitle } from '../components/ui';
 import { when } from '../lib/format';
 import { shortName } from '../lib/refs';
@@ -47,7 +48,7 @@ export function OutcomePage({ id }: { id: string }) {
         </Definition>
         <Definition term="Occurred">{when(o.occurredAt)}</Definition>
         <Definition term="Recorded">
-          {when(o.recordedAt)} by <RefLink refText={o.actor} />
+          {when(o.recordedAt)} by <PersonRef refText={o.actor} />
         </Definition>
         {o.runId ? <Definition term="Run">{o.runId}</Definition> : null}
         {o.traceId ? <Definition term="Trace id">{o.traceId}</Definition> : null}

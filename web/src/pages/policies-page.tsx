@@ -10,6 +10,7 @@ import type { ComplianceReport, Explain, Json, StatRow } from '../api/types';
 import { useApi } from '../api/use-api';
 import { StackedBars } from '../components/charts';
 import { Field } from '../components/field';
+import { PersonRef } from '../components/person-ref';
 import {
   Empty,
   Enforcement,
@@ -374,7 +375,7 @@ function Findings({
                       {v.waivedBy ? (
                         <>
                           {' '}
-                          <Status value="waived" /> <RefLink refText={v.waivedBy} />
+                          <Status value="waived" /> <PersonRef refText={v.waivedBy} />
                         </>
                       ) : null}
                       {v.remediation ? <div className="muted small">Fix: {v.remediation}</div> : null}

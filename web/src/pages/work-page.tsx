@@ -10,6 +10,7 @@ import { useFeatures } from '../api/features';
 import type { Approval, Incident, Waiver } from '../api/types';
 import { useApi } from '../api/use-api';
 import { Field } from '../components/field';
+import { PersonRef } from '../components/person-ref';
 import {
   Badge,
   Empty,
@@ -199,7 +200,7 @@ function ApprovalCard({
         <Badge tone="neutral">{a.type === 'waiver' ? 'waiver' : 'pending change'}</Badge>
       </header>
       <p className="muted small">
-        <span className="ref">{a.ref}</span> · requested by <RefLink refText={a.requestedBy} />{' '}
+        <span className="ref">{a.ref}</span> · requested by <PersonRef refText={a.requestedBy} />{' '}
         {when(a.requestedAt)} · decided by{' '}
         {a.approverRole === 'data-office'
           ? 'the data office'
@@ -235,7 +236,7 @@ function ApprovalCard({
         </p>
       ) : a.state !== 'open' ? (
         <p className="small">
-          {a.state} by {a.decidedBy ? <RefLink refText={a.decidedBy} /> : 'nobody'} {when(a.decidedAt)}
+          {a.state} by {a.decidedBy ? <PersonRef refText={a.decidedBy} /> : 'nobody'} {when(a.decidedAt)}
           {a.reason ? <>: “{a.reason}”</> : null}
         </p>
       ) : permission.allowed ? (
@@ -534,7 +535,9 @@ function Decisions() {
                 <tr key={d.id}>
                   <th scope="row" className="small">
                     {when(d.time)}
-                    <div className="muted">asked by {d.actor}</div>
+                    <div className="muted">
+                      asked by <PersonRef refText={d.actor} />
+                    </div>
                   </th>
                   <td>
                     <RefLink refText={d.dataset} title={shortName(d.dataset)} />{' '}
