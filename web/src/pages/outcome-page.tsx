@@ -6,6 +6,7 @@
 import { fill, useFeatures } from '../api/features';
 import type { Outcome } from '../api/types';
 import { useApi } from '../api/use-api';
+import { NoAccess } from '../components/no-access';
 import { PersonRef } from '../components/person-ref';
 import { Badge, Empty, ErrorNote, Loading, PageHeader, RefLink, useTitle } from '../components/ui';
 import { when } from '../lib/format';
@@ -29,7 +30,15 @@ export function OutcomePage({ id }: { id: string }) {
     return (
       <Empty title="No lineage on this server">Outcomes are recorded by a server that records lineage.</Empty>
     );
-  if (stored.error) return <ErrorNote error={stored.error} />;
+  if (stored.error)
+    return stored.error.status === 403 ? (
+      <>
+        <PageHeader kind="AI outcome" title="AI outcome" />
+        <NoAccess what="this outcome's subject" message={stored.error.message} />
+      </>
+    ) : (
+      <ErrorNote error={stored.error} />
+    );
   if (!o) return <Loading label="Reading the outcome" />;
   return (
     <>

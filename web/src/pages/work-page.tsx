@@ -10,6 +10,7 @@ import { useFeatures } from '../api/features';
 import type { Approval, Incident, Waiver } from '../api/types';
 import { useApi } from '../api/use-api';
 import { Field } from '../components/field';
+import { DomainFilterAccess } from '../components/no-access';
 import { PersonRef } from '../components/person-ref';
 import {
   Badge,
@@ -24,6 +25,7 @@ import {
   TabLinks,
   useTitle,
 } from '../components/ui';
+import { useAccess } from '../lib/access';
 import { day, plural, when } from '../lib/format';
 import { type Org, subtreeOf, useOrg } from '../lib/org';
 import { mayDecide } from '../lib/permissions';
@@ -355,6 +357,9 @@ function Incidents() {
   const [params, setParams] = useSearchParams();
   const scope = params.get('scope') ?? (params.get('domain') ? 'domain' : session.me ? 'mine' : 'all');
   const domain = params.get('domain') ?? '';
+  const access = useAccess();
+  // One domain the user may not read: the note says so instead of "no incidents".
+  const withheld = scope === 'domain' && !access.mayRead(domain);
   const state = params.get('state') ?? 'open';
   const myDomains =
     org && session.me
@@ -417,6 +422,7 @@ function Incidents() {
           )}
         </Field>
       </div>
+      {withheld ? <DomainFilterAccess domain={domain} what="the incidents" /> : null}
       {list.error ? (
         <ErrorNote error={list.error} />
       ) : !list.data ? (
@@ -457,7 +463,7 @@ function Incidents() {
             </li>
           ))}
         </ul>
-      ) : (
+      ) : withheld ? null : (
         <Empty title="No incidents">
           {scope === 'mine'
             ? 'Nothing is assigned to you.'
