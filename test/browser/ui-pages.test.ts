@@ -122,6 +122,7 @@ describe.runIf(browserAvailable())('web UI: every main page', { timeout: 180_000
         '/model/cards/fraud-scorer?tab=trace',
         '/lineage',
         '/dataset/payments/refunds',
+        '/dataset/payments/payment-transactions?tab=lineage',
       ]) {
         await page.goto(`${server.url}${path}`);
         await page.locator('main h1').first().waitFor();
