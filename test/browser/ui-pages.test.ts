@@ -93,7 +93,8 @@ describe.runIf(browserAvailable())('web UI: every main page', { timeout: 180_000
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`${server.url}${path}`);
-      await page.locator('main').getByText(ready).first().waitFor();
+      // Visible text only: a graph's edges carry their nodes' names in hidden <title> tooltips too.
+      await page.locator('main').getByText(ready).filter({ visible: true }).first().waitFor();
       // Let the figures that load after the main content arrive before judging and photographing.
       await page.waitForLoadState('networkidle');
       await page.waitForFunction(
