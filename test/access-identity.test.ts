@@ -36,6 +36,16 @@ apiVersion: charter/v1
 kind: Domain
 metadata: {name: sales}
 spec: {viewers: [user:bo]}
+---
+apiVersion: charter/v1
+kind: Domain
+metadata: {name: emea, parent: sales}
+spec: {}
+---
+apiVersion: charter/v1
+kind: Domain
+metadata: {name: hr}
+spec: {}
 `;
 
 describe('identities', () => {
@@ -177,5 +187,28 @@ describe('identities', () => {
     );
     const mine = await app.inject({ url: '/api/v1/tokens', headers: { authorization: `Bearer ${token}` } });
     expect(mine.json().tokens.every((t: { principal: string }) => t.principal === 'user:bo')).toBe(true);
+  });
+
+  it('says which domains the caller may read: a role reaches the sub-domains, the data office all', async () => {
+    const tokens = await Promise.all(
+      ['user:bo', 'user:ada'].map(async (principal) => {
+        const made = await platform.access.tokens.create({
+          principal,
+          name: 'w',
+          expiresAt: null,
+          actor: 'user:ada',
+        });
+        return made.token;
+      }),
+    );
+    const whoami = async (token: string) =>
+      (await app.inject({ url: '/api/v1/whoami', headers: { authorization: `Bearer ${token}` } })).json();
+    expect(await whoami(tokens[0]!)).toEqual({
+      actor: 'user:bo',
+      title: 'bo',
+      dataOffice: false,
+      readableDomains: ['emea', 'sales'],
+    });
+    expect((await whoami(tokens[1]!)).readableDomains).toBeNull();
   });
 });

@@ -120,7 +120,12 @@ for (const factory of storeFactories) {
         headers: { authorization: `Bearer ${body.token}` },
       });
       expect(who.statusCode).toBe(200);
-      expect(who.json()).toEqual({ actor: 'user:ada', title: 'Ada Lovelace', dataOffice: true });
+      expect(who.json()).toEqual({
+        actor: 'user:ada',
+        title: 'Ada Lovelace',
+        dataOffice: true,
+        readableDomains: null,
+      });
       // The ID token is a bearer token for the whole API.
       const asset = await app.inject({
         method: 'GET',

@@ -179,6 +179,47 @@ describe.runIf(browserAvailable())('web UI: catalog', { timeout: 120_000 }, () =
     expect(await notify.textContent()).toContain('owner of model:cards/fraud-scorer');
   });
 
+  it('draws declared and reported edges differently, with a legend, and keeps edge labels apart', async () => {
+    // After the pipelines' events above: payment-transactions feeds fraud-scores through a reported
+    // job, and three data products through their declared input ports.
+    await page.goto(`${server.url}/dataset/payments/payment-transactions?tab=lineage`);
+    const section = page.locator('#lineage');
+    await section.locator('path.edge-reported').first().waitFor({ state: 'attached' });
+    expect(await section.locator('g:has(> path.edge-reported) > title').allTextContents()).toEqual([
+      'payment-transactions → fraud-scores: reported by job airflow/cards.score_fraud',
+    ]);
+    const dash = (selector: string) =>
+      section
+        .locator(selector)
+        .first()
+        .evaluate(
+          (e) =>
+            (
+              globalThis as unknown as { getComputedStyle(e: unknown): { strokeDasharray: string } }
+            ).getComputedStyle(e).strokeDasharray,
+        );
+    expect(await dash('svg.graph-canvas path.edge-reported')).not.toBe('none');
+    expect(await dash('svg.graph-canvas path.edge-declared')).toBe('none');
+    expect(await section.locator('.graph-legend li').allTextContents()).toEqual([
+      ' declared in the catalog (contracts, data products, models, applications)',
+      ' reported by pipelines (OpenLineage)',
+    ]);
+    // No two edge labels share a pixel (the three "input" ports once overprinted at the dataset's edge).
+    const boxes = async () => (await section.locator('.edge-label').all()).map((l) => l.boundingBox());
+    const labels = (await Promise.all(await boxes())).filter((b) => b !== null);
+    expect(labels.length).toBeGreaterThanOrEqual(4);
+    const apart = (a: (typeof labels)[0], b: (typeof labels)[0]) =>
+      a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+    for (let i = 0; i < labels.length; i++)
+      for (let j = i + 1; j < labels.length; j++)
+        expect(apart(labels[i]!, labels[j]!), `${i} and ${j}`).toBe(true);
+    // A trace marks its declared and reported links the same way.
+    await page.goto(`${server.url}/app/support/nora?tab=trace`);
+    const trace = page.locator('#trace');
+    await trace.locator('path.edge-reported').first().waitFor({ state: 'attached' });
+    expect(await trace.locator('path.edge-declared').count()).toBeGreaterThan(0);
+  });
+
   it('diffs any two versions field by field', async () => {
     const v2 = await server.apply(
       refundsYaml.replace(

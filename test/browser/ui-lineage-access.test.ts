@@ -106,4 +106,47 @@ describe.runIf(browserAvailable())('web UI: lineage with access control', { time
     expect(text).not.toMatch(/commerce\/orders|web-analytics\/|may not read/);
     await grace.close();
   });
+
+  it('says "no access", and whom to ask, where a domain holds what the user may not read', async () => {
+    // grace (finance and payments) may not read what commerce holds; ines owns commerce.
+    const grace = await browser.context.newPage();
+    await grace.goto(`${url}/sign-in`);
+    await grace.getByRole('textbox', { name: 'Token' }).fill(await server.token('user:grace'));
+    await grace.getByRole('button', { name: 'Use token' }).click();
+    await grace.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+    const ask = 'Ask user:ines (owner of domain:commerce) for access.';
+
+    await grace.goto(`${url}/domain/commerce`);
+    const note = grace.locator('main .no-access');
+    await note.waitFor();
+    expect(await note.textContent()).toContain('You may not read the datasets, products, teams, quality');
+    expect(await note.textContent()).toContain(ask);
+    // Not an empty domain: no zero counts, no "no teams", no all-passing scorecard.
+    const about = (await grace.locator('main').textContent()) ?? '';
+    expect(about).not.toMatch(/Datasets \(0\)|No teams|all passing|No open incidents/);
+    // Its description, owners and sub-domains stay: the domain tree is visible to everyone.
+    expect(about).toContain('Inês Costa');
+    expect(about).toContain('Fulfilment');
+    await grace.goto(`${url}/domain/commerce?tab=datasets`);
+    await note.waitFor();
+    expect(await grace.locator('main').textContent()).not.toContain('No datasets here');
+
+    // A dataset there: "no access" with whom to ask, not "not allowed" or "not found".
+    await grace.goto(`${url}/dataset/commerce/orders`);
+    await note.waitFor();
+    expect((await note.textContent())?.replace(/\s+/g, ' ')).toBe(
+      `No accessYou may not read this dataset: that needs a role (viewer or more) in domain:commerce or a domain above it.${ask}`,
+    );
+    expect(await grace.locator('main [role="alert"]').count()).toBe(0);
+
+    // The overview says so in commerce's row, and shows payments' figures.
+    await grace.goto(`${url}/`);
+    const row = grace.locator('tr', { has: grace.getByRole('link', { name: 'Commerce', exact: true }) });
+    await row.getByText('No access', { exact: true }).waitFor();
+    expect((await row.textContent())?.replace(/\s+/g, ' ')).toBe(`CommerceNo access ${ask}`);
+    const payments = grace.locator('tr', { has: grace.getByRole('link', { name: 'Payments', exact: true }) });
+    expect(await payments.textContent()).not.toContain('No access');
+    expect(await seriousViolations(grace)).toEqual([]);
+    await grace.close();
+  });
 });

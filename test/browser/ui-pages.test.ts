@@ -93,7 +93,8 @@ describe.runIf(browserAvailable())('web UI: every main page', { timeout: 180_000
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`${server.url}${path}`);
-      await page.locator('main').getByText(ready).first().waitFor();
+      // Visible text only: a graph's edges carry their nodes' names in hidden <title> tooltips too.
+      await page.locator('main').getByText(ready).filter({ visible: true }).first().waitFor();
       // Let the figures that load after the main content arrive before judging and photographing.
       await page.waitForLoadState('networkidle');
       await page.waitForFunction(
@@ -122,6 +123,7 @@ describe.runIf(browserAvailable())('web UI: every main page', { timeout: 180_000
         '/model/cards/fraud-scorer?tab=trace',
         '/lineage',
         '/dataset/payments/refunds',
+        '/dataset/payments/payment-transactions?tab=lineage',
       ]) {
         await page.goto(`${server.url}${path}`);
         await page.locator('main h1').first().waitFor();
@@ -182,6 +184,32 @@ describe.runIf(browserAvailable())('web UI: every main page', { timeout: 180_000
     expect(await page.locator('#accountable li').count()).toBeGreaterThan(0);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'outcome');
+  });
+
+  it('names an actor the catalog does not hold as text, and a user it holds as a link to their page', async () => {
+    // v1 of refunds was applied by the demo loader, which is no User in the catalog; grace and farid are.
+    await page.goto(`${server.url}/dataset/payments/refunds?tab=versions`);
+    const versions = page.locator('#versions');
+    const loader = versions.locator('.actor', { hasText: 'user:demo-loader' });
+    await loader.waitFor();
+    await expect
+      .poll(() => loader.getAttribute('title'))
+      .toBe('user:demo-loader is not in the catalog, so it has no page');
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('main a[href="/user/demo-loader"]').count()).toBe(0);
+    const grace = versions.getByRole('link', { name: 'user:grace' });
+    await grace.waitFor();
+    // The header names who wrote the latest version (farid), as a link too.
+    await page.locator('.page-header').getByRole('link', { name: 'user:farid' }).waitFor();
+    await grace.click();
+    await page.waitForURL(/\/user\/grace$/);
+    await page.getByRole('heading', { name: 'Grace Chen', level: 1 }).waitFor();
+    // A page whose only writer is the loader names it without a link.
+    await page.goto(`${server.url}/dataset/payments/chargebacks`);
+    await page
+      .locator('.page-header .actor[title="user:demo-loader is not in the catalog, so it has no page"]')
+      .waitFor();
+    expect(await page.locator('main a[href="/user/demo-loader"]').count()).toBe(0);
   });
 
   it('answers unknown UI paths with the app and unknown API paths with a JSON 404', async () => {

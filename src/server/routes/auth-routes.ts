@@ -71,14 +71,23 @@ export function authRoutes(
 
   app.get(
     '/api/v1/whoami',
-    { schema: { summary: 'Who this request is made for', tags: ['access'] } },
+    {
+      schema: {
+        summary:
+          'Who this request is made for: the actor, their name, whether they are the data office, and the domains whose assets they may read (null: every domain)',
+        tags: ['access'],
+      },
+    },
     async (request) => {
       const { actor, guard } = request.charter;
       const [user] = await catalog.store.getAssets([actor]);
+      // The UI says "no access" (and whom to ask) for a domain outside this list instead of showing it empty.
+      const readable = guard?.readableDomains();
       return {
         actor,
         title: user?.title || actor,
         dataOffice: guard ? guard.isAdmin : true,
+        readableDomains: readable ? [...readable].sort() : null,
       };
     },
   );

@@ -8,6 +8,7 @@ import { apiPath } from '../api/client';
 import { useFeatures } from '../api/features';
 import type { Json } from '../api/types';
 import { useApi } from '../api/use-api';
+import { PersonRef } from '../components/person-ref';
 import { Empty, ErrorNote, Loading, RefLink, Section, Status } from '../components/ui';
 import { when } from '../lib/format';
 import { shortName } from '../lib/refs';
@@ -36,7 +37,8 @@ function Value({ value, depth = 0 }: { value: unknown; depth?: number }): ReactN
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value !== 'object') {
     const text = String(value);
-    return /^(user|team|domain|dataset|product|model|app):/.test(text) ? <RefLink refText={text} /> : text;
+    if (/^(user|team):/.test(text)) return <PersonRef refText={text} />;
+    return /^(domain|dataset|product|model|app):/.test(text) ? <RefLink refText={text} /> : text;
   }
   if (Array.isArray(value)) {
     if (!value.length) return <span className="muted">none</span>;

@@ -9,10 +9,12 @@ import { apiPath, enc } from '../api/client';
 import { useFeatures } from '../api/features';
 import type { Description } from '../api/types';
 import { useApi } from '../api/use-api';
+import { NoAccess } from '../components/no-access';
+import { PersonRef } from '../components/person-ref';
 import { ErrorNote, Loading, PageHeader, Status, TabLinks, useTitle } from '../components/ui';
 import { when } from '../lib/format';
 import { markReady } from '../lib/perf';
-import { hrefOf, parseRef, shortName } from '../lib/refs';
+import { hrefOf, kindLabel, parseRef, shortName } from '../lib/refs';
 import { AiSection } from './ai-section';
 import {
   ContractSummary,
@@ -41,6 +43,7 @@ export function AssetPage({ refText }: { refText: string }) {
   }, [d, isDataset]);
 
   if (described.error) {
+    const kind = kindLabel(parseRef(refText)?.kind ?? '');
     return (
       <>
         <PageHeader
@@ -48,7 +51,15 @@ export function AssetPage({ refText }: { refText: string }) {
           title={shortName(refText)}
           subtitle={<span className="ref">{refText}</span>}
         />
-        <ErrorNote error={described.error} />
+        {described.error.status === 403 ? (
+          <NoAccess
+            domain={parseRef(refText)?.domain}
+            what={`this ${/^[A-Z]{2}/.test(kind) ? kind : kind.toLowerCase()}`}
+            message={described.error.message}
+          />
+        ) : (
+          <ErrorNote error={described.error} />
+        )}
       </>
     );
   }
@@ -109,7 +120,7 @@ export function AssetPage({ refText }: { refText: string }) {
               </>
             ) : null}{' '}
             · version {d.asset.version}, {when(d.asset.updatedAt)} by{' '}
-            <Link to={hrefOf(d.asset.updatedBy)}>{d.asset.updatedBy}</Link>
+            <PersonRef refText={d.asset.updatedBy} />
           </>
         }
       >

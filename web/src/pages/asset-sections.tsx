@@ -6,6 +6,7 @@ import { fill, useFeatures } from '../api/features';
 import type { Description, Diff, Explain, Json } from '../api/types';
 import { useApi } from '../api/use-api';
 import { Field } from '../components/field';
+import { PersonRef } from '../components/person-ref';
 import {
   Classification,
   Empty,
@@ -749,7 +750,7 @@ export function VersionsPanel({ d }: { d: Description }) {
                   <td>{v.action}</td>
                   <td>{when(v.createdAt)}</td>
                   <td>
-                    <RefLink refText={v.actor} />
+                    <PersonRef refText={v.actor} />
                   </td>
                 </tr>
               ))}

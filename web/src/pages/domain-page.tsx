@@ -3,7 +3,7 @@
  * products (paginated), its effective policies, its scorecard, quality, and the governance gaps of
  * its assets.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { type ApiError, apiPath, cachedGet, enc } from '../api/client';
 import { useFeatures } from '../api/features';
@@ -21,6 +21,7 @@ import type {
 import { useApi } from '../api/use-api';
 import { Meter } from '../components/charts';
 import { Field } from '../components/field';
+import { NoAccess } from '../components/no-access';
 import {
   Empty,
   Enforcement,
@@ -35,6 +36,7 @@ import {
   TabLinks,
   useTitle,
 } from '../components/ui';
+import { useAccess } from '../lib/access';
 import { type Gaps, gapsOf } from '../lib/coverage';
 import { day, fmt, pct, plural, when } from '../lib/format';
 import { type Org, subtreeOf, useOrg } from '../lib/org';
@@ -48,6 +50,9 @@ export function DomainPage({ name }: { name: string }) {
   const [params] = useSearchParams();
   const features = useFeatures();
   const { org } = useOrg();
+  const access = useAccess();
+  // The domain itself is visible to everyone signed in; what it holds needs a role there.
+  const withheld = access.known && !access.mayRead(name);
   const described = useApi<Description>(apiPath(`/assets/${enc(ref)}/describe`));
   const stats = useApi<{ counts: StatRow[] }>(apiPath('/stats'));
   const d = described.data;
@@ -63,8 +68,9 @@ export function DomainPage({ name }: { name: string }) {
     stats.data?.counts.find((c) => c.kind === kind && c.domain === name)?.count ?? 0;
   const tabs = [
     { id: 'about', label: 'About' },
-    { id: 'datasets', label: `Datasets (${fmt(count('DataContract'))})` },
-    { id: 'products', label: `Products (${fmt(count('DataProduct'))})` },
+    // Without access the server counts none of them: no count rather than a false zero.
+    { id: 'datasets', label: withheld ? 'Datasets' : `Datasets (${fmt(count('DataContract'))})` },
+    { id: 'products', label: withheld ? 'Products' : `Products (${fmt(count('DataProduct'))})` },
     { id: 'gaps', label: 'Gaps' },
     { id: 'policies', label: 'Policies' },
     ...(features.quality ? [{ id: 'quality', label: 'Quality' }] : []),
@@ -79,7 +85,7 @@ export function DomainPage({ name }: { name: string }) {
         <ErrorNote error={described.error} />
       </>
     );
-  if (!d || !org)
+  if (!d || !org || !access.known)
     return (
       <>
         <PageHeader kind="domain" title={name} />
@@ -88,6 +94,12 @@ export function DomainPage({ name }: { name: string }) {
     );
   const info = org.domains.get(name);
   const parents = d.domainPath.slice(1).reverse();
+  const title = d.asset.title || name;
+  const noAccess = withheld ? (
+    <NoAccess domain={name} what={`the datasets, products, teams, quality and open work of ${title}`}>
+      <ReadableSubdomains org={org} domain={name} readable={access.readable} />
+    </NoAccess>
+  ) : null;
 
   return (
     <>
@@ -127,17 +139,26 @@ export function DomainPage({ name }: { name: string }) {
             datasets={count('DataContract')}
             products={count('DataProduct')}
             catalogSize={catalogSize}
+            noAccess={noAccess}
           />
         ) : null}
-        {tab === 'datasets' ? (
-          <AssetList kind="datasets" domain={name} total={count('DataContract')} />
-        ) : null}
-        {tab === 'products' ? <AssetList kind="products" domain={name} total={count('DataProduct')} /> : null}
-        {tab === 'gaps' ? (
-          <GapsTab domain={name} org={org} total={count('DataContract') + count('DataProduct')} />
-        ) : null}
         {tab === 'policies' ? <DomainPolicies domain={name} /> : null}
-        {tab === 'quality' ? <DomainQuality domain={name} /> : null}
+        {tab === 'about' || tab === 'policies'
+          ? null
+          : (noAccess ?? (
+              <>
+                {tab === 'datasets' ? (
+                  <AssetList kind="datasets" domain={name} total={count('DataContract')} />
+                ) : null}
+                {tab === 'products' ? (
+                  <AssetList kind="products" domain={name} total={count('DataProduct')} />
+                ) : null}
+                {tab === 'gaps' ? (
+                  <GapsTab domain={name} org={org} total={count('DataContract') + count('DataProduct')} />
+                ) : null}
+                {tab === 'quality' ? <DomainQuality domain={name} /> : null}
+              </>
+            ))}
       </div>
       {info ? null : (
         <Note tone="warn">This domain is not in the organisation tree the UI loaded; reload the page.</Note>
@@ -153,6 +174,7 @@ function About({
   datasets,
   products,
   catalogSize,
+  noAccess,
 }: {
   d: Description;
   org: Org;
@@ -160,13 +182,17 @@ function About({
   datasets: number;
   products: number;
   catalogSize: number | undefined;
+  /** Set when the user may not read what the domain holds: shown instead of its teams, scorecard and work. */
+  noAccess: ReactNode;
 }) {
   const spec = (d.doc.spec ?? {}) as Json;
   const subdomains = [...org.domains.values()].filter((x) => x.parent === name);
-  const teams = useApi<{ items: Asset[] }>(apiPath('/assets', { kind: 'teams', domain: name, limit: 200 }));
+  const teams = useApi<{ items: Asset[] }>(
+    noAccess ? null : apiPath('/assets', { kind: 'teams', domain: name, limit: 200 }),
+  );
   const small = catalogSize !== undefined && catalogSize <= SMALL_CATALOG;
   const compliance = useApi<ComplianceReport>(
-    small ? apiPath('/compliance', { domain: name, limit: 0 }) : null,
+    small && !noAccess ? apiPath('/compliance', { domain: name, limit: 0 }) : null,
     {
       ttlMs: 5 * 60_000,
     },
@@ -212,29 +238,31 @@ function About({
             ))}
           </dl>
         </Section>
-        <Section title="Teams and members" id="teams">
-          {teams.error ? (
-            <ErrorNote error={teams.error} />
-          ) : !teams.data ? (
-            <Loading />
-          ) : teams.data.items.length ? (
-            <ul className="plain teams">
-              {teams.data.items.map((t) => (
-                <li key={t.ref}>
-                  <RefLink refText={t.ref} title={t.title} />:{' '}
-                  {(org.teams.get(t.ref) ?? []).map((m, i) => (
-                    <span key={m}>
-                      {i ? ', ' : ''}
-                      <RefLink refText={m} />
-                    </span>
-                  ))}
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <Empty title="No teams">This domain has no teams yet.</Empty>
-          )}
-        </Section>
+        {noAccess ? null : (
+          <Section title="Teams and members" id="teams">
+            {teams.error ? (
+              <ErrorNote error={teams.error} />
+            ) : !teams.data ? (
+              <Loading />
+            ) : teams.data.items.length ? (
+              <ul className="plain teams">
+                {teams.data.items.map((t) => (
+                  <li key={t.ref}>
+                    <RefLink refText={t.ref} title={t.title} />:{' '}
+                    {(org.teams.get(t.ref) ?? []).map((m, i) => (
+                      <span key={m}>
+                        {i ? ', ' : ''}
+                        <RefLink refText={m} />
+                      </span>
+                    ))}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <Empty title="No teams">This domain has no teams yet.</Empty>
+            )}
+          </Section>
+        )}
         <Section title="Sub-domains" id="subdomains">
           {subdomains.length ? (
             <ul className="plain">
@@ -251,47 +279,51 @@ function About({
         </Section>
       </div>
       <div>
-        <Section title="Scorecard" id="scorecard">
-          <dl className="facts">
-            <dt>Datasets</dt>
-            <dd>
-              <Link to={`/domain/${name}?tab=datasets`}>{fmt(datasets)}</Link>
-            </dd>
-            <dt>Data products</dt>
-            <dd>
-              <Link to={`/domain/${name}?tab=products`}>{fmt(products)}</Link>
-            </dd>
-            <dt>Compliance</dt>
-            <dd>
-              {!small ? (
-                <Link to={`/policies?domain=${name}`}>evaluate on the policies page</Link>
-              ) : compliance.error ? (
-                <span className="text-bad">{compliance.error.message}</span>
-              ) : !compliance.data ? (
-                '…'
-              ) : own ? (
-                <>
-                  <Meter part={own.passing + own.waived} whole={own.assets} label="passing or waived" />{' '}
-                  {own.failing ? (
-                    <Link to={`/policies?domain=${name}#failing`} className="text-bad">
-                      {plural(own.failing, 'asset')} failing
-                    </Link>
+        {noAccess ?? (
+          <>
+            <Section title="Scorecard" id="scorecard">
+              <dl className="facts">
+                <dt>Datasets</dt>
+                <dd>
+                  <Link to={`/domain/${name}?tab=datasets`}>{fmt(datasets)}</Link>
+                </dd>
+                <dt>Data products</dt>
+                <dd>
+                  <Link to={`/domain/${name}?tab=products`}>{fmt(products)}</Link>
+                </dd>
+                <dt>Compliance</dt>
+                <dd>
+                  {!small ? (
+                    <Link to={`/policies?domain=${name}`}>evaluate on the policies page</Link>
+                  ) : compliance.error ? (
+                    <span className="text-bad">{compliance.error.message}</span>
+                  ) : !compliance.data ? (
+                    '…'
+                  ) : own ? (
+                    <>
+                      <Meter part={own.passing + own.waived} whole={own.assets} label="passing or waived" />{' '}
+                      {own.failing ? (
+                        <Link to={`/policies?domain=${name}#failing`} className="text-bad">
+                          {plural(own.failing, 'asset')} failing
+                        </Link>
+                      ) : (
+                        'all passing'
+                      )}
+                    </>
                   ) : (
-                    'all passing'
+                    <span className="muted">nothing evaluated</span>
                   )}
-                </>
-              ) : (
-                <span className="muted">nothing evaluated</span>
-              )}
-            </dd>
-          </dl>
-          <p>
-            <Link to={`/domain/${name}?tab=gaps`}>Ownership, description and classification gaps →</Link>
-          </p>
-        </Section>
-        <Section title="Open work (with sub-domains)" id="open-work">
-          <OpenWork domain={name} org={org} />
-        </Section>
+                </dd>
+              </dl>
+              <p>
+                <Link to={`/domain/${name}?tab=gaps`}>Ownership, description and classification gaps →</Link>
+              </p>
+            </Section>
+            <Section title="Open work (with sub-domains)" id="open-work">
+              <OpenWork domain={name} org={org} />
+            </Section>
+          </>
+        )}
       </div>
     </div>
   );
@@ -629,5 +661,31 @@ function DomainQuality({ domain }: { domain: string }) {
         <Empty title="No datasets">This domain has no datasets to check.</Empty>
       )}
     </Section>
+  );
+}
+
+/** The sub-domains of a domain the user may not read that they may read (a role given lower down). */
+function ReadableSubdomains({
+  org,
+  domain,
+  readable,
+}: {
+  org: Org;
+  domain: string;
+  readable: ReadonlySet<string> | undefined;
+}) {
+  const open = subtreeOf(org, domain).filter((x) => x !== domain && readable?.has(x));
+  if (!open.length) return null;
+  return (
+    <p>
+      You may read its sub-domain{open.length > 1 ? 's' : ''}{' '}
+      {open.map((x, i) => (
+        <span key={x}>
+          {i ? ', ' : ''}
+          <Link to={`/domain/${x}`}>{org.domains.get(x)?.title ?? x}</Link>
+        </span>
+      ))}
+      .
+    </p>
   );
 }

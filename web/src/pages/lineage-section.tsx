@@ -149,10 +149,21 @@ export function LineageSection({ d }: { d: Description }) {
               href: hrefOf(p),
             },
       );
-      edges.push({ from: p, to: d.asset.ref, label: 'exposes' });
+      edges.push({
+        from: p,
+        to: d.asset.ref,
+        label: 'exposes',
+        origin: 'declared',
+        source: 'declared as an output port of the data product',
+      });
       for (const input of pd ? targets(pd, 'consumes') : []) {
         datasetNode(input, -2, described.get(input));
-        edges.push({ from: input, to: p });
+        edges.push({
+          from: input,
+          to: p,
+          origin: 'declared',
+          source: 'declared as an input port of the data product',
+        });
       }
     }
     for (const c of consumers) {
@@ -171,18 +182,29 @@ export function LineageSection({ d }: { d: Description }) {
                 href: hrefOf(c),
               },
         );
-      edges.push({ from: d.asset.ref, to: c, label: 'input' });
+      edges.push({
+        from: d.asset.ref,
+        to: c,
+        label: 'input',
+        origin: 'declared',
+        source: 'declared as an input port of the data product',
+      });
       for (const output of cd ? targets(cd, 'exposes') : []) {
         if (output === d.asset.ref) continue;
         datasetNode(output, 2, described.get(output));
-        edges.push({ from: c, to: output });
+        edges.push({
+          from: c,
+          to: output,
+          origin: 'declared',
+          source: 'declared as an output port of the data product',
+        });
       }
     }
-    // Downstream as recorded from pipelines (OpenLineage), beside what the ports declare.
+    // Downstream as impact finds it: reported by pipelines (OpenLineage) or declared by models and
+    // applications, beside what the ports declare.
     const runtime = rowsToGraph(d.asset.ref, recorded, 1);
     for (const n of runtime.nodes) if (!nodes.has(n.id)) nodes.set(n.id, n);
-    for (const e of runtime.edges)
-      if (!edges.some((x) => x.from === e.from && x.to === e.to)) edges.push({ ...e, label: 'run' });
+    for (const e of runtime.edges) if (!edges.some((x) => x.from === e.from && x.to === e.to)) edges.push(e);
     return { nodes: [...nodes.values()], edges };
   }, [state.described, state.hidden, runs.data, org, colour, d, producers, consumers, recorded]);
 

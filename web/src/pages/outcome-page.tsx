@@ -6,6 +6,8 @@
 import { fill, useFeatures } from '../api/features';
 import type { Outcome } from '../api/types';
 import { useApi } from '../api/use-api';
+import { NoAccess } from '../components/no-access';
+import { PersonRef } from '../components/person-ref';
 import { Badge, Empty, ErrorNote, Loading, PageHeader, RefLink, useTitle } from '../components/ui';
 import { when } from '../lib/format';
 import { shortName } from '../lib/refs';
@@ -28,7 +30,15 @@ export function OutcomePage({ id }: { id: string }) {
     return (
       <Empty title="No lineage on this server">Outcomes are recorded by a server that records lineage.</Empty>
     );
-  if (stored.error) return <ErrorNote error={stored.error} />;
+  if (stored.error)
+    return stored.error.status === 403 ? (
+      <>
+        <PageHeader kind="AI outcome" title="AI outcome" />
+        <NoAccess what="this outcome's subject" message={stored.error.message} />
+      </>
+    ) : (
+      <ErrorNote error={stored.error} />
+    );
   if (!o) return <Loading label="Reading the outcome" />;
   return (
     <>
@@ -47,7 +57,7 @@ export function OutcomePage({ id }: { id: string }) {
         </Definition>
         <Definition term="Occurred">{when(o.occurredAt)}</Definition>
         <Definition term="Recorded">
-          {when(o.recordedAt)} by <RefLink refText={o.actor} />
+          {when(o.recordedAt)} by <PersonRef refText={o.actor} />
         </Definition>
         {o.runId ? <Definition term="Run">{o.runId}</Definition> : null}
         {o.traceId ? <Definition term="Trace id">{o.traceId}</Definition> : null}

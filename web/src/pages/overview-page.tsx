@@ -19,7 +19,9 @@ import type {
 } from '../api/types';
 import { useApi } from '../api/use-api';
 import { Bars, Meter, StackedBars } from '../components/charts';
+import { AskForAccess } from '../components/no-access';
 import { Empty, ErrorNote, Loading, Note, PageHeader, Section, useTitle } from '../components/ui';
+import { useAccess } from '../lib/access';
 import { type CoverageRow, coverageByDomain, gapsOf } from '../lib/coverage';
 import { fmt, pct, plural, when } from '../lib/format';
 import { useOrg } from '../lib/org';
@@ -130,6 +132,7 @@ export function OverviewPage() {
   useTitle('Overview');
   const features = useFeatures();
   const { org, error: orgError } = useOrg();
+  const access = useAccess();
   const stats = useApi<{ counts: StatRow[] }>(apiPath('/stats'));
   const approvals = useApi<{ approvals: Approval[] }>(apiPath('/approvals', { state: 'open' }));
   const incidents = useApi<Incident[]>(
@@ -247,7 +250,10 @@ export function OverviewPage() {
     );
   }
 
-  const byCount = [...org.tree]
+  // A domain the user may not read answers with nothing: "no access", not a row of zeros.
+  const open = org.tree.filter((d) => access.mayRead(d.name));
+  const figureColumns = 7 + (features.quality ? 1 : 0) + (features.incidents ? 1 : 0);
+  const byCount = open
     .map((d) => ({ d, n: counts.byDomain.get(d.name)?.datasets ?? 0 }))
     .sort((a, b) => b.n - a.n)
     .slice(0, 12);
@@ -329,6 +335,12 @@ export function OverviewPage() {
 
       <Section title="Domains" id="domains">
         <OverviewNotes coverage={coverage} total={total ?? 0} runs={runs.data?.length} />
+        {open.length < org.tree.length ? (
+          <p className="muted small">
+            You may read what {fmt(open.length)} of the {plural(org.tree.length, 'domain')} hold; for the
+            others, the table says whom to ask for access.
+          </p>
+        ) : null}
         <div className="table-wrap">
           <table className="data overview-table">
             <caption className="sr-only">
@@ -366,16 +378,31 @@ export function OverviewPage() {
                 const row = cov?.rows.get(d.name);
                 const q = perDomain.qualityBy.get(d.name);
                 const gaps = (gap: string) => `/domain/${d.name}?tab=gaps&gap=${gap}`;
+                const name = (
+                  <th scope="row" style={{ paddingLeft: `${0.6 + d.depth * 1.2}rem` }}>
+                    {d.depth ? (
+                      <span className="tree-mark" aria-hidden="true">
+                        └{' '}
+                      </span>
+                    ) : null}
+                    <Link to={`/domain/${d.name}`}>{d.title}</Link>
+                  </th>
+                );
+                if (!access.mayRead(d.name))
+                  return (
+                    <tr key={d.name} className="no-access-row">
+                      {name}
+                      <td colSpan={figureColumns}>
+                        <strong>No access</strong>{' '}
+                        <span className="muted">
+                          <AskForAccess domain={d.name} />
+                        </span>
+                      </td>
+                    </tr>
+                  );
                 return (
                   <tr key={d.name}>
-                    <th scope="row" style={{ paddingLeft: `${0.6 + d.depth * 1.2}rem` }}>
-                      {d.depth ? (
-                        <span className="tree-mark" aria-hidden="true">
-                          └{' '}
-                        </span>
-                      ) : null}
-                      <Link to={`/domain/${d.name}`}>{d.title}</Link>
-                    </th>
+                    {name}
                     <td className="num">
                       <Link
                         to={`/domain/${d.name}?tab=datasets`}
@@ -483,10 +510,12 @@ export function OverviewPage() {
             rows={byCount.map(({ d, n }) => ({ label: d.title, value: n, href: `/domain/${d.name}` }))}
             width={460}
           />
-          {org.tree.length > byCount.length ? (
+          {open.length > byCount.length ? (
             <p className="muted small">
-              The {byCount.length} largest of {org.tree.length} domains.
+              The {byCount.length} largest of the {open.length} domains you may read.
             </p>
+          ) : open.length < org.tree.length ? (
+            <p className="muted small">The {plural(open.length, 'domain')} you may read.</p>
           ) : null}
         </Section>
         <Section title="Compliance by domain" id="chart-compliance">
@@ -497,7 +526,7 @@ export function OverviewPage() {
                   label="Assets passing, failing and waived per domain"
                   width={460}
                   rows={compliance.data.byDomain
-                    .filter((d) => d.domain !== '(none)')
+                    .filter((d) => d.domain !== '(none)' && access.mayRead(d.domain))
                     .sort((a, b) => b.failing - a.failing || b.assets - a.assets)
                     .slice(0, 12)
                     .map((d) => ({

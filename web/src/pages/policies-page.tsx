@@ -10,6 +10,8 @@ import type { ComplianceReport, Explain, Json, StatRow } from '../api/types';
 import { useApi } from '../api/use-api';
 import { StackedBars } from '../components/charts';
 import { Field } from '../components/field';
+import { DomainFilterAccess } from '../components/no-access';
+import { PersonRef } from '../components/person-ref';
 import {
   Empty,
   Enforcement,
@@ -22,6 +24,7 @@ import {
   Status,
   useTitle,
 } from '../components/ui';
+import { useAccess } from '../lib/access';
 import { fmt, plural, when } from '../lib/format';
 import { useOrg } from '../lib/org';
 import { shortName } from '../lib/refs';
@@ -334,6 +337,8 @@ function Findings({
   orgTitles?: Map<string, { title: string; parent?: string | null }>;
 }) {
   const [offset, setOffset] = useState(0);
+  // A domain the user may not read has no findings to show them, which is not "every asset passes".
+  const withheld = !useAccess().mayRead(domain);
   const found = useApi<ComplianceReport>(apiPath('/compliance', { domain, policy, offset, limit: PAGE }), {
     ttlMs: 5 * 60_000,
   });
@@ -347,7 +352,7 @@ function Findings({
           ? ` in ${orgTitles?.get(domain)?.title ?? domain}${subdomains ? ' and its sub-domains' : ''}`
           : ''}
         {policy ? ` for ${shortName(policy)}` : ''}
-        {total === undefined ? '' : `: ${plural(total, 'asset')}`}
+        {total === undefined || (withheld && !total) ? '' : `: ${plural(total, 'asset')}`}
       </h3>
       {found.error ? (
         <ErrorNote error={found.error} title="The findings could not be read" />
@@ -374,7 +379,7 @@ function Findings({
                       {v.waivedBy ? (
                         <>
                           {' '}
-                          <Status value="waived" /> <RefLink refText={v.waivedBy} />
+                          <Status value="waived" /> <PersonRef refText={v.waivedBy} />
                         </>
                       ) : null}
                       {v.remediation ? <div className="muted small">Fix: {v.remediation}</div> : null}
@@ -393,6 +398,8 @@ function Findings({
             label="Findings"
           />
         </>
+      ) : withheld ? (
+        <DomainFilterAccess domain={domain} what="the findings" />
       ) : (
         <Empty title="No findings">
           Every asset {domain || policy ? 'in this selection ' : ''}passes its policies.

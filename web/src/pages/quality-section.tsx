@@ -8,6 +8,7 @@ import { type ApiError, apiPath, cachedGet, enc, request } from '../api/client';
 import type { Incident, QualityReport, QualityRun } from '../api/types';
 import { useApi } from '../api/use-api';
 import { ScoreLine, StatusGrid } from '../components/charts';
+import { PersonRef } from '../components/person-ref';
 import { Empty, ErrorNote, Loading, RefLink, Section, Status } from '../components/ui';
 import { duration, plural, when } from '../lib/format';
 import { hrefOf } from '../lib/refs';
@@ -138,7 +139,7 @@ export function QualitySection({ refText, domain }: { refText: string; domain: s
           <p className="muted small">
             {when(latest.finishedAt)} · {latest.engine} on {latest.server ?? 'no server'} ·{' '}
             {duration(latest.durationMs)} · contract v{latest.contractVersion} · by{' '}
-            {latest.actor ?? latest.trigger}
+            {latest.actor ? <PersonRef refText={latest.actor} /> : latest.trigger}
           </p>
           {latest.message ? <p className="text-bad">{latest.message}</p> : null}
           <div className="table-wrap">

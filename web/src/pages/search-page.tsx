@@ -8,6 +8,7 @@ import { type ApiError, apiPath, cachedGet, enc } from '../api/client';
 import type { Asset, Description, SearchHit } from '../api/types';
 import { useApi } from '../api/use-api';
 import { Field } from '../components/field';
+import { DomainFilterAccess } from '../components/no-access';
 import {
   Empty,
   ErrorNote,
@@ -18,6 +19,7 @@ import {
   PageHeader,
   useTitle,
 } from '../components/ui';
+import { useAccess } from '../lib/access';
 import { plural } from '../lib/format';
 import { useOrg } from '../lib/org';
 import { hrefOf } from '../lib/refs';
@@ -74,6 +76,8 @@ export function SearchPage() {
   const [limit, setLimit] = useState(20);
   useTitle(q ? `Search: ${q}` : 'Search');
   const { org } = useOrg();
+  // A domain the user may not read answers with nothing: the note above the results says why.
+  const withheld = !useAccess().mayRead(domain);
   const users = useApi<{ items: Asset[] }>(apiPath('/assets', { kind: 'users', limit: 500 }));
 
   const refining = Boolean(classification || owner);
@@ -177,6 +181,7 @@ export function SearchPage() {
         </Field>
         <button type="submit">Search</button>
       </form>
+      <DomainFilterAccess domain={domain} what="the datasets, products and terms" />
 
       {!q.trim() ? (
         <Empty title="Type what you are looking for">
@@ -222,7 +227,7 @@ export function SearchPage() {
                 </li>
               ))}
             </ol>
-          ) : (
+          ) : withheld ? null : (
             <Empty title="Nothing matches">
               Try fewer words{kind || domain || classification || owner ? ' or fewer filters' : ''}. The last
               word matches as a prefix (<code>cust</code> finds customer).

@@ -68,7 +68,10 @@ export function restrictedLabel(r: LineageRow): string {
   return `${KIND_LABEL[r.kind]} (no access)`;
 }
 
-/** Rows as graph nodes: column by depth (negative upstream, positive downstream), edges from `via`. */
+/**
+ * Rows as graph nodes: column by depth (negative upstream, positive downstream), edges from `via`,
+ * reported when a job lies between the two nodes and declared otherwise.
+ */
 export function rowsToGraph(subject: string, rows: LineageRow[], direction: -1 | 1) {
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
@@ -93,7 +96,19 @@ export function rowsToGraph(subject: string, rows: LineageRow[], direction: -1 |
           },
     );
     const from = r.via ?? subject;
-    edges.push(direction < 0 ? { from: r.node, to: from, label: r.role ?? undefined } : { from, to: r.node });
+    // A link with a job between was reported by a pipeline run; one without is declared in a manifest.
+    const origin = r.job ? ('reported' as const) : ('declared' as const);
+    const source = r.job
+      ? r.job.startsWith('restricted-job:')
+        ? 'reported by a pipeline run'
+        : `reported by job ${r.job}`
+      : undefined;
+    const how = { origin, ...(source ? { source } : {}) };
+    edges.push(
+      direction < 0
+        ? { from: r.node, to: from, ...(r.role ? { label: r.role } : {}), ...how }
+        : { from, to: r.node, ...how },
+    );
   }
   return { nodes, edges };
 }

@@ -10,6 +10,8 @@ import { useFeatures } from '../api/features';
 import type { Approval, Incident, Waiver } from '../api/types';
 import { useApi } from '../api/use-api';
 import { Field } from '../components/field';
+import { DomainFilterAccess } from '../components/no-access';
+import { PersonRef } from '../components/person-ref';
 import {
   Badge,
   Empty,
@@ -23,6 +25,7 @@ import {
   TabLinks,
   useTitle,
 } from '../components/ui';
+import { useAccess } from '../lib/access';
 import { day, plural, when } from '../lib/format';
 import { type Org, subtreeOf, useOrg } from '../lib/org';
 import { mayDecide } from '../lib/permissions';
@@ -199,7 +202,7 @@ function ApprovalCard({
         <Badge tone="neutral">{a.type === 'waiver' ? 'waiver' : 'pending change'}</Badge>
       </header>
       <p className="muted small">
-        <span className="ref">{a.ref}</span> · requested by <RefLink refText={a.requestedBy} />{' '}
+        <span className="ref">{a.ref}</span> · requested by <PersonRef refText={a.requestedBy} />{' '}
         {when(a.requestedAt)} · decided by{' '}
         {a.approverRole === 'data-office'
           ? 'the data office'
@@ -235,7 +238,7 @@ function ApprovalCard({
         </p>
       ) : a.state !== 'open' ? (
         <p className="small">
-          {a.state} by {a.decidedBy ? <RefLink refText={a.decidedBy} /> : 'nobody'} {when(a.decidedAt)}
+          {a.state} by {a.decidedBy ? <PersonRef refText={a.decidedBy} /> : 'nobody'} {when(a.decidedAt)}
           {a.reason ? <>: “{a.reason}”</> : null}
         </p>
       ) : permission.allowed ? (
@@ -354,6 +357,9 @@ function Incidents() {
   const [params, setParams] = useSearchParams();
   const scope = params.get('scope') ?? (params.get('domain') ? 'domain' : session.me ? 'mine' : 'all');
   const domain = params.get('domain') ?? '';
+  const access = useAccess();
+  // One domain the user may not read: the note says so instead of "no incidents".
+  const withheld = scope === 'domain' && !access.mayRead(domain);
   const state = params.get('state') ?? 'open';
   const myDomains =
     org && session.me
@@ -416,6 +422,7 @@ function Incidents() {
           )}
         </Field>
       </div>
+      {withheld ? <DomainFilterAccess domain={domain} what="the incidents" /> : null}
       {list.error ? (
         <ErrorNote error={list.error} />
       ) : !list.data ? (
@@ -456,7 +463,7 @@ function Incidents() {
             </li>
           ))}
         </ul>
-      ) : (
+      ) : withheld ? null : (
         <Empty title="No incidents">
           {scope === 'mine'
             ? 'Nothing is assigned to you.'
@@ -534,7 +541,9 @@ function Decisions() {
                 <tr key={d.id}>
                   <th scope="row" className="small">
                     {when(d.time)}
-                    <div className="muted">asked by {d.actor}</div>
+                    <div className="muted">
+                      asked by <PersonRef refText={d.actor} />
+                    </div>
                   </th>
                   <td>
                     <RefLink refText={d.dataset} title={shortName(d.dataset)} />{' '}
