@@ -610,8 +610,8 @@ for (const factory of storeFactories) {
       expect(await record()).toEqual(['passed', undefined]);
       // It happened while the dataset failed its checks, and was reported after the fix.
       expect(await record(whileFailing)).toEqual(['passed', 'failed']);
-      // It happened before the dataset was ever checked.
-      expect(await record(beforeAny)).toEqual(['passed', null]);
+      // It happened before any run had checked the dataset: the status at recording is the first known.
+      expect(await record(beforeAny)).toEqual(['passed', undefined]);
       // Stored with the outcome: read back the same, and shown by the CLI's table.
       const listed = await s.lineage.outcomes({});
       const stored = await s.lineage.trace(
@@ -621,8 +621,8 @@ for (const factory of storeFactories) {
         'failed',
       );
       const text = formatTrace(stored);
-      expect(text).toContain(`Occurred:  ${whileFailing} (quality as of then)`);
-      expect(text).toMatch(/dataset:support\/kb .* failed/);
+      expect(text).toContain(`Occurred:  ${whileFailing}`);
+      expect(text).toMatch(/dataset:support\/kb .* failed 80 \(then\), passed 100 \(recorded\)/);
       // And by MCP, to an assistant asking about the outcome.
       expect(traceText(stored)).toMatch(
         /- dataset:support\/kb \(depth \d\): .*; quality failed when it happened \(passed when recorded\)/,

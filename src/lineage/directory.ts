@@ -331,12 +331,11 @@ export class Directory {
   /** The classification of one version of a contract (versions never change, so it is cached). */
   /**
    * The quality status of these datasets as known at a time: each one's newest complete run that had
-   * finished by then (unchecked when none had).
+   * finished by then (a dataset no run had checked by then is left out).
    */
   async qualityAt(refs: readonly string[], time: string): Promise<Map<string, QualityStatus>> {
     const out = new Map<string, QualityStatus>();
     if (!this.quality || !refs.length) return out;
-    for (const ref of refs) out.set(ref, { ...NO_QUALITY });
     for (const run of await this.quality.latestRuns(refs, { finishedBy: time }))
       out.set(run.ref, { status: run.status, checkedAt: run.finishedAt, score: run.score });
     return out;

@@ -8,6 +8,7 @@ import type { FieldClassification } from './classification.js';
 import type { ImpactReport, TraceReport } from './trace.js';
 
 export type { FieldClassification } from './classification.js';
+export type { QualityStatus } from './directory.js';
 export type { Accountable, AssetView, CycleView, ImpactReport, LineageRow, TraceReport } from './trace.js';
 
 /** One item of an ingest: a decoded JSON value (with its text when known), or why it could not be read. */

@@ -955,7 +955,8 @@ export class LineageService implements LineageApi {
 
   /**
    * Gives each dataset row of an outcome's trace the quality status its dataset had at `time` (its
-   * newest run finished by then), where that differs from the status at recording.
+   * newest run finished by then), where that differs from the status at recording. A dataset no run
+   * had checked by then keeps only the status at recording: the first known one.
    */
   private async qualityWhen(trace: TraceReport, time: string) {
     const rows = trace.datasets.filter((r) => r.asset?.quality);

@@ -62,6 +62,7 @@ export interface LineageRow {
   /**
    * An outcome's trace: the dataset's quality status when the outcome occurred (its newest run
    * finished by then), when that is not the status `asset.quality` shows (the one at recording).
+   * Absent when no run had checked the dataset by then.
    */
   qualityThen?: QualityStatus;
   /** Null for an unmanaged dataset, and for a node the caller may not read (`restricted`). */

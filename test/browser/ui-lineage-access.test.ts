@@ -68,7 +68,7 @@ describe.runIf(browserAvailable())('web UI: lineage with access control', { time
     const row = behind.locator('tr.restricted-row');
     expect(await row.count()).toBe(1);
     expect((await row.textContent())?.replace(/\s+/g, ' ')).toBe(
-      'Dataset (no access) (restricted:1 in customer)evaluationwithheldwithheldAsk user:chloe for access',
+      'Dataset (no access) (restricted:1 in customer)evaluationwithheldwithheldwithheldAsk user:chloe for access',
     );
     expect(await behind.locator('.note, [role="note"]').first().textContent()).toContain(
       '1 asset behind it is in a domain you may not read',

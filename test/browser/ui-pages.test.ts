@@ -21,6 +21,10 @@ import {
 } from './support.js';
 
 const refundsYaml = readFileSync(join(repoRoot, 'examples/org/domains/payments/refunds.odcs.yaml'), 'utf8');
+const chatYaml = readFileSync(
+  join(repoRoot, 'examples/org/domains/support/chat-transcripts.odcs.yaml'),
+  'utf8',
+);
 
 /** Main pages: name (the screenshot's file), path, and a text that shows the page has its content. */
 const PAGES: [string, string, string][] = [
@@ -184,6 +188,41 @@ describe.runIf(browserAvailable())('web UI: every main page', { timeout: 180_000
     expect(await page.locator('#accountable li').count()).toBeGreaterThan(0);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'outcome');
+  });
+
+  it("shows in an outcome's trace the quality a dataset had when the outcome happened, next to the status when recorded", async () => {
+    const check = async () => {
+      const res = await server.app.inject({
+        method: 'POST',
+        url: '/api/v1/quality/runs',
+        payload: { ref: 'dataset:support/chat-transcripts' },
+        headers: { 'x-charter-actor': 'user:kemi' },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json() as { status: string }).status;
+    };
+    // A card number in one message fails the transcripts; the team then accepts up to 5 such rows.
+    expect(await check()).toBe('failed');
+    await new Promise((r) => setTimeout(r, 10));
+    const whileFailing = new Date().toISOString();
+    const relaxed = chatYaml.replace(
+      /(id: chat-no-unmasked-card-numbers[\s\S]*?)mustBe: 0/,
+      '$1mustBeLessThan: 5',
+    );
+    expect(relaxed).not.toBe(chatYaml);
+    expect((await server.apply(relaxed, 'user:kemi')).status).toBe(200);
+    expect(await check()).toBe('passed');
+    const outcome = await server.platform.lineage.recordOutcome({
+      subject: 'app:support/nora',
+      type: 'complaint',
+      severity: 'high',
+      summary: 'Nora repeated a card number a customer had typed',
+      occurredAt: whileFailing,
+    });
+    await page.goto(`${server.url}/outcome/${outcome.id}`);
+    const row = page.locator('#trace-datasets tr', { hasText: 'chat-transcripts' });
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/failed 96\.88 when it happened; passed 100 when recorded/);
   });
 
   it('names an actor the catalog does not hold as text, and a user it holds as a link to their page', async () => {

@@ -19,6 +19,7 @@ import type {
   Outcome,
   OutcomeInput,
   OutcomeWithTrace,
+  QualityStatus,
   Scorecards,
   TraceReport,
   WebhookInput,
@@ -356,11 +357,17 @@ function ownersText(r: LineageRow): string {
   return r.restricted ? `ask ${people(r.requestAccessFrom)}` : people(r.asset?.owners);
 }
 
-function quality(r: LineageRow): string {
-  // An outcome's trace shows the status when it happened.
-  const q = r.qualityThen ?? r.asset?.quality;
-  if (!q) return '';
+function qualityText(q: QualityStatus): string {
   return q.status ? `${q.status}${q.score !== null ? ` ${q.score}` : ''}` : 'unchecked';
+}
+
+function quality(r: LineageRow): string {
+  const q = r.asset?.quality;
+  if (!q) return '';
+  // An outcome that happened before it was recorded: the status then, where it differs.
+  return r.qualityThen
+    ? `${qualityText(r.qualityThen)} (then), ${qualityText(q)} (recorded)`
+    : qualityText(q);
 }
 
 function people(list: readonly string[] | undefined): string {
@@ -379,7 +386,7 @@ export function formatTrace(t: TraceReport & { outcome?: Outcome }): string {
       wrap(`${t.outcome.recordedAt} by ${t.outcome.actor} (trace as of then)`, 'Recorded:  '),
     );
   if (t.outcome && t.outcome.occurredAt !== t.outcome.recordedAt)
-    lines.push(wrap(`${t.outcome.occurredAt} (quality as of then)`, 'Occurred:  '));
+    lines.push(wrap(t.outcome.occurredAt, 'Occurred:  '));
   lines.push(
     wrap(
       `${s.ref} (${s.kind}${s.stage ? `, ${s.stage}` : ''}${s.systemVersion ? `, v${s.systemVersion}` : ''})`,

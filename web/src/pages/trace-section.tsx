@@ -7,7 +7,7 @@
 import { fill, useFeatures } from '../api/features';
 import { useApi } from '../api/use-api';
 import { type GraphEdge, type GraphNode, LayeredGraph } from '../components/graph';
-import { Classification, Empty, ErrorNote, Loading, Note, RefLink, Section } from '../components/ui';
+import { Classification, Empty, ErrorNote, Loading, Note, RefLink, Section, Status } from '../components/ui';
 import { hrefOf, shortName } from '../lib/refs';
 
 export interface LineageRow {
@@ -22,6 +22,10 @@ export interface LineageRow {
   via: string | null;
   job: string | null;
   version?: { used: string | null; pinned: boolean; current: number | null };
+  /** The classification of the version a link used, when it is not the current one. */
+  classificationUsed?: string | null;
+  /** An outcome's trace: the quality status when the outcome happened, where it differs from `asset.quality`. */
+  qualityThen?: QualityStatus;
   /** The user may not read it: `node` is an id valid in this answer only. */
   restricted?: true;
   domain?: string | null;
@@ -32,11 +36,41 @@ export interface LineageRow {
     owners: string[];
     stewards: string[];
     classification?: string | null;
+    /** A dataset's quality status (in an outcome's trace: when the outcome was recorded). */
+    quality?: QualityStatus;
     /** The catalog's version of the asset. */
     version?: number;
     /** A model's or application's own version (e.g. 1.4.0). */
     systemVersion?: string;
   } | null;
+}
+
+interface QualityStatus {
+  status: 'passed' | 'failed' | 'error' | null;
+  score: number | null;
+}
+
+function QualityText({ q }: { q: QualityStatus }) {
+  if (!q.status) return <span className="muted">unchecked</span>;
+  return (
+    <>
+      <Status value={q.status} />
+      {q.score !== null ? ` ${q.score}` : null}
+    </>
+  );
+}
+
+/** A dataset's quality; in an outcome's trace, also what it was when the outcome happened. */
+function QualityCell({ r }: { r: LineageRow }) {
+  const q = r.asset?.quality;
+  if (!q) return <>–</>;
+  if (!r.qualityThen) return <QualityText q={q} />;
+  return (
+    <>
+      <QualityText q={r.qualityThen} /> <span className="muted small">when it happened;</span>{' '}
+      <QualityText q={q} /> <span className="muted small">when recorded</span>
+    </>
+  );
 }
 
 /**
@@ -169,6 +203,7 @@ export function TraceSection({ refText }: { refText: string }) {
                   <th scope="col">Link</th>
                   <th scope="col">Version</th>
                   <th scope="col">Classification</th>
+                  <th scope="col">Quality</th>
                   <th scope="col">Owners</th>
                   <th scope="col">Stewards</th>
                 </tr>
@@ -194,6 +229,7 @@ export function TraceSection({ refText }: { refText: string }) {
                         {r.role ?? '–'}
                         {r.depth > 1 ? <span className="muted small"> ({r.depth} hops)</span> : null}
                       </td>
+                      <td className="muted">withheld</td>
                       <td className="muted">withheld</td>
                       <td className="muted">withheld</td>
                       <td colSpan={2}>
@@ -228,7 +264,14 @@ export function TraceSection({ refText }: { refText: string }) {
                       </td>
                       <td>{versionText(r)}</td>
                       <td>
-                        <Classification level={r.asset?.classification ?? null} />
+                        <Classification level={r.classificationUsed ?? r.asset?.classification ?? null} />
+                        {r.classificationUsed !== undefined &&
+                        r.classificationUsed !== r.asset?.classification ? (
+                          <span className="muted small"> of the version used</span>
+                        ) : null}
+                      </td>
+                      <td>
+                        <QualityCell r={r} />
                       </td>
                       <td>{r.asset?.owners.join(', ') || '–'}</td>
                       <td>{r.asset?.stewards.join(', ') || '–'}</td>
