@@ -225,8 +225,9 @@ export class HttpGovernanceClient implements GovernanceApi {
     );
   }
 
-  async waivers() {
-    return (await this.http.call<{ waivers: WaiverView[] }>('GET', '/api/v1/waivers')).waivers;
+  async waivers(filter: { ref?: string } = {}) {
+    return (await this.http.call<{ waivers: WaiverView[] }>('GET', `/api/v1/waivers${query(filter)}`))
+      .waivers;
   }
 
   compliance(filter: ComplianceQuery) {
