@@ -339,6 +339,20 @@ for (const factory of storeFactories) {
       expect(unmanaged.json().datasets).toEqual([
         expect.objectContaining({ name: 'payments.authorised', ref: null }),
       ]);
+      // Its draft contract, for a domain the catalog has; one it has not is refused, naming those it has.
+      const detail = (domain: string) =>
+        app.inject({
+          url: `/api/v1/lineage/datasets/detail?namespace=${encodeURIComponent('kafka://broker:9092')}&name=payments.authorised&domain=${domain}`,
+        });
+      expect((await detail('payments')).json().draft).toMatchObject({
+        kind: 'DataContract',
+        domain: 'payments',
+      });
+      const unknown = await detail('paymnts');
+      expect(unknown.statusCode).toBe(404);
+      expect(unknown.json().error.message).toBe(
+        "Domain 'domain:paymnts' not found; known domains: payments, risk, support",
+      );
     });
 
     it('describe shows declared and inherited classification; a charter policy denies a contract declaring less', async () => {

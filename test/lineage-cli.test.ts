@@ -42,6 +42,22 @@ describe('charter lineage CLI', () => {
     expect(unmanaged.map((d: { name: string }) => d.name)).toEqual(['payments.authorised']);
   });
 
+  it('drafts a contract to adopt a reported dataset into a domain the catalog has, and refuses one it has not', () => {
+    const args = ['lineage', 'adopt', 'kafka://broker:9092', 'payments.authorised'];
+    const drafted = charter(home, ...args, '--domain', 'payments', '-o', 'json');
+    expect(drafted.code, drafted.stderr).toBe(0);
+    expect(JSON.parse(drafted.stdout)).toMatchObject({
+      kind: 'DataContract',
+      status: 'draft',
+      domain: 'payments',
+    });
+    const refused = charter(home, ...args, '--domain', 'paymnts');
+    expect([refused.code, refused.stdout]).toEqual([2, '']);
+    expect(refused.stderr).toBe(
+      "Error: Domain 'domain:paymnts' not found; known domains: payments, risk, support\n",
+    );
+  });
+
   it('traces and finds impact as JSON, records an outcome, scores', () => {
     const trace = charter(home, 'trace', 'model:risk/fraud-scorer', '-o', 'json');
     expect(trace.code, trace.stderr).toBe(0);

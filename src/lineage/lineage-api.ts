@@ -67,7 +67,7 @@ export interface DatasetDetail extends LineageDataset {
   consumers: string[];
   /** Column lineage into this dataset. */
   fields: { field: string; from: string; fromField: string; protection: string | null }[];
-  /** An ODCS v3.1.0 contract skeleton to adopt an unmanaged dataset. */
+  /** An ODCS v3.1.0 contract skeleton to adopt an unmanaged dataset (its domain as asked, else CHANGE-ME). */
   draft?: Record<string, unknown>;
 }
 
@@ -166,7 +166,8 @@ export interface WebhookInput {
 export interface LineageApi {
   ingest(items: IngestItem[], options: IngestOptions): Promise<IngestResult>;
   datasets(options: { managed?: boolean; limit?: number }): Promise<LineageDataset[]>;
-  dataset(namespace: string, name: string): Promise<DatasetDetail>;
+  /** `domain`: the domain the draft contract of an unmanaged dataset is for (a live one; 404 otherwise). */
+  dataset(namespace: string, name: string, options?: { domain?: string }): Promise<DatasetDetail>;
   classification(ref: string): Promise<FieldClassification[]>;
   conflicts(options: { ref?: string }): Promise<FieldConflict[]>;
   trace(ref: string): Promise<TraceReport | (TraceReport & { outcome: Outcome })>;

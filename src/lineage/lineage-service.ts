@@ -541,7 +541,8 @@ export class LineageService implements LineageApi {
     return out;
   }
 
-  async dataset(namespace: string, name: string): Promise<DatasetDetail> {
+  async dataset(namespace: string, name: string, options: { domain?: string } = {}): Promise<DatasetDetail> {
+    await this.checkFilters([{ name: 'domain', value: options.domain, names: 'domain', live: true }]);
     await this.directory.refresh();
     const [row] = await this.store.findNodes([datasetKey(namespace, name)]);
     if (!row)
@@ -589,7 +590,10 @@ export class LineageService implements LineageApi {
         };
       }),
     };
-    if (!ref) detail.draft = draftContract(namespace, name, facets);
+    if (!ref) {
+      detail.draft = draftContract(namespace, name, facets);
+      if (options.domain) detail.draft.domain = domainName(options.domain);
+    }
     return detail;
   }
 

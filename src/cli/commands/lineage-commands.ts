@@ -136,8 +136,11 @@ export class HttpLineageClient implements LineageApi {
     ).datasets;
   }
 
-  dataset(namespace: string, name: string) {
-    return this.call<DatasetDetail>('GET', `/api/v1/lineage/datasets/detail${query({ namespace, name })}`);
+  dataset(namespace: string, name: string, options: { domain?: string } = {}) {
+    return this.call<DatasetDetail>(
+      'GET',
+      `/api/v1/lineage/datasets/detail${query({ namespace, name, domain: options.domain })}`,
+    );
   }
 
   async classification(ref: string) {
@@ -609,14 +612,13 @@ export function registerLineageCommands(program: Command) {
     .description('Print a draft ODCS contract for an unmanaged dataset (its server and schema as reported)')
     .argument('<namespace>')
     .argument('<name>')
-    .option('--domain <name>', 'the domain that will own it');
+    .option('--domain <name>', 'the domain that will own it (one the catalog has; default: CHANGE-ME)');
   adopt.action(async (namespace: string, name: string) =>
     withLineage(adopt, async (api, format) => {
-      const d = await api.dataset(namespace, name);
+      const { domain } = adopt.opts() as { domain?: string };
+      const d = await api.dataset(namespace, name, domain ? { domain } : {});
       if (d.ref) throw new InputError(`'${namespace} ${name}' is already described by ${d.ref}`);
       const draft = { ...d.draft };
-      const domain = (adopt.opts() as { domain?: string }).domain;
-      if (domain) draft.domain = domain;
       if (format === 'json') printData(draft, format, () => '');
       else process.stdout.write(stringify(draft, { lineWidth: 0 }));
       return EXIT.ok;

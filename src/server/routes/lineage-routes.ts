@@ -854,17 +854,26 @@ export function lineageRoutes(
         summary:
           'One reported dataset: its facets, producers, consumers, column lineage, and a draft contract to adopt it',
         tags,
+        description:
+          'domain names the domain the draft contract is for (404 listing the known domains when there is no such domain).',
         querystring: {
           type: 'object',
           required: ['namespace', 'name'],
-          properties: { namespace: { type: 'string' }, name: { type: 'string' } },
+          properties: {
+            namespace: { type: 'string' },
+            name: { type: 'string' },
+            domain: {
+              type: 'string',
+              description: 'The domain that will own the dataset: the draft names it (default CHANGE-ME)',
+            },
+          },
         },
         response: { 200: datasetDetailSchema, ...errorsFor(400, 403, 404) },
       },
     },
     async (request) => {
-      const q = request.query as { namespace: string; name: string };
-      return as(request).dataset(q.namespace, q.name);
+      const q = request.query as { namespace: string; name: string; domain?: string };
+      return as(request).dataset(q.namespace, q.name, q.domain ? { domain: q.domain } : {});
     },
   );
 
