@@ -462,13 +462,26 @@ for (const factory of storeFactories) {
       expect(denied.statusCode).toBe(422);
       const deliveries = (await app.inject({ url: `/api/v1/webhooks/deliveries?webhook=${hook.id}` })).json()
         .deliveries;
+      // Each delivery says which event it carries and where it goes.
       expect(deliveries).toEqual([
-        expect.objectContaining({ state: 'pending', attempts: 0, webhookId: hook.id }),
+        expect.objectContaining({
+          state: 'pending',
+          attempts: 0,
+          webhookId: hook.id,
+          eventType: 'io.charter.admission.denied',
+          url: 'https://hooks.example.com/charter',
+        }),
       ]);
       const removed = await app.inject({ method: 'DELETE', url: `/api/v1/webhooks/${hook.id}` });
       expect(removed.json()).toEqual({ id: hook.id, removed: true });
       const dead = (await app.inject({ url: '/api/v1/webhooks/deliveries?state=dead' })).json().deliveries;
-      expect(dead).toEqual([expect.objectContaining({ lastError: 'the webhook was removed' })]);
+      expect(dead).toEqual([
+        expect.objectContaining({
+          lastError: 'the webhook was removed',
+          eventType: 'io.charter.admission.denied',
+          url: null,
+        }),
+      ]);
       // It would never be sent: retrying it is refused, and it stays on the dead-letter list.
       const retried = await app.inject({
         method: 'POST',

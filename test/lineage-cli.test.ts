@@ -203,12 +203,32 @@ describe('charter lineage CLI', () => {
       'Fraud scores drifted after the October retrain',
     );
     expect(recorded.code, recorded.stderr).toBe(0);
+    // Each delivery says what it carries and where it goes.
     const queued = charter(home, 'webhook', 'deliveries', '--webhook', id!);
-    expect(queued.stdout).toMatch(/^[0-9a-f-]{36} +pending +0 +next try \d{4}-/m);
+    expect(queued.stdout).toMatch(/^ID +EVENT +WEBHOOK +STATE +ATTEMPTS +LAST +WHEN$/m);
+    expect(queued.stdout).toMatch(
+      /^[0-9a-f-]{36} +outcome\.recorded +http:\/\/127\.0\.0\.1:9\/hook +pending +0 +next try \d{4}-/m,
+    );
     const json = JSON.parse(charter(home, 'webhook', 'deliveries', '--webhook', id!, '-o', 'json').stdout);
-    expect(json).toEqual([expect.objectContaining({ webhookId: id, state: 'pending', attempts: 0 })]);
+    expect(json).toEqual([
+      expect.objectContaining({
+        webhookId: id,
+        eventType: 'io.charter.outcome.recorded',
+        url: 'http://127.0.0.1:9/hook',
+        state: 'pending',
+        attempts: 0,
+      }),
+    ]);
     expect(charter(home, 'webhook', 'remove', id!).code).toBe(0);
     expect(charter(home, 'webhook', 'list').stdout).not.toContain(id!);
+    // A removed webhook's deliveries are kept on the dead-letter list, named by the webhook's id.
+    const dead = charter(home, 'webhook', 'deliveries', '--webhook', id!);
+    expect(dead.stdout).toMatch(
+      new RegExp(
+        `^[0-9a-f-]{36} +outcome\\.recorded +${id} \\(removed\\) +dead +0 +the webhook was removed`,
+        'm',
+      ),
+    );
   });
 
   it('fits trace, impact and scorecard to the terminal: tables where they fit, rows expanded where not, refs whole', () => {

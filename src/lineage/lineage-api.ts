@@ -3,7 +3,7 @@
  * stores, the CLI's HTTP client over the REST API, so every command works locally or against a
  * running server with the same JSON.
  */
-import type { ConflictRow, DeliveryRow, DeliveryState } from '../store/lineage-store.js';
+import type { ConflictRow, DeliveryState, DeliveryView } from '../store/lineage-store.js';
 import type { FieldClassification } from './classification.js';
 import type { ImpactReport, TraceReport } from './trace.js';
 
@@ -179,7 +179,7 @@ export interface LineageApi {
   addWebhook(input: WebhookInput): Promise<WebhookView>;
   webhooks(): Promise<WebhookView[]>;
   removeWebhook(id: string): Promise<{ id: string; removed: true }>;
-  deliveries(options: { state?: DeliveryState; webhook?: string; limit?: number }): Promise<DeliveryRow[]>;
+  deliveries(options: { state?: DeliveryState; webhook?: string; limit?: number }): Promise<DeliveryView[]>;
   retryDelivery(id: string): Promise<{ id: string; state: 'pending' }>;
 }
 

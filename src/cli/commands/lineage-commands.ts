@@ -27,7 +27,7 @@ import type {
 import { invalidCount } from '../../lineage/openlineage.js';
 import { WebhookDeliverer } from '../../lineage/webhooks.js';
 import { InputError, UnavailableError } from '../../model/errors.js';
-import type { DeliveryRow, DeliveryState, LineageStore } from '../../store/lineage-store.js';
+import type { DeliveryState, DeliveryView, LineageStore } from '../../store/lineage-store.js';
 import { actorOf, formatOf, type GlobalOptions, openLocal, serverOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { serverError } from '../http-client.js';
@@ -196,7 +196,7 @@ export class HttpLineageClient implements LineageApi {
 
   async deliveries(options: { state?: DeliveryState; webhook?: string; limit?: number }) {
     return (
-      await this.call<{ deliveries: DeliveryRow[] }>('GET', `/api/v1/webhooks/deliveries${query(options)}`)
+      await this.call<{ deliveries: DeliveryView[] }>('GET', `/api/v1/webhooks/deliveries${query(options)}`)
     ).deliveries;
   }
 
@@ -865,6 +865,9 @@ service) are refused, unless Charter runs with CHARTER_WEBHOOK_ALLOW_PRIVATE=tru
         rows.length
           ? formatTable(rows, [
               { header: 'id', value: (r) => r.id, min: 36 },
+              { header: 'event', value: (r) => r.eventType?.replace('io.charter.', '') ?? '', min: WHOLE },
+              // The URL while the webhook is there; a removed webhook is named by its id.
+              { header: 'webhook', value: (r) => r.url ?? `${r.webhookId} (removed)`, flex: 2 },
               { header: 'state', value: (r) => r.state },
               { header: 'attempts', value: (r) => r.attempts },
               { header: 'last', value: (r) => text(r.lastStatus ?? r.lastError ?? ''), flex: 2 },

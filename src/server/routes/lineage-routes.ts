@@ -522,6 +522,8 @@ const deliverySchema = {
     lastError: nullable('string'),
     deliveredAt: nullable('string'),
     createdAt: { type: 'string' },
+    eventType: nullable('string', 'The CloudEvent type, e.g. io.charter.incident.opened'),
+    url: nullable('string', "The webhook's URL; null once the webhook was removed"),
   },
 } as const;
 
