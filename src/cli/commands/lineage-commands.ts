@@ -26,72 +26,15 @@ import type {
 } from '../../lineage/lineage-api.js';
 import { invalidCount } from '../../lineage/openlineage.js';
 import { WebhookDeliverer } from '../../lineage/webhooks.js';
-import { InputError, UnavailableError } from '../../model/errors.js';
+import { InputError } from '../../model/errors.js';
 import type { DeliveryState, DeliveryView, LineageStore } from '../../store/lineage-store.js';
 import { actorOf, formatOf, type GlobalOptions, openLocal, serverOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { serverError } from '../http-client.js';
+import { query, ServerConnection } from '../http-client.js';
 import { formatTable, type OutputFormat, printData, text, WHOLE, wrap } from '../output.js';
 
-function query(params: Record<string, unknown>): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params))
-    if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
-  const s = q.toString();
-  return s ? `?${s}` : '';
-}
-
 /** The lineage API over HTTP (`--server`). */
-export class HttpLineageClient implements LineageApi {
-  private readonly base: string;
-
-  constructor(
-    server: string,
-    private readonly actor: string,
-    /** An API token (`--token`, CHARTER_TOKEN): the server then knows the caller from it. */
-    private readonly token?: string,
-  ) {
-    this.base = server.replace(/\/+$/, '');
-  }
-
-  private async call<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-    contentType = 'application/json',
-  ): Promise<T> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.base}${path}`, {
-        method,
-        headers: {
-          ...(this.token ? { authorization: `Bearer ${this.token}` } : { 'x-charter-actor': this.actor }),
-          accept: 'application/json',
-          ...(body !== undefined ? { 'content-type': contentType } : {}),
-        },
-        ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-      });
-    } catch (error) {
-      throw new UnavailableError(
-        `The Charter server at ${this.base} could not be reached: ${(error as Error).cause ?? (error as Error).message} (is it running, and is the URL right?)`,
-      );
-    }
-    const raw = await response.text();
-    let data: unknown;
-    try {
-      data = raw ? JSON.parse(raw) : undefined;
-    } catch {
-      data = raw;
-    }
-    if (!response.ok) {
-      const err = (data as { error?: { name: string; message: string; details?: Record<string, unknown> } })
-        ?.error;
-      if (err) throw serverError(err, Boolean(this.token));
-      throw new UnavailableError(`The server answered ${response.status} ${response.statusText}`);
-    }
-    return data as T;
-  }
-
+export class HttpLineageClient extends ServerConnection implements LineageApi {
   async ingest(items: IngestItem[], options: IngestOptions): Promise<IngestResult> {
     // Items that could not be read locally are reported here; the rest go as NDJSON.
     const local = items.flatMap((item, index) => ('error' in item ? [{ index, reason: item.error }] : []));
