@@ -11,7 +11,7 @@ import type { Catalog } from '../../catalog/catalog.js';
 import { NotFoundError } from '../../model/errors.js';
 import { aiStoreFor } from '../../store/sql/sql-ai-store.js';
 import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
-import { errorResponses, refParam } from '../schemas.js';
+import { errorResponses, refParam, UNKNOWN_FILTER } from '../schemas.js';
 
 export function aiRoutes(app: FastifyInstance, catalog: Catalog, defaultActor: string) {
   const base = new AiGate(catalog, qualityStoreFor(catalog.store), aiStoreFor(catalog.store), {
@@ -58,6 +58,7 @@ export function aiRoutes(app: FastifyInstance, catalog: Catalog, defaultActor: s
     {
       schema: {
         summary: 'Recorded AI-use decisions, newest first',
+        description: UNKNOWN_FILTER,
         tags,
         querystring: {
           type: 'object',

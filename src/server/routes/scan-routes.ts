@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Catalog } from '../../catalog/catalog.js';
 import { ScanSuggestions, scanAndPropose } from '../../classify/scan-suggestions.js';
 import { scanStoreFor } from '../../store/sql/sql-scan-store.js';
-import { errorResponses } from '../schemas.js';
+import { errorResponses, UNKNOWN_FILTER } from '../schemas.js';
 
 export function scanRoutes(app: FastifyInstance, catalog: Catalog) {
   const base = new ScanSuggestions(catalog, scanStoreFor(catalog.store));
@@ -53,6 +53,7 @@ export function scanRoutes(app: FastifyInstance, catalog: Catalog) {
     {
       schema: {
         summary: 'Scan suggestions kept for stewards, newest first (open ones by default)',
+        description: UNKNOWN_FILTER,
         tags,
         querystring: {
           type: 'object',
