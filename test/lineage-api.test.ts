@@ -339,6 +339,20 @@ for (const factory of storeFactories) {
       expect(unmanaged.json().datasets).toEqual([
         expect.objectContaining({ name: 'payments.authorised', ref: null }),
       ]);
+      // Its draft contract, for a domain the catalog has; one it has not is refused, naming those it has.
+      const detail = (domain: string) =>
+        app.inject({
+          url: `/api/v1/lineage/datasets/detail?namespace=${encodeURIComponent('kafka://broker:9092')}&name=payments.authorised&domain=${domain}`,
+        });
+      expect((await detail('payments')).json().draft).toMatchObject({
+        kind: 'DataContract',
+        domain: 'payments',
+      });
+      const unknown = await detail('paymnts');
+      expect(unknown.statusCode).toBe(404);
+      expect(unknown.json().error.message).toBe(
+        "Domain 'domain:paymnts' not found; known domains: payments, risk, support",
+      );
     });
 
     it('describe shows declared and inherited classification; a charter policy denies a contract declaring less', async () => {
@@ -448,13 +462,26 @@ for (const factory of storeFactories) {
       expect(denied.statusCode).toBe(422);
       const deliveries = (await app.inject({ url: `/api/v1/webhooks/deliveries?webhook=${hook.id}` })).json()
         .deliveries;
+      // Each delivery says which event it carries and where it goes.
       expect(deliveries).toEqual([
-        expect.objectContaining({ state: 'pending', attempts: 0, webhookId: hook.id }),
+        expect.objectContaining({
+          state: 'pending',
+          attempts: 0,
+          webhookId: hook.id,
+          eventType: 'io.charter.admission.denied',
+          url: 'https://hooks.example.com/charter',
+        }),
       ]);
       const removed = await app.inject({ method: 'DELETE', url: `/api/v1/webhooks/${hook.id}` });
       expect(removed.json()).toEqual({ id: hook.id, removed: true });
       const dead = (await app.inject({ url: '/api/v1/webhooks/deliveries?state=dead' })).json().deliveries;
-      expect(dead).toEqual([expect.objectContaining({ lastError: 'the webhook was removed' })]);
+      expect(dead).toEqual([
+        expect.objectContaining({
+          lastError: 'the webhook was removed',
+          eventType: 'io.charter.admission.denied',
+          url: null,
+        }),
+      ]);
       // It would never be sent: retrying it is refused, and it stays on the dead-letter list.
       const retried = await app.inject({
         method: 'POST',

@@ -1,14 +1,21 @@
 /**
  * The real `charter` binary for lineage: `lineage ingest FILE` (exit 0 stored, 2 invalid with nothing
  * stored), `trace` and `impact` with -o json, `outcome record`, `scorecard`, and the demo's
- * models, applications and AI policies applying cleanly with the starter charter.
+ * models, applications and AI policies applying cleanly with the starter charter. Ingest and
+ * listing also through a running server (`--server`), answering as the local store does.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { charter, charterWith } from './support/cli.js';
+import { parseSources } from '../src/catalog/parse.js';
+import { buildApp } from '../src/server/app.js';
+import { createPlatform } from '../src/server/platform.js';
+import { orgYaml } from './lineage-support.js';
+import { charter, charterAsync, charterWith } from './support/cli.js';
 import { repoRoot } from './support/reference.js';
+import { storeFactories } from './support/stores.js';
 
 const fixtures = join(repoRoot, 'test', 'fixtures', 'lineage');
 
@@ -40,6 +47,22 @@ describe('charter lineage CLI', () => {
     expect(stored.stdout).toMatch(/Stored 2 events \(batch 1\): 3 datasets \(2 managed: .*; 1 unmanaged\)/);
     const unmanaged = JSON.parse(charter(home, 'lineage', 'datasets', '--unmanaged', '-o', 'json').stdout);
     expect(unmanaged.map((d: { name: string }) => d.name)).toEqual(['payments.authorised']);
+  });
+
+  it('drafts a contract to adopt a reported dataset into a domain the catalog has, and refuses one it has not', () => {
+    const args = ['lineage', 'adopt', 'kafka://broker:9092', 'payments.authorised'];
+    const drafted = charter(home, ...args, '--domain', 'payments', '-o', 'json');
+    expect(drafted.code, drafted.stderr).toBe(0);
+    expect(JSON.parse(drafted.stdout)).toMatchObject({
+      kind: 'DataContract',
+      status: 'draft',
+      domain: 'payments',
+    });
+    const refused = charter(home, ...args, '--domain', 'paymnts');
+    expect([refused.code, refused.stdout]).toEqual([2, '']);
+    expect(refused.stderr).toBe(
+      "Error: Domain 'domain:paymnts' not found; known domains: payments, risk, support\n",
+    );
   });
 
   it('traces and finds impact as JSON, records an outcome, scores', () => {
@@ -187,12 +210,32 @@ describe('charter lineage CLI', () => {
       'Fraud scores drifted after the October retrain',
     );
     expect(recorded.code, recorded.stderr).toBe(0);
+    // Each delivery says what it carries and where it goes.
     const queued = charter(home, 'webhook', 'deliveries', '--webhook', id!);
-    expect(queued.stdout).toMatch(/^[0-9a-f-]{36} +pending +0 +next try \d{4}-/m);
+    expect(queued.stdout).toMatch(/^ID +EVENT +WEBHOOK +STATE +ATTEMPTS +LAST +WHEN$/m);
+    expect(queued.stdout).toMatch(
+      /^[0-9a-f-]{36} +outcome\.recorded +http:\/\/127\.0\.0\.1:9\/hook +pending +0 +next try \d{4}-/m,
+    );
     const json = JSON.parse(charter(home, 'webhook', 'deliveries', '--webhook', id!, '-o', 'json').stdout);
-    expect(json).toEqual([expect.objectContaining({ webhookId: id, state: 'pending', attempts: 0 })]);
+    expect(json).toEqual([
+      expect.objectContaining({
+        webhookId: id,
+        eventType: 'io.charter.outcome.recorded',
+        url: 'http://127.0.0.1:9/hook',
+        state: 'pending',
+        attempts: 0,
+      }),
+    ]);
     expect(charter(home, 'webhook', 'remove', id!).code).toBe(0);
     expect(charter(home, 'webhook', 'list').stdout).not.toContain(id!);
+    // A removed webhook's deliveries are kept on the dead-letter list, named by the webhook's id.
+    const dead = charter(home, 'webhook', 'deliveries', '--webhook', id!);
+    expect(dead.stdout).toMatch(
+      new RegExp(
+        `^[0-9a-f-]{36} +outcome\\.recorded +${id} \\(removed\\) +dead +0 +the webhook was removed`,
+        'm',
+      ),
+    );
   });
 
   it('fits trace, impact and scorecard to the terminal: tables where they fit, rows expanded where not, refs whole', () => {
@@ -222,6 +265,50 @@ describe('charter lineage CLI', () => {
       expect(narrow).not.toMatch(/…/);
     }
   });
+
+  it('ingests and lists through a running server as on its own store: NDJSON sent, an invalid event named by its file', async () => {
+    const handle = await storeFactories[0]!.create();
+    const platform = createPlatform(handle.store, { actor: 'user:setup' });
+    expect(
+      (await platform.catalog.apply(parseSources([{ name: 'org.yaml', content: orgYaml }]))).applied,
+    ).toBe(true);
+    const app = await buildApp({
+      catalog: platform.catalog,
+      governance: platform.governance,
+      lineage: platform.lineage,
+    });
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const server = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      const remote = (...args: string[]) =>
+        charterAsync(['--home', join(home, 'none'), '--server', server, '--as', 'user:ada', ...args]);
+      // An event the server finds invalid: nothing stored, and it is named by its file and line.
+      const bad = join(home, 'bad-remote.ndjson');
+      writeFileSync(
+        bad,
+        '{"eventTime":"2026-01-01T00:00:00Z","run":{"runId":"x"},"job":{"namespace":"a","name":"b"}}\n',
+      );
+      const refused = await remote('lineage', 'ingest', join(fixtures, 'events.ndjson'), bad);
+      expect(refused.code).toBe(2);
+      expect(refused.stdout).toContain(`✗ ${bad}: run.runId is required and must be a UUID`);
+      expect(refused.stdout).toContain('Nothing was stored: 1 of 3 events is invalid.');
+      const stored = await remote('lineage', 'ingest', join(fixtures, 'events.ndjson'));
+      expect(stored.code, stored.stderr).toBe(0);
+      expect(stored.stdout).toMatch(/Stored 2 events \(batch 1\): 3 datasets \(2 managed: .*; 1 unmanaged\)/);
+      const unmanaged = await remote('lineage', 'datasets', '--unmanaged', '-o', 'json');
+      expect(JSON.parse(unmanaged.stdout).map((d: { name: string }) => d.name)).toEqual([
+        'payments.authorised',
+      ]);
+      const unknown = await remote('lineage', 'show', 'kafka://broker:9092', 'payments.nothing');
+      expect([unknown.code, unknown.stderr]).toEqual([
+        2,
+        "Error: No dataset 'kafka://broker:9092/payments.nothing' has been reported to lineage\n",
+      ]);
+    } finally {
+      await app.close();
+      await handle.dispose();
+    }
+  }, 60_000);
 
   it('applies the demo organisation with its models, applications and AI policies', () => {
     const demo = mkdtempSync(join(tmpdir(), 'charter-lineage-demo-'));

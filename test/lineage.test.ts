@@ -923,14 +923,14 @@ for (const factory of storeFactories) {
       const only = await s.lineage.scorecards({ domain: 'support' });
       expect(only.domains.map((d) => d.key)).toEqual(['support']);
       await expect(s.lineage.scorecards({ domain: 'nowhere' })).rejects.toThrow(
-        "Domain 'domain:nowhere' not found",
+        "Domain 'domain:nowhere' not found; known domains: payments, risk, support",
       );
       expect((await s.lineage.scorecards({ owner: 'user:carol' })).owners.map((o) => o.key)).toEqual([
         'user:carol',
       ]);
       // An owner the catalog does not hold is said to be unknown, as a domain is, not an empty card.
       await expect(s.lineage.scorecards({ owner: 'user:nobody' })).rejects.toThrow(
-        "'user:nobody' is not a user or team in the catalog",
+        "User 'user:nobody' not found",
       );
     });
   });

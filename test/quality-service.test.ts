@@ -72,7 +72,10 @@ for (const factory of storeFactories) {
         ],
       });
       expect(await service.incidents({ assignee: 'user:bob' })).toHaveLength(1);
-      expect(await service.incidents({ assignee: 'user:nobody' })).toHaveLength(0);
+      // An assignee the catalog does not hold is said to be unknown, not answered with an empty list.
+      await expect(service.incidents({ assignee: 'user:nobody' })).rejects.toThrow(
+        "User 'user:nobody' not found",
+      );
       expect(await service.incidents({ domain: 'finance' })).toHaveLength(1);
 
       // A second failing run updates the same incident; it does not open another.

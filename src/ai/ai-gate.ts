@@ -10,7 +10,7 @@ import { digestOf } from '../audit/digest.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { InputError, NotAllowedError, NotFoundError } from '../model/errors.js';
 import type { CharterDoc } from '../model/kinds/charter-kind.js';
-import { parseRef, tryParseRef } from '../model/ref.js';
+import { tryParseRef } from '../model/ref.js';
 import type { AiDecisionRow, AiStore } from '../store/ai-store.js';
 import type { AssetWithDoc, AuditRecord } from '../store/catalog-store.js';
 import type { Incident, QualityStore, RunSummary } from '../store/quality-store.js';
@@ -569,10 +569,7 @@ export class AiGate {
 
   /** Recorded decisions, newest first; those about datasets the caller may not read are left out. */
   async decisions(filter: { dataset?: string; limit?: number } = {}): Promise<AiDecision[]> {
-    if (filter.dataset) {
-      parseRef(filter.dataset);
-      await this.catalog.get(filter.dataset);
-    }
+    await this.catalog.checkFilters([{ name: 'dataset', value: filter.dataset, names: ['dataset'] }]);
     const rows = await this.store.decisions({
       ...(filter.dataset ? { dataset: filter.dataset } : {}),
       limit: filter.limit ?? 100,

@@ -22,6 +22,7 @@ import type {
   RelationView,
 } from './catalog-api.js';
 import { diffDocuments } from './diff.js';
+import { checkListFilters, domainName, type ListFilter } from './list-filters.js';
 import type { CatalogPlugin } from './plugin.js';
 import { restoreBackup } from './restore.js';
 
@@ -67,6 +68,14 @@ export class Catalog implements CatalogApi {
     return domains ? [...domains] : undefined;
   }
 
+  /** Checks that a list's filters name something the catalog has, as this caller (see list-filters.ts). */
+  checkFilters(filters: readonly ListFilter[]): Promise<void> {
+    return checkListFilters(
+      { store: this.store, guard: this.options.guard, actor: this.options.actor },
+      filters,
+    );
+  }
+
   apply(request: ApplyRequest): Promise<ApplyResult> {
     const options: Parameters<typeof applyDocuments>[3] = { actor: this.options.actor };
     if (request.dryRun) options.dryRun = true;
@@ -82,8 +91,9 @@ export class Catalog implements CatalogApi {
   async list(kind: string, options: ListOptions): Promise<AssetRow[]> {
     const def = resolveKindName(kind);
     if (!def) throw new InputError(`'${kind}' is not a kind; expected one of ${kindListNames}`);
+    await this.checkFilters([{ name: 'domain', value: options.domain, names: 'domain' }]);
     const filter: Parameters<CatalogStore['listAssets']>[0] = { kind: def.kind, limit: options.limit ?? 500 };
-    if (options.domain) filter.domain = options.domain;
+    if (options.domain) filter.domain = domainName(options.domain);
     if (options.name) filter.name = options.name;
     if (options.offset) filter.offset = options.offset;
     const readable = this.readable();
@@ -270,7 +280,8 @@ export class Catalog implements CatalogApi {
       if (!def) throw new InputError(`'${options.kind}' is not a kind`);
       q.kind = def.kind;
     }
-    if (options.domain) q.domain = options.domain;
+    await this.checkFilters([{ name: 'domain', value: options.domain, names: 'domain' }]);
+    if (options.domain) q.domain = domainName(options.domain);
     const readable = this.readable();
     if (readable) q.readableDomains = readable;
     return this.store.search(q);
@@ -308,7 +319,8 @@ export class Catalog implements CatalogApi {
       if (!def) throw new InputError(`'${options.kind}' is not a kind`);
       filter.kind = def.kind;
     }
-    if (options.domain) filter.domain = options.domain;
+    await this.checkFilters([{ name: 'domain', value: options.domain, names: 'domain' }]);
+    if (options.domain) filter.domain = domainName(options.domain);
     const readable = this.readable();
     if (readable) filter.readableDomains = readable;
     for (let offset = 0; ; offset += 2000) {

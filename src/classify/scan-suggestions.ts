@@ -132,11 +132,7 @@ export class ScanSuggestions {
       throw new InputError(
         `Unknown suggestion state '${filter.state}'; expected one of ${STATES.join(', ')} or all`,
       );
-    if (filter.ref) {
-      if (parseRef(filter.ref).kind !== 'dataset')
-        throw new InputError(`Scan suggestions are kept for datasets; '${filter.ref}' is not one`);
-      await this.catalog.get(filter.ref);
-    }
+    await this.catalog.checkFilters([{ name: 'ref', value: filter.ref, names: ['dataset'] }]);
     const state =
       filter.state === 'all' ? undefined : ((filter.state as SuggestionState | undefined) ?? 'open');
     const rows = await this.store.suggestions({

@@ -32,7 +32,8 @@ import type {
 } from '../store/catalog-store.js';
 import type { ManifestFile } from './files.js';
 
-function query(params: Record<string, unknown>): string {
+/** `?a=1&b=2` of the parameters given (undefined, null and empty ones are left out), or nothing. */
+export function query(params: Record<string, unknown>): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params))
     if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
@@ -55,7 +56,12 @@ export function serverError(
   return errorFromWire(error.name, message, error.details);
 }
 
-export class HttpCatalogClient implements CatalogApi {
+/**
+ * A running server, as every HTTP client of the CLI talks to it (catalog and governance here, lineage
+ * and quality in their command files): one request as the caller (the token, else the actor header),
+ * its JSON answer, and an error answer read back into the error class the local store would throw.
+ */
+export class ServerConnection {
   private readonly base: string;
 
   constructor(
@@ -67,7 +73,8 @@ export class HttpCatalogClient implements CatalogApi {
     this.base = server.replace(/\/+$/, '');
   }
 
-  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** A string body is sent as it is (NDJSON, for one), anything else as JSON. */
+  async call<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
     let response: Response;
     try {
       response = await fetch(`${this.base}${path}`, {
@@ -75,9 +82,9 @@ export class HttpCatalogClient implements CatalogApi {
         headers: {
           ...(this.token ? { authorization: `Bearer ${this.token}` } : { 'x-charter-actor': this.actor }),
           accept: 'application/json',
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(body !== undefined ? { 'content-type': contentType } : {}),
         },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
       });
     } catch (error) {
       throw new UnavailableError(
@@ -99,7 +106,10 @@ export class HttpCatalogClient implements CatalogApi {
     }
     return data as T;
   }
+}
 
+/** The catalog API over HTTP. */
+export class HttpCatalogClient extends ServerConnection implements CatalogApi {
   /** Files are sent as they are, so the server reports parse problems by file and line. */
   applyFiles(files: ManifestFile[], options: { dryRun?: boolean; domain?: string }): Promise<ApplyResult> {
     return this.call<ApplyResult>('POST', '/api/v1/apply', {
@@ -225,8 +235,9 @@ export class HttpGovernanceClient implements GovernanceApi {
     );
   }
 
-  async waivers() {
-    return (await this.http.call<{ waivers: WaiverView[] }>('GET', '/api/v1/waivers')).waivers;
+  async waivers(filter: { ref?: string } = {}) {
+    return (await this.http.call<{ waivers: WaiverView[] }>('GET', `/api/v1/waivers${query(filter)}`))
+      .waivers;
   }
 
   compliance(filter: ComplianceQuery) {

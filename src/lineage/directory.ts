@@ -124,11 +124,6 @@ export class Directory {
     return this.titles.get(ref) ?? ref;
   }
 
-  /** The catalog holds this user or team. */
-  hasPerson(ref: string): boolean {
-    return this.titles.has(ref);
-  }
-
   /** The domain and its ancestors, nearest first. */
   domainChain(domain: string | null): string[] {
     const out: string[] = [];
@@ -139,10 +134,6 @@ export class Directory {
 
   domainNames(): string[] {
     return [...this.domains.keys()].sort();
-  }
-
-  hasDomain(name: string): boolean {
-    return this.domains.has(name);
   }
 
   /** Owners and stewards of a domain as declared on it or inherited from an ancestor. */

@@ -3,7 +3,7 @@
  * stores, the CLI's HTTP client over the REST API, so every command works locally or against a
  * running server with the same JSON.
  */
-import type { ConflictRow, DeliveryRow, DeliveryState } from '../store/lineage-store.js';
+import type { ConflictRow, DeliveryState, DeliveryView } from '../store/lineage-store.js';
 import type { FieldClassification } from './classification.js';
 import type { ImpactReport, TraceReport } from './trace.js';
 
@@ -68,7 +68,7 @@ export interface DatasetDetail extends LineageDataset {
   consumers: string[];
   /** Column lineage into this dataset. */
   fields: { field: string; from: string; fromField: string; protection: string | null }[];
-  /** An ODCS v3.1.0 contract skeleton to adopt an unmanaged dataset. */
+  /** An ODCS v3.1.0 contract skeleton to adopt an unmanaged dataset (its domain as asked, else CHANGE-ME). */
   draft?: Record<string, unknown>;
 }
 
@@ -167,7 +167,8 @@ export interface WebhookInput {
 export interface LineageApi {
   ingest(items: IngestItem[], options: IngestOptions): Promise<IngestResult>;
   datasets(options: { managed?: boolean; limit?: number }): Promise<LineageDataset[]>;
-  dataset(namespace: string, name: string): Promise<DatasetDetail>;
+  /** `domain`: the domain the draft contract of an unmanaged dataset is for (a live one; 404 otherwise). */
+  dataset(namespace: string, name: string, options?: { domain?: string }): Promise<DatasetDetail>;
   classification(ref: string): Promise<FieldClassification[]>;
   conflicts(options: { ref?: string }): Promise<FieldConflict[]>;
   trace(ref: string): Promise<TraceReport | (TraceReport & { outcome: Outcome })>;
@@ -179,7 +180,7 @@ export interface LineageApi {
   addWebhook(input: WebhookInput): Promise<WebhookView>;
   webhooks(): Promise<WebhookView[]>;
   removeWebhook(id: string): Promise<{ id: string; removed: true }>;
-  deliveries(options: { state?: DeliveryState; webhook?: string; limit?: number }): Promise<DeliveryRow[]>;
+  deliveries(options: { state?: DeliveryState; webhook?: string; limit?: number }): Promise<DeliveryView[]>;
   retryDelivery(id: string): Promise<{ id: string; state: 'pending' }>;
 }
 

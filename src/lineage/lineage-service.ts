@@ -7,6 +7,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { type AuditEntry, chain } from '../audit/audit-chain.js';
 import type { AccessGuard, GuardTarget } from '../catalog/access-guard.js';
+import { checkListFilters, domainName, type ListFilter } from '../catalog/list-filters.js';
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from '../model/errors.js';
 import { contractFields } from '../model/kinds/data-contract-kind.js';
 import { kindOfRef } from '../model/kinds/index.js';
@@ -131,6 +132,14 @@ export class LineageService implements LineageApi {
     if (guard) options.guard = guard;
     else delete options.guard;
     return new LineageService(this.catalogStore, this.store, this.quality, options);
+  }
+
+  /** Checks that a list's filters name something the catalog has, as this caller (see list-filters.ts). */
+  private checkFilters(filters: readonly ListFilter[]): Promise<void> {
+    return checkListFilters(
+      { store: this.catalogStore, guard: this.options.guard, actor: this.options.actor },
+      filters,
+    );
   }
 
   /** The same service, same actor, seeing as this guard allows (none: everything). */
@@ -532,7 +541,8 @@ export class LineageService implements LineageApi {
     return out;
   }
 
-  async dataset(namespace: string, name: string): Promise<DatasetDetail> {
+  async dataset(namespace: string, name: string, options: { domain?: string } = {}): Promise<DatasetDetail> {
+    await this.checkFilters([{ name: 'domain', value: options.domain, names: 'domain', live: true }]);
     await this.directory.refresh();
     const [row] = await this.store.findNodes([datasetKey(namespace, name)]);
     if (!row)
@@ -580,7 +590,10 @@ export class LineageService implements LineageApi {
         };
       }),
     };
-    if (!ref) detail.draft = draftContract(namespace, name, facets);
+    if (!ref) {
+      detail.draft = draftContract(namespace, name, facets);
+      if (options.domain) detail.draft.domain = domainName(options.domain);
+    }
     return detail;
   }
 
@@ -980,6 +993,10 @@ export class LineageService implements LineageApi {
    * (so `accountable` matches only what that view names).
    */
   async outcomes(options: { subject?: string; accountable?: string; limit?: number }): Promise<Outcome[]> {
+    await this.checkFilters([
+      { name: 'subject', value: options.subject, names: ['model', 'app'] },
+      { name: 'accountable', value: options.accountable, names: 'principal' },
+    ]);
     const limit = Math.min(options.limit ?? 100, 5000);
     const guard = this.restricting;
     const rows = await this.store.outcomes({
@@ -1017,6 +1034,10 @@ export class LineageService implements LineageApi {
   // --- scorecards ----------------------------------------------------------------------------
 
   async scorecards(options: { domain?: string; owner?: string }) {
+    await this.checkFilters([
+      { name: 'domain', value: options.domain, names: 'domain' },
+      { name: 'owner', value: options.owner, names: 'principal' },
+    ]);
     await this.directory.refresh();
     // A reader sees the domains it may read, and counts of the assets it may read only.
     const guard = this.restricting;
@@ -1024,8 +1045,7 @@ export class LineageService implements LineageApi {
     let domains: string[] | undefined =
       readable && this.directory.domainNames().filter((d) => readable.has(d));
     if (options.domain) {
-      const name = options.domain.replace(/^domain:/, '');
-      if (!this.directory.hasDomain(name)) throw new NotFoundError(`Domain 'domain:${name}' not found`);
+      const name = domainName(options.domain);
       domains = (domains ?? this.directory.domainNames()).filter((d) =>
         this.directory.domainChain(d).includes(name),
       );
@@ -1035,10 +1055,6 @@ export class LineageService implements LineageApi {
           `${this.options.actor} may not read the assets of domain:${name}: it needs viewer on domain:${name}`,
         );
     }
-    if (options.owner && !/^(user|team):/.test(options.owner))
-      throw new InputError(`owner must be a user or team ref such as user:alice (got '${options.owner}')`);
-    if (options.owner && !this.directory.hasPerson(options.owner))
-      throw new NotFoundError(`'${options.owner}' is not a user or team in the catalog`);
     return scorecards(this.directory, await this.store.outcomeCounts(), {
       ...(domains ? { domains } : {}),
       ...(options.owner ? { owner: options.owner } : {}),
@@ -1071,12 +1087,8 @@ export class LineageService implements LineageApi {
         throw new InputError(
           `'${e}' is not an event type; expected one or more of ${EVENT_TYPES.join(', ')}`,
         );
-    let domain: string | null = null;
-    if (input.domain) {
-      domain = input.domain.replace(/^domain:/, '');
-      await this.directory.refresh();
-      if (!this.directory.hasDomain(domain)) throw new NotFoundError(`Domain 'domain:${domain}' not found`);
-    }
+    await this.checkFilters([{ name: 'domain', value: input.domain, names: 'domain', live: true }]);
+    const domain = input.domain ? domainName(input.domain) : null;
     if (input.secret !== undefined && input.secret.length < 16)
       throw new InputError('secret must be at least 16 characters (or leave it out to have one generated)');
     const row = {
@@ -1143,13 +1155,23 @@ export class LineageService implements LineageApi {
     return { id, removed: true as const };
   }
 
-  /** Deliveries, newest first; `webhooks`: only to these (the ones the caller manages). */
-  deliveries(options: {
+  /**
+   * Deliveries, newest first; `webhooks`: only to these (the ones the caller manages). A `webhook`
+   * that is neither a webhook nor a removed one with deliveries kept is not found.
+   */
+  async deliveries(options: {
     state?: DeliveryState;
     webhook?: string;
     limit?: number;
     webhooks?: readonly string[];
   }) {
+    const id = options.webhook;
+    if (
+      id &&
+      !(await this.store.webhooks()).some((h) => h.id === id) &&
+      !(await this.store.deliveries({ webhookId: id, limit: 1 })).length
+    )
+      throw new NotFoundError(`Webhook '${id}' not found`, { webhook: id });
     return this.store.deliveries({
       ...(options.state ? { state: options.state } : {}),
       ...(options.webhook ? { webhookId: options.webhook } : {}),

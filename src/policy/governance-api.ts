@@ -23,7 +23,7 @@ export interface GovernanceApi {
     reason: string | null,
     type?: 'change' | 'waiver',
   ): Promise<ApprovalRow>;
-  waivers(): Promise<WaiverView[]>;
+  waivers(filter?: { ref?: string }): Promise<WaiverView[]>;
   compliance(filter: ComplianceQuery): Promise<ComplianceReport>;
   explain(ref: string): Promise<{ subject: string; domain: string | null; policies: ExplainEntry[] }>;
   testPolicies(docs?: { ref: string; doc: PolicyDoc }[], charter?: CharterDoc): Promise<PolicyTestResult[]>;

@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { chain } from '../audit/audit-chain.js';
 import type { Catalog } from '../catalog/catalog.js';
+import { domainName } from '../catalog/list-filters.js';
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from '../model/errors.js';
 import { type CharterDoc, charterKind } from '../model/kinds/charter-kind.js';
 import type { PolicyDoc } from '../model/kinds/policy-kind.js';
@@ -310,6 +311,7 @@ export class Governance implements GovernanceApi {
     ref?: string;
     type?: 'change' | 'waiver';
   }): Promise<ApprovalRow[]> {
+    await this.catalog.checkFilters([{ name: 'ref', value: filter.ref, names: [] }]);
     const rows = await this.store.approvals({ ...filter, limit: 1000 });
     return rows.filter((r) => this.visible(r.ref, undefined, r.domain));
   }
@@ -451,12 +453,18 @@ export class Governance implements GovernanceApi {
 
   // --- waivers -------------------------------------------------------------------------------
 
-  async waivers(): Promise<WaiverView[]> {
+  /** Waivers with their state; `ref`: only those of this asset. */
+  async waivers(filter: { ref?: string } = {}): Promise<WaiverView[]> {
+    await this.catalog.checkFilters([{ name: 'ref', value: filter.ref, names: [] }]);
     const rows = await this.store.scanAssets({ kind: 'Waiver', limit: 10_000 });
     const approvals = await this.store.approvals({ type: 'waiver', limit: 100_000 });
     const now = this.now().getTime();
     return rows
-      .filter((a) => this.visible(a.ref, a.kind, a.domain))
+      .filter(
+        (a) =>
+          this.visible(a.ref, a.kind, a.domain) &&
+          (!filter.ref || (a.doc as unknown as WaiverDoc).spec.asset === filter.ref),
+      )
       .map((a) => {
         const doc = a.doc as unknown as WaiverDoc;
         const decision = approvals.filter((x) => x.ref === a.ref && x.version === a.version).pop();
@@ -486,7 +494,12 @@ export class Governance implements GovernanceApi {
     filter: ComplianceQuery = {},
     onProgress?: (done: number, total: number) => void,
   ): Promise<ComplianceReport> {
-    return (await this.kept(filter)) ?? (await this.sweep(filter, onProgress)).report;
+    await this.catalog.checkFilters([
+      { name: 'domain', value: filter.domain, names: 'domain' },
+      { name: 'owner', value: filter.owner, names: 'principal' },
+    ]);
+    const query = filter.domain ? { ...filter, domain: domainName(filter.domain) } : filter;
+    return (await this.kept(query)) ?? (await this.sweep(query, onProgress)).report;
   }
 
   /**

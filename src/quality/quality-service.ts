@@ -9,6 +9,7 @@ import type { AuditEntry } from '../audit/audit-chain.js';
 import { chain } from '../audit/audit-chain.js';
 import { digestOf } from '../audit/digest.js';
 import type { Catalog } from '../catalog/catalog.js';
+import { domainName } from '../catalog/list-filters.js';
 import { InputError, NotFoundError } from '../model/errors.js';
 import { parseRef } from '../model/ref.js';
 import type { AssetRow } from '../store/catalog-store.js';
@@ -393,7 +394,8 @@ export class QualityService {
     });
   }
 
-  runs(options: { ref?: string; limit?: number }) {
+  async runs(options: { ref?: string; limit?: number }) {
+    await this.catalog.checkFilters([{ name: 'ref', value: options.ref, names: ['dataset'] }]);
     return this.store.runs({ ...options, limit: Math.min(options.limit ?? 50, 1000) });
   }
 
@@ -476,10 +478,14 @@ export class QualityService {
     state?: 'open' | 'resolved' | 'all';
     limit?: number;
   }) {
+    await this.catalog.checkFilters([
+      { name: 'domain', value: options.domain, names: 'domain' },
+      { name: 'assignee', value: options.assignee, names: 'principal' },
+    ]);
     const state = options.state ?? 'open';
     return this.store.incidents({
       ...(state !== 'all' ? { state } : {}),
-      ...(options.domain ? { domains: await this.domainTree(options.domain.replace(/^domain:/, '')) } : {}),
+      ...(options.domain ? { domains: await this.domainTree(domainName(options.domain)) } : {}),
       ...(options.assignee ? { assignee: options.assignee } : {}),
       limit: Math.min(options.limit ?? 500, 5000),
     });

@@ -15,6 +15,10 @@ export const errorSchema = {
   },
 } as const;
 
+/** What the lists say about their filters (src/catalog/list-filters.ts), in their descriptions. */
+export const UNKNOWN_FILTER =
+  'A filter naming a domain, user, team or asset the catalog does not have (nor had) is answered 404 naming it (a domain: with the known domains), and 400 when it is not a name or ref of the kind the filter takes; a filter naming something that is there but matches nothing gives an empty list.';
+
 /** The error answers a route can give, by status: `errorsFor(400, 403, 404)`. */
 export function errorsFor<S extends number>(...statuses: S[]): Record<S, typeof errorSchema> {
   return Object.fromEntries(statuses.map((s) => [s, errorSchema])) as Record<S, typeof errorSchema>;

@@ -185,6 +185,12 @@ export interface DeliveryRow {
   createdAt: string;
 }
 
+/** A delivery as listed: the type of the event it carries, and its webhook's URL (null once removed). */
+export interface DeliveryView extends DeliveryRow {
+  eventType: string | null;
+  url: string | null;
+}
+
 /** A delivery leased for sending, with what to send and where. */
 export interface ClaimedDelivery extends DeliveryRow {
   url: string;
@@ -276,7 +282,7 @@ export interface LineageStore {
 
   webhooks(): Promise<WebhookRow[]>;
   outboxEvents(options: { afterSeq?: number; limit?: number }): Promise<OutboxEvent[]>;
-  deliveries(filter: DeliveryFilter): Promise<DeliveryRow[]>;
+  deliveries(filter: DeliveryFilter): Promise<DeliveryView[]>;
   /**
    * Leases up to `limit` due deliveries whose lease is free or expired. Each lease is taken by one
    * caller (row locks with SKIP LOCKED where the database has them, else its write lock).

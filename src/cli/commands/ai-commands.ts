@@ -18,7 +18,7 @@ import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
 import { scanStoreFor } from '../../store/sql/sql-scan-store.js';
 import { actorOf, formatOf, type GlobalOptions, openLocal, serverOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { HttpCatalogClient } from '../http-client.js';
+import { query, ServerConnection } from '../http-client.js';
 import { formatTable, type OutputFormat, printData, wrap } from '../output.js';
 import { formatApply } from './catalog-commands.js';
 
@@ -31,18 +31,18 @@ export interface AiClient {
 }
 
 class HttpAi implements AiClient {
-  constructor(private readonly http: HttpCatalogClient) {}
+  constructor(private readonly http: ServerConnection) {}
 
   decide(request: DecisionRequest) {
     return this.http.call<AiDecision>('POST', '/api/v1/ai/decisions', request);
   }
 
   async decisions(filter: { dataset?: string; limit?: number }) {
-    const q = new URLSearchParams();
-    if (filter.dataset) q.set('dataset', filter.dataset);
-    if (filter.limit) q.set('limit', String(filter.limit));
     return (
-      await this.http.call<{ decisions: AiDecision[] }>('GET', `/api/v1/ai/decisions${q.size ? `?${q}` : ''}`)
+      await this.http.call<{ decisions: AiDecision[] }>(
+        'GET',
+        `/api/v1/ai/decisions${query({ dataset: filter.dataset, limit: filter.limit })}`,
+      )
     ).decisions;
   }
 
@@ -82,7 +82,7 @@ export async function withAi(
   const actor = actorOf(globals);
   const server = serverOf(globals);
   if (server) {
-    const http = new HttpCatalogClient(
+    const http = new ServerConnection(
       server,
       actor,
       globals.token ?? (process.env.CHARTER_TOKEN || undefined),
@@ -189,7 +189,7 @@ export function registerAiCommands(program: Command) {
         throw new InputError(
           '--data-root is for local scans; with --server the server reads its CHARTER_DATA_ROOT',
         );
-      const http = new HttpCatalogClient(
+      const http = new ServerConnection(
         server,
         actorOf(globals),
         globals.token ?? (process.env.CHARTER_TOKEN || undefined),
@@ -326,7 +326,7 @@ async function withSuggestions(
   const format = formatOf(globals);
   const server = serverOf(globals);
   if (server) {
-    const http = new HttpCatalogClient(
+    const http = new ServerConnection(
       server,
       actorOf(globals),
       globals.token ?? (process.env.CHARTER_TOKEN || undefined),
@@ -335,13 +335,10 @@ async function withSuggestions(
     process.exitCode = await run(
       {
         list: async (f) => {
-          const q = new URLSearchParams();
-          if (f.ref) q.set('ref', f.ref);
-          if (f.state) q.set('state', f.state);
           return (
             await http.call<{ suggestions: ScanSuggestion[] }>(
               'GET',
-              `/api/v1/scan/suggestions${q.size ? `?${q}` : ''}`,
+              `/api/v1/scan/suggestions${query({ ref: f.ref, state: f.state })}`,
             )
           ).suggestions;
         },

@@ -27,72 +27,15 @@ import type {
 } from '../../lineage/lineage-api.js';
 import { invalidCount } from '../../lineage/openlineage.js';
 import { WebhookDeliverer } from '../../lineage/webhooks.js';
-import { InputError, UnavailableError } from '../../model/errors.js';
-import type { DeliveryRow, DeliveryState, LineageStore } from '../../store/lineage-store.js';
+import { InputError } from '../../model/errors.js';
+import type { DeliveryState, DeliveryView, LineageStore } from '../../store/lineage-store.js';
 import { actorOf, formatOf, type GlobalOptions, openLocal, serverOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { serverError } from '../http-client.js';
+import { query, ServerConnection } from '../http-client.js';
 import { formatTable, type OutputFormat, printData, text, WHOLE, wrap } from '../output.js';
 
-function query(params: Record<string, unknown>): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params))
-    if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
-  const s = q.toString();
-  return s ? `?${s}` : '';
-}
-
 /** The lineage API over HTTP (`--server`). */
-export class HttpLineageClient implements LineageApi {
-  private readonly base: string;
-
-  constructor(
-    server: string,
-    private readonly actor: string,
-    /** An API token (`--token`, CHARTER_TOKEN): the server then knows the caller from it. */
-    private readonly token?: string,
-  ) {
-    this.base = server.replace(/\/+$/, '');
-  }
-
-  private async call<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-    contentType = 'application/json',
-  ): Promise<T> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.base}${path}`, {
-        method,
-        headers: {
-          ...(this.token ? { authorization: `Bearer ${this.token}` } : { 'x-charter-actor': this.actor }),
-          accept: 'application/json',
-          ...(body !== undefined ? { 'content-type': contentType } : {}),
-        },
-        ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-      });
-    } catch (error) {
-      throw new UnavailableError(
-        `The Charter server at ${this.base} could not be reached: ${(error as Error).cause ?? (error as Error).message} (is it running, and is the URL right?)`,
-      );
-    }
-    const raw = await response.text();
-    let data: unknown;
-    try {
-      data = raw ? JSON.parse(raw) : undefined;
-    } catch {
-      data = raw;
-    }
-    if (!response.ok) {
-      const err = (data as { error?: { name: string; message: string; details?: Record<string, unknown> } })
-        ?.error;
-      if (err) throw serverError(err, Boolean(this.token));
-      throw new UnavailableError(`The server answered ${response.status} ${response.statusText}`);
-    }
-    return data as T;
-  }
-
+export class HttpLineageClient extends ServerConnection implements LineageApi {
   async ingest(items: IngestItem[], options: IngestOptions): Promise<IngestResult> {
     // Items that could not be read locally are reported here; the rest go as NDJSON.
     const local = items.flatMap((item, index) => ('error' in item ? [{ index, reason: item.error }] : []));
@@ -137,8 +80,11 @@ export class HttpLineageClient implements LineageApi {
     ).datasets;
   }
 
-  dataset(namespace: string, name: string) {
-    return this.call<DatasetDetail>('GET', `/api/v1/lineage/datasets/detail${query({ namespace, name })}`);
+  dataset(namespace: string, name: string, options: { domain?: string } = {}) {
+    return this.call<DatasetDetail>(
+      'GET',
+      `/api/v1/lineage/datasets/detail${query({ namespace, name, domain: options.domain })}`,
+    );
   }
 
   async classification(ref: string) {
@@ -194,7 +140,7 @@ export class HttpLineageClient implements LineageApi {
 
   async deliveries(options: { state?: DeliveryState; webhook?: string; limit?: number }) {
     return (
-      await this.call<{ deliveries: DeliveryRow[] }>('GET', `/api/v1/webhooks/deliveries${query(options)}`)
+      await this.call<{ deliveries: DeliveryView[] }>('GET', `/api/v1/webhooks/deliveries${query(options)}`)
     ).deliveries;
   }
 
@@ -619,14 +565,13 @@ export function registerLineageCommands(program: Command) {
     .description('Print a draft ODCS contract for an unmanaged dataset (its server and schema as reported)')
     .argument('<namespace>')
     .argument('<name>')
-    .option('--domain <name>', 'the domain that will own it');
+    .option('--domain <name>', 'the domain that will own it (one the catalog has; default: CHANGE-ME)');
   adopt.action(async (namespace: string, name: string) =>
     withLineage(adopt, async (api, format) => {
-      const d = await api.dataset(namespace, name);
+      const { domain } = adopt.opts() as { domain?: string };
+      const d = await api.dataset(namespace, name, domain ? { domain } : {});
       if (d.ref) throw new InputError(`'${namespace} ${name}' is already described by ${d.ref}`);
       const draft = { ...d.draft };
-      const domain = (adopt.opts() as { domain?: string }).domain;
-      if (domain) draft.domain = domain;
       if (format === 'json') printData(draft, format, () => '');
       else process.stdout.write(stringify(draft, { lineWidth: 0 }));
       return EXIT.ok;
@@ -873,6 +818,9 @@ service) are refused, unless Charter runs with CHARTER_WEBHOOK_ALLOW_PRIVATE=tru
         rows.length
           ? formatTable(rows, [
               { header: 'id', value: (r) => r.id, min: 36 },
+              { header: 'event', value: (r) => r.eventType?.replace('io.charter.', '') ?? '', min: WHOLE },
+              // The URL while the webhook is there; a removed webhook is named by its id.
+              { header: 'webhook', value: (r) => r.url ?? `${r.webhookId} (removed)`, flex: 2 },
               { header: 'state', value: (r) => r.state },
               { header: 'attempts', value: (r) => r.attempts },
               { header: 'last', value: (r) => text(r.lastStatus ?? r.lastError ?? ''), flex: 2 },

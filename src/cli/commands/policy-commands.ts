@@ -244,7 +244,7 @@ export function registerPolicyCommands(program: Command) {
       withContext(list, async (ctx) => {
         const o = list.opts() as { state?: ApprovalState; ref?: string };
         if (type === 'waiver') {
-          const waivers = await ctx.governance.waivers();
+          const waivers = await ctx.governance.waivers(o.ref ? { ref: o.ref } : {});
           printData(waivers, ctx.format, () =>
             waivers.length
               ? formatTable(waivers, [

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Catalog } from '../../catalog/catalog.js';
-import { InputError, UnavailableError } from '../../model/errors.js';
+import { InputError } from '../../model/errors.js';
 import { QualityScheduler } from '../../quality/quality-scheduler.js';
 import type {
   CheckOptions,
@@ -17,7 +17,7 @@ import { qualityOptionsFromEnv } from '../../server/routes/quality-routes.js';
 import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
 import { actorOf, formatOf, type GlobalOptions, openLocal, serverOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { serverError } from '../http-client.js';
+import { query, ServerConnection } from '../http-client.js';
 import { formatTable, type OutputFormat, printData, progress, wrap } from '../output.js';
 
 type IncidentOptions = Parameters<QualityService['incidents']>[0];
@@ -29,41 +29,7 @@ interface QualityClient {
   incidents(options: IncidentOptions): Promise<Incident[]>;
 }
 
-class HttpQuality implements QualityClient {
-  constructor(
-    private readonly base: string,
-    private readonly actor: string,
-    /** An API token (`--token`, CHARTER_TOKEN): the server then knows the caller from it. */
-    private readonly token?: string,
-  ) {}
-
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.base.replace(/\/+$/, '')}${path}`, {
-        method,
-        headers: {
-          ...(this.token ? { authorization: `Bearer ${this.token}` } : { 'x-charter-actor': this.actor }),
-          accept: 'application/json',
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-    } catch (error) {
-      throw new UnavailableError(
-        `The Charter server at ${this.base} could not be reached: ${(error as Error).message} (is it running, and is the URL right?)`,
-      );
-    }
-    const data = (await response.json().catch(() => undefined)) as
-      | { error?: { name: string; message: string; details?: Record<string, unknown> } }
-      | undefined;
-    if (!response.ok) {
-      if (data?.error) throw serverError(data.error, Boolean(this.token));
-      throw new UnavailableError(`The server answered ${response.status} ${response.statusText}`);
-    }
-    return data as T;
-  }
-
+class HttpQuality extends ServerConnection implements QualityClient {
   check(selection: CheckSelection, options: CheckOptions) {
     return this.call<CheckReport>('POST', '/api/v1/quality/runs', {
       ...selection,
@@ -80,14 +46,12 @@ class HttpQuality implements QualityClient {
   quality(ref: string, options: { limit?: number }) {
     return this.call<QualityReport>(
       'GET',
-      `/api/v1/quality/scores/${encodeURIComponent(ref)}${options.limit ? `?limit=${options.limit}` : ''}`,
+      `/api/v1/quality/scores/${encodeURIComponent(ref)}${query({ limit: options.limit })}`,
     );
   }
 
   incidents(options: IncidentOptions) {
-    const q = new URLSearchParams();
-    for (const [k, v] of Object.entries(options)) if (v !== undefined) q.set(k, String(v));
-    return this.call<Incident[]>('GET', `/api/v1/incidents${q.size ? `?${q}` : ''}`);
+    return this.call<Incident[]>('GET', `/api/v1/incidents${query(options)}`);
   }
 }
 

@@ -11,7 +11,15 @@ import type { Catalog } from '../../catalog/catalog.js';
 import { NotFoundError } from '../../model/errors.js';
 import { aiStoreFor } from '../../store/sql/sql-ai-store.js';
 import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
-import { errorResponses, listOf, nullable, objectOf, refParam, stringList } from '../schemas.js';
+import {
+  errorResponses,
+  listOf,
+  nullable,
+  objectOf,
+  refParam,
+  stringList,
+  UNKNOWN_FILTER,
+} from '../schemas.js';
 
 const CHECK_STATUS = { type: 'string', enum: ['pass', 'fail', 'not-applicable'] } as const;
 
@@ -206,6 +214,7 @@ export function aiRoutes(app: FastifyInstance, catalog: Catalog, defaultActor: s
     {
       schema: {
         summary: 'Recorded AI-use decisions, newest first',
+        description: UNKNOWN_FILTER,
         tags,
         querystring: {
           type: 'object',

@@ -11,7 +11,11 @@ export function auditRoutes(app: FastifyInstance) {
         querystring: {
           type: 'object',
           properties: {
-            ref: { type: 'string' },
+            ref: {
+              type: 'string',
+              description:
+                'Only records about this ref; not checked against the catalog, as the log also records what is not an asset (tokens, lineage, webhooks, outcomes)',
+            },
             after: { type: 'integer', minimum: 0, description: 'Only records after this sequence number' },
             limit: { type: 'integer', minimum: 1, maximum: 10000, default: 100 },
           },

@@ -4,7 +4,7 @@ import { type Parsed, parseManifests, parseSources, placeIssues, sourceTexts } f
 import { InputError, RefusedError } from '../../model/errors.js';
 import { kindListNames } from '../../model/kinds/index.js';
 import type { ResponseCache } from '../response-cache.js';
-import { applyResultSchema, assetSchema, errorResponses, refParam } from '../schemas.js';
+import { applyResultSchema, assetSchema, errorResponses, refParam, UNKNOWN_FILTER } from '../schemas.js';
 
 interface ApplyBody {
   expectedVersions?: Record<string, number>;
@@ -144,6 +144,7 @@ export function catalogRoutes(app: FastifyInstance, assets?: ResponseCache) {
     {
       schema: {
         summary: 'List live assets of a kind',
+        description: UNKNOWN_FILTER,
         tags: ['catalog'],
         querystring: {
           type: 'object',
@@ -153,7 +154,7 @@ export function catalogRoutes(app: FastifyInstance, assets?: ResponseCache) {
               type: 'string',
               description: kindListNames,
             },
-            domain: { type: 'string' },
+            domain: { type: 'string', description: 'Only this domain (NAME or domain:NAME)' },
             name: { type: 'string' },
             limit: { type: 'integer', minimum: 1, maximum: 5000, default: 500 },
             offset: { type: 'integer', minimum: 0, default: 0 },
@@ -281,6 +282,7 @@ export function catalogRoutes(app: FastifyInstance, assets?: ResponseCache) {
     {
       schema: {
         summary: 'Ranked full-text search over names, descriptions, fields, tags and glossary terms',
+        description: UNKNOWN_FILTER,
         tags: ['catalog'],
         querystring: {
           type: 'object',
@@ -288,7 +290,7 @@ export function catalogRoutes(app: FastifyInstance, assets?: ResponseCache) {
           properties: {
             q: { type: 'string' },
             kind: { type: 'string' },
-            domain: { type: 'string' },
+            domain: { type: 'string', description: 'Only this domain (NAME or domain:NAME)' },
             limit: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
           },
         },

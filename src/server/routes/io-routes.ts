@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import { exportCroissant, fromCroissant } from '../../ai/croissant.js';
 import type { CatalogBackup } from '../../catalog/catalog-api.js';
 import { InputError } from '../../model/errors.js';
+import { UNKNOWN_FILTER } from '../schemas.js';
 
 export function ioRoutes(app: FastifyInstance) {
   app.get(
@@ -12,13 +13,14 @@ export function ioRoutes(app: FastifyInstance) {
       schema: {
         summary:
           'Export the latest version of every asset (YAML or JSON), a full backup with history, or one dataset or product as Croissant 1.1 JSON-LD (format=croissant&ref=REF)',
+        description: UNKNOWN_FILTER,
         tags: ['io'],
         querystring: {
           type: 'object',
           properties: {
             withHistory: { type: 'boolean', default: false },
             kind: { type: 'string' },
-            domain: { type: 'string' },
+            domain: { type: 'string', description: 'Only this domain (NAME or domain:NAME)' },
             format: { type: 'string', enum: ['yaml', 'json', 'croissant'], default: 'yaml' },
             ref: { type: 'string', description: 'with format=croissant: the dataset or product' },
             baseUrl: {

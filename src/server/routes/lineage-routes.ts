@@ -21,7 +21,16 @@ import { InputError } from '../../model/errors.js';
 import type { DeliveryState } from '../../store/lineage-store.js';
 import { errorBody } from '../errors.js';
 import { actorOf } from '../request-context.js';
-import { anyObject, errorSchema, errorsFor, listOf, nullable, refParamOf, stringList } from '../schemas.js';
+import {
+  anyObject,
+  errorSchema,
+  errorsFor,
+  listOf,
+  nullable,
+  refParamOf,
+  stringList,
+  UNKNOWN_FILTER,
+} from '../schemas.js';
 
 export interface LineageRouteOptions {
   /** Largest single event (default 1 MB; CHARTER_LINEAGE_MAX_EVENT_BYTES). */
@@ -519,6 +528,8 @@ const deliverySchema = {
     lastError: nullable('string'),
     deliveredAt: nullable('string'),
     createdAt: { type: 'string' },
+    eventType: nullable('string', 'The CloudEvent type, e.g. io.charter.incident.opened'),
+    url: nullable('string', "The webhook's URL; null once the webhook was removed"),
   },
 } as const;
 
@@ -842,17 +853,26 @@ export function lineageRoutes(
         summary:
           'One reported dataset: its facets, producers, consumers, column lineage, and a draft contract to adopt it',
         tags,
+        description:
+          'domain names the domain the draft contract is for (404 listing the known domains when there is no such domain).',
         querystring: {
           type: 'object',
           required: ['namespace', 'name'],
-          properties: { namespace: { type: 'string' }, name: { type: 'string' } },
+          properties: {
+            namespace: { type: 'string' },
+            name: { type: 'string' },
+            domain: {
+              type: 'string',
+              description: 'The domain that will own the dataset: the draft names it (default CHANGE-ME)',
+            },
+          },
         },
         response: { 200: datasetDetailSchema, ...errorsFor(400, 403, 404) },
       },
     },
     async (request) => {
-      const q = request.query as { namespace: string; name: string };
-      return as(request).dataset(q.namespace, q.name);
+      const q = request.query as { namespace: string; name: string; domain?: string };
+      return as(request).dataset(q.namespace, q.name, q.domain ? { domain: q.domain } : {});
     },
   );
 
@@ -950,18 +970,17 @@ export function lineageRoutes(
     {
       schema: {
         summary: 'Recorded outcomes, newest first',
-        description:
-          'With access control, only outcomes about a model or application the caller may read; accountable (and the accountable filter) follow the caller’s view of each trace.',
+        description: `With access control, only outcomes about a model or application the caller may read (a subject the caller may not read is refused with 403); accountable (and the accountable filter) follow the caller’s view of each trace. ${UNKNOWN_FILTER}`,
         tags,
         querystring: {
           type: 'object',
           properties: {
-            subject: { type: 'string' },
+            subject: { type: 'string', description: 'A model or application ref' },
             accountable: { type: 'string', description: 'A user or team ref' },
             limit: { type: 'integer', minimum: 1, maximum: 5000, default: 100 },
           },
         },
-        response: { 200: listOf('outcomes', outcomeSchema), ...errorsFor(400) },
+        response: { 200: listOf('outcomes', outcomeSchema), ...errorsFor(400, 403, 404) },
       },
     },
     async (request) => {
@@ -994,6 +1013,7 @@ export function lineageRoutes(
     {
       schema: {
         summary: 'Scorecards per domain and per owner',
+        description: UNKNOWN_FILTER,
         tags,
         querystring: {
           type: 'object',
@@ -1058,24 +1078,28 @@ export function lineageRoutes(
       schema: {
         summary: 'Deliveries, newest first (state=dead: the dead-letter list)',
         description:
-          'The data office sees every delivery; anyone else the deliveries of the webhooks of the domains they own.',
+          "The data office sees every delivery; anyone else the deliveries of the webhooks of the domains they own. A webhook id that names no webhook (nor a removed one's deliveries) is answered 404, one the caller does not manage 403.",
         tags,
         querystring: {
           type: 'object',
           properties: {
             state: { type: 'string', enum: ['pending', 'delivered', 'dead'] },
-            webhook: { type: 'string' },
+            webhook: { type: 'string', description: 'Only the deliveries to this webhook (its id)' },
             limit: { type: 'integer', minimum: 1, maximum: 5000, default: 100 },
           },
         },
-        response: { 200: listOf('deliveries', deliverySchema), ...errorsFor(400) },
+        response: { 200: listOf('deliveries', deliverySchema), ...errorsFor(400, 403, 404) },
       },
     },
     async (request) => {
       const q = request.query as { state?: DeliveryState; webhook?: string; limit?: number };
       const managed = await managedWebhooks(request);
       const only = managed.all ? q : { ...q, webhooks: managed.hooks.map((h) => h.id) };
-      return { deliveries: await lineage.deliveries(only) };
+      const deliveries = await lineage.deliveries(only);
+      // A webhook that is there (or was) but not the caller's: refused, not an empty list.
+      if (q.webhook && !managed.all && !managed.hooks.some((h) => h.id === q.webhook))
+        request.charter?.guard?.requireDataOffice("read the deliveries of another domain's webhook");
+      return { deliveries };
     },
   );
 

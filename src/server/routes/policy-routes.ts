@@ -6,6 +6,7 @@ import type { PolicyDoc } from '../../model/kinds/policy-kind.js';
 import { policyKind } from '../../model/kinds/policy-kind.js';
 import type { ComplianceQuery } from '../../policy/governance.js';
 import type { ApprovalState } from '../../store/catalog-store.js';
+import { UNKNOWN_FILTER } from '../schemas.js';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
 const decisionBody = { type: 'object', properties: { reason: { type: 'string', maxLength: 2000 } } } as const;
@@ -78,8 +79,7 @@ export function policyRoutes(app: FastifyInstance) {
       schema: {
         summary:
           "Re-evaluate every current asset against today's effective policies; totals by domain, owner and policy",
-        description:
-          "With `limit=0` (and any of `domain`, `owner` and `policy`, or none), the counts are added up from where the server's background run left every asset while that is what a sweep would count now (no write since that changes what a sweep reads, no lapsed waiver, no rule on `now`, a caller who may read every asset); `evaluatedAt` is then that run's. Failing assets to list are swept.",
+        description: `With \`limit=0\` (and any of \`domain\`, \`owner\` and \`policy\`, or none), the counts are added up from where the server's background run left every asset while that is what a sweep would count now (no write since that changes what a sweep reads, no lapsed waiver, no rule on \`now\`, a caller who may read every asset); \`evaluatedAt\` is then that run's. Failing assets to list are swept. ${UNKNOWN_FILTER} An unknown policy is 404 too.`,
         tags: ['policy'],
         querystring: {
           type: 'object',
@@ -122,6 +122,7 @@ export function policyRoutes(app: FastifyInstance) {
     {
       schema: {
         summary: 'Approvals: pending changes and waivers',
+        description: UNKNOWN_FILTER,
         tags: ['policy'],
         querystring: {
           type: 'object',
@@ -189,10 +190,19 @@ export function policyRoutes(app: FastifyInstance) {
   app.get(
     '/api/v1/waivers',
     {
-      schema: { summary: 'Waivers with their state: requested, active, expired, rejected', tags: ['policy'] },
+      schema: {
+        summary: 'Waivers with their state: requested, active, expired, rejected',
+        description: UNKNOWN_FILTER,
+        tags: ['policy'],
+        querystring: {
+          type: 'object',
+          properties: { ref: { type: 'string', description: 'Only the waivers of this asset' } },
+        },
+      },
     },
-    async (request) => ({
-      waivers: await request.charter.governance.waivers(),
-    }),
+    async (request) => {
+      const q = request.query as { ref?: string };
+      return { waivers: await request.charter.governance.waivers(q.ref ? { ref: q.ref } : {}) };
+    },
   );
 }

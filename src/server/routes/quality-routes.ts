@@ -4,7 +4,6 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Catalog } from '../../catalog/catalog.js';
-import { InputError } from '../../model/errors.js';
 import { tryParseRef } from '../../model/ref.js';
 import { type QualityOptions, QualityService } from '../../quality/quality-service.js';
 import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
@@ -17,6 +16,7 @@ import {
   objectOf,
   refParam,
   stringList,
+  UNKNOWN_FILTER,
 } from '../schemas.js';
 
 /**
@@ -347,11 +347,12 @@ export function qualityRoutes(
     {
       schema: {
         summary: 'Quality runs, newest first (without their per-check results)',
+        description: UNKNOWN_FILTER,
         tags,
         querystring: {
           type: 'object',
           properties: {
-            ref: { type: 'string' },
+            ref: { type: 'string', description: 'Only the runs of this dataset' },
             limit: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
           },
         },
@@ -410,6 +411,7 @@ export function qualityRoutes(
     {
       schema: {
         summary: 'Quality incidents (open ones unless state says otherwise)',
+        description: UNKNOWN_FILTER,
         tags,
         querystring: {
           type: 'object',
@@ -430,8 +432,6 @@ export function qualityRoutes(
         state?: 'open' | 'resolved' | 'all';
         limit?: number;
       };
-      if (q.assignee && !/^(user|team):/.test(q.assignee))
-        throw new InputError(`assignee must be a user or team ref such as user:alice (got '${q.assignee}')`);
       return visible(request, await as(request).incidents(q));
     },
   );

@@ -14,6 +14,7 @@ import {
   nullable,
   objectOf,
   stringList,
+  UNKNOWN_FILTER,
 } from '../schemas.js';
 
 const detectionSchema = objectOf({
@@ -130,6 +131,7 @@ export function scanRoutes(app: FastifyInstance, catalog: Catalog) {
     {
       schema: {
         summary: 'Scan suggestions kept for stewards, newest first (open ones by default)',
+        description: UNKNOWN_FILTER,
         tags,
         querystring: {
           type: 'object',

@@ -15,6 +15,7 @@ import {
   type ConflictRow,
   type DeliveryFilter,
   type DeliveryRow,
+  type DeliveryView,
   type EdgeRow,
   type EdgeWrite,
   type EventFilter,
@@ -980,20 +981,29 @@ export class SqlLineageStore implements LineageStore {
     return rows.map(toOutboxEvent);
   }
 
-  async deliveries(filter: DeliveryFilter) {
+  async deliveries(filter: DeliveryFilter): Promise<DeliveryView[]> {
     if (filter.webhookIds && !filter.webhookIds.length) return [];
-    let q = this.db.selectFrom('webhook_deliveries').selectAll();
-    if (filter.id) q = q.where('id', '=', filter.id);
-    if (filter.webhookIds) q = q.where('webhook_id', 'in', [...filter.webhookIds]);
-    if (filter.state) q = q.where('state', '=', filter.state);
-    if (filter.webhookId) q = q.where('webhook_id', '=', filter.webhookId);
-    if (filter.eventId) q = q.where('event_id', '=', filter.eventId);
+    let q = this.db
+      .selectFrom('webhook_deliveries as d')
+      .leftJoin('outbox_events as e', 'e.id', 'd.event_id')
+      .leftJoin('webhooks as w', 'w.id', 'd.webhook_id')
+      .selectAll('d')
+      .select(['e.type as event_type', 'w.url as webhook_url']);
+    if (filter.id) q = q.where('d.id', '=', filter.id);
+    if (filter.webhookIds) q = q.where('d.webhook_id', 'in', [...filter.webhookIds]);
+    if (filter.state) q = q.where('d.state', '=', filter.state);
+    if (filter.webhookId) q = q.where('d.webhook_id', '=', filter.webhookId);
+    if (filter.eventId) q = q.where('d.event_id', '=', filter.eventId);
     const rows = await q
-      .orderBy('created_at', 'desc')
-      .orderBy('id')
+      .orderBy('d.created_at', 'desc')
+      .orderBy('d.id')
       .limit(filter.limit ?? 100)
       .execute();
-    return rows.map(toDelivery);
+    return rows.map(({ event_type, webhook_url, ...row }) => ({
+      ...toDelivery(row),
+      eventType: event_type,
+      url: webhook_url,
+    }));
   }
 
   async claimDeliveries(owner: string, now: string, leaseUntil: string, limit: number) {
