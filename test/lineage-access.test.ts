@@ -346,6 +346,30 @@ for (const factory of storeFactories) {
       );
     });
 
+    it("names a domain's assets and their quality only to a caller who may read them", async () => {
+      type Described = { relations: { type: string; ref: string }[] };
+      const payments = `/api/v1/assets/${enc('domain:payments')}/describe`;
+      const inPayments = (d: Described) => d.relations.filter((r) => r.ref.startsWith('dataset:payments/'));
+      expect(inPayments(await ok<Described>('ada', payments)).length).toBeGreaterThan(0);
+      // erin reads risk only: the payments domain is public, the datasets in it are not.
+      const erinSees = await ok<Described>('erin', payments);
+      expect(inPayments(erinSees)).toEqual([]);
+      expect(erinSees.relations.length).toBeGreaterThan(0);
+      type Score = { datasets: { ref: string }[] };
+      const score = (d: string) => `/api/v1/quality/scores/${enc(`domain:${d}`)}`;
+      expect((await ok<Score>('ada', score('payments'))).datasets.map((d) => d.ref)).toContain(
+        'dataset:payments/transactions',
+      );
+      const refused = await get('erin', score('payments'));
+      expect(refused.statusCode, refused.body).toBe(403);
+      expect(refused.json().error.message).toBe(
+        'user:erin may not read the datasets of domain:payments: it needs viewer on domain:payments',
+      );
+      const risk = await ok<Score>('erin', score('risk'));
+      expect(risk.datasets.length).toBeGreaterThan(0);
+      expect(risk.datasets.every((d) => d.ref.startsWith('dataset:risk/'))).toBe(true);
+    });
+
     it('lists, shows and traces outcomes only as the caller may see them', async () => {
       const recorded = await app.inject({
         method: 'POST',

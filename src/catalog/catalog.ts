@@ -62,6 +62,18 @@ export class Catalog implements CatalogApi {
     return { ref: asset.ref, kind: asset.kind, domain: asset.domain };
   }
 
+  /** Whether the caller may read what a ref names, by the domain the ref carries. */
+  mayRead(ref: string): boolean {
+    const guard = this.options.guard;
+    const parsed = tryParseRef(ref);
+    if (!guard || !parsed) return true;
+    return guard.canRead({
+      ref,
+      kind: kindOfRef(parsed.kind)?.kind ?? parsed.kind,
+      domain: parsed.domain ?? null,
+    });
+  }
+
   /** Store filters that keep what the caller may not read out of lists and searches. */
   private readable(): string[] | undefined {
     const domains = this.options.guard?.readableDomains();
@@ -190,7 +202,8 @@ export class Catalog implements CatalogApi {
         title: t.title,
         definition: String((t.doc.spec as Record<string, unknown> | undefined)?.definition ?? ''),
       })),
-      relations,
+      // A domain names only the assets in it the caller may read (the domain tree itself is public).
+      relations: asset.kind === 'Domain' ? relations.filter((r) => this.mayRead(r.ref)) : relations,
       versions: await this.store.versions(ref),
     };
     // Capabilities add what they know about the asset (lineage: inherited classifications).

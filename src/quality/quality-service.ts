@@ -10,7 +10,7 @@ import { chain } from '../audit/audit-chain.js';
 import { digestOf } from '../audit/digest.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { domainName } from '../catalog/list-filters.js';
-import { InputError, NotFoundError } from '../model/errors.js';
+import { InputError, NotAllowedError, NotFoundError } from '../model/errors.js';
 import { parseRef } from '../model/ref.js';
 import type { AssetRow } from '../store/catalog-store.js';
 import type { QualityStore } from '../store/quality-store.js';
@@ -423,18 +423,21 @@ export class QualityService {
   /** The trend of a dataset, or the roll-up of a product, a domain or an owner (user or team). */
   async quality(ref: string, options: { limit?: number } = {}): Promise<QualityReport> {
     const parsed = parseRef(ref);
+    // A roll-up counts only the datasets the caller may read.
     const scores = (runs: RunSummary[], refs: string[]): DatasetScore[] => {
       const byRef = new Map(runs.map((r) => [r.ref, r]));
-      return refs.map((r) => {
-        const run = byRef.get(r);
-        return {
-          ref: r,
-          score: run?.score ?? null,
-          status: run?.status ?? null,
-          checkedAt: run?.finishedAt ?? null,
-          runId: run?.id ?? null,
-        };
-      });
+      return refs
+        .filter((r) => this.catalog.mayRead(r))
+        .map((r) => {
+          const run = byRef.get(r);
+          return {
+            ref: r,
+            score: run?.score ?? null,
+            status: run?.status ?? null,
+            checkedAt: run?.finishedAt ?? null,
+            runId: run?.id ?? null,
+          };
+        });
     };
     if (parsed.kind === 'dataset') {
       await this.catalog.get(ref);
@@ -458,6 +461,11 @@ export class QualityService {
           ? await this.productDatasets(ref)
           : await this.datasetsOf({ domain: parsed.name });
       const datasets = scores(await this.store.latestRuns(refs), refs);
+      // Not a score of nothing: that would read as a domain with no data.
+      if (parsed.kind === 'domain' && refs.length && !datasets.length)
+        throw new NotAllowedError(
+          `${this.options.actor} may not read the datasets of ${ref}: it needs viewer on ${ref}`,
+        );
       return { ref, kind: parsed.kind, score: mean(datasets.map((d) => d.score)), datasets };
     }
     if (parsed.kind === 'user' || parsed.kind === 'team') {
