@@ -4,7 +4,7 @@
  * models, applications and AI policies applying cleanly with the starter charter. Ingest and
  * listing also through a running server (`--server`), answering as the local store does.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -292,6 +292,15 @@ describe('charter lineage CLI', () => {
       expect(refused.code).toBe(2);
       expect(refused.stdout).toContain(`✗ ${bad}: run.runId is required and must be a UUID`);
       expect(refused.stdout).toContain('Nothing was stored: 1 of 3 events is invalid.');
+      // With a line that is not JSON too, both are named, as on the CLI's own store.
+      const worse = join(home, 'worse-remote.ndjson');
+      writeFileSync(worse, `${readFileSync(bad, 'utf8')}not json\n`);
+      const both = await remote('lineage', 'ingest', worse);
+      const local = charter(home, 'lineage', 'ingest', worse);
+      expect(both.code).toBe(2);
+      expect(both.stdout).toContain(`✗ ${worse}:1: run.runId is required and must be a UUID`);
+      expect(both.stdout).toContain('Nothing was stored: 2 of 2 events are invalid.');
+      expect(both.stdout).toBe(local.stdout);
       const stored = await remote('lineage', 'ingest', join(fixtures, 'events.ndjson'));
       expect(stored.code, stored.stderr).toBe(0);
       expect(stored.stdout).toMatch(/Stored 2 events \(batch 1\): 3 datasets \(2 managed: .*; 1 unmanaged\)/);

@@ -25,7 +25,7 @@ import type {
   WebhookInput,
   WebhookView,
 } from '../../lineage/lineage-api.js';
-import { invalidCount } from '../../lineage/openlineage.js';
+import { invalidCount, readEvent } from '../../lineage/openlineage.js';
 import { WebhookDeliverer } from '../../lineage/webhooks.js';
 import { InputError } from '../../model/errors.js';
 import type { DeliveryState, DeliveryView, LineageStore } from '../../store/lineage-store.js';
@@ -39,9 +39,16 @@ export class HttpLineageClient extends ServerConnection implements LineageApi {
   async ingest(items: IngestItem[], options: IngestOptions): Promise<IngestResult> {
     // Items that could not be read locally are reported here; the rest go as NDJSON.
     const local = items.flatMap((item, index) => ('error' in item ? [{ index, reason: item.error }] : []));
-    // Nothing to send (or, atomic, nothing may be stored): the same answer the local store gives.
-    if (local.length && (options.atomic || local.length === items.length))
-      return failureResult(items.length, local);
+    // Nothing to send (or, atomic, nothing may be stored): the same answer the local store gives,
+    // every other event checked here as the server would, so each invalid one is named.
+    if (local.length && (options.atomic || local.length === items.length)) {
+      const invalid = items.flatMap((item, index) => {
+        if ('error' in item) return [{ index, reason: item.error }];
+        const check = readEvent(item.value);
+        return check.ok ? [] : [{ index, reason: check.reason }];
+      });
+      return failureResult(items.length, invalid);
+    }
     const sent = items.flatMap((item, index) => ('error' in item ? [] : [{ item, index }]));
     const body = sent
       .map(({ item }) =>
