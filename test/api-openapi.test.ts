@@ -4,9 +4,10 @@
  * answered 401 without one, errors share one Error schema. For the lineage routes: the declared
  * answers serialize everything the service returns, in its order; a batch is read by its content
  * type's family (a JSON array, or one event per line); outcomes and webhooks take JSON only (415
- * naming it otherwise) and no larger than one lineage event (413). For the quality, AI and scan
- * routes, over the demo organisation: each answer is byte for byte what its handler gave, so the
- * response schemas that serialize it leave nothing out, reorder nothing and change no type.
+ * naming it otherwise) and no larger than one lineage event (413). For the quality, AI, scan,
+ * catalog, audit, export and import, and system routes, over the demo organisation: each answer is
+ * byte for byte what its handler gave, so the response schemas that serialize it leave nothing out,
+ * reorder nothing and change no type.
  */
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
@@ -14,7 +15,9 @@ import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from
 import { parseSources } from '../src/catalog/parse.js';
 import { readManifestFiles } from '../src/cli/files.js';
 import { OUTCOME_TYPES, SEVERITIES } from '../src/lineage/lineage-api.js';
+import { buildApp } from '../src/server/app.js';
 import { createPlatform, type Platform } from '../src/server/platform.js';
+import type { SqlStore } from '../src/store/sql/sql-store.js';
 import { fixture, ndjson, orgYaml } from './lineage-support.js';
 import { guardedApp, tokensFor } from './support/guarded-app.js';
 import { repoRoot } from './support/reference.js';
@@ -358,6 +361,8 @@ for (const factory of storeFactories) {
   });
 }
 
+const MEMBERS = 'dataset:customer/loyalty-members';
+
 const CUSTOMER_VIEWER = `apiVersion: charter/v1
 kind: Domain
 metadata: { name: customer }
@@ -384,8 +389,9 @@ async function watchSends(): Promise<MockInstance<(payload: unknown) => unknown>
 }
 
 for (const factory of storeFactories) {
-  describe.runIf(await factory.available())(`quality, AI and scan answers on ${factory.name}`, () => {
+  describe.runIf(await factory.available())(`answers over the demo organisation on ${factory.name}`, () => {
     let handle: StoreHandle;
+    let platform: Platform;
     let app: FastifyInstance;
     let sends: MockInstance<(payload: unknown) => unknown>;
     const dataRoot = process.env.CHARTER_DATA_ROOT;
@@ -393,19 +399,42 @@ for (const factory of storeFactories) {
 
     /**
      * The answer, checked to be byte for byte what the handler gave: a response schema that left a
-     * property out, reordered one or changed its type would show here.
+     * property out, reordered one or changed its type would show here. A text answer (YAML, metrics,
+     * a JSON-LD record) is the handler's text. A text body is sent as `type`; `who` null sends no
+     * token.
      */
-    const answer = async (who: string, method: 'GET' | 'POST', url: string, body?: object) => {
+    const answer = async (
+      who: string | null,
+      method: 'GET' | 'POST' | 'DELETE',
+      url: string,
+      body?: object | string,
+      { type, via = app }: { type?: string; via?: FastifyInstance } = {},
+    ) => {
       sends.mockClear();
-      const res = await app.inject({
+      const res = await via.inject({
         method,
         url,
-        headers: { authorization: `Bearer ${tokens[who]}` },
-        ...(body ? { payload: body } : {}),
+        headers: {
+          ...(who ? { authorization: `Bearer ${tokens[who]}` } : {}),
+          ...(type ? { 'content-type': type } : {}),
+        },
+        ...(body !== undefined ? { payload: body } : {}),
       });
       expect(res.statusCode, `${method} ${url} → ${res.body}`).toBe(200);
       expect(sends.mock.calls.length, url).toBeGreaterThan(0);
-      expect(res.body, `${method} ${url}`).toBe(JSON.stringify(sends.mock.calls[0]![0]));
+      const given = sends.mock.calls[0]![0];
+      expect(res.body, `${method} ${url}`).toBe(typeof given === 'string' ? given : JSON.stringify(given));
+      return typeof given === 'string' ? res.body : res.json();
+    };
+    /** Applies manifests as `who` (the apply answer's own order is checked elsewhere). */
+    const apply = async (who: string, body: object | string, type = 'application/json') => {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/apply',
+        headers: { authorization: `Bearer ${tokens[who]}`, 'content-type': type },
+        payload: body,
+      });
+      expect(res.statusCode, res.body).toBe(200);
       return res.json();
     };
 
@@ -413,7 +442,7 @@ for (const factory of storeFactories) {
       // The demo organisation and its data files (local servers resolve inside the data root).
       process.env.CHARTER_DATA_ROOT = join(repoRoot, 'examples');
       handle = await factory.create();
-      const platform = createPlatform(handle.store, { actor: 'user:demo-loader' });
+      platform = createPlatform(handle.store, { actor: 'user:demo-loader' });
       const applied = await platform.catalog.apply(
         parseSources(readManifestFiles([join(repoRoot, 'examples', 'org')])),
       );
@@ -526,6 +555,125 @@ for (const factory of storeFactories) {
         accept: true,
       });
       expect(again).toMatchObject({ scan: { ref: settlements }, apply: null });
+    });
+
+    it('answers catalog reads, changes and deletes as the catalog gives them', async () => {
+      const listed = await answer('ada', 'GET', '/api/v1/assets?kind=dataset&domain=customer');
+      expect(listed.items.every((a: { uid: string | null }) => a.uid)).toBe(true);
+      await answer('kemi', 'GET', '/api/v1/assets?kind=domain&limit=3&offset=1');
+      const refs = [MEMBERS, 'domain:customer', 'user:ada', 'charter:northwind', 'product:customer/loyalty'];
+      for (const ref of refs) {
+        // The schema serialized this answer (and the cache keeps it): it is the catalog's JSON.
+        const read = await app.inject({
+          url: `/api/v1/assets/${enc(ref)}`,
+          headers: { authorization: `Bearer ${tokens.ada}` },
+        });
+        expect(read.body, ref).toBe(JSON.stringify(await platform.catalog.get(ref)));
+        await answer('ada', 'GET', `/api/v1/assets/${enc(ref)}/history`);
+      }
+      // What the descriptions hold, so that a dropped property would show.
+      const members = await answer('ada', 'GET', `/api/v1/assets/${enc(MEMBERS)}/describe`);
+      expect(members.classification.length).toBeGreaterThan(0);
+      expect(
+        members.fields.some((f: { required?: boolean; terms: string[] }) => f.required && f.terms.length),
+      ).toBe(true);
+      expect(members.owners[0].source).toBe('declared');
+      const domain = await answer('ada', 'GET', `/api/v1/assets/${enc('domain:customer')}/describe`);
+      expect(domain.relations.some((r: { role?: string }) => r.role)).toBe(true);
+      const charter = await answer('ada', 'GET', `/api/v1/assets/${enc('charter:northwind')}/describe`);
+      expect(Object.keys(charter.roles).length).toBeGreaterThan(0);
+      await answer('kemi', 'GET', `/api/v1/assets/${enc('product:customer/loyalty')}/describe`);
+
+      // A new version: a field described anew, one added, one dropped, and the contract deprecated.
+      const { doc } = await platform.catalog.get(MEMBERS);
+      const next = structuredClone(doc) as {
+        status: string;
+        schema: { properties: Record<string, unknown>[] }[];
+      };
+      const fields = next.schema[0]!.properties;
+      fields[0]!.description = 'The loyalty programme membership key.';
+      fields.pop();
+      fields.push({ ...fields[2], name: 'tier_before', description: 'The tier before the last change.' });
+      next.status = 'deprecated';
+      await apply('ada', { documents: [next] });
+      const diff = await answer('ada', 'GET', `/api/v1/assets/${enc(MEMBERS)}/diff`);
+      expect(diff.fields.map((f: { change: string }) => f.change).sort()).toEqual([
+        'added',
+        'changed',
+        'removed',
+      ]);
+      expect(diff.changes).toContainEqual({
+        path: 'status',
+        change: 'changed',
+        before: 'active',
+        after: 'deprecated',
+      });
+      await answer('ada', 'GET', `/api/v1/assets/${enc(MEMBERS)}/diff?from=1&to=1`);
+
+      const found = await answer('ada', 'GET', '/api/v1/search?q=loyalty');
+      expect(found.hits.some((h: { domain: string | null }) => h.domain === null)).toBe(true);
+      await answer('kemi', 'GET', '/api/v1/search?q=email&kind=dataset&domain=customer&limit=5');
+      const stats = await answer('ada', 'GET', '/api/v1/stats');
+      expect(stats.counts.some((c: { domain: string | null }) => c.domain === null)).toBe(true);
+      await answer('kemi', 'GET', '/api/v1/stats');
+      const segments = 'dataset:customer/customer-segments';
+      expect(await answer('ada', 'DELETE', `/api/v1/assets/${enc(segments)}`)).toEqual({
+        ref: segments,
+        version: 2,
+        status: 'deleted',
+      });
+      await answer('ada', 'GET', `/api/v1/assets/${enc(segments)}/history`);
+    });
+
+    // Last: it changes the store behind Charter's back.
+    it('answers health, metrics, exports, imports, the audit log and its verification as given', async () => {
+      expect(await answer(null, 'GET', '/healthz')).toEqual({ status: 'ok', store: factory.name });
+      expect(await answer('ada', 'GET', '/metrics')).toMatch(/^# HELP /);
+      expect(await answer('ada', 'GET', '/api/v1/export?domain=customer')).toMatch(/^apiVersion: /);
+      await answer('kemi', 'GET', '/api/v1/export?format=json&kind=dataset');
+      const backup = await answer('ada', 'GET', '/api/v1/export?withHistory=true');
+      expect(backup.versions.length).toBeGreaterThan(0);
+      expect(backup.audit.length).toBeGreaterThan(0);
+      const record = await answer(
+        'ada',
+        'GET',
+        `/api/v1/export?format=croissant&ref=${enc('dataset:support/kb-articles')}`,
+      );
+      const draft = await answer('ada', 'POST', '/api/v1/import/croissant?domain=support', record, {
+        type: 'application/ld+json',
+      });
+      expect(draft.notes.length).toBeGreaterThan(0);
+      // The backup restores into an empty catalog.
+      const empty = await factory.create();
+      try {
+        const fresh = createPlatform(empty.store, { actor: 'user:restorer' });
+        const restorer = await buildApp({ catalog: fresh.catalog, governance: fresh.governance });
+        const restored = await answer(null, 'POST', '/api/v1/import/backup', backup, { via: restorer });
+        expect(restored).toEqual({ versions: backup.versions.length, audit: backup.audit.length });
+        await restorer.close();
+      } finally {
+        await empty.dispose();
+      }
+
+      const audit = await answer('ada', 'GET', '/api/v1/audit?limit=10000');
+      expect(
+        audit.records.some((r: { details: { violations?: unknown[] } | null }) => r.details?.violations),
+      ).toBe(true);
+      await answer('kemi', 'GET', `/api/v1/audit?ref=${enc(MEMBERS)}&after=1`);
+      expect(await answer('ada', 'GET', '/api/v1/audit/verify')).toMatchObject({ intact: true });
+      // Changed in the database, not through Charter: a stored document, then an audit record.
+      const db = (handle.store as SqlStore).db;
+      const term = 'glossary:customer/consent';
+      await db.updateTable('versions').set({ doc: '{}' }).where('ref', '=', term).execute();
+      expect(await answer('ada', 'GET', '/api/v1/audit/verify')).toMatchObject({
+        intact: false,
+        brokenVersion: `${term}@1`,
+      });
+      await db.updateTable('audit_log').set({ actor: 'user:mallory' }).where('seq', '=', 2).execute();
+      expect(await answer('ada', 'GET', '/api/v1/audit/verify')).toMatchObject({
+        intact: false,
+        brokenAt: 2,
+      });
     });
   });
 }
