@@ -5,9 +5,9 @@
  * answers serialize everything the service returns, in its order; a batch is read by its content
  * type's family (a JSON array, or one event per line); outcomes and webhooks take JSON only (415
  * naming it otherwise) and no larger than one lineage event (413). For the quality, AI, scan,
- * catalog, audit, export and import, and system routes, over the demo organisation: each answer is
- * byte for byte what its handler gave, so the response schemas that serialize it leave nothing out,
- * reorder nothing and change no type.
+ * catalog, audit, export and import, policy and system routes, over the demo organisation: each
+ * answer is byte for byte what its handler gave, so the response schemas that serialize it leave
+ * nothing out, reorder nothing and change no type.
  */
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
@@ -452,7 +452,7 @@ for (const factory of storeFactories) {
         parseSources([{ name: 'viewer.yaml', content: CUSTOMER_VIEWER }]),
       );
       expect(viewer.applied).toBe(true);
-      Object.assign(tokens, await tokensFor(platform, ['ada', 'kemi']));
+      Object.assign(tokens, await tokensFor(platform, ['ada', 'ben', 'chloe', 'kemi']));
       app = await guardedApp(platform);
       sends = await watchSends();
     });
@@ -623,6 +623,73 @@ for (const factory of storeFactories) {
         status: 'deleted',
       });
       await answer('ada', 'GET', `/api/v1/assets/${enc(segments)}/history`);
+    });
+
+    it('answers policy explanations, tests, compliance, approvals and waivers as governance gives them', async () => {
+      const explain = (ref: string) => answer('ada', 'GET', `/api/v1/policies/explain?ref=${enc(ref)}`);
+      // A field left undescribed: a warning its owner may store.
+      const { doc } = await platform.catalog.get(MEMBERS);
+      const undescribed = structuredClone(doc) as { schema: { properties: Record<string, unknown>[] }[] };
+      delete undescribed.schema[0]!.properties[1]!.description;
+      expect((await apply('chloe', { documents: [undescribed] })).results[0].admission).toBe(
+        'admitted-with-warnings',
+      );
+      const explained = await explain(MEMBERS);
+      const failing = explained.policies.find((p: { result?: string }) => p.result === 'fail');
+      expect(failing.violations[0]).toMatchObject({
+        field: expect.any(String),
+        remediation: expect.any(String),
+      });
+      expect(explained.policies.some((p: { applies?: boolean }) => p.applies === false)).toBe(true);
+      await explain('domain:customer');
+      const tested = await answer('ada', 'POST', '/api/v1/policies/test', {});
+      expect(tested.results.some((r: { violations: { field?: string }[] }) => r.violations[0]?.field)).toBe(
+        true,
+      );
+      const compliance = await answer('ada', 'GET', '/api/v1/compliance');
+      expect(compliance.failing[0].violations.length).toBeGreaterThan(0);
+      await answer('ada', 'GET', '/api/v1/compliance?limit=0');
+      await answer('kemi', 'GET', '/api/v1/compliance?domain=customer&offset=1&limit=2');
+
+      // A deprecated contract made active again waits for the data office: approved once, refused once.
+      const reactivate = async () => {
+        const { doc } = await platform.catalog.get(MEMBERS);
+        await apply('chloe', { documents: [{ ...doc, status: 'deprecated' }] });
+        const applied = await apply('chloe', { documents: [{ ...doc, status: 'active' }] });
+        expect(applied.results[0].status).toBe('pending');
+      };
+      await reactivate();
+      const approved = await answer('ada', 'POST', `/api/v1/approvals/${enc(MEMBERS)}/approve`, {
+        reason: 'The programme relaunches',
+      });
+      expect(approved).toMatchObject({ state: 'approved', write: { ref: MEMBERS } });
+      await reactivate();
+      const open = await answer('ada', 'GET', '/api/v1/approvals?state=open&type=change');
+      expect(open.approvals).toHaveLength(1);
+      await answer('ben', 'POST', `/api/v1/approvals/${open.approvals[0].id}/reject`, { reason: 'Not yet' });
+
+      // Waivers asked for by the owner, one granted and one (for a field) refused by the data office.
+      const waiver = (name: string, field = '') =>
+        `apiVersion: charter/v1\nkind: Waiver\nmetadata: {name: ${name}, domain: customer}\nspec: {policy: "${failing.policy}", asset: "${MEMBERS}", ${field}reason: Next quarter, expires: "2999-01-01T00:00:00Z"}\n`;
+      await apply('chloe', waiver('later'), 'application/yaml');
+      await apply('chloe', waiver('tier', 'field: loyalty_members.tier, '), 'application/yaml');
+      const requested = await answer('ada', 'GET', '/api/v1/waivers');
+      expect(requested.waivers.map((w: { state: string }) => w.state)).toEqual(['requested', 'requested']);
+      await answer('ada', 'POST', `/api/v1/waivers/${enc('waiver:customer/later')}/approve`, {});
+      await answer('ben', 'POST', `/api/v1/waivers/${enc('waiver:customer/tier')}/reject`, { reason: 'No' });
+      const decided = await answer('ada', 'GET', '/api/v1/waivers');
+      expect(decided.waivers.find((w: { field?: string }) => w.field)?.state).toBe('rejected');
+      const approvals = await answer('ada', 'GET', '/api/v1/approvals');
+      expect(approvals.approvals.map((a: { type: string }) => a.type).sort()).toEqual([
+        'change',
+        'change',
+        'waiver',
+        'waiver',
+      ]);
+      const waived = await explain(MEMBERS);
+      const excused = waived.policies.find((p: { policy: string }) => p.policy === failing.policy);
+      expect(excused.result).toBe('waived');
+      expect(excused.violations[0].waivedBy).toBe('waiver:customer/later');
     });
 
     // Last: it changes the store behind Charter's back.
