@@ -5,9 +5,9 @@
  * answers serialize everything the service returns, in its order; a batch is read by its content
  * type's family (a JSON array, or one event per line); outcomes and webhooks take JSON only (415
  * naming it otherwise) and no larger than one lineage event (413). For the quality, AI, scan,
- * catalog, audit, export and import, policy and system routes, over the demo organisation: each
- * answer is byte for byte what its handler gave, so the response schemas that serialize it leave
- * nothing out, reorder nothing and change no type.
+ * catalog, audit, export and import, policy, access and system routes, over the demo organisation:
+ * each answer is byte for byte what its handler gave, so the response schemas that serialize it
+ * leave nothing out, reorder nothing and change no type.
  */
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
@@ -20,6 +20,7 @@ import { createPlatform, type Platform } from '../src/server/platform.js';
 import type { SqlStore } from '../src/store/sql/sql-store.js';
 import { fixture, ndjson, orgYaml } from './lineage-support.js';
 import { guardedApp, tokensFor } from './support/guarded-app.js';
+import { authorizeAt, freshPkce, startTestIssuer } from './support/oidc-issuer.js';
 import { repoRoot } from './support/reference.js';
 import { type StoreHandle, storeFactories } from './support/stores.js';
 
@@ -362,6 +363,7 @@ for (const factory of storeFactories) {
 }
 
 const MEMBERS = 'dataset:customer/loyalty-members';
+const CALLBACK = 'http://127.0.0.1:8080/sign-in/callback';
 
 const CUSTOMER_VIEWER = `apiVersion: charter/v1
 kind: Domain
@@ -690,6 +692,71 @@ for (const factory of storeFactories) {
       const excused = waived.policies.find((p: { policy: string }) => p.policy === failing.policy);
       expect(excused.result).toBe('waived');
       expect(excused.violations[0].waivedBy).toBe('waiver:customer/later');
+    });
+
+    it('answers sign-in, who the caller is and API tokens as access control gives them', async () => {
+      expect(await answer(null, 'GET', '/api/v1/auth')).toEqual({
+        methods: { pickUser: false, tokens: true, oidc: null },
+      });
+      expect(await answer('chloe', 'GET', '/api/v1/whoami')).toEqual({
+        actor: 'user:chloe',
+        title: 'Chloé Martin',
+        dataOffice: false,
+      });
+      const made = await answer('ada', 'POST', '/api/v1/tokens', {
+        for: 'user:devi',
+        name: 'ci',
+        expires: '30d',
+      });
+      expect(made.info.expiresAt).not.toBeNull();
+      await answer('chloe', 'POST', '/api/v1/tokens', { for: 'user:chloe' });
+      await answer('chloe', 'GET', '/api/v1/tokens');
+      const revoked = await answer('ada', 'DELETE', `/api/v1/tokens/${made.info.id}`);
+      expect(revoked.revokedBy).toBe('user:ada');
+      const devi = await answer('ada', 'GET', '/api/v1/tokens?for=user%3Adevi');
+      expect(devi.tokens[0].revokedAt).not.toBeNull();
+      await answer('ada', 'GET', '/api/v1/tokens');
+
+      // Single sign-on, against an issuer on loopback, and one that is down.
+      const up = await startTestIssuer();
+      const down = await startTestIssuer();
+      down.down = true;
+      const apps: FastifyInstance[] = [];
+      try {
+        for (const issuer of [up, down]) {
+          const oidc = {
+            issuer: issuer.issuer,
+            clientId: issuer.clientId,
+            clientSecret: issuer.clientSecret,
+          };
+          apps.push(await guardedApp(createPlatform(handle.store, { actor: 'user:demo-loader', oidc })));
+        }
+        const [sso, unavailable] = apps as [FastifyInstance, FastifyInstance];
+        const info = await answer(null, 'GET', '/api/v1/auth', undefined, { via: sso });
+        expect(info.methods.oidc.authorizationEndpoint).toBe(`${up.issuer}/authorize`);
+        const pkce = freshPkce();
+        const back = await authorizeAt(up, 'ada.lindqvist@northwind.example', pkce, CALLBACK);
+        const exchange = {
+          code: back.searchParams.get('code'),
+          codeVerifier: pkce.verifier,
+          redirectUri: CALLBACK,
+          nonce: pkce.nonce,
+        };
+        const signedIn = await answer(null, 'POST', '/api/v1/auth/oidc', exchange, { via: sso });
+        expect(signedIn).toMatchObject({ actor: 'user:ada', title: 'Ada Lindqvist' });
+        tokens.sso = signedIn.token;
+        expect(await answer('sso', 'GET', '/api/v1/whoami', undefined, { via: sso })).toEqual({
+          actor: 'user:ada',
+          title: 'Ada Lindqvist',
+          dataOffice: true,
+        });
+        const none = await answer(null, 'GET', '/api/v1/auth', undefined, { via: unavailable });
+        expect(none.methods.oidc).toMatchObject({ authorizationEndpoint: null, problem: expect.any(String) });
+      } finally {
+        for (const each of apps) await each.close();
+        await up.close();
+        await down.close();
+      }
     });
 
     // Last: it changes the store behind Charter's back.
