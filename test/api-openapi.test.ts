@@ -1,12 +1,13 @@
 /**
- * The OpenAPI document against the server it describes, with token authentication on: every API
- * operation declares its success answer, every operation that needs a token declares 401 and is
- * answered 401 without one, errors share one Error schema. For the lineage routes: the declared
- * answers serialize everything the service returns, in its order; a batch is read by its content
- * type's family (a JSON array, or one event per line); outcomes and webhooks take JSON only (415
- * naming it otherwise) and no larger than one lineage event (413). For the quality, AI and scan
- * routes, over the demo organisation: each answer is byte for byte what its handler gave, so the
- * response schemas that serialize it leave nothing out, reorder nothing and change no type.
+ * The OpenAPI document against the server it describes, with token authentication on: every
+ * operation declares its success answer with a schema (JSON, or text with its media type), every
+ * operation that needs a token declares 401 and is answered 401 without one, errors share one Error
+ * schema. For the lineage routes: the declared answers serialize everything the service returns, in
+ * its order; a batch is read by its content type's family (a JSON array, or one event per line);
+ * outcomes and webhooks take JSON only (415 naming it otherwise) and no larger than one lineage
+ * event (413). For the quality, AI, scan, catalog, audit, export and import, policy, access and
+ * system routes, over the demo organisation: each answer is byte for byte what its handler gave, so
+ * the response schemas that serialize it leave nothing out, reorder nothing and change no type.
  */
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
@@ -14,9 +15,12 @@ import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from
 import { parseSources } from '../src/catalog/parse.js';
 import { readManifestFiles } from '../src/cli/files.js';
 import { OUTCOME_TYPES, SEVERITIES } from '../src/lineage/lineage-api.js';
+import { buildApp } from '../src/server/app.js';
 import { createPlatform, type Platform } from '../src/server/platform.js';
+import type { SqlStore } from '../src/store/sql/sql-store.js';
 import { fixture, ndjson, orgYaml } from './lineage-support.js';
 import { guardedApp, tokensFor } from './support/guarded-app.js';
+import { authorizeAt, freshPkce, startTestIssuer } from './support/oidc-issuer.js';
 import { repoRoot } from './support/reference.js';
 import { type StoreHandle, storeFactories } from './support/stores.js';
 
@@ -107,20 +111,39 @@ for (const factory of storeFactories) {
       await handle?.dispose();
     });
 
-    it('declares a success answer for every API operation', () => {
-      const api = operations().filter((o) => o.path.startsWith('/api/v1/'));
-      expect(api.length).toBeGreaterThan(50);
+    it('declares a success answer with a schema for every operation', () => {
+      expect(operations().filter((o) => o.path.startsWith('/api/v1/')).length).toBeGreaterThan(50);
       const success = (op: Operation) =>
         Object.entries(op.responses).find(([status]) => /^2/.test(status))?.[1];
-      expect(api.filter((o) => !success(o.op)).map((o) => o.key)).toEqual([]);
-      // The lineage, quality and AI operations are all described, with a schema for what they answer.
-      const schemaType = (op: Operation) => success(op)?.content?.['application/json']?.schema.type;
-      const lineage = api.filter((o) => o.op.tags?.includes('lineage'));
-      expect(lineage).toHaveLength(17);
-      for (const { key, op } of lineage) expect(schemaType(op), key).toBe('object');
-      const qualityAndAi = api.filter((o) => o.op.tags?.some((tag) => tag === 'quality' || tag === 'ai'));
-      expect(qualityAndAi).toHaveLength(15);
-      for (const { key, op } of qualityAndAi) expect(schemaType(op), key).toMatch(/^(object|array)$/);
+      expect(
+        operations()
+          .filter((o) => !success(o.op))
+          .map((o) => o.key),
+      ).toEqual([]);
+      // Each answer names its media types, each with a schema: a JSON one an object or a list, a
+      // text one (YAML, Markdown, metrics) a string.
+      const undescribed = operations().flatMap(({ key, op }) => {
+        const media = Object.entries(success(op)?.content ?? {});
+        if (!media.length) return [`${key}: no media type`];
+        return media
+          .filter(([type, { schema }]) =>
+            /[/+]json$/.test(type)
+              ? !['object', 'array'].includes(String(schema?.type))
+              : schema?.type !== 'string',
+          )
+          .map(([type]) => `${key} ${type}`);
+      });
+      expect(undescribed).toEqual([]);
+      const media = (method: string, path: string) =>
+        Object.keys(success(operation(method, path))?.content ?? {});
+      expect(media('GET', '/metrics')).toEqual(['text/plain']);
+      expect(media('GET', '/api/v1/export')).toEqual([
+        'application/yaml',
+        'application/json',
+        'application/ld+json',
+      ]);
+      expect(media('GET', '/api/v1/context/{ref}')).toEqual(['application/json', 'text/markdown']);
+      expect(media('GET', '/healthz')).toEqual(['application/json']);
     });
 
     it('declares 401 wherever a token is needed, and the server answers 401 there without one', async () => {
@@ -358,6 +381,9 @@ for (const factory of storeFactories) {
   });
 }
 
+const MEMBERS = 'dataset:customer/loyalty-members';
+const CALLBACK = 'http://127.0.0.1:8080/sign-in/callback';
+
 const CUSTOMER_VIEWER = `apiVersion: charter/v1
 kind: Domain
 metadata: { name: customer }
@@ -384,8 +410,9 @@ async function watchSends(): Promise<MockInstance<(payload: unknown) => unknown>
 }
 
 for (const factory of storeFactories) {
-  describe.runIf(await factory.available())(`quality, AI and scan answers on ${factory.name}`, () => {
+  describe.runIf(await factory.available())(`answers over the demo organisation on ${factory.name}`, () => {
     let handle: StoreHandle;
+    let platform: Platform;
     let app: FastifyInstance;
     let sends: MockInstance<(payload: unknown) => unknown>;
     const dataRoot = process.env.CHARTER_DATA_ROOT;
@@ -393,19 +420,42 @@ for (const factory of storeFactories) {
 
     /**
      * The answer, checked to be byte for byte what the handler gave: a response schema that left a
-     * property out, reordered one or changed its type would show here.
+     * property out, reordered one or changed its type would show here. A text answer (YAML, metrics,
+     * a JSON-LD record) is the handler's text. A text body is sent as `type`; `who` null sends no
+     * token.
      */
-    const answer = async (who: string, method: 'GET' | 'POST', url: string, body?: object) => {
+    const answer = async (
+      who: string | null,
+      method: 'GET' | 'POST' | 'DELETE',
+      url: string,
+      body?: object | string,
+      { type, via = app }: { type?: string; via?: FastifyInstance } = {},
+    ) => {
       sends.mockClear();
-      const res = await app.inject({
+      const res = await via.inject({
         method,
         url,
-        headers: { authorization: `Bearer ${tokens[who]}` },
-        ...(body ? { payload: body } : {}),
+        headers: {
+          ...(who ? { authorization: `Bearer ${tokens[who]}` } : {}),
+          ...(type ? { 'content-type': type } : {}),
+        },
+        ...(body !== undefined ? { payload: body } : {}),
       });
       expect(res.statusCode, `${method} ${url} → ${res.body}`).toBe(200);
       expect(sends.mock.calls.length, url).toBeGreaterThan(0);
-      expect(res.body, `${method} ${url}`).toBe(JSON.stringify(sends.mock.calls[0]![0]));
+      const given = sends.mock.calls[0]![0];
+      expect(res.body, `${method} ${url}`).toBe(typeof given === 'string' ? given : JSON.stringify(given));
+      return typeof given === 'string' ? res.body : res.json();
+    };
+    /** Applies manifests as `who` (the apply answer's own order is checked elsewhere). */
+    const apply = async (who: string, body: object | string, type = 'application/json') => {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/apply',
+        headers: { authorization: `Bearer ${tokens[who]}`, 'content-type': type },
+        payload: body,
+      });
+      expect(res.statusCode, res.body).toBe(200);
       return res.json();
     };
 
@@ -413,7 +463,7 @@ for (const factory of storeFactories) {
       // The demo organisation and its data files (local servers resolve inside the data root).
       process.env.CHARTER_DATA_ROOT = join(repoRoot, 'examples');
       handle = await factory.create();
-      const platform = createPlatform(handle.store, { actor: 'user:demo-loader' });
+      platform = createPlatform(handle.store, { actor: 'user:demo-loader' });
       const applied = await platform.catalog.apply(
         parseSources(readManifestFiles([join(repoRoot, 'examples', 'org')])),
       );
@@ -423,7 +473,7 @@ for (const factory of storeFactories) {
         parseSources([{ name: 'viewer.yaml', content: CUSTOMER_VIEWER }]),
       );
       expect(viewer.applied).toBe(true);
-      Object.assign(tokens, await tokensFor(platform, ['ada', 'kemi']));
+      Object.assign(tokens, await tokensFor(platform, ['ada', 'ben', 'chloe', 'kemi']));
       app = await guardedApp(platform);
       sends = await watchSends();
     });
@@ -526,6 +576,259 @@ for (const factory of storeFactories) {
         accept: true,
       });
       expect(again).toMatchObject({ scan: { ref: settlements }, apply: null });
+    });
+
+    it('answers catalog reads, changes and deletes as the catalog gives them', async () => {
+      const listed = await answer('ada', 'GET', '/api/v1/assets?kind=dataset&domain=customer');
+      expect(listed.items.every((a: { uid: string | null }) => a.uid)).toBe(true);
+      await answer('kemi', 'GET', '/api/v1/assets?kind=domain&limit=3&offset=1');
+      const refs = [MEMBERS, 'domain:customer', 'user:ada', 'charter:northwind', 'product:customer/loyalty'];
+      for (const ref of refs) {
+        // The schema serialized this answer (and the cache keeps it): it is the catalog's JSON.
+        const read = await app.inject({
+          url: `/api/v1/assets/${enc(ref)}`,
+          headers: { authorization: `Bearer ${tokens.ada}` },
+        });
+        expect(read.body, ref).toBe(JSON.stringify(await platform.catalog.get(ref)));
+        await answer('ada', 'GET', `/api/v1/assets/${enc(ref)}/history`);
+      }
+      // What the descriptions hold, so that a dropped property would show.
+      const members = await answer('ada', 'GET', `/api/v1/assets/${enc(MEMBERS)}/describe`);
+      expect(members.classification.length).toBeGreaterThan(0);
+      expect(
+        members.fields.some((f: { required?: boolean; terms: string[] }) => f.required && f.terms.length),
+      ).toBe(true);
+      expect(members.owners[0].source).toBe('declared');
+      const domain = await answer('ada', 'GET', `/api/v1/assets/${enc('domain:customer')}/describe`);
+      expect(domain.relations.some((r: { role?: string }) => r.role)).toBe(true);
+      const charter = await answer('ada', 'GET', `/api/v1/assets/${enc('charter:northwind')}/describe`);
+      expect(Object.keys(charter.roles).length).toBeGreaterThan(0);
+      await answer('kemi', 'GET', `/api/v1/assets/${enc('product:customer/loyalty')}/describe`);
+
+      // A new version: a field described anew, one added, one dropped, and the contract deprecated.
+      const { doc } = await platform.catalog.get(MEMBERS);
+      const next = structuredClone(doc) as {
+        status: string;
+        schema: { properties: Record<string, unknown>[] }[];
+      };
+      const fields = next.schema[0]!.properties;
+      fields[0]!.description = 'The loyalty programme membership key.';
+      fields.pop();
+      fields.push({ ...fields[2], name: 'tier_before', description: 'The tier before the last change.' });
+      next.status = 'deprecated';
+      await apply('ada', { documents: [next] });
+      const diff = await answer('ada', 'GET', `/api/v1/assets/${enc(MEMBERS)}/diff`);
+      expect(diff.fields.map((f: { change: string }) => f.change).sort()).toEqual([
+        'added',
+        'changed',
+        'removed',
+      ]);
+      expect(diff.changes).toContainEqual({
+        path: 'status',
+        change: 'changed',
+        before: 'active',
+        after: 'deprecated',
+      });
+      await answer('ada', 'GET', `/api/v1/assets/${enc(MEMBERS)}/diff?from=1&to=1`);
+
+      const found = await answer('ada', 'GET', '/api/v1/search?q=loyalty');
+      expect(found.hits.some((h: { domain: string | null }) => h.domain === null)).toBe(true);
+      await answer('kemi', 'GET', '/api/v1/search?q=email&kind=dataset&domain=customer&limit=5');
+      const stats = await answer('ada', 'GET', '/api/v1/stats');
+      expect(stats.counts.some((c: { domain: string | null }) => c.domain === null)).toBe(true);
+      await answer('kemi', 'GET', '/api/v1/stats');
+      const segments = 'dataset:customer/customer-segments';
+      expect(await answer('ada', 'DELETE', `/api/v1/assets/${enc(segments)}`)).toEqual({
+        ref: segments,
+        version: 2,
+        status: 'deleted',
+      });
+      await answer('ada', 'GET', `/api/v1/assets/${enc(segments)}/history`);
+    });
+
+    it('answers policy explanations, tests, compliance, approvals and waivers as governance gives them', async () => {
+      const explain = (ref: string) => answer('ada', 'GET', `/api/v1/policies/explain?ref=${enc(ref)}`);
+      // A field left undescribed: a warning its owner may store.
+      const { doc } = await platform.catalog.get(MEMBERS);
+      const undescribed = structuredClone(doc) as { schema: { properties: Record<string, unknown>[] }[] };
+      delete undescribed.schema[0]!.properties[1]!.description;
+      expect((await apply('chloe', { documents: [undescribed] })).results[0].admission).toBe(
+        'admitted-with-warnings',
+      );
+      const explained = await explain(MEMBERS);
+      const failing = explained.policies.find((p: { result?: string }) => p.result === 'fail');
+      expect(failing.violations[0]).toMatchObject({
+        field: expect.any(String),
+        remediation: expect.any(String),
+      });
+      expect(explained.policies.some((p: { applies?: boolean }) => p.applies === false)).toBe(true);
+      await explain('domain:customer');
+      const tested = await answer('ada', 'POST', '/api/v1/policies/test', {});
+      expect(tested.results.some((r: { violations: { field?: string }[] }) => r.violations[0]?.field)).toBe(
+        true,
+      );
+      const compliance = await answer('ada', 'GET', '/api/v1/compliance');
+      expect(compliance.failing[0].violations.length).toBeGreaterThan(0);
+      await answer('ada', 'GET', '/api/v1/compliance?limit=0');
+      await answer('kemi', 'GET', '/api/v1/compliance?domain=customer&offset=1&limit=2');
+
+      // A deprecated contract made active again waits for the data office: approved once, refused once.
+      const reactivate = async () => {
+        const { doc } = await platform.catalog.get(MEMBERS);
+        await apply('chloe', { documents: [{ ...doc, status: 'deprecated' }] });
+        const applied = await apply('chloe', { documents: [{ ...doc, status: 'active' }] });
+        expect(applied.results[0].status).toBe('pending');
+      };
+      await reactivate();
+      const approved = await answer('ada', 'POST', `/api/v1/approvals/${enc(MEMBERS)}/approve`, {
+        reason: 'The programme relaunches',
+      });
+      expect(approved).toMatchObject({ state: 'approved', write: { ref: MEMBERS } });
+      await reactivate();
+      const open = await answer('ada', 'GET', '/api/v1/approvals?state=open&type=change');
+      expect(open.approvals).toHaveLength(1);
+      await answer('ben', 'POST', `/api/v1/approvals/${open.approvals[0].id}/reject`, { reason: 'Not yet' });
+
+      // Waivers asked for by the owner, one granted and one (for a field) refused by the data office.
+      const waiver = (name: string, field = '') =>
+        `apiVersion: charter/v1\nkind: Waiver\nmetadata: {name: ${name}, domain: customer}\nspec: {policy: "${failing.policy}", asset: "${MEMBERS}", ${field}reason: Next quarter, expires: "2999-01-01T00:00:00Z"}\n`;
+      await apply('chloe', waiver('later'), 'application/yaml');
+      await apply('chloe', waiver('tier', 'field: loyalty_members.tier, '), 'application/yaml');
+      const requested = await answer('ada', 'GET', '/api/v1/waivers');
+      expect(requested.waivers.map((w: { state: string }) => w.state)).toEqual(['requested', 'requested']);
+      await answer('ada', 'POST', `/api/v1/waivers/${enc('waiver:customer/later')}/approve`, {});
+      await answer('ben', 'POST', `/api/v1/waivers/${enc('waiver:customer/tier')}/reject`, { reason: 'No' });
+      const decided = await answer('ada', 'GET', '/api/v1/waivers');
+      expect(decided.waivers.find((w: { field?: string }) => w.field)?.state).toBe('rejected');
+      const approvals = await answer('ada', 'GET', '/api/v1/approvals');
+      expect(approvals.approvals.map((a: { type: string }) => a.type).sort()).toEqual([
+        'change',
+        'change',
+        'waiver',
+        'waiver',
+      ]);
+      const waived = await explain(MEMBERS);
+      const excused = waived.policies.find((p: { policy: string }) => p.policy === failing.policy);
+      expect(excused.result).toBe('waived');
+      expect(excused.violations[0].waivedBy).toBe('waiver:customer/later');
+    });
+
+    it('answers sign-in, who the caller is and API tokens as access control gives them', async () => {
+      expect(await answer(null, 'GET', '/api/v1/auth')).toEqual({
+        methods: { pickUser: false, tokens: true, oidc: null },
+      });
+      expect(await answer('chloe', 'GET', '/api/v1/whoami')).toEqual({
+        actor: 'user:chloe',
+        title: 'Chloé Martin',
+        dataOffice: false,
+        readableDomains: ['customer'],
+      });
+      const made = await answer('ada', 'POST', '/api/v1/tokens', {
+        for: 'user:devi',
+        name: 'ci',
+        expires: '30d',
+      });
+      expect(made.info.expiresAt).not.toBeNull();
+      await answer('chloe', 'POST', '/api/v1/tokens', { for: 'user:chloe' });
+      await answer('chloe', 'GET', '/api/v1/tokens');
+      const revoked = await answer('ada', 'DELETE', `/api/v1/tokens/${made.info.id}`);
+      expect(revoked.revokedBy).toBe('user:ada');
+      const devi = await answer('ada', 'GET', '/api/v1/tokens?for=user%3Adevi');
+      expect(devi.tokens[0].revokedAt).not.toBeNull();
+      await answer('ada', 'GET', '/api/v1/tokens');
+
+      // Single sign-on, against an issuer on loopback, and one that is down.
+      const up = await startTestIssuer();
+      const down = await startTestIssuer();
+      down.down = true;
+      const apps: FastifyInstance[] = [];
+      try {
+        for (const issuer of [up, down]) {
+          const oidc = {
+            issuer: issuer.issuer,
+            clientId: issuer.clientId,
+            clientSecret: issuer.clientSecret,
+          };
+          apps.push(await guardedApp(createPlatform(handle.store, { actor: 'user:demo-loader', oidc })));
+        }
+        const [sso, unavailable] = apps as [FastifyInstance, FastifyInstance];
+        const info = await answer(null, 'GET', '/api/v1/auth', undefined, { via: sso });
+        expect(info.methods.oidc.authorizationEndpoint).toBe(`${up.issuer}/authorize`);
+        const pkce = freshPkce();
+        const back = await authorizeAt(up, 'ada.lindqvist@northwind.example', pkce, CALLBACK);
+        const exchange = {
+          code: back.searchParams.get('code'),
+          codeVerifier: pkce.verifier,
+          redirectUri: CALLBACK,
+          nonce: pkce.nonce,
+        };
+        const signedIn = await answer(null, 'POST', '/api/v1/auth/oidc', exchange, { via: sso });
+        expect(signedIn).toMatchObject({ actor: 'user:ada', title: 'Ada Lindqvist' });
+        tokens.sso = signedIn.token;
+        expect(await answer('sso', 'GET', '/api/v1/whoami', undefined, { via: sso })).toEqual({
+          actor: 'user:ada',
+          title: 'Ada Lindqvist',
+          dataOffice: true,
+          readableDomains: null,
+        });
+        const none = await answer(null, 'GET', '/api/v1/auth', undefined, { via: unavailable });
+        expect(none.methods.oidc).toMatchObject({ authorizationEndpoint: null, problem: expect.any(String) });
+      } finally {
+        for (const each of apps) await each.close();
+        await up.close();
+        await down.close();
+      }
+    });
+
+    // Last: it changes the store behind Charter's back.
+    it('answers health, metrics, exports, imports, the audit log and its verification as given', async () => {
+      expect(await answer(null, 'GET', '/healthz')).toEqual({ status: 'ok', store: factory.name });
+      expect(await answer('ada', 'GET', '/metrics')).toMatch(/^# HELP /);
+      expect(await answer('ada', 'GET', '/api/v1/export?domain=customer')).toMatch(/^apiVersion: /);
+      await answer('kemi', 'GET', '/api/v1/export?format=json&kind=dataset');
+      const backup = await answer('ada', 'GET', '/api/v1/export?withHistory=true');
+      expect(backup.versions.length).toBeGreaterThan(0);
+      expect(backup.audit.length).toBeGreaterThan(0);
+      const record = await answer(
+        'ada',
+        'GET',
+        `/api/v1/export?format=croissant&ref=${enc('dataset:support/kb-articles')}`,
+      );
+      const draft = await answer('ada', 'POST', '/api/v1/import/croissant?domain=support', record, {
+        type: 'application/ld+json',
+      });
+      expect(draft.notes.length).toBeGreaterThan(0);
+      // The backup restores into an empty catalog.
+      const empty = await factory.create();
+      try {
+        const fresh = createPlatform(empty.store, { actor: 'user:restorer' });
+        const restorer = await buildApp({ catalog: fresh.catalog, governance: fresh.governance });
+        const restored = await answer(null, 'POST', '/api/v1/import/backup', backup, { via: restorer });
+        expect(restored).toEqual({ versions: backup.versions.length, audit: backup.audit.length });
+        await restorer.close();
+      } finally {
+        await empty.dispose();
+      }
+
+      const audit = await answer('ada', 'GET', '/api/v1/audit?limit=10000');
+      expect(
+        audit.records.some((r: { details: { violations?: unknown[] } | null }) => r.details?.violations),
+      ).toBe(true);
+      await answer('kemi', 'GET', `/api/v1/audit?ref=${enc(MEMBERS)}&after=1`);
+      expect(await answer('ada', 'GET', '/api/v1/audit/verify')).toMatchObject({ intact: true });
+      // Changed in the database, not through Charter: a stored document, then an audit record.
+      const db = (handle.store as SqlStore).db;
+      const term = 'glossary:customer/consent';
+      await db.updateTable('versions').set({ doc: '{}' }).where('ref', '=', term).execute();
+      expect(await answer('ada', 'GET', '/api/v1/audit/verify')).toMatchObject({
+        intact: false,
+        brokenVersion: `${term}@1`,
+      });
+      await db.updateTable('audit_log').set({ actor: 'user:mallory' }).where('seq', '=', 2).execute();
+      expect(await answer('ada', 'GET', '/api/v1/audit/verify')).toMatchObject({
+        intact: false,
+        brokenAt: 2,
+      });
     });
   });
 }

@@ -360,6 +360,14 @@ spec: {policy: "policy:has-tags", asset: "dataset:payments/orders", reason: Tags
       expect(report.totals).toMatchObject({ failing: 2, waived: 0 });
       expect(orders(report)!.violations[0]!.waivedBy).toBeUndefined();
       expect((await p.governance.waivers())[0]!.state).toBe('expired');
+      // Listed by state: the expired one, and none active.
+      expect((await p.governance.waivers({ state: 'expired' })).map((w) => w.ref)).toEqual([
+        'waiver:payments/orders-untagged',
+      ]);
+      expect(await p.governance.waivers({ state: 'active' })).toEqual([]);
+      await expect(p.governance.waivers({ state: 'granted' as never })).rejects.toThrow(
+        "state must be one of requested, active, expired, rejected (got 'granted')",
+      );
     });
 
     it("refuses a waiver granted by the policy's author for an asset they own", async () => {

@@ -19,6 +19,7 @@ import type {
   ComplianceQuery,
   ComplianceReport,
   PolicyTestResult,
+  WaiverState,
   WaiverView,
 } from '../policy/governance.js';
 import type { GovernanceApi } from '../policy/governance-api.js';
@@ -235,7 +236,7 @@ export class HttpGovernanceClient implements GovernanceApi {
     );
   }
 
-  async waivers(filter: { ref?: string } = {}) {
+  async waivers(filter: { ref?: string; state?: WaiverState } = {}) {
     return (await this.http.call<{ waivers: WaiverView[] }>('GET', `/api/v1/waivers${query(filter)}`))
       .waivers;
   }

@@ -7,6 +7,7 @@ import type {
   ComplianceReport,
   ExplainEntry,
   PolicyTestResult,
+  WaiverState,
   WaiverView,
 } from './governance.js';
 
@@ -23,7 +24,7 @@ export interface GovernanceApi {
     reason: string | null,
     type?: 'change' | 'waiver',
   ): Promise<ApprovalRow>;
-  waivers(filter?: { ref?: string }): Promise<WaiverView[]>;
+  waivers(filter?: { ref?: string; state?: WaiverState }): Promise<WaiverView[]>;
   compliance(filter: ComplianceQuery): Promise<ComplianceReport>;
   explain(ref: string): Promise<{ subject: string; domain: string | null; policies: ExplainEntry[] }>;
   testPolicies(docs?: { ref: string; doc: PolicyDoc }[], charter?: CharterDoc): Promise<PolicyTestResult[]>;

@@ -132,9 +132,12 @@ export interface WaiverView {
   reason: string;
   expires: string;
   requestedBy: string;
-  state: 'requested' | 'active' | 'expired' | 'rejected';
+  state: WaiverState;
   decidedBy: string | null;
 }
+
+export const WAIVER_STATES = ['requested', 'active', 'expired', 'rejected'] as const;
+export type WaiverState = (typeof WAIVER_STATES)[number];
 
 /** Classification levels used by `policy test` when no charter is known. */
 export const DEFAULT_LEVELS = ['public', 'internal', 'confidential', 'restricted'] as const;
@@ -454,8 +457,10 @@ export class Governance implements GovernanceApi {
   // --- waivers -------------------------------------------------------------------------------
 
   /** Waivers with their state; `ref`: only those of this asset. */
-  async waivers(filter: { ref?: string } = {}): Promise<WaiverView[]> {
+  async waivers(filter: { ref?: string; state?: WaiverState } = {}): Promise<WaiverView[]> {
     await this.catalog.checkFilters([{ name: 'ref', value: filter.ref, names: [] }]);
+    if (filter.state && !WAIVER_STATES.includes(filter.state))
+      throw new InputError(`state must be one of ${WAIVER_STATES.join(', ')} (got '${filter.state}')`);
     const rows = await this.store.scanAssets({ kind: 'Waiver', limit: 10_000 });
     const approvals = await this.store.approvals({ type: 'waiver', limit: 100_000 });
     const now = this.now().getTime();
@@ -485,7 +490,8 @@ export class Governance implements GovernanceApi {
         };
         if (doc.spec.field) w.field = doc.spec.field;
         return w;
-      });
+      })
+      .filter((w) => !filter.state || w.state === filter.state);
   }
 
   // --- compliance ----------------------------------------------------------------------------

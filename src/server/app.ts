@@ -35,7 +35,7 @@ import { qualityRoutes } from './routes/quality-routes.js';
 import { scanRoutes } from './routes/scan-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { uiRoutes } from './routes/ui-routes.js';
-import { withSharedResponses } from './schemas.js';
+import { objectOf, withSharedResponses } from './schemas.js';
 
 /**
  * The MCP endpoint (streamable HTTP at /mcp), given by the composition root: it answers one request
@@ -179,7 +179,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.get(
     '/healthz',
-    { schema: { summary: 'Liveness and store reachability', tags: ['system'] } },
+    {
+      schema: {
+        summary: 'Liveness and store reachability',
+        tags: ['system'],
+        response: {
+          200: objectOf(
+            {
+              status: { type: 'string', enum: ['ok'] },
+              store: { type: 'string', enum: ['sqlite', 'postgres'] },
+            },
+            ['status', 'store'],
+          ),
+        },
+      },
+    },
     async () => {
       // A look at the audit log started after this request arrived (shared with requests arriving
       // together): the store answers.
@@ -189,7 +203,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   app.get(
     '/metrics',
-    { schema: { summary: 'Prometheus metrics', tags: ['system'] } },
+    {
+      schema: {
+        summary: 'Prometheus metrics',
+        tags: ['system'],
+        response: {
+          200: {
+            description: 'The Prometheus text exposition format',
+            content: { 'text/plain': { schema: { type: 'string' } } },
+          },
+        },
+      },
+    },
     async (_req, reply) => {
       reply.type(registry.contentType);
       return registry.metrics();

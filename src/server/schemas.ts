@@ -2,6 +2,7 @@
  * JSON Schemas shared by the routes, for request validation and the OpenAPI document, and what the
  * document adds to every operation at once (the Error schema, 401, the default error answer).
  */
+import { ENFORCEMENTS } from '../model/kinds/policy-kind.js';
 import { isPublicPath } from './request-context.js';
 
 export const errorSchema = {
@@ -83,23 +84,88 @@ export const listOf = (key: string, items: object) => objectOf({ [key]: { type: 
 export const inOrder = <K extends string>(properties: Record<K, object>, keys: readonly K[]) =>
   Object.fromEntries(keys.map((key) => [key, properties[key]])) as Record<K, object>;
 
-export const assetSchema = {
-  type: 'object',
-  additionalProperties: true,
-  properties: {
-    ref: { type: 'string' },
-    kind: { type: 'string' },
-    domain: { type: ['string', 'null'] },
-    name: { type: 'string' },
-    version: { type: 'integer' },
-    state: { type: 'string', enum: ['live', 'deleted'] },
-    digest: { type: 'string' },
-    title: { type: 'string' },
-    description: { type: 'string' },
-    updatedAt: { type: 'string' },
-    updatedBy: { type: 'string' },
+/** An asset's row, as the store reads it. */
+export const assetSchema = objectOf({
+  ref: { type: 'string' },
+  kind: { type: 'string' },
+  domain: nullable('string'),
+  name: { type: 'string' },
+  uid: nullable('string', 'The contract or product id its document declares'),
+  version: { type: 'integer' },
+  state: { type: 'string', enum: ['live', 'deleted'] },
+  digest: { type: 'string' },
+  title: { type: 'string' },
+  description: { type: 'string' },
+  updatedAt: { type: 'string' },
+  updatedBy: { type: 'string' },
+});
+
+/** One stored version of an asset (its document apart). */
+export const versionSchema = objectOf({
+  ref: { type: 'string' },
+  version: { type: 'integer' },
+  kind: { type: 'string' },
+  state: { type: 'string', enum: ['live', 'deleted', 'pending', 'rejected', 'superseded'] },
+  digest: { type: 'string' },
+  createdAt: { type: 'string' },
+  actor: { type: 'string' },
+  action: { type: 'string' },
+});
+
+/** One record of the hash-chained audit log. */
+export const auditRecordSchema = objectOf({
+  seq: { type: 'integer' },
+  time: { type: 'string' },
+  actor: { type: 'string' },
+  action: { type: 'string' },
+  ref: { type: 'string' },
+  version: nullable('integer'),
+  beforeDigest: nullable('string'),
+  afterDigest: nullable('string'),
+  details: { ...anyObject, type: ['object', 'null'], description: 'What else the action recorded' },
+  prevHash: { type: 'string' },
+  hash: { type: 'string' },
+});
+
+/** What a policy finds wrong with an asset. */
+export const violationSchema = objectOf(
+  {
+    policy: { type: 'string' },
+    enforcement: { type: 'string', enum: [...ENFORCEMENTS] },
+    asset: { type: 'string' },
+    path: { type: 'string', description: 'JSON path in the manifest; empty for the asset as a whole' },
+    message: { type: 'string' },
+    field: { type: 'string', description: 'table.column, for a field-scope policy' },
+    remediation: { type: 'string' },
+    error: { type: 'string', description: 'Why the rule could not be evaluated (counts as a failure)' },
+    waivedBy: { type: 'string', description: 'The active waiver that excuses it' },
   },
+  ['policy', 'enforcement', 'asset', 'path', 'message'],
+);
+
+export const fieldClassificationProperties = {
+  path: { type: 'string', description: 'table.column of the contract' },
+  declared: nullable('string'),
+  inherited: nullable('string'),
+  from: { ...stringList, description: 'Upstream fields the inherited level comes from' },
+  protectedBy: {
+    type: 'array',
+    description: 'Upstream fields whose level was not passed on, and why',
+    items: objectOf({ from: { type: 'string' }, protection: { type: 'string' } }),
+  },
+  conflict: { type: 'boolean', description: 'The contract declares less than the field inherits' },
+  declaredProtection: { type: 'string', description: 'A protection the contract declares for the field' },
 } as const;
+
+/** A contract field's classification as declared and as inherited along column lineage. */
+export const fieldClassificationSchema = objectOf(fieldClassificationProperties, [
+  'path',
+  'declared',
+  'inherited',
+  'from',
+  'protectedBy',
+  'conflict',
+]);
 
 export const issueSchema = {
   type: 'object',

@@ -5,6 +5,7 @@ import { InputError } from '../../model/errors.js';
 import { type CharterDoc, charterKind } from '../../model/kinds/charter-kind.js';
 import { type PolicyDoc, policyKind } from '../../model/kinds/policy-kind.js';
 import type { Violation } from '../../model/violation.js';
+import type { WaiverState } from '../../policy/governance.js';
 import type { ApprovalRow, ApprovalState } from '../../store/catalog-store.js';
 import { EXIT } from '../exit-codes.js';
 import { readManifestFiles } from '../files.js';
@@ -236,15 +237,20 @@ export function registerPolicyCommands(program: Command) {
       .description(`List ${group}`)
       .option(
         '--state <state>',
-        'open, approved, rejected or superseded (approvals)',
+        type === 'change'
+          ? 'open, approved, rejected or superseded'
+          : 'requested, active, expired or rejected (default: all)',
         type === 'change' ? 'open' : undefined,
       )
       .option('--ref <ref>', 'only this asset');
     list.action(
       withContext(list, async (ctx) => {
-        const o = list.opts() as { state?: ApprovalState; ref?: string };
+        const o = list.opts() as { state?: string; ref?: string };
         if (type === 'waiver') {
-          const waivers = await ctx.governance.waivers(o.ref ? { ref: o.ref } : {});
+          const waivers = await ctx.governance.waivers({
+            ...(o.ref ? { ref: o.ref } : {}),
+            ...(o.state ? { state: o.state as WaiverState } : {}),
+          });
           printData(waivers, ctx.format, () =>
             waivers.length
               ? formatTable(waivers, [
@@ -260,7 +266,7 @@ export function registerPolicyCommands(program: Command) {
         }
         const rows = await ctx.governance.approvals({
           type,
-          ...(o.state ? { state: o.state } : {}),
+          ...(o.state ? { state: o.state as ApprovalState } : {}),
           ...(o.ref ? { ref: o.ref } : {}),
         });
         printData(rows, ctx.format, () => approvalsTable(rows));

@@ -7,6 +7,40 @@ import type { AccessControl } from '../../access/access-control.js';
 import { type CodeExchange, OidcSignIn } from '../../access/oidc-sign-in.js';
 import type { Catalog } from '../../catalog/catalog.js';
 import { NotFoundError } from '../../model/errors.js';
+import { errorsFor, nullable, objectOf } from '../schemas.js';
+
+const authSchema = objectOf(
+  {
+    methods: objectOf(
+      {
+        pickUser: {
+          type: 'boolean',
+          description: 'No access control: pick who you are (the x-charter-actor header)',
+        },
+        tokens: { type: 'boolean', description: 'API tokens are accepted' },
+        oidc: {
+          ...objectOf({
+            issuer: { type: 'string' },
+            clientId: { type: 'string' },
+            scope: { type: 'string' },
+            authorizationEndpoint: nullable('string', 'null when the issuer could not be reached'),
+            problem: { type: 'string', description: 'Why single sign-on is unavailable now' },
+          }),
+          type: ['object', 'null'],
+          description: 'Single sign-on, when configured',
+        },
+      },
+      ['pickUser', 'tokens', 'oidc'],
+    ),
+  },
+  ['methods'],
+);
+
+/** Who the caller is, by name. */
+const callerProperties = {
+  actor: { type: 'string', description: 'The user or team ref' },
+  title: { type: 'string', description: 'Its display name (the ref when it has none)' },
+};
 
 export function authRoutes(
   app: FastifyInstance,
@@ -24,6 +58,7 @@ export function authRoutes(
         summary: 'How to sign in to this server (no sign-in needed)',
         tags: ['access'],
         security: [],
+        response: { 200: authSchema },
       },
     },
     async () => ({
@@ -54,6 +89,17 @@ export function authRoutes(
             nonce: { type: 'string', minLength: 16, maxLength: 256 },
           },
         },
+        response: {
+          200: objectOf(
+            {
+              token: { type: 'string', description: 'The verified ID token, to send as bearer token' },
+              expiresAt: nullable('string'),
+              ...callerProperties,
+            },
+            ['token', 'expiresAt', 'actor', 'title'],
+          ),
+          ...errorsFor(400, 404, 503),
+        },
       },
     },
     async (request) => {
@@ -76,6 +122,20 @@ export function authRoutes(
         summary:
           'Who this request is made for: the actor, their name, whether they are the data office, and the domains whose assets they may read (null: every domain)',
         tags: ['access'],
+        response: {
+          200: objectOf(
+            {
+              ...callerProperties,
+              dataOffice: { type: 'boolean', description: 'A member of the data office' },
+              readableDomains: {
+                type: ['array', 'null'],
+                items: { type: 'string' },
+                description: 'The domains whose assets the caller may read; null: every domain',
+              },
+            },
+            ['actor', 'title', 'dataOffice'],
+          ),
+        },
       },
     },
     async (request) => {

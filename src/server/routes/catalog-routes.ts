@@ -4,7 +4,21 @@ import { type Parsed, parseManifests, parseSources, placeIssues, sourceTexts } f
 import { InputError, RefusedError } from '../../model/errors.js';
 import { kindListNames } from '../../model/kinds/index.js';
 import type { ResponseCache } from '../response-cache.js';
-import { applyResultSchema, assetSchema, errorResponses, refParam, UNKNOWN_FILTER } from '../schemas.js';
+import {
+  anyObject,
+  applyResultSchema,
+  assetSchema,
+  errorResponses,
+  errorsFor,
+  fieldClassificationSchema,
+  listOf,
+  nullable,
+  objectOf,
+  refParam,
+  stringList,
+  UNKNOWN_FILTER,
+  versionSchema,
+} from '../schemas.js';
 
 interface ApplyBody {
   expectedVersions?: Record<string, number>;
@@ -65,6 +79,85 @@ function parseBody(
     `The body must be YAML or JSON manifests, or {documents: [...]} / {files: [{name, content}]} (content type ${contentType ?? 'none'})`,
   );
 }
+
+/** An owner, steward or role holder, and where it comes from. */
+const principalSchema = objectOf({
+  ref: { type: 'string' },
+  title: { type: 'string' },
+  source: { type: 'string', description: '`declared` on the asset, or the domain it is inherited from' },
+});
+
+/** A field of the asset's live document, as its kind reads it. */
+const fieldSchema = objectOf({
+  ref: { type: 'string' },
+  position: { type: 'integer' },
+  path: { type: 'string', description: 'table.column (table.parent.child for nested properties)' },
+  docPath: { type: 'string', description: 'JSON path of the property in the document' },
+  table: { type: 'string' },
+  name: { type: 'string' },
+  tags: stringList,
+  terms: { ...stringList, description: 'Glossary terms the field links to' },
+  logicalType: { type: 'string' },
+  physicalType: { type: 'string' },
+  classification: { type: 'string' },
+  description: { type: 'string' },
+  required: { type: 'boolean' },
+});
+
+const describeSchema = objectOf({
+  asset: assetSchema,
+  doc: anyObject,
+  owners: { type: 'array', items: principalSchema },
+  stewards: { type: 'array', items: principalSchema },
+  roles: {
+    type: 'object',
+    additionalProperties: { type: 'array', items: principalSchema },
+    description: 'Holders by role',
+  },
+  domainPath: { ...stringList, description: 'The domain and its ancestors, nearest first' },
+  fields: { type: 'array', items: fieldSchema },
+  glossary: {
+    type: 'array',
+    items: objectOf({ ref: { type: 'string' }, title: { type: 'string' }, definition: { type: 'string' } }),
+  },
+  relations: {
+    type: 'array',
+    items: objectOf({ type: { type: 'string' }, ref: { type: 'string' }, role: { type: 'string' } }),
+  },
+  versions: { type: 'array', items: versionSchema },
+  classification: {
+    type: 'array',
+    items: fieldClassificationSchema,
+    description: 'For a contract, when lineage is on: declared and inherited classification per field',
+  },
+});
+
+const diffSchema = objectOf({
+  ref: { type: 'string' },
+  from: { type: 'integer' },
+  to: { type: 'integer' },
+  fields: {
+    type: 'array',
+    description: "Changes to the contract's fields, field by field",
+    items: objectOf({
+      field: { type: 'string' },
+      change: { type: 'string', enum: ['added', 'removed', 'changed'] },
+      attributes: { ...anyObject, description: 'For a changed field: attribute → [before, after]' },
+      typeChanged: { type: 'boolean' },
+      classificationChanged: { type: 'boolean' },
+    }),
+  },
+  changes: {
+    type: 'array',
+    description: 'Every other change, by JSON path',
+    items: objectOf({
+      path: { type: 'string' },
+      change: { type: 'string', enum: ['added', 'removed', 'changed'] },
+      before: {},
+      after: {},
+    }),
+  },
+});
 
 /**
  * The variant of an asset's cached body: every caller allowed to read an asset gets the same body
@@ -161,7 +254,7 @@ export function catalogRoutes(app: FastifyInstance, assets?: ResponseCache) {
           },
         },
         response: {
-          200: { type: 'object', properties: { items: { type: 'array', items: assetSchema } } },
+          200: listOf('items', assetSchema),
           ...errorResponses,
         },
       },
@@ -192,10 +285,7 @@ export function catalogRoutes(app: FastifyInstance, assets?: ResponseCache) {
         tags: ['catalog'],
         params: refParam,
         response: {
-          200: {
-            type: 'object',
-            properties: { asset: assetSchema, doc: { type: 'object', additionalProperties: true } },
-          },
+          200: objectOf({ asset: assetSchema, doc: anyObject }, ['asset', 'doc']),
           ...errorResponses,
         },
       },
@@ -233,6 +323,7 @@ export function catalogRoutes(app: FastifyInstance, assets?: ResponseCache) {
         summary: 'Everything about an asset: owners, stewards, fields, glossary, relations, versions',
         tags: ['catalog'],
         params: refParam,
+        response: { 200: describeSchema, ...errorsFor(400, 403, 404) },
       },
     },
     async (request) => request.charter.catalog.describe((request.params as { ref: string }).ref),
@@ -240,7 +331,14 @@ export function catalogRoutes(app: FastifyInstance, assets?: ResponseCache) {
 
   app.get(
     '/api/v1/assets/:ref/history',
-    { schema: { summary: 'Every version of an asset', tags: ['catalog'], params: refParam } },
+    {
+      schema: {
+        summary: 'Every version of an asset',
+        tags: ['catalog'],
+        params: refParam,
+        response: { 200: listOf('versions', versionSchema), ...errorsFor(400, 403, 404) },
+      },
+    },
     async (request) => ({
       versions: await request.charter.catalog.history((request.params as { ref: string }).ref),
     }),
@@ -257,6 +355,7 @@ export function catalogRoutes(app: FastifyInstance, assets?: ResponseCache) {
           type: 'object',
           properties: { from: { type: 'integer', minimum: 1 }, to: { type: 'integer', minimum: 1 } },
         },
+        response: { 200: diffSchema, ...errorsFor(400, 403, 404) },
       },
     },
     async (request) => {
@@ -272,6 +371,17 @@ export function catalogRoutes(app: FastifyInstance, assets?: ResponseCache) {
         summary: 'Delete an asset (a tombstone version; history stays)',
         tags: ['catalog'],
         params: refParam,
+        response: {
+          200: objectOf(
+            {
+              ref: { type: 'string' },
+              version: { type: 'integer', description: 'The tombstone version' },
+              status: { type: 'string', enum: ['deleted'] },
+            },
+            ['ref', 'version', 'status'],
+          ),
+          ...errorsFor(400, 403, 404, 409),
+        },
       },
     },
     async (request) => request.charter.catalog.remove((request.params as { ref: string }).ref),
@@ -294,6 +404,21 @@ export function catalogRoutes(app: FastifyInstance, assets?: ResponseCache) {
             limit: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
           },
         },
+        response: {
+          200: listOf(
+            'hits',
+            objectOf({
+              ref: { type: 'string' },
+              kind: { type: 'string' },
+              domain: nullable('string'),
+              title: { type: 'string' },
+              description: { type: 'string' },
+              score: { type: 'number', description: 'Higher ranks first' },
+              match: { type: 'string', description: 'An excerpt with the matched words between « and »' },
+            }),
+          ),
+          ...errorsFor(400),
+        },
       },
     },
     async (request) => {
@@ -309,7 +434,18 @@ export function catalogRoutes(app: FastifyInstance, assets?: ResponseCache) {
 
   app.get(
     '/api/v1/stats',
-    { schema: { summary: 'Live assets per kind and domain', tags: ['catalog'] } },
+    {
+      schema: {
+        summary: 'Live assets per kind and domain',
+        tags: ['catalog'],
+        response: {
+          200: listOf(
+            'counts',
+            objectOf({ kind: { type: 'string' }, domain: nullable('string'), count: { type: 'integer' } }),
+          ),
+        },
+      },
+    },
     async (request) => ({
       counts: await request.charter.catalog.stats(),
     }),

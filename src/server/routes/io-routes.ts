@@ -4,7 +4,39 @@ import { stringify } from 'yaml';
 import { exportCroissant, fromCroissant } from '../../ai/croissant.js';
 import type { CatalogBackup } from '../../catalog/catalog-api.js';
 import { InputError } from '../../model/errors.js';
-import { UNKNOWN_FILTER } from '../schemas.js';
+import {
+  anyObject,
+  auditRecordSchema,
+  errorsFor,
+  nullable,
+  objectOf,
+  stringList,
+  UNKNOWN_FILTER,
+  versionSchema,
+} from '../schemas.js';
+
+const backupProperties = {
+  apiVersion: { type: 'string', enum: ['charter/v1'] },
+  kind: { type: 'string', enum: ['CatalogBackup'] },
+  exportedAt: { type: 'string' },
+  versions: {
+    type: 'array',
+    description: 'Every version of every asset, deleted ones included',
+    items: objectOf({
+      ...versionSchema.properties,
+      domain: nullable('string'),
+      name: { type: 'string' },
+      doc: { ...anyObject, type: ['object', 'null'], description: 'null for a tombstone' },
+    }),
+  },
+  audit: { type: 'array', items: auditRecordSchema },
+};
+
+/** `{documents}` (format=json), or with withHistory the full backup. */
+const exportSchema = objectOf({
+  documents: { type: 'array', items: anyObject, description: 'The latest version of every asset' },
+  ...backupProperties,
+});
 
 export function ioRoutes(app: FastifyInstance) {
   app.get(
@@ -28,6 +60,18 @@ export function ioRoutes(app: FastifyInstance) {
               description: 'with format=croissant: the UI address the record links to (default: this server)',
             },
           },
+        },
+        response: {
+          200: {
+            description:
+              'YAML documents separated by ---; with format=json {documents}, with withHistory the full backup; with format=croissant a Croissant JSON-LD record (what it would miss in the x-croissant-issues header)',
+            content: {
+              'application/yaml': { schema: { type: 'string' } },
+              'application/json': { schema: exportSchema },
+              'application/ld+json': { schema: { ...anyObject, description: 'A Croissant 1.1 record' } },
+            },
+          },
+          ...errorsFor(400, 403, 404),
         },
       },
     },
@@ -87,6 +131,16 @@ export function ioRoutes(app: FastifyInstance) {
             'Turn a Croissant JSON-LD record into a draft ODCS v3.1.0 contract with x-charter-ai (nothing is stored)',
           tags: ['io'],
           querystring: { type: 'object', properties: { domain: { type: 'string' } } },
+          response: {
+            200: objectOf(
+              {
+                contract: { ...anyObject, description: 'The draft ODCS v3.1.0 contract' },
+                notes: { ...stringList, description: 'What to fill in or check before applying it' },
+              },
+              ['contract', 'notes'],
+            ),
+            ...errorsFor(400),
+          },
         },
       },
       async (request) => {
@@ -98,7 +152,22 @@ export function ioRoutes(app: FastifyInstance) {
 
   app.post(
     '/api/v1/import/backup',
-    { schema: { summary: 'Restore a full backup (with history) into an empty catalog', tags: ['io'] } },
+    {
+      schema: {
+        summary: 'Restore a full backup (with history) into an empty catalog',
+        tags: ['io'],
+        response: {
+          200: objectOf(
+            {
+              versions: { type: 'integer', description: 'Versions restored' },
+              audit: { type: 'integer', description: 'Audit records restored' },
+            },
+            ['versions', 'audit'],
+          ),
+          ...errorsFor(400, 403, 409),
+        },
+      },
+    },
     async (request) => request.charter.catalog.importBackup(request.body as CatalogBackup),
   );
 }

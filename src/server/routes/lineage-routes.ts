@@ -25,6 +25,8 @@ import {
   anyObject,
   errorSchema,
   errorsFor,
+  fieldClassificationProperties,
+  fieldClassificationSchema,
   listOf,
   nullable,
   refParamOf,
@@ -389,31 +391,6 @@ const datasetDetailSchema = {
     },
     draft: { ...anyObject, description: 'For an unmanaged dataset, an ODCS v3.1.0 contract to adopt it' },
   },
-} as const;
-
-const fieldClassificationProperties = {
-  path: { type: 'string', description: 'table.column of the contract' },
-  declared: nullable('string'),
-  inherited: nullable('string'),
-  from: { ...stringList, description: 'Upstream fields the inherited level comes from' },
-  protectedBy: {
-    type: 'array',
-    description: 'Upstream fields whose level was not passed on, and why',
-    items: {
-      type: 'object',
-      additionalProperties: true,
-      properties: { from: { type: 'string' }, protection: { type: 'string' } },
-    },
-  },
-  conflict: { type: 'boolean', description: 'The contract declares less than the field inherits' },
-  declaredProtection: { type: 'string', description: 'A protection the contract declares for the field' },
-} as const;
-
-const fieldClassificationSchema = {
-  type: 'object',
-  additionalProperties: true,
-  required: ['path', 'declared', 'inherited', 'from', 'protectedBy', 'conflict'],
-  properties: fieldClassificationProperties,
 } as const;
 
 const fieldConflictSchema = {

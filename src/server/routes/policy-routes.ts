@@ -4,12 +4,147 @@ import { InputError } from '../../model/errors.js';
 import { type CharterDoc, charterKind } from '../../model/kinds/charter-kind.js';
 import type { PolicyDoc } from '../../model/kinds/policy-kind.js';
 import { policyKind } from '../../model/kinds/policy-kind.js';
-import type { ComplianceQuery } from '../../policy/governance.js';
+import type { ComplianceQuery, WaiverState } from '../../policy/governance.js';
 import type { ApprovalState } from '../../store/catalog-store.js';
-import { UNKNOWN_FILTER } from '../schemas.js';
+import {
+  anyObject,
+  errorsFor,
+  listOf,
+  nullable,
+  objectOf,
+  stringList,
+  UNKNOWN_FILTER,
+  violationSchema,
+} from '../schemas.js';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
 const decisionBody = { type: 'object', properties: { reason: { type: 'string', maxLength: 2000 } } } as const;
+
+const violations = { type: 'array', items: violationSchema };
+
+const explainSchema = objectOf(
+  {
+    subject: { type: 'string' },
+    domain: nullable('string'),
+    policies: {
+      type: 'array',
+      items: objectOf({
+        policy: { type: 'string' },
+        source: { type: 'string', description: '`charter`, or the domain that declares it' },
+        enforcement: { type: 'string' },
+        scope: { type: 'string', enum: ['asset', 'field'] },
+        description: { type: 'string' },
+        applies: { type: 'boolean', description: 'For an asset: whether the policy applies to it' },
+        violations: { ...violations, description: 'For an asset it applies to: what it finds now' },
+        result: { type: 'string', enum: ['pass', 'fail', 'waived'] },
+      }),
+    },
+  },
+  ['subject', 'domain', 'policies'],
+);
+
+const policyTestSchema = objectOf(
+  {
+    passed: { type: 'integer' },
+    failed: { type: 'integer' },
+    results: {
+      type: 'array',
+      items: objectOf({
+        policy: { type: 'string' },
+        test: { type: 'string' },
+        expected: { type: 'string', enum: ['pass', 'fail'] },
+        actual: { type: 'string', enum: ['pass', 'fail'] },
+        ok: { type: 'boolean' },
+        violations,
+      }),
+    },
+  },
+  ['passed', 'failed', 'results'],
+);
+
+const counts = {
+  assets: { type: 'integer' },
+  passing: { type: 'integer' },
+  failing: { type: 'integer' },
+  waived: { type: 'integer' },
+};
+
+const complianceSchema = objectOf({
+  evaluatedAt: { type: 'string' },
+  policies: { type: 'integer', description: 'Policies evaluated' },
+  totals: objectOf(counts),
+  byDomain: { type: 'array', items: objectOf({ domain: { type: 'string' }, ...counts }) },
+  byOwner: { type: 'array', items: objectOf({ owner: { type: 'string' }, ...counts }) },
+  byPolicy: {
+    type: 'array',
+    items: objectOf({
+      policy: { type: 'string' },
+      enforcement: { type: 'string' },
+      source: { type: 'string' },
+      matched: { type: 'integer' },
+      failing: { type: 'integer' },
+      waived: { type: 'integer' },
+      errors: { type: 'integer' },
+    }),
+  },
+  failing: {
+    type: 'array',
+    description: 'The failing (and waived) assets of this page, in the order they were swept',
+    items: objectOf({
+      asset: { type: 'string' },
+      domain: nullable('string'),
+      owners: stringList,
+      stewards: stringList,
+      violations,
+    }),
+  },
+  page: objectOf({
+    offset: { type: 'integer' },
+    limit: nullable('integer', 'null: all'),
+    total: { type: 'integer', description: 'Failing and waived assets in all' },
+  }),
+  changedDuring: {
+    ...objectOf({ fromSeq: { type: 'integer' }, toSeq: { type: 'integer' } }),
+    description: 'Set when a write landed while the assets were read: the audit head before and after',
+  },
+});
+
+/** A pending change or a waiver awaiting a decision, and the decision once made. */
+const approvalSchema = objectOf(
+  {
+    id: { type: 'string' },
+    type: { type: 'string', enum: ['change', 'waiver'] },
+    ref: { type: 'string' },
+    version: { type: 'integer' },
+    domain: nullable('string'),
+    requestedBy: { type: 'string' },
+    requestedAt: { type: 'string' },
+    approverRole: { type: 'string' },
+    violations: { ...violations, description: 'What needs the approval' },
+    state: { type: 'string', enum: ['open', 'approved', 'rejected', 'superseded'] },
+    decidedBy: nullable('string'),
+    decidedAt: nullable('string'),
+    reason: nullable('string'),
+    write: {
+      ...anyObject,
+      type: ['object', 'null'],
+      description: 'For a change: the prepared write that approving makes live',
+    },
+  },
+  ['id', 'type', 'ref', 'version'],
+);
+
+const waiverSchema = objectOf({
+  ref: { type: 'string' },
+  policy: { type: 'string' },
+  asset: { type: 'string' },
+  reason: { type: 'string' },
+  expires: { type: 'string' },
+  requestedBy: { type: 'string' },
+  state: { type: 'string', enum: ['requested', 'active', 'expired', 'rejected'] },
+  decidedBy: nullable('string'),
+  field: { type: 'string', description: 'Only this field (table.column)' },
+});
 
 export function policyRoutes(app: FastifyInstance) {
   app.get(
@@ -20,6 +155,7 @@ export function policyRoutes(app: FastifyInstance) {
           'The effective policy set of an asset or domain, where each policy comes from, and (for an asset) what it finds',
         tags: ['policy'],
         querystring: { type: 'object', required: ['ref'], properties: { ref: { type: 'string' } } },
+        response: { 200: explainSchema, ...errorsFor(400, 403, 404) },
       },
     },
     async (request) => request.charter.governance.explain((request.query as { ref: string }).ref),
@@ -38,6 +174,7 @@ export function policyRoutes(app: FastifyInstance) {
             charter: { type: 'object' },
           },
         },
+        response: { 200: policyTestSchema, ...errorsFor(400) },
       },
     },
     async (request) => {
@@ -103,6 +240,7 @@ export function policyRoutes(app: FastifyInstance) {
             },
           },
         },
+        response: { 200: complianceSchema, ...errorsFor(400, 403, 404) },
       },
     },
     async (request) => {
@@ -132,6 +270,7 @@ export function policyRoutes(app: FastifyInstance) {
             type: { enum: ['change', 'waiver'] },
           },
         },
+        response: { 200: listOf('approvals', approvalSchema), ...errorsFor(400) },
       },
     },
     async (request) => {
@@ -152,6 +291,7 @@ export function policyRoutes(app: FastifyInstance) {
           tags: ['policy'],
           params: idParam,
           body: decisionBody,
+          response: { 200: approvalSchema, ...errorsFor(400, 403, 404, 409) },
         },
       },
       async (request) => {
@@ -172,6 +312,7 @@ export function policyRoutes(app: FastifyInstance) {
           tags: ['policy'],
           params: idParam,
           body: decisionBody,
+          response: { 200: approvalSchema, ...errorsFor(400, 403, 404, 409) },
         },
       },
       async (request) => {
@@ -196,13 +337,26 @@ export function policyRoutes(app: FastifyInstance) {
         tags: ['policy'],
         querystring: {
           type: 'object',
-          properties: { ref: { type: 'string', description: 'Only the waivers of this asset' } },
+          properties: {
+            ref: { type: 'string', description: 'Only the waivers of this asset' },
+            state: {
+              type: 'string',
+              enum: ['requested', 'active', 'expired', 'rejected'],
+              description: 'Only the waivers in this state',
+            },
+          },
         },
+        response: { 200: listOf('waivers', waiverSchema) },
       },
     },
     async (request) => {
-      const q = request.query as { ref?: string };
-      return { waivers: await request.charter.governance.waivers(q.ref ? { ref: q.ref } : {}) };
+      const q = request.query as { ref?: string; state?: WaiverState };
+      return {
+        waivers: await request.charter.governance.waivers({
+          ...(q.ref ? { ref: q.ref } : {}),
+          ...(q.state ? { state: q.state } : {}),
+        }),
+      };
     },
   );
 }

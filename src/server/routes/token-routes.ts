@@ -3,6 +3,22 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Tokens } from '../../access/tokens.js';
 import { parseExpiry } from '../../access/tokens.js';
 import { NotAllowedError } from '../../model/errors.js';
+import { errorsFor, listOf, nullable, objectOf } from '../schemas.js';
+
+/** A token as anyone may see it: never its secret. */
+const tokenSchema = objectOf(
+  {
+    id: { type: 'string' },
+    principal: { type: 'string', description: 'The user or team it acts for' },
+    name: { type: 'string' },
+    createdAt: { type: 'string' },
+    createdBy: { type: 'string' },
+    expiresAt: nullable('string'),
+    revokedAt: nullable('string'),
+    revokedBy: nullable('string'),
+  },
+  ['id', 'principal', 'name', 'createdAt', 'createdBy', 'expiresAt', 'revokedAt', 'revokedBy'],
+);
 
 function mayManage(request: FastifyRequest, principal: string, what: string): void {
   const { actor, guard } = request.charter;
@@ -27,6 +43,16 @@ export function tokenRoutes(app: FastifyInstance, tokens: Tokens) {
             expires: { type: 'string', description: '30d, 12h, 90m or an ISO date' },
           },
         },
+        response: {
+          200: objectOf(
+            {
+              token: { type: 'string', description: 'The secret (chtr_…): shown this once' },
+              info: tokenSchema,
+            },
+            ['token', 'info'],
+          ),
+          ...errorsFor(400, 403),
+        },
       },
     },
     async (request) => {
@@ -48,6 +74,7 @@ export function tokenRoutes(app: FastifyInstance, tokens: Tokens) {
         summary: 'Tokens (never their secrets): yours, or anyone’s for the data office',
         tags: ['access'],
         querystring: { type: 'object', properties: { for: { type: 'string' } } },
+        response: { 200: listOf('tokens', tokenSchema), ...errorsFor(403) },
       },
     },
     async (request) => {
@@ -65,6 +92,7 @@ export function tokenRoutes(app: FastifyInstance, tokens: Tokens) {
         summary: 'Revoke a token',
         tags: ['access'],
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+        response: { 200: tokenSchema, ...errorsFor(403, 404) },
       },
     },
     async (request) => {
