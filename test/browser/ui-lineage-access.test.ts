@@ -120,7 +120,8 @@ describe.runIf(browserAvailable())('web UI: lineage with access control', { time
     const note = grace.locator('main .no-access');
     await note.waitFor();
     expect(await note.textContent()).toContain('You may not read the datasets, products, teams, quality');
-    expect(await note.textContent()).toContain(ask);
+    // Whom to ask shows once the organisation is loaded.
+    await expect.poll(() => note.textContent()).toContain(ask);
     // Not an empty domain: no zero counts, no "no teams", no all-passing scorecard.
     const about = (await grace.locator('main').textContent()) ?? '';
     expect(about).not.toMatch(/Datasets \(0\)|No teams|all passing|No open incidents/);
@@ -134,16 +135,20 @@ describe.runIf(browserAvailable())('web UI: lineage with access control', { time
     // A dataset there: "no access" with whom to ask, not "not allowed" or "not found".
     await grace.goto(`${url}/dataset/commerce/orders`);
     await note.waitFor();
-    expect((await note.textContent())?.replace(/\s+/g, ' ')).toBe(
-      `No accessYou may not read this dataset: that needs a role (viewer or more) in domain:commerce or a domain above it.${ask}`,
-    );
+    await expect
+      .poll(async () => (await note.textContent())?.replace(/\s+/g, ' '))
+      .toBe(
+        `No accessYou may not read this dataset: that needs a role (viewer or more) in domain:commerce or a domain above it.${ask}`,
+      );
     expect(await grace.locator('main [role="alert"]').count()).toBe(0);
 
     // The overview says so in commerce's row, and shows payments' figures.
     await grace.goto(`${url}/`);
     const row = grace.locator('tr', { has: grace.getByRole('link', { name: 'Commerce', exact: true }) });
     await row.getByText('No access', { exact: true }).waitFor();
-    expect((await row.textContent())?.replace(/\s+/g, ' ')).toBe(`CommerceNo access ${ask}`);
+    await expect
+      .poll(async () => (await row.textContent())?.replace(/\s+/g, ' '))
+      .toBe(`CommerceNo access ${ask}`);
     const payments = grace.locator('tr', { has: grace.getByRole('link', { name: 'Payments', exact: true }) });
     expect(await payments.textContent()).not.toContain('No access');
     expect(await seriousViolations(grace)).toEqual([]);

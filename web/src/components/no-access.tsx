@@ -24,7 +24,9 @@ function People({ refs }: { refs: string[] }) {
 
 /** Whom to ask for access to a domain's assets: its owners (declared or inherited), else the data office. */
 export function AskForAccess({ domain }: { domain?: string | null }) {
-  const { org } = useOrg();
+  const { org, error } = useOrg();
+  // Nothing until the organisation is known: "the data office" meanwhile would be wrong for a moment.
+  if (!org && !error) return null;
   const holder = org && domain ? chainOf(org, domain).find((d) => d.owners.length) : undefined;
   const office = org?.dataOffice ?? [];
   if (holder)
