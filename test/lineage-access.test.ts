@@ -10,13 +10,12 @@ import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSources } from '../src/catalog/parse.js';
 import { formatImpact, formatTrace } from '../src/cli/commands/lineage-commands.js';
 import type { ImpactReport, LineageRow, Outcome, TraceReport } from '../src/lineage/lineage-api.js';
 import { createPlatform, type Platform } from '../src/server/platform.js';
 import { fixture, ndjson, orgYaml } from './lineage-support.js';
 import { bin } from './support/cli.js';
-import { guardedApp, tokensFor } from './support/guarded-app.js';
+import { applyFiles, guardedApp, tokensFor } from './support/guarded-app.js';
 import { type StoreHandle, storeFactories } from './support/stores.js';
 
 const enc = encodeURIComponent;
@@ -90,13 +89,10 @@ for (const factory of storeFactories) {
     beforeAll(async () => {
       handle = await factory.create();
       platform = createPlatform(handle.store, { actor: 'user:setup' });
-      for (const [name, content] of [
+      await applyFiles(platform, [
         ['org.yaml', orgYaml],
         ['viewers.yaml', VIEWERS],
-      ] as const) {
-        const applied = await platform.catalog.apply(parseSources([{ name, content }]));
-        expect(applied.applied, JSON.stringify(applied.results.filter((r) => r.issues.length))).toBe(true);
-      }
+      ]);
       const ingested = await platform.lineage.ingest(ndjson(fixture('events.ndjson')), {});
       expect(ingested.status).toBe('success');
       Object.assign(tokens, await tokensFor(platform, ['ada', 'erin', 'sam', 'pat']));

@@ -11,11 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSources } from '../src/catalog/parse.js';
 import { createPlatform, type Platform } from '../src/server/platform.js';
 import { orgYaml } from './lineage-support.js';
 import { charter, charterAsync } from './support/cli.js';
-import { guardedApp, tokensFor } from './support/guarded-app.js';
+import { applyFiles, guardedApp, tokensFor } from './support/guarded-app.js';
 import { type StoreHandle, storeFactories } from './support/stores.js';
 
 // erin reads risk only; archive is a domain with nothing in it yet.
@@ -95,13 +94,10 @@ for (const factory of storeFactories) {
     beforeAll(async () => {
       handle = await factory.create();
       platform = createPlatform(handle.store, { actor: 'user:setup' });
-      for (const [name, content] of [
+      await applyFiles(platform, [
         ['org.yaml', orgYaml],
         ['extra.yaml', EXTRA],
-      ] as const) {
-        const applied = await platform.catalog.apply(parseSources([{ name, content }]));
-        expect(applied.applied, JSON.stringify(applied.results.filter((r) => r.issues.length))).toBe(true);
-      }
+      ]);
       hook = (await platform.lineage.addWebhook({ url: 'https://hooks.example.com/h', domain: 'payments' }))
         .id;
       // robot is a token's principal the catalog does not hold.
