@@ -244,6 +244,12 @@ for (const factory of storeFactories) {
       expect(byRef.json().error.message).toBe(
         'user:erin may not read dataset:payments/transactions: it needs viewer on domain:payments',
       );
+      // The domain and the role in the details too, for a client to say whom to ask.
+      expect(byRef.json().error.details).toEqual({
+        ref: 'dataset:payments/transactions',
+        domain: 'payments',
+        needs: 'viewer',
+      });
       const byName = await get(
         'erin',
         `/api/v1/impact/${enc('postgres://db.acme.internal:5432/pay.public.transactions')}`,

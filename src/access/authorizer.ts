@@ -87,8 +87,10 @@ export class Authorizer implements AccessGuard {
 
   requireRead(t: { kind: string; domain: string | null; ref: string }): void {
     if (!this.canRead(t)) {
+      // The domain in the details too: a client can say whom to ask without reading the message.
       throw new NotAllowedError(
         `${this.principal.ref} may not read ${t.ref}: it needs viewer on domain:${t.domain}`,
+        { ref: t.ref, domain: t.domain, needs: 'viewer' },
       );
     }
   }

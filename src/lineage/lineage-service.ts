@@ -1026,6 +1026,7 @@ export class LineageService implements LineageApi {
       const domain = this.directory.get(row.subject)?.domain ?? row.domain;
       throw new NotAllowedError(
         `${this.options.actor} may not read outcome:${id}: it needs viewer on domain:${domain}`,
+        { ref: `outcome:${id}`, domain, needs: 'viewer' },
       );
     }
     return this.shownOutcome(row);
@@ -1053,6 +1054,7 @@ export class LineageService implements LineageApi {
       if (readable && !domains.length)
         throw new NotAllowedError(
           `${this.options.actor} may not read the assets of domain:${name}: it needs viewer on domain:${name}`,
+          { ref: `domain:${name}`, domain: name, needs: 'viewer' },
         );
     }
     return scorecards(this.directory, await this.store.outcomeCounts(), {

@@ -465,6 +465,7 @@ export class QualityService {
       if (parsed.kind === 'domain' && refs.length && !datasets.length)
         throw new NotAllowedError(
           `${this.options.actor} may not read the datasets of ${ref}: it needs viewer on ${ref}`,
+          { ref, domain: parsed.name, needs: 'viewer' },
         );
       return { ref, kind: parsed.kind, score: mean(datasets.map((d) => d.score)), datasets };
     }

@@ -152,6 +152,19 @@ describe.runIf(browserAvailable())('web UI: lineage with access control', { time
     const payments = grace.locator('tr', { has: grace.getByRole('link', { name: 'Payments', exact: true }) });
     expect(await payments.textContent()).not.toContain('No access');
     expect(await seriousViolations(grace)).toEqual([]);
+
+    // An outcome about an application in support, which grace may not read: whom to ask is support's owner.
+    const outcome = await server.platform.lineage.recordOutcome({
+      subject: 'app:support/nora',
+      type: 'complaint',
+      severity: 'low',
+      summary: 'Answered in the wrong language',
+    });
+    await grace.goto(`${url}/outcome/${outcome.id}`);
+    await note.waitFor();
+    await expect
+      .poll(async () => (await note.textContent())?.replace(/\s+/g, ' '))
+      .toContain('Ask user:kemi (owner of domain:support) for access.');
     await grace.close();
   });
 });

@@ -34,7 +34,11 @@ export function OutcomePage({ id }: { id: string }) {
     return stored.error.status === 403 ? (
       <>
         <PageHeader kind="AI outcome" title="AI outcome" />
-        <NoAccess what="this outcome's subject" message={stored.error.message} />
+        <NoAccess
+          what="this outcome's subject"
+          domain={(stored.error.details as { domain?: string } | undefined)?.domain}
+          message={stored.error.message}
+        />
       </>
     ) : (
       <ErrorNote error={stored.error} />
