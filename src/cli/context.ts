@@ -66,6 +66,11 @@ export async function openLocal(
   return createPlatform(store, { actor: actorOf(options), onProgress: progress('Applying'), ...extra });
 }
 
+/** The API token for a server (`--token`, else CHARTER_TOKEN); none: the actor header is sent. */
+export function tokenOf(options: GlobalOptions): string | undefined {
+  return options.token ?? (process.env.CHARTER_TOKEN || undefined);
+}
+
 /** The server to talk to (`--server`, else CHARTER_SERVER), checked to be an http(s) URL; none: local. */
 export function serverOf(options: GlobalOptions): string | undefined {
   const server = options.server ?? (process.env.CHARTER_SERVER || undefined);
@@ -86,11 +91,7 @@ export async function connect(options: GlobalOptions): Promise<CliContext> {
   const format = formatOf(options);
   const server = serverOf(options);
   if (server) {
-    const client = new HttpCatalogClient(
-      server,
-      actor,
-      options.token ?? (process.env.CHARTER_TOKEN || undefined),
-    );
+    const client = new HttpCatalogClient(server, actor, tokenOf(options));
     return {
       api: client,
       governance: new HttpGovernanceClient(client),

@@ -16,7 +16,7 @@ import { InputError } from '../../model/errors.js';
 import { aiStoreFor } from '../../store/sql/sql-ai-store.js';
 import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
 import { scanStoreFor } from '../../store/sql/sql-scan-store.js';
-import { actorOf, formatOf, type GlobalOptions, openLocal, serverOf } from '../context.js';
+import { actorOf, formatOf, type GlobalOptions, openLocal, serverOf, tokenOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { query, ServerConnection } from '../http-client.js';
 import { formatTable, type OutputFormat, printData, wrap } from '../output.js';
@@ -82,11 +82,7 @@ export async function withAi(
   const actor = actorOf(globals);
   const server = serverOf(globals);
   if (server) {
-    const http = new ServerConnection(
-      server,
-      actor,
-      globals.token ?? (process.env.CHARTER_TOKEN || undefined),
-    );
+    const http = new ServerConnection(server, actor, tokenOf(globals));
     process.exitCode = await run(new HttpAi(http), format);
     return;
   }
@@ -189,11 +185,7 @@ export function registerAiCommands(program: Command) {
         throw new InputError(
           '--data-root is for local scans; with --server the server reads its CHARTER_DATA_ROOT',
         );
-      const http = new ServerConnection(
-        server,
-        actorOf(globals),
-        globals.token ?? (process.env.CHARTER_TOKEN || undefined),
-      );
+      const http = new ServerConnection(server, actorOf(globals), tokenOf(globals));
       outcome = await http.call<ScanOutcome>('POST', '/api/v1/scan', {
         ref,
         sample,
@@ -326,11 +318,7 @@ async function withSuggestions(
   const format = formatOf(globals);
   const server = serverOf(globals);
   if (server) {
-    const http = new ServerConnection(
-      server,
-      actorOf(globals),
-      globals.token ?? (process.env.CHARTER_TOKEN || undefined),
-    );
+    const http = new ServerConnection(server, actorOf(globals), tokenOf(globals));
     const path = (id: string, verb: string) => `/api/v1/scan/suggestions/${encodeURIComponent(id)}/${verb}`;
     process.exitCode = await run(
       {

@@ -29,7 +29,7 @@ import { invalidCount, readEvent } from '../../lineage/openlineage.js';
 import { WebhookDeliverer } from '../../lineage/webhooks.js';
 import { InputError } from '../../model/errors.js';
 import type { DeliveryState, DeliveryView, LineageStore } from '../../store/lineage-store.js';
-import { actorOf, formatOf, type GlobalOptions, openLocal, serverOf } from '../context.js';
+import { actorOf, formatOf, type GlobalOptions, openLocal, serverOf, tokenOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { query, ServerConnection } from '../http-client.js';
 import { formatTable, type OutputFormat, printData, text, WHOLE, wrap } from '../output.js';
@@ -205,7 +205,7 @@ async function withLineage(command: Command, run: Run): Promise<void> {
   const actor = actorOf(globals);
   const server = serverOf(globals);
   if (server) {
-    const token = globals.token ?? (process.env.CHARTER_TOKEN || undefined);
+    const token = tokenOf(globals);
     process.exitCode = await run(new HttpLineageClient(server, actor, token), format, actor);
     return;
   }

@@ -4,7 +4,7 @@ import type { Catalog } from '../../catalog/catalog.js';
 import { InputError } from '../../model/errors.js';
 import type { Platform } from '../../server/platform.js';
 import { describeStore } from '../../store/open-store.js';
-import { actorOf, type GlobalOptions, openLocal, serverOf, storeOptions } from '../context.js';
+import { actorOf, type GlobalOptions, openLocal, serverOf, storeOptions, tokenOf } from '../context.js';
 import { packageVersion } from './serve-commands.js';
 
 /**
@@ -15,7 +15,7 @@ export async function localCaller(
   platform: Platform,
   globals: GlobalOptions,
 ): Promise<{ actor: string; catalog: Catalog; who: string }> {
-  const token = globals.token ?? (process.env.CHARTER_TOKEN || undefined);
+  const token = tokenOf(globals);
   const { access, catalog } = platform;
   if (token) {
     const principal = await access.authenticate(`Bearer ${token}`);
@@ -69,7 +69,7 @@ See docs/mcp.md.`,
     const { mcpServices } = await import('../../mcp/mcp-server.js');
     if (server) {
       process.stderr.write(`Charter MCP on stdio, relaying to ${server}/mcp\n`);
-      await bridgeStdio(server, globals.token ?? (process.env.CHARTER_TOKEN || undefined));
+      await bridgeStdio(server, tokenOf(globals));
       return;
     }
     const platform = await openLocal(globals);

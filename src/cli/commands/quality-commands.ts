@@ -15,7 +15,7 @@ import { QualityService as LocalQuality } from '../../quality/quality-service.js
 import type { CheckResult, Incident } from '../../quality/quality-types.js';
 import { qualityOptionsFromEnv } from '../../server/routes/quality-routes.js';
 import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
-import { actorOf, formatOf, type GlobalOptions, openLocal, serverOf } from '../context.js';
+import { actorOf, formatOf, type GlobalOptions, openLocal, serverOf, tokenOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { query, ServerConnection } from '../http-client.js';
 import { formatTable, type OutputFormat, printData, progress, wrap } from '../output.js';
@@ -82,7 +82,7 @@ async function withQuality(
       throw new InputError(
         "--data-root and --timeout are the server's settings when --server is given (CHARTER_DATA_ROOT, CHARTER_CHECK_TIMEOUT)",
       );
-    const token = globals.token ?? (process.env.CHARTER_TOKEN || undefined);
+    const token = tokenOf(globals);
     process.exitCode = await run(new HttpQuality(server, actor, token), format);
     return;
   }

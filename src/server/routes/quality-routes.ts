@@ -4,7 +4,6 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Catalog } from '../../catalog/catalog.js';
-import { tryParseRef } from '../../model/ref.js';
 import { type QualityOptions, QualityService } from '../../quality/quality-service.js';
 import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
 import {
@@ -235,16 +234,8 @@ export function qualityRoutes(
   const as = (request: FastifyRequest) =>
     new QualityService(request.charter.catalog, base.store, { ...options, actor: request.charter.actor });
   /** Runs and incidents of datasets the caller may not read are left out. */
-  const visible = <T extends { ref?: string; dataset?: string }>(request: FastifyRequest, rows: T[]): T[] => {
-    const guard = request.charter.guard;
-    if (!guard || guard.isAdmin) return rows;
-    return rows.filter((r) => {
-      const ref = tryParseRef(r.dataset ?? r.ref ?? '');
-      return ref
-        ? guard.canRead({ ref: r.dataset ?? r.ref ?? '', kind: 'DataContract', domain: ref.domain ?? null })
-        : true;
-    });
-  };
+  const visible = <T extends { ref?: string; dataset?: string }>(request: FastifyRequest, rows: T[]): T[] =>
+    rows.filter((r) => request.charter.catalog.mayRead(r.dataset ?? r.ref ?? ''));
   const tags = ['quality'];
 
   app.post(
