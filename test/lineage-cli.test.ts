@@ -308,6 +308,25 @@ describe('charter lineage CLI', () => {
       expect(JSON.parse(unmanaged.stdout).map((d: { name: string }) => d.name)).toEqual([
         'payments.authorised',
       ]);
+      // A trace as of a past time: the time reaches the server, read as UTC; one to come is refused
+      // there as on the CLI's own store.
+      const asOf = await remote(
+        'trace',
+        'model:risk/fraud-scorer',
+        '--at',
+        '2026-01-01T00:00:00',
+        '-o',
+        'json',
+      );
+      expect(asOf.code, asOf.stderr).toBe(0);
+      expect(JSON.parse(asOf.stdout).qualityAt).toBe('2026-01-01T00:00:00.000Z');
+      const future = ['trace', 'model:risk/fraud-scorer', '--at', '2099-01-01T00:00:00Z'];
+      const later = await remote(...future);
+      expect([later.code, later.stderr]).toEqual([
+        2,
+        'Error: at (2099-01-01T00:00:00.000Z) is in the future; give a time that has passed\n',
+      ]);
+      expect(charter(home, ...future).stderr).toBe(later.stderr);
       const unknown = await remote('lineage', 'show', 'kafka://broker:9092', 'payments.nothing');
       expect([unknown.code, unknown.stderr]).toEqual([
         2,

@@ -11,6 +11,7 @@ import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatImpact, formatTrace } from '../src/cli/commands/lineage-commands.js';
 import { invalidCount, linkRoleOf, readEvent } from '../src/lineage/openlineage.js';
+import type { TraceReport } from '../src/lineage/trace.js';
 import { traceText } from '../src/mcp/mcp-server.js';
 import { QualityService } from '../src/quality/quality-service.js';
 import { lineageStoreFor } from '../src/store/sql/sql-lineage-store.js';
@@ -626,6 +627,48 @@ for (const factory of storeFactories) {
       // And by MCP, to an assistant asking about the outcome.
       expect(traceText(stored)).toMatch(
         /- dataset:support\/kb \(depth \d\): .*; quality failed when it happened \(passed when recorded\)/,
+      );
+    });
+
+    it("answers a trace as of a past time with each dataset's quality then, where it differs from now", async () => {
+      const checkKb = await kbWithCheck();
+      const tick = () => new Promise((r) => setTimeout(r, 5));
+      await checkKb('article_id,body\n,hello\n');
+      await tick();
+      const whileFailing = new Date().toISOString();
+      await tick();
+      await checkKb('article_id,body\na1,hello\n');
+      const kb = (t: TraceReport) => t.datasets.find((r) => r.node === 'dataset:support/kb')!;
+      const then = await s.lineage.trace('app:support/helper', { at: whileFailing });
+      expect(then.qualityAt).toBe(whileFailing);
+      expect([kb(then).asset?.quality?.status, kb(then).qualityThen?.status]).toEqual(['passed', 'failed']);
+      // Now: nothing then. A time without a zone is read as UTC, as an event's is.
+      const now = await s.lineage.trace('app:support/helper');
+      expect(now.qualityAt).toBeUndefined();
+      expect(kb(now).qualityThen).toBeUndefined();
+      const local = await s.lineage.trace('app:support/helper', { at: whileFailing.replace(/Z$/, '') });
+      expect([local.qualityAt, kb(local).qualityThen?.status]).toEqual([whileFailing, 'failed']);
+      // As the CLI and MCP show it: then and now, not an outcome's "recorded".
+      expect(formatTrace(then)).toContain(`Quality:   ${whileFailing}`);
+      expect(formatTrace(then)).toMatch(/dataset:support\/kb .* failed 80 \(then\), passed 100 \(now\)/);
+      expect(traceText(then)).toMatch(
+        /- dataset:support\/kb \(depth \d\): .*; quality failed then \(passed now\)/,
+      );
+      // Refused: a time to come, what is not a time, and an outcome (its trace keeps its own time).
+      await expect(s.lineage.trace('app:support/helper', { at: '2099-01-01T00:00:00Z' })).rejects.toThrow(
+        'at (2099-01-01T00:00:00.000Z) is in the future; give a time that has passed',
+      );
+      await expect(s.lineage.trace('app:support/helper', { at: 'last tuesday' })).rejects.toThrow(
+        'at is not an ISO 8601 date-time',
+      );
+      const o = await s.lineage.recordOutcome({
+        subject: 'app:support/helper',
+        type: 'drift',
+        severity: 'low',
+        summary: 'Answers drifted',
+      });
+      await expect(s.lineage.trace(`outcome:${o.id}`, { at: whileFailing })).rejects.toThrow(
+        "an outcome's trace is the one recorded with it",
       );
     });
 

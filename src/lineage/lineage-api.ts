@@ -171,7 +171,8 @@ export interface LineageApi {
   dataset(namespace: string, name: string, options?: { domain?: string }): Promise<DatasetDetail>;
   classification(ref: string): Promise<FieldClassification[]>;
   conflicts(options: { ref?: string }): Promise<FieldConflict[]>;
-  trace(ref: string): Promise<TraceReport | (TraceReport & { outcome: Outcome })>;
+  /** With `at` (a past time), each dataset's quality status then where it differs (`qualityThen`). */
+  trace(ref: string, options?: { at?: string }): Promise<TraceReport | (TraceReport & { outcome: Outcome })>;
   impact(ref: string, options: { depth?: number; field?: string }): Promise<ImpactReport>;
   recordOutcome(input: OutcomeInput): Promise<OutcomeWithTrace>;
   outcomes(options: { subject?: string; accountable?: string; limit?: number }): Promise<Outcome[]>;

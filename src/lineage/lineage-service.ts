@@ -767,8 +767,21 @@ export class LineageService implements LineageApi {
 
   // --- trace, impact, outcomes ---------------------------------------------------------------
 
-  async trace(ref: string): Promise<TraceReport | (TraceReport & { outcome: Outcome })> {
+  /**
+   * Everything upstream of a model or an application, or the trace stored with an outcome. With
+   * `at` (a past time), each dataset row also carries its quality status then (`qualityThen`, its
+   * newest complete run finished by then) where that differs from the status now; the lineage,
+   * owners and classifications are the current ones.
+   */
+  async trace(
+    ref: string,
+    options: { at?: string } = {},
+  ): Promise<TraceReport | (TraceReport & { outcome: Outcome })> {
     if (ref.startsWith('outcome:')) {
+      if (options.at !== undefined)
+        throw new InputError(
+          "an outcome's trace is the one recorded with it, with each dataset's quality when the outcome occurred; at applies to a model or an application",
+        );
       const o = await this.outcome(ref.slice('outcome:'.length));
       const { trace, ...outcome } = o;
       return { ...trace, outcome };
@@ -778,8 +791,28 @@ export class LineageService implements LineageApi {
       throw new InputError(
         `'${ref}' is a ${parsed.kind}; trace starts from a model, an application or an outcome (outcome:ID) — use impact for a dataset`,
       );
+    const now = this.now().toISOString();
+    const at = options.at === undefined ? undefined : this.pastTime(options.at, 'at', now);
     this.requireRead(ref);
-    return this.shownTrace(await this.tracer.trace(ref, { at: this.now().toISOString() }));
+    const report = await this.tracer.trace(ref, { at: now });
+    if (at !== undefined) {
+      report.qualityAt = at;
+      if (Date.parse(at) < Date.parse(now)) await this.qualityWhen(report, at);
+    }
+    return this.shownTrace(report);
+  }
+
+  /**
+   * A time a caller gives for something that happened: ISO 8601, read without a time zone as UTC
+   * (wherever the caller is, as an event's time is); the future is refused (five minutes of clock
+   * skew allowed).
+   */
+  private pastTime(value: string, field: string, now: string, hint = 'give a time that has passed'): string {
+    const t = timeOf(value, field);
+    if ('reason' in t) throw new InputError(t.reason);
+    if (Date.parse(t.iso) > Date.parse(now) + 5 * 60_000)
+      throw new InputError(`${field} (${t.iso}) is in the future; ${hint}`);
+    return t.iso;
   }
 
   async impact(ref: string, options: { depth?: number; field?: string } = {}) {
@@ -894,15 +927,9 @@ export class LineageService implements LineageApi {
       throw new InputError('summary is required: one sentence saying what happened');
     if (input.summary.length > 2000) throw new InputError('summary is longer than 2,000 characters');
     const at = this.now().toISOString();
-    let occurredAt = at;
-    if (input.occurredAt) {
-      // Read as an event's time is, wherever the caller is: without a time zone, UTC.
-      const t = timeOf(input.occurredAt, 'occurredAt');
-      if ('reason' in t) throw new InputError(t.reason);
-      if (Date.parse(t.iso) > Date.parse(at) + 5 * 60_000)
-        throw new InputError(`occurredAt (${t.iso}) is in the future; give when the outcome happened`);
-      occurredAt = t.iso;
-    }
+    const occurredAt = input.occurredAt
+      ? this.pastTime(input.occurredAt, 'occurredAt', at, 'give when the outcome happened')
+      : at;
     await this.graph.fresh(true);
     this.requireRead(input.subject);
     if (!this.directory.get(input.subject))

@@ -102,6 +102,11 @@ export interface TraceReport {
   domains: string[];
   /** How many nodes are shown restricted (absent when the caller may read them all). */
   restricted?: number;
+  /**
+   * A trace asked as of a past time (`at`): that time. Each dataset row's `qualityThen` is its
+   * quality status then, where it differs from the status now.
+   */
+  qualityAt?: string;
 }
 
 export interface ImpactReport {

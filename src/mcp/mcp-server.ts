@@ -90,7 +90,11 @@ async function read<T>(services: McpServices, fn: () => Promise<T>): Promise<T> 
 
 const list = (items: readonly string[]) => (items.length ? items.join(', ') : '—');
 
-function rowText(r: LineageRow): string {
+/** How a row's quality then and its quality shown are named: an outcome's, or a trace's at a past time. */
+const WHEN_OUTCOME = ['when it happened', 'when recorded'] as const;
+const WHEN_NOW = ['then', 'now'] as const;
+
+function rowText(r: LineageRow, when: readonly [string, string] = WHEN_OUTCOME): string {
   if (r.restricted)
     return `- ${r.node} (depth ${r.depth}): restricted — you may not read it; ${[
       r.role ? `role ${r.role}` : null,
@@ -112,7 +116,7 @@ function rowText(r: LineageRow): string {
         ? `classification ${a.classification}`
         : null,
     r.qualityThen
-      ? `quality ${r.qualityThen.status ?? 'unchecked'} when it happened (${a?.quality?.status ?? 'unchecked'} when recorded)`
+      ? `quality ${r.qualityThen.status ?? 'unchecked'} ${when[0]} (${a?.quality?.status ?? 'unchecked'} ${when[1]})`
       : a?.quality
         ? `quality ${a.quality.status ?? 'unchecked'}`
         : null,
@@ -123,8 +127,10 @@ function rowText(r: LineageRow): string {
 
 export function traceText(t: TraceReport & { outcome?: unknown }): string {
   const out = [`Trace of ${t.subject.ref} (${t.subject.title}) at ${t.at}`];
-  if (t.models.length) out.push('', `Models (${t.models.length}):`, ...t.models.map(rowText));
-  out.push('', `Datasets behind it (${t.datasets.length}):`, ...t.datasets.map(rowText));
+  if (t.qualityAt) out.push(`Quality then: as of ${t.qualityAt}, where a dataset's status differs from now`);
+  const row = (r: LineageRow) => rowText(r, t.qualityAt ? WHEN_NOW : WHEN_OUTCOME);
+  if (t.models.length) out.push('', `Models (${t.models.length}):`, ...t.models.map(row));
+  out.push('', `Datasets behind it (${t.datasets.length}):`, ...t.datasets.map(row));
   out.push('', 'Accountable:', ...t.accountable.map((a) => `- ${a.ref} (${a.title}): ${a.why.join('; ')}`));
   if (t.cycles.length) out.push('', `Cycles cut: ${t.cycles.map((c) => `${c.from} → ${c.to}`).join(', ')}`);
   return `${out.join('\n')}\n`;
@@ -138,7 +144,7 @@ export function impactText(r: ImpactReport): string {
     ['Models', r.models],
     ['Applications', r.apps],
   ] as const) {
-    out.push('', `${label} affected (${rows.length}):`, ...rows.map(rowText));
+    out.push('', `${label} affected (${rows.length}):`, ...rows.map((x) => rowText(x)));
   }
   if (r.fields?.length)
     out.push(
@@ -355,7 +361,15 @@ const traceTool = {
   title: 'Trace upstream to data and people',
   description:
     'From a model, an AI application or a recorded outcome (outcome:ID) upstream to every dataset behind it, with owner, steward, domain, quality and classification, and the people accountable. A node in a domain you may not read is shown as restricted (an id valid in this answer, its domain and whom to ask for access) but keeps its place on the path.',
-  inputSchema: { ref: z.string().describe('model:DOMAIN/NAME, app:DOMAIN/NAME or outcome:ID') },
+  inputSchema: {
+    ref: z.string().describe('model:DOMAIN/NAME, app:DOMAIN/NAME or outcome:ID'),
+    at: z
+      .string()
+      .optional()
+      .describe(
+        "A past time (ISO 8601, UTC without a time zone): also each dataset's quality status then, where it differs from now (not for an outcome)",
+      ),
+  },
   outputSchema: z.looseObject({
     subject: z.looseObject({ ref: z.string() }),
     datasets: z.array(looseRow),
@@ -462,11 +476,13 @@ export function createMcpServer(services: McpServices, fixed?: McpCaller): McpSe
     }),
   );
 
-  server.registerTool('trace', traceTool, async ({ ref }, extra) =>
+  server.registerTool('trace', traceTool, async ({ ref, at }, extra) =>
     run(services, async () => {
       const caller = callerOf(extra);
       // As the REST API: the start must be readable, what the caller may not read is restricted.
-      const report = await services.lineage.as(caller.actor, caller.catalog.guard).trace(ref);
+      const report = await services.lineage
+        .as(caller.actor, caller.catalog.guard)
+        .trace(ref, at === undefined ? {} : { at });
       return { data: report as unknown as Structured, text: traceText(report) };
     }),
   );

@@ -109,8 +109,8 @@ export class HttpLineageClient extends ServerConnection implements LineageApi {
     ).conflicts;
   }
 
-  trace(ref: string) {
-    return this.call<TraceReport>('GET', `/api/v1/trace/${encodeURIComponent(ref)}`);
+  trace(ref: string, options: { at?: string } = {}) {
+    return this.call<TraceReport>('GET', `/api/v1/trace/${encodeURIComponent(ref)}${query(options)}`);
   }
 
   impact(ref: string, options: { depth?: number; field?: string }) {
@@ -314,12 +314,15 @@ function qualityText(q: QualityStatus): string {
   return q.status ? `${q.status}${q.score !== null ? ` ${q.score}` : ''}` : 'unchecked';
 }
 
-function quality(r: LineageRow): string {
+/**
+ * A row's quality: in an outcome's trace, where it differs, the status when the outcome happened
+ * and at recording; in a trace asked `--at` a past time, the status then and now.
+ */
+function quality(r: LineageRow, asOf: boolean): string {
   const q = r.asset?.quality;
   if (!q) return '';
-  // An outcome that happened before it was recorded: the status then, where it differs.
   return r.qualityThen
-    ? `${qualityText(r.qualityThen)} (then), ${qualityText(q)} (recorded)`
+    ? `${qualityText(r.qualityThen)} (then), ${qualityText(q)} (${asOf ? 'now' : 'recorded'})`
     : qualityText(q);
 }
 
@@ -349,6 +352,13 @@ export function formatTrace(t: TraceReport & { outcome?: Outcome }): string {
     wrap(people(s.stewards), 'Stewards:  '),
     `Traced at: ${t.at}`,
   );
+  if (t.qualityAt)
+    lines.push(
+      wrap(
+        `${t.qualityAt} ("then" below, where a dataset's status differs; lineage, owners and classifications are as now)`,
+        'Quality:   ',
+      ),
+    );
   if (t.models.length) {
     lines.push('', `Models (${t.models.length}):`);
     const table = formatTable(
@@ -384,7 +394,7 @@ export function formatTrace(t: TraceReport & { outcome?: Outcome }): string {
           min: WHOLE,
         },
         { header: 'class.', value: (r) => r.classificationUsed ?? r.asset?.classification ?? '', min: WHOLE },
-        { header: 'quality', value: quality, min: WHOLE },
+        { header: 'quality', value: (r) => quality(r, t.qualityAt !== undefined), min: WHOLE },
         { header: 'owners', value: ownersText, min: WHOLE },
       ],
       { indent: 2 },
@@ -613,10 +623,15 @@ export function registerLineageCommands(program: Command) {
     .description(
       'Every dataset behind a model, an application or an outcome (outcome:ID), and who is accountable',
     )
-    .argument('<ref>', 'model:DOMAIN/NAME, app:DOMAIN/NAME or outcome:ID');
+    .argument('<ref>', 'model:DOMAIN/NAME, app:DOMAIN/NAME or outcome:ID')
+    .option(
+      '--at <time>',
+      "also each dataset's quality status at this past time (ISO 8601; UTC without a time zone), where it differs from now",
+    );
   trace.action(async (ref: string) =>
     withLineage(trace, async (api, format) => {
-      const t = await api.trace(ref);
+      const { at } = trace.opts() as { at?: string };
+      const t = await api.trace(ref, at === undefined ? {} : { at });
       printData(t, format, () => formatTrace(t));
       return EXIT.ok;
     }),

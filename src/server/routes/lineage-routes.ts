@@ -151,7 +151,7 @@ const lineageRowSchema = {
       type: 'object',
       additionalProperties: true,
       description:
-        "An outcome's trace: the dataset's quality status when the outcome occurred (its newest run finished by then), when that differs from asset.quality (the status at recording)",
+        "An outcome's trace: the dataset's quality status when the outcome occurred (its newest run finished by then), when that differs from asset.quality (the status at recording); a trace with ?at=: its status at that time, where it differs from now",
     },
     restricted: {
       type: 'boolean',
@@ -207,6 +207,10 @@ const traceSchema = {
     accountable: accountableSchema,
     domains: { type: 'array', items: { type: 'string' } },
     restricted: restrictedCount,
+    qualityAt: {
+      type: 'string',
+      description: "With ?at=: that time, which each dataset row's qualityThen refers to",
+    },
     outcome: { type: 'object', additionalProperties: true, description: 'For outcome:ID, the outcome' },
   },
 } as const;
@@ -903,12 +907,23 @@ export function lineageRoutes(
         params: refParamOf(
           'A model, application or outcome ref such as model:cards/fraud-scorer, app:support/nora or outcome:ID (URL-encoded)',
         ),
+        querystring: {
+          type: 'object',
+          properties: {
+            at: {
+              type: 'string',
+              description:
+                'A past time (ISO 8601; UTC without a time zone): each dataset row also carries its quality status then (qualityThen) where it differs from now; lineage, owners and classifications are the current ones. Not for an outcome, whose trace keeps the quality when it occurred. A time in the future is refused with 400.',
+            },
+          },
+        },
         response: { 200: traceSchema, ...errorsFor(400, 403, 404) },
       },
     },
     async (request) => {
       const { ref } = request.params as { ref: string };
-      return as(request).trace(ref);
+      const { at } = request.query as { at?: string };
+      return as(request).trace(ref, at === undefined ? {} : { at });
     },
   );
 
