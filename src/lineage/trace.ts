@@ -231,63 +231,47 @@ export function suffixFor(role: string | null, depth: number): string {
 }
 
 /**
- * Scratch space reused by traversals. What a walk records per node sits together in `state`, at
- * `idx * 4` (one cache line for a node, where separate arrays would cost one each): the stamp of
- * the walk that reached it (a node is visited when its stamp is the current walk's), its depth and
- * the role code of the link it was reached by in one number (`depth << 8 | role`, read with
- * `>> 8` and `& ROLE_BITS`; a walk goes no deeper than MAX_DEPTH), the node it was reached from
- * and the job between (-1: none). A link that names a version sets VERSIONED in that number and
- * the version (index into the graph's versions) in `version` (few links name one). Role and
- * version are recorded upstream only.
+ * Scratch space reused by traversals; a stamp marks what the current walk has visited. What a walk
+ * records per node sits together in `state` (one cache line for a node, not one per array):
+ * at `idx * 4` its depth and the role code of the link it was reached by in one number
+ * (`depth << 8 | role`, read with `>> 8` and `& 255`; a walk goes no deeper than MAX_DEPTH), the
+ * node it was reached from, the job between (-1: none) and the version the link names (index into
+ * the graph's versions, -1: none). Role and version are recorded upstream only.
  */
 class Walk {
   stamp = 0;
+  seen = new Uint32Array(0);
   queue = new Int32Array(0);
   state = new Int32Array(0);
-  version = new Int32Array(0);
   /** The components whose cycle this walk has cut (and reported). */
   readonly cut = new Set<number>();
 
   begin(n: number) {
-    if (this.queue.length < n) {
-      const size = Math.max(n, this.queue.length * 2, 1024);
+    if (this.seen.length < n) {
+      const size = Math.max(n, this.seen.length * 2, 1024);
+      this.seen = new Uint32Array(size);
       this.queue = new Int32Array(size);
       this.state = new Int32Array(size * 4);
-      this.version = new Int32Array(size);
       this.stamp = 0;
     }
     if (this.cut.size) this.cut.clear();
     this.stamp += 1;
-    if (this.stamp === 0x7fffffff) {
-      this.state.fill(0);
+    if (this.stamp === 0xffffffff) {
+      this.seen.fill(0);
       this.stamp = 1;
     }
   }
 
-  /** True when the current walk has reached node x. */
-  visited(x: number): boolean {
-    return this.state[x << 2] === this.stamp;
-  }
-
-  /** Records how node `x` was reached (a version of -1: the link names none). */
+  /** Records how node `x` was reached. */
   mark(x: number, depth: number, via: number, job: number, role: number, version: number) {
     const o = x << 2;
     const state = this.state;
-    state[o] = this.stamp;
-    state[o + S_HOP] = (depth << 8) | role | (version >= 0 ? VERSIONED : 0);
-    state[o + S_VIA] = via;
-    state[o + S_JOB] = job;
-    if (version >= 0) this.version[x] = version;
+    state[o] = (depth << 8) | role;
+    state[o + 1] = via;
+    state[o + 2] = job;
+    state[o + 3] = version;
   }
 }
-
-/** Where a node's numbers sit in `Walk.state` past its stamp (see Walk). */
-const S_HOP = 1;
-const S_VIA = 2;
-const S_JOB = 3;
-/** The role code's bits in a node's depth-and-role number, and the bit for "the link names a version". */
-const ROLE_BITS = 127;
-const VERSIONED = 128;
 
 /** The deepest a walk goes: its depth shares a 32-bit number with a role code (see Walk). */
 const MAX_DEPTH = (1 << 23) - 1;
@@ -310,8 +294,6 @@ const UNVERSIONED: Version = { used: null, pinned: false, current: null };
 /** A suffix as a number: role code and the hops it shows (suffixFor shows none below 2). */
 const reasonKey = (role: number, depth: number) =>
   role === 0 ? 0 : role * 1024 + (depth > 1 ? Math.min(depth, 1023) : 1);
-/** More than any reasonKey (role codes stay below 128, see ROLE_BITS). */
-const KEYS = 128 * 1024;
 
 /** Numbers a report reads per fact, in `FactTable.meta`: */
 const M_DOMAIN = 0; // the asset's domain as the tracer numbers domains (-1: none)
@@ -334,8 +316,8 @@ export class FactTable {
   readonly unversioned: Version[] = [];
   /** Its owners, then its stewards, as the tracer numbers people. */
   readonly who: number[][] = [];
-  /** Where further reasons start, past the three in `meta`, by `f * KEYS + reasonKey`. */
-  private readonly more = new Map<number, number>();
+  /** Further (key, pool start) pairs, past the three in `meta` (a node sees a few suffixes). */
+  readonly more: (number[] | undefined)[] = [];
   meta = new Int32Array(META * 256);
   /**
    * The numbered reasons of every fact, end to end: (person number, reason) pairs, an asset's for
@@ -353,6 +335,7 @@ export class FactTable {
     this.asset.push(asset);
     this.unversioned.push({ used: null, pinned: false, current: asset.version });
     this.who.push(who);
+    this.more.push(undefined);
     const o = META * f;
     this.meta.fill(-1, o, o + META);
     this.meta[o + M_DOMAIN] = domain;
@@ -387,10 +370,10 @@ export class FactTable {
         return start;
       }
     }
-    const known = this.more.get(f * KEYS + key);
-    if (known !== undefined) return known;
+    const more = this.more[f];
+    if (more) for (let i = 0; i < more.length; i += 2) if (more[i] === key) return more[i + 1]!;
     const start = this.build(f, role, depth);
-    this.more.set(f * KEYS + key, start);
+    this.more[f] = [...(more ?? []), key, start];
     return start;
   }
 
@@ -463,11 +446,8 @@ export class Tracer {
 
   constructor(private readonly graph: GraphIndex) {}
 
-  /**
-   * Starts afresh when the index was rebuilt or the directory changed since the facts were built
-   * (called once per report, before any `factOf`).
-   */
-  private checkFacts() {
+  /** The fact number of a node (-1 when it is no asset), through the cache. */
+  private factOf(idx: number): number {
     const g = this.graph;
     const revision = this.directory.revision;
     if (this.factsBuild !== g.builds || this.factsRevision !== revision || this.slot.length < g.n) {
@@ -477,14 +457,10 @@ export class Tracer {
       this.factsBuild = g.builds;
       this.factsRevision = revision;
     }
-  }
-
-  /** The fact number of a node (-1 when it is no asset), through the cache (see `checkFacts`). */
-  private factOf(idx: number): number {
     const known = this.slot[idx]!;
     if (known > 0) return known - 1;
     if (known < 0) return -1;
-    const info = this.directory.get(this.graph.labelOf(idx));
+    const info = this.directory.get(g.labelOf(idx));
     let f = -1;
     if (info) {
       const asset = view(info);
@@ -507,26 +483,25 @@ export class Tracer {
    * each asset's numbered reasons, given as (start in the pool, entries) pairs. Each asset is given
    * once per report, so a person's reasons need no further deduplication.
    */
-  private accountable(...groups: (readonly number[])[]): Accountable[] {
+  private accountable(lists: readonly number[]): Accountable[] {
     const people = this.people;
     people.begin();
     const { stamp, pos, names, epoch } = people;
     const pool = this.facts.pool;
     const out: Accountable[] = [];
-    for (const lists of groups)
-      for (let a = 0; a < lists.length; a += 2) {
-        for (let j = lists[a]!, end = j + lists[a + 1]!; j < end; j += 2) {
-          const p = pool[j] as number;
-          const why = pool[j + 1] as string;
-          if (stamp[p] === epoch) out[pos[p]!]!.why.push(why);
-          else {
-            stamp[p] = epoch;
-            pos[p] = out.length;
-            const ref = names[p]!;
-            out.push({ ref, title: this.titleOf(ref), why: [why] });
-          }
+    for (let a = 0; a < lists.length; a += 2) {
+      for (let j = lists[a]!, end = j + lists[a + 1]!; j < end; j += 2) {
+        const p = pool[j] as number;
+        const why = pool[j + 1] as string;
+        if (stamp[p] === epoch) out[pos[p]!]!.why.push(why);
+        else {
+          stamp[p] = epoch;
+          pos[p] = out.length;
+          const ref = names[p]!;
+          out.push({ ref, title: this.titleOf(ref), why: [why] });
         }
       }
+    }
     return out;
   }
 
@@ -542,7 +517,7 @@ export class Tracer {
     const g = this.graph;
     const w = this.walk;
     w.begin(g.n);
-    const { queue, state, stamp, version } = w;
+    const { seen, queue, state, stamp } = w;
     const kind = g.kind;
     const cycles: CycleView[] = [];
     const first = this.first;
@@ -556,12 +531,13 @@ export class Tracer {
     const { bRole, bVer } = g;
     let jobs = 0;
     let tail = 0;
+    seen[start] = stamp;
     queue[tail++] = start;
     w.mark(start, 0, -1, -1, 0, -1);
     const deepest = Math.min(maxDepth, MAX_DEPTH);
     for (let head = 0; head < tail; head++) {
       const u = queue[head]!;
-      const hop = state[(u << 2) + S_HOP]!;
+      const hop = state[u << 2]!;
       const d = hop >> 8;
       if (d >= deepest) continue;
       const uKind = kind[u]!;
@@ -570,7 +546,7 @@ export class Tracer {
       const inCycle = (flags & IN_CYCLE) !== 0;
       const system = upstream && (uKind === K_MODEL || uKind === K_APP);
       const fallback = uKind === K_APP ? ROLE_INFERENCE : ROLE_TRAINING;
-      const inherited = hop & ROLE_BITS;
+      const inherited = hop & 255;
       let firstNode = other;
       let firstRole = bRole;
       let firstVer = bVer;
@@ -585,7 +561,7 @@ export class Tracer {
       }
       for (let i = firstFrom; i < firstEnd; i++) {
         const v = firstNode[i]!;
-        if (state[v << 2] === stamp) {
+        if (seen[v] === stamp) {
           if (inCycle) this.cycle(u, v, cycles);
           continue;
         }
@@ -598,7 +574,7 @@ export class Tracer {
         let to = i + 1;
         // A job is crossed in the same step: its other side is what this node is linked to.
         if (kind[v] === K_JOB) {
-          state[v << 2] = stamp;
+          seen[v] = stamp;
           jobs += 1;
           through = v;
           secondNode = other;
@@ -616,27 +592,23 @@ export class Tracer {
         }
         for (let k = from; k < to; k++) {
           const x = secondNode[k]!;
-          const o = x << 2;
-          if (state[o] === stamp) {
+          if (seen[x] === stamp) {
             if (inCycle && (through < 0 || kind[x] !== K_JOB)) this.cycle(u, x, cycles);
             continue;
           }
           if (through >= 0 && kind[x] === K_JOB) continue;
+          seen[x] = stamp;
           queue[tail++] = x;
-          state[o] = stamp;
-          state[o + S_VIA] = u;
-          state[o + S_JOB] = through;
+          const o = x << 2;
+          state[o + 1] = u;
+          state[o + 2] = through;
           // Role and version matter upstream only (rows downstream show neither): the role of a
           // dataset → job link and the version used are on that input edge, else on the direct link.
           if (upstream) {
             const edgeRole = secondAnnotated ? secondRole[k]! : 0;
-            const hopTo = ((d + 1) << 8) | (system ? edgeRole || fallback : inherited || edgeRole);
-            const ver = secondAnnotated ? secondVer[k]! : -1;
-            if (ver >= 0) {
-              state[o + S_HOP] = hopTo | VERSIONED;
-              version[x] = ver;
-            } else state[o + S_HOP] = hopTo;
-          } else state[o + S_HOP] = (d + 1) << 8;
+            state[o] = ((d + 1) << 8) | (system ? edgeRole || fallback : inherited || edgeRole);
+            state[o + 3] = secondAnnotated ? secondVer[k]! : -1;
+          } else state[o] = (d + 1) << 8;
         }
       }
     }
@@ -674,11 +646,11 @@ export class Tracer {
     const managed = asset !== null;
     const o = idx << 2;
     const { state } = w;
-    const hop = state[o + S_HOP]!;
+    const hop = state[o]!;
     const depth = hop >> 8;
-    const role = upstream ? (ROLE_NAMES[hop & ROLE_BITS] ?? null) : null;
-    const viaIdx = state[o + S_VIA]!;
-    const jobIdx = state[o + S_JOB]!;
+    const role = upstream ? (ROLE_NAMES[hop & 255] ?? null) : null;
+    const viaIdx = state[o + 1]!;
+    const jobIdx = state[o + 2]!;
     const via = viaIdx >= 0 ? text[3 * viaIdx]! : null;
     const job = this.jobLabels[i]!;
     const namespace = text[t3 + 1];
@@ -687,7 +659,7 @@ export class Tracer {
         ? { node, kind, managed, depth, role, via, job, asset, namespace, name: text[t3 + 2]! }
         : { node, kind, managed, depth, role, via, job, asset };
     }
-    const v = hop & VERSIONED ? w.version[idx]! : -1;
+    const v = state[o + 3]!;
     const named = v >= 0 ? g.versions[v]! : null;
     const used = named === 'latest' ? null : named;
     const version =
@@ -723,7 +695,7 @@ export class Tracer {
     for (let i = 0; i < order.length; i++) {
       const idx = order[i]!;
       labels[i] = text[3 * idx]!;
-      const job = state[(idx << 2) + S_JOB]!;
+      const job = state[(idx << 2) + 2]!;
       jobLabels[i] = job >= 0 ? text[3 * job]! : null;
       found[i] = kind[idx] === K_UNMANAGED ? -1 : this.factOf(idx);
     }
@@ -757,7 +729,6 @@ export class Tracer {
     const info = this.directory.get(ref);
     if (!info) throw new NotFoundError(`'${ref}' is not in the catalog`, { ref });
     const t = this.traverse(start, true, options.maxDepth ?? 1_000_000);
-    this.checkFacts();
     const sf = this.factOf(start);
     const facts = this.facts;
     const subject = sf >= 0 ? facts.asset[sf]! : view(info);
@@ -797,16 +768,17 @@ export class Tracer {
       if (f < 0) continue;
       const domain = facts.domain(f);
       if (domain >= 0 && dn.met(domain)) domains.push(dn.names[domain]!);
-      const hop = state[(idx << 2) + S_HOP]!;
-      if (system) people.push(facts.reasons(f, hop & ROLE_BITS, 1), facts.entries(f));
+      const hop = state[idx << 2]!;
+      if (system) people.push(facts.reasons(f, hop & 255, 1), facts.entries(f));
       else {
-        datasetPeople.push(facts.reasons(f, hop & ROLE_BITS, hop >> 8), facts.entries(f));
+        datasetPeople.push(facts.reasons(f, hop & 255, hop >> 8), facts.entries(f));
         // A row's version is its fact's own object unless the link names one (the object is not read then).
         if (r.version !== facts.unversioned[f] && r.version?.pinned) pinned.push(r);
       }
     }
+    for (let i = 0; i < datasetPeople.length; i++) people.push(datasetPeople[i]!);
     // Before anything awaits: another report may reset the pool meanwhile.
-    const accountable = this.accountable(people, datasetPeople);
+    const accountable = this.accountable(people);
     // The version used decides the classification at the time, when it is not the current one.
     for (const r of pinned) {
       if (!r.asset || !r.version || r.version.used === null) continue;
@@ -847,7 +819,6 @@ export class Tracer {
     const domains: string[] = [];
     const { order } = t;
     const kind = g.kind;
-    this.checkFacts();
     this.gather(order);
     const { found, facts } = this;
     for (let i = 0; i < order.length; i++) {
@@ -900,17 +871,18 @@ export class Tracer {
     w.begin(g.n);
     const order: number[] = [];
     const mark = (v: number, d: number, from: number, through: number) => {
-      if (w.visited(v)) return;
+      if (w.seen[v] === w.stamp) return;
+      w.seen[v] = w.stamp;
       w.mark(v, d, from, through, 0, -1);
       order.push(v);
     };
-    w.mark(start, 0, -1, -1, 0, -1);
+    w.seen[start] = w.stamp;
     for (const h of [...hits].sort((a, b) => a.depth - b.depth))
       if (h.idx !== start) mark(h.idx, h.depth, h.from, -1);
     const systems = (k: number) => k === K_MODEL || k === K_APP;
     for (const u of [start, ...order]) {
       if (systems(g.kind[u]!)) continue;
-      const d = u === start ? 0 : w.state[(u << 2) + S_HOP]! >> 8;
+      const d = u === start ? 0 : w.state[u << 2]! >> 8;
       g.eachOut(u, (v) => {
         if (systems(g.kind[v]!)) mark(v, d + 1, u, -1);
         else if (g.kind[v] === K_JOB) g.eachOut(v, (x) => systems(g.kind[x]!) && mark(x, d + 1, u, v));
