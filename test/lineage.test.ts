@@ -633,6 +633,8 @@ for (const factory of storeFactories) {
     it("answers a trace as of a past time with each dataset's quality then, where it differs from now", async () => {
       const checkKb = await kbWithCheck();
       const tick = () => new Promise((r) => setTimeout(r, 5));
+      const beforeAny = new Date().toISOString();
+      await tick();
       await checkKb('article_id,body\n,hello\n');
       await tick();
       const whileFailing = new Date().toISOString();
@@ -654,6 +656,10 @@ for (const factory of storeFactories) {
       expect(traceText(then)).toMatch(
         /- dataset:support\/kb \(depth \d\): .*; quality failed then \(passed now\)/,
       );
+      // Before any run had checked it: unchecked then (not the first status known, as an outcome's).
+      const early = await s.lineage.trace('app:support/helper', { at: beforeAny });
+      expect([kb(early).asset?.quality?.status, kb(early).qualityThen?.status]).toEqual(['passed', null]);
+      expect(formatTrace(early)).toMatch(/dataset:support\/kb .* unchecked \(then\), passed 100 \(now\)/);
       // Refused: a time to come, what is not a time, and an outcome (its trace keeps its own time).
       await expect(s.lineage.trace('app:support/helper', { at: '2099-01-01T00:00:00Z' })).rejects.toThrow(
         'at (2099-01-01T00:00:00.000Z) is in the future; give a time that has passed',

@@ -797,7 +797,7 @@ export class LineageService implements LineageApi {
     const report = await this.tracer.trace(ref, { at: now });
     if (at !== undefined) {
       report.qualityAt = at;
-      if (Date.parse(at) < Date.parse(now)) await this.qualityWhen(report, at);
+      if (Date.parse(at) < Date.parse(now)) await this.qualityWhen(report, at, { uncheckedThen: true });
     }
     return this.shownTrace(report);
   }
@@ -994,15 +994,17 @@ export class LineageService implements LineageApi {
   }
 
   /**
-   * Gives each dataset row of an outcome's trace the quality status its dataset had at `time` (its
-   * newest run finished by then), where that differs from the status at recording. A dataset no run
-   * had checked by then keeps only the status at recording: the first known one.
+   * Gives each dataset row of a trace the quality status its dataset had at `time` (its newest run
+   * finished by then), where that differs from the status the row shows. A dataset no run had
+   * checked by then keeps only the status shown (an outcome's: the first known one), or with
+   * `uncheckedThen` (a trace asked as of a time) is shown unchecked then.
    */
-  private async qualityWhen(trace: TraceReport, time: string) {
+  private async qualityWhen(trace: TraceReport, time: string, options: { uncheckedThen?: boolean } = {}) {
     const rows = trace.datasets.filter((r) => r.asset?.quality);
     const then = await this.directory.qualityAt([...new Set(rows.map((r) => r.asset!.ref))], time);
+    const unchecked = options.uncheckedThen ? { status: null, checkedAt: null, score: null } : undefined;
     for (const r of rows) {
-      const q = then.get(r.asset!.ref);
+      const q = then.get(r.asset!.ref) ?? unchecked;
       const now = r.asset!.quality!;
       if (q && (q.status !== now.status || q.checkedAt !== now.checkedAt)) r.qualityThen = q;
     }
