@@ -571,6 +571,20 @@ for (const factory of storeFactories) {
       };
     };
 
+    /** dataset:support/kb checked twice, failing then passing: a time before any run, and one while it failed. */
+    const kbFailedThenPassed = async () => {
+      const checkKb = await kbWithCheck();
+      const tick = () => new Promise((r) => setTimeout(r, 5));
+      const beforeAny = new Date().toISOString();
+      await tick();
+      await checkKb('article_id,body\n,hello\n');
+      await tick();
+      const whileFailing = new Date().toISOString();
+      await tick();
+      await checkKb('article_id,body\na1,hello\n');
+      return { beforeAny, whileFailing };
+    };
+
     it('shows the quality status and open incidents as they are now, in a trace answered before a quality run', async () => {
       const checkKb = await kbWithCheck();
       const kb = async () => {
@@ -587,15 +601,7 @@ for (const factory of storeFactories) {
     });
 
     it("shows in an outcome's trace each dataset's quality when the outcome occurred, where it differs from the status at recording", async () => {
-      const checkKb = await kbWithCheck();
-      const tick = () => new Promise((r) => setTimeout(r, 5));
-      const beforeAny = new Date().toISOString();
-      await tick();
-      await checkKb('article_id,body\n,hello\n');
-      await tick();
-      const whileFailing = new Date().toISOString();
-      await tick();
-      await checkKb('article_id,body\na1,hello\n');
+      const { beforeAny, whileFailing } = await kbFailedThenPassed();
       const record = async (occurredAt?: string) => {
         const o = await s.lineage.recordOutcome({
           subject: 'app:support/helper',
@@ -631,15 +637,7 @@ for (const factory of storeFactories) {
     });
 
     it("answers a trace as of a past time with each dataset's quality then, where it differs from now", async () => {
-      const checkKb = await kbWithCheck();
-      const tick = () => new Promise((r) => setTimeout(r, 5));
-      const beforeAny = new Date().toISOString();
-      await tick();
-      await checkKb('article_id,body\n,hello\n');
-      await tick();
-      const whileFailing = new Date().toISOString();
-      await tick();
-      await checkKb('article_id,body\na1,hello\n');
+      const { beforeAny, whileFailing } = await kbFailedThenPassed();
       const kb = (t: TraceReport) => t.datasets.find((r) => r.node === 'dataset:support/kb')!;
       const then = await s.lineage.trace('app:support/helper', { at: whileFailing });
       expect(then.qualityAt).toBe(whileFailing);
