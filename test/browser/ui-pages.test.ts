@@ -190,7 +190,7 @@ describe.runIf(browserAvailable())('web UI: every main page', { timeout: 180_000
     await screenshot(page, 'outcome');
   });
 
-  it("shows in an outcome's trace the quality a dataset had when the outcome happened, next to the status when recorded", async () => {
+  it("shows in an outcome's trace the quality a dataset had when the outcome happened, next to the status when recorded, and an application's trace as of a past time", async () => {
     const check = async () => {
       const res = await server.app.inject({
         method: 'POST',
@@ -223,6 +223,22 @@ describe.runIf(browserAvailable())('web UI: every main page', { timeout: 180_000
     const row = page.locator('#trace-datasets tr', { hasText: 'chat-transcripts' });
     await row.waitFor();
     expect(await row.textContent()).toMatch(/failed 96\.88 when it happened; passed 100 when recorded/);
+
+    // The application's own trace, asked as of that time (a shareable URL): then beside now.
+    await page.goto(`${server.url}/app/support/nora?tab=trace&at=${encodeURIComponent(whileFailing)}`);
+    const asOf = page.locator('#trace-datasets tr', { hasText: 'chat-transcripts' });
+    await expect.poll(() => asOf.textContent()).toMatch(/failed 96\.88 then; passed 100 now/);
+    await page.locator('#trace-datasets .note', { hasText: 'Quality as of' }).waitFor();
+    // Back to now: the status alone.
+    await page.getByRole('button', { name: 'Now' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('at')).toBeNull();
+    await expect.poll(() => asOf.textContent()).not.toMatch(/then/);
+    expect(await asOf.textContent()).toMatch(/passed 100/);
+    // A time picked in the form, before any run had checked the data: unchecked then.
+    await page.getByLabel('Quality as of').fill('2020-01-01T00:00');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await expect.poll(() => asOf.textContent()).toMatch(/unchecked then; passed 100 now/);
+    expect(new Date(new URL(page.url()).searchParams.get('at')!).getFullYear()).toBe(2020);
   });
 
   it('names an actor the catalog does not hold as text, and a user it holds as a link to their page', async () => {

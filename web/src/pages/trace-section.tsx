@@ -4,8 +4,10 @@
  * for them, as a graph and as a table. A node in a domain the user may not read comes back
  * restricted: it keeps its place on the path, shown by its domain and whom to ask for access.
  */
+import { useSearchParams } from 'react-router';
 import { fill, useFeatures } from '../api/features';
 import { useApi } from '../api/use-api';
+import { Field } from '../components/field';
 import { type GraphEdge, type GraphNode, LayeredGraph } from '../components/graph';
 import { Classification, Empty, ErrorNote, Loading, Note, RefLink, Section, Status } from '../components/ui';
 import { hrefOf, shortName } from '../lib/refs';
@@ -24,7 +26,10 @@ export interface LineageRow {
   version?: { used: string | null; pinned: boolean; current: number | null };
   /** The classification of the version a link used, when it is not the current one. */
   classificationUsed?: string | null;
-  /** An outcome's trace: the quality status when the outcome happened, where it differs from `asset.quality`. */
+  /**
+   * An outcome's trace: the quality status when the outcome happened; a trace as of a past time:
+   * the status then. Only where it differs from `asset.quality` (then: unchecked, status null).
+   */
   qualityThen?: QualityStatus;
   /** The user may not read it: `node` is an id valid in this answer only. */
   restricted?: true;
@@ -60,16 +65,65 @@ function QualityText({ q }: { q: QualityStatus }) {
   );
 }
 
-/** A dataset's quality; in an outcome's trace, also what it was when the outcome happened. */
-function QualityCell({ r }: { r: LineageRow }) {
+/**
+ * A dataset's quality; in an outcome's trace, also what it was when the outcome happened; in a
+ * trace as of a past time, also what it was then.
+ */
+function QualityCell({ r, asOf }: { r: LineageRow; asOf: boolean }) {
   const q = r.asset?.quality;
   if (!q) return <>–</>;
   if (!r.qualityThen) return <QualityText q={q} />;
   return (
     <>
-      <QualityText q={r.qualityThen} /> <span className="muted small">when it happened;</span>{' '}
-      <QualityText q={q} /> <span className="muted small">when recorded</span>
+      <QualityText q={r.qualityThen} />{' '}
+      <span className="muted small">{asOf ? 'then;' : 'when it happened;'}</span> <QualityText q={q} />{' '}
+      <span className="muted small">{asOf ? 'now' : 'when recorded'}</span>
     </>
+  );
+}
+
+/** `2026-11-20T10:00` in the browser's time zone, as the date-time input shows it. */
+function localInput(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/**
+ * Asks the trace as of a past time (`?at=` in the page's URL, an instant): each dataset's quality
+ * then, beside now. The input is in the browser's time zone.
+ */
+function AsOfForm({ at, onChange }: { at: string; onChange: (at: string | null) => void }) {
+  return (
+    <form
+      className="filters"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const value = new FormData(e.currentTarget).get('at');
+        const time = typeof value === 'string' && value ? new Date(value) : null;
+        onChange(time && !Number.isNaN(time.getTime()) ? time.toISOString() : null);
+      }}
+    >
+      <Field label="Quality as of">
+        {(id) => (
+          <input
+            id={id}
+            name="at"
+            type="datetime-local"
+            key={at}
+            defaultValue={at ? localInput(at) : ''}
+            max={localInput(new Date().toISOString())}
+          />
+        )}
+      </Field>
+      <button type="submit">Show</button>
+      {at ? (
+        <button type="button" onClick={() => onChange(null)}>
+          Now
+        </button>
+      ) : null}
+    </form>
   );
 }
 
@@ -90,6 +144,8 @@ interface TraceReport {
   accountable: { ref: string; title: string; why: string[] }[];
   /** How many nodes are restricted. */
   restricted?: number;
+  /** A trace as of a past time: that time (each row's `qualityThen` is then). */
+  qualityAt?: string;
 }
 
 const KIND_LABEL = { dataset: 'Dataset', model: 'Model', app: 'Application' } as const;
@@ -149,16 +205,39 @@ export function rowsToGraph(subject: string, rows: LineageRow[], direction: -1 |
 
 export function TraceSection({ refText }: { refText: string }) {
   const features = useFeatures();
-  const trace = useApi<TraceReport>(features.trace ? fill(features.trace, { ref: refText }) : null);
+  const [params, setParams] = useSearchParams();
+  // A model or an application can be traced as of a past time; an outcome's trace keeps its own.
+  const asOfAllowed = !refText.startsWith('outcome:');
+  const at = asOfAllowed ? (params.get('at') ?? '') : '';
+  const setAt = (value: string | null) =>
+    setParams((p) => {
+      const next = new URLSearchParams(p);
+      if (value) next.set('at', value);
+      else next.delete('at');
+      return next;
+    });
+  const trace = useApi<TraceReport>(
+    features.trace
+      ? `${fill(features.trace, { ref: refText })}${at ? `?at=${encodeURIComponent(at)}` : ''}`
+      : null,
+  );
   if (!features.trace)
     return (
       <Empty title="No lineage on this server">
         Tracing a model to its data needs the server to record lineage.
       </Empty>
     );
-  if (trace.error) return <ErrorNote error={trace.error} title="The trace failed" />;
+  const asOf = asOfAllowed ? <AsOfForm at={at} onChange={setAt} /> : null;
+  if (trace.error)
+    return (
+      <>
+        {asOf}
+        <ErrorNote error={trace.error} title="The trace failed" />
+      </>
+    );
   if (!trace.data) return <Loading label="Tracing" />;
   const rows = [...trace.data.models, ...trace.data.datasets];
+  const asOfShown = trace.data.qualityAt !== undefined;
   // The model or application traced (an outcome's trace starts from its subject).
   const subject = trace.data.subject.ref || refText;
   const graph = rowsToGraph(subject, rows, -1);
@@ -186,6 +265,13 @@ export function TraceSection({ refText }: { refText: string }) {
       </Section>
       {rows.length ? (
         <Section title="Data behind it" id="trace-datasets">
+          {asOf}
+          {trace.data.qualityAt ? (
+            <Note>
+              Quality as of {new Date(trace.data.qualityAt).toLocaleString()} (“then”) beside now, where a
+              dataset’s status differs; lineage, owners and classifications are as they are now.
+            </Note>
+          ) : null}
           {trace.data.restricted ? (
             <Note>
               {trace.data.restricted === 1
@@ -271,7 +357,7 @@ export function TraceSection({ refText }: { refText: string }) {
                         ) : null}
                       </td>
                       <td>
-                        <QualityCell r={r} />
+                        <QualityCell r={r} asOf={asOfShown} />
                       </td>
                       <td>{r.asset?.owners.join(', ') || '–'}</td>
                       <td>{r.asset?.stewards.join(', ') || '–'}</td>
