@@ -131,6 +131,12 @@ describe.runIf(browserAvailable())('web UI: lineage with access control', { time
     await grace.goto(`${url}/domain/commerce?tab=datasets`);
     await note.waitFor();
     expect(await grace.locator('main').textContent()).not.toContain('No datasets here');
+    // A search filtered to that domain: "no access" and whom to ask, not "No results".
+    await grace.goto(`${url}/search?q=orders&domain=commerce`);
+    await note.waitFor();
+    await expect.poll(() => note.textContent()).toContain(ask);
+    await grace.waitForLoadState('networkidle');
+    expect(await grace.locator('main').textContent()).not.toMatch(/No results|Nothing matches/);
 
     // A dataset there: "no access" with whom to ask, not "not allowed" or "not found".
     await grace.goto(`${url}/dataset/commerce/orders`);

@@ -202,10 +202,13 @@ export function SearchPage() {
               filters by kind and domain only.
             </Note>
           ) : null}
-          <p className="muted" role="status">
-            {hits.length ? plural(hits.length, 'result') : 'No results'}
-            {!refining && hits.length === effectiveLimit ? ' (best matches first)' : ''}
-          </p>
+          {/* Nothing found in a domain the user may not read: the note above says why, not "No results". */}
+          {hits.length || !withheld ? (
+            <p className="muted" role="status">
+              {hits.length ? plural(hits.length, 'result') : 'No results'}
+              {!refining && hits.length === effectiveLimit ? ' (best matches first)' : ''}
+            </p>
+          ) : null}
           {hits.length ? (
             <ol className="results">
               {hits.map((h) => (
