@@ -143,6 +143,18 @@ describe.runIf(browserAvailable())('web UI: every main page', { timeout: 180_000
           const box = await link.boundingBox();
           expect(box && box.x + box.width <= 390, `${path}: ${await link.textContent()}`).toBe(true);
         }
+        // Every chart's bars and numbers too: the overview's charts are drawn to the screen's width.
+        if (path === '/') await page.locator('figure.chart .chart-value').first().waitFor();
+        for (const figure of await page.locator('figure.chart').all()) {
+          const edge = await figure.evaluate((f) => f.getBoundingClientRect().right);
+          for (const value of await figure.locator('.chart-value').all()) {
+            const box = await value.boundingBox();
+            expect(
+              box && box.x + box.width <= edge,
+              `${path}: chart value ${await value.textContent()}`,
+            ).toBe(true);
+          }
+        }
       }
     } finally {
       await page.setViewportSize({ width: 1280, height: 800 });

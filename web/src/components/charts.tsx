@@ -2,8 +2,36 @@
  * Hand-drawn SVG charts: a meter for a share, stacked bars for pass/fail splits, a line for a score
  * over time, and a grid of check statuses over runs. Each carries a text equivalent for screen readers.
  */
+import { useLayoutEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { day, fmt, pct, when } from '../lib/format';
+
+/**
+ * The width a chart is drawn at: its preferred width, or its container's when that is narrower (a
+ * phone), so that no bar or value is cut off at the edge; followed as the container resizes.
+ */
+function useFitWidth(preferred: number) {
+  const ref = useRef<HTMLElement>(null);
+  const [width, setWidth] = useState(preferred);
+  useLayoutEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const measure = () => setWidth(Math.max(220, Math.min(preferred, Math.floor(element.clientWidth))));
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [preferred]);
+  return [ref, width] as const;
+}
+
+/** Room for a row's label: 130 px, less on a narrow chart; and its text, cut to fit (12 px type, ~7 px a letter). */
+function labelLayout(width: number) {
+  const labelWidth = Math.min(130, Math.round(width * 0.4));
+  const chars = Math.max(6, Math.floor((labelWidth - 10) / 7.2));
+  const text = (label: string) => (label.length > chars ? `${label.slice(0, chars - 1)}…` : label);
+  return { labelWidth, text };
+}
 
 /** A share as a small bar with its percentage; `null` when there is nothing to measure. */
 export function Meter({ part, whole, label }: { part: number; whole: number; label: string }) {
@@ -37,14 +65,15 @@ export function StackedBars({
   label: string;
   width?: number;
 }) {
+  const [ref, fitted] = useFitWidth(width);
   const max = Math.max(1, ...rows.map((r) => r.segments.reduce((a, s) => a + s.value, 0)));
-  const labelWidth = 130;
-  const bar = width - labelWidth - 50;
+  const { labelWidth, text } = labelLayout(fitted);
+  const bar = fitted - labelWidth - 50;
   const rowHeight = 22;
   return (
-    <figure className="chart">
+    <figure className="chart" ref={ref}>
       <svg
-        width={width}
+        width={fitted}
         height={rows.length * rowHeight + 4}
         role="img"
         aria-label={`${label}: ${rows
@@ -58,7 +87,7 @@ export function StackedBars({
           return (
             <g key={r.label}>
               <text x={labelWidth - 8} y={y + 12} textAnchor="end" className="chart-label">
-                {r.label.length > 18 ? `${r.label.slice(0, 17)}…` : r.label}
+                {text(r.label)}
               </text>
               {r.segments.map((s) => {
                 const w = (s.value / max) * bar;
@@ -96,13 +125,14 @@ export function Bars({
   label: string;
   width?: number;
 }) {
+  const [ref, fitted] = useFitWidth(width);
   const max = Math.max(1, ...rows.map((r) => r.value));
-  const labelWidth = 130;
-  const bar = width - labelWidth - 60;
+  const { labelWidth, text } = labelLayout(fitted);
+  const bar = fitted - labelWidth - 60;
   return (
-    <figure className="chart">
+    <figure className="chart" ref={ref}>
       <svg
-        width={width}
+        width={fitted}
         height={rows.length * 22 + 4}
         role="img"
         aria-label={`${label}: ${rows.map((r) => `${r.label} ${r.value}`).join(', ')}`}
@@ -113,7 +143,7 @@ export function Bars({
           return (
             <g key={r.label}>
               <text x={labelWidth - 8} y={y + 12} textAnchor="end" className="chart-label">
-                {r.label.length > 18 ? `${r.label.slice(0, 17)}…` : r.label}
+                {text(r.label)}
               </text>
               <rect x={labelWidth} y={y} width={w} height={14} className="fill-accent" />
               <text x={labelWidth + w + 6} y={y + 12} className="chart-value">
