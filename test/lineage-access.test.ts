@@ -432,6 +432,23 @@ for (const factory of storeFactories) {
         payload: { subject: 'app:support/helper', type: 'complaint', severity: 'low', summary: 'Slow' },
       });
       expect(refused.statusCode).toBe(403);
+
+      // Scorecards count it only for a caller who may read what it is about: its trace went through
+      // risk, which erin reads, but the application is support's.
+      type Cards = {
+        domains: { key: string; outcomes: number }[];
+        owners: { key: string; outcomes: number }[];
+      };
+      const outcomesOf = (rows: { key: string; outcomes: number }[], key: string) =>
+        rows.find((r) => r.key === key)?.outcomes;
+      const office = await ok<Cards>('ada', '/api/v1/scorecards?domain=risk');
+      const erin = await ok<Cards>('erin', '/api/v1/scorecards');
+      expect(outcomesOf(office.domains, 'risk')).toBe(1);
+      expect(outcomesOf(erin.domains, 'risk')).toBe(0);
+      expect(outcomesOf(office.owners, 'user:carol')).toBe(1);
+      expect(outcomesOf(erin.owners, 'user:carol')).toBe(0);
+      // sam reads support: counted for him.
+      expect(outcomesOf((await ok<Cards>('sam', '/api/v1/scorecards')).owners, 'user:carol')).toBe(1);
     });
 
     it('prints the same restricted trace through the real CLI talking to the server', async () => {

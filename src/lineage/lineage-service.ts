@@ -1086,7 +1086,11 @@ export class LineageService implements LineageApi {
           { ref: `domain:${name}`, domain: name, needs: 'viewer' },
         );
     }
-    return scorecards(this.directory, await this.store.outcomeCounts(), {
+    // Outcomes about a model or application the reader may not read are not counted (nor listed).
+    const outcomes = await this.store.outcomeCounts(
+      guard ? { subject: (ref: string) => this.readable(ref) } : {},
+    );
+    return scorecards(this.directory, outcomes, {
       ...(domains ? { domains } : {}),
       ...(options.owner ? { owner: options.owner } : {}),
       ...(guard ? { canRead: (a: AssetInfo) => guard.canRead(a) } : {}),

@@ -278,7 +278,10 @@ export interface LineageStore {
   outcomes(filter: OutcomeFilter): Promise<OutcomeRow[]>;
   outcome(id: string): Promise<OutcomeRow | undefined>;
   /** Outcomes per accountable principal (user/team ref) and per domain the trace went through. */
-  outcomeCounts(): Promise<{ byPrincipal: Map<string, number>; byDomain: Map<string, number> }>;
+  /** With `subject`, only the outcomes about a subject it accepts (what a reader may read). */
+  outcomeCounts(options?: {
+    subject?: (ref: string) => boolean;
+  }): Promise<{ byPrincipal: Map<string, number>; byDomain: Map<string, number> }>;
 
   webhooks(): Promise<WebhookRow[]>;
   outboxEvents(options: { afterSeq?: number; limit?: number }): Promise<OutboxEvent[]>;

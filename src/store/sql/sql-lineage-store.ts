@@ -941,18 +941,19 @@ export class SqlLineageStore implements LineageStore {
     return row ? toOutcome(row) : undefined;
   }
 
-  async outcomeCounts() {
+  async outcomeCounts(options: { subject?: (ref: string) => boolean } = {}) {
     const byPrincipal = new Map<string, number>();
     const byDomain = new Map<string, number>();
     for (let offset = 0; ; offset += 5000) {
       const rows = await this.db
         .selectFrom('outcomes')
-        .select(['id', 'accountable', 'domains'])
+        .select(['id', 'subject', 'accountable', 'domains'])
         .orderBy('id')
         .limit(5000)
         .offset(offset)
         .execute();
       for (const r of rows) {
+        if (options.subject && !options.subject(r.subject)) continue;
         for (const p of JSON.parse(r.accountable) as string[])
           byPrincipal.set(p, (byPrincipal.get(p) ?? 0) + 1);
         for (const d of JSON.parse(r.domains) as string[]) byDomain.set(d, (byDomain.get(d) ?? 0) + 1);
