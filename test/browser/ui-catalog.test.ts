@@ -213,6 +213,16 @@ describe.runIf(browserAvailable())('web UI: catalog', { timeout: 120_000 }, () =
     for (let i = 0; i < labels.length; i++)
       for (let j = i + 1; j < labels.length; j++)
         expect(apart(labels[i]!, labels[j]!), `${i} and ${j}`).toBe(true);
+    // Coloured by quality, the dataset the pipeline reported downstream is recoloured like the rest.
+    const fraudScores = section.locator('svg.graph-canvas a[href="/dataset/cards/fraud-scores"] rect.node');
+    expect(await fraudScores.getAttribute('class')).toMatch(/node-level-/);
+    await section.getByRole('radio', { name: 'Quality' }).check();
+    await expect
+      .poll(() => fraudScores.getAttribute('class'))
+      .toMatch(/node-quality-(passed|failed|error|none)/);
+    expect(
+      await section.locator('svg.graph-canvas a[href="/dataset/cards/fraud-scores"] .node-sub').textContent(),
+    ).toMatch(/^(quality (passed|failed|error)|not checked)$/);
     // A trace marks its declared and reported links the same way.
     await page.goto(`${server.url}/app/support/nora?tab=trace`);
     const trace = page.locator('#trace');

@@ -203,7 +203,20 @@ export function LineageSection({ d }: { d: Description }) {
     // Downstream as impact finds it: reported by pipelines (OpenLineage) or declared by models and
     // applications, beside what the ports declare.
     const runtime = rowsToGraph(d.asset.ref, recorded, 1);
-    for (const n of runtime.nodes) if (!nodes.has(n.id)) nodes.set(n.id, n);
+    // Coloured by quality, a dataset found there shows its latest run's status like the others.
+    const rowOf = new Map(recorded.map((r) => [r.node, r]));
+    for (const n of runtime.nodes) {
+      if (nodes.has(n.id)) continue;
+      const r = rowOf.get(n.id);
+      if (colour === 'quality' && r && !r.restricted && r.kind === 'dataset') {
+        const quality = r.asset ? (latest.get(r.node) ?? r.asset.quality?.status ?? null) : null;
+        nodes.set(n.id, {
+          ...n,
+          sub: r.asset ? (quality ? `quality ${quality}` : 'not checked') : 'not in the catalog',
+          tone: `quality-${quality ?? 'none'}`,
+        });
+      } else nodes.set(n.id, n);
+    }
     for (const e of runtime.edges) if (!edges.some((x) => x.from === e.from && x.to === e.to)) edges.push(e);
     return { nodes: [...nodes.values()], edges };
   }, [state.described, state.hidden, runs.data, org, colour, d, producers, consumers, recorded]);
