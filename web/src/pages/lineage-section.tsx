@@ -21,6 +21,13 @@ const targets = (d: Description, type: string) => [
   ...new Set(d.relations.filter((r) => r.type === type).map((r) => r.ref)),
 ];
 
+/** How a dataset node looks coloured by quality: its latest status, or not checked. */
+function qualityLook(status: string | null | undefined): { sub: string; tone: string } {
+  return status
+    ? { sub: `quality ${status}`, tone: `quality-${status}` }
+    : { sub: 'not checked', tone: 'quality-none' };
+}
+
 function highest(d: Description | undefined, levels: string[]): string | null {
   if (!d) return null;
   let best = -1;
@@ -116,20 +123,13 @@ export function LineageSection({ d }: { d: Description }) {
         return;
       }
       const level = highest(desc, levels);
-      const quality = latest.get(ref);
       nodes.set(ref, {
         id: ref,
         label: desc?.asset.title || shortName(ref),
-        sub:
-          colour === 'classification'
-            ? level
-              ? `up to ${level}`
-              : 'dataset'
-            : quality
-              ? `quality ${quality}`
-              : 'not checked',
         column,
-        tone: colour === 'classification' ? `level-${level ?? 'none'}` : `quality-${quality ?? 'none'}`,
+        ...(colour === 'classification'
+          ? { sub: level ? `up to ${level}` : 'dataset', tone: `level-${level ?? 'none'}` }
+          : qualityLook(latest.get(ref))),
         href: hrefOf(ref),
       });
     };
@@ -208,14 +208,14 @@ export function LineageSection({ d }: { d: Description }) {
     for (const n of runtime.nodes) {
       if (nodes.has(n.id)) continue;
       const r = rowOf.get(n.id);
-      if (colour === 'quality' && r && !r.restricted && r.kind === 'dataset') {
-        const quality = r.asset ? (latest.get(r.node) ?? r.asset.quality?.status ?? null) : null;
+      if (colour === 'quality' && r && !r.restricted && r.kind === 'dataset')
         nodes.set(n.id, {
           ...n,
-          sub: r.asset ? (quality ? `quality ${quality}` : 'not checked') : 'not in the catalog',
-          tone: `quality-${quality ?? 'none'}`,
+          ...(r.asset
+            ? qualityLook(latest.get(r.node) ?? r.asset.quality?.status)
+            : { sub: 'not in the catalog', tone: 'quality-none' }),
         });
-      } else nodes.set(n.id, n);
+      else nodes.set(n.id, n);
     }
     for (const e of runtime.edges) if (!edges.some((x) => x.from === e.from && x.to === e.to)) edges.push(e);
     return { nodes: [...nodes.values()], edges };

@@ -10,6 +10,7 @@ import { useApi } from '../api/use-api';
 import { Field } from '../components/field';
 import { type GraphEdge, type GraphNode, LayeredGraph } from '../components/graph';
 import { Classification, Empty, ErrorNote, Loading, Note, RefLink, Section, Status } from '../components/ui';
+import { when } from '../lib/format';
 import { hrefOf, shortName } from '../lib/refs';
 
 export interface LineageRow {
@@ -268,8 +269,8 @@ export function TraceSection({ refText }: { refText: string }) {
           {asOf}
           {trace.data.qualityAt ? (
             <Note>
-              Quality as of {new Date(trace.data.qualityAt).toLocaleString()} (“then”) beside now, where a
-              dataset’s status differs; lineage, owners and classifications are as they are now.
+              Quality as of {when(trace.data.qualityAt)} (“then”) beside now, where a dataset’s status
+              differs; lineage, owners and classifications are as they are now.
             </Note>
           ) : null}
           {trace.data.restricted ? (
