@@ -94,7 +94,6 @@ describe('charter lineage CLI', () => {
       home,
       'outcome',
       'record',
-      '--subject',
       'app:support/helper',
       '--type',
       'complaint',
@@ -123,6 +122,17 @@ describe('charter lineage CLI', () => {
       [
         ['outcome', 'list', '--limit', '100000'],
         "--limit must be a whole number from 1 to 5000 (got '100000')",
+      ],
+      [
+        ['outcome', 'record', '--type', 'drift', '--severity', 'low', '--summary', 'Drifted'],
+        'give the model or application the outcome is about: charter outcome record app:DOMAIN/NAME --type … (or --subject)',
+      ],
+      [
+        [
+          ...['outcome', 'record', 'model:risk/fraud-scorer', '--subject', 'app:support/helper'],
+          ...['--type', 'drift', '--severity', 'low', '--summary', 'Drifted'],
+        ],
+        'two subjects given (model:risk/fraud-scorer and --subject app:support/helper): give one',
       ],
       [
         ['impact', 'dataset:payments/transactions', '--depth', '101'],

@@ -664,7 +664,8 @@ export function registerLineageCommands(program: Command) {
   const record = outcome
     .command('record')
     .description('Record an evaluation result, complaint, harmful or wrong answer, or drift alert')
-    .requiredOption('--subject <ref>', 'the model or application (model:… or app:…)')
+    .argument('[subject]', 'the model or application it is about (model:… or app:…)')
+    .option('--subject <ref>', 'the same, as an option')
     .requiredOption('--type <type>', 'evaluation, complaint, harmful_answer, wrong_answer, drift or other')
     .requiredOption('--severity <level>', 'info, low, medium, high or critical')
     .requiredOption('--summary <text>', 'what happened, in a sentence')
@@ -672,9 +673,16 @@ export function registerLineageCommands(program: Command) {
     .option('--trace-id <id>', "the application's trace id")
     .option('--occurred-at <time>', 'when it happened (ISO 8601; default now)')
     .option('--details <json>', 'more, as a JSON object');
-  record.action(async () =>
+  record.action(async (given?: string) =>
     withLineage(record, async (api, format) => {
       const o = record.opts() as Record<string, string | undefined>;
+      if (given && o.subject && given !== o.subject)
+        throw new InputError(`two subjects given (${given} and --subject ${o.subject}): give one`);
+      const subject = given ?? o.subject;
+      if (!subject)
+        throw new InputError(
+          'give the model or application the outcome is about: charter outcome record app:DOMAIN/NAME --type … (or --subject)',
+        );
       let details: Record<string, unknown> | undefined;
       if (o.details) {
         try {
@@ -686,7 +694,7 @@ export function registerLineageCommands(program: Command) {
           throw new InputError('--details must be a JSON object');
       }
       const input: OutcomeInput = {
-        subject: o.subject!,
+        subject,
         type: o.type as OutcomeInput['type'],
         severity: o.severity as OutcomeInput['severity'],
         summary: o.summary!,
