@@ -649,7 +649,7 @@ for (const factory of storeFactories) {
       const local = await s.lineage.trace('app:support/helper', { at: whileFailing.replace(/Z$/, '') });
       expect([local.qualityAt, kb(local).qualityThen?.status]).toEqual([whileFailing, 'failed']);
       // As the CLI and MCP show it: then and now, not an outcome's "recorded".
-      expect(formatTrace(then)).toContain(`Quality:   ${whileFailing}`);
+      expect(formatTrace(then)).toContain(`As of:     ${whileFailing}`);
       expect(formatTrace(then)).toMatch(/dataset:support\/kb .* failed 80 \(then\), passed 100 \(now\)/);
       expect(traceText(then)).toMatch(
         /- dataset:support\/kb \(depth \d\): .*; quality failed then \(passed now\)/,
@@ -673,6 +673,59 @@ for (const factory of storeFactories) {
       });
       await expect(s.lineage.trace(`outcome:${o.id}`, { at: whileFailing })).rejects.toThrow(
         "an outcome's trace is the one recorded with it",
+      );
+    });
+
+    it('shows, as of a past time, the version and classification then of a contract a link reads as latest, where they changed', async () => {
+      const before = new Date().toISOString();
+      await new Promise((r) => setTimeout(r, 5));
+      // The card number is declassified from restricted to confidential: version 2 of the contract.
+      const changed = await applyYaml(
+        s.catalog,
+        orgYaml.replace(
+          'classification: restricted, description: Card PAN',
+          'classification: confidential, description: Card PAN',
+        ),
+      );
+      expect(changed.applied, JSON.stringify(changed.results.filter((r) => r.issues.length))).toBe(true);
+      const tx = (t: TraceReport) => t.datasets.find((r) => r.node === 'dataset:payments/transactions')!;
+      const then = await s.lineage.trace('model:risk/fraud-scorer', { at: before });
+      expect(tx(then)).toMatchObject({
+        role: 'evaluation',
+        version: { used: null, pinned: false, current: 2 },
+        versionThen: 1,
+        classificationThen: 'restricted',
+        asset: { version: 2, classification: 'confidential' },
+      });
+      // A link pinned to a version shows that version (unchanged here) and nothing "then".
+      const features = then.datasets.find((r) => r.node === 'dataset:risk/features')!;
+      expect([features.version?.used, features.versionThen, features.classificationThen]).toEqual([
+        '1',
+        undefined,
+        undefined,
+      ]);
+      const now = await s.lineage.trace('model:risk/fraud-scorer');
+      expect([tx(now).versionThen, tx(now).classificationThen]).toEqual([undefined, undefined]);
+      expect(formatTrace(then)).toMatch(
+        /dataset:payments\/transactions .* v1 \(then\), v2 \(now\) +restricted \(then\), confidential \(now\) /,
+      );
+      expect(traceText(then)).toMatch(
+        /- dataset:payments\/transactions \(depth 1\): .*; classification restricted then \(confidential now\)/,
+      );
+      // An outcome that happened before the change keeps, beside the recording's, what held then.
+      const o = await s.lineage.recordOutcome({
+        subject: 'model:risk/fraud-scorer',
+        type: 'drift',
+        severity: 'low',
+        summary: 'Scores drifted',
+        occurredAt: before,
+      });
+      expect(tx(o.trace)).toMatchObject({ versionThen: 1, classificationThen: 'restricted' });
+      expect(formatTrace({ ...o.trace, outcome: o })).toMatch(
+        /v1 \(then\), v2 \(recorded\) +restricted \(then\), confidential \(recorded\) /,
+      );
+      expect(traceText(o.trace)).toContain(
+        'classification restricted when it happened (confidential when recorded)',
       );
     });
 

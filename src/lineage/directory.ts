@@ -319,7 +319,6 @@ export class Directory {
     };
   }
 
-  /** The classification of one version of a contract (versions never change, so it is cached). */
   /**
    * The quality status of these datasets as known at a time: each one's newest complete run that had
    * finished by then (a dataset no run had checked by then is left out).
@@ -332,6 +331,23 @@ export class Directory {
     return out;
   }
 
+  /**
+   * The version of each of these assets that was current at a time: its newest version created by
+   * then (an asset the catalog did not have yet is left out).
+   */
+  async versionsAt(refs: readonly string[], time: string): Promise<Map<string, number>> {
+    const t = Date.parse(time);
+    const out = new Map<string, number>();
+    for (const ref of refs) {
+      let then = 0;
+      for (const v of await this.store.versions(ref))
+        if (Date.parse(v.createdAt) <= t && v.version > then) then = v.version;
+      if (then) out.set(ref, then);
+    }
+    return out;
+  }
+
+  /** The classification of one version of a contract (versions never change, so it is cached). */
   async classificationAtVersion(ref: string, version: number): Promise<string | null> {
     const key = `${ref}@${version}`;
     if (this.versionClassifications.has(key)) return this.versionClassifications.get(key)!;

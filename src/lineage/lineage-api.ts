@@ -171,7 +171,11 @@ export interface LineageApi {
   dataset(namespace: string, name: string, options?: { domain?: string }): Promise<DatasetDetail>;
   classification(ref: string): Promise<FieldClassification[]>;
   conflicts(options: { ref?: string }): Promise<FieldConflict[]>;
-  /** With `at` (a past time), each dataset's quality status then where it differs (`qualityThen`). */
+  /**
+   * With `at` (a past time), each dataset's quality status then, and for a link that names no
+   * version its contract's version and classification then, where they differ (`qualityThen`,
+   * `versionThen`, `classificationThen`).
+   */
   trace(ref: string, options?: { at?: string }): Promise<TraceReport | (TraceReport & { outcome: Outcome })>;
   impact(ref: string, options: { depth?: number; field?: string }): Promise<ImpactReport>;
   recordOutcome(input: OutcomeInput): Promise<OutcomeWithTrace>;

@@ -770,8 +770,9 @@ export class LineageService implements LineageApi {
   /**
    * Everything upstream of a model or an application, or the trace stored with an outcome. With
    * `at` (a past time), each dataset row also carries its quality status then (`qualityThen`, its
-   * newest complete run finished by then) where that differs from the status now; the lineage,
-   * owners and classifications are the current ones.
+   * newest complete run finished by then) and, for a link that names no version, its contract's
+   * version and classification then (`versionThen`, `classificationThen`), where they differ from
+   * now; the lineage and the owners are the current ones.
    */
   async trace(
     ref: string,
@@ -797,7 +798,7 @@ export class LineageService implements LineageApi {
     const report = await this.tracer.trace(ref, { at: now });
     if (at !== undefined) {
       report.qualityAt = at;
-      if (Date.parse(at) < Date.parse(now)) await this.qualityWhen(report, at, { uncheckedThen: true });
+      if (Date.parse(at) < Date.parse(now)) await this.asOf(report, at, { uncheckedThen: true });
     }
     return this.shownTrace(report);
   }
@@ -941,8 +942,9 @@ export class LineageService implements LineageApi {
       );
     // Traced at once: the record keeps who and what was behind the system when it happened.
     const trace = await this.tracer.trace(input.subject, { at });
-    // Quality at the time: what was known when it happened, where that is not what is known now.
-    if (Date.parse(occurredAt) < Date.parse(at)) await this.qualityWhen(trace, occurredAt);
+    // Quality, version and classification at the time: what held when it happened, where that is
+    // not what holds now.
+    if (Date.parse(occurredAt) < Date.parse(at)) await this.asOf(trace, occurredAt);
     const id = randomUUID();
     const row: OutcomeRow = {
       id,
@@ -994,12 +996,14 @@ export class LineageService implements LineageApi {
   }
 
   /**
-   * Gives each dataset row of a trace the quality status its dataset had at `time` (its newest run
-   * finished by then), where that differs from the status the row shows. A dataset no run had
-   * checked by then keeps only the status shown (an outcome's: the first known one), or with
-   * `uncheckedThen` (a trace asked as of a time) is shown unchecked then.
+   * Gives each dataset row of a trace what held at `time`, where it differs from what the row
+   * shows: the quality status its dataset had (its newest run finished by then), and for a link
+   * that names no version, the contract's version current then and that version's classification.
+   * A dataset no run had checked by then keeps only the status shown (an outcome's: the first known
+   * one), or with `uncheckedThen` (a trace asked as of a time) is shown unchecked then. A contract
+   * the catalog did not have yet keeps its current version.
    */
-  private async qualityWhen(trace: TraceReport, time: string, options: { uncheckedThen?: boolean } = {}) {
+  private async asOf(trace: TraceReport, time: string, options: { uncheckedThen?: boolean } = {}) {
     const rows = trace.datasets.filter((r) => r.asset?.quality);
     const then = await this.directory.qualityAt([...new Set(rows.map((r) => r.asset!.ref))], time);
     const unchecked = options.uncheckedThen ? { status: null, checkedAt: null, score: null } : undefined;
@@ -1007,6 +1011,18 @@ export class LineageService implements LineageApi {
       const q = then.get(r.asset!.ref) ?? unchecked;
       const now = r.asset!.quality!;
       if (q && (q.status !== now.status || q.checkedAt !== now.checkedAt)) r.qualityThen = q;
+    }
+    // A link that names a version shows that version's classification (classificationUsed); one
+    // that names none read the version current then.
+    const unpinned = trace.datasets.filter((r) => r.asset?.kind === 'DataContract' && !r.version?.used);
+    const versions = await this.directory.versionsAt([...new Set(unpinned.map((r) => r.asset!.ref))], time);
+    for (const r of unpinned) {
+      const asset = r.asset!;
+      const v = versions.get(asset.ref);
+      if (v === undefined || v === asset.version) continue;
+      r.versionThen = v;
+      const level = await this.directory.classificationAtVersion(asset.ref, v);
+      if (level !== (asset.classification ?? null)) r.classificationThen = level;
     }
   }
 

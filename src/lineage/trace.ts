@@ -65,6 +65,14 @@ export interface LineageRow {
    * Absent when no run had checked the dataset by then.
    */
   qualityThen?: QualityStatus;
+  /**
+   * As of a past time (an outcome's occurredAt, a trace's `at`), for a link that names no version:
+   * the contract's version current then (its newest version created by then), where that is not
+   * its current one.
+   */
+  versionThen?: number;
+  /** That version's classification, where it differs from the current version's. */
+  classificationThen?: string | null;
   /** Null for an unmanaged dataset, and for a node the caller may not read (`restricted`). */
   asset: AssetView | null;
   /**
@@ -104,7 +112,8 @@ export interface TraceReport {
   restricted?: number;
   /**
    * A trace asked as of a past time (`at`): that time. Each dataset row's `qualityThen` is its
-   * quality status then, where it differs from the status now.
+   * quality status then, and `versionThen` and `classificationThen` its contract's version and
+   * classification then, where they differ from now.
    */
   qualityAt?: string;
 }

@@ -109,12 +109,15 @@ function rowText(r: LineageRow, when: readonly [string, string] = WHEN_OUTCOME):
     a?.domain ? `domain ${a.domain}` : null,
     a ? `owners ${list(a.owners)}` : 'not in the catalog',
     a?.stewards.length ? `stewards ${list(a.stewards)}` : null,
-    // Of the version the link used, and, in an outcome's trace, when the outcome happened.
-    r.classificationUsed
-      ? `classification ${r.classificationUsed} (of the version used)`
-      : a?.classification
-        ? `classification ${a.classification}`
-        : null,
+    // Of the version the link used; as of a past time, of the version then where it differs.
+    r.versionThen !== undefined ? `version ${r.versionThen} ${when[0]} (${a?.version} ${when[1]})` : null,
+    r.classificationThen !== undefined
+      ? `classification ${r.classificationThen ?? 'none'} ${when[0]} (${a?.classification ?? 'none'} ${when[1]})`
+      : r.classificationUsed
+        ? `classification ${r.classificationUsed} (of the version used)`
+        : a?.classification
+          ? `classification ${a.classification}`
+          : null,
     r.qualityThen
       ? `quality ${r.qualityThen.status ?? 'unchecked'} ${when[0]} (${a?.quality?.status ?? 'unchecked'} ${when[1]})`
       : a?.quality
@@ -127,7 +130,10 @@ function rowText(r: LineageRow, when: readonly [string, string] = WHEN_OUTCOME):
 
 export function traceText(t: TraceReport & { outcome?: unknown }): string {
   const out = [`Trace of ${t.subject.ref} (${t.subject.title}) at ${t.at}`];
-  if (t.qualityAt) out.push(`Quality then: as of ${t.qualityAt}, where a dataset's status differs from now`);
+  if (t.qualityAt)
+    out.push(
+      `As of ${t.qualityAt} ("then"), where a dataset's quality, version or classification differs from now; lineage and owners are as now`,
+    );
   const row = (r: LineageRow) => rowText(r, t.qualityAt ? WHEN_NOW : WHEN_OUTCOME);
   if (t.models.length) out.push('', `Models (${t.models.length}):`, ...t.models.map(row));
   out.push('', `Datasets behind it (${t.datasets.length}):`, ...t.datasets.map(row));
@@ -367,7 +373,7 @@ const traceTool = {
       .string()
       .optional()
       .describe(
-        "A past time (ISO 8601, UTC without a time zone): also each dataset's quality status then, where it differs from now (not for an outcome)",
+        "A past time (ISO 8601, UTC without a time zone): also each dataset's quality status then, and for a link that names no version its contract's version and classification then, where they differ from now (not for an outcome)",
       ),
   },
   outputSchema: z.looseObject({

@@ -25,6 +25,7 @@ const chatYaml = readFileSync(
   join(repoRoot, 'examples/org/domains/support/chat-transcripts.odcs.yaml'),
   'utf8',
 );
+const kbYaml = readFileSync(join(repoRoot, 'examples/org/domains/support/kb-articles.odcs.yaml'), 'utf8');
 
 /** Main pages: name (the screenshot's file), path, and a text that shows the page has its content. */
 const PAGES: [string, string, string][] = [
@@ -240,17 +241,56 @@ describe.runIf(browserAvailable())('web UI: every main page', { timeout: 180_000
     await page.goto(`${server.url}/app/support/nora?tab=trace&at=${encodeURIComponent(whileFailing)}`);
     const asOf = page.locator('#trace-datasets tr', { hasText: 'chat-transcripts' });
     await expect.poll(() => asOf.textContent()).toMatch(/failed 96\.88 then; passed 100 now/);
-    await page.locator('#trace-datasets .note', { hasText: 'Quality as of' }).waitFor();
+    await page.locator('#trace-datasets .note', { hasText: 'As of' }).waitFor();
     // Back to now: the status alone.
     await page.getByRole('button', { name: 'Now' }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('at')).toBeNull();
     await expect.poll(() => asOf.textContent()).not.toMatch(/then/);
     expect(await asOf.textContent()).toMatch(/passed 100/);
     // A time picked in the form, before any run had checked the data: unchecked then.
-    await page.getByLabel('Quality as of').fill('2020-01-01T00:00');
+    await page.getByLabel('As of').fill('2020-01-01T00:00');
     await page.getByRole('button', { name: 'Show' }).click();
     await expect.poll(() => asOf.textContent()).toMatch(/unchecked then; passed 100 now/);
     expect(new Date(new URL(page.url()).searchParams.get('at')!).getFullYear()).toBe(2020);
+  });
+
+  it('shows, as of a past time, the version and classification then of a contract a model reads as latest', async () => {
+    // A model in development that checks answers against the help-centre articles as they are.
+    const checker = [
+      'apiVersion: charter/v1',
+      'kind: Model',
+      'metadata: {name: answer-checker, domain: support}',
+      'spec:',
+      '  title: Answer checker',
+      '  version: 0.1.0',
+      '  stage: development',
+      '  owners: [team:support/support-ml]',
+      '  stewards: [user:liam]',
+      "  intendedPurpose: Check Nora's answers against the help-centre articles.",
+      '  inputs:',
+      '    - {dataset: "dataset:support/kb-articles", version: latest, role: evaluation}',
+    ].join('\n');
+    const added = await server.apply(checker, 'user:kemi');
+    expect(added.status, JSON.stringify(added.body)).toBe(200);
+    await new Promise((r) => setTimeout(r, 10));
+    const before = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 10));
+    // The article bodies become confidential: version 2 of the contract.
+    const raised = kbYaml.replace(
+      /(- name: body[\s\S]*?)classification: internal/,
+      '$1classification: confidential',
+    );
+    expect(raised).not.toBe(kbYaml);
+    const changed = await server.apply(raised, 'user:kemi');
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    await page.goto(`${server.url}/model/support/answer-checker?tab=trace&at=${encodeURIComponent(before)}`);
+    const row = page.locator('#trace-datasets tr', { hasText: 'kb-articles' });
+    await expect.poll(() => row.textContent()).toMatch(/v1 then; v2 now/);
+    expect(await row.textContent()).toMatch(/internal then; confidential now/);
+    // Now: the current version and classification alone.
+    await page.getByRole('button', { name: 'Now' }).click();
+    await expect.poll(() => row.textContent()).not.toMatch(/then/);
+    expect(await row.textContent()).toMatch(/v2 \(latest\)confidential/);
   });
 
   it('names an actor the catalog does not hold as text, and a user it holds as a link to their page', async () => {

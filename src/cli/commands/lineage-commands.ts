@@ -326,6 +326,26 @@ function quality(r: LineageRow, asOf: boolean): string {
     : qualityText(q);
 }
 
+/**
+ * A row's version: the one its link names, else the contract's latest; as of a past time, where it
+ * differs, the one current then beside the latest.
+ */
+function versionText(r: LineageRow, asOf: boolean): string {
+  if (r.version?.used) return `v${r.version.used}${r.version.pinned ? '' : ' (reported)'}`;
+  if (!r.asset) return '';
+  return r.versionThen !== undefined
+    ? `v${r.versionThen} (then), v${r.asset.version} (${asOf ? 'now' : 'recorded'})`
+    : `v${r.asset.version} (latest)`;
+}
+
+/** A row's classification: of the version its link names, else of the latest; as `versionText`. */
+function classificationText(r: LineageRow, asOf: boolean): string {
+  const shown = r.classificationUsed ?? r.asset?.classification ?? '';
+  return r.classificationThen !== undefined
+    ? `${r.classificationThen ?? 'none'} (then), ${shown || 'none'} (${asOf ? 'now' : 'recorded'})`
+    : shown;
+}
+
 function people(list: readonly string[] | undefined): string {
   return list?.length ? list.join(', ') : '—';
 }
@@ -355,8 +375,8 @@ export function formatTrace(t: TraceReport & { outcome?: Outcome }): string {
   if (t.qualityAt)
     lines.push(
       wrap(
-        `${t.qualityAt} ("then" below, where a dataset's status differs; lineage, owners and classifications are as now)`,
-        'Quality:   ',
+        `${t.qualityAt} ("then" below, where a dataset's quality, version or classification differs; lineage and owners are as now)`,
+        'As of:     ',
       ),
     );
   if (t.models.length) {
@@ -383,17 +403,8 @@ export function formatTrace(t: TraceReport & { outcome?: Outcome }): string {
         { header: 'dataset', value: nodeText, min: WHOLE },
         { header: 'hops', value: (r) => r.depth, min: 4 },
         { header: 'role', value: (r) => r.role ?? '', min: WHOLE },
-        {
-          header: 'version',
-          value: (r) =>
-            r.version?.used
-              ? `v${r.version.used}${r.version.pinned ? '' : ' (reported)'}`
-              : r.asset
-                ? `v${r.asset.version} (latest)`
-                : '',
-          min: WHOLE,
-        },
-        { header: 'class.', value: (r) => r.classificationUsed ?? r.asset?.classification ?? '', min: WHOLE },
+        { header: 'version', value: (r) => versionText(r, t.qualityAt !== undefined), min: WHOLE },
+        { header: 'class.', value: (r) => classificationText(r, t.qualityAt !== undefined), min: WHOLE },
         { header: 'quality', value: (r) => quality(r, t.qualityAt !== undefined), min: WHOLE },
         { header: 'owners', value: ownersText, min: WHOLE },
       ],
@@ -626,7 +637,7 @@ export function registerLineageCommands(program: Command) {
     .argument('<ref>', 'model:DOMAIN/NAME, app:DOMAIN/NAME or outcome:ID')
     .option(
       '--at <time>',
-      "also each dataset's quality status at this past time (ISO 8601; UTC without a time zone), where it differs from now",
+      "also what held at this past time (ISO 8601; UTC without a time zone): each dataset's quality status, and the version and classification of a contract a link names no version of, where they differ from now",
     );
   trace.action(async (ref: string) =>
     withLineage(trace, async (api, format) => {

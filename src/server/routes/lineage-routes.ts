@@ -147,6 +147,15 @@ const lineageRowSchema = {
       'string',
       'Trace: the classification of the version used, when a link pins a version other than the current one',
     ),
+    versionThen: {
+      type: 'integer',
+      description:
+        "As of a past time (an outcome's occurredAt, a trace's ?at=), for a link that names no version: the contract's version current then, where it is not the current one",
+    },
+    classificationThen: nullable(
+      'string',
+      "With versionThen: that version's classification, where it differs from the current version's",
+    ),
     qualityThen: {
       type: 'object',
       additionalProperties: true,
@@ -209,7 +218,8 @@ const traceSchema = {
     restricted: restrictedCount,
     qualityAt: {
       type: 'string',
-      description: "With ?at=: that time, which each dataset row's qualityThen refers to",
+      description:
+        "With ?at=: that time, which each dataset row's qualityThen, versionThen and classificationThen refer to",
     },
     outcome: { type: 'object', additionalProperties: true, description: 'For outcome:ID, the outcome' },
   },
@@ -913,7 +923,7 @@ export function lineageRoutes(
             at: {
               type: 'string',
               description:
-                'A past time (ISO 8601; UTC without a time zone): each dataset row also carries its quality status then (qualityThen) where it differs from now; lineage, owners and classifications are the current ones. Not for an outcome, whose trace keeps the quality when it occurred. A time in the future is refused with 400.',
+                "A past time (ISO 8601; UTC without a time zone): each dataset row also carries its quality status then (qualityThen) and, for a link that names no version, its contract's version and classification then (versionThen, classificationThen), where they differ from now; lineage and owners are the current ones. Not for an outcome, whose trace keeps what held when it occurred. A time in the future is refused with 400.",
             },
           },
         },

@@ -4,6 +4,7 @@
  * for them, as a graph and as a table. A node in a domain the user may not read comes back
  * restricted: it keeps its place on the path, shown by its domain and whom to ask for access.
  */
+import type { ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import { fill, useFeatures } from '../api/features';
 import { useApi } from '../api/use-api';
@@ -32,6 +33,12 @@ export interface LineageRow {
    * the status then. Only where it differs from `asset.quality` (then: unchecked, status null).
    */
   qualityThen?: QualityStatus;
+  /**
+   * As of a past time (or in an outcome's trace, when it happened), for a link that names no
+   * version: the contract's version then, and that version's classification, where they differ.
+   */
+  versionThen?: number;
+  classificationThen?: string | null;
   /** The user may not read it: `node` is an id valid in this answer only. */
   restricted?: true;
   domain?: string | null;
@@ -83,6 +90,43 @@ function QualityCell({ r, asOf }: { r: LineageRow; asOf: boolean }) {
   );
 }
 
+/** "then; … now" (a trace as of a past time) or "when it happened; … when recorded" (an outcome's). */
+function ThenNow({ then, now, asOf }: { then: ReactNode; now: ReactNode; asOf: boolean }) {
+  return (
+    <>
+      {then} <span className="muted small">{asOf ? 'then;' : 'when it happened;'}</span> {now}{' '}
+      <span className="muted small">{asOf ? 'now' : 'when recorded'}</span>
+    </>
+  );
+}
+
+/** A row's version; as of a past time, also the contract's version then where it differs. */
+function VersionCell({ r, asOf }: { r: LineageRow; asOf: boolean }) {
+  if (r.versionThen === undefined || !r.asset) return <>{versionText(r)}</>;
+  return <ThenNow then={`v${r.versionThen}`} now={`v${r.asset.version}`} asOf={asOf} />;
+}
+
+/** A row's classification (of the version its link used); as of a past time, also the one then. */
+function ClassificationCell({ r, asOf }: { r: LineageRow; asOf: boolean }) {
+  const shown = r.classificationUsed ?? r.asset?.classification ?? null;
+  if (r.classificationThen !== undefined)
+    return (
+      <ThenNow
+        then={<Classification level={r.classificationThen} />}
+        now={<Classification level={shown} />}
+        asOf={asOf}
+      />
+    );
+  return (
+    <>
+      <Classification level={shown} />
+      {r.classificationUsed !== undefined && r.classificationUsed !== r.asset?.classification ? (
+        <span className="muted small"> of the version used</span>
+      ) : null}
+    </>
+  );
+}
+
 /** `2026-11-20T10:00` in the browser's time zone, as the date-time input shows it. */
 function localInput(iso: string): string {
   const d = new Date(iso);
@@ -106,7 +150,7 @@ function AsOfForm({ at, onChange }: { at: string; onChange: (at: string | null) 
         onChange(time && !Number.isNaN(time.getTime()) ? time.toISOString() : null);
       }}
     >
-      <Field label="Quality as of">
+      <Field label="As of">
         {(id) => (
           <input
             id={id}
@@ -145,7 +189,7 @@ interface TraceReport {
   accountable: { ref: string; title: string; why: string[] }[];
   /** How many nodes are restricted. */
   restricted?: number;
-  /** A trace as of a past time: that time (each row's `qualityThen` is then). */
+  /** A trace as of a past time: that time (each row's `qualityThen`, `versionThen` and `classificationThen` are then). */
   qualityAt?: string;
 }
 
@@ -269,8 +313,8 @@ export function TraceSection({ refText }: { refText: string }) {
           {asOf}
           {trace.data.qualityAt ? (
             <Note>
-              Quality as of {when(trace.data.qualityAt)} (“then”) beside now, where a dataset’s status
-              differs; lineage, owners and classifications are as they are now.
+              As of {when(trace.data.qualityAt)} (“then”) beside now, where a dataset’s quality, version or
+              classification differs; lineage and owners are as they are now.
             </Note>
           ) : null}
           {trace.data.restricted ? (
@@ -349,13 +393,11 @@ export function TraceSection({ refText }: { refText: string }) {
                         {r.role ?? '–'}
                         {r.depth > 1 ? <span className="muted small"> ({r.depth} hops)</span> : null}
                       </td>
-                      <td>{versionText(r)}</td>
                       <td>
-                        <Classification level={r.classificationUsed ?? r.asset?.classification ?? null} />
-                        {r.classificationUsed !== undefined &&
-                        r.classificationUsed !== r.asset?.classification ? (
-                          <span className="muted small"> of the version used</span>
-                        ) : null}
+                        <VersionCell r={r} asOf={asOfShown} />
+                      </td>
+                      <td>
+                        <ClassificationCell r={r} asOf={asOfShown} />
                       </td>
                       <td>
                         <QualityCell r={r} asOf={asOfShown} />
