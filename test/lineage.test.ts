@@ -706,6 +706,9 @@ for (const factory of storeFactories) {
       ]);
       const now = await s.lineage.trace('model:risk/fraud-scorer');
       expect([tx(now).versionThen, tx(now).classificationThen]).toEqual([undefined, undefined]);
+      // Before the catalog had the contract: its current version, nothing "then".
+      const early = await s.lineage.trace('model:risk/fraud-scorer', { at: '2020-01-01T00:00:00Z' });
+      expect([tx(early).versionThen, tx(early).classificationThen]).toEqual([undefined, undefined]);
       expect(formatTrace(then)).toMatch(
         /dataset:payments\/transactions .* v1 \(then\), v2 \(now\) +restricted \(then\), confidential \(now\) /,
       );

@@ -336,15 +336,7 @@ export class Directory {
    * then (an asset the catalog did not have yet is left out).
    */
   async versionsAt(refs: readonly string[], time: string): Promise<Map<string, number>> {
-    const t = Date.parse(time);
-    const out = new Map<string, number>();
-    for (const ref of refs) {
-      let then = 0;
-      for (const v of await this.store.versions(ref))
-        if (Date.parse(v.createdAt) <= t && v.version > then) then = v.version;
-      if (then) out.set(ref, then);
-    }
-    return out;
+    return refs.length ? this.store.versionsAt(refs, new Date(time).toISOString()) : new Map();
   }
 
   /** The classification of one version of a contract (versions never change, so it is cached). */

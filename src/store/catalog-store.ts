@@ -218,6 +218,8 @@ export interface CatalogStore {
   scanAssets(filter: AssetFilter): Promise<AssetWithDoc[]>;
   countAssets(): Promise<{ kind: string; domain: string | null; count: number }[]>;
   versions(ref: string): Promise<VersionRow[]>;
+  /** Each of these assets' newest version created by `time` (ISO 8601 UTC); one not yet created is left out. */
+  versionsAt(refs: readonly string[], time: string): Promise<Map<string, number>>;
   version(ref: string, version: number): Promise<VersionWithDoc | undefined>;
   /** Every stored version with its document, in (ref, version) order, the page after `after`. */
   scanVersions(options: {

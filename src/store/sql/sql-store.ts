@@ -609,6 +609,22 @@ export class SqlStore implements CatalogStore {
     return rows.map((r) => ({ kind: r.kind, domain: r.domain, count: Number(r.count) }));
   }
 
+  async versionsAt(refs: readonly string[], time: string): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    // Times are stored as ISO 8601 UTC text, which sorts as time does.
+    for (let i = 0; i < refs.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('versions')
+        .select(['ref', (eb) => eb.fn.max('version').as('version')])
+        .where('ref', 'in', refs.slice(i, i + 500))
+        .where('created_at', '<=', time)
+        .groupBy('ref')
+        .execute();
+      for (const r of rows) out.set(r.ref, Number(r.version));
+    }
+    return out;
+  }
+
   async versions(ref: string): Promise<VersionRow[]> {
     const rows = await this.db
       .selectFrom('versions')
