@@ -13,6 +13,7 @@ import {
   type DemoServer,
   ensureUiBuilt,
   launchBrowser,
+  seriousViolations,
   signInAs,
   startDemoServer,
 } from './support.js';
@@ -177,6 +178,50 @@ describe.runIf(browserAvailable())('web UI: catalog', { timeout: 120_000 }, () =
     const notify = page.locator('#notify');
     await notify.getByText('Card Platform').waitFor();
     expect(await notify.textContent()).toContain('owner of model:cards/fraud-scorer');
+  });
+
+  it('opens a reported dataset from the lineage list: its jobs and column lineage, and a draft contract to adopt one no contract describes', async () => {
+    const ingested = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/lineage/batch',
+      payload: readFileSync(join(repoRoot, 'examples/lineage/northwind-pipelines.ndjson'), 'utf8'),
+      headers: { 'content-type': 'application/x-ndjson', 'x-charter-actor': 'user:ada' },
+    });
+    expect(ingested.statusCode, ingested.body).toBe(200);
+    await page.goto(`${server.url}/lineage`);
+    const topic = page.locator('#lineage-datasets tr', { hasText: 'psp.payment-events' });
+    await topic.getByRole('link', { name: 'unmanaged — no contract yet: adopt it' }).click();
+    await page.waitForURL(
+      /\/lineage\/dataset\?namespace=kafka%3A%2F%2Fevents\.northwind\.example%3A9092&name=psp\.payment-events$/,
+    );
+    await page
+      .getByRole('heading', { name: 'kafka://events.northwind.example:9092/psp.payment-events' })
+      .waitFor();
+    expect(await page.locator('#jobs').textContent()).toContain(
+      'Read it (1)airflow/payments.load_transactions',
+    );
+    // The draft: its server where the pipelines report the topic, for the domain picked.
+    const adopt = page.locator('#adopt');
+    await expect.poll(() => adopt.locator('pre.manifest').textContent()).toContain('domain: CHANGE-ME');
+    await page.getByLabel('Domain').selectOption('payments');
+    await expect.poll(() => adopt.locator('pre.manifest').textContent()).toContain('domain: payments');
+    const draft = await adopt.locator('pre.manifest').textContent();
+    expect(draft).toContain('host: events.northwind.example:9092');
+    expect(draft).toContain('physicalName: psp.payment-events');
+    expect(await adopt.textContent()).toContain(
+      'charter lineage adopt kafka://events.northwind.example:9092 psp.payment-events --domain payments > payments-psp.payment-events.odcs.yaml',
+    );
+    expect(await seriousViolations(page)).toEqual([]);
+    // A dataset a contract describes: the contract, its column lineage, and nothing to adopt.
+    await page.goto(`${server.url}/lineage`);
+    await page.getByRole('link', { name: 'file:/srv/northwind/data/cards/fraud_scores.parquet' }).click();
+    await page.getByRole('link', { name: 'dataset:cards/fraud-scores' }).waitFor();
+    const device = page.locator('#columns tr', { hasText: 'device_fingerprint' });
+    expect(await device.textContent()).toBe(
+      'device_fingerprintfile:/srv/northwind/data/payments/payment_transactions.parquet#ip_addressmasking',
+    );
+    expect(await page.locator('#adopt').count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
   });
 
   it('draws declared and reported edges differently, with a legend, and keeps edge labels apart', async () => {

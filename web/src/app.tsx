@@ -10,6 +10,7 @@ import { NotFoundPage } from './pages/not-found-page';
 import { OutcomePage } from './pages/outcome-page';
 import { OverviewPage } from './pages/overview-page';
 import { PoliciesPage } from './pages/policies-page';
+import { ReportedDatasetPage } from './pages/reported-dataset-page';
 import { SearchPage } from './pages/search-page';
 import { SignInCallbackPage, SignInPage } from './pages/sign-in-page';
 import { WorkPage } from './pages/work-page';
@@ -69,6 +70,7 @@ export function App() {
         <Route path="/policies" element={<PoliciesPage />} />
         <Route path="/work" element={<WorkPage />} />
         <Route path="/lineage" element={<LineagePage />} />
+        <Route path="/lineage/dataset" element={<ReportedDatasetPage />} />
         <Route path="/sign-in" element={<SignInPage />} />
         <Route path="/sign-in/callback" element={<SignInCallbackPage />} />
         <Route path="/domain/:name" element={<DomainRoute />} />

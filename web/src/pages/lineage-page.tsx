@@ -23,6 +23,7 @@ import {
 import { plural, when } from '../lib/format';
 import { hrefOf, reportedName, shortName } from '../lib/refs';
 import { severityTone } from './outcome-page';
+import { reportedHref } from './reported-dataset-page';
 
 interface LineageDataset {
   namespace: string;
@@ -122,13 +123,17 @@ export function LineagePage() {
                   {page.map((d) => (
                     <tr key={`${d.namespace}/${d.name}`}>
                       <th scope="row">
-                        <code>{reportedName(d.namespace, d.name)}</code>
+                        <Link to={reportedHref(d.namespace, d.name)}>
+                          <code>{reportedName(d.namespace, d.name)}</code>
+                        </Link>
                       </th>
                       <td>
                         {d.ref ? (
                           <Link to={`${hrefOf(d.ref)}?tab=lineage`}>{d.ref}</Link>
                         ) : (
-                          <span className="text-bad">unmanaged — no contract yet</span>
+                          <Link className="text-bad" to={reportedHref(d.namespace, d.name)}>
+                            unmanaged — no contract yet: adopt it
+                          </Link>
                         )}
                       </td>
                     </tr>
