@@ -224,6 +224,38 @@ describe.runIf(browserAvailable())('web UI: catalog', { timeout: 120_000 }, () =
     expect(await seriousViolations(page)).toEqual([]);
   });
 
+  it("shows on a person's page what they are accountable for: their scorecard and the AI outcomes traced to them, with why", async () => {
+    const recorded = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/outcomes',
+      payload: {
+        subject: 'app:support/nora',
+        type: 'harmful_answer',
+        severity: 'critical',
+        summary: 'Read a card number back to a customer',
+      },
+      headers: { 'x-charter-actor': 'user:liam' },
+    });
+    expect(recorded.statusCode, recorded.body).toBe(201);
+    await page.goto(`${server.url}/user/kemi`);
+    const card = page.locator('#accountable-for');
+    await card.getByText('Assets owned').waitFor();
+    const text = async () => (await card.textContent()) ?? '';
+    await expect.poll(text).toContain('harmful answer on app:support/nora');
+    expect(await text()).toContain('Assets owned8 (5 datasets, 2 data products, 1 application)');
+    expect(await text()).toMatch(/AI outcomes\d+ traced to them/);
+    const outcome = card.locator('#outcomes-traced li', { hasText: 'harmful answer' });
+    expect(await outcome.textContent()).toContain(
+      'owner of app:support/nora; owner of dataset:support/kb-articles',
+    );
+    expect(await seriousViolations(page)).toEqual([]);
+    await outcome.getByRole('link', { name: 'harmful answer' }).click();
+    await page.waitForURL(/\/outcome\/[0-9a-f-]{36}$/);
+    // Someone who owns nothing: said so.
+    await page.goto(`${server.url}/user/ada`);
+    await page.locator('#accountable-for', { hasText: 'Owns no asset' }).waitFor();
+  });
+
   it('draws declared and reported edges differently, with a legend, and keeps edge labels apart', async () => {
     // After the pipelines' events above: payment-transactions feeds fraud-scores through a reported
     // job, and three data products through their declared input ports.

@@ -298,6 +298,10 @@ export interface ScorecardRow {
   qualityChecked: number;
   passingQuality: number;
   openIncidents: number;
+  models?: number;
+  apps?: number;
+  /** AI outcomes traced to them (those the reader may see). */
+  outcomes?: number;
   score: number | null;
 }
 
@@ -322,5 +326,5 @@ export interface Outcome {
   actor: string;
   domains: string[];
   /** Who is accountable, as the caller may see the stored trace. */
-  accountable: { ref: string; title: string }[];
+  accountable: { ref: string; title: string; why?: string[] }[];
 }

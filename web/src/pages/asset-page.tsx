@@ -15,6 +15,7 @@ import { ErrorNote, Loading, PageHeader, Status, TabLinks, useTitle } from '../c
 import { when } from '../lib/format';
 import { markReady } from '../lib/perf';
 import { hrefOf, kindLabel, parseRef, shortName } from '../lib/refs';
+import { AccountableFor } from './accountable-section';
 import { AiSection } from './ai-section';
 import {
   ContractSummary,
@@ -144,7 +145,12 @@ export function AssetPage({ refText }: { refText: string }) {
             </div>
           ) : (
             <div className="two-col">
-              <KindSummary d={d} />
+              <div>
+                <KindSummary d={d} />
+                {d.asset.kind === 'User' || d.asset.kind === 'Team' ? (
+                  <AccountableFor refText={refText} />
+                ) : null}
+              </div>
               <div>
                 {d.owners.length || d.stewards.length ? <OwnersPanel d={d} /> : null}
                 <RelationsPanel d={d} />

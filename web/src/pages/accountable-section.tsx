@@ -1,0 +1,108 @@
+/**
+ * What a person or a team answers for, on their page: their scorecard (the assets they own, and how
+ * many of them name an owner and a steward, are described, classified and pass their quality checks,
+ * with the incidents open on them) and the AI outcomes traced to them, each with why.
+ */
+import { Link } from 'react-router';
+import { apiPath } from '../api/client';
+import { useFeatures } from '../api/features';
+import type { Outcome, ScorecardRow, Scorecards } from '../api/types';
+import { useApi } from '../api/use-api';
+import { Badge, ErrorNote, Loading, RefLink, Section } from '../components/ui';
+import { fmt, plural, when } from '../lib/format';
+import { Definition } from './asset-sections';
+import { severityTone } from './outcome-page';
+
+const OUTCOMES = 10;
+
+/** `4 of 5`, or a dash when there is nothing to count. */
+function ofWhole(part: number, whole: number) {
+  return whole ? `${fmt(part)} of ${fmt(whole)}` : '–';
+}
+
+function Card({ row }: { row: ScorecardRow }) {
+  const kinds = [
+    [row.datasets, 'dataset'],
+    [row.products, 'data product'],
+    [row.models ?? 0, 'model'],
+    [row.apps ?? 0, 'application'],
+  ] as const;
+  return (
+    <dl className="facts">
+      <Definition term="Assets owned">
+        {fmt(row.assets)}{' '}
+        <span className="muted small">
+          (
+          {kinds
+            .filter(([n]) => n)
+            .map(([n, what]) => plural(n, what))
+            .join(', ')}
+          )
+        </span>
+      </Definition>
+      <Definition term="Owner and steward">{ofWhole(row.withOwnerAndSteward, row.assets)}</Definition>
+      <Definition term="Described">{ofWhole(row.described, row.assets)}</Definition>
+      <Definition term="Classified">{ofWhole(row.classified, row.datasets)} datasets</Definition>
+      <Definition term="Passing quality">
+        {ofWhole(row.passingQuality, row.qualityChecked)} checked
+      </Definition>
+      <Definition term="Open incidents">
+        {row.openIncidents ? <span className="text-bad">{fmt(row.openIncidents)}</span> : 'none'}
+      </Definition>
+      <Definition term="AI outcomes">{fmt(row.outcomes ?? 0)} traced to them</Definition>
+      <Definition term="Score">{row.score === null ? '–' : `${row.score}%`}</Definition>
+    </dl>
+  );
+}
+
+export function AccountableFor({ refText }: { refText: string }) {
+  const features = useFeatures();
+  const cards = useApi<Scorecards>(features.scorecards ? apiPath('/scorecards', { owner: refText }) : null);
+  const outcomes = useApi<{ outcomes: Outcome[] }>(
+    features.paths.has('/api/v1/outcomes')
+      ? apiPath('/outcomes', { accountable: refText, limit: OUTCOMES })
+      : null,
+  );
+  if (!features.scorecards) return null;
+  const row = cards.data?.owners.find((o) => o.key === refText);
+  return (
+    <Section title="Accountable for" id="accountable-for">
+      {cards.error ? (
+        <ErrorNote error={cards.error} />
+      ) : !cards.data ? (
+        <Loading label="Counting" />
+      ) : row ? (
+        <Card row={row} />
+      ) : (
+        <p className="muted">
+          Owns no asset: no contract, product, model or application names them as owner.
+        </p>
+      )}
+      {outcomes.data?.outcomes.length ? (
+        <>
+          <h3>AI outcomes traced to them</h3>
+          <ul className="plain" id="outcomes-traced">
+            {outcomes.data.outcomes.map((o) => (
+              <li key={o.id}>
+                <Badge tone={severityTone(o.severity)}>{o.severity}</Badge>{' '}
+                <Link to={`/outcome/${o.id}`}>{o.type.replace(/_/g, ' ')}</Link> on{' '}
+                <RefLink refText={o.subject} /> <span className="muted small">{when(o.occurredAt)}</span>
+                <div className="muted small">
+                  {o.accountable.find((a) => a.ref === refText)?.why?.join('; ')}
+                </div>
+              </li>
+            ))}
+          </ul>
+          {outcomes.data.outcomes.length >= OUTCOMES ? (
+            <p className="muted small">
+              The {OUTCOMES} most recent; <code>charter outcome list --accountable {refText}</code> lists them
+              all.
+            </p>
+          ) : null}
+        </>
+      ) : outcomes.error ? (
+        <ErrorNote error={outcomes.error} />
+      ) : null}
+    </Section>
+  );
+}
