@@ -15,9 +15,9 @@ import { severityTone } from './outcome-page';
 
 const OUTCOMES = 10;
 
-/** `4 of 5`, or a dash when there is nothing to count. */
-function ofWhole(part: number, whole: number) {
-  return whole ? `${fmt(part)} of ${fmt(whole)}` : '–';
+/** `4 of 5 datasets`, or what there is none of. */
+function ofWhole(part: number, whole: number, what: string, none: string) {
+  return whole ? `${fmt(part)} of ${fmt(whole)}${what ? ` ${what}` : ''}` : none;
 }
 
 function Card({ row }: { row: ScorecardRow }) {
@@ -40,11 +40,15 @@ function Card({ row }: { row: ScorecardRow }) {
           )
         </span>
       </Definition>
-      <Definition term="Owner and steward">{ofWhole(row.withOwnerAndSteward, row.assets)}</Definition>
-      <Definition term="Described">{ofWhole(row.described, row.assets)}</Definition>
-      <Definition term="Classified">{ofWhole(row.classified, row.datasets)} datasets</Definition>
+      <Definition term="Owner and steward">
+        {ofWhole(row.withOwnerAndSteward, row.assets, '', '–')}
+      </Definition>
+      <Definition term="Described">{ofWhole(row.described, row.assets, '', '–')}</Definition>
+      <Definition term="Classified">
+        {ofWhole(row.classified, row.datasets, 'datasets', 'no datasets')}
+      </Definition>
       <Definition term="Passing quality">
-        {ofWhole(row.passingQuality, row.qualityChecked)} checked
+        {ofWhole(row.passingQuality, row.qualityChecked, 'checked', 'none checked')}
       </Definition>
       <Definition term="Open incidents">
         {row.openIncidents ? <span className="text-bad">{fmt(row.openIncidents)}</span> : 'none'}
