@@ -29,7 +29,15 @@ import { guardedApp, tokensFor } from './support/guarded-app.js';
 import { repoRoot } from './support/reference.js';
 import { type StoreHandle, storeFactories } from './support/stores.js';
 
-const TOOLS = ['decide_ai_use', 'get_context', 'impact', 'list_domains', 'search_catalog', 'trace'];
+const TOOLS = [
+  'decide_ai_use',
+  'get_context',
+  'impact',
+  'list_domains',
+  'record_outcome',
+  'search_catalog',
+  'trace',
+];
 const CUSTOMERS = 'dataset:customer/customers';
 const KB = 'dataset:support/kb-articles';
 const PAYMENTS = 'dataset:payments/payment-transactions';
@@ -93,7 +101,7 @@ describe('charter mcp over stdio (the binary)', () => {
     rmSync(home, { recursive: true, force: true });
   });
 
-  it('lists the six tools with input schemas, and the resource templates', async () => {
+  it('lists the seven tools with input schemas, and the resource templates', async () => {
     const { tools } = await admin.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(TOOLS);
     const decide = tools.find((t) => t.name === 'decide_ai_use')!;
@@ -171,6 +179,72 @@ describe('charter mcp over stdio (the binary)', () => {
     const i = await data<ImpactReport>(grace, 'impact', { ref: PAYMENTS });
     expect(i.models.map((m) => m.node)).toEqual(['model:cards/fraud-scorer']);
     expect(i.notify.map((a) => a.ref)).toContain('user:grace');
+  });
+
+  it('records an outcome as the caller, traced at once and audited, and refuses one about what the caller may not read', async () => {
+    const o = await data<{ ref: string; actor: string; accountable: { ref: string; why: string[] }[] }>(
+      grace,
+      'record_outcome',
+      {
+        subject: 'model:cards/fraud-scorer',
+        type: 'wrong_answer',
+        severity: 'high',
+        summary: 'Declined a genuine card payment',
+        occurredAt: '2026-11-20T09:30:00',
+      },
+    );
+    expect(o.actor).toBe('user:grace');
+    expect(o.accountable.find((a) => a.ref === 'user:farid')?.why).toContain(
+      'owner of dataset:payments/payment-transactions (training)',
+    );
+    const r = await call(grace, 'record_outcome', {
+      subject: 'model:cards/fraud-scorer',
+      type: 'drift',
+      severity: 'low',
+      summary: 'Scores drifted',
+    });
+    expect(textOf(r)).toMatch(
+      /^Recorded outcome:[0-9a-f-]{36} \(drift, low\) about model:cards\/fraud-scorer, as user:grace\./,
+    );
+    expect(textOf(r)).toContain('Accountable:');
+    const shown = JSON.parse(
+      charter(home, 'outcome', 'show', o.ref.slice('outcome:'.length), '-o', 'json').stdout,
+    );
+    expect(shown).toMatchObject({
+      summary: 'Declined a genuine card payment',
+      occurredAt: '2026-11-20T09:30:00.000Z',
+    });
+    const log = charter(home, 'audit', 'log', 'model:cards/fraud-scorer', '--limit', '1000', '-o', 'json');
+    const records = JSON.parse(log.stdout) as { actor: string; action: string }[];
+    expect(records.filter((x) => x.action === 'outcome.record').map((x) => x.actor)).toEqual([
+      'user:grace',
+      'user:grace',
+    ]);
+    expect(
+      await toolError(grace, 'record_outcome', {
+        subject: 'app:support/nora',
+        type: 'complaint',
+        severity: 'low',
+        summary: 'Slow',
+      }),
+    ).toMatch(/^NotAllowedError: /);
+    expect(
+      await toolError(admin, 'record_outcome', {
+        subject: 'model:cards/fraud-scorer',
+        type: 'rumour',
+        severity: 'low',
+        summary: 'x',
+      }),
+    ).toMatch(/Input validation error/);
+    expect(
+      await toolError(admin, 'record_outcome', {
+        subject: 'model:cards/fraud-scorer',
+        type: 'drift',
+        severity: 'low',
+        summary: 'Later',
+        occurredAt: '2099-01-01T00:00:00Z',
+      }),
+    ).toMatch(/^InputError: occurredAt \(2099-01-01T00:00:00.000Z\) is in the future/);
   });
 
   it('hides from a user with roles what they may not read', async () => {

@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { type AiDecision, AiGate } from '../ai/ai-gate.js';
 import { buildContext, contextMarkdown } from '../ai/context-pack.js';
 import type { Catalog } from '../catalog/catalog.js';
+import { OUTCOME_TYPES, type OutcomeType, SEVERITIES } from '../lineage/lineage-api.js';
 import type { LineageService } from '../lineage/lineage-service.js';
 import type { ImpactReport, LineageRow, TraceReport } from '../lineage/trace.js';
 import { AuthenticationError, isCharterError, NotFoundError } from '../model/errors.js';
@@ -385,6 +386,38 @@ const traceTool = {
   annotations: READ_ONLY,
 };
 
+const recordOutcomeTool = {
+  title: 'Record an AI outcome',
+  description:
+    "Record what a model or an AI application did: an evaluation result, a user's complaint, a harmful or wrong answer, a drift alert. It is traced at once (every dataset and person behind the system now, each dataset's quality when it happened) and stored with that trace; the webhooks of every domain the trace goes through are told. Recorded in the audit log with the caller as actor. The subject must be one you may read.",
+  inputSchema: {
+    subject: z.string().describe('model:DOMAIN/NAME or app:DOMAIN/NAME'),
+    type: z.enum(OUTCOME_TYPES as [OutcomeType, ...OutcomeType[]]).describe('what kind of outcome'),
+    severity: z.enum(SEVERITIES),
+    summary: z.string().min(1).max(2000).describe('what happened, in a sentence'),
+    occurredAt: z
+      .string()
+      .optional()
+      .describe('when it happened (ISO 8601; UTC without a time zone; default now; not in the future)'),
+    runId: z.string().optional().describe('the run or request it happened in'),
+    traceId: z.string().optional().describe("the application's trace id"),
+    details: z.record(z.string(), z.unknown()).optional().describe('more, as an object'),
+  },
+  outputSchema: z.looseObject({
+    id: z.string(),
+    ref: z.string(),
+    subject: z.string(),
+    accountable,
+    trace: z.looseObject({ datasets: z.array(looseRow), models: z.array(looseRow) }),
+  }),
+  annotations: {
+    readOnlyHint: false,
+    destructiveHint: false,
+    idempotentHint: false,
+    openWorldHint: false,
+  },
+};
+
 const impactTool = {
   title: 'Impact downstream',
   description:
@@ -439,7 +472,7 @@ export function createMcpServer(services: McpServices, fixed?: McpCaller): McpSe
     { name: MCP_SERVER_NAME, title: 'Charter', version: services.version },
     {
       instructions:
-        'Charter is the governed data catalog. Find datasets and data products with search_catalog, read their governed meaning with get_context before using them, and ask decide_ai_use before using a dataset for training, fine-tuning, RAG or prompts: a deny lists every reason and what would change it. trace and impact follow lineage to the people accountable. Refs look like dataset:DOMAIN/NAME, product:DOMAIN/NAME, model:DOMAIN/NAME, app:DOMAIN/NAME, domain:NAME.',
+        'Charter is the governed data catalog. Find datasets and data products with search_catalog, read their governed meaning with get_context before using them, and ask decide_ai_use before using a dataset for training, fine-tuning, RAG or prompts: a deny lists every reason and what would change it. trace and impact follow lineage to the people accountable; record_outcome records what a model or an application did (an evaluation, a complaint, a harmful or wrong answer, drift) and traces it to them. Refs look like dataset:DOMAIN/NAME, product:DOMAIN/NAME, model:DOMAIN/NAME, app:DOMAIN/NAME, domain:NAME.',
     },
   );
   const callerOf = (extra: Extra): McpCaller => {
@@ -490,6 +523,27 @@ export function createMcpServer(services: McpServices, fixed?: McpCaller): McpSe
         .as(caller.actor, caller.catalog.guard)
         .trace(ref, at === undefined ? {} : { at });
       return { data: report as unknown as Structured, text: traceText(report) };
+    }),
+  );
+
+  server.registerTool('record_outcome', recordOutcomeTool, async (args, extra) =>
+    run(services, async () => {
+      const caller = callerOf(extra);
+      const o = await services.lineage.as(caller.actor, caller.catalog.guard).recordOutcome({
+        subject: args.subject,
+        type: args.type,
+        severity: args.severity,
+        summary: args.summary,
+        ...(args.occurredAt ? { occurredAt: args.occurredAt } : {}),
+        ...(args.runId ? { runId: args.runId } : {}),
+        ...(args.traceId ? { traceId: args.traceId } : {}),
+        ...(args.details ? { details: args.details } : {}),
+      });
+      const { trace, ...outcome } = o;
+      return {
+        data: o as unknown as Structured,
+        text: `Recorded ${o.ref} (${o.type}, ${o.severity}) about ${o.subject}, as ${o.actor}.\n\n${traceText({ ...trace, outcome })}`,
+      };
     }),
   );
 
