@@ -163,12 +163,24 @@ for (const factory of storeFactories) {
       await expect(p.governance.decideApproval(open!.id, 'approved', 'user:carol', null)).rejects.toThrow(
         /may not decide .*: it needs the data office/,
       );
+      // The version in effect at a time (a trace as of then reads it): a pending one is not, yet.
+      // (The catalog stores versions at the real time; the approval is decided at the clock's.)
+      const orders = 'dataset:payments/orders';
+      const inEffect = async (time: string) => (await handle.store.versionsAt([orders], time)).get(orders);
+      const whilePending = new Date().toISOString();
+      expect(await inEffect(whilePending)).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      clock = new Date();
       const decided = await p.governance.decideApproval(
         'dataset:payments/orders',
         'approved',
         'user:alice',
         'agreed in the council',
       );
+      // Approved, it is in effect from its approval, not from when it was proposed.
+      expect(await inEffect(whilePending)).toBe(1);
+      expect(await inEffect(clock.toISOString())).toBe(2);
+      expect(await inEffect('2020-01-01T00:00:00.000Z')).toBeUndefined();
       expect(decided).toMatchObject({ state: 'approved', decidedBy: 'user:alice' });
       const live = await p.catalog.get('dataset:payments/orders');
       expect(live.asset.version).toBe(2);

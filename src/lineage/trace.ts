@@ -67,8 +67,8 @@ export interface LineageRow {
   qualityThen?: QualityStatus;
   /**
    * As of a past time (an outcome's occurredAt, a trace's `at`), for a link that names no version:
-   * the contract's version current then (its newest version created by then), where that is not
-   * its current one.
+   * the contract's version in effect then (its newest version stored, or approved, by then), where
+   * that is not its current one.
    */
   versionThen?: number;
   /** That version's classification, where it differs from the current version's. */

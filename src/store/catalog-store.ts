@@ -218,7 +218,10 @@ export interface CatalogStore {
   scanAssets(filter: AssetFilter): Promise<AssetWithDoc[]>;
   countAssets(): Promise<{ kind: string; domain: string | null; count: number }[]>;
   versions(ref: string): Promise<VersionRow[]>;
-  /** Each of these assets' newest version created by `time` (ISO 8601 UTC); one not yet created is left out. */
+  /**
+   * Each of these assets' version in effect at `time` (ISO 8601 UTC): its newest version stored by
+   * then, or, for one that waited for approval, approved by then. One not yet in effect is left out.
+   */
   versionsAt(refs: readonly string[], time: string): Promise<Map<string, number>>;
   version(ref: string, version: number): Promise<VersionWithDoc | undefined>;
   /** Every stored version with its document, in (ref, version) order, the page after `after`. */

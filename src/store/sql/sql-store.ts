@@ -611,14 +611,27 @@ export class SqlStore implements CatalogStore {
 
   async versionsAt(refs: readonly string[], time: string): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    // Times are stored as ISO 8601 UTC text, which sorts as time does.
+    // A version waiting for approval is not in effect; one approved took effect when the last
+    // approval was decided, any other when it was stored. Times are ISO 8601 UTC text, which sorts
+    // as time does.
     for (let i = 0; i < refs.length; i += 500) {
+      const part = refs.slice(i, i + 500);
+      const approved = this.db
+        .selectFrom('approvals')
+        .select(['ref', 'version', (eb) => eb.fn.max('decided_at').as('decided_at')])
+        .where('state', '=', 'approved')
+        .where('ref', 'in', part)
+        .groupBy(['ref', 'version']);
       const rows = await this.db
-        .selectFrom('versions')
-        .select(['ref', (eb) => eb.fn.max('version').as('version')])
-        .where('ref', 'in', refs.slice(i, i + 500))
-        .where('created_at', '<=', time)
-        .groupBy('ref')
+        .selectFrom('versions as v')
+        .leftJoin(approved.as('a'), (j) =>
+          j.onRef('a.ref', '=', 'v.ref').onRef('a.version', '=', 'v.version'),
+        )
+        .select(['v.ref', (eb) => eb.fn.max('v.version').as('version')])
+        .where('v.ref', 'in', part)
+        .where('v.state', '!=', 'pending')
+        .where((eb) => eb(eb.fn.coalesce('a.decided_at', 'v.created_at'), '<=', time))
+        .groupBy('v.ref')
         .execute();
       for (const r of rows) out.set(r.ref, Number(r.version));
     }
