@@ -145,7 +145,8 @@ describe.runIf(browserAvailable())('web UI: catalog', { timeout: 120_000 }, () =
     await page.waitForURL(/\/dataset\/payments\/chargebacks$/);
   });
 
-  it('names reported datasets as their pipelines do, in the lineage list and in a trace', async () => {
+  /** The demo's pipelines report their lineage (examples/lineage), as the demo command sends it. */
+  const ingestNorthwind = async () => {
     const ingested = await server.app.inject({
       method: 'POST',
       url: '/api/v1/lineage/batch',
@@ -153,6 +154,10 @@ describe.runIf(browserAvailable())('web UI: catalog', { timeout: 120_000 }, () =
       headers: { 'content-type': 'application/x-ndjson', 'x-charter-actor': 'user:ada' },
     });
     expect(ingested.statusCode, ingested.body).toBe(200);
+  };
+
+  it('names reported datasets as their pipelines do, in the lineage list and in a trace', async () => {
+    await ingestNorthwind();
     await page.goto(`${server.url}/lineage`);
     const reported = page.locator('table.data');
     // A path is joined to its namespace with a colon, as the server labels the node.
@@ -181,13 +186,7 @@ describe.runIf(browserAvailable())('web UI: catalog', { timeout: 120_000 }, () =
   });
 
   it('opens a reported dataset from the lineage list: its jobs and column lineage, and a draft contract to adopt one no contract describes', async () => {
-    const ingested = await server.app.inject({
-      method: 'POST',
-      url: '/api/v1/lineage/batch',
-      payload: readFileSync(join(repoRoot, 'examples/lineage/northwind-pipelines.ndjson'), 'utf8'),
-      headers: { 'content-type': 'application/x-ndjson', 'x-charter-actor': 'user:ada' },
-    });
-    expect(ingested.statusCode, ingested.body).toBe(200);
+    await ingestNorthwind();
     await page.goto(`${server.url}/lineage`);
     const topic = page.locator('#lineage-datasets tr', { hasText: 'psp.payment-events' });
     await topic.getByRole('link', { name: 'unmanaged — no contract yet: adopt it' }).click();
