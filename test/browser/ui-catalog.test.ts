@@ -3,9 +3,13 @@
  * reading its quality history, following its lineage by clicking a node, and diffing two versions.
  */
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ALLOW_PRIVATE_SETTING, WebhookDeliverer } from '../../src/lineage/webhooks.js';
+import { lineageStoreFor } from '../../src/store/sql/sql-lineage-store.js';
 import { repoRoot } from '../support/reference.js';
 import {
   type Browser,
@@ -253,6 +257,48 @@ describe.runIf(browserAvailable())('web UI: catalog', { timeout: 120_000 }, () =
     // Someone who owns nothing: said so.
     await page.goto(`${server.url}/user/ada`);
     await page.locator('#accountable-for', { hasText: 'Owns no asset' }).waitFor();
+  });
+
+  it('lists webhook deliveries that gave up in the work queue, with the last answer, and retries one', async () => {
+    // A receiver that is down (502), reachable on this machine for this test only.
+    vi.stubEnv(ALLOW_PRIVATE_SETTING, 'true');
+    const rx = createServer((_req, res) => res.writeHead(502).end());
+    await new Promise<void>((resolve) => rx.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(rx.address() as AddressInfo).port}/hook`;
+      const hook = await server.platform.lineage.addWebhook({ url, domain: 'support' });
+      const recorded = await server.app.inject({
+        method: 'POST',
+        url: '/api/v1/outcomes',
+        payload: { subject: 'app:support/nora', type: 'drift', severity: 'low', summary: 'Answers drifted' },
+        headers: { 'x-charter-actor': 'user:kemi' },
+      });
+      expect(recorded.statusCode, recorded.body).toBe(201);
+      // One attempt allowed: the outcome's delivery gives up at once.
+      const deliverer = new WebhookDeliverer(lineageStoreFor(server.platform.store), { maxAttempts: 1 });
+      expect(await deliverer.tick()).toMatchObject({ dead: 1 });
+      await page.goto(`${server.url}/work?tab=notifications`);
+      const row = page.locator('#dead-letters tr', { hasText: 'io.charter.outcome.recorded' });
+      await row.waitFor();
+      expect(await row.textContent()).toContain(url);
+      expect(await row.textContent()).toContain('HTTP 502');
+      expect(await page.locator('#webhooks').textContent()).toContain(
+        `${url} domain:support and its sub-domains`,
+      );
+      expect(await seriousViolations(page)).toEqual([]);
+      await row.getByRole('button', { name: /^Retry delivery / }).click();
+      // It leaves the dead-letter list, pending again, and the page says so.
+      await page
+        .locator('#dead-letters .note', { hasText: `Queued again: the io.charter.outcome.recorded` })
+        .waitFor();
+      await expect.poll(() => row.count()).toBe(0);
+      const [again] = await server.platform.lineage.deliveries({ webhook: hook.id });
+      expect(again).toMatchObject({ state: 'pending', attempts: 1 });
+      await server.platform.lineage.removeWebhook(hook.id);
+    } finally {
+      vi.unstubAllEnvs();
+      await new Promise((resolve) => rx.close(resolve));
+    }
   });
 
   it('draws declared and reported edges differently, with a legend, and keeps edge labels apart', async () => {

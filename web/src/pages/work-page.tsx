@@ -1,7 +1,8 @@
 /**
  * Work queues: pending changes and waivers to decide (approve or reject with a reason, offered to
  * those the rules allow; the server decides and its refusal is shown as it words it), incidents
- * assigned to me or my domains, and the AI-use decisions log when the server keeps one.
+ * assigned to me or my domains, the AI-use decisions log when the server keeps one, and the webhook
+ * deliveries that gave up.
  */
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
@@ -31,6 +32,7 @@ import { type Org, subtreeOf, useOrg } from '../lib/org';
 import { mayDecide } from '../lib/permissions';
 import { shortName } from '../lib/refs';
 import { useSession } from '../session';
+import { Notifications } from './notifications-tab';
 
 export function WorkPage() {
   useTitle('Work queue');
@@ -44,6 +46,9 @@ export function WorkPage() {
     { id: 'waivers', label: `Waivers${waivers === undefined ? '' : ` (${waivers})`}` },
     ...(features.incidents ? [{ id: 'incidents', label: 'Incidents' }] : []),
     { id: 'decisions', label: 'AI-use decisions' },
+    ...(features.paths.has('/api/v1/webhooks/deliveries')
+      ? [{ id: 'notifications', label: 'Notifications' }]
+      : []),
   ];
   const requested = params.get('tab') ?? 'approvals';
   const tab = tabs.some((t) => t.id === requested) ? requested : 'approvals';
@@ -56,7 +61,7 @@ export function WorkPage() {
     <>
       <PageHeader
         title="Work queue"
-        subtitle="What waits for a person: changes a policy routed to review, waiver requests, incidents."
+        subtitle="What waits for a person: changes a policy routed to review, waiver requests, incidents, webhook deliveries that gave up."
       />
       <TabLinks tabs={tabs} current={tab} hrefOf={href} label="Queues" />
       <div className="tab-body">
@@ -64,6 +69,7 @@ export function WorkPage() {
         {tab === 'waivers' ? <Waivers /> : null}
         {tab === 'incidents' ? <Incidents /> : null}
         {tab === 'decisions' ? <Decisions /> : null}
+        {tab === 'notifications' ? <Notifications /> : null}
       </div>
     </>
   );
