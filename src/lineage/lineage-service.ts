@@ -998,10 +998,10 @@ export class LineageService implements LineageApi {
   /**
    * Gives each dataset row of a trace what held at `time`, where it differs from what the row
    * shows: the quality status its dataset had (its newest run finished by then), and for a link
-   * that names no version, the contract's version current then and that version's classification.
-   * A dataset no run had checked by then keeps only the status shown (an outcome's: the first known
-   * one), or with `uncheckedThen` (a trace asked as of a time) is shown unchecked then. A contract
-   * the catalog did not have yet keeps its current version.
+   * that names no version, the contract's version in effect then and that version's
+   * classification. A dataset no run had checked by then keeps only the status shown (an
+   * outcome's: the first known one), or with `uncheckedThen` (a trace asked as of a time) is shown
+   * unchecked then. A contract not in effect yet keeps its current version.
    */
   private async asOf(trace: TraceReport, time: string, options: { uncheckedThen?: boolean } = {}) {
     const rows = trace.datasets.filter((r) => r.asset?.quality);

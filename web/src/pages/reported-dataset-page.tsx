@@ -7,11 +7,12 @@ import { lazy, Suspense, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { apiPath } from '../api/client';
 import { useFeatures } from '../api/features';
-import type { Asset, Json } from '../api/types';
+import type { Json } from '../api/types';
 import { useApi } from '../api/use-api';
 import { Field } from '../components/field';
 import { Empty, ErrorNote, Loading, PageHeader, RefLink, Section, useTitle } from '../components/ui';
 import { plural } from '../lib/format';
+import { useOrg } from '../lib/org';
 import { reportedName } from '../lib/refs';
 
 const YamlView = lazy(() => import('./yaml-view'));
@@ -55,11 +56,10 @@ function Jobs({ jobs, none }: { jobs: string[]; none: string }) {
 /** How to adopt an unmanaged dataset: a domain to pick, the draft for it, and the commands. */
 function Adopt({ namespace, name }: { namespace: string; name: string }) {
   const [domain, setDomain] = useState('');
-  const domains = useApi<{ items: Asset[] }>(apiPath('/assets', { kind: 'domains', limit: 500 }));
+  const { org, error: orgError } = useOrg();
   const detail = useApi<DatasetDetail>(
     apiPath('/lineage/datasets/detail', { namespace, name, ...(domain ? { domain } : {}) }),
   );
-  const names = (domains.data?.items ?? []).map((d) => d.name).sort();
   const file = `${domain || 'DOMAIN'}-${name.split('/').pop() || 'dataset'}.odcs.yaml`;
   return (
     <Section title="Adopt it" id="adopt">
@@ -73,15 +73,16 @@ function Adopt({ namespace, name }: { namespace: string; name: string }) {
         {(id) => (
           <select id={id} value={domain} onChange={(e) => setDomain(e.target.value)}>
             <option value="">(choose the domain that will own it)</option>
-            {names.map((d) => (
-              <option key={d} value={d}>
-                {d}
+            {org?.tree.map((d) => (
+              <option key={d.name} value={d.name}>
+                {'  '.repeat(d.depth)}
+                {d.name}
               </option>
             ))}
           </select>
         )}
       </Field>
-      {domains.error ? <ErrorNote error={domains.error} /> : null}
+      {orgError ? <ErrorNote error={orgError} /> : null}
       {detail.error ? (
         <ErrorNote error={detail.error} />
       ) : !detail.data?.draft ? (
