@@ -164,13 +164,16 @@ for (const factory of storeFactories) {
         /may not decide .*: it needs the data office/,
       );
       // The version in effect at a time (a trace as of then reads it): a pending one is not, yet.
-      // (The catalog stores versions at the real time; the approval is decided at the clock's.)
+      // Versions, approvals and audit records all read the platform's clock.
       const orders = 'dataset:payments/orders';
       const inEffect = async (time: string) => (await handle.store.versionsAt([orders], time)).get(orders);
-      const whilePending = new Date().toISOString();
-      expect(await inEffect(whilePending)).toBe(1);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      clock = new Date();
+      const proposed = clock.toISOString();
+      expect((await handle.store.versions(orders)).map((v) => [v.version, v.state, v.createdAt])).toEqual([
+        [1, 'live', proposed],
+        [2, 'pending', proposed],
+      ]);
+      expect(await inEffect(proposed)).toBe(1);
+      clock = new Date('2026-11-27T15:00:00Z');
       const decided = await p.governance.decideApproval(
         'dataset:payments/orders',
         'approved',
@@ -178,9 +181,10 @@ for (const factory of storeFactories) {
         'agreed in the council',
       );
       // Approved, it is in effect from its approval, not from when it was proposed.
-      expect(await inEffect(whilePending)).toBe(1);
+      expect(await inEffect(proposed)).toBe(1);
+      expect(await inEffect('2026-11-27T14:59:59.999Z')).toBe(1);
       expect(await inEffect(clock.toISOString())).toBe(2);
-      expect(await inEffect('2020-01-01T00:00:00.000Z')).toBeUndefined();
+      expect(await inEffect('2026-11-27T11:59:59.999Z')).toBeUndefined();
       expect(decided).toMatchObject({ state: 'approved', decidedBy: 'user:alice' });
       const live = await p.catalog.get('dataset:payments/orders');
       expect(live.asset.version).toBe(2);
@@ -193,6 +197,11 @@ for (const factory of storeFactories) {
         ['create', 'user:bob'],
         ['request-approval', 'user:bob'],
         ['approve', 'user:alice'],
+      ]);
+      expect((await p.catalog.auditLog({ ref: orders })).map((a) => a.time)).toEqual([
+        proposed,
+        proposed,
+        clock.toISOString(),
       ]);
       expect(await p.catalog.auditVerify()).toMatchObject({ intact: true });
     });

@@ -34,6 +34,8 @@ export interface CatalogOptions {
   plugins?: readonly CatalogPlugin[];
   /** Access control for the caller; absent for the local administrator and in-process tools. */
   guard?: AccessGuard;
+  /** The clock versions and audit records are stamped with (default: the system's). */
+  now?: () => Date;
 }
 
 const kindLabel = (kind: string) =>
@@ -90,6 +92,7 @@ export class Catalog implements CatalogApi {
 
   apply(request: ApplyRequest): Promise<ApplyResult> {
     const options: Parameters<typeof applyDocuments>[3] = { actor: this.options.actor };
+    if (this.options.now) options.time = this.options.now().toISOString();
     if (request.dryRun) options.dryRun = true;
     if (request.defaultDomain) options.defaultDomain = request.defaultDomain;
     if (request.expectedVersions) options.expectedVersions = request.expectedVersions;
@@ -265,7 +268,10 @@ export class Catalog implements CatalogApi {
   async remove(ref: string) {
     const asset = await this.live(ref);
     this.options.guard?.requireWrite([{ ...this.target(asset), parent: parentOf(asset.doc) }]);
-    const result = await deleteAsset(this.store, ref, { actor: this.options.actor });
+    const result = await deleteAsset(this.store, ref, {
+      actor: this.options.actor,
+      ...(this.options.now ? { time: this.options.now().toISOString() } : {}),
+    });
     if (!result) throw new NotFoundError(`'${ref}' not found`, { ref });
     if ('blockedBy' in result) {
       const shown = result.blockedBy.slice(0, 5).join(', ');

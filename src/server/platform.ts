@@ -61,6 +61,7 @@ export function createPlatform(store: CatalogStore, options: PlatformOptions): P
     actor: options.actor,
     plugins: [plugin, lineagePlugin(store, () => lineage), aiPlugin()],
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   // A server's thread answers requests while its compliance runs on worker threads.
   governance = new Governance(catalog, options.now, { callerSweeps: !options.onComplianceChange });
