@@ -113,6 +113,10 @@ describe('charter mcp over stdio (the binary)', () => {
       'charter://domain/{name}',
       'charter://product/{domain}/{name}',
     ]);
+    // `charter mcp --help` names the same tools and templates.
+    const help = charter(home, 'mcp', '--help').stdout;
+    for (const name of [...TOOLS, ...resourceTemplates.map((t) => t.uriTemplate)])
+      expect(help).toContain(name);
   });
 
   it('searches, reads context and lists domains as the local administrator', async () => {
@@ -435,6 +439,21 @@ for (const factory of storeFactories) {
         ).toBe('charter');
         const get = await fetch(url, { headers: { authorization: `Bearer ${tokens.ada}` } });
         expect(get.status).toBe(405);
+      });
+
+      it('is described in the OpenAPI document with every tool and resource template a client lists', async () => {
+        const doc = (await (await fetch(new URL('/openapi.json', url))).json()) as {
+          paths: Record<string, Record<string, { description?: string; responses: Record<string, unknown> }>>;
+        };
+        const post = doc.paths['/mcp']!.post!;
+        const ada = await httpClient(tokens.ada);
+        const named = [
+          ...(await ada.listTools()).tools.map((t) => t.name),
+          ...(await ada.listResourceTemplates()).resourceTemplates.map((t) => t.uriTemplate),
+        ];
+        expect(named).toHaveLength(TOOLS.length + 3);
+        for (const name of named) expect(post.description).toContain(name);
+        expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['200', '202', '401']));
       });
 
       it('runs every tool as the caller: search, context, trace and resources follow their roles', async () => {

@@ -18,6 +18,7 @@ import type { Tokens } from '../access/tokens.js';
 import { auditFeedOf } from '../audit/audit-feed.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { LineageService } from '../lineage/lineage-service.js';
+import { MCP_RESOURCE_TEMPLATES, MCP_TOOLS } from '../mcp/mcp-names.js';
 import { Governance } from '../policy/governance.js';
 import { handleError, noRoute } from './errors.js';
 import { registerMetrics } from './metrics.js';
@@ -35,7 +36,7 @@ import { qualityRoutes } from './routes/quality-routes.js';
 import { scanRoutes } from './routes/scan-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { uiRoutes } from './routes/ui-routes.js';
-import { objectOf, withSharedResponses } from './schemas.js';
+import { anyObject, objectOf, withSharedResponses } from './schemas.js';
 
 /**
  * The MCP endpoint (streamable HTTP at /mcp), given by the composition root: it answers one request
@@ -256,10 +257,17 @@ function mcpRoutes(app: FastifyInstance, endpoint: McpEndpoint) {
     {
       schema: {
         summary: 'MCP endpoint (streamable HTTP, stateless JSON-RPC)',
-        description:
-          'The Model Context Protocol for AI assistants and agents: tools search_catalog, get_context, decide_ai_use, trace, impact, list_domains and resources charter://domain/{name}, charter://product/{domain}/{name}, charter://dataset/{domain}/{name}. Send Accept: application/json, text/event-stream and the same bearer token as the API; every tool runs as the caller.',
+        description: `The Model Context Protocol for AI assistants and agents: tools ${MCP_TOOLS.join(', ')} and resources ${MCP_RESOURCE_TEMPLATES.join(', ')}. Send Accept: application/json, text/event-stream and the same bearer token as the API; every tool runs as the caller (see docs/mcp.md).`,
         tags: ['mcp'],
         body: { description: 'A JSON-RPC message (or batch) of the MCP protocol' },
+        response: {
+          200: {
+            description:
+              'The JSON-RPC response (or batch): as JSON, or as one server-sent event when the client accepts text/event-stream; 202 with no body for a notification',
+            ...anyObject,
+          },
+          202: { description: 'A notification or a response was accepted; nothing to answer', type: 'null' },
+        },
       },
     },
     async (request, reply) => {

@@ -1,6 +1,7 @@
 /** `mcp`: the MCP server on stdin/stdout, over the local store or bridged to a running server. */
 import type { Command } from 'commander';
 import type { Catalog } from '../../catalog/catalog.js';
+import { MCP_RESOURCE_TEMPLATES, MCP_TOOLS } from '../../mcp/mcp-names.js';
 import { InputError } from '../../model/errors.js';
 import type { Platform } from '../../server/platform.js';
 import { describeStore } from '../../store/open-store.js';
@@ -44,15 +45,15 @@ export function registerMcpCommands(program: Command) {
     .addHelpText(
       'after',
       `
-Tools: search_catalog, get_context, decide_ai_use, trace, impact, list_domains.
-Resources: charter://domain/{name}, charter://product/{domain}/{name}, charter://dataset/{domain}/{name}.
+Tools: ${MCP_TOOLS.join(', ')}.
+Resources: ${MCP_RESOURCE_TEMPLATES.join(', ')}.
 
 Who it answers as:
   on the local store (--home, --database)   the local administrator (sees and may do everything);
     --as user:NAME                          that user, with their roles (what they may not read stays hidden)
     --token TOKEN                           the user a local API token names, with their roles
   --server URL --token TOKEN                relays to URL/mcp; the server authenticates the token
-AI-use decisions are recorded in the audit log with that user as actor. Logs go to stderr;
+AI-use decisions and recorded outcomes land in the audit log with that user as actor. Logs go to stderr;
 stdout carries only the protocol.
 
 A client configuration (Claude Desktop, VS Code, Cursor …):
