@@ -16,15 +16,16 @@ import {
   isJSONRPCResultResponse,
   type JSONRPCMessage,
 } from '@modelcontextprotocol/sdk/types.js';
+import { MCP_RESOURCE_TEMPLATES, MCP_TOOLS } from './mcp-names.js';
 import { CALLER_KEY, createMcpServer, type McpCaller, type McpServices } from './mcp-server.js';
 
 /** Answers one HTTP request to the MCP endpoint for a caller the server has already authenticated. */
-export type McpHttpHandler = (
+export type McpHttpHandler = ((
   caller: McpCaller,
   req: IncomingMessage,
   res: ServerResponse,
   body: unknown,
-) => Promise<void>;
+) => Promise<void>) & { offers: { tools: readonly string[]; resources: readonly string[] } };
 
 /** Idle servers kept for the next requests (building one costs about a millisecond). */
 const POOL_SIZE = 16;
@@ -33,7 +34,7 @@ export function mcpHttpHandler(services: McpServices): McpHttpHandler {
   // Each request gets a fresh transport and a server of its own while it runs (a server answers
   // one transport at a time); the caller travels with the request, so servers are reused.
   const idle: McpServer[] = [];
-  return async (caller, req, res, body) => {
+  const handler = async (caller: McpCaller, req: IncomingMessage, res: ServerResponse, body: unknown) => {
     const server = idle.pop() ?? createMcpServer(services);
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
@@ -49,6 +50,7 @@ export function mcpHttpHandler(services: McpServices): McpHttpHandler {
     authed.auth = { token: '', clientId: caller.actor, scopes: [], extra: { [CALLER_KEY]: caller } };
     await transport.handleRequest(authed, res, body);
   };
+  return Object.assign(handler, { offers: { tools: MCP_TOOLS, resources: MCP_RESOURCE_TEMPLATES } });
 }
 
 /**

@@ -18,7 +18,6 @@ import type { Tokens } from '../access/tokens.js';
 import { auditFeedOf } from '../audit/audit-feed.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { LineageService } from '../lineage/lineage-service.js';
-import { MCP_RESOURCE_TEMPLATES, MCP_TOOLS } from '../mcp/mcp-names.js';
 import { Governance } from '../policy/governance.js';
 import { handleError, noRoute } from './errors.js';
 import { registerMetrics } from './metrics.js';
@@ -38,16 +37,22 @@ import { tokenRoutes } from './routes/token-routes.js';
 import { uiRoutes } from './routes/ui-routes.js';
 import { anyObject, objectOf, withSharedResponses } from './schemas.js';
 
+/** The tools and resource templates an MCP endpoint offers (its OpenAPI description names them). */
+export interface McpOffers {
+  tools: readonly string[];
+  resources: readonly string[];
+}
+
 /**
  * The MCP endpoint (streamable HTTP at /mcp), given by the composition root: it answers one request
- * for the caller the request authenticated as, writing the response itself.
+ * for the caller the request authenticated as, writing the response itself, and says what it offers.
  */
-export type McpEndpoint = (
+export type McpEndpoint = ((
   caller: { actor: string; catalog: Catalog },
   req: IncomingMessage,
   res: ServerResponse,
   body: unknown,
-) => Promise<void>;
+) => Promise<void>) & { offers?: McpOffers };
 
 export interface AppOptions {
   catalog: Catalog;
@@ -257,7 +262,7 @@ function mcpRoutes(app: FastifyInstance, endpoint: McpEndpoint) {
     {
       schema: {
         summary: 'MCP endpoint (streamable HTTP, stateless JSON-RPC)',
-        description: `The Model Context Protocol for AI assistants and agents: tools ${MCP_TOOLS.join(', ')} and resources ${MCP_RESOURCE_TEMPLATES.join(', ')}. Send Accept: application/json, text/event-stream and the same bearer token as the API; every tool runs as the caller (see docs/mcp.md).`,
+        description: `The Model Context Protocol for AI assistants and agents${endpoint.offers ? `: tools ${endpoint.offers.tools.join(', ')} and resources ${endpoint.offers.resources.join(', ')}` : ''}. Send Accept: application/json, text/event-stream and the same bearer token as the API; every tool runs as the caller (see docs/mcp.md).`,
         tags: ['mcp'],
         body: { description: 'A JSON-RPC message (or batch) of the MCP protocol' },
         response: {

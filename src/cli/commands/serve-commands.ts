@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import pino from 'pino';
 import { parseSources } from '../../catalog/parse.js';
 import type { OutcomeInput } from '../../lineage/lineage-api.js';
+import { MCP_RESOURCE_TEMPLATES, MCP_TOOLS } from '../../mcp/mcp-names.js';
 import { InputError, UnavailableError } from '../../model/errors.js';
 import { QualityService } from '../../quality/quality-service.js';
 import { buildApp, type McpEndpoint } from '../../server/app.js';
@@ -36,13 +37,14 @@ function port(value: string): number {
  */
 function lazyMcp(load: () => Promise<McpEndpoint>): McpEndpoint {
   let endpoint: Promise<McpEndpoint> | undefined;
-  return async (caller, req, res, body) => {
+  const lazy: McpEndpoint = async (caller, req, res, body) => {
     endpoint ??= load().catch((error: unknown) => {
       endpoint = undefined;
       throw error;
     });
     return (await endpoint)(caller, req, res, body);
   };
+  return Object.assign(lazy, { offers: { tools: MCP_TOOLS, resources: MCP_RESOURCE_TEMPLATES } });
 }
 
 /**
