@@ -586,6 +586,21 @@ for (const factory of storeFactories) {
       expect(refused.json().error.message).toBe(
         "user:carol may not retry a delivery to another domain's webhook: it needs the data office",
       );
+      // A test event: to a webhook of the domains one owns, not to another domain's.
+      const test = (who: string, id: string) =>
+        app.inject({
+          method: 'POST',
+          url: `/api/v1/webhooks/${id}/test`,
+          headers: { authorization: `Bearer ${tokens[who]}` },
+        });
+      const tested = await test('carol', risk.id);
+      expect(tested.statusCode).toBe(202);
+      expect(tested.json()).toMatchObject({ webhookId: risk.id, eventType: 'io.charter.webhook.test' });
+      const notHers = await test('carol', payments.id);
+      expect(notHers.statusCode).toBe(403);
+      expect((await test('erin', risk.id)).statusCode).toBe(403);
+      expect((await test('ada', payments.id)).statusCode).toBe(202);
+      expect((await test('ada', 'nope')).statusCode).toBe(404);
     });
   });
 }

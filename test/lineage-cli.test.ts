@@ -5,13 +5,16 @@
  * listing also through a running server (`--server`), answering as the local store does.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseSources } from '../src/catalog/parse.js';
+import { WebhookDeliverer } from '../src/lineage/webhooks.js';
 import { buildApp } from '../src/server/app.js';
 import { createPlatform } from '../src/server/platform.js';
+import { lineageStoreFor } from '../src/store/sql/sql-lineage-store.js';
 import { orgYaml } from './lineage-support.js';
 import { charter, charterAsync, charterWith } from './support/cli.js';
 import { repoRoot } from './support/reference.js';
@@ -200,6 +203,8 @@ describe('charter lineage CLI', () => {
       [['add', 'https://hooks.example.com/h', '--event', 'io.charter.bogus'], 'expected one or more of'],
       [['deliveries', '--state', 'lost'], '--state must be pending, delivered or dead'],
       [['retry', 'nope'], "Delivery 'nope' not found"],
+      [['test', 'nope'], "Webhook 'nope' not found"],
+      [['test', id!, '--wait', 'soon'], "--wait must be a number of seconds from 0 to 600 (got 'soon')"],
     ] as const) {
       const refused = charter(home, 'webhook', ...args);
       expect(refused.code, args.join(' ')).toBe(2);
@@ -235,6 +240,22 @@ describe('charter lineage CLI', () => {
         state: 'pending',
         attempts: 0,
       }),
+    ]);
+    // A test event on the local store: queued for this webhook alone; charter serve sends it.
+    const test = charter(home, 'webhook', 'test', id!);
+    expect(test.code, test.stderr).toBe(0);
+    expect(test.stdout).toMatch(
+      new RegExp(
+        `^queued {4}test event to http://127\\.0\\.0\\.1:9/hook \\(delivery [0-9a-f-]{36}\\); charter serve sends it \\(charter webhook deliveries --webhook ${id}\\)$`,
+        'm',
+      ),
+    );
+    const withTest = JSON.parse(
+      charter(home, 'webhook', 'deliveries', '--webhook', id!, '-o', 'json').stdout,
+    );
+    expect(withTest.map((d: { eventType: string }) => d.eventType)).toEqual([
+      'io.charter.webhook.test',
+      'io.charter.outcome.recorded',
     ]);
     expect(charter(home, 'webhook', 'remove', id!).code).toBe(0);
     expect(charter(home, 'webhook', 'list').stdout).not.toContain(id!);
@@ -345,6 +366,88 @@ describe('charter lineage CLI', () => {
     } finally {
       await app.close();
       await handle.dispose();
+    }
+  }, 60_000);
+
+  it("tests a webhook through a running server: waits for the delivery loop's first attempt and prints the receiver's answer", async () => {
+    // A receiver on this machine answering 204, then 502; the server's loop may send to it.
+    const statuses = [204, 502];
+    const received: { type: string; webhook: string }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        const event = JSON.parse(body);
+        received.push({ type: event.type, webhook: event.data.details.webhook });
+        res.statusCode = statuses.shift() ?? 200;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    vi.stubEnv('CHARTER_WEBHOOK_ALLOW_PRIVATE', 'true');
+    const handle = await storeFactories[0]!.create();
+    const platform = createPlatform(handle.store, { actor: 'user:setup' });
+    expect(
+      (await platform.catalog.apply(parseSources([{ name: 'org.yaml', content: orgYaml }]))).applied,
+    ).toBe(true);
+    // Subscribed to incidents only: a test event goes to it all the same.
+    const hook = await platform.lineage.addWebhook({
+      url,
+      domain: 'payments',
+      events: ['io.charter.incident.opened'],
+    });
+    const app = await buildApp({
+      catalog: platform.catalog,
+      governance: platform.governance,
+      lineage: platform.lineage,
+    });
+    const deliverer = new WebhookDeliverer(lineageStoreFor(handle.store), { intervalMs: 100 });
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const server = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      const remote = (...args: string[]) =>
+        charterAsync(['--home', join(home, 'none'), '--server', server, '--as', 'user:ada', ...args]);
+      deliverer.start();
+      const delivered = await remote('webhook', 'test', hook.id);
+      expect([delivered.code, delivered.stdout, delivered.stderr]).toEqual([
+        0,
+        `delivered test event to ${url}: the receiver answered 204\n`,
+        '',
+      ]);
+      expect(received).toEqual([{ type: 'io.charter.webhook.test', webhook: hook.id }]);
+      const failed = await remote('webhook', 'test', hook.id);
+      expect(failed.code, failed.stderr).toBe(1);
+      expect(failed.stdout).toMatch(
+        new RegExp(
+          `^failed {4}test event to ${url.replace(/\./g, '\\.')}: the receiver answered 502\n {2}Tried again at \\d{4}-.* \\(charter webhook deliveries --webhook ${hook.id}\\)\n$`,
+        ),
+      );
+      // No delivery loop: nothing tries it within the wait.
+      await deliverer.stop();
+      const unsent = await remote('webhook', 'test', hook.id, '--wait', '1');
+      expect(unsent.code).toBe(3);
+      expect(unsent.stdout).toContain(
+        'but the server did not try it within 1 s: is its delivery loop running?',
+      );
+      expect(received).toHaveLength(2);
+      // Audited with the caller as actor, once per test.
+      const audited = (await platform.catalog.auditLog({ ref: 'domain:payments' })).filter(
+        (a) => a.action === 'webhook.test',
+      );
+      expect(audited.map((a) => [a.actor, (a.details as { webhook: string }).webhook])).toEqual([
+        ['user:ada', hook.id],
+        ['user:ada', hook.id],
+        ['user:ada', hook.id],
+      ]);
+    } finally {
+      await deliverer.stop();
+      await app.close();
+      await handle.dispose();
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+      vi.unstubAllEnvs();
     }
   }, 60_000);
 

@@ -121,6 +121,58 @@ for (const factory of storeFactories) {
       }
     });
 
+    it('sends a test event to the one webhook asked, whatever events it subscribes to, signed like any other', async () => {
+      allowPrivate();
+      const rx = await receiver();
+      try {
+        const asked = await s.lineage.addWebhook({
+          url: rx.url,
+          domain: 'payments',
+          secret: SECRET,
+          events: ['io.charter.incident.opened'],
+        });
+        const other = await s.lineage.addWebhook({ url: rx.url, domain: 'payments', secret: SECRET });
+        await s.lineage.addWebhook({ url: rx.url, secret: SECRET });
+        const queued = await s.lineage.testWebhook(asked.id);
+        expect(queued).toMatchObject({
+          webhookId: asked.id,
+          eventType: 'io.charter.webhook.test',
+          state: 'pending',
+          attempts: 0,
+          url: rx.url,
+        });
+        const deliverer = new WebhookDeliverer(lineageStoreFor(handle.store), { now, owner: 'a' });
+        expect(await deliverer.tick()).toEqual({ claimed: 1, delivered: 1, retried: 0, dead: 0 });
+        expect(rx.received).toHaveLength(1);
+        const [r] = rx.received;
+        const headers = {
+          'webhook-id': String(r!.headers['webhook-id']),
+          'webhook-timestamp': String(r!.headers['webhook-timestamp']),
+          'webhook-signature': String(r!.headers['webhook-signature']),
+        };
+        expect(verifyWebhook(SECRET, headers, r!.body)).toBe(true);
+        expect(JSON.parse(r!.body)).toMatchObject({
+          specversion: '1.0',
+          type: 'io.charter.webhook.test',
+          subject: 'domain:payments',
+          time: '2026-02-01T10:00:00.000Z',
+          data: {
+            action: 'webhook.test',
+            actor: 'user:pipeline',
+            details: { webhook: asked.id, url: rx.url },
+          },
+        });
+        expect(await s.lineage.deliveries({ webhook: other.id })).toEqual([]);
+        const [audited] = (await s.catalog.auditLog({ ref: 'domain:payments' })).filter(
+          (a) => a.action === 'webhook.test',
+        );
+        expect(audited).toMatchObject({ actor: 'user:pipeline', details: { webhook: asked.id } });
+        await expect(s.lineage.testWebhook('nope')).rejects.toThrow("Webhook 'nope' not found");
+      } finally {
+        await rx.close();
+      }
+    });
+
     it('retries with exponential backoff, dead-letters after the last attempt, and retries from there', async () => {
       allowPrivate();
       const rx = await receiver([500, 503, 502]);

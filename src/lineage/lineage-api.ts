@@ -187,6 +187,8 @@ export interface LineageApi {
   removeWebhook(id: string): Promise<{ id: string; removed: true }>;
   deliveries(options: { state?: DeliveryState; webhook?: string; limit?: number }): Promise<DeliveryView[]>;
   retryDelivery(id: string): Promise<{ id: string; state: 'pending' }>;
+  /** Queues a test event to one webhook; the delivery it will go by. */
+  testWebhook(id: string): Promise<DeliveryView>;
 }
 
 export interface FieldConflict extends FieldClassification {

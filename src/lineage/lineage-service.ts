@@ -17,6 +17,7 @@ import type { CatalogStore } from '../store/catalog-store.js';
 import {
   type ConflictRow,
   type DeliveryState,
+  type DeliveryView,
   type EdgeWrite,
   type FacetRow,
   type FieldEdgeRow,
@@ -65,7 +66,7 @@ import {
 import { type RedactionContext, redactImpact, redactTrace } from './redaction.js';
 import { scorecards } from './scorecards.js';
 import { type ImpactReport, type TraceReport, Tracer } from './trace.js';
-import { EVENT_TYPES, outboxEventOf, refusedReceiverUrl } from './webhooks.js';
+import { EVENT_TYPES, outboxEventOf, refusedReceiverUrl, TEST_EVENT } from './webhooks.js';
 
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 
@@ -1204,6 +1205,42 @@ export class LineageService implements LineageApi {
       );
     });
     return { id, removed: true as const };
+  }
+
+  /**
+   * Queues a test event (`io.charter.webhook.test`) to one webhook, whatever events it subscribes
+   * to, audited as `webhook.test`; the delivery loop sends it as any other (signed, retried).
+   */
+  async testWebhook(id: string): Promise<DeliveryView> {
+    const time = this.now().toISOString();
+    const hook = (await this.store.webhooks()).find((h) => h.id === id);
+    if (!hook) throw new NotFoundError(`Webhook '${id}' not found`, { webhook: id });
+    const url = new URL(hook.url);
+    await this.store.write(async (writer) => {
+      await writer.appendAudit(
+        chain(
+          await writer.auditHead(),
+          [
+            {
+              actor: this.options.actor,
+              action: 'webhook.test',
+              ref: hook.domain ? `domain:${hook.domain}` : 'webhooks',
+              version: null,
+              beforeDigest: null,
+              afterDigest: null,
+              details: { webhook: id, url: `${url.origin}${url.pathname}` },
+            },
+          ],
+          time,
+        ),
+      );
+    });
+    // The newest test delivery to it: the one just queued.
+    const queued = (await this.store.deliveries({ webhookId: id, limit: 20 })).find(
+      (d) => d.eventType === TEST_EVENT,
+    );
+    if (!queued) throw new Error(`the test event to webhook ${id} was not queued`);
+    return queued;
   }
 
   /**

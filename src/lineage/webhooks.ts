@@ -30,8 +30,16 @@ export const EVENT_TYPES = [
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
-function typeOf(record: AuditRecord): EventType | undefined {
+/**
+ * A test event (`charter webhook test`): sent to the one webhook asked, whatever events it is
+ * subscribed to, so a receiver can check that it gets and verifies Charter's requests.
+ */
+export const TEST_EVENT = 'io.charter.webhook.test';
+
+function typeOf(record: AuditRecord): EventType | typeof TEST_EVENT | undefined {
   switch (record.action) {
+    case 'webhook.test':
+      return TEST_EVENT;
     case 'incident.open':
       return 'io.charter.incident.opened';
     case 'incident.resolve':
@@ -79,6 +87,7 @@ export function outboxEventOf(record: AuditRecord): Omit<OutboxEvent, 'id'> | un
     subject: record.ref,
     domains,
     time: record.time,
+    ...(type === TEST_EVENT ? { webhook: String(details.webhook) } : {}),
     payload: {
       specversion: '1.0',
       source: 'urn:charter',

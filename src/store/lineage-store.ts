@@ -166,6 +166,8 @@ export interface OutboxEvent {
   domains: string[];
   time: string;
   payload: Record<string, unknown>;
+  /** Only to this webhook (a test event), whatever its domain and events. Not stored. */
+  webhook?: string;
 }
 
 export type DeliveryState = 'pending' | 'delivered' | 'dead';

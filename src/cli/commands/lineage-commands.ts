@@ -158,6 +158,10 @@ export class HttpLineageClient extends ServerConnection implements LineageApi {
       {},
     );
   }
+
+  testWebhook(id: string) {
+    return this.call<DeliveryView>('POST', `/api/v1/webhooks/${encodeURIComponent(id)}/test`, {});
+  }
 }
 
 /**
@@ -893,4 +897,62 @@ service) are refused, unless Charter runs with CHARTER_WEBHOOK_ALLOW_PRIVATE=tru
       return EXIT.ok;
     }),
   );
+  const test = webhook
+    .command('test')
+    .description(
+      'Send a test event (io.charter.webhook.test) to one webhook and show what its receiver answered',
+    )
+    .argument('<id>')
+    .option(
+      '--wait <seconds>',
+      "how long to wait for the server's first attempt (with --server; 0: do not wait)",
+      '15',
+    )
+    .addHelpText(
+      'after',
+      `
+The event goes to this webhook alone, whatever events it subscribes to, signed like every other
+(webhook-id, webhook-timestamp, webhook-signature), and retried like any other if the receiver fails.
+With --server, the command waits for the server's delivery loop to try it and prints the answer:
+exit 0 when the receiver took it, 1 when it did not (the delivery is retried with backoff), 3 when
+no attempt came within --wait. On the local store nothing sends it until charter serve runs.`,
+    );
+  test.action(async (id: string) =>
+    withLineage(test, async (api, format) => {
+      const o = test.opts() as { wait: string };
+      const waitSeconds = Number(o.wait);
+      if (!Number.isFinite(waitSeconds) || waitSeconds < 0 || waitSeconds > 600)
+        throw new InputError(`--wait must be a number of seconds from 0 to 600 (got '${o.wait}')`);
+      const queued = await api.testWebhook(id);
+      const remote = serverOf(test.optsWithGlobals() as GlobalOptions) !== undefined;
+      const tried =
+        remote && waitSeconds > 0 ? await firstAttempt(api, queued, waitSeconds * 1000) : undefined;
+      const d = tried ?? queued;
+      printData(d, format, () => {
+        const where = `to ${d.url ?? id}`;
+        if (d.state === 'delivered')
+          return `delivered test event ${where}: the receiver answered ${d.lastStatus ?? 'with success'}`;
+        if (d.attempts > 0)
+          return `failed    test event ${where}: ${d.lastError ?? `the receiver answered ${d.lastStatus}`}\n  ${d.state === 'dead' ? 'It is on the dead-letter list' : `Tried again at ${d.nextAttemptAt}`} (charter webhook deliveries --webhook ${id})`;
+        return remote && waitSeconds > 0
+          ? `queued    test event ${where} (delivery ${d.id}), but the server did not try it within ${o.wait} s: is its delivery loop running?`
+          : `queued    test event ${where} (delivery ${d.id}); ${remote ? 'the server sends it within seconds' : 'charter serve sends it'} (charter webhook deliveries --webhook ${id})`;
+      });
+      if (d.state === 'delivered' || !remote || waitSeconds === 0) return EXIT.ok;
+      return d.attempts > 0 ? EXIT.no : EXIT.unavailable;
+    }),
+  );
+}
+
+/** The delivery once it has been tried (or undefined after `waitMs`), read every half second. */
+async function firstAttempt(api: LineageApi, queued: DeliveryView, waitMs: number) {
+  const until = Date.now() + waitMs;
+  while (Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const d = (await api.deliveries({ webhook: queued.webhookId, limit: 50 })).find(
+      (x) => x.id === queued.id,
+    );
+    if (d && (d.state !== 'pending' || d.attempts > 0)) return d;
+  }
+  return undefined;
 }

@@ -1074,6 +1074,27 @@ export function lineageRoutes(
     },
   );
 
+  app.post(
+    '/api/v1/webhooks/:id/test',
+    {
+      schema: {
+        summary: 'Send a test event to one webhook',
+        description:
+          "Queues an io.charter.webhook.test CloudEvent to this webhook alone, whatever events it subscribes to; the delivery loop sends it signed like any other, within seconds. The answer is the delivery (poll GET /api/v1/webhooks/deliveries?webhook=ID for its result). A domain's webhook by its owners or the data office, any other by the data office (403 otherwise).",
+        tags,
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+        response: { 202: deliverySchema, ...errorsFor(403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const hook = (await lineage.webhooks()).find((h) => h.id === id);
+      manageWebhooks(request, hook?.domain ?? null);
+      const delivery = await as(request).testWebhook(id);
+      return reply.status(202).send(delivery);
+    },
+  );
+
   app.get(
     '/api/v1/webhooks/deliveries',
     {

@@ -248,6 +248,7 @@ async function selectNodes(db: Db, ids: readonly number[], max: number) {
 
 /** Webhooks of a domain also receive the events of its sub-domains. */
 function webhookMatches(hook: WebhookRow, event: Omit<OutboxEvent, 'id'>, lineages: Map<string, string[]>) {
+  if (event.webhook !== undefined) return hook.id === event.webhook;
   if (hook.events.length && !hook.events.includes(event.type)) return false;
   if (!hook.domain) return true;
   return event.domains.some((d) => (lineages.get(d) ?? [d]).includes(hook.domain!));
