@@ -259,7 +259,7 @@ describe.runIf(browserAvailable())('web UI: catalog', { timeout: 120_000 }, () =
     await page.locator('#accountable-for', { hasText: 'Owns no asset' }).waitFor();
   });
 
-  it('lists webhook deliveries that gave up in the work queue, with the last answer, and retries one', async () => {
+  it('lists webhook deliveries that gave up in the work queue, with the last answer, retries one, and tests a webhook', async () => {
     // A receiver that is down (502), reachable on this machine for this test only.
     vi.stubEnv(ALLOW_PRIVATE_SETTING, 'true');
     const rx = createServer((_req, res) => res.writeHead(502).end());
@@ -294,6 +294,25 @@ describe.runIf(browserAvailable())('web UI: catalog', { timeout: 120_000 }, () =
       await expect.poll(() => row.count()).toBe(0);
       const [again] = await server.platform.lineage.deliveries({ webhook: hook.id });
       expect(again).toMatchObject({ state: 'pending', attempts: 1 });
+      // A test event: queued for this webhook, tried by the delivery loop (here, one round), and the
+      // receiver's answer shown.
+      const hooks = page.locator('#webhooks');
+      await hooks.getByRole('button', { name: `Send a test event to ${url}` }).click();
+      await hooks.getByRole('status').filter({ hasText: 'waiting for the server to deliver it' }).waitFor();
+      const round = new WebhookDeliverer(lineageStoreFor(server.platform.store));
+      expect(await round.tick()).toMatchObject({ claimed: 2, retried: 2 });
+      await round.stop();
+      await hooks
+        .locator('.note', {
+          hasText:
+            'Not taken: the receiver answered 502. It is retried with growing pauses, like any delivery.',
+        })
+        .waitFor();
+      expect(await seriousViolations(page)).toEqual([]);
+      const tests = (await server.platform.lineage.deliveries({ webhook: hook.id })).filter(
+        (d) => d.eventType === 'io.charter.webhook.test',
+      );
+      expect(tests).toMatchObject([{ state: 'pending', attempts: 1, lastStatus: 502 }]);
       await server.platform.lineage.removeWebhook(hook.id);
     } finally {
       vi.unstubAllEnvs();

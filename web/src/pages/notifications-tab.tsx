@@ -1,9 +1,10 @@
 /**
  * The work queue's Notifications: the webhook deliveries that gave up (the dead-letter list), each
- * with the receiver's last answer and a retry, and the webhooks the user manages. The server shows
+ * with the receiver's last answer and a retry, and the webhooks the user manages, each of which can
+ * be sent a test event (the answer its receiver gave is shown). The server shows
  * each user what they manage: the data office everything, a domain's owners their domain's.
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { type ApiError, apiPath, enc, request } from '../api/client';
 import { useApi } from '../api/use-api';
 import { Empty, ErrorNote, Loading, Note, Section } from '../components/ui';
@@ -60,6 +61,94 @@ function Retry({ delivery: d, onQueued }: { delivery: Delivery; onQueued: (d: De
       </button>
       {error ? <ErrorNote error={error} /> : null}
     </>
+  );
+}
+
+/** How long a test waits for the server's delivery loop to try it (it runs every few seconds). */
+const TEST_WAIT_MS = 15_000;
+
+type TestState =
+  | { step: 'sending' }
+  | { step: 'waiting'; delivery: Delivery }
+  | { step: 'done'; delivery: Delivery }
+  | { step: 'untried'; delivery: Delivery };
+
+/**
+ * Sends a test event to one webhook, then reads its delivery until the server has tried it, and
+ * says what the receiver answered.
+ */
+function TestWebhook({ hook }: { hook: Webhook }) {
+  const [state, setState] = useState<TestState | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const alive = useRef(true);
+  useEffect(
+    () => () => {
+      alive.current = false;
+    },
+    [],
+  );
+  const run = async () => {
+    setError(null);
+    setState({ step: 'sending' });
+    try {
+      const queued = await request<Delivery>(apiPath(`/webhooks/${enc(hook.id)}/test`), {
+        method: 'POST',
+        body: {},
+      });
+      setState({ step: 'waiting', delivery: queued });
+      const until = Date.now() + TEST_WAIT_MS;
+      while (alive.current && Date.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const { deliveries } = await request<{ deliveries: Delivery[] }>(
+          apiPath('/webhooks/deliveries', { webhook: hook.id, limit: 50 }),
+        );
+        const d = deliveries.find((x) => x.id === queued.id);
+        if (d && (d.state !== 'pending' || d.attempts > 0)) {
+          if (alive.current) setState({ step: 'done', delivery: d });
+          return;
+        }
+      }
+      if (alive.current) setState({ step: 'untried', delivery: queued });
+    } catch (e) {
+      if (alive.current) {
+        setError(e as ApiError);
+        setState(null);
+      }
+    }
+  };
+  const busy = state?.step === 'sending' || state?.step === 'waiting';
+  return (
+    <div className="small">
+      <button type="button" disabled={busy} onClick={run} aria-label={`Send a test event to ${hook.url}`}>
+        Send a test event
+      </button>
+      <span role="status" className="muted">
+        {state?.step === 'sending' || state?.step === 'waiting'
+          ? ' Sent to the queue; waiting for the server to deliver it…'
+          : null}
+      </span>
+      {state?.step === 'done' ? (
+        state.delivery.state === 'delivered' ? (
+          <Note>
+            Delivered: the receiver answered{' '}
+            {state.delivery.lastStatus !== null ? `HTTP ${state.delivery.lastStatus}` : 'with success'}.
+          </Note>
+        ) : (
+          <Note tone="warn">
+            {`Not taken: ${state.delivery.lastError ?? `the receiver answered HTTP ${state.delivery.lastStatus}`}. `}
+            {state.delivery.state === 'dead'
+              ? 'It gave up: reload to see it among the deliveries that gave up.'
+              : 'It is retried with growing pauses, like any delivery.'}
+          </Note>
+        )
+      ) : null}
+      {state?.step === 'untried' ? (
+        <Note tone="warn">
+          Queued, but not tried within {TEST_WAIT_MS / 1000} s: is the server's delivery loop running?
+        </Note>
+      ) : null}
+      {error ? <ErrorNote error={error} /> : null}
+    </div>
   );
 }
 
@@ -149,6 +238,7 @@ export function Notifications() {
                     {h.events.length ? h.events.join(', ') : 'every event'}
                     {h.createdBy ? ` · added by ${h.createdBy}` : ''}
                   </span>
+                  <TestWebhook hook={h} />
                 </li>
               ))}
             </ul>
