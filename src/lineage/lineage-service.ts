@@ -966,32 +966,21 @@ export class LineageService implements LineageApi {
     };
     await this.store.write(async (writer) => {
       await writer.insertOutcome(row);
-      await writer.appendAudit(
-        chain(
-          await writer.auditHead(),
-          [
-            {
-              actor: this.options.actor,
-              action: 'outcome.record',
-              ref: input.subject,
-              version: this.directory.get(input.subject)?.version ?? null,
-              beforeDigest: null,
-              afterDigest: null,
-              details: {
-                outcome: id,
-                type: row.type,
-                severity: row.severity,
-                summary: row.summary,
-                accountable: row.accountable,
-                domains: row.domains,
-                ...(row.runId ? { runId: row.runId } : {}),
-                ...(row.traceId ? { traceId: row.traceId } : {}),
-              },
-            },
-          ],
-          at,
-        ),
-      );
+      await this.audit(writer, at, {
+        action: 'outcome.record',
+        ref: input.subject,
+        version: this.directory.get(input.subject)?.version ?? null,
+        details: {
+          outcome: id,
+          type: row.type,
+          severity: row.severity,
+          summary: row.summary,
+          accountable: row.accountable,
+          domains: row.domains,
+          ...(row.runId ? { runId: row.runId } : {}),
+          ...(row.traceId ? { traceId: row.traceId } : {}),
+        },
+      });
     });
     return this.shownOutcome(row);
   }
@@ -1115,6 +1104,22 @@ export class LineageService implements LineageApi {
     });
   }
 
+  /** Appends one audit record of this service's actor, about no catalog version unless given. */
+  private async audit(
+    writer: LineageWriter,
+    time: string,
+    entry: Pick<AuditEntry, 'action' | 'ref' | 'details'> & { version?: number | null },
+  ) {
+    const record: AuditEntry = {
+      actor: this.options.actor,
+      version: null,
+      beforeDigest: null,
+      afterDigest: null,
+      ...entry,
+    };
+    await writer.appendAudit(chain(await writer.auditHead(), [record], time));
+  }
+
   // --- webhooks ------------------------------------------------------------------------------
 
   async addWebhook(input: WebhookInput): Promise<WebhookView> {
@@ -1155,23 +1160,11 @@ export class LineageService implements LineageApi {
     };
     await this.store.write(async (writer) => {
       await writer.insertWebhook(row);
-      await writer.appendAudit(
-        chain(
-          await writer.auditHead(),
-          [
-            {
-              actor: this.options.actor,
-              action: 'webhook.create',
-              ref: domain ? `domain:${domain}` : 'webhooks',
-              version: null,
-              beforeDigest: null,
-              afterDigest: null,
-              details: { webhook: row.id, url: `${url.origin}${url.pathname}`, events },
-            },
-          ],
-          row.createdAt,
-        ),
-      );
+      await this.audit(writer, row.createdAt, {
+        action: 'webhook.create',
+        ref: domain ? `domain:${domain}` : 'webhooks',
+        details: { webhook: row.id, url: `${url.origin}${url.pathname}`, events },
+      });
     });
     return { ...webhookView(row), secret: row.secret };
   }
@@ -1186,23 +1179,11 @@ export class LineageService implements LineageApi {
     if (!hook) throw new NotFoundError(`Webhook '${id}' not found`);
     await this.store.write(async (writer) => {
       await writer.deleteWebhook(id);
-      await writer.appendAudit(
-        chain(
-          await writer.auditHead(),
-          [
-            {
-              actor: this.options.actor,
-              action: 'webhook.delete',
-              ref: hook.domain ? `domain:${hook.domain}` : 'webhooks',
-              version: null,
-              beforeDigest: null,
-              afterDigest: null,
-              details: { webhook: id },
-            },
-          ],
-          time,
-        ),
-      );
+      await this.audit(writer, time, {
+        action: 'webhook.delete',
+        ref: hook.domain ? `domain:${hook.domain}` : 'webhooks',
+        details: { webhook: id },
+      });
     });
     return { id, removed: true as const };
   }
@@ -1216,25 +1197,13 @@ export class LineageService implements LineageApi {
     const hook = (await this.store.webhooks()).find((h) => h.id === id);
     if (!hook) throw new NotFoundError(`Webhook '${id}' not found`, { webhook: id });
     const url = new URL(hook.url);
-    await this.store.write(async (writer) => {
-      await writer.appendAudit(
-        chain(
-          await writer.auditHead(),
-          [
-            {
-              actor: this.options.actor,
-              action: 'webhook.test',
-              ref: hook.domain ? `domain:${hook.domain}` : 'webhooks',
-              version: null,
-              beforeDigest: null,
-              afterDigest: null,
-              details: { webhook: id, url: `${url.origin}${url.pathname}` },
-            },
-          ],
-          time,
-        ),
-      );
-    });
+    await this.store.write((writer) =>
+      this.audit(writer, time, {
+        action: 'webhook.test',
+        ref: hook.domain ? `domain:${hook.domain}` : 'webhooks',
+        details: { webhook: id, url: `${url.origin}${url.pathname}` },
+      }),
+    );
     // The newest test delivery to it: the one just queued.
     const queued = (await this.store.deliveries({ webhookId: id, limit: 20 })).find(
       (d) => d.eventType === TEST_EVENT,
