@@ -206,6 +206,24 @@ for (const factory of storeFactories) {
       expect(await p.catalog.auditVerify()).toMatchObject({ intact: true });
     });
 
+    it('puts no version in effect while a contract was deleted, and the new one once it is created again', async () => {
+      const orders = 'dataset:payments/orders';
+      const inEffect = async (time: string) => (await handle.store.versionsAt([orders], time)).get(orders);
+      await apply(contract());
+      clock = new Date('2026-11-27T13:00:00Z');
+      await p.catalog.as('user:alice').remove(orders);
+      clock = new Date('2026-11-27T14:00:00Z');
+      await apply(contract({ extraField: 'note' }));
+      expect((await handle.store.versions(orders)).map((v) => [v.version, v.state])).toEqual([
+        [1, 'live'],
+        [2, 'deleted'],
+        [3, 'live'],
+      ]);
+      expect(await inEffect('2026-11-27T12:30:00Z')).toBe(1);
+      expect(await inEffect('2026-11-27T13:30:00Z')).toBeUndefined();
+      expect(await inEffect('2026-11-27T14:30:00Z')).toBe(3);
+    });
+
     it('rejects a pending change with a reason; the live version stays', async () => {
       await apply(contract());
       await apply(contract({ status: 'retired' }));

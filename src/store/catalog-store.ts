@@ -220,7 +220,8 @@ export interface CatalogStore {
   versions(ref: string): Promise<VersionRow[]>;
   /**
    * Each of these assets' version in effect at `time` (ISO 8601 UTC): its newest version stored by
-   * then, or, for one that waited for approval, approved by then. One not yet in effect is left out.
+   * then, or, for one that waited for approval, approved by then. One not yet in effect, or deleted
+   * then (its newest version by then a tombstone), is left out.
    */
   versionsAt(refs: readonly string[], time: string): Promise<Map<string, number>>;
   version(ref: string, version: number): Promise<VersionWithDoc | undefined>;

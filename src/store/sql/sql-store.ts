@@ -612,8 +612,9 @@ export class SqlStore implements CatalogStore {
   async versionsAt(refs: readonly string[], time: string): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     // A version waiting for approval is not in effect; one approved took effect when the last
-    // approval was decided, any other when it was stored. Times are ISO 8601 UTC text, which sorts
-    // as time does.
+    // approval was decided, any other when it was stored. A deletion (a tombstone version) puts
+    // none in effect until the asset is created again. Times are ISO 8601 UTC text, which sorts as
+    // time does.
     for (let i = 0; i < refs.length; i += 500) {
       const part = refs.slice(i, i + 500);
       const approved = this.db
@@ -627,13 +628,20 @@ export class SqlStore implements CatalogStore {
         .leftJoin(approved.as('a'), (j) =>
           j.onRef('a.ref', '=', 'v.ref').onRef('a.version', '=', 'v.version'),
         )
-        .select(['v.ref', (eb) => eb.fn.max('v.version').as('version')])
+        .select(['v.ref', 'v.version', 'v.state'])
         .where('v.ref', 'in', part)
         .where('v.state', '!=', 'pending')
         .where((eb) => eb(eb.fn.coalesce('a.decided_at', 'v.created_at'), '<=', time))
-        .groupBy('v.ref')
+        .orderBy('v.ref')
+        .orderBy('v.version', 'desc')
         .execute();
-      for (const r of rows) out.set(r.ref, Number(r.version));
+      // The newest version of each ref comes first.
+      let last: string | undefined;
+      for (const r of rows) {
+        if (r.ref === last) continue;
+        last = r.ref;
+        if (r.state !== 'deleted') out.set(r.ref, Number(r.version));
+      }
     }
     return out;
   }
