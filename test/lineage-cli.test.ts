@@ -422,7 +422,7 @@ describe('charter lineage CLI', () => {
       expect(failed.code, failed.stderr).toBe(1);
       expect(failed.stdout).toMatch(
         new RegExp(
-          `^failed {4}test event to ${url.replace(/\./g, '\\.')}: the receiver answered 502\n {2}Tried again at \\d{4}-.* \\(charter webhook deliveries --webhook ${hook.id}\\)\n$`,
+          `^failed {4}test event to ${url.replace(/\./g, '\\.')}: the receiver answered 502\n {2}Next try at \\d{4}-.* \\(charter webhook deliveries --webhook ${hook.id}\\)\n$`,
         ),
       );
       // No delivery loop: nothing tries it within the wait.

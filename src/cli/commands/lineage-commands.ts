@@ -933,7 +933,7 @@ no attempt came within --wait. On the local store nothing sends it until charter
         if (d.state === 'delivered')
           return `delivered test event ${where}: the receiver answered ${d.lastStatus ?? 'with success'}`;
         if (d.attempts > 0)
-          return `failed    test event ${where}: ${d.lastError ?? `the receiver answered ${d.lastStatus}`}\n  ${d.state === 'dead' ? 'It is on the dead-letter list' : `Tried again at ${d.nextAttemptAt}`} (charter webhook deliveries --webhook ${id})`;
+          return `failed    test event ${where}: ${d.lastError ?? `the receiver answered ${d.lastStatus}`}\n  ${d.state === 'dead' ? 'It is on the dead-letter list' : `Next try at ${d.nextAttemptAt}`} (charter webhook deliveries --webhook ${id})`;
         return remote && waitSeconds > 0
           ? `queued    test event ${where} (delivery ${d.id}), but the server did not try it within ${o.wait} s: is its delivery loop running?`
           : `queued    test event ${where} (delivery ${d.id}); ${remote ? 'the server sends it within seconds' : 'charter serve sends it'} (charter webhook deliveries --webhook ${id})`;
