@@ -241,7 +241,10 @@ for (const factory of storeFactories) {
       expect(recorded.statusCode, recorded.body).toBe(201);
       const outcome = recorded.json() as { id: string; ref: string };
       expect(recorded.json()).toEqual(JSON.parse(JSON.stringify(await lineage.outcome(outcome.id))));
-      expect(hook.json()).toEqual({ ...(await lineage.webhooks())[0], secret: expect.any(String) });
+      expect(hook.json()).toEqual({
+        ...(await lineage.webhooks({ lastDelivery: false }))[0],
+        secret: expect.any(String),
+      });
       const answers: [string, unknown][] = [
         ['/api/v1/lineage/datasets', { datasets }],
         [

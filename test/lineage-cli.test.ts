@@ -190,7 +190,10 @@ describe('charter lineage CLI', () => {
     expect(id, added.stdout).toBeDefined();
     expect(added.stdout).toMatch(/secret: \S{20,} \(shown once;/);
     const listed = charter(home, 'webhook', 'list');
-    expect(listed.stdout).toMatch(new RegExp(`${id} +http://127\\.0\\.0\\.1:9/hook +payments +\\(all\\)`));
+    expect(listed.stdout).toMatch(/^ID +URL +DOMAIN +EVENTS +LAST DELIVERY$/m);
+    expect(listed.stdout).toMatch(
+      new RegExp(`${id} +http://127\\.0\\.0\\.1:9/hook +payments +\\(all\\) +none yet$`, 'm'),
+    );
     expect(listed.stdout).not.toContain('secret');
     for (const [args, message] of [
       [['add', 'hooks.example.com'], 'url must be an absolute http(s) URL'],
@@ -249,6 +252,9 @@ describe('charter lineage CLI', () => {
         `^queued {4}test event to http://127\\.0\\.0\\.1:9/hook \\(delivery [0-9a-f-]{36}\\); charter serve sends it \\(charter webhook deliveries --webhook ${id}\\)$`,
         'm',
       ),
+    );
+    expect(charter(home, 'webhook', 'list').stdout).toMatch(
+      new RegExp(`${id} .* queued \\(webhook\\.test\\)$`, 'm'),
     );
     const withTest = JSON.parse(
       charter(home, 'webhook', 'deliveries', '--webhook', id!, '-o', 'json').stdout,
@@ -418,12 +424,26 @@ describe('charter lineage CLI', () => {
         '',
       ]);
       expect(received).toEqual([{ type: 'io.charter.webhook.test', webhook: hook.id }]);
+      // The list says how its newest delivery went; -o json carries the delivery itself.
+      expect((await remote('webhook', 'list')).stdout).toMatch(
+        new RegExp(`${hook.id} .* delivered 204 \\(webhook\\.test\\)$`, 'm'),
+      );
       const failed = await remote('webhook', 'test', hook.id);
       expect(failed.code, failed.stderr).toBe(1);
       expect(failed.stdout).toMatch(
         new RegExp(
           `^failed {4}test event to ${url.replace(/\./g, '\\.')}: the receiver answered 502\n {2}Next try at \\d{4}-.* \\(charter webhook deliveries --webhook ${hook.id}\\)\n$`,
         ),
+      );
+      const listed = JSON.parse((await remote('webhook', 'list', '-o', 'json')).stdout);
+      expect(listed).toEqual([
+        expect.objectContaining({
+          id: hook.id,
+          lastDelivery: expect.objectContaining({ state: 'pending', attempts: 1, lastStatus: 502 }),
+        }),
+      ]);
+      expect((await remote('webhook', 'list')).stdout).toMatch(
+        / failing: 502, 1 attempt \(webhook\.test\)$/m,
       );
       // No delivery loop: nothing tries it within the wait.
       await deliverer.stop();

@@ -154,6 +154,8 @@ export interface WebhookView {
   createdBy: string;
   /** Only in the answer to its creation. */
   secret?: string;
+  /** In a listing: the newest delivery to it (null: none yet), to see at a glance whether it works. */
+  lastDelivery?: DeliveryView | null;
 }
 
 export interface WebhookInput {
@@ -183,6 +185,7 @@ export interface LineageApi {
   outcome(id: string): Promise<OutcomeWithTrace>;
   scorecards(options: { domain?: string; owner?: string }): Promise<Scorecards>;
   addWebhook(input: WebhookInput): Promise<WebhookView>;
+  /** The webhooks, each with its newest delivery. */
   webhooks(): Promise<WebhookView[]>;
   removeWebhook(id: string): Promise<{ id: string; removed: true }>;
   deliveries(options: { state?: DeliveryState; webhook?: string; limit?: number }): Promise<DeliveryView[]>;

@@ -1169,8 +1169,16 @@ export class LineageService implements LineageApi {
     return { ...webhookView(row), secret: row.secret };
   }
 
-  async webhooks(): Promise<WebhookView[]> {
-    return (await this.store.webhooks()).map(webhookView);
+  /** The webhooks; with `lastDelivery`, each with its newest delivery (one read per webhook). */
+  async webhooks(options: { lastDelivery?: boolean } = { lastDelivery: true }): Promise<WebhookView[]> {
+    const hooks = (await this.store.webhooks()).map(webhookView);
+    if (!options.lastDelivery) return hooks;
+    return Promise.all(
+      hooks.map(async (h) => ({
+        ...h,
+        lastDelivery: (await this.store.deliveries({ webhookId: h.id, limit: 1 }))[0] ?? null,
+      })),
+    );
   }
 
   async removeWebhook(id: string) {

@@ -285,6 +285,9 @@ describe.runIf(browserAvailable())('web UI: catalog', { timeout: 120_000 }, () =
       expect(await page.locator('#webhooks').textContent()).toContain(
         `${url} domain:support and its sub-domains`,
       );
+      expect(await page.locator('#webhooks').textContent()).toContain(
+        'last delivery gave up (HTTP 502): io.charter.outcome.recorded of',
+      );
       expect(await seriousViolations(page)).toEqual([]);
       await row.getByRole('button', { name: /^Retry delivery / }).click();
       // It leaves the dead-letter list, pending again, and the page says so.

@@ -829,6 +829,7 @@ service) are refused, unless Charter runs with CHARTER_WEBHOOK_ALLOW_PRIVATE=tru
                 value: (r) => (r.events.length ? r.events.map((e) => e.replace('io.charter.', '')) : '(all)'),
                 flex: 1,
               },
+              { header: 'last delivery', value: (r) => lastDeliveryText(r.lastDelivery), flex: 1 },
             ])
           : 'No webhooks.',
       );
@@ -942,6 +943,17 @@ no attempt came within --wait. On the local store nothing sends it until charter
       return d.attempts > 0 ? EXIT.no : EXIT.unavailable;
     }),
   );
+}
+
+/** A webhook's newest delivery in a word or two: `delivered 204 (incident.opened)`, `failing: 502 …`. */
+export function lastDeliveryText(d: DeliveryView | null | undefined): string {
+  if (!d) return 'none yet';
+  const event = d.eventType ? ` (${d.eventType.replace('io.charter.', '')})` : '';
+  const answer = d.lastStatus !== null ? String(d.lastStatus) : (d.lastError ?? '');
+  if (d.state === 'delivered') return `delivered${answer ? ` ${answer}` : ''}${event}`;
+  if (d.state === 'dead') return `gave up: ${answer}${event}`;
+  if (!d.attempts) return `queued${event}`;
+  return `failing: ${answer}, ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}${event}`;
 }
 
 /** The delivery once it has been tried (or undefined after `waitMs`), read every half second. */

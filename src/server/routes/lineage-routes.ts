@@ -487,22 +487,6 @@ const scorecardsSchema = {
   },
 } as const;
 
-const webhookSchema = {
-  type: 'object',
-  additionalProperties: true,
-  required: ['id', 'url', 'domain', 'events'],
-  properties: {
-    id: { type: 'string' },
-    url: { type: 'string' },
-    domain: nullable('string', 'null: every domain'),
-    events: { ...stringList, description: 'Event types sent; empty: all' },
-    description: { type: 'string' },
-    createdAt: { type: 'string' },
-    createdBy: { type: 'string' },
-    secret: { type: 'string', description: 'The signing secret: only in the answer to its creation' },
-  },
-} as const;
-
 const deliverySchema = {
   type: 'object',
   additionalProperties: true,
@@ -521,6 +505,26 @@ const deliverySchema = {
     createdAt: { type: 'string' },
     eventType: nullable('string', 'The CloudEvent type, e.g. io.charter.incident.opened'),
     url: nullable('string', "The webhook's URL; null once the webhook was removed"),
+  },
+} as const;
+
+const webhookSchema = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['id', 'url', 'domain', 'events'],
+  properties: {
+    id: { type: 'string' },
+    url: { type: 'string' },
+    domain: nullable('string', 'null: every domain'),
+    events: { ...stringList, description: 'Event types sent; empty: all' },
+    description: { type: 'string' },
+    createdAt: { type: 'string' },
+    createdBy: { type: 'string' },
+    secret: { type: 'string', description: 'The signing secret: only in the answer to its creation' },
+    lastDelivery: {
+      anyOf: [{ type: 'null' }, deliverySchema],
+      description: 'In the list: the newest delivery to this webhook (null: none yet)',
+    },
   },
 } as const;
 
@@ -600,8 +604,8 @@ export function lineageRoutes(
     else guard.requireDataOffice('manage webhooks for every domain');
   };
   /** The webhooks the caller manages: every one (`all`) for the data office, else its domains'. */
-  const managedWebhooks = async (request: FastifyRequest) => {
-    const hooks = await lineage.webhooks();
+  const managedWebhooks = async (request: FastifyRequest, options = { lastDelivery: false }) => {
+    const hooks = await lineage.webhooks(options);
     const guard = request.charter?.guard;
     if (!guard || guard.isAdmin) return { all: true, hooks };
     const mine = hooks.filter((h) => {
@@ -1042,7 +1046,7 @@ export function lineageRoutes(
       },
     },
     async (request) => {
-      return { webhooks: (await managedWebhooks(request)).hooks };
+      return { webhooks: (await managedWebhooks(request, { lastDelivery: true })).hooks };
     },
   );
 

@@ -18,6 +18,8 @@ interface Webhook {
   description?: string;
   createdAt?: string;
   createdBy?: string;
+  /** The newest delivery to it (null: none yet). */
+  lastDelivery?: Delivery | null;
 }
 
 interface Delivery {
@@ -29,8 +31,20 @@ interface Delivery {
   lastStatus: number | null;
   lastError: string | null;
   createdAt: string;
+  deliveredAt?: string | null;
   /** Null once the webhook was removed. */
   url: string | null;
+}
+
+/** A webhook's newest delivery in a few words: how it went, the receiver's answer, the event. */
+function lastDeliveryText(d: Delivery | null | undefined): string {
+  if (!d) return 'no delivery yet';
+  const answer = d.lastStatus !== null ? `HTTP ${d.lastStatus}` : (d.lastError ?? '');
+  const what = `${d.eventType ?? 'event'} of ${when(d.createdAt)}`;
+  if (d.state === 'delivered') return `last delivery taken${answer ? ` (${answer})` : ''}: ${what}`;
+  if (d.state === 'dead') return `last delivery gave up (${answer}): ${what}`;
+  if (!d.attempts) return `last delivery queued: ${what}`;
+  return `last delivery failing (${answer}, ${plural(d.attempts, 'attempt')}): ${what}`;
 }
 
 /** Retries one delivery; the list then reloads without it (it is pending again). */
@@ -238,6 +252,7 @@ export function Notifications() {
                     {h.events.length ? h.events.join(', ') : 'every event'}
                     {h.createdBy ? ` · added by ${h.createdBy}` : ''}
                   </span>
+                  <div className="small">{lastDeliveryText(h.lastDelivery)}</div>
                   <TestWebhook hook={h} />
                 </li>
               ))}
