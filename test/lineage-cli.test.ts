@@ -195,6 +195,9 @@ describe('charter lineage CLI', () => {
       new RegExp(`${id} +http://127\\.0\\.0\\.1:9/hook +payments +\\(all\\) +none yet$`, 'm'),
     );
     expect(listed.stdout).not.toContain('secret');
+    // Too narrow for the table: each webhook on lines of its own, its URL whole.
+    const narrow = charterWith({ COLUMNS: '60' }, home, 'webhook', 'list').stdout;
+    expect(narrow).toContain(`${id}\n  url: http://127.0.0.1:9/hook`);
     for (const [args, message] of [
       [['add', 'hooks.example.com'], 'url must be an absolute http(s) URL'],
       [['add', 'ftp://hooks.example.com/h'], 'url must use http or https'],

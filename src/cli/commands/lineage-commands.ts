@@ -822,7 +822,7 @@ service) are refused, unless Charter runs with CHARTER_WEBHOOK_ALLOW_PRIVATE=tru
         rows.length
           ? formatTable(rows, [
               { header: 'id', value: (r) => r.id, min: 36 },
-              { header: 'url', value: (r) => r.url, flex: 2 },
+              { header: 'url', value: (r) => r.url, min: WHOLE },
               { header: 'domain', value: (r) => r.domain ?? '(all)' },
               {
                 header: 'events',
