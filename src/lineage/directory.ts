@@ -333,7 +333,8 @@ export class Directory {
 
   /**
    * The version of each of these assets in effect at a time: its newest version stored by then, or
-   * for one that waited for approval, approved by then (an asset not in effect yet is left out).
+   * for one that waited for approval, approved by then (an asset not in effect yet, or deleted then,
+   * is left out).
    */
   async versionsAt(refs: readonly string[], time: string): Promise<Map<string, number>> {
     return refs.length ? this.store.versionsAt(refs, new Date(time).toISOString()) : new Map();

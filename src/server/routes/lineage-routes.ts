@@ -1072,7 +1072,7 @@ export function lineageRoutes(
     },
     async (request) => {
       const { id } = request.params as { id: string };
-      const hook = (await lineage.webhooks()).find((h) => h.id === id);
+      const hook = (await lineage.webhooks({ lastDelivery: false })).find((h) => h.id === id);
       manageWebhooks(request, hook?.domain ?? null);
       return as(request).removeWebhook(id);
     },
@@ -1092,7 +1092,7 @@ export function lineageRoutes(
     },
     async (request, reply) => {
       const { id } = request.params as { id: string };
-      const hook = (await lineage.webhooks()).find((h) => h.id === id);
+      const hook = (await lineage.webhooks({ lastDelivery: false })).find((h) => h.id === id);
       manageWebhooks(request, hook?.domain ?? null);
       const delivery = await as(request).testWebhook(id);
       return reply.status(202).send(delivery);
