@@ -3,7 +3,7 @@
  * revocable, with an optional expiry. Creating and revoking a token is audited (never its secret).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chain } from '../audit/audit-chain.js';
+import { appendEntries } from '../audit/audit-chain.js';
 import { AuthenticationError, InputError, NotFoundError } from '../model/errors.js';
 import { tryParseRef } from '../model/ref.js';
 import type { TokenRow, TokenStore } from '../store/token-store.js';
@@ -79,23 +79,14 @@ export class Tokens {
     };
     await this.store.write(async (w) => {
       await w.insert(row);
-      await w.appendAudit(
-        chain(
-          await w.auditHead(),
-          [
-            {
-              actor: options.actor,
-              action: 'token-create',
-              ref: options.principal,
-              version: null,
-              beforeDigest: null,
-              afterDigest: null,
-              details: { token: id, name: options.name, expiresAt: options.expiresAt },
-            },
-          ],
-          time,
-        ),
-      );
+      await appendEntries(w, time, [
+        {
+          actor: options.actor,
+          action: 'token-create',
+          ref: options.principal,
+          details: { token: id, name: options.name, expiresAt: options.expiresAt },
+        },
+      ]);
     });
     return { token: `chtr_${id}_${secret}`, info: publicView(row) };
   }
@@ -106,23 +97,9 @@ export class Tokens {
     if (!row) throw new NotFoundError(`Token '${id}' not found`);
     await this.store.write(async (w) => {
       if (!(await w.revoke(id, actor, time))) return;
-      await w.appendAudit(
-        chain(
-          await w.auditHead(),
-          [
-            {
-              actor,
-              action: 'token-revoke',
-              ref: row.principal,
-              version: null,
-              beforeDigest: null,
-              afterDigest: null,
-              details: { token: id },
-            },
-          ],
-          time,
-        ),
-      );
+      await appendEntries(w, time, [
+        { actor, action: 'token-revoke', ref: row.principal, details: { token: id } },
+      ]);
     });
     return publicView({ ...row, revokedAt: row.revokedAt ?? time, revokedBy: row.revokedBy ?? actor });
   }

@@ -541,7 +541,6 @@ export class AiGate {
         action: `ai.${decision}`,
         ref: request.dataset,
         version: asset.version,
-        beforeDigest: null,
         afterDigest: digestOf(body),
         details: {
           decision: id,

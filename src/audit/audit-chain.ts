@@ -6,14 +6,24 @@
 import type { AuditHead, AuditRecord } from '../store/catalog-store.js';
 import { canonicalJson, sha256 } from './digest.js';
 
+/**
+ * What one audit record says. An entry about no stored version (a token, a webhook, a decision)
+ * leaves out the version and the digests: they are recorded as null.
+ */
 export interface AuditEntry {
   actor: string;
   action: string;
   ref: string;
-  version: number | null;
-  beforeDigest: string | null;
-  afterDigest: string | null;
+  version?: number | null;
+  beforeDigest?: string | null;
+  afterDigest?: string | null;
   details?: Record<string, unknown> | null;
+}
+
+/** Where audit records are appended: a store's writer, inside the transaction of the change. */
+export interface AuditSink {
+  auditHead(): Promise<AuditHead>;
+  appendAudit(records: readonly AuditRecord[]): Promise<void>;
 }
 
 export function hashRecord(record: Omit<AuditRecord, 'hash'>): string {
@@ -34,9 +44,9 @@ export function chain(head: AuditHead, entries: readonly AuditEntry[], time: str
       actor: entry.actor,
       action: entry.action,
       ref: entry.ref,
-      version: entry.version,
-      beforeDigest: entry.beforeDigest,
-      afterDigest: entry.afterDigest,
+      version: entry.version ?? null,
+      beforeDigest: entry.beforeDigest ?? null,
+      afterDigest: entry.afterDigest ?? null,
       details: entry.details ?? null,
       prevHash: prev.hash,
     };
@@ -45,6 +55,21 @@ export function chain(head: AuditHead, entries: readonly AuditEntry[], time: str
     prev = { seq: record.seq, hash: record.hash };
   }
   return out;
+}
+
+/**
+ * Appends entries to the log within the writer's transaction (so they land with the change or not
+ * at all), all at one time; returns the records appended.
+ */
+export async function appendEntries(
+  sink: AuditSink,
+  time: string,
+  entries: readonly AuditEntry[],
+): Promise<AuditRecord[]> {
+  if (!entries.length) return [];
+  const records = chain(await sink.auditHead(), entries, time);
+  await sink.appendAudit(records);
+  return records;
 }
 
 export interface VerifyResult {

@@ -4,7 +4,7 @@
  * either every document in it is stored or none is.
  */
 import { randomUUID } from 'node:crypto';
-import { type AuditEntry, chain } from '../audit/audit-chain.js';
+import { type AuditEntry, appendEntries } from '../audit/audit-chain.js';
 import { digestOf } from '../audit/digest.js';
 import { ConflictError } from '../model/errors.js';
 import { type CharterDoc, charterKind, REQUIRED_OWNERSHIP_TYPES } from '../model/kinds/charter-kind.js';
@@ -503,12 +503,11 @@ export async function applyDocuments(
           actor: options.actor,
           action: 'deny',
           ref: c.ref,
-          version: null,
           beforeDigest: current.get(c.ref)?.digest ?? null,
           afterDigest: c.digest,
           details: { violations: c.result.violations ?? [] },
         }));
-        await writer.appendAudit(chain(await writer.auditHead(), entries, time));
+        await appendEntries(writer, time, entries);
       }
       return false;
     }
@@ -565,7 +564,7 @@ export async function applyDocuments(
       await writer.put(writes, time, options.actor);
     }
     if (approvals.length) await writer.putApprovals(approvals);
-    await writer.appendAudit(chain(await writer.auditHead(), entries, time));
+    await appendEntries(writer, time, entries);
     options.onProgress?.(changed.length, changed.length, 'storing');
     return true;
   });
@@ -715,22 +714,9 @@ export async function deleteAsset(
       time,
       options.actor,
     );
-    await writer.appendAudit(
-      chain(
-        await writer.auditHead(),
-        [
-          {
-            actor: options.actor,
-            action: 'delete',
-            ref,
-            version,
-            beforeDigest: current.digest,
-            afterDigest: null,
-          },
-        ],
-        time,
-      ),
-    );
+    await appendEntries(writer, time, [
+      { actor: options.actor, action: 'delete', ref, version, beforeDigest: current.digest },
+    ]);
     return { ref, version, status: 'deleted' as const };
   });
 }

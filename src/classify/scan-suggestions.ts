@@ -5,7 +5,7 @@
  * the same field supersedes its open suggestion. Every change of a suggestion is audited.
  */
 import { randomUUID } from 'node:crypto';
-import { type AuditEntry, chain } from '../audit/audit-chain.js';
+import { type AuditEntry, appendEntries } from '../audit/audit-chain.js';
 import { digestOf } from '../audit/digest.js';
 import type { ApplyResult } from '../catalog/apply.js';
 import type { Catalog } from '../catalog/catalog.js';
@@ -95,25 +95,19 @@ export class ScanSuggestions {
         acceptedVersion: null,
         auditSeq: 0,
       }));
-      const [record] = chain(
-        await writer.auditHead(),
-        [
-          {
-            actor: this.actor,
-            action: 'scan.suggest',
-            ref: report.ref,
-            version: asset.version,
-            beforeDigest: null,
-            afterDigest: digestOf(rows.map(({ auditSeq: _, ...r }) => r)),
-            details: {
-              suggestions: rows.map((r) => ({ id: r.id, path: r.path })),
-              superseded: earlier.map((r) => r.id),
-            },
+      const [record] = await appendEntries(writer, time, [
+        {
+          actor: this.actor,
+          action: 'scan.suggest',
+          ref: report.ref,
+          version: asset.version,
+          afterDigest: digestOf(rows.map(({ auditSeq: _, ...r }) => r)),
+          details: {
+            suggestions: rows.map((r) => ({ id: r.id, path: r.path })),
+            superseded: earlier.map((r) => r.id),
           },
-        ],
-        time,
-      );
-      await writer.appendAudit([record!]);
+        },
+      ]);
       for (const old of earlier)
         await writer.setState(old.id, { state: 'superseded', decidedBy: this.actor, decidedAt: time });
       for (const r of rows) r.auditSeq = record!.seq;
@@ -210,8 +204,7 @@ export class ScanSuggestions {
         afterDigest: digestOf({ ...after, auditSeq: undefined }),
         details: { suggestion: row.id, path: row.path, ...details },
       };
-      const [record] = chain(await writer.auditHead(), [entry], time);
-      await writer.appendAudit([record!]);
+      await appendEntries(writer, time, [entry]);
       await writer.setState(row.id, {
         state,
         decidedBy: this.actor,

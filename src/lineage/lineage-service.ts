@@ -5,7 +5,7 @@
  * outcomes, scorecards and webhook subscriptions. The server and the local CLI both call it.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { type AuditEntry, chain } from '../audit/audit-chain.js';
+import { type AuditEntry, appendEntries } from '../audit/audit-chain.js';
 import type { AccessGuard, GuardTarget } from '../catalog/access-guard.js';
 import { checkListFilters, domainName, type ListFilter } from '../catalog/list-filters.js';
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from '../model/errors.js';
@@ -403,8 +403,6 @@ export class LineageService implements LineageApi {
         actor: this.options.actor,
         action: 'lineage.ingest',
         ref: 'lineage',
-        version: null,
-        beforeDigest: null,
         afterDigest: digest,
         details: {
           batch: seq,
@@ -423,7 +421,7 @@ export class LineageService implements LineageApi {
       if (m?.table && this.directory.get(m.ref)?.kind === 'DataContract') touched.add(m.ref);
     }
     const conflicts = touched.size ? await this.recordConflicts(writer, [...touched], time, entries) : [];
-    await writer.appendAudit(chain(await writer.auditHead(), entries, time));
+    await appendEntries(writer, time, entries);
     return {
       seq,
       stored: {
@@ -470,8 +468,6 @@ export class LineageService implements LineageApi {
             action: 'classification.conflict',
             ref,
             version: this.directory.get(ref)?.version ?? null,
-            beforeDigest: null,
-            afterDigest: null,
             details: { field: f.path, declared: f.declared, inherited: f.inherited, from: f.from },
           });
       }
@@ -761,7 +757,7 @@ export class LineageService implements LineageApi {
     return this.store.write(async (writer) => {
       const entries: AuditEntry[] = [];
       const found = await this.recordConflicts(writer, targets, time, entries);
-      if (entries.length) await writer.appendAudit(chain(await writer.auditHead(), entries, time));
+      await appendEntries(writer, time, entries);
       return found;
     });
   }
@@ -1105,19 +1101,8 @@ export class LineageService implements LineageApi {
   }
 
   /** Appends one audit record of this service's actor, about no catalog version unless given. */
-  private async audit(
-    writer: LineageWriter,
-    time: string,
-    entry: Pick<AuditEntry, 'action' | 'ref' | 'details'> & { version?: number | null },
-  ) {
-    const record: AuditEntry = {
-      actor: this.options.actor,
-      version: null,
-      beforeDigest: null,
-      afterDigest: null,
-      ...entry,
-    };
-    await writer.appendAudit(chain(await writer.auditHead(), [record], time));
+  private async audit(writer: LineageWriter, time: string, entry: Omit<AuditEntry, 'actor'>) {
+    await appendEntries(writer, time, [{ actor: this.options.actor, ...entry }]);
   }
 
   // --- webhooks ------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  * and running the tests policies carry.
  */
 import { availableParallelism } from 'node:os';
-import { chain } from '../audit/audit-chain.js';
+import { appendEntries } from '../audit/audit-chain.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { domainName } from '../catalog/list-filters.js';
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from '../model/errors.js';
@@ -431,23 +431,17 @@ export class Governance implements GovernanceApi {
           : decision === 'approved'
             ? 'approve'
             : 'reject';
-      await writer.appendAudit(
-        chain(
-          await writer.auditHead(),
-          [
-            {
-              actor,
-              action,
-              ref: row.ref,
-              version: row.version,
-              beforeDigest: current?.state === 'live' ? current.digest : null,
-              afterDigest: decision === 'approved' ? (row.write?.digest ?? null) : null,
-              details: { approval: row.id, requestedBy: row.requestedBy, ...(reason ? { reason } : {}) },
-            },
-          ],
-          time,
-        ),
-      );
+      await appendEntries(writer, time, [
+        {
+          actor,
+          action,
+          ref: row.ref,
+          version: row.version,
+          beforeDigest: current?.state === 'live' ? current.digest : null,
+          afterDigest: decision === 'approved' ? (row.write?.digest ?? null) : null,
+          details: { approval: row.id, requestedBy: row.requestedBy, ...(reason ? { reason } : {}) },
+        },
+      ]);
     });
     // An approval makes its version live (a contract, a policy, the charter) or grants a waiver.
     if (decision === 'approved') this.complianceChanged([row.ref]);

@@ -5,8 +5,7 @@
  * runs, trends, scores rolled up per product, domain and owner, and incidents.
  */
 import { randomUUID } from 'node:crypto';
-import type { AuditEntry } from '../audit/audit-chain.js';
-import { chain } from '../audit/audit-chain.js';
+import { type AuditEntry, appendEntries } from '../audit/audit-chain.js';
 import { digestOf } from '../audit/digest.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { domainName } from '../catalog/list-filters.js';
@@ -305,7 +304,6 @@ export class QualityService {
           action: 'quality.run',
           ref: run.ref,
           version: run.contractVersion,
-          beforeDigest: null,
           afterDigest: digestOf(run.checks.map((c) => [c.id, c.status, c.measured])),
           details: {
             runId: run.id,
@@ -380,8 +378,6 @@ export class QualityService {
           action: change.action,
           ref: run.ref,
           version: run.contractVersion,
-          beforeDigest: null,
-          afterDigest: null,
           details: {
             incidentId: change.incident.id,
             runId: run.id,
@@ -390,7 +386,7 @@ export class QualityService {
           },
         });
       }
-      await writer.appendAudit(chain(await writer.auditHead(), entries, time));
+      await appendEntries(writer, time, entries);
     });
   }
 
