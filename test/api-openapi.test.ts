@@ -584,6 +584,12 @@ for (const factory of storeFactories) {
     it('answers catalog reads, changes and deletes as the catalog gives them', async () => {
       const listed = await answer('ada', 'GET', '/api/v1/assets?kind=dataset&domain=customer');
       expect(listed.items.every((a: { uid: string | null }) => a.uid)).toBe(true);
+      // Each with its owners and stewards (the domain's, where a contract names none).
+      expect(
+        listed.items.every(
+          (a: { owners: string[]; stewards: string[] }) => a.owners.length && a.stewards.length,
+        ),
+      ).toBe(true);
       await answer('kemi', 'GET', '/api/v1/assets?kind=domain&limit=3&offset=1');
       const refs = [MEMBERS, 'domain:customer', 'user:ada', 'charter:northwind', 'product:customer/loyalty'];
       for (const ref of refs) {

@@ -92,9 +92,23 @@ describe('charter CLI', () => {
           .map((l) => l.length),
       ),
     ).toBeGreaterThan(40);
+    expect(whole.split('\n')[0]).toMatch(/^REF +TITLE +OWNERS +STEWARDS +VER +UPDATED$/);
+    expect(whole).toMatch(/^dataset:payments\/transactions +transactions +user:alice +user:bob +1 +\d{4}-/m);
+    // Narrower: the date goes, then the title; the ref and the people are never cut.
+    const narrow = table('60');
+    expect(narrow.trimEnd().split('\n')).toEqual([
+      'REF                            OWNERS      STEWARDS  VER',
+      'dataset:payments/transactions  user:alice  user:bob  1',
+    ]);
+    // Narrower still: each asset on lines of its own, every value back, nothing past the width.
     const fitted = table('40');
     for (const line of fitted.trimEnd().split('\n')) expect(line.length).toBeLessThanOrEqual(40);
-    expect(fitted).toContain('…');
+    expect(fitted.split('\n').slice(0, 3)).toEqual([
+      'dataset:payments/transactions',
+      '  title: transactions',
+      '  owners: user:alice',
+    ]);
+    expect(fitted).toMatch(/^ {2}updated: \d{4}-/m);
     // An unknown kind: the error names every kind `get` lists, and each of them lists.
     const unknown = charter(home, 'get', 'widgets');
     expect(unknown.code).toBe(2);

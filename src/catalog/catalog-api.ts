@@ -16,6 +16,15 @@ export interface PrincipalRef {
   source: string;
 }
 
+/**
+ * An asset in a list, with the people accountable for it: its owners and stewards as `describe`
+ * shows them (declared on it, else those of the nearest domain up its chain that declares them).
+ */
+export interface AssetListItem extends AssetRow {
+  owners: string[];
+  stewards: string[];
+}
+
 export interface RelationView {
   type: string;
   ref: string;
@@ -95,7 +104,7 @@ export interface CatalogBackup {
 
 export interface CatalogApi {
   apply(request: ApplyRequest): Promise<ApplyResult>;
-  list(kind: string, options: ListOptions): Promise<AssetRow[]>;
+  list(kind: string, options: ListOptions): Promise<AssetListItem[]>;
   get(ref: string): Promise<{ asset: AssetRow; doc: Record<string, unknown> }>;
   describe(ref: string): Promise<Description>;
   history(ref: string): Promise<VersionRow[]>;

@@ -106,6 +106,74 @@ for (const factory of storeFactories) {
       ]);
     });
 
+    it('lists every asset with the owners and stewards describe shows: declared, else the nearest domain’s', async () => {
+      await catalog.apply(parse(orgYaml));
+      // A third level that declares no one, a sub-domain with its own steward, and assets in both.
+      const more = await catalog.apply(
+        parse(`apiVersion: charter/v1
+kind: User
+metadata: {name: carol}
+spec: {displayName: Carol Diaz}
+---
+apiVersion: charter/v1
+kind: Domain
+metadata: {name: cards, parent: payments}
+spec: {title: Cards, stewards: [user:carol]}
+---
+apiVersion: charter/v1
+kind: Domain
+metadata: {name: tokens, parent: cards}
+spec: {title: Tokens}
+---
+apiVersion: v3.1.0
+kind: DataContract
+id: vault
+name: vault
+version: 1.0.0
+status: active
+domain: tokens
+team: {members: [{username: carol, role: owner}, {username: alice, role: owner}]}
+---
+apiVersion: v3.1.0
+kind: DataContract
+id: bins
+name: bins
+version: 1.0.0
+status: active
+domain: tokens
+`),
+      );
+      expect(more.summary).toMatchObject({ created: 5, invalid: 0 });
+      const people = (items: { ref: string; owners: string[]; stewards: string[] }[]) =>
+        Object.fromEntries(items.map((i) => [i.ref, [i.owners, i.stewards]]));
+      expect(people(await catalog.list('domains', {}))).toEqual({
+        'domain:cards': [['user:alice'], ['user:carol']],
+        'domain:finance': [['user:alice'], ['user:bob']],
+        'domain:payments': [['user:alice'], ['user:bob']],
+        'domain:tokens': [['user:alice'], ['user:carol']],
+      });
+      expect(people(await catalog.list('datasets', {}))).toEqual({
+        'dataset:payments/transactions': [['user:alice'], ['user:bob']],
+        'dataset:tokens/bins': [['user:alice'], ['user:carol']],
+        'dataset:tokens/vault': [['user:alice', 'user:carol'], ['user:carol']],
+      });
+      expect(people(await catalog.list('users', {}))).toEqual({
+        'user:alice': [[], []],
+        'user:bob': [[], []],
+        'user:carol': [[], []],
+      });
+      // Every kind: the list says what describe says, in its order.
+      for (const kind of ['domains', 'teams', 'users', 'glossary', 'datasets', 'charters']) {
+        for (const item of await catalog.list(kind, {})) {
+          const d = await catalog.describe(item.ref);
+          expect([item.owners, item.stewards], item.ref).toEqual([
+            d.owners.map((p) => p.ref),
+            d.stewards.map((p) => p.ref),
+          ]);
+        }
+      }
+    });
+
     it('refuses a NUL character anywhere in a document, naming its path, and stores nothing', async () => {
       await catalog.apply(parse(orgYaml));
       const withNul = (from: string, to: string) => {

@@ -12,6 +12,7 @@ import type { AccessGuard, GuardTarget } from './access-guard.js';
 import { type ApplyResult, applyDocuments, deleteAsset } from './apply.js';
 import type {
   ApplyRequest,
+  AssetListItem,
   CatalogApi,
   CatalogBackup,
   Description,
@@ -103,7 +104,7 @@ export class Catalog implements CatalogApi {
     return applyDocuments(this.store, request.docs, request.problems ?? [], options);
   }
 
-  async list(kind: string, options: ListOptions): Promise<AssetRow[]> {
+  async list(kind: string, options: ListOptions): Promise<AssetListItem[]> {
     const def = resolveKindName(kind);
     if (!def) throw new InputError(`'${kind}' is not a kind; expected one of ${kindListNames}`);
     await this.checkFilters([{ name: 'domain', value: options.domain, names: 'domain' }]);
@@ -113,7 +114,55 @@ export class Catalog implements CatalogApi {
     if (options.offset) filter.offset = options.offset;
     const readable = this.readable();
     if (readable) filter.readableDomains = readable;
-    return this.store.listAssets(filter);
+    return this.withPeople(await this.store.listAssets(filter));
+  }
+
+  /**
+   * The assets with their owners and stewards, by the rule `describe` follows: declared on the
+   * asset, else those of the nearest domain up its chain (a domain's own first) that declares them.
+   * Two or three reads whatever the number of assets: their relations, then their domains' chains.
+   */
+  private async withPeople(rows: readonly AssetRow[]): Promise<AssetListItem[]> {
+    if (!rows.length) return [];
+    const types = ['ownedBy', 'stewardedBy', 'childOf'];
+    const relations = new Map<string, { ownedBy: string[]; stewardedBy: string[]; parent?: string }>();
+    const load = async (refs: string[]) => {
+      for (const ref of refs) relations.set(ref, { ownedBy: [], stewardedBy: [] });
+      for (const r of await this.store.relationsOf(refs, types)) {
+        const entry = relations.get(r.source)!;
+        if (r.type === 'childOf') entry.parent = r.target;
+        else if (r.type === 'ownedBy' || r.type === 'stewardedBy') entry[r.type].push(r.target);
+      }
+    };
+    await load(rows.map((r) => r.ref));
+    // Up the domains' chains, a level per read (a domain tree is shallow), until every one is known.
+    const domainOf = (r: AssetRow) => (r.kind === 'Domain' ? r.ref : r.domain ? `domain:${r.domain}` : null);
+    let missing = [...new Set(rows.map(domainOf))].filter((d): d is string => !!d && !relations.has(d));
+    for (let depth = 0; missing.length && depth < 64; depth++) {
+      await load(missing);
+      missing = [...new Set(missing.map((d) => relations.get(d)!.parent))].filter(
+        (d): d is string => !!d && !relations.has(d),
+      );
+    }
+    const nearest = (ref: string, type: 'ownedBy' | 'stewardedBy', domain: string | null): string[] => {
+      const own = relations.get(ref)![type];
+      if (own.length) return own;
+      const seen = new Set<string>([ref]);
+      for (let d = domain; d && !seen.has(d); d = relations.get(d)?.parent ?? null) {
+        seen.add(d);
+        const found = relations.get(d)?.[type];
+        if (found?.length) return found;
+      }
+      return [];
+    };
+    return rows.map((r) => {
+      const domain = r.kind === 'Domain' ? (relations.get(r.ref)!.parent ?? null) : domainOf(r);
+      return {
+        ...r,
+        owners: nearest(r.ref, 'ownedBy', domain),
+        stewards: nearest(r.ref, 'stewardedBy', domain),
+      };
+    });
   }
 
   private async live(ref: string) {

@@ -7,6 +7,7 @@ import type { VerifyResult } from '../audit/audit-chain.js';
 import type { ApplyResult } from '../catalog/apply.js';
 import type {
   ApplyRequest,
+  AssetListItem,
   CatalogApi,
   CatalogBackup,
   ExportOptions,
@@ -139,9 +140,10 @@ export class HttpCatalogClient extends ServerConnection implements CatalogApi {
     });
   }
 
-  async list(kind: string, options: ListOptions): Promise<AssetRow[]> {
-    return (await this.call<{ items: AssetRow[] }>('GET', `/api/v1/assets${query({ kind, ...options })}`))
-      .items;
+  async list(kind: string, options: ListOptions): Promise<AssetListItem[]> {
+    return (
+      await this.call<{ items: AssetListItem[] }>('GET', `/api/v1/assets${query({ kind, ...options })}`)
+    ).items;
   }
 
   private asset(ref: string, suffix = '') {

@@ -14,6 +14,11 @@ export interface Column<T> {
   flex?: number;
   /** Narrowest it may be cut to (default 12, or the header's width if less); `WHOLE`: never cut. */
   min?: number;
+  /**
+   * Left out, rather than cutting the others, when the table is too wide to show every value whole:
+   * the column with `drop: 1` first, then 2 … (a detail such as a date, or a title beside a ref).
+   */
+  drop?: number;
 }
 
 /** A column `min` for values that must be read whole (refs): the table is expanded rather than cut. */
@@ -56,14 +61,27 @@ export interface TableOptions {
  */
 export function formatTable<T>(
   rows: readonly T[],
-  columns: readonly Column<T>[],
+  all: readonly Column<T>[],
   options: TableOptions = {},
 ): string {
   const indent = ' '.repeat(options.indent ?? 0);
   const width = (options.width ?? terminalWidth()) - indent.length;
-  const cells = rows.map((row) => columns.map((c) => text(c.value(row)).replace(/\s+/g, ' ')));
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => r[i]!.length)));
   const gap = 2;
+  const allCells = rows.map((row) => all.map((c) => text(c.value(row)).replace(/\s+/g, ' ')));
+  const whole = all.map((c, i) => Math.max(c.header.length, ...allCells.map((r) => r[i]!.length)));
+  // Columns that may be left out go, in their order, while the rest cannot be shown whole.
+  const kept = all.map((_, i) => i);
+  const droppable = kept
+    .filter((i) => all[i]!.drop !== undefined)
+    .sort((a, b) => all[a]!.drop! - all[b]!.drop!);
+  const wholeWidth = () => kept.reduce((sum, i) => sum + whole[i]!, 0) + gap * (kept.length - 1);
+  for (const i of droppable) {
+    if (wholeWidth() <= width) break;
+    kept.splice(kept.indexOf(i), 1);
+  }
+  const columns = kept.map((i) => all[i]!);
+  const cells = allCells.map((r) => kept.map((i) => r[i]!));
+  const widths = kept.map((i) => whole[i]!);
   const total = () => widths.reduce((a, b) => a + b, 0) + gap * (columns.length - 1);
   // Shrink flexible columns (widest first) until the table fits.
   while (total() > width) {
@@ -76,7 +94,8 @@ export function formatTable<T>(
       )
         widest = i;
     }
-    if (widest < 0) return expanded(columns, cells, width, indent);
+    // Expanded, each value has room on a line of its own: the columns left out come back.
+    if (widest < 0) return expanded(all, allCells, width, indent);
     widths[widest] = widths[widest]! - 1;
   }
   const line = (values: string[]) =>

@@ -100,6 +100,17 @@ export const assetSchema = objectOf({
   updatedBy: { type: 'string' },
 });
 
+/** An asset in a list, with the people accountable for it. */
+export const assetListItemSchema = objectOf({
+  ...assetSchema.properties,
+  owners: {
+    ...stringList,
+    description:
+      'Its owners: declared on it, else those of the nearest domain up its chain that declares them',
+  },
+  stewards: { ...stringList, description: 'Its stewards, by the same rule' },
+});
+
 /** One stored version of an asset (its document apart). */
 export const versionSchema = objectOf({
   ref: { type: 'string' },

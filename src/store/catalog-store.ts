@@ -231,6 +231,8 @@ export interface CatalogStore {
     limit: number;
   }): Promise<VersionWithDoc[]>;
   relationsFrom(ref: string): Promise<RelationRow[]>;
+  /** Relations of these assets (of these types only, when given), by source, type and target. */
+  relationsOf(refs: readonly string[], types?: readonly string[]): Promise<RelationRow[]>;
   relationsTo(ref: string): Promise<RelationRow[]>;
   search(query: SearchQuery): Promise<SearchHit[]>;
 

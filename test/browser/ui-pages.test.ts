@@ -319,6 +319,34 @@ describe.runIf(browserAvailable())('web UI: every main page', { timeout: 180_000
     expect(await page.locator('main a[href="/user/demo-loader"]').count()).toBe(0);
   });
 
+  it('lists each asset with the people accountable for it, its domain’s where it declares none', async () => {
+    await page.goto(`${server.url}/domain/payments?tab=datasets`);
+    const row = (name: string) => page.locator('tbody tr', { has: page.locator(`th:has-text("${name}")`) });
+    // settlements names a second steward of its own; refunds has its domain's owner and steward.
+    await row('dataset:payments/settlements').locator('td', { hasText: 'stewards:' }).waitFor();
+    const people = (name: string) => row(name).locator('td div.small').allTextContents();
+    expect(await people('dataset:payments/settlements')).toEqual([
+      'owner: user:farid',
+      'stewards: user:elena, user:grace',
+    ]);
+    expect(await people('dataset:payments/refunds')).toEqual(['owner: user:farid', 'steward: user:grace']);
+    // A sub-domain's own owner, as a link to that team's page.
+    await page.goto(`${server.url}/catalog/domains`);
+    const cards = row('domain:cards');
+    await cards.getByRole('link', { name: 'team:cards/card-platform' }).click();
+    await page.waitForURL(/\/team\/cards\/card-platform$/);
+    // Users have no one accountable for them: no such column.
+    await page.goto(`${server.url}/catalog/users`);
+    await row('user:ada').waitFor();
+    expect(await page.locator('thead th').allTextContents()).toEqual([
+      'Name',
+      'Description',
+      'Domain',
+      'Version',
+      'Updated',
+    ]);
+  });
+
   it('answers unknown UI paths with the app and unknown API paths with a JSON 404', async () => {
     const ui = await fetch(`${server.url}/no/such/page`);
     expect(ui.status).toBe(200);

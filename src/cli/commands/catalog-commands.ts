@@ -2,14 +2,14 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import type { ApplyResult, DocumentResult } from '../../catalog/apply.js';
-import type { Description } from '../../catalog/catalog-api.js';
+import type { AssetListItem, Description } from '../../catalog/catalog-api.js';
 import { InputError } from '../../model/errors.js';
 import { kindListNames, resolveKindName } from '../../model/kinds/index.js';
 import { formatRef } from '../../model/ref.js';
 import { type CliContext, connect, type GlobalOptions } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { readManifestFiles } from '../files.js';
-import { count, formatTable, printData, text, wrap } from '../output.js';
+import { count, formatTable, printData, text, WHOLE, wrap } from '../output.js';
 import { formatViolation } from './policy-commands.js';
 
 type Run = (ctx: CliContext, ...args: any[]) => Promise<number | undefined>;
@@ -234,10 +234,18 @@ export function registerCatalogCommands(program: Command) {
       printData(rows, ctx.format, () =>
         rows.length
           ? formatTable(rows, [
-              { header: 'ref', value: (r) => r.ref, flex: 2 },
-              { header: 'title', value: (r) => r.title, flex: 1 },
+              { header: 'ref', value: (r) => r.ref, min: WHOLE },
+              // On a narrow terminal the date goes first, then the title: the ref and the people stay.
+              { header: 'title', value: (r) => r.title, flex: 1, drop: 2 },
+              // Who is accountable, where the kind has anyone (users, charters … list no one).
+              ...(rows.some((r) => r.owners.length || r.stewards.length)
+                ? [
+                    { header: 'owners', value: (r: AssetListItem) => r.owners, flex: 1 },
+                    { header: 'stewards', value: (r: AssetListItem) => r.stewards, flex: 1 },
+                  ]
+                : []),
               { header: 'ver', value: (r) => r.version, min: 3 },
-              { header: 'updated', value: (r) => r.updatedAt.slice(0, 10), min: 10 },
+              { header: 'updated', value: (r) => r.updatedAt.slice(0, 10), min: 10, drop: 1 },
             ])
           : `No ${def.kind} assets${opts.domain ? ` in domain ${opts.domain}` : ''}.`,
       );

@@ -7,6 +7,7 @@ import type { ResponseCache } from '../response-cache.js';
 import {
   anyObject,
   applyResultSchema,
+  assetListItemSchema,
   assetSchema,
   errorResponses,
   errorsFor,
@@ -254,7 +255,7 @@ export function catalogRoutes(app: FastifyInstance, assets?: ResponseCache) {
           },
         },
         response: {
-          200: listOf('items', assetSchema),
+          200: listOf('items', assetListItemSchema),
           ...errorResponses,
         },
       },

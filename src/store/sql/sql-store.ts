@@ -724,6 +724,19 @@ export class SqlStore implements CatalogStore {
     return rows.map((r) => ({ source: r.source, type: r.type, target: r.target, role: r.role || null }));
   }
 
+  async relationsOf(refs: readonly string[], types?: readonly string[]): Promise<RelationRow[]> {
+    const out: RelationRow[] = [];
+    const room = this.sqlDialect.maxParameters - (types?.length ?? 0);
+    for (const part of chunks([...new Set(refs)], room)) {
+      let query = this.db.selectFrom('relations').selectAll().where('source', 'in', part);
+      if (types) query = query.where('type', 'in', types);
+      const rows = await query.orderBy('source').orderBy('type').orderBy('target').execute();
+      for (const r of rows)
+        out.push({ source: r.source, type: r.type, target: r.target, role: r.role || null });
+    }
+    return out;
+  }
+
   async relationsTo(ref: string): Promise<RelationRow[]> {
     const rows = await this.db
       .selectFrom('relations as r')

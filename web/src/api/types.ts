@@ -18,6 +18,12 @@ export interface Asset {
   updatedBy: string;
 }
 
+/** An asset as lists carry it: with its owners and stewards (declared, else its domain's). */
+export interface AssetListItem extends Asset {
+  owners: string[];
+  stewards: string[];
+}
+
 export type Json = Record<string, unknown>;
 
 export interface Principal {

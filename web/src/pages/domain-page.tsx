@@ -10,6 +10,7 @@ import { useFeatures } from '../api/features';
 import type {
   Approval,
   Asset,
+  AssetListItem,
   ComplianceReport,
   Description,
   Explain,
@@ -367,13 +368,31 @@ function OpenWork({ domain, org }: { domain: string; org: Org }) {
   );
 }
 
+/** `owners: a, b` on a line of its own (nothing when there are none). */
+function Accountable({ label, refs }: { label: string; refs: string[] }) {
+  if (!refs.length) return null;
+  return (
+    <div className="small">
+      <span className="muted">{refs.length > 1 ? `${label}s` : label}:</span>{' '}
+      {refs.map((r, i) => (
+        <span key={r}>
+          {i ? ', ' : ''}
+          <RefLink refText={r} />
+        </span>
+      ))}
+    </div>
+  );
+}
+
 export function AssetList({ kind, domain, total }: { kind: string; domain?: string; total?: number }) {
   const [offset, setOffset] = useState(0);
-  const list = useApi<{ items: Asset[] }>(apiPath('/assets', { kind, domain, limit: PAGE, offset }));
+  const list = useApi<{ items: AssetListItem[] }>(apiPath('/assets', { kind, domain, limit: PAGE, offset }));
   if (list.error) return <ErrorNote error={list.error} />;
   if (!list.data) return <Loading />;
   if (!list.data.items.length && offset === 0)
     return <Empty title={`No ${kind} here`}>Nothing has been applied yet.</Empty>;
+  // Users, policies … have no one accountable for them: no column of dashes.
+  const accountable = list.data.items.some((a) => a.owners.length || a.stewards.length);
   return (
     <>
       <div className="table-wrap">
@@ -383,6 +402,7 @@ export function AssetList({ kind, domain, total }: { kind: string; domain?: stri
               <th scope="col">Name</th>
               <th scope="col">Description</th>
               {domain ? null : <th scope="col">Domain</th>}
+              {accountable ? <th scope="col">Accountable</th> : null}
               <th scope="col" className="num">
                 Version
               </th>
@@ -400,6 +420,13 @@ export function AssetList({ kind, domain, total }: { kind: string; domain?: stri
                 {domain ? null : (
                   <td>{a.domain ? <Link to={`/domain/${a.domain}`}>{a.domain}</Link> : '–'}</td>
                 )}
+                {accountable ? (
+                  <td>
+                    <Accountable label="owner" refs={a.owners} />
+                    <Accountable label="steward" refs={a.stewards} />
+                    {a.owners.length || a.stewards.length ? null : <span className="muted">–</span>}
+                  </td>
+                ) : null}
                 <td className="num">{a.version}</td>
                 <td>
                   {day(a.updatedAt)} <span className="muted small">by {a.updatedBy}</span>
