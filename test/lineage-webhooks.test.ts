@@ -168,6 +168,10 @@ for (const factory of storeFactories) {
         );
         expect(audited).toMatchObject({ actor: 'user:pipeline', details: { webhook: asked.id } });
         await expect(s.lineage.testWebhook('nope')).rejects.toThrow("Webhook 'nope' not found");
+        // Each test answers with its own delivery, however many are asked in the same instant.
+        const more = await Promise.all(Array.from({ length: 6 }, () => s.lineage.testWebhook(asked.id)));
+        expect(new Set([queued.id, ...more.map((d) => d.id)]).size).toBe(7);
+        expect(more.every((d) => d.state === 'pending' && d.webhookId === asked.id)).toBe(true);
       } finally {
         await rx.close();
       }

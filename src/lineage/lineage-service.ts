@@ -66,7 +66,7 @@ import {
 import { type RedactionContext, redactImpact, redactTrace } from './redaction.js';
 import { scorecards } from './scorecards.js';
 import { type ImpactReport, type TraceReport, Tracer } from './trace.js';
-import { EVENT_TYPES, outboxEventOf, refusedReceiverUrl, TEST_EVENT } from './webhooks.js';
+import { EVENT_TYPES, outboxEventOf, refusedReceiverUrl } from './webhooks.js';
 
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 
@@ -1100,9 +1100,10 @@ export class LineageService implements LineageApi {
     });
   }
 
-  /** Appends one audit record of this service's actor, about no catalog version unless given. */
+  /** Appends one audit record of this service's actor; returns it. */
   private async audit(writer: LineageWriter, time: string, entry: Omit<AuditEntry, 'actor'>) {
-    await appendEntries(writer, time, [{ actor: this.options.actor, ...entry }]);
+    const [record] = await appendEntries(writer, time, [{ actor: this.options.actor, ...entry }]);
+    return record!;
   }
 
   // --- webhooks ------------------------------------------------------------------------------
@@ -1190,17 +1191,15 @@ export class LineageService implements LineageApi {
     const hook = (await this.store.webhooks()).find((h) => h.id === id);
     if (!hook) throw new NotFoundError(`Webhook '${id}' not found`, { webhook: id });
     const url = new URL(hook.url);
-    await this.store.write((writer) =>
+    const record = await this.store.write((writer) =>
       this.audit(writer, time, {
         action: 'webhook.test',
         ref: hook.domain ? `domain:${hook.domain}` : 'webhooks',
         details: { webhook: id, url: `${url.origin}${url.pathname}` },
       }),
     );
-    // The newest test delivery to it: the one just queued.
-    const queued = (await this.store.deliveries({ webhookId: id, limit: 20 })).find(
-      (d) => d.eventType === TEST_EVENT,
-    );
+    // The delivery of the event that record made (each test is its own, however many run at once).
+    const [queued] = await this.store.deliveries({ auditSeq: record.seq, webhookId: id, limit: 1 });
     if (!queued) throw new Error(`the test event to webhook ${id} was not queued`);
     return queued;
   }

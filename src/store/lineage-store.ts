@@ -207,6 +207,8 @@ export interface DeliveryFilter {
   /** Only deliveries to these webhooks (none: no delivery). */
   webhookIds?: readonly string[];
   eventId?: string;
+  /** Only deliveries of the event this audit record made. */
+  auditSeq?: number;
   limit?: number;
 }
 

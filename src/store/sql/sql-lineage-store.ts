@@ -996,6 +996,7 @@ export class SqlLineageStore implements LineageStore {
     if (filter.state) q = q.where('d.state', '=', filter.state);
     if (filter.webhookId) q = q.where('d.webhook_id', '=', filter.webhookId);
     if (filter.eventId) q = q.where('d.event_id', '=', filter.eventId);
+    if (filter.auditSeq !== undefined) q = q.where('e.audit_seq', '=', filter.auditSeq);
     const rows = await q
       .orderBy('d.created_at', 'desc')
       .orderBy('d.id')
