@@ -94,6 +94,14 @@ describe('charter CLI', () => {
     ).toBeGreaterThan(40);
     expect(whole.split('\n')[0]).toMatch(/^REF +TITLE +OWNERS +STEWARDS +VER +UPDATED$/);
     expect(whole).toMatch(/^dataset:payments\/transactions +transactions +user:alice +user:bob +1 +\d{4}-/m);
+    // By who is accountable: alice owns it through the finance domain, bob stewards it by name.
+    for (const who of ['user:alice', 'user:bob'])
+      expect(charter(home, 'get', 'datasets', '--owner', who, '-o', 'json').stdout, who).toContain(
+        '"ref": "dataset:payments/transactions"',
+      );
+    expect(charter(home, 'get', 'datasets', '--owner', 'team:payments/core').stdout).toBe(
+      'No DataContract assets that team:payments/core owns or stewards.\n',
+    );
     // Narrower: the date goes, then the title; the ref and the people are never cut.
     const narrow = table('60');
     expect(narrow.trimEnd().split('\n')).toEqual([

@@ -41,6 +41,7 @@ const NO_DATASET = "Dataset 'dataset:payments/transaktions' not found";
 /** Each list with a filter that names nothing, and what the caller is told. */
 const UNKNOWN: [url: string, status: number, message: string][] = [
   ['/api/v1/assets?kind=datasets&domain=paymnts', 404, NO_DOMAIN],
+  ['/api/v1/assets?kind=datasets&owner=user:nobody', 404, "User 'user:nobody' not found"],
   ['/api/v1/search?q=card&domain=paymnts', 404, NO_DOMAIN],
   ['/api/v1/export?format=json&domain=paymnts', 404, NO_DOMAIN],
   ['/api/v1/compliance?limit=0&domain=paymnts', 404, NO_DOMAIN],
@@ -177,6 +178,7 @@ for (const factory of storeFactories) {
         });
       const cases: [string[], string][] = [
         [['get', 'datasets', '--domain', 'paymnts'], NO_DOMAIN],
+        [['get', 'datasets', '--owner', 'team:payments/nobody'], "Team 'team:payments/nobody' not found"],
         [['compliance', '--domain', 'paymnts'], NO_DOMAIN],
         [['incidents', '--assignee', 'user:nobody'], "User 'user:nobody' not found"],
         [['waivers', 'list', '--ref', 'dataset:payments/transaktions'], NO_DATASET],
@@ -213,6 +215,10 @@ describe('list filters naming nothing, the CLI on its own store', () => {
   it('exits 2 naming what is not there, for every list that filters by a name', () => {
     const cases: [string[], string][] = [
       [['get', 'datasets', '--domain', 'paymnts'], NO_DOMAIN],
+      [
+        ['get', 'datasets', '--owner', 'alice'],
+        "owner must be a user or team ref such as user:alice (got 'alice')",
+      ],
       [['search', 'card', '--domain', 'paymnts'], NO_DOMAIN],
       [['export', '--domain', 'paymnts'], NO_DOMAIN],
       [['compliance', '--owner', 'user:nobody'], "User 'user:nobody' not found"],

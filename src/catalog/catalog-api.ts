@@ -71,6 +71,8 @@ export interface DiffResult {
 export interface ListOptions {
   domain?: string;
   name?: string;
+  /** Only assets this user or team owns or stewards (declared, or inherited from the domain). */
+  owner?: string;
   limit?: number;
   offset?: number;
 }

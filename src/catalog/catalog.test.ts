@@ -141,6 +141,7 @@ name: bins
 version: 1.0.0
 status: active
 domain: tokens
+team: {members: [{username: bob, role: steward}]}
 `),
       );
       expect(more.summary).toMatchObject({ created: 5, invalid: 0 });
@@ -154,7 +155,7 @@ domain: tokens
       });
       expect(people(await catalog.list('datasets', {}))).toEqual({
         'dataset:payments/transactions': [['user:alice'], ['user:bob']],
-        'dataset:tokens/bins': [['user:alice'], ['user:carol']],
+        'dataset:tokens/bins': [['user:alice'], ['user:bob']],
         'dataset:tokens/vault': [['user:alice', 'user:carol'], ['user:carol']],
       });
       expect(people(await catalog.list('users', {}))).toEqual({
@@ -162,6 +163,29 @@ domain: tokens
         'user:bob': [[], []],
         'user:carol': [[], []],
       });
+      // Filtered by a person: what they own or steward, declared or inherited, as the lists say.
+      for (const owner of ['user:alice', 'user:bob', 'user:carol', 'team:payments/core']) {
+        for (const kind of ['domains', 'teams', 'datasets', 'glossary', 'users']) {
+          const expected = (await catalog.list(kind, {}))
+            .filter((i) => i.owners.includes(owner) || i.stewards.includes(owner))
+            .map((i) => i.ref);
+          expect(
+            (await catalog.list(kind, { owner })).map((i) => i.ref),
+            `${kind} of ${owner}`,
+          ).toEqual(expected);
+        }
+      }
+      // carol stewards the tokens domain, but bins names a steward of its own.
+      expect((await catalog.list('datasets', { owner: 'user:carol' })).map((i) => i.ref)).toEqual([
+        'dataset:tokens/vault',
+      ]);
+      expect((await catalog.list('domains', { owner: 'user:bob' })).map((i) => i.ref)).toEqual([
+        'domain:finance',
+        'domain:payments',
+      ]);
+      await expect(catalog.list('datasets', { owner: 'user:zed' })).rejects.toThrow(
+        "User 'user:zed' not found",
+      );
       // Every kind: the list says what describe says, in its order.
       for (const kind of ['domains', 'teams', 'users', 'glossary', 'datasets', 'charters']) {
         for (const item of await catalog.list(kind, {})) {

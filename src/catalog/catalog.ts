@@ -107,11 +107,26 @@ export class Catalog implements CatalogApi {
   async list(kind: string, options: ListOptions): Promise<AssetListItem[]> {
     const def = resolveKindName(kind);
     if (!def) throw new InputError(`'${kind}' is not a kind; expected one of ${kindListNames}`);
-    await this.checkFilters([{ name: 'domain', value: options.domain, names: 'domain' }]);
+    await this.checkFilters([
+      { name: 'domain', value: options.domain, names: 'domain' },
+      { name: 'owner', value: options.owner, names: 'principal' },
+    ]);
     const filter: Parameters<CatalogStore['listAssets']>[0] = { kind: def.kind, limit: options.limit ?? 500 };
     if (options.domain) filter.domain = domainName(options.domain);
     if (options.name) filter.name = options.name;
     if (options.offset) filter.offset = options.offset;
+    if (options.owner) {
+      // The domains whose owners or stewards, declared or inherited, include them (domains are few).
+      const owner = options.owner;
+      const domains = await this.withPeople(
+        await this.store.listAssets({ kind: 'Domain', limit: 1_000_000 }),
+      );
+      filter.accountable = {
+        principal: owner,
+        ownerDomains: domains.filter((d) => d.owners.includes(owner)).map((d) => d.name),
+        stewardDomains: domains.filter((d) => d.stewards.includes(owner)).map((d) => d.name),
+      };
+    }
     const readable = this.readable();
     if (readable) filter.readableDomains = readable;
     return this.withPeople(await this.store.listAssets(filter));

@@ -81,8 +81,23 @@ export interface AssetFilter {
   name?: string;
   domain?: string;
   includeDeleted?: boolean;
+  /** Only assets this principal owns or stewards, declared or inherited (see AccountableFilter). */
+  accountable?: AccountableFilter;
   limit?: number;
   offset?: number;
+}
+
+/**
+ * A principal's assets, declared or inherited: an asset is theirs when it names them as owner or
+ * steward, or names no owner (steward) and its domain's owners (stewards), declared on it or up
+ * its chain, include them. The caller works out the domains, which are few.
+ */
+export interface AccountableFilter {
+  principal: string;
+  /** Names of the domains whose owners, declared or inherited, include the principal. */
+  ownerDomains: readonly string[];
+  /** Names of the domains whose stewards, declared or inherited, include the principal. */
+  stewardDomains: readonly string[];
 }
 
 /** One accepted change, fully prepared by the pipeline. */

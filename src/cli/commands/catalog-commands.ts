@@ -201,12 +201,13 @@ export function registerCatalogCommands(program: Command) {
     .argument('<kind>', kindListNames)
     .argument('[name]', 'NAME or DOMAIN/NAME')
     .option('--domain <name>', 'only assets of this domain')
+    .option('--owner <ref>', 'only assets this user or team owns or stewards (declared or inherited)')
     .option('--limit <n>', 'at most this many rows', '500');
   get.action(
     withContext(get, async (ctx, kindName: string, name?: string) => {
       const def = resolveKindName(kindName);
       if (!def) throw new InputError(`'${kindName}' is not a kind; expected one of ${kindListNames}`);
-      const opts = get.opts() as { domain?: string; limit: string };
+      const opts = get.opts() as { domain?: string; owner?: string; limit: string };
       if (name) {
         let ref: string;
         if (name.includes('/')) {
@@ -229,6 +230,7 @@ export function registerCatalogCommands(program: Command) {
       }
       const rows = await ctx.api.list(kindName, {
         ...(opts.domain ? { domain: opts.domain } : {}),
+        ...(opts.owner ? { owner: opts.owner } : {}),
         limit: Number(opts.limit),
       });
       printData(rows, ctx.format, () =>
@@ -247,7 +249,7 @@ export function registerCatalogCommands(program: Command) {
               { header: 'ver', value: (r) => r.version, min: 3 },
               { header: 'updated', value: (r) => r.updatedAt.slice(0, 10), min: 10, drop: 1 },
             ])
-          : `No ${def.kind} assets${opts.domain ? ` in domain ${opts.domain}` : ''}.`,
+          : `No ${def.kind} assets${opts.domain ? ` in domain ${opts.domain}` : ''}${opts.owner ? ` that ${opts.owner} owns or stewards` : ''}.`,
       );
       return EXIT.ok;
     }),

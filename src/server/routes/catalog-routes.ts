@@ -250,6 +250,11 @@ export function catalogRoutes(app: FastifyInstance, assets?: ResponseCache) {
             },
             domain: { type: 'string', description: 'Only this domain (NAME or domain:NAME)' },
             name: { type: 'string' },
+            owner: {
+              type: 'string',
+              description:
+                'Only assets this user or team (user:NAME, team:DOMAIN/NAME) owns or stewards, declared on the asset or inherited from its domain',
+            },
             limit: { type: 'integer', minimum: 1, maximum: 5000, default: 500 },
             offset: { type: 'integer', minimum: 0, default: 0 },
           },
@@ -265,12 +270,14 @@ export function catalogRoutes(app: FastifyInstance, assets?: ResponseCache) {
         kind: string;
         domain?: string;
         name?: string;
+        owner?: string;
         limit?: number;
         offset?: number;
       };
       const items = await request.charter.catalog.list(q.kind, {
         ...(q.domain ? { domain: q.domain } : {}),
         ...(q.name ? { name: q.name } : {}),
+        ...(q.owner ? { owner: q.owner } : {}),
         ...(q.limit ? { limit: q.limit } : {}),
         ...(q.offset ? { offset: q.offset } : {}),
       });

@@ -28,7 +28,7 @@ import type {
   VersionWithDoc,
 } from '../catalog-store.js';
 import { migrate } from './migrations.js';
-import { readableClause } from './readable.js';
+import { accountableClause, readableClause } from './readable.js';
 import type { Database } from './schema.js';
 import { searchTokens } from './search-match.js';
 import type { SearchRow, SqlDialect } from './sql-dialect.js';
@@ -574,6 +574,7 @@ export class SqlStore implements CatalogStore {
     if (filter.domain) q = q.where('a.domain', '=', filter.domain);
     if (filter.name) q = q.where('a.name', '=', filter.name);
     if (filter.readableDomains) q = q.where(readableClause(filter.readableDomains));
+    if (filter.accountable) q = q.where(accountableClause(filter.accountable));
     if (!filter.includeDeleted) q = q.where('a.state', '=', 'live');
     return q;
   }
