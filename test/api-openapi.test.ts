@@ -792,7 +792,52 @@ for (const factory of storeFactories) {
     // Last: it changes the store behind Charter's back.
     it('answers health, metrics, exports, imports, the audit log and its verification as given', async () => {
       expect(await answer(null, 'GET', '/healthz')).toEqual({ status: 'ok', store: factory.name });
-      expect(await answer('ada', 'GET', '/metrics')).toMatch(/^# HELP /);
+      // A receiver and an outcome, so that there is a delivery to count.
+      await platform.lineage.addWebhook({ url: 'https://hooks.example.com/kpi' });
+      await platform.lineage.recordOutcome({
+        subject: 'app:support/nora',
+        type: 'wrong_answer',
+        severity: 'high',
+        summary: 'Quoted last year’s refund policy',
+      });
+      const metrics: string = await answer('ada', 'GET', '/metrics');
+      expect(metrics).toMatch(/^# HELP /);
+      // The governance KPIs say what the API lists: open incidents per domain, outcomes per type and
+      // severity, deliveries per state.
+      const series = (name: string) =>
+        Object.fromEntries(
+          [...metrics.matchAll(new RegExp(`^${name}\\{(.*)\\} (\\d+)$`, 'gm'))].map((m) => [
+            m[1],
+            Number(m[2]),
+          ]),
+        );
+      const tally = (labels: string[]) => {
+        const out: Record<string, number> = {};
+        for (const l of labels) out[l] = (out[l] ?? 0) + 1;
+        return out;
+      };
+      const open = await answer('ada', 'GET', '/api/v1/incidents?limit=5000');
+      expect(open.length).toBeGreaterThan(0);
+      expect(series('charter_quality_incidents_open')).toEqual(
+        tally(open.map((i: { domain: string | null }) => `domain="${i.domain ?? ''}"`)),
+      );
+      const outcomes = (await answer('ada', 'GET', '/api/v1/outcomes?limit=5000')).outcomes;
+      expect(outcomes.length).toBeGreaterThan(0);
+      expect(series('charter_ai_outcomes')).toEqual(
+        tally(
+          outcomes.map(
+            (o: { type: string; severity: string }) => `type="${o.type}",severity="${o.severity}"`,
+          ),
+        ),
+      );
+      const deliveries = (await answer('ada', 'GET', '/api/v1/webhooks/deliveries?limit=5000')).deliveries;
+      expect(deliveries.length).toBeGreaterThan(0);
+      expect(series('charter_webhook_deliveries')).toEqual({
+        'state="pending"': 0,
+        'state="delivered"': 0,
+        'state="dead"': 0,
+        ...tally(deliveries.map((d: { state: string }) => `state="${d.state}"`)),
+      });
       expect(await answer('ada', 'GET', '/api/v1/export?domain=customer')).toMatch(/^apiVersion: /);
       await answer('kemi', 'GET', '/api/v1/export?format=json&kind=dataset');
       const backup = await answer('ada', 'GET', '/api/v1/export?withHistory=true');

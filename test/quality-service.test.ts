@@ -77,6 +77,10 @@ for (const factory of storeFactories) {
         "User 'user:nobody' not found",
       );
       expect(await service.incidents({ domain: 'finance' })).toHaveLength(1);
+      // What /metrics reports (charter_quality_incidents_open).
+      expect(await qualityStoreFor(handle.store).openIncidentCounts()).toEqual([
+        { domain: 'payments', count: 1 },
+      ]);
 
       // A second failing run updates the same incident; it does not open another.
       await service.check({ ref: REF });
@@ -93,6 +97,7 @@ for (const factory of storeFactories) {
       expect(resolved!.id).toBe(incident!.id);
       expect(resolved!.timeline.map((e) => e.action)).toEqual(['opened', 'resolved']);
       expect(resolved!.resolvedAt).not.toBeNull();
+      expect(await qualityStoreFor(handle.store).openIncidentCounts()).toEqual([]);
 
       const audit = await service.catalog.auditLog({ ref: REF, limit: 100 });
       expect(audit.map((a) => [a.action, a.actor])).toEqual([

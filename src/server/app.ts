@@ -19,6 +19,8 @@ import { auditFeedOf } from '../audit/audit-feed.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { LineageService } from '../lineage/lineage-service.js';
 import { Governance } from '../policy/governance.js';
+import { lineageStoreFor } from '../store/sql/sql-lineage-store.js';
+import { qualityStoreFor } from '../store/sql/sql-quality-store.js';
 import { handleError, noRoute } from './errors.js';
 import { registerMetrics } from './metrics.js';
 import { lineageFor } from './platform.js';
@@ -181,7 +183,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const actor = options.defaultActor ?? 'user:api';
   const governance = options.governance ?? new Governance(options.catalog);
   const assets = options.responseCache === false ? undefined : new ResponseCache(options.catalog.store);
-  const registry = registerMetrics(app, options.catalog, governance, assets);
+  const registry = registerMetrics(app, options.catalog, governance, assets, {
+    quality: qualityStoreFor(options.catalog.store),
+    lineage: lineageStoreFor(options.catalog.store),
+  });
 
   app.get(
     '/healthz',

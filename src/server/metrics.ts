@@ -1,15 +1,30 @@
-/** Prometheus metrics: HTTP requests and their latency, and live assets per kind and domain. */
+/**
+ * Prometheus metrics: HTTP requests and their latency, and the governance KPIs — live assets per kind
+ * and domain, compliance, open approvals, open quality incidents, AI outcomes recorded, and webhook
+ * deliveries by state (a dead one is an event no receiver got: worth an alert). Each KPI but the
+ * compliance pair (this server's last evaluation) is counted in the store when scraped, so every
+ * server sharing a database reports the same.
+ */
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Governance } from '../policy/governance.js';
+import type { LineageStore } from '../store/lineage-store.js';
+import type { QualityStore } from '../store/quality-store.js';
 import type { ResponseCache } from './response-cache.js';
+
+/** The stores the KPIs beyond the catalog's are counted in. */
+export interface KpiStores {
+  quality?: QualityStore;
+  lineage?: LineageStore;
+}
 
 export function registerMetrics(
   app: FastifyInstance,
   catalog: Catalog,
   governance?: Governance,
   responses?: ResponseCache,
+  kpis: KpiStores = {},
 ): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'charter_' });
@@ -87,6 +102,45 @@ export function registerMetrics(
         const open = await governance.approvals({ state: 'open' });
         for (const type of ['change', 'waiver'] as const)
           this.set({ type }, open.filter((a) => a.type === type).length);
+      },
+    });
+  }
+  const { quality, lineage } = kpis;
+  if (quality) {
+    new Gauge({
+      name: 'charter_quality_incidents_open',
+      help: 'Open quality incidents by domain (empty: an org-wide dataset)',
+      labelNames: ['domain'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const row of await quality.openIncidentCounts())
+          this.set({ domain: row.domain ?? '' }, row.count);
+      },
+    });
+  }
+  if (lineage) {
+    new Gauge({
+      name: 'charter_ai_outcomes',
+      help: 'AI outcomes recorded, by type and severity',
+      labelNames: ['type', 'severity'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const row of await lineage.outcomeTally())
+          this.set({ type: row.type, severity: row.severity }, row.count);
+      },
+    });
+    new Gauge({
+      name: 'charter_webhook_deliveries',
+      help: 'Webhook deliveries by state: pending (queued or retrying), delivered, dead (gave up; retry from the dead-letter list)',
+      labelNames: ['state'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        // Every state, so that an alert on dead deliveries sees 0 rather than no series.
+        for (const state of ['pending', 'delivered', 'dead']) this.set({ state }, 0);
+        for (const row of await lineage.deliveryCounts()) this.set({ state: row.state }, row.count);
       },
     });
   }

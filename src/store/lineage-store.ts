@@ -287,7 +287,12 @@ export interface LineageStore {
     subject?: (ref: string) => boolean;
   }): Promise<{ byPrincipal: Map<string, number>; byDomain: Map<string, number> }>;
 
+  /** How many outcomes are stored, per type and severity. */
+  outcomeTally(): Promise<{ type: string; severity: string; count: number }[]>;
+
   webhooks(): Promise<WebhookRow[]>;
+  /** How many deliveries are in each state (pending, delivered, dead). */
+  deliveryCounts(): Promise<{ state: DeliveryState; count: number }[]>;
   outboxEvents(options: { afterSeq?: number; limit?: number }): Promise<OutboxEvent[]>;
   deliveries(filter: DeliveryFilter): Promise<DeliveryView[]>;
   /**

@@ -175,6 +175,8 @@ export interface QualityStore {
    */
   latestRuns(refs?: readonly string[], options?: { finishedBy?: string }): Promise<RunSummary[]>;
   incidents(filter: IncidentFilter): Promise<Incident[]>;
+  /** How many incidents are open, per domain (null: an org-wide dataset). */
+  openIncidentCounts(): Promise<{ domain: string | null; count: number }[]>;
   incident(id: string): Promise<Incident | undefined>;
 
   /** Makes the schedule table match these entries; `firstDue` gives a new or changed entry's next time. */

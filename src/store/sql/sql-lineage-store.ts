@@ -15,6 +15,7 @@ import {
   type ConflictRow,
   type DeliveryFilter,
   type DeliveryRow,
+  type DeliveryState,
   type DeliveryView,
   type EdgeRow,
   type EdgeWrite,
@@ -981,6 +982,24 @@ export class SqlLineageStore implements LineageStore {
       .limit(options.limit ?? 100)
       .execute();
     return rows.map(toOutboxEvent);
+  }
+
+  async outcomeTally() {
+    const rows = await this.db
+      .selectFrom('outcomes')
+      .select(['type', 'severity', (eb) => eb.fn.countAll<number | string>().as('count')])
+      .groupBy(['type', 'severity'])
+      .execute();
+    return rows.map((r) => ({ type: r.type, severity: r.severity, count: Number(r.count) }));
+  }
+
+  async deliveryCounts() {
+    const rows = await this.db
+      .selectFrom('webhook_deliveries')
+      .select(['state', (eb) => eb.fn.countAll<number | string>().as('count')])
+      .groupBy('state')
+      .execute();
+    return rows.map((r) => ({ state: r.state as DeliveryState, count: Number(r.count) }));
   }
 
   async deliveries(filter: DeliveryFilter): Promise<DeliveryView[]> {

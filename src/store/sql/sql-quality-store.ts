@@ -280,6 +280,16 @@ export class SqlQualityStore implements QualityStore {
     return rows.map(toIncident);
   }
 
+  async openIncidentCounts() {
+    const rows = await this.db
+      .selectFrom('quality_incidents')
+      .select(['domain', (eb) => eb.fn.countAll<number | string>().as('count')])
+      .where('state', '=', 'open')
+      .groupBy('domain')
+      .execute();
+    return rows.map((r) => ({ domain: r.domain, count: Number(r.count) }));
+  }
+
   async incident(id: string): Promise<Incident | undefined> {
     const row = await this.db
       .selectFrom('quality_incidents')
