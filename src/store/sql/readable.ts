@@ -1,4 +1,4 @@
-/** The SQL condition access control adds to lists and searches (the assets table is aliased `a`). */
+/** SQL conditions lists add (the assets table aliased `a`): what a caller may read, what a principal answers for. */
 import { sql } from 'kysely';
 import type { AccountableFilter } from '../catalog-store.js';
 
