@@ -43,6 +43,7 @@ const UNKNOWN: [url: string, status: number, message: string][] = [
   ['/api/v1/assets?kind=datasets&domain=paymnts', 404, NO_DOMAIN],
   ['/api/v1/assets?kind=datasets&owner=user:nobody', 404, "User 'user:nobody' not found"],
   ['/api/v1/search?q=card&domain=paymnts', 404, NO_DOMAIN],
+  ['/api/v1/search?q=card&owner=user:nobody', 404, "User 'user:nobody' not found"],
   ['/api/v1/export?format=json&domain=paymnts', 404, NO_DOMAIN],
   ['/api/v1/compliance?limit=0&domain=paymnts', 404, NO_DOMAIN],
   ['/api/v1/compliance?limit=0&owner=user:nobody', 404, "User 'user:nobody' not found"],

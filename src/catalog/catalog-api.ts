@@ -112,7 +112,10 @@ export interface CatalogApi {
   history(ref: string): Promise<VersionRow[]>;
   diff(ref: string, from?: number, to?: number): Promise<DiffResult>;
   remove(ref: string): Promise<{ ref: string; version: number; status: 'deleted' }>;
-  search(query: string, options: { kind?: string; domain?: string; limit?: number }): Promise<SearchHit[]>;
+  search(
+    query: string,
+    options: { kind?: string; domain?: string; owner?: string; limit?: number },
+  ): Promise<SearchHit[]>;
   auditLog(options: { ref?: string; limit?: number; afterSeq?: number }): Promise<AuditRecord[]>;
   auditVerify(): Promise<VerifyResult>;
   exportDocs(options: ExportOptions): Promise<Record<string, unknown>[]>;

@@ -186,6 +186,20 @@ team: {members: [{username: bob, role: steward}]}
       await expect(catalog.list('datasets', { owner: 'user:zed' })).rejects.toThrow(
         "User 'user:zed' not found",
       );
+      // Search takes the same filter, in its query.
+      const found = async (text: string, owner: string) =>
+        (await catalog.search(text, { owner })).map((h) => h.ref);
+      expect(await found('transactions', 'user:alice')).toContain('dataset:payments/transactions');
+      expect(await found('transactions', 'user:carol')).toEqual([]);
+      expect(await found('bins', 'user:bob')).toEqual(['dataset:tokens/bins']);
+      expect(await found('bins', 'user:carol')).toEqual([]);
+      expect(await found('vault', 'user:carol')).toEqual(['dataset:tokens/vault']);
+      // A domain by its chain: carol stewards cards, so tokens inside it; bob stewards neither.
+      expect(await found('tokens', 'user:carol')).toEqual(['domain:tokens']);
+      expect(await found('tokens', 'user:bob')).toEqual([]);
+      await expect(catalog.search('bins', { owner: 'user:zed' })).rejects.toThrow(
+        "User 'user:zed' not found",
+      );
       // Every kind: the list says what describe says, in its order.
       for (const kind of ['domains', 'teams', 'users', 'glossary', 'datasets', 'charters']) {
         for (const item of await catalog.list(kind, {})) {

@@ -7,7 +7,13 @@ import { ConflictError, InputError, NotFoundError } from '../model/errors.js';
 import { kindListNames, kindOf, kindOfRef, resolveKindName } from '../model/kinds/index.js';
 import { relationInverse } from '../model/kinds/kind.js';
 import { parseRef, tryParseRef } from '../model/ref.js';
-import type { AssetRow, AssetWithDoc, CatalogStore, FieldRow } from '../store/catalog-store.js';
+import type {
+  AccountableFilter,
+  AssetRow,
+  AssetWithDoc,
+  CatalogStore,
+  FieldRow,
+} from '../store/catalog-store.js';
 import type { AccessGuard, GuardTarget } from './access-guard.js';
 import { type ApplyResult, applyDocuments, deleteAsset } from './apply.js';
 import type {
@@ -115,21 +121,24 @@ export class Catalog implements CatalogApi {
     if (options.domain) filter.domain = domainName(options.domain);
     if (options.name) filter.name = options.name;
     if (options.offset) filter.offset = options.offset;
-    if (options.owner) {
-      // The domains whose owners or stewards, declared or inherited, include them (domains are few).
-      const owner = options.owner;
-      const domains = await this.withPeople(
-        await this.store.listAssets({ kind: 'Domain', limit: 1_000_000 }),
-      );
-      filter.accountable = {
-        principal: owner,
-        ownerDomains: domains.filter((d) => d.owners.includes(owner)).map((d) => d.name),
-        stewardDomains: domains.filter((d) => d.stewards.includes(owner)).map((d) => d.name),
-      };
-    }
+    if (options.owner) filter.accountable = await this.accountable(options.owner);
     const readable = this.readable();
     if (readable) filter.readableDomains = readable;
     return this.withPeople(await this.store.listAssets(filter));
+  }
+
+  /**
+   * What a principal answers for, as a store filter: they are named on an asset, or the asset names
+   * no one of that kind and they are among its domain's owners (stewards), declared on it or up its
+   * chain. The domains are worked out here (they are few); the assets in the store's query.
+   */
+  private async accountable(principal: string): Promise<AccountableFilter> {
+    const domains = await this.withPeople(await this.store.listAssets({ kind: 'Domain', limit: 1_000_000 }));
+    return {
+      principal,
+      ownerDomains: domains.filter((d) => d.owners.includes(principal)).map((d) => d.name),
+      stewardDomains: domains.filter((d) => d.stewards.includes(principal)).map((d) => d.name),
+    };
   }
 
   /**
@@ -352,7 +361,7 @@ export class Catalog implements CatalogApi {
     return result;
   }
 
-  async search(query: string, options: { kind?: string; domain?: string; limit?: number }) {
+  async search(query: string, options: { kind?: string; domain?: string; owner?: string; limit?: number }) {
     if (!query.trim()) throw new InputError('The search query is empty; give one or more words');
     const q: Parameters<CatalogStore['search']>[0] = {
       text: query,
@@ -363,8 +372,12 @@ export class Catalog implements CatalogApi {
       if (!def) throw new InputError(`'${options.kind}' is not a kind`);
       q.kind = def.kind;
     }
-    await this.checkFilters([{ name: 'domain', value: options.domain, names: 'domain' }]);
+    await this.checkFilters([
+      { name: 'domain', value: options.domain, names: 'domain' },
+      { name: 'owner', value: options.owner, names: 'principal' },
+    ]);
     if (options.domain) q.domain = domainName(options.domain);
+    if (options.owner) q.accountable = await this.accountable(options.owner);
     const readable = this.readable();
     if (readable) q.readableDomains = readable;
     return this.store.search(q);

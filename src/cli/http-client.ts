@@ -173,7 +173,10 @@ export class HttpCatalogClient extends ServerConnection implements CatalogApi {
     return this.call<{ ref: string; version: number; status: 'deleted' }>('DELETE', this.asset(ref));
   }
 
-  async search(q: string, options: { kind?: string; domain?: string; limit?: number }): Promise<SearchHit[]> {
+  async search(
+    q: string,
+    options: { kind?: string; domain?: string; owner?: string; limit?: number },
+  ): Promise<SearchHit[]> {
     return (await this.call<{ hits: SearchHit[] }>('GET', `/api/v1/search${query({ q, ...options })}`)).hits;
   }
 

@@ -60,6 +60,8 @@ export interface SearchQuery {
   text: string;
   kind?: string;
   domain?: string;
+  /** Only assets this principal owns or stewards, declared or inherited. */
+  accountable?: AccountableFilter;
   limit: number;
 }
 

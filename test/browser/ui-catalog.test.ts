@@ -68,6 +68,16 @@ describe.runIf(browserAvailable())('web UI: catalog', { timeout: 120_000 }, () =
     await page.getByLabel('Kind').selectOption('datasets');
     await page.waitForURL(/kind=datasets/);
     await result.waitFor();
+    // So does the owner filter: refunds is Farid's, not Kemi's.
+    const asked: string[] = [];
+    page.on('request', (r) => r.url().includes('/api/v1/search') && asked.push(r.url()));
+    await page.getByLabel('Owner or steward').selectOption('user:kemi');
+    await page.waitForURL(/owner=user%3Akemi/);
+    await page.getByText('No results').waitFor();
+    expect(asked.some((u) => new URL(u).searchParams.get('owner') === 'user:kemi')).toBe(true);
+    await page.getByLabel('Owner or steward').selectOption('user:farid');
+    await result.waitFor();
+    page.removeAllListeners('request');
 
     await result.getByRole('link', { name: 'refunds', exact: true }).click();
     await page.waitForURL(/\/dataset\/payments\/refunds$/);

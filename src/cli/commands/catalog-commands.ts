@@ -343,13 +343,15 @@ export function registerCatalogCommands(program: Command) {
     .argument('<query...>')
     .option('--kind <kind>', 'only this kind')
     .option('--domain <name>', 'only this domain')
+    .option('--owner <ref>', 'only assets this user or team owns or stewards (declared or inherited)')
     .option('--limit <n>', 'at most this many hits', '20');
   search.action(
     withContext(search, async (ctx, words: string[]) => {
-      const opts = search.opts() as { kind?: string; domain?: string; limit: string };
+      const opts = search.opts() as { kind?: string; domain?: string; owner?: string; limit: string };
       const hits = await ctx.api.search(words.join(' '), {
         ...(opts.kind ? { kind: opts.kind } : {}),
         ...(opts.domain ? { domain: opts.domain } : {}),
+        ...(opts.owner ? { owner: opts.owner } : {}),
         limit: Number(opts.limit),
       });
       printData(hits, ctx.format, () =>

@@ -409,6 +409,11 @@ export function catalogRoutes(app: FastifyInstance, assets?: ResponseCache) {
             q: { type: 'string' },
             kind: { type: 'string' },
             domain: { type: 'string', description: 'Only this domain (NAME or domain:NAME)' },
+            owner: {
+              type: 'string',
+              description:
+                'Only assets this user or team owns or stewards, declared on the asset or inherited from its domain',
+            },
             limit: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
           },
         },
@@ -430,10 +435,17 @@ export function catalogRoutes(app: FastifyInstance, assets?: ResponseCache) {
       },
     },
     async (request) => {
-      const q = request.query as { q: string; kind?: string; domain?: string; limit?: number };
+      const q = request.query as {
+        q: string;
+        kind?: string;
+        domain?: string;
+        owner?: string;
+        limit?: number;
+      };
       const hits = await request.charter.catalog.search(q.q, {
         ...(q.kind ? { kind: q.kind } : {}),
         ...(q.domain ? { domain: q.domain } : {}),
+        ...(q.owner ? { owner: q.owner } : {}),
         ...(q.limit ? { limit: q.limit } : {}),
       });
       return { hits };

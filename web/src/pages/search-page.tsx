@@ -1,6 +1,7 @@
 /**
- * Full search results with filters. Kind and domain filter on the server; classification and owner
- * refine the best matches in the browser (the search API does not index them), and say so.
+ * Full search results with filters. Kind, domain and owner (what a person or team owns or stewards,
+ * declared or inherited) filter on the server; classification refines the best matches in the
+ * browser (the search API does not index it), and says so.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
@@ -80,9 +81,9 @@ export function SearchPage() {
   const withheld = !useAccess().mayRead(domain);
   const users = useApi<{ items: Asset[] }>(apiPath('/assets', { kind: 'users', limit: 500 }));
 
-  const refining = Boolean(classification || owner);
+  const refining = Boolean(classification);
   const effectiveLimit = refining ? Math.max(limit, REFINE_LIMIT) : limit;
-  const path = q.trim() ? apiPath('/search', { q, kind, domain, limit: effectiveLimit }) : null;
+  const path = q.trim() ? apiPath('/search', { q, kind, domain, owner, limit: effectiveLimit }) : null;
   const result = useApi<{ hits: SearchHit[] }>(path);
   const refined = useRefined(result.data?.hits, refining);
 
@@ -101,11 +102,9 @@ export function SearchPage() {
     return all.slice(0, REFINE_LIMIT).filter((h) => {
       const d = refined.described!.get(h.ref);
       if (!d) return false;
-      if (classification && !d.fields.some((f) => f.classification === classification)) return false;
-      if (owner && ![...d.owners, ...d.stewards].some((p) => p.ref === owner)) return false;
-      return true;
+      return !classification || d.fields.some((f) => f.classification === classification);
     });
-  }, [result.data, refining, refined.described, classification, owner]);
+  }, [result.data, refining, refined.described, classification]);
 
   return (
     <>
@@ -198,8 +197,8 @@ export function SearchPage() {
         <>
           {refining ? (
             <Note>
-              Classification and owner filters are applied to the best {REFINE_LIMIT} matches; the search API
-              filters by kind and domain only.
+              The classification filter is applied to the best {REFINE_LIMIT} matches; the search API filters
+              by kind, domain and owner only.
             </Note>
           ) : null}
           {/* Nothing found in a domain the user may not read: the note above says why, not "No results". */}

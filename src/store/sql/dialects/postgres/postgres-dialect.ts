@@ -14,7 +14,7 @@ import {
 import pg from 'pg';
 import { InputError, UnavailableError } from '../../../../model/errors.js';
 import type { ReadConnection, SearchHit, SearchQuery } from '../../../catalog-store.js';
-import { readableClause } from '../../readable.js';
+import { accountableClause, readableClause } from '../../readable.js';
 import type { Database as Schema } from '../../schema.js';
 import { matchExcerpt, RANKED_MATCHES, strongestFirst, toRankedMatches } from '../../search-match.js';
 import type { SearchRow, SqlDialect } from '../../sql-dialect.js';
@@ -265,6 +265,7 @@ export class PostgresDialect implements SqlDialect {
     if (query.kind) filters.push(sql`a.kind = ${query.kind}`);
     if (query.domain) filters.push(sql`a.domain = ${query.domain}`);
     if (query.readableDomains) filters.push(readableClause(query.readableDomains));
+    if (query.accountable) filters.push(accountableClause(query.accountable));
     const join = filters.length > 1 ? sql`JOIN assets a ON a.id = s.id` : sql``;
     const { rows } = await sql<{ id: number; score: number; n: number }>`
       SELECT id, score, count(*) OVER () AS n FROM (

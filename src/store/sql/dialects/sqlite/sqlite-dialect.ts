@@ -11,7 +11,7 @@ import {
   type Transaction,
 } from 'kysely';
 import type { ReadConnection, SearchHit, SearchQuery } from '../../../catalog-store.js';
-import { readableClause } from '../../readable.js';
+import { accountableClause, readableClause } from '../../readable.js';
 import type { Database as Schema } from '../../schema.js';
 import { matchExcerpt, RANKED_MATCHES, strongestFirst, toRankedMatches } from '../../search-match.js';
 import type { SearchRow, SqlDialect } from '../../sql-dialect.js';
@@ -195,6 +195,7 @@ export class SqliteDialect implements SqlDialect {
     if (query.kind) filters.push(sql`a.kind = ${query.kind}`);
     if (query.domain) filters.push(sql`a.domain = ${query.domain}`);
     if (query.readableDomains) filters.push(readableClause(query.readableDomains));
+    if (query.accountable) filters.push(accountableClause(query.accountable));
     const matches = filters.length
       ? sql`SELECT search_fts.rowid AS id, -${rank} AS score FROM search_fts JOIN assets a ON a.id = search_fts.rowid
             WHERE search_fts MATCH ${match} AND ${sql.join(filters, sql` AND `)} LIMIT ${bound + 1}`
