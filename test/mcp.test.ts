@@ -125,6 +125,14 @@ describe('charter mcp over stdio (the binary)', () => {
       limit: 50,
     });
     expect(hits.map((h) => h.ref)).toContain(CUSTOMERS);
+    // What one person answers for: chloe owns customers; kemi (support) does not.
+    const of = async (owner: string) =>
+      (
+        await data<{ hits: SearchHit[] }>(admin, 'search_catalog', { query: 'customers', owner, limit: 50 })
+      ).hits.map((h) => h.ref);
+    expect(await of('user:chloe')).toContain(CUSTOMERS);
+    expect(await of('user:kemi')).not.toContain(CUSTOMERS);
+    expect((await of('user:chloe')).length).toBeLessThan(hits.length);
 
     const r = await call(admin, 'get_context', { ref: CUSTOMERS });
     const pack = r.structuredContent as unknown as ContextPack;

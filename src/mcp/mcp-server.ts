@@ -293,6 +293,12 @@ const searchTool = {
       .optional()
       .describe('only this kind: datasets, products, domains, glossary, models, apps, teams, users'),
     domain: z.string().optional().describe('only this domain (its name, e.g. payments)'),
+    owner: z
+      .string()
+      .optional()
+      .describe(
+        'only what this user or team owns or stewards, declared or inherited from its domain (user:NAME, team:DOMAIN/NAME)',
+      ),
     limit: z.number().int().min(1).max(100).optional().describe('most hits to return (default 10)'),
   },
   outputSchema: z.looseObject({
@@ -481,12 +487,13 @@ export function createMcpServer(services: McpServices, fixed?: McpCaller): McpSe
     return caller;
   };
 
-  server.registerTool('search_catalog', searchTool, async ({ query, kind, domain, limit }, extra) =>
+  server.registerTool('search_catalog', searchTool, async ({ query, kind, domain, owner, limit }, extra) =>
     run(services, async () => {
       const hits = await callerOf(extra).catalog.search(query, {
         limit: limit ?? 10,
         ...(kind ? { kind } : {}),
         ...(domain ? { domain } : {}),
+        ...(owner ? { owner } : {}),
       });
       const text = hits.length
         ? `${hits.length} hit(s) for "${query}":\n${hits.map((h) => `- ${h.ref} — ${h.title}${h.match ? `: ${h.match}` : ''}`).join('\n')}\n`
