@@ -267,6 +267,40 @@ describe.runIf(browserAvailable())('web UI: catalog', { timeout: 120_000 }, () =
     // Someone who owns nothing: said so.
     await page.goto(`${server.url}/user/ada`);
     await page.locator('#accountable-for', { hasText: 'Owns no asset' }).waitFor();
+
+    // A contract naming no one falls to its domain's owner and steward: their pages say so, apart
+    // from what names them (every demo asset names its people, so until now there was nothing).
+    await page.goto(`${server.url}/user/farid`);
+    await page.locator('#accountable-for').getByText('Assets owned').waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('#through-domains').count()).toBe(0);
+    const applied = await server.apply(
+      `apiVersion: v3.1.0
+kind: DataContract
+id: ledger-export
+name: ledger-export
+version: 1.0.0
+status: draft
+domain: payments
+description: {purpose: Nightly export of the payments ledger for finance.}
+schema:
+  - name: ledger_export
+    properties:
+      - {name: entry_id, logicalType: string, description: Ledger entry key., classification: internal}
+`,
+      'user:farid',
+    );
+    expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+    for (const [who, as] of [
+      ['farid', 'owner'],
+      ['grace', 'steward'],
+    ]) {
+      await page.goto(`${server.url}/user/${who}`);
+      const through = page.locator('#through-domains');
+      await through.waitFor();
+      expect(await through.locator('li').allTextContents(), who).toEqual([`ledger-export ${as}`]);
+    }
+    expect(await seriousViolations(page)).toEqual([]);
   });
 
   it('lists webhook deliveries that gave up in the work queue, with the last answer, retries one, and tests a webhook', async () => {

@@ -6,7 +6,7 @@
 import { Link } from 'react-router';
 import { apiPath } from '../api/client';
 import { useFeatures } from '../api/features';
-import type { Outcome, ScorecardRow, Scorecards } from '../api/types';
+import type { AssetListItem, Outcome, ScorecardRow, Scorecards } from '../api/types';
 import { useApi } from '../api/use-api';
 import { Badge, ErrorNote, Loading, RefLink, Section } from '../components/ui';
 import { fmt, plural, when } from '../lib/format';
@@ -14,6 +14,52 @@ import { Definition } from './asset-sections';
 import { severityTone } from './outcome-page';
 
 const OUTCOMES = 10;
+/** Assets asked for per kind when looking for what someone answers for through their domains. */
+const ASSETS = 500;
+
+type AssetList = { items: AssetListItem[] };
+
+/**
+ * What they answer for without being named on it: datasets, products, models and applications
+ * that name no owner (or steward) of their own, in a domain where they are one. The page's
+ * "Related" panel lists what names them; this is what lands on them through their domains.
+ */
+function ThroughDomains({ refText, declared }: { refText: string; declared: readonly string[] }) {
+  const path = (kind: string) => apiPath('/assets', { kind, owner: refText, limit: ASSETS });
+  const lists = [
+    useApi<AssetList>(path('datasets')),
+    useApi<AssetList>(path('products')),
+    useApi<AssetList>(path('models')),
+    useApi<AssetList>(path('apps')),
+  ];
+  const error = lists.find((l) => l.error)?.error;
+  if (error) return <ErrorNote error={error} />;
+  if (lists.some((l) => !l.data)) return null;
+  const named = new Set(declared);
+  const inherited = lists.flatMap((l) => l.data!.items).filter((a) => !named.has(a.ref));
+  if (!inherited.length) return null;
+  return (
+    <div id="through-domains">
+      <h3>Through their domains</h3>
+      <p className="muted small">
+        These name no owner (or no steward) of their own, so their domain’s answer for them: {refText}
+        among them.
+      </p>
+      <ul className="plain">
+        {inherited.map((a) => (
+          <li key={a.ref}>
+            <RefLink refText={a.ref} title={a.title || a.name} />{' '}
+            <span className="muted small">
+              {[a.owners.includes(refText) ? 'owner' : '', a.stewards.includes(refText) ? 'steward' : '']
+                .filter(Boolean)
+                .join(' and ')}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
 
 /** `4 of 5 datasets`, or what there is none of. */
 function ofWhole(part: number, whole: number, what: string, none: string) {
@@ -59,7 +105,7 @@ function Card({ row }: { row: ScorecardRow }) {
   );
 }
 
-export function AccountableFor({ refText }: { refText: string }) {
+export function AccountableFor({ refText, declared }: { refText: string; declared: readonly string[] }) {
   const features = useFeatures();
   const cards = useApi<Scorecards>(features.scorecards ? apiPath('/scorecards', { owner: refText }) : null);
   const outcomes = useApi<{ outcomes: Outcome[] }>(
@@ -82,6 +128,7 @@ export function AccountableFor({ refText }: { refText: string }) {
           Owns no asset: no contract, product, model or application names them as owner.
         </p>
       )}
+      <ThroughDomains refText={refText} declared={declared} />
       {outcomes.data?.outcomes.length ? (
         <>
           <h3>AI outcomes traced to them</h3>

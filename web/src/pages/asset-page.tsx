@@ -148,7 +148,12 @@ export function AssetPage({ refText }: { refText: string }) {
               <div>
                 <KindSummary d={d} />
                 {d.asset.kind === 'User' || d.asset.kind === 'Team' ? (
-                  <AccountableFor refText={refText} />
+                  <AccountableFor
+                    refText={refText}
+                    declared={d.relations
+                      .filter((r) => r.type === 'ownerOf' || r.type === 'stewardOf')
+                      .map((r) => r.ref)}
+                  />
                 ) : null}
               </div>
               <div>
