@@ -16,6 +16,8 @@ import { severityTone } from './outcome-page';
 const OUTCOMES = 10;
 /** Assets asked for per kind when looking for what someone answers for through their domains. */
 const ASSETS = 500;
+/** Of those, how many are listed. */
+const SHOWN = 50;
 
 type AssetList = { items: AssetListItem[] };
 
@@ -38,6 +40,7 @@ function ThroughDomains({ refText, declared }: { refText: string; declared: read
   const named = new Set(declared);
   const inherited = lists.flatMap((l) => l.data!.items).filter((a) => !named.has(a.ref));
   if (!inherited.length) return null;
+  const more = inherited.length > SHOWN || lists.some((l) => l.data!.items.length >= ASSETS);
   return (
     <div id="through-domains">
       <h3>Through their domains</h3>
@@ -46,7 +49,7 @@ function ThroughDomains({ refText, declared }: { refText: string; declared: read
         among them.
       </p>
       <ul className="plain">
-        {inherited.map((a) => (
+        {inherited.slice(0, SHOWN).map((a) => (
           <li key={a.ref}>
             <RefLink refText={a.ref} title={a.title || a.name} />{' '}
             <span className="muted small">
@@ -57,6 +60,12 @@ function ThroughDomains({ refText, declared }: { refText: string; declared: read
           </li>
         ))}
       </ul>
+      {more ? (
+        <p className="muted small">
+          Not all are listed; <code>charter get datasets --owner {refText}</code> (and products, models, apps)
+          lists every one, with what names them.
+        </p>
+      ) : null}
     </div>
   );
 }
