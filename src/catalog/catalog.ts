@@ -13,6 +13,7 @@ import type {
   AssetWithDoc,
   CatalogStore,
   FieldRow,
+  RelationRow,
 } from '../store/catalog-store.js';
 import type { AccessGuard, GuardTarget } from './access-guard.js';
 import { type ApplyResult, applyDocuments, deleteAsset } from './apply.js';
@@ -30,6 +31,7 @@ import type {
 } from './catalog-api.js';
 import { diffDocuments } from './diff.js';
 import { checkListFilters, domainName, type ListFilter } from './list-filters.js';
+import { nearestPeople } from './ownership.js';
 import type { CatalogPlugin } from './plugin.js';
 import { restoreBackup } from './restore.js';
 
@@ -168,24 +170,15 @@ export class Catalog implements CatalogApi {
         (d): d is string => !!d && !relations.has(d),
       );
     }
-    const nearest = (ref: string, type: 'ownedBy' | 'stewardedBy', domain: string | null): string[] => {
-      const own = relations.get(ref)![type];
-      if (own.length) return own;
-      const seen = new Set<string>([ref]);
-      for (let d = domain; d && !seen.has(d); d = relations.get(d)?.parent ?? null) {
-        seen.add(d);
-        const found = relations.get(d)?.[type];
-        if (found?.length) return found;
-      }
-      return [];
-    };
     return rows.map((r) => {
-      const domain = r.kind === 'Domain' ? (relations.get(r.ref)!.parent ?? null) : domainOf(r);
-      return {
-        ...r,
-        owners: nearest(r.ref, 'ownedBy', domain),
-        stewards: nearest(r.ref, 'stewardedBy', domain),
-      };
+      // The domain refs up from the asset's (a domain's: from its parent), nearest first.
+      const chain: string[] = [];
+      const first = r.kind === 'Domain' ? (relations.get(r.ref)!.parent ?? null) : domainOf(r);
+      for (let d = first; d && d !== r.ref && !chain.includes(d); d = relations.get(d)?.parent ?? null)
+        chain.push(d);
+      const people = (type: 'ownedBy' | 'stewardedBy') =>
+        nearestPeople(relations.get(r.ref)![type], chain, (d) => relations.get(d)?.[type]).people;
+      return { ...r, owners: people('ownedBy'), stewards: people('stewardedBy') };
     });
   }
 
@@ -237,17 +230,19 @@ export class Catalog implements CatalogApi {
     const declared = (type: string, role?: string) =>
       from.filter((r) => r.type === type && (role === undefined || r.role === role)).map((r) => r.target);
     // Owners and stewards not declared on the asset come from the nearest domain that declares them.
+    const chain = domainPath.filter((d) => d !== ref);
+    const named = new Map<string, RelationRow[]>();
+    if (!declared('ownedBy').length || !declared('stewardedBy').length)
+      for (const r of await this.store.relationsOf(chain, ['ownedBy', 'stewardedBy']))
+        named.set(r.source, [...(named.get(r.source) ?? []), r]);
     const inherit = async (type: string): Promise<PrincipalRef[]> => {
-      const own = declared(type);
-      if (own.length) return this.principals(own, 'declared');
-      for (const domain of domainPath) {
-        if (domain === ref) continue;
-        const rels = (await this.store.relationsFrom(domain))
-          .filter((r) => r.type === type)
-          .map((r) => r.target);
-        if (rels.length) return this.principals(rels, domain);
-      }
-      return [];
+      const { people, from } = nearestPeople(declared(type), chain, (d) =>
+        named
+          .get(d)
+          ?.filter((r) => r.type === type)
+          .map((r) => r.target),
+      );
+      return from ? this.principals(people, from) : [];
     };
     const roles: Record<string, PrincipalRef[]> = {};
     for (const r of from.filter((r) => r.type === 'hasRole')) {

@@ -5,6 +5,8 @@
  * and the dataset links of models and applications. It follows the store through the audit log
  * (every change, quality run and incident is an audit record), so a refresh reads only what changed.
  */
+
+import { nearestPeople } from '../catalog/ownership.js';
 import type { AiApplicationDoc, ModelLink } from '../model/kinds/ai-application-kind.js';
 import { type CharterDoc, charterKind, REQUIRED_OWNERSHIP_TYPES } from '../model/kinds/charter-kind.js';
 import { contractFields } from '../model/kinds/data-contract-kind.js';
@@ -136,16 +138,16 @@ export class Directory {
     return [...this.domains.keys()].sort();
   }
 
+  /** The owners or stewards a domain (by ref) names itself. */
+  private domainList(ref: string, key: 'owners' | 'stewards'): string[] | undefined {
+    return this.domains.get(ref.slice('domain:'.length))?.[key];
+  }
+
   /** Owners and stewards of a domain as declared on it or inherited from an ancestor. */
   domainPeople(domain: string): { owners: string[]; stewards: string[] } {
-    const chain = this.domainChain(domain);
-    const pick = (key: 'owners' | 'stewards') => {
-      for (const d of chain) {
-        const list = this.domains.get(d)?.[key] ?? [];
-        if (list.length) return list;
-      }
-      return [];
-    };
+    const chain = this.domainChain(domain).map((d) => `domain:${d}`);
+    const pick = (key: 'owners' | 'stewards') =>
+      nearestPeople([], chain, (d) => this.domainList(d, key)).people;
     return { owners: pick('owners'), stewards: pick('stewards') };
   }
 
@@ -356,15 +358,10 @@ export class Directory {
     const relations = def?.relations(a.doc as never, { ownershipTypes: this.ownershipTypes }) ?? [];
     const resolve = (t: string) => (t.startsWith('id:') ? (this.users.get(t.slice(3)) ?? t.slice(3)) : t);
     const declared = (type: string) => relations.filter((r) => r.type === type).map((r) => resolve(r.target));
-    const chain = this.domainChain(a.domain);
+    const chain = this.domainChain(a.domain).map((d) => `domain:${d}`);
     const effective = (type: string, key: 'owners' | 'stewards'): [string[], string | null] => {
-      const own = declared(type);
-      if (own.length) return [own, 'declared'];
-      for (const d of chain) {
-        const list = this.domains.get(d)?.[key] ?? [];
-        if (list.length) return [list, `domain:${d}`];
-      }
-      return [[], null];
+      const { people, from } = nearestPeople(declared(type), chain, (d) => this.domainList(d, key));
+      return [people, from];
     };
     const [owners, ownersFrom] = effective('ownedBy', 'owners');
     const [stewards, stewardsFrom] = effective('stewardedBy', 'stewards');
