@@ -331,7 +331,8 @@ for (const factory of storeFactories) {
     });
 
     it('counts in scorecards only what the caller may read, and refuses a domain it may not read', async () => {
-      type Cards = { domains: { key: string; assets: number }[]; owners: { key: string; assets: number }[] };
+      type Row = { key: string; assets: number };
+      type Cards = { domains: Row[]; owners: Row[]; stewards: Row[] };
       const all = await ok<Cards>('ada', '/api/v1/scorecards');
       expect(all.domains.map((d) => d.key)).toEqual(expect.arrayContaining(['payments', 'risk', 'support']));
       // erin reads risk only: she sees what the data office sees of risk, and nothing else.
@@ -341,6 +342,11 @@ for (const factory of storeFactories) {
       expect(erin.owners).toEqual(risk.owners);
       expect(erin.owners.length).toBeGreaterThan(0);
       expect(all.owners.some((o) => !erin.owners.some((e) => e.key === o.key))).toBe(true);
+      expect(erin.stewards).toEqual(risk.stewards);
+      expect(erin.stewards.length).toBeGreaterThan(0);
+      // bob stewards only payments' transactions: erin, who may not read it, has no row of his.
+      expect(all.stewards.map((r) => r.key)).toContain('user:bob');
+      expect(erin.stewards.map((r) => r.key)).not.toContain('user:bob');
       const refused = await get('erin', '/api/v1/scorecards?domain=payments');
       expect(refused.statusCode, refused.body).toBe(403);
       expect(refused.json().error.message).toBe(

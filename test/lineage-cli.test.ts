@@ -114,6 +114,10 @@ describe('charter lineage CLI', () => {
     expect(shown.outcome.summary).toBe('A customer was told the wrong refund date');
     const card = JSON.parse(charter(home, 'scorecard', '--owner', 'user:dan', '-o', 'json').stdout);
     expect(card.owners).toEqual([expect.objectContaining({ key: 'user:dan', outcomes: 1 })]);
+    expect(card.stewards).toEqual([expect.objectContaining({ key: 'user:dan', assets: 3, outcomes: 1 })]);
+    const table = charter(home, 'scorecard', '--owner', 'user:dan').stdout;
+    expect(table).toMatch(/^Owners:\nOWNER +ASSETS .*\nuser:dan +1 /m);
+    expect(table).toMatch(/^Stewards:\nSTEWARD +ASSETS .*\nuser:dan +3 /m);
   });
 
   it('says what is wrong with an option before asking the store, with the bounds the API has', () => {

@@ -1004,7 +1004,7 @@ for (const factory of storeFactories) {
       ).rejects.toThrow("Model 'model:risk/nope' not found");
     });
 
-    it('scores domains and owners', async () => {
+    it('scores domains, owners and stewards', async () => {
       await s.lineage.recordOutcome({
         subject: 'model:risk/fraud-scorer',
         type: 'drift',
@@ -1023,6 +1023,18 @@ for (const factory of storeFactories) {
       });
       const carol = card.owners.find((o) => o.key === 'user:carol')!;
       expect(carol).toMatchObject({ title: 'Carol Diaz', assets: 3, datasets: 2, models: 1, outcomes: 1 });
+      // Stewards have rows of their own, declared or inherited: dan stewards the model and kb (named
+      // on them) and features (through risk); carol the helper app (through support, naming none).
+      expect(card.stewards.map((r) => r.key)).toEqual(['user:bob', 'user:carol', 'user:dan']);
+      expect(card.stewards.find((r) => r.key === 'user:dan')).toMatchObject({
+        title: 'Dan Okoro',
+        assets: 3,
+        datasets: 2,
+        models: 1,
+        apps: 0,
+        outcomes: 1,
+      });
+      expect(card.stewards.find((r) => r.key === 'user:carol')).toMatchObject({ assets: 1, apps: 1 });
       const only = await s.lineage.scorecards({ domain: 'support' });
       expect(only.domains.map((d) => d.key)).toEqual(['support']);
       await expect(s.lineage.scorecards({ domain: 'nowhere' })).rejects.toThrow(
@@ -1031,6 +1043,14 @@ for (const factory of storeFactories) {
       expect((await s.lineage.scorecards({ owner: 'user:carol' })).owners.map((o) => o.key)).toEqual([
         'user:carol',
       ]);
+      const dan = await s.lineage.scorecards({ owner: 'user:dan' });
+      // dan owns the helper app and stewards three: both rows, and no domain rows.
+      expect([dan.domains, dan.owners.map((r) => r.key), dan.stewards.map((r) => r.key)]).toEqual([
+        [],
+        ['user:dan'],
+        ['user:dan'],
+      ]);
+      expect(dan.stewards[0]).toEqual(card.stewards.find((r) => r.key === 'user:dan'));
       // An owner the catalog does not hold is said to be unknown, as a domain is, not an empty card.
       await expect(s.lineage.scorecards({ owner: 'user:nobody' })).rejects.toThrow(
         "User 'user:nobody' not found",

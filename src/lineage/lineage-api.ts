@@ -142,6 +142,8 @@ export interface Scorecards {
   at: string;
   domains: ScorecardRow[];
   owners: ScorecardRow[];
+  /** The same counts over the assets each user or team stewards. */
+  stewards: ScorecardRow[];
 }
 
 export interface WebhookView {

@@ -1,7 +1,8 @@
 /**
- * Scorecards per domain and per owner: the assets each is accountable for (datasets, products,
- * models, applications), how many have an owner and a steward, are described, classified and
- * passing quality, the open incidents, and the AI outcomes traced to them.
+ * Scorecards per domain, per owner and per steward: the assets each is accountable for (datasets,
+ * products, models, applications, declared on the asset or inherited from its domain), how many
+ * have an owner and a steward, are described, classified and passing quality, the open incidents,
+ * and the AI outcomes traced to them.
  */
 import type { AssetInfo, Directory } from './directory.js';
 import type { ScorecardRow, Scorecards } from './lineage-api.js';
@@ -56,6 +57,7 @@ export function scorecards(
   outcomes: { byPrincipal: Map<string, number>; byDomain: Map<string, number> },
   options: {
     domains?: readonly string[];
+    /** Only this user's or team's rows (as owner and as steward); no domain rows. */
     owner?: string;
     at?: string;
     /** Whether the reader may read this asset (undefined: all); assets it may not read are not counted. */
@@ -63,7 +65,18 @@ export function scorecards(
   },
 ): Scorecards {
   const domains = new Map<string, { row: ScorecardRow; good: { n: number } }>();
-  const owners = new Map<string, { row: ScorecardRow; good: { n: number } }>();
+  type Tally = Map<string, { row: ScorecardRow; good: { n: number } }>;
+  const owners: Tally = new Map();
+  const stewards: Tally = new Map();
+  const tally = (rows: Tally, principal: string, a: AssetInfo) => {
+    if (options.owner && principal !== options.owner) return;
+    let t = rows.get(principal);
+    if (!t) {
+      t = { row: empty(principal, directory.title(principal)), good: { n: 0 } };
+      rows.set(principal, t);
+    }
+    count(t.row, a, t.good);
+  };
   const only = options.domains ? new Set(options.domains) : undefined;
   for (const name of directory.domainNames()) {
     if (only && !only.has(name)) continue;
@@ -76,17 +89,10 @@ export function scorecards(
       count(d.row, a, d.good);
     }
     if (only && !(a.domain && only.has(a.domain))) continue;
-    for (const owner of new Set(a.owners)) {
-      if (options.owner && owner !== options.owner) continue;
-      const o = owners.get(owner) ?? { row: empty(owner, directory.title(owner)), good: { n: 0 } };
-      owners.set(owner, o);
-      count(o.row, a, o.good);
-    }
+    for (const owner of new Set(a.owners)) tally(owners, owner, a);
+    for (const steward of new Set(a.stewards)) tally(stewards, steward, a);
   }
-  const finish = (
-    entries: Map<string, { row: ScorecardRow; good: { n: number } }>,
-    counts: Map<string, number>,
-  ) =>
+  const finish = (entries: Tally, counts: Map<string, number>) =>
     [...entries.values()]
       .map(({ row, good }) => ({
         ...row,
@@ -98,5 +104,6 @@ export function scorecards(
     at: options.at ?? new Date().toISOString(),
     domains: options.owner ? [] : finish(domains, outcomes.byDomain),
     owners: finish(owners, outcomes.byPrincipal),
+    stewards: finish(stewards, outcomes.byPrincipal),
   };
 }

@@ -264,9 +264,25 @@ describe.runIf(browserAvailable())('web UI: catalog', { timeout: 120_000 }, () =
     expect(await seriousViolations(page)).toEqual([]);
     await outcome.getByRole('link', { name: 'harmful answer' }).click();
     await page.waitForURL(/\/outcome\/[0-9a-f-]{36}$/);
-    // Someone who owns nothing: said so.
+    // A steward who owns nothing: their card as steward only, the same counts as the API's row.
+    await page.goto(`${server.url}/user/grace`);
+    const asSteward = page.locator('#accountable-for #as-steward');
+    await asSteward.getByText('Assets stewarded').waitFor();
+    expect(await page.locator('#accountable-for #as-owner').count()).toBe(0);
+    const cards = await server.app.inject({
+      method: 'GET',
+      url: '/api/v1/scorecards?owner=user:grace',
+      headers: { 'x-charter-actor': 'user:ada' },
+    });
+    const grace = cards.json().stewards[0];
+    expect(grace.assets).toBeGreaterThan(0);
+    expect(await asSteward.textContent()).toContain(`Assets stewarded${grace.assets} (`);
+    expect(await asSteward.textContent()).toContain(
+      `Classified${grace.classified} of ${grace.datasets} datasets`,
+    );
+    // Someone who owns and stewards nothing: said so.
     await page.goto(`${server.url}/user/ada`);
-    await page.locator('#accountable-for', { hasText: 'Owns no asset' }).waitFor();
+    await page.locator('#accountable-for', { hasText: 'Owns and stewards no asset' }).waitFor();
 
     // A contract naming no one falls to its domain's owner and steward: their pages say so, apart
     // from what names them (every demo asset names its people, so until now there was nothing).

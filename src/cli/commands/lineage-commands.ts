@@ -492,6 +492,11 @@ function formatScorecards(s: Scorecards): string {
       `${out.length ? '\n' : ''}Owners:`,
       formatTable(s.owners, [{ header: 'owner', value: (r) => r.key, min: WHOLE }, ...columns]),
     );
+  if (s.stewards.length)
+    out.push(
+      `${out.length ? '\n' : ''}Stewards:`,
+      formatTable(s.stewards, [{ header: 'steward', value: (r) => r.key, min: WHOLE }, ...columns]),
+    );
   return out.join('\n') || 'Nothing to score.';
 }
 
@@ -764,10 +769,10 @@ export function registerLineageCommands(program: Command) {
   const scorecard = program
     .command('scorecard')
     .description(
-      'Scorecards per domain and per owner: accountability, description, classification, quality, incidents, outcomes',
+      'Scorecards per domain, per owner and per steward: accountability, description, classification, quality, incidents, outcomes',
     )
     .option('--domain <name>', 'only this domain and its sub-domains')
-    .option('--owner <ref>', 'only this user or team');
+    .option('--owner <ref>', "only this user's or team's rows, as owner and as steward");
   scorecard.action(async () =>
     withLineage(scorecard, async (api, format) => {
       const s = await api.scorecards(scorecard.opts() as { domain?: string; owner?: string });

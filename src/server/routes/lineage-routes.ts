@@ -479,11 +479,20 @@ const scorecardRowSchema = {
 const scorecardsSchema = {
   type: 'object',
   additionalProperties: true,
-  required: ['at', 'domains', 'owners'],
+  required: ['at', 'domains', 'owners', 'stewards'],
   properties: {
     at: { type: 'string' },
     domains: { type: 'array', items: scorecardRowSchema },
-    owners: { type: 'array', items: scorecardRowSchema },
+    owners: {
+      type: 'array',
+      items: scorecardRowSchema,
+      description: 'Per user or team, the assets they own (declared, or inherited from a domain)',
+    },
+    stewards: {
+      type: 'array',
+      items: scorecardRowSchema,
+      description: 'Per user or team, the assets they steward (declared, or inherited from a domain)',
+    },
   },
 } as const;
 
@@ -1018,14 +1027,17 @@ export function lineageRoutes(
     '/api/v1/scorecards',
     {
       schema: {
-        summary: 'Scorecards per domain and per owner',
+        summary: 'Scorecards per domain, per owner and per steward',
         description: UNKNOWN_FILTER,
         tags,
         querystring: {
           type: 'object',
           properties: {
             domain: { type: 'string', description: 'Only this domain and its sub-domains' },
-            owner: { type: 'string', description: 'Only this user or team ref' },
+            owner: {
+              type: 'string',
+              description: "Only this user's or team's rows (as owner and as steward), and no domain rows",
+            },
           },
         },
         response: { 200: scorecardsSchema, ...errorsFor(400, 403, 404) },

@@ -315,6 +315,8 @@ export interface Scorecards {
   at: string;
   domains: ScorecardRow[];
   owners: ScorecardRow[];
+  /** The same counts over the assets each user or team stewards. */
+  stewards: ScorecardRow[];
 }
 
 /** An AI outcome as GET /outcomes lists it (the trace stored with it is read through /trace/outcome:ID). */

@@ -1,7 +1,8 @@
 /**
- * What a person or a team answers for, on their page: their scorecard (the assets they own, and how
- * many of them name an owner and a steward, are described, classified and pass their quality checks,
- * with the incidents open on them) and the AI outcomes traced to them, each with why.
+ * What a person or a team answers for, on their page: their scorecards as owner and as steward (the
+ * assets they own or steward, and how many of them name an owner and a steward, are described,
+ * classified and pass their quality checks, with the incidents open on them) and the AI outcomes
+ * traced to them, each with why.
  */
 import { Link } from 'react-router';
 import { apiPath } from '../api/client';
@@ -75,7 +76,7 @@ function ofWhole(part: number, whole: number, what: string, none: string) {
   return whole ? `${fmt(part)} of ${fmt(whole)}${what ? ` ${what}` : ''}` : none;
 }
 
-function Card({ row }: { row: ScorecardRow }) {
+function Card({ row, as }: { row: ScorecardRow; as: 'owner' | 'steward' }) {
   const kinds = [
     [row.datasets, 'dataset'],
     [row.products, 'data product'],
@@ -84,7 +85,7 @@ function Card({ row }: { row: ScorecardRow }) {
   ] as const;
   return (
     <dl className="facts">
-      <Definition term="Assets owned">
+      <Definition term={as === 'owner' ? 'Assets owned' : 'Assets stewarded'}>
         {fmt(row.assets)}{' '}
         <span className="muted small">
           (
@@ -123,18 +124,33 @@ export function AccountableFor({ refText, declared }: { refText: string; declare
       : null,
   );
   if (!features.scorecards) return null;
-  const row = cards.data?.owners.find((o) => o.key === refText);
+  const owned = cards.data?.owners.find((o) => o.key === refText);
+  const stewarded = cards.data?.stewards.find((o) => o.key === refText);
   return (
     <Section title="Accountable for" id="accountable-for">
       {cards.error ? (
         <ErrorNote error={cards.error} />
       ) : !cards.data ? (
         <Loading label="Counting" />
-      ) : row ? (
-        <Card row={row} />
+      ) : owned || stewarded ? (
+        <div className="cards-by-role">
+          {owned ? (
+            <div id="as-owner">
+              <h3>As owner</h3>
+              <Card row={owned} as="owner" />
+            </div>
+          ) : null}
+          {stewarded ? (
+            <div id="as-steward">
+              <h3>As steward</h3>
+              <Card row={stewarded} as="steward" />
+            </div>
+          ) : null}
+        </div>
       ) : (
         <p className="muted">
-          Owns no asset: no contract, product, model or application names them as owner.
+          Owns and stewards no asset: no contract, product, model or application names them, nor any of their
+          domains.
         </p>
       )}
       <ThroughDomains refText={refText} declared={declared} />
