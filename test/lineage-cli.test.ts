@@ -348,6 +348,22 @@ describe('charter lineage CLI', () => {
       const stored = await remote('lineage', 'ingest', join(fixtures, 'events.ndjson'));
       expect(stored.code, stored.stderr).toBe(0);
       expect(stored.stdout).toMatch(/Stored 2 events \(batch 1\): 3 datasets \(2 managed: .*; 1 unmanaged\)/);
+      // A pretty-printed event, and a pretty-printed array of two, as tools write them: sent one event
+      // a line, each stored and named as on the CLI's own store.
+      const events = readFileSync(join(fixtures, 'events.ndjson'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      const pretty = join(home, 'pretty-event.json');
+      const prettyArray = join(home, 'pretty-events.json');
+      writeFileSync(pretty, JSON.stringify(events[0], null, 2));
+      writeFileSync(prettyArray, JSON.stringify([events[1], { ...events[0], run: { runId: 'x' } }], null, 2));
+      const onePretty = await remote('lineage', 'ingest', pretty);
+      expect(onePretty.code, onePretty.stdout + onePretty.stderr).toBe(0);
+      expect(onePretty.stdout).toMatch(/^Stored 1 event \(batch 2\)/m);
+      const arrayPretty = await remote('lineage', 'ingest', '--partial', prettyArray, pretty);
+      expect(arrayPretty.stdout).toContain(`✗ ${prettyArray}[1]: run.runId is required and must be a UUID`);
+      expect(arrayPretty.stdout).toMatch(/^Stored 2 events \(batch 3\).*; 1 invalid event not stored\.$/m);
       const unmanaged = await remote('lineage', 'datasets', '--unmanaged', '-o', 'json');
       expect(JSON.parse(unmanaged.stdout).map((d: { name: string }) => d.name)).toEqual([
         'payments.authorised',

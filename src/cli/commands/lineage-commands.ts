@@ -50,9 +50,13 @@ export class HttpLineageClient extends ServerConnection implements LineageApi {
       return failureResult(items.length, invalid);
     }
     const sent = items.flatMap((item, index) => ('error' in item ? [] : [{ item, index }]));
+    // One event a line: an event's own text where it is one line (sent as written), else re-serialised
+    // (a pretty-printed file would otherwise reach the server as many lines that are not JSON).
     const body = sent
       .map(({ item }) =>
-        'text' in item && item.text ? item.text : JSON.stringify((item as { value: unknown }).value),
+        'text' in item && item.text && !/[\r\n]/.test(item.text)
+          ? item.text
+          : JSON.stringify((item as { value: unknown }).value),
       )
       .join('\n');
     let result: IngestResult;
