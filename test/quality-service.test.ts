@@ -189,7 +189,14 @@ for (const factory of storeFactories) {
         expect(report.score).toBe(100);
         expect(report.datasets.map((d) => d.ref)).toEqual([REF]);
       }
-      expect((await service.quality('user:bob')).datasets).toEqual([]);
+      // A user's roll-up: the datasets they own or steward, and as which.
+      expect((await service.quality('user:alice')).datasets.map((d) => d.as)).toEqual([['owner']]);
+      const bob = await service.quality('user:bob');
+      expect([bob.kind, bob.score, bob.datasets.map((d) => [d.ref, d.as])]).toEqual([
+        'owner',
+        100,
+        [[REF, ['steward']]],
+      ]);
     });
 
     it('records unreachable data as an error run and an incident', async () => {

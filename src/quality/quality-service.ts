@@ -77,6 +77,8 @@ export interface CheckReport {
 
 export interface DatasetScore {
   ref: string;
+  /** A user's or team's roll-up: whether they own the dataset, steward it, or both. */
+  as?: ('owner' | 'steward')[];
   score: number | null;
   status: RunStatus | null;
   checkedAt: string | null;
@@ -86,6 +88,7 @@ export interface DatasetScore {
 /** What `charter quality REF` prints with -o json (GET /api/v1/quality/scores/REF). */
 export interface QualityReport {
   ref: string;
+  /** `owner`: a user or team, over the datasets they own or steward (declared, or through a domain). */
   kind: 'dataset' | 'product' | 'domain' | 'owner';
   /** Mean of the datasets' latest scores (a dataset: its latest score). */
   score: number | null;
@@ -467,11 +470,25 @@ export class QualityService {
     }
     if (parsed.kind === 'user' || parsed.kind === 'team') {
       await this.catalog.get(ref);
-      const latest = (await this.store.latestRuns()).filter((r) => r.owners.includes(ref));
-      const datasets = scores(
-        latest,
-        latest.map((r) => r.ref),
+      // What they answer for now, as `charter get datasets --owner` lists it (and as incidents are
+      // assigned): the datasets they own or steward, named on them or through a domain.
+      const mine = await this.catalog.list('datasets', { owner: ref, limit: 100_000 });
+      const refs = mine.map((d) => d.ref);
+      const roles = new Map(
+        mine.map((d) => [
+          d.ref,
+          [
+            ...(d.owners.includes(ref) ? (['owner'] as const) : []),
+            ...(d.stewards.includes(ref) ? (['steward'] as const) : []),
+          ],
+        ]),
       );
+      // `as` right after the ref, where the API's schema (and so its JSON) puts it.
+      const datasets = scores(await this.store.latestRuns(refs), refs).map(({ ref: dataset, ...d }) => ({
+        ref: dataset,
+        as: roles.get(dataset)!,
+        ...d,
+      }));
       return { ref, kind: 'owner', score: mean(datasets.map((d) => d.score)), datasets };
     }
     throw new InputError(`'${ref}' has no quality score; give a dataset, product, domain, user or team ref`);

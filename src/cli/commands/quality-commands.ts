@@ -8,6 +8,7 @@ import type {
   CheckOptions,
   CheckReport,
   CheckSelection,
+  DatasetScore,
   QualityReport,
   QualityService,
 } from '../../quality/quality-service.js';
@@ -223,11 +224,14 @@ function formatQuality(r: QualityReport): string {
     return lines.join('\n');
   }
   if (!r.datasets.length)
-    return `${lines[0]}\n\nNo datasets${r.kind === 'owner' ? ' owned by it have been checked' : ''}.`;
+    return `${lines[0]}\n\nNo datasets${r.kind === 'owner' ? ' owned or stewarded by it' : ''}.`;
   lines.push(
     '',
     formatTable(r.datasets, [
       { header: 'dataset', value: (d) => d.ref, flex: 2 },
+      ...(r.kind === 'owner'
+        ? [{ header: 'as', value: (d: DatasetScore) => d.as?.join(', ') ?? '', min: 5 }]
+        : []),
       { header: 'score', value: (d) => d.score ?? '—', min: 5 },
       { header: 'status', value: (d) => d.status ?? 'not checked', min: 11 },
       { header: 'checked', value: (d) => d.checkedAt?.replace('T', ' ').slice(0, 19) ?? '', min: 19 },

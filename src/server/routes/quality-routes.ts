@@ -160,12 +160,22 @@ const failingCheckSchema = objectOf({
 const qualityReportSchema = objectOf(
   {
     ref: { type: 'string' },
-    kind: { type: 'string', enum: ['dataset', 'product', 'domain', 'owner'] },
+    kind: {
+      type: 'string',
+      enum: ['dataset', 'product', 'domain', 'owner'],
+      description:
+        '`owner`: a user or team, over the datasets they own or steward (named on them or through a domain)',
+    },
     score: nullable('number', "Mean of the datasets' latest complete scores (a dataset: its latest)"),
     datasets: {
       type: 'array',
       items: objectOf({
         ref: { type: 'string' },
+        as: {
+          type: 'array',
+          items: { type: 'string', enum: ['owner', 'steward'] },
+          description: "A user's or team's roll-up: whether they own the dataset, steward it, or both",
+        },
         score: nullable('number'),
         status: nullable('string'),
         checkedAt: nullable('string'),
