@@ -300,6 +300,18 @@ for (const factory of storeFactories) {
         }
         case 'trace a model':
           return verdict(await call(role, 'GET', `/api/v1/trace/${enc(`model:${domain}/traced-${domain}`)}`));
+        case 'record an AI outcome about a model': {
+          const res = await call(role, 'POST', '/api/v1/outcomes', {
+            subject: `model:${domain}/traced-${domain}`,
+            type: 'complaint',
+            severity: 'low',
+            summary: `Matrix: ${role} in ${scope}`,
+          });
+          if (!verdict(res)) return false;
+          // Recorded with the caller as its actor.
+          expect(res.json().actor).toBe(userOf[role]);
+          return true;
+        }
         case 'see a dataset named in the trace of a model it feeds': {
           const res = await call(role, 'GET', `/api/v1/trace/${enc(`model:payments/fed-by-${domain}`)}`);
           if (!verdict(res)) return false;

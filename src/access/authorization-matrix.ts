@@ -19,6 +19,11 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
   { operation: 'trace a model (GET /trace/{ref}, charter trace, MCP trace)', need: 'viewer' },
   {
     operation:
+      'record an AI outcome about a model (POST /outcomes, charter outcome record, MCP record_outcome): a complaint may come from anyone who uses it',
+    need: 'viewer',
+  },
+  {
+    operation:
       'see a dataset named in the trace of a model it feeds (else it is shown restricted: domain and whom to ask only)',
     need: 'viewer',
   },
