@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseSources } from '../src/catalog/parse.js';
-import { WebhookDeliverer } from '../src/lineage/webhooks.js';
+import { verifyWebhook, WebhookDeliverer } from '../src/lineage/webhooks.js';
 import { buildApp } from '../src/server/app.js';
 import { createPlatform } from '../src/server/platform.js';
 import { lineageStoreFor } from '../src/store/sql/sql-lineage-store.js';
@@ -251,17 +251,18 @@ describe('charter lineage CLI', () => {
         attempts: 0,
       }),
     ]);
-    // A test event on the local store: queued for this webhook alone; charter serve sends it.
+    // A test event on the local store: the command sends it to this webhook alone, once, itself.
+    // Without CHARTER_WEBHOOK_ALLOW_PRIVATE, as a server would, it refuses this loopback receiver.
     const test = charter(home, 'webhook', 'test', id!);
-    expect(test.code, test.stderr).toBe(0);
+    expect(test.code, test.stderr).toBe(1);
     expect(test.stdout).toMatch(
       new RegExp(
-        `^queued {4}test event to http://127\\.0\\.0\\.1:9/hook \\(delivery [0-9a-f-]{36}\\); charter serve sends it \\(charter webhook deliveries --webhook ${id}\\)$`,
+        `^failed {4}test event to http://127\\.0\\.0\\.1:9/hook: the receiver's address 127\\.0\\.0\\.1 is a loopback address; .*\n {2}Next try at \\d{4}-.* \\(charter webhook deliveries --webhook ${id}\\)$`,
         'm',
       ),
     );
     expect(charter(home, 'webhook', 'list').stdout).toMatch(
-      new RegExp(`${id} .* queued \\(webhook\\.test\\)$`, 'm'),
+      new RegExp(`${id} .* failing: the receiver's address .*, 1 attempt \\(webhook\\.test\\)$`, 'm'),
     );
     const withTest = JSON.parse(
       charter(home, 'webhook', 'deliveries', '--webhook', id!, '-o', 'json').stdout,
@@ -395,6 +396,57 @@ describe('charter lineage CLI', () => {
     } finally {
       await app.close();
       await handle.dispose();
+    }
+  }, 60_000);
+
+  it("tests a webhook on the local store: sends it itself, signed, and prints the receiver's answer", async () => {
+    // A receiver on this machine answering 204, then 502.
+    const statuses = [204, 502];
+    const received: { type: string; verified: boolean }[] = [];
+    let secret = '';
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        const headers = req.headers as Record<string, string>;
+        received.push({
+          type: JSON.parse(body).type,
+          verified: verifyWebhook(secret, headers as never, body),
+        });
+        res.statusCode = statuses.shift() ?? 200;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const local = mkdtempSync(join(tmpdir(), 'charter-webhook-local-'));
+    try {
+      writeFileSync(join(local, 'org.yaml'), orgYaml);
+      expect(charter(local, 'apply', '-f', join(local, 'org.yaml')).code).toBe(0);
+      const allow = { CHARTER_WEBHOOK_ALLOW_PRIVATE: 'true' };
+      const added = charterWith(allow, local, 'webhook', 'add', url, '-o', 'json');
+      expect(added.code, added.stderr).toBe(0);
+      const hook = JSON.parse(added.stdout) as { id: string; secret: string };
+      secret = hook.secret;
+      const run = (...args: string[]) => charterAsync(['--home', local, ...args], allow);
+      const delivered = await run('webhook', 'test', hook.id);
+      expect([delivered.code, delivered.stdout]).toEqual([
+        0,
+        `delivered test event to ${url}: the receiver answered 204\n`,
+      ]);
+      const failed = await run('webhook', 'test', hook.id, '-o', 'json');
+      expect(failed.code).toBe(1);
+      expect(JSON.parse(failed.stdout)).toMatchObject({ state: 'pending', attempts: 1, lastStatus: 502 });
+      // Each sent once, signed with the webhook's secret.
+      expect(received).toEqual([
+        { type: 'io.charter.webhook.test', verified: true },
+        { type: 'io.charter.webhook.test', verified: true },
+      ]);
+    } finally {
+      rmSync(local, { recursive: true, force: true });
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
     }
   }, 60_000);
 

@@ -321,8 +321,8 @@ export class WebhookDeliverer {
     return Math.min(base * 2 ** Math.max(0, attempts - 1), this.options.maxBackoffMs ?? 3_600_000);
   }
 
-  /** Leases what is due and sends it; returns what happened. */
-  async tick(): Promise<TickResult> {
+  /** Leases what is due (or only the delivery `only`, if it is due) and sends it; returns what happened. */
+  async tick(only?: string): Promise<TickResult> {
     const now = this.now();
     const leaseUntil = new Date(now.getTime() + (this.options.leaseMs ?? 120_000)).toISOString();
     const batch = await this.store.claimDeliveries(
@@ -330,6 +330,7 @@ export class WebhookDeliverer {
       now.toISOString(),
       leaseUntil,
       (this.options.concurrency ?? 4) * 4,
+      only,
     );
     const result: TickResult = { claimed: batch.length, delivered: 0, retried: 0, dead: 0 };
     const limit = this.options.concurrency ?? 4;

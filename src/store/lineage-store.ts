@@ -299,7 +299,14 @@ export interface LineageStore {
    * Leases up to `limit` due deliveries whose lease is free or expired. Each lease is taken by one
    * caller (row locks with SKIP LOCKED where the database has them, else its write lock).
    */
-  claimDeliveries(owner: string, now: string, leaseUntil: string, limit: number): Promise<ClaimedDelivery[]>;
+  claimDeliveries(
+    owner: string,
+    now: string,
+    leaseUntil: string,
+    limit: number,
+    /** Only this delivery (`charter webhook test` on the local store). */
+    only?: string,
+  ): Promise<ClaimedDelivery[]>;
   /** Records an attempt of a delivery leased by `owner`; false when the lease was lost meanwhile. */
   finishDelivery(
     id: string,

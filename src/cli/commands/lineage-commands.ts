@@ -25,6 +25,7 @@ import type {
   WebhookInput,
   WebhookView,
 } from '../../lineage/lineage-api.js';
+import type { LineageService } from '../../lineage/lineage-service.js';
 import { invalidCount, readEvent } from '../../lineage/openlineage.js';
 import { WebhookDeliverer } from '../../lineage/webhooks.js';
 import { InputError } from '../../model/errors.js';
@@ -205,7 +206,8 @@ function failureResult(received: number, failed: { index: number; reason: string
   };
 }
 
-type Run = (api: LineageApi, format: OutputFormat, actor: string) => Promise<number>;
+/** `local`: the service over the CLI's own store (absent with --server), for what only runs here. */
+type Run = (api: LineageApi, format: OutputFormat, actor: string, local?: LineageService) => Promise<number>;
 
 async function withLineage(command: Command, run: Run): Promise<void> {
   const globals = command.optsWithGlobals() as GlobalOptions;
@@ -219,7 +221,7 @@ async function withLineage(command: Command, run: Run): Promise<void> {
   }
   const platform = await openLocal(globals);
   try {
-    process.exitCode = await run(platform.lineage, format, actor);
+    process.exitCode = await run(platform.lineage, format, actor, platform.lineage);
   } finally {
     await platform.store.close();
   }
@@ -925,18 +927,22 @@ The event goes to this webhook alone, whatever events it subscribes to, signed l
 (webhook-id, webhook-timestamp, webhook-signature), and retried like any other if the receiver fails.
 With --server, the command waits for the server's delivery loop to try it and prints the answer:
 exit 0 when the receiver took it, 1 when it did not (the delivery is retried with backoff), 3 when
-no attempt came within --wait. On the local store nothing sends it until charter serve runs.`,
+no attempt came within --wait. On the local store (no server) the command sends it itself, once, with
+the same exit codes; a failed test is retried by charter serve's loop.`,
     );
   test.action(async (id: string) =>
-    withLineage(test, async (api, format) => {
+    withLineage(test, async (api, format, _actor, local) => {
       const o = test.opts() as { wait: string };
       const waitSeconds = Number(o.wait);
       if (!Number.isFinite(waitSeconds) || waitSeconds < 0 || waitSeconds > 600)
         throw new InputError(`--wait must be a number of seconds from 0 to 600 (got '${o.wait}')`);
       const queued = await api.testWebhook(id);
-      const remote = serverOf(test.optsWithGlobals() as GlobalOptions) !== undefined;
-      const tried =
-        remote && waitSeconds > 0 ? await firstAttempt(api, queued, waitSeconds * 1000) : undefined;
+      const remote = !local;
+      const tried = local
+        ? await sendNow(local, queued)
+        : waitSeconds > 0
+          ? await firstAttempt(api, queued, waitSeconds * 1000)
+          : undefined;
       const d = tried ?? queued;
       printData(d, format, () => {
         const where = `to ${d.url ?? id}`;
@@ -948,7 +954,7 @@ no attempt came within --wait. On the local store nothing sends it until charter
           ? `queued    test event ${where} (delivery ${d.id}), but the server did not try it within ${o.wait} s: is its delivery loop running?`
           : `queued    test event ${where} (delivery ${d.id}); ${remote ? 'the server sends it within seconds' : 'charter serve sends it'} (charter webhook deliveries --webhook ${id})`;
       });
-      if (d.state === 'delivered' || !remote || waitSeconds === 0) return EXIT.ok;
+      if (d.state === 'delivered' || (remote && waitSeconds === 0)) return EXIT.ok;
       return d.attempts > 0 ? EXIT.no : EXIT.unavailable;
     }),
   );
@@ -963,6 +969,20 @@ export function lastDeliveryText(d: DeliveryView | null | undefined): string {
   if (d.state === 'dead') return `gave up: ${answer}${event}`;
   if (!d.attempts) return `queued${event}`;
   return `failing: ${answer}, ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}${event}`;
+}
+
+/**
+ * Sends a queued delivery from this process, once (the local store has no delivery loop), as the
+ * server's loop would: signed, and on failure left pending with its next try. The delivery after.
+ */
+async function sendNow(lineage: LineageService, queued: DeliveryView) {
+  const deliverer = new WebhookDeliverer(lineage.store);
+  try {
+    await deliverer.tick(queued.id);
+  } finally {
+    await deliverer.stop();
+  }
+  return (await lineage.deliveries({ webhook: queued.webhookId, limit: 50 })).find((x) => x.id === queued.id);
 }
 
 /** The delivery once it has been tried (or undefined after `waitMs`), read every half second. */

@@ -1028,11 +1028,12 @@ export class SqlLineageStore implements LineageStore {
     }));
   }
 
-  async claimDeliveries(owner: string, now: string, leaseUntil: string, limit: number) {
+  async claimDeliveries(owner: string, now: string, leaseUntil: string, limit: number, only?: string) {
     const claimed = await this.db.transaction().execute(async (trx) => {
       let q = trx
         .selectFrom('webhook_deliveries')
         .selectAll()
+        .$if(only !== undefined, (qb) => qb.where('id', '=', only!))
         .where('state', '=', 'pending')
         .where('next_attempt_at', '<=', now)
         .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
