@@ -104,6 +104,28 @@ describe.runIf(browserAvailable())('web UI: governance', { timeout: 120_000 }, (
     await kpi.getByText(String(report.totals.failing), { exact: true }).waitFor();
   });
 
+  it("counts a steward's open incidents on the work queue's tab and lists them there", async () => {
+    // Checked where its data lives, refunds fails its planted rule: an incident for farid and grace.
+    const run = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/quality/runs',
+      payload: { ref: 'dataset:payments/refunds' },
+      headers: { 'x-charter-actor': 'user:ada' },
+    });
+    expect(run.statusCode, run.body).toBe(200);
+    const mine = (
+      await server.app.inject({ url: '/api/v1/incidents?state=open&assignee=user%3Agrace' })
+    ).json() as { ref: string }[];
+    expect(mine.map((i) => i.ref)).toContain('dataset:payments/refunds');
+    await signInAs(page, server.url, 'Grace Chen');
+    await page.goto(`${server.url}/work`);
+    const tab = page.getByRole('link', { name: `Incidents (${mine.length} yours)` });
+    await tab.waitFor();
+    await tab.click();
+    await page.locator('.card', { hasText: 'dataset:payments/refunds' }).waitFor();
+    expect(await page.locator('.tab-body .card').count()).toBe(mine.length);
+  });
+
   it('offers a pending change to the data office, not to a steward, and shows the server’s refusal', async () => {
     expect(
       (await server.apply(refundsYaml.replace('status: active', 'status: deprecated'), 'user:farid')).status,

@@ -39,12 +39,27 @@ export function WorkPage() {
   const [params] = useSearchParams();
   const features = useFeatures();
   const open = useApi<{ approvals: Approval[] }>(apiPath('/approvals', { state: 'open' }));
+  const session = useSession();
   const changes = open.data?.approvals.filter((a) => a.type === 'change').length;
   const waivers = open.data?.approvals.filter((a) => a.type === 'waiver').length;
+  // The incidents tab opens on those assigned to me (signed in as a person), else on all: counted alike.
+  const openIncidents = useApi<Incident[]>(
+    features.incidents
+      ? apiPath('/incidents', { state: 'open', limit: 5000, assignee: session.me ?? undefined })
+      : null,
+  );
+  const incidents = openIncidents.data?.length;
   const tabs = [
     { id: 'approvals', label: `Approvals${changes === undefined ? '' : ` (${changes})`}` },
     { id: 'waivers', label: `Waivers${waivers === undefined ? '' : ` (${waivers})`}` },
-    ...(features.incidents ? [{ id: 'incidents', label: 'Incidents' }] : []),
+    ...(features.incidents
+      ? [
+          {
+            id: 'incidents',
+            label: `Incidents${incidents === undefined ? '' : ` (${incidents}${session.me ? ' yours' : ''})`}`,
+          },
+        ]
+      : []),
     { id: 'decisions', label: 'AI-use decisions' },
     ...(features.paths.has('/api/v1/webhooks/deliveries')
       ? [{ id: 'notifications', label: 'Notifications' }]
