@@ -103,7 +103,7 @@ for (const factory of storeFactories) {
       hook = (await platform.lineage.addWebhook({ url: 'https://hooks.example.com/h', domain: 'payments' }))
         .id;
       // robot is a token's principal the catalog does not hold.
-      Object.assign(tokens, await tokensFor(platform, ['ada', 'erin', 'robot']));
+      Object.assign(tokens, await tokensFor(platform, ['ada', 'erin', 'robot', 'carol']));
       app = await guardedApp(platform);
       await app.listen({ port: 0, host: '127.0.0.1' });
       server = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -196,8 +196,42 @@ for (const factory of storeFactories) {
       }
       const empty = await remote('get', 'datasets', '--domain', 'archive');
       expect([empty.code, empty.stdout]).toEqual([0, 'No DataContract assets in domain archive.\n']);
+      // `me` is the user the server knows the token as: the same answers as naming carol.
+      const carol = (...args: string[]) =>
+        charterAsync(['--home', join(tmpdir(), 'charter-no-home'), ...args, '-o', 'json'], {
+          CHARTER_SERVER: server,
+          CHARTER_TOKEN: tokens.carol!,
+        });
+      for (const [args, option] of PRINCIPAL_OPTIONS) {
+        const [mine, named] = [
+          await carol(...args, option, 'me'),
+          await carol(...args, option, 'user:carol'),
+        ];
+        expect([args.join(' '), mine.code, mine.stderr]).toEqual([args.join(' '), 0, '']);
+        expect(withoutTime(mine.stdout)).toEqual(withoutTime(named.stdout));
+      }
+      const owned = JSON.parse((await carol('get', 'datasets', '--owner', 'me')).stdout) as { ref: string }[];
+      expect(owned.map((d) => d.ref)).toEqual(['dataset:risk/features', 'dataset:support/kb']);
     }, 60_000);
   });
+}
+
+/** Every option that names a user or team, and so takes `me`. */
+const PRINCIPAL_OPTIONS: [string[], string][] = [
+  [['get', 'datasets'], '--owner'],
+  [['search', 'fraud'], '--owner'],
+  [['compliance'], '--owner'],
+  [['incidents'], '--assignee'],
+  [['outcome', 'list'], '--accountable'],
+  [['scorecard'], '--owner'],
+];
+
+/** A JSON answer without the time it was made at (`at`, `evaluatedAt`), which differs from call to call. */
+function withoutTime(json: string): unknown {
+  const answer = JSON.parse(json) as unknown;
+  if (Array.isArray(answer)) return answer;
+  const { at: _at, evaluatedAt: _evaluatedAt, ...rest } = answer as Record<string, unknown>;
+  return rest;
 }
 
 describe('list filters naming nothing, the CLI on its own store', () => {
@@ -235,6 +269,21 @@ describe('list filters naming nothing, the CLI on its own store', () => {
       const r = charter(home, ...args);
       expect([args.join(' '), r.code]).toEqual([args.join(' '), 2]);
       expect(r.stderr).toBe(`Error: ${message}\n`);
+    }
+    // `me` on its own store is the actor, which must then be named.
+    for (const [args, option] of PRINCIPAL_OPTIONS) {
+      const anonymous = charter(home, ...args, option, 'me');
+      expect([args.join(' '), anonymous.code, anonymous.stderr]).toEqual([
+        args.join(' '),
+        2,
+        `Error: ${option} me stands for the caller: on this store name yourself with --as user:NAME (or CHARTER_ACTOR)\n`,
+      ]);
+      const [mine, named] = [
+        charter(home, '--as', 'user:carol', ...args, option, 'me', '-o', 'json'),
+        charter(home, ...args, option, 'user:carol', '-o', 'json'),
+      ];
+      expect([args.join(' '), mine.code]).toEqual([args.join(' '), 0]);
+      expect(withoutTime(mine.stdout)).toEqual(withoutTime(named.stdout));
     }
     const empty = charter(home, 'approvals', 'list', '--ref', 'dataset:payments/transactions');
     expect([empty.code, empty.stderr]).toEqual([0, '']);

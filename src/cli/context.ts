@@ -11,7 +11,7 @@ import type { GovernanceApi } from '../policy/governance-api.js';
 import { createPlatform, type Platform, type PlatformOptions } from '../server/platform.js';
 import { openStore, type StoreOptions } from '../store/open-store.js';
 import type { ManifestFile } from './files.js';
-import { HttpCatalogClient, HttpGovernanceClient } from './http-client.js';
+import { HttpCatalogClient, HttpGovernanceClient, ServerConnection } from './http-client.js';
 import type { OutputFormat } from './output.js';
 import { progress } from './output.js';
 
@@ -64,6 +64,35 @@ export async function openLocal(
 ): Promise<Platform> {
   const store = await openStore(storeOptions(options));
   return createPlatform(store, { actor: actorOf(options), onProgress: progress('Applying'), ...extra });
+}
+
+/** How a principal option says "the caller": `--owner me`, `--assignee me`, `--accountable me`. */
+export const ME = 'me';
+
+/**
+ * A principal option's value, with `me` read as the caller: with --server the user the server
+ * knows the caller as (its token's, asked of /api/v1/whoami), on a store of its own the actor
+ * (--as or CHARTER_ACTOR, which `me` then needs). Any other value as given.
+ */
+export async function principalOf(
+  value: string | undefined,
+  options: GlobalOptions,
+  option: string,
+): Promise<string | undefined> {
+  if (value !== ME) return value;
+  const server = serverOf(options);
+  if (server)
+    return (
+      await new ServerConnection(server, actorOf(options), tokenOf(options)).call<{ actor: string }>(
+        'GET',
+        '/api/v1/whoami',
+      )
+    ).actor;
+  if (options.as === undefined && !process.env.CHARTER_ACTOR)
+    throw new InputError(
+      `${option} me stands for the caller: on this store name yourself with --as user:NAME (or CHARTER_ACTOR)`,
+    );
+  return actorOf(options);
 }
 
 /** The API token for a server (`--token`, else CHARTER_TOKEN); none: the actor header is sent. */

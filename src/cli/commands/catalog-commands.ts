@@ -6,7 +6,7 @@ import type { AssetListItem, Description } from '../../catalog/catalog-api.js';
 import { InputError } from '../../model/errors.js';
 import { kindListNames, resolveKindName } from '../../model/kinds/index.js';
 import { formatRef } from '../../model/ref.js';
-import { type CliContext, connect, type GlobalOptions } from '../context.js';
+import { type CliContext, connect, type GlobalOptions, principalOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { readManifestFiles } from '../files.js';
 import { count, formatTable, printData, text, WHOLE, wrap } from '../output.js';
@@ -201,13 +201,17 @@ export function registerCatalogCommands(program: Command) {
     .argument('<kind>', kindListNames)
     .argument('[name]', 'NAME or DOMAIN/NAME')
     .option('--domain <name>', 'only assets of this domain')
-    .option('--owner <ref>', 'only assets this user or team owns or stewards (declared or inherited)')
+    .option(
+      '--owner <ref>',
+      'only assets this user or team owns or stewards (declared or inherited); me: you',
+    )
     .option('--limit <n>', 'at most this many rows', '500');
   get.action(
     withContext(get, async (ctx, kindName: string, name?: string) => {
       const def = resolveKindName(kindName);
       if (!def) throw new InputError(`'${kindName}' is not a kind; expected one of ${kindListNames}`);
       const opts = get.opts() as { domain?: string; owner?: string; limit: string };
+      opts.owner = await principalOf(opts.owner, get.optsWithGlobals(), '--owner');
       if (name) {
         let ref: string;
         if (name.includes('/')) {
@@ -343,11 +347,15 @@ export function registerCatalogCommands(program: Command) {
     .argument('<query...>')
     .option('--kind <kind>', 'only this kind')
     .option('--domain <name>', 'only this domain')
-    .option('--owner <ref>', 'only assets this user or team owns or stewards (declared or inherited)')
+    .option(
+      '--owner <ref>',
+      'only assets this user or team owns or stewards (declared or inherited); me: you',
+    )
     .option('--limit <n>', 'at most this many hits', '20');
   search.action(
     withContext(search, async (ctx, words: string[]) => {
       const opts = search.opts() as { kind?: string; domain?: string; owner?: string; limit: string };
+      opts.owner = await principalOf(opts.owner, search.optsWithGlobals(), '--owner');
       const hits = await ctx.api.search(words.join(' '), {
         ...(opts.kind ? { kind: opts.kind } : {}),
         ...(opts.domain ? { domain: opts.domain } : {}),

@@ -30,7 +30,15 @@ import { invalidCount, readEvent } from '../../lineage/openlineage.js';
 import { WebhookDeliverer } from '../../lineage/webhooks.js';
 import { InputError } from '../../model/errors.js';
 import type { DeliveryState, DeliveryView, LineageStore } from '../../store/lineage-store.js';
-import { actorOf, formatOf, type GlobalOptions, openLocal, serverOf, tokenOf } from '../context.js';
+import {
+  actorOf,
+  formatOf,
+  type GlobalOptions,
+  openLocal,
+  principalOf,
+  serverOf,
+  tokenOf,
+} from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { query, ServerConnection } from '../http-client.js';
 import { formatTable, type OutputFormat, printData, text, WHOLE, wrap } from '../output.js';
@@ -738,11 +746,12 @@ export function registerLineageCommands(program: Command) {
     .command('list')
     .description('Recorded outcomes, newest first')
     .option('--subject <ref>', 'only this model or application')
-    .option('--accountable <ref>', 'only those traced to this user or team')
+    .option('--accountable <ref>', 'only those traced to this user or team; me: you')
     .option('--limit <n>', 'at most this many (up to 5000)', '100');
   list.action(async () =>
     withLineage(list, async (api, format) => {
       const o = list.opts() as { subject?: string; accountable?: string; limit: string };
+      o.accountable = await principalOf(o.accountable, list.optsWithGlobals(), '--accountable');
       const rows = await api.outcomes({
         ...(o.subject ? { subject: o.subject } : {}),
         ...(o.accountable ? { accountable: o.accountable } : {}),
@@ -778,10 +787,12 @@ export function registerLineageCommands(program: Command) {
       'Scorecards per domain, per owner and per steward: accountability, description, classification, quality, incidents, outcomes',
     )
     .option('--domain <name>', 'only this domain and its sub-domains')
-    .option('--owner <ref>', "only this user's or team's rows, as owner and as steward");
+    .option('--owner <ref>', "only this user's or team's rows, as owner and as steward; me: you");
   scorecard.action(async () =>
     withLineage(scorecard, async (api, format) => {
-      const s = await api.scorecards(scorecard.opts() as { domain?: string; owner?: string });
+      const o = scorecard.opts() as { domain?: string; owner?: string };
+      o.owner = await principalOf(o.owner, scorecard.optsWithGlobals(), '--owner');
+      const s = await api.scorecards(o);
       printData(s, format, () => formatScorecards(s));
       return EXIT.ok;
     }),

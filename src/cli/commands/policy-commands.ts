@@ -7,6 +7,7 @@ import { type PolicyDoc, policyKind } from '../../model/kinds/policy-kind.js';
 import type { Violation } from '../../model/violation.js';
 import type { WaiverState } from '../../policy/governance.js';
 import type { ApprovalRow, ApprovalState } from '../../store/catalog-store.js';
+import { principalOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { readManifestFiles } from '../files.js';
 import { count, formatTable, printData, wrap } from '../output.js';
@@ -133,7 +134,7 @@ export function registerPolicyCommands(program: Command) {
       "Re-evaluate every current asset against today's effective policies: passing, failing and waived by domain, owner and policy",
     )
     .option('--domain <name>', 'only this domain and its sub-domains')
-    .option('--owner <ref>', 'only assets this user or team owns or stewards')
+    .option('--owner <ref>', 'only assets this user or team owns or stewards; me: you')
     .option('--policy <ref>', 'only this policy, over the assets it applies to (counts only those)')
     .option(
       '--limit <n>',
@@ -150,6 +151,7 @@ export function registerPolicyCommands(program: Command) {
         limit: string;
         offset: string;
       };
+      o.owner = await principalOf(o.owner, compliance.optsWithGlobals(), '--owner');
       const report = await ctx.governance.compliance({
         ...(o.domain ? { domain: o.domain } : {}),
         ...(o.owner ? { owner: o.owner } : {}),

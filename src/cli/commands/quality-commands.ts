@@ -16,7 +16,16 @@ import { QualityService as LocalQuality } from '../../quality/quality-service.js
 import type { CheckResult, Incident } from '../../quality/quality-types.js';
 import { qualityOptionsFromEnv } from '../../server/routes/quality-routes.js';
 import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
-import { actorOf, formatOf, type GlobalOptions, openLocal, serverOf, tokenOf } from '../context.js';
+import {
+  actorOf,
+  formatOf,
+  type GlobalOptions,
+  ME,
+  openLocal,
+  principalOf,
+  serverOf,
+  tokenOf,
+} from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { query, ServerConnection } from '../http-client.js';
 import { formatTable, type OutputFormat, printData, progress, wrap } from '../output.js';
@@ -392,16 +401,17 @@ A run's score is the share of its executed checks that passed, weighted by sever
       'Quality incidents: one per dataset with failing checks, assigned to its owners and stewards',
     )
     .option('--domain <name>', 'only this domain and its sub-domains')
-    .option('--assignee <ref>', 'only those assigned to this user or team, e.g. user:grace')
+    .option('--assignee <ref>', 'only those assigned to this user or team, e.g. user:grace; me: you')
     .option('--state <state>', 'open, resolved or all', 'open')
     .option('--limit <n>', 'at most this many', '500');
   incidents.action(async () => {
     const o = incidents.opts() as { domain?: string; assignee?: string; state: string; limit: string };
     if (!['open', 'resolved', 'all'].includes(o.state))
       throw new InputError(`--state must be open, resolved or all (got '${o.state}')`);
-    if (o.assignee && !/^(user|team):/.test(o.assignee))
+    if (o.assignee && o.assignee !== ME && !/^(user|team):/.test(o.assignee))
       throw new InputError(`--assignee must be a user or team ref such as user:grace (got '${o.assignee}')`);
     await withQuality(incidents, async (client, format) => {
+      o.assignee = await principalOf(o.assignee, incidents.optsWithGlobals(), '--assignee');
       const list = await client.incidents({
         ...(o.domain ? { domain: o.domain } : {}),
         ...(o.assignee ? { assignee: o.assignee } : {}),
