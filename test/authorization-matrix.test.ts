@@ -323,6 +323,20 @@ for (const factory of storeFactories) {
           expect(res.body).not.toContain(ref);
           return false;
         }
+        case 'answer an incident of a dataset': {
+          const incidents = (await asOffice('GET', '/api/v1/incidents?state=open')).json() as {
+            id: string;
+            ref: string;
+          }[];
+          const incident = incidents.find((i) => i.ref === `dataset:${domain}/sampled-${domain}`);
+          expect(incident, `an open incident in ${domain}`).toBeDefined();
+          const res = await call(role, 'POST', `/api/v1/incidents/${incident!.id}/notes`, {
+            note: `Matrix: ${role} in ${scope}`,
+          });
+          if (!verdict(res)) return false;
+          expect(res.json().timeline.at(-1)).toMatchObject({ action: 'note', actor: userOf[role] });
+          return true;
+        }
         case 'read a quality run':
           return verdict(await call(role, 'GET', `/api/v1/quality/runs/${runOf[domain]}`));
         case 'see the failing-row samples of a dataset classified confidential': {
@@ -357,6 +371,39 @@ for (const factory of storeFactories) {
         expect(seen).toEqual(expected);
       });
     }
+
+    it("lets an incident's assignee answer it whatever their role, and says who may when refusing", async () => {
+      // viewer reads payments only, but this contract names them its owner: its incident is theirs.
+      const theirs = sampled('payments')
+        .replace(/sampled-payments/g, 'theirs')
+        .replace(
+          'status: active',
+          'status: active\nteam: {name: t, members: [{username: viewer, role: owner}]}',
+        );
+      expect((await asOffice('POST', '/api/v1/apply', theirs)).statusCode).toBe(200);
+      const run = await asOffice('POST', '/api/v1/quality/runs', { ref: 'dataset:payments/theirs' });
+      expect(run.statusCode, run.body).toBe(200);
+      const incidents = (await asOffice('GET', '/api/v1/incidents?state=open')).json() as {
+        id: string;
+        ref: string;
+        assignees: string[];
+      }[];
+      const incident = incidents.find((i) => i.ref === 'dataset:payments/theirs')!;
+      expect(incident.assignees).toEqual(['user:viewer', 'user:steward']);
+      const answered = await call('viewer', 'POST', `/api/v1/incidents/${incident.id}/notes`, {
+        note: 'Looking at the export',
+        acknowledge: true,
+      });
+      expect(answered.statusCode, answered.body).toBe(200);
+      expect(answered.json().timeline.at(-1)).toMatchObject({ action: 'acknowledged', actor: 'user:viewer' });
+      // Another viewer's incident is not theirs.
+      const other = incidents.find((i) => i.ref === 'dataset:payments/sampled-payments')!;
+      const refused = await call('viewer', 'POST', `/api/v1/incidents/${other.id}/notes`, { note: 'x' });
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().error.message).toBe(
+        `user:viewer may not answer incident ${other.id}: it is assigned to ${other.assignees.join(', ')}, and anyone else needs contributor on domain:payments`,
+      );
+    });
 
     it('refuses requests without a valid token', async () => {
       const none = await app.inject({ url: '/api/v1/assets?kind=datasets' });

@@ -176,6 +176,33 @@ describe('charter check / quality / incidents (binary)', () => {
     expect(failed.stdout).toContain('✗ refunds.refund_id.unique: measured 1, expected = 0 rows');
     expect(failed.stdout).toContain('{"refund_id":"r1","copies":2}');
 
+    // Answered by its short id, as the list shows it; the list then shows the latest answer.
+    const short = /^([0-9a-f]{8}) +dataset:payments\/refunds +open/m.exec(charter('incidents').stdout)?.[1];
+    expect(short).toBeDefined();
+    const answered = charter(
+      '--as',
+      'user:bob',
+      'incidents',
+      'answer',
+      short!,
+      '--ack',
+      'Duplicate',
+      'refund',
+      'ids',
+    );
+    expect([answered.code, answered.stdout]).toEqual([
+      0,
+      `acknowledged  incident ${short} on ${REF} (assigned to user:alice, user:bob)\n`,
+    ]);
+    expect(charter('incidents').stdout).toMatch(
+      / LATEST ANSWER\n.* user:bob \(on it\): Duplicate refund ids$/m,
+    );
+    const empty = charter('--as', 'user:bob', 'incidents', 'answer', short!, ' ');
+    expect([empty.code, empty.stderr]).toEqual([
+      2,
+      'Error: note is required: say what you found or are doing about it\n',
+    ]);
+
     writeFileSync(join(data, 'refunds.csv'), GOOD);
     const passed = charter('check', REF, '--data-root', data, '-o', 'json');
     expect(passed.code).toBe(0);

@@ -115,6 +115,68 @@ for (const factory of storeFactories) {
       expect((await service.catalog.auditVerify()).intact).toBe(true);
     });
 
+    it("keeps a person's answers to an open incident in its timeline and the audit log, by its short id too", async () => {
+      writeFileSync(join(dir, 'refunds.csv'), BAD);
+      await service.check({ ref: REF });
+      const [incident] = await service.incidents({});
+      const as = (actor: string) =>
+        new QualityService(service.catalog, service.store, {
+          actor,
+          dataRoot: dir,
+          now: () => new Date('2026-11-30T08:00:00Z'),
+        });
+      const acked = await as('user:bob').answerIncident(incident!.id.slice(0, 8), {
+        note: '  Duplicate refund ids from the PSP export; on it  ',
+        acknowledge: true,
+      });
+      expect(acked.id).toBe(incident!.id);
+      expect(acked.timeline.at(-1)).toEqual({
+        time: '2026-11-30T08:00:00.000Z',
+        action: 'acknowledged',
+        runId: incident!.lastRunId,
+        actor: 'user:bob',
+        failing: ['refunds.refund_id.unique', 'amount-positive'],
+        note: 'Duplicate refund ids from the PSP export; on it',
+      });
+      await as('user:alice').answerIncident(incident!.id, { note: 'PSP fixes it on Monday' });
+      const stored = await service.incident(incident!.id);
+      expect(stored.timeline.map((e) => [e.action, e.actor, e.note ?? null])).toEqual([
+        ['opened', 'user:alice', null],
+        ['acknowledged', 'user:bob', 'Duplicate refund ids from the PSP export; on it'],
+        ['note', 'user:alice', 'PSP fixes it on Monday'],
+      ]);
+      expect(stored.state).toBe('open');
+      const audit = await service.catalog.auditLog({ ref: REF, limit: 100 });
+      expect(audit.slice(-2).map((a) => [a.action, a.actor, a.details])).toEqual([
+        [
+          'incident.acknowledge',
+          'user:bob',
+          { incidentId: incident!.id, note: 'Duplicate refund ids from the PSP export; on it' },
+        ],
+        ['incident.note', 'user:alice', { incidentId: incident!.id, note: 'PSP fixes it on Monday' }],
+      ]);
+      expect((await service.catalog.auditVerify()).intact).toBe(true);
+      // Nothing to say, an id that names nothing: refused, nothing written.
+      await expect(as('user:bob').answerIncident(incident!.id, { note: '   ' })).rejects.toThrow(
+        'note is required: say what you found or are doing about it',
+      );
+      await expect(as('user:bob').answerIncident('0000', { note: 'x' })).rejects.toThrow(
+        "Incident '0000' not found",
+      );
+      // A passing run resolves it whatever was said; a resolved incident takes no more answers.
+      writeFileSync(join(dir, 'refunds.csv'), GOOD);
+      await service.check({ ref: REF });
+      await expect(as('user:bob').answerIncident(incident!.id, { note: 'late' })).rejects.toThrow(
+        `Incident '${incident!.id}' is resolved: a passing run closed it`,
+      );
+      expect((await service.incident(incident!.id)).timeline.map((e) => e.action)).toEqual([
+        'opened',
+        'acknowledged',
+        'note',
+        'resolved',
+      ]);
+    });
+
     it('runs a subset of checks or filtered rows: the incident keeps what they did not re-check, the score waits for a complete run', async () => {
       writeFileSync(join(dir, 'refunds.csv'), BAD);
       const full = (await service.check({ ref: REF })).runs[0]!;

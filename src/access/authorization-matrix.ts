@@ -36,6 +36,11 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
       'see the failing-row samples of a dataset classified confidential (clearance: viewers and contributors internal)',
     need: 'steward',
   },
+  {
+    operation:
+      'answer an incident of a dataset (POST /incidents/{id}/notes, charter incidents answer): its assignees too, whatever their role',
+    need: 'contributor',
+  },
   { operation: 'apply a dataset (ODCS contract)', need: 'contributor' },
   { operation: 'delete a dataset', need: 'contributor' },
   { operation: 'apply a domain glossary term', need: 'steward' },

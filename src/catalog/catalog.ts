@@ -73,6 +73,19 @@ export class Catalog implements CatalogApi {
     return { ref: asset.ref, kind: asset.kind, domain: asset.domain };
   }
 
+  /** Whether the caller may write what a ref names (the role its domain asks of writers). */
+  mayWrite(ref: string): boolean {
+    const guard = this.options.guard;
+    const parsed = tryParseRef(ref);
+    if (!guard) return true;
+    if (!parsed) return false;
+    return guard.canWrite({
+      ref,
+      kind: kindOfRef(parsed.kind)?.kind ?? parsed.kind,
+      domain: parsed.domain ?? null,
+    });
+  }
+
   /** Whether the caller may read what a ref names, by the domain the ref carries. */
   mayRead(ref: string): boolean {
     const guard = this.options.guard;

@@ -9,7 +9,7 @@ import { type AuditEntry, appendEntries } from '../audit/audit-chain.js';
 import { digestOf } from '../audit/digest.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { domainName } from '../catalog/list-filters.js';
-import { InputError, NotAllowedError, NotFoundError } from '../model/errors.js';
+import { ConflictError, InputError, NotAllowedError, NotFoundError } from '../model/errors.js';
 import { parseRef } from '../model/ref.js';
 import type { AssetRow } from '../store/catalog-store.js';
 import type { QualityStore } from '../store/quality-store.js';
@@ -513,10 +513,70 @@ export class QualityService {
     });
   }
 
+  /** One incident, by its id or the start of it that lists show (`afca5f68`), when that names one. */
   async incident(id: string): Promise<Incident> {
     const incident = await this.store.incident(id);
-    if (!incident) throw new NotFoundError(`Incident '${id}' not found`);
-    return incident;
+    if (incident) return incident;
+    const matches = /^[0-9a-f-]{4,35}$/.test(id)
+      ? await this.store.incidents({ idPrefix: id, limit: 2 })
+      : [];
+    if (matches.length > 1)
+      throw new InputError(`'${id}' starts the ids of several incidents; give more of it, or the whole id`);
+    if (!matches[0]) throw new NotFoundError(`Incident '${id}' not found`);
+    return matches[0];
+  }
+
+  /**
+   * A person's answer to an open incident: a note on what they found or did, or (`acknowledge`)
+   * that they are on it. Kept in its timeline and in the audit log, with the caller as actor.
+   * Its assignees may answer it, and whoever may write the dataset (contributor or more in its
+   * domain, the data office).
+   */
+  async answerIncident(id: string, input: { note?: unknown; acknowledge?: boolean }): Promise<Incident> {
+    const note = typeof input.note === 'string' ? input.note.trim() : '';
+    if (!note) throw new InputError('note is required: say what you found or are doing about it');
+    if (note.length > 2000) throw new InputError('note is longer than 2,000 characters');
+    const found = await this.incident(id);
+    const actor = this.options.actor;
+    const { ref, domain } = found;
+    if (!this.catalog.mayRead(ref))
+      throw new NotAllowedError(`${actor} may not read ${ref}: it needs viewer on domain:${domain}`, {
+        ref,
+        domain,
+        needs: 'viewer',
+      });
+    if (!found.assignees.includes(actor) && !this.catalog.mayWrite(ref))
+      throw new NotAllowedError(
+        `${actor} may not answer incident ${found.id}: it is assigned to ${found.assignees.join(', ') || 'no one'}, and anyone else needs contributor on domain:${domain}`,
+        { ref, domain, needs: 'contributor' },
+      );
+    const time = (this.options.now ?? (() => new Date()))().toISOString();
+    const action = input.acknowledge ? 'acknowledged' : 'note';
+    return this.store.write(async (writer) => {
+      const open = await writer.openIncident(ref);
+      if (open?.id !== found.id)
+        throw new ConflictError(
+          `Incident '${found.id}' is resolved: a passing run closed it${open ? ` (${ref} has a newer one: ${open.id})` : ''}`,
+        );
+      const answered: Incident = {
+        ...open,
+        updatedAt: time,
+        timeline: [
+          ...open.timeline,
+          { time, action, runId: open.lastRunId, actor, failing: open.failing.map((f) => f.id), note },
+        ],
+      };
+      await writer.saveIncident(answered);
+      await appendEntries(writer, time, [
+        {
+          actor,
+          action: input.acknowledge ? 'incident.acknowledge' : 'incident.note',
+          ref,
+          details: { incidentId: found.id, note },
+        },
+      ]);
+      return answered;
+    });
   }
 }
 

@@ -97,10 +97,18 @@ export type RunSummary = Omit<QualityRun, 'checks' | 'statements' | 'samplesWith
 
 export interface IncidentEvent {
   time: string;
-  action: 'opened' | 'updated' | 'resolved';
+  /**
+   * What a run did to it (`opened`, `updated`, `resolved`), or what a person answered
+   * (`acknowledged`: they are on it; `note`: what they found or did), with `note`.
+   */
+  action: 'opened' | 'updated' | 'resolved' | 'acknowledged' | 'note';
+  /** The run that did it; for an answer, the incident's latest run when it was given. */
   runId: string;
   actor: string;
+  /** The ids of the checks failing then. */
   failing: string[];
+  /** An answer's text. */
+  note?: string;
 }
 
 export interface FailingCheck {
@@ -148,6 +156,8 @@ export interface IncidentFilter {
   domains?: readonly string[];
   assignee?: string;
   ref?: string;
+  /** Incidents whose id starts with this (the short ids lists show). */
+  idPrefix?: string;
   limit?: number;
 }
 

@@ -15,6 +15,7 @@ import {
   type DemoServer,
   ensureUiBuilt,
   launchBrowser,
+  seriousViolations,
   signInAs,
   startDemoServer,
 } from './support.js';
@@ -115,15 +116,33 @@ describe.runIf(browserAvailable())('web UI: governance', { timeout: 120_000 }, (
     expect(run.statusCode, run.body).toBe(200);
     const mine = (
       await server.app.inject({ url: '/api/v1/incidents?state=open&assignee=user%3Agrace' })
-    ).json() as { ref: string }[];
+    ).json() as { id: string; ref: string }[];
     expect(mine.map((i) => i.ref)).toContain('dataset:payments/refunds');
     await signInAs(page, server.url, 'Grace Chen');
     await page.goto(`${server.url}/work`);
     const tab = page.getByRole('link', { name: `Incidents (${mine.length} yours)` });
     await tab.waitFor();
     await tab.click();
-    await page.locator('.card', { hasText: 'dataset:payments/refunds' }).waitFor();
+    const card = page.locator('.card', { hasText: 'dataset:payments/refunds' });
+    await card.waitFor();
     expect(await page.locator('.tab-body .card').count()).toBe(mine.length);
+    // She answers it: on it, with a note; the card shows it, and the incident keeps it.
+    await card.getByLabel('Your answer').fill('Negative refund from the PSP export; asking them');
+    await card.getByRole('button', { name: "I'm on it" }).click();
+    const answer = card.locator('.answers li', { hasText: 'Negative refund from the PSP export' });
+    await answer.waitFor();
+    expect(await answer.textContent()).toMatch(
+      /^user:grace on it .*: Negative refund from the PSP export; asking them$/,
+    );
+    expect(await card.getByLabel('Your answer').inputValue()).toBe('');
+    const id = mine.find((i) => i.ref === 'dataset:payments/refunds')!.id;
+    const stored = (await server.app.inject({ url: `/api/v1/incidents/${id}` })).json();
+    expect(stored.timeline.at(-1)).toMatchObject({
+      action: 'acknowledged',
+      actor: 'user:grace',
+      note: 'Negative refund from the PSP export; asking them',
+    });
+    expect(await seriousViolations(page)).toEqual([]);
   });
 
   it('offers a pending change to the data office, not to a steward, and shows the server’s refusal', async () => {

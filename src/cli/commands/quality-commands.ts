@@ -37,6 +37,7 @@ interface QualityClient {
   check(selection: CheckSelection, options: CheckOptions): Promise<CheckReport>;
   quality(ref: string, options: { limit?: number }): Promise<QualityReport>;
   incidents(options: IncidentOptions): Promise<Incident[]>;
+  answerIncident(id: string, input: { note: string; acknowledge?: boolean }): Promise<Incident>;
 }
 
 class HttpQuality extends ServerConnection implements QualityClient {
@@ -62,6 +63,10 @@ class HttpQuality extends ServerConnection implements QualityClient {
 
   incidents(options: IncidentOptions) {
     return this.call<Incident[]>('GET', `/api/v1/incidents${query(options)}`);
+  }
+
+  answerIncident(id: string, input: { note: string; acknowledge?: boolean }) {
+    return this.call<Incident>('POST', `/api/v1/incidents/${encodeURIComponent(id)}/notes`, input);
   }
 }
 
@@ -249,8 +254,14 @@ function formatQuality(r: QualityReport): string {
   return lines.join('\n');
 }
 
+/** An incident's latest answer (`charter incidents answer`), if anyone has given one. */
+function latestAnswer(i: Incident) {
+  return i.timeline.findLast((e) => e.action === 'acknowledged' || e.action === 'note');
+}
+
 function formatIncidents(list: Incident[]): string {
   if (!list.length) return 'No incidents.';
+  const answered = list.some((i) => latestAnswer(i));
   return formatTable(list, [
     { header: 'id', value: (i) => i.id.slice(0, 8), min: 8 },
     { header: 'dataset', value: (i) => i.ref, min: 30 },
@@ -258,6 +269,18 @@ function formatIncidents(list: Incident[]): string {
     { header: 'failing', value: (i) => i.failing.length, min: 7 },
     { header: 'assignees', value: (i) => i.assignees.join(', '), flex: 2 },
     { header: 'opened', value: (i) => i.openedAt.slice(0, 16).replace('T', ' '), min: 16 },
+    ...(answered
+      ? [
+          {
+            header: 'latest answer',
+            value: (i: Incident) => {
+              const a = latestAnswer(i);
+              return a ? `${a.actor}${a.action === 'acknowledged' ? ' (on it)' : ''}: ${a.note ?? ''}` : '';
+            },
+            flex: 3,
+          },
+        ]
+      : []),
   ]);
 }
 
@@ -419,6 +442,36 @@ A run's score is the share of its executed checks that passed, weighted by sever
         limit: count('--limit', o.limit, 5000) ?? 500,
       });
       printData(list, format, () => formatIncidents(list));
+      return EXIT.ok;
+    });
+  });
+
+  const answer = incidents
+    .command('answer')
+    .description('Answer an open incident: a note on what you found or did (--ack: you are on it)')
+    .argument('<id>', 'the incident id, or its start as the list shows it')
+    .argument('<note...>', 'what you found or are doing about it')
+    .option('--ack', 'say that you are on it (acknowledged)')
+    .addHelpText(
+      'after',
+      `
+Kept in the incident's timeline and in the audit log, with you as actor. Its assignees may answer
+it, and whoever may write the dataset (contributor or more in its domain, the data office). A
+passing run still resolves it.`,
+    );
+  answer.action(async (id: string, words: string[]) => {
+    const o = answer.opts() as { ack?: boolean };
+    await withQuality(answer, async (client, format) => {
+      const incident = await client.answerIncident(id, {
+        note: words.join(' '),
+        ...(o.ack ? { acknowledge: true } : {}),
+      });
+      printData(
+        incident,
+        format,
+        () =>
+          `${o.ack ? 'acknowledged' : 'noted'}  incident ${incident.id.slice(0, 8)} on ${incident.ref} (assigned to ${incident.assignees.join(', ')})`,
+      );
       return EXIT.ok;
     });
   });

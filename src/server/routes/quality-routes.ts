@@ -210,10 +210,19 @@ const incidentSchema = objectOf(
       type: 'array',
       items: objectOf({
         time: { type: 'string' },
-        action: { type: 'string', enum: ['opened', 'updated', 'resolved'] },
-        runId: { type: 'string' },
+        action: {
+          type: 'string',
+          enum: ['opened', 'updated', 'resolved', 'acknowledged', 'note'],
+          description:
+            'What a run did to it (opened, updated, resolved), or what a person answered (acknowledged, note)',
+        },
+        runId: {
+          type: 'string',
+          description: "The run that did it; for an answer, the incident's latest run then",
+        },
         actor: { type: 'string' },
-        failing: { ...stringList, description: 'The ids of the checks failing after that run' },
+        failing: { ...stringList, description: 'The ids of the checks failing then' },
+        note: { type: 'string', description: "An answer's text" },
       }),
     },
   },
@@ -456,5 +465,36 @@ export function qualityRoutes(
       });
       return incident;
     },
+  );
+
+  app.post(
+    '/api/v1/incidents/:id/notes',
+    {
+      schema: {
+        summary: 'Answer an open incident: a note on what you found or did, or that you are on it',
+        description:
+          'Kept in its timeline (action note, or acknowledged) and in the audit log, with the caller as actor. Its assignees may answer it, and whoever may write the dataset (contributor or more in its domain). A resolved incident is a 409.',
+        tags,
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['note'],
+          properties: {
+            note: { type: 'string', minLength: 1, maxLength: 2000 },
+            acknowledge: {
+              type: 'boolean',
+              description: 'Say that you are on it (the default: a note only)',
+            },
+          },
+        },
+        response: { 200: incidentSchema, ...errorsFor(400, 403, 404, 409) },
+      },
+    },
+    async (request) =>
+      as(request).answerIncident(
+        (request.params as { id: string }).id,
+        request.body as { note: string; acknowledge?: boolean },
+      ),
   );
 }

@@ -271,6 +271,7 @@ export class SqlQualityStore implements QualityStore {
     let q = this.db.selectFrom('quality_incidents').selectAll();
     if (filter.state) q = q.where('state', '=', filter.state);
     if (filter.ref) q = q.where('ref', '=', filter.ref);
+    if (filter.idPrefix) q = q.where('id', 'like', `${filter.idPrefix.replace(/[%_\\]/g, '')}%`);
     if (filter.domains) q = q.where('domain', 'in', filter.domains.length ? [...filter.domains] : ['']);
     if (filter.assignee) q = q.where('assignees', 'like', `%${JSON.stringify(filter.assignee)}%`);
     const rows = await q

@@ -289,6 +289,13 @@ export interface Incident {
   updatedAt: string;
   resolvedAt: string | null;
   runs: number;
+  /** What runs did to it and what people answered (`acknowledged`, `note`), oldest first. */
+  timeline?: {
+    time: string;
+    action: 'opened' | 'updated' | 'resolved' | 'acknowledged' | 'note';
+    actor: string;
+    note?: string;
+  }[];
 }
 
 /** GET /api/v1/scorecards (when the server has it): per domain and owner. */

@@ -480,6 +480,7 @@ function Incidents() {
                 <Link to={`/${i.ref.replace(':', '/')}?tab=quality`} className="small">
                   Quality history →
                 </Link>
+                <IncidentAnswers incident={i} />
               </article>
             </li>
           ))}
@@ -492,6 +493,79 @@ function Incidents() {
         </Empty>
       )}
     </>
+  );
+}
+
+/**
+ * What people answered on an incident (acknowledged, notes), and for an open one a form to answer
+ * it when signed in: the server decides who may (its assignees, contributors of its domain, the
+ * data office) and its refusal is shown as it words it.
+ */
+function IncidentAnswers({ incident }: { incident: Incident }) {
+  const session = useSession();
+  const [timeline, setTimeline] = useState(incident.timeline ?? []);
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const answers = timeline.filter((e) => e.action === 'acknowledged' || e.action === 'note');
+  const answer = async (acknowledge: boolean) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await request<Incident>(apiPath(`/incidents/${enc(incident.id)}/notes`), {
+        method: 'POST',
+        body: { note: note.trim(), ...(acknowledge ? { acknowledge: true } : {}) },
+      });
+      setTimeline(result.timeline ?? []);
+      setNote('');
+    } catch (e) {
+      setError(e as ApiError);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const noteId = `answer-${incident.id}`;
+  return (
+    <div className="incident-answers">
+      {answers.length ? (
+        <ul className="plain small answers">
+          {answers.map((e) => (
+            <li key={`${e.time}|${e.actor}`}>
+              <PersonRef refText={e.actor} />{' '}
+              {e.action === 'acknowledged' ? <Badge tone="neutral">on it</Badge> : null}{' '}
+              <span className="muted">{when(e.time)}</span>: {e.note}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {incident.state === 'open' && session.credentials ? (
+        <form className="decision" onSubmit={(e) => e.preventDefault()}>
+          <label htmlFor={noteId}>Your answer</label>
+          <textarea
+            id={noteId}
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            rows={2}
+            maxLength={2000}
+            placeholder="What you found, or what is being done"
+          />
+          <div className="buttons">
+            <button type="button" disabled={busy || !note.trim()} onClick={() => answer(true)}>
+              I'm on it
+            </button>
+            <button type="button" disabled={busy || !note.trim()} onClick={() => answer(false)}>
+              Add note
+            </button>
+          </div>
+          {error ? (
+            <ErrorNote
+              error={error}
+              title={error.status === 403 ? 'Charter refused your answer' : 'The answer was not saved'}
+            />
+          ) : null}
+        </form>
+      ) : null}
+    </div>
   );
 }
 
