@@ -387,7 +387,7 @@ for (const factory of storeFactories) {
       expect(await s.lineage.deliveries({ state: 'pending' })).toHaveLength(2);
     });
 
-    it('queues incidents opened and resolved, in the transaction that opens or resolves them', async () => {
+    it('queues incidents opened, answered and resolved, in the transaction that changes them', async () => {
       await s.lineage.addWebhook({ url: 'https://hooks.example.com/x', domain: 'support', secret: SECRET });
       const { QualityService } = await import('../src/quality/quality-service.js');
       const { qualityStoreFor } = await import('../src/store/sql/sql-quality-store.js');
@@ -409,14 +409,25 @@ for (const factory of storeFactories) {
       });
       writeFileSync(join(root, 'data', 'support', 'kb.csv'), 'article_id,body\n,hello\n');
       await quality.check({ ref: 'dataset:support/kb' });
+      // Someone answers it in between: that goes out too, saying who and what.
+      const [open] = await quality.incidents({});
+      await quality.answerIncident(open!.id, { note: 'An empty id from the export', acknowledge: true });
       writeFileSync(join(root, 'data', 'support', 'kb.csv'), 'article_id,body\na1,hello\n');
       await quality.check({ ref: 'dataset:support/kb' });
       const outbox = await lineageStoreFor(handle.store).outboxEvents({});
       expect(outbox.map((e) => [e.type, e.subject])).toEqual([
         ['io.charter.incident.opened', 'dataset:support/kb'],
+        ['io.charter.incident.answered', 'dataset:support/kb'],
         ['io.charter.incident.resolved', 'dataset:support/kb'],
       ]);
-      expect(await s.lineage.deliveries({ state: 'pending' })).toHaveLength(2);
+      expect(outbox[1]!.payload).toMatchObject({
+        data: {
+          action: 'incident.acknowledge',
+          actor: 'user:dan',
+          details: { incidentId: open!.id, note: 'An empty id from the export' },
+        },
+      });
+      expect(await s.lineage.deliveries({ state: 'pending' })).toHaveLength(3);
     });
   });
 }

@@ -21,6 +21,7 @@ export const EVENT_PREFIX = 'io.charter.';
 export const EVENT_TYPES = [
   'io.charter.incident.opened',
   'io.charter.incident.resolved',
+  'io.charter.incident.answered',
   'io.charter.outcome.recorded',
   'io.charter.admission.denied',
   'io.charter.approval.requested',
@@ -44,6 +45,9 @@ function typeOf(record: AuditRecord): EventType | typeof TEST_EVENT | undefined 
       return 'io.charter.incident.opened';
     case 'incident.resolve':
       return 'io.charter.incident.resolved';
+    case 'incident.acknowledge':
+    case 'incident.note':
+      return 'io.charter.incident.answered';
     case 'outcome.record':
       return 'io.charter.outcome.recorded';
     case 'deny':
