@@ -28,7 +28,7 @@ import {
 } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { query, ServerConnection } from '../http-client.js';
-import { formatTable, type OutputFormat, printData, progress, wrap } from '../output.js';
+import { formatTable, type OutputFormat, printData, progress, WHOLE, wrap } from '../output.js';
 
 type IncidentOptions = Parameters<QualityService['incidents']>[0];
 
@@ -262,12 +262,14 @@ function latestAnswer(i: Incident) {
 function formatIncidents(list: Incident[]): string {
   if (!list.length) return 'No incidents.';
   const answered = list.some((i) => latestAnswer(i));
+  // Refs and people stay whole (the table is expanded rather than cut them); only an answer's free
+  // text is cut.
   return formatTable(list, [
     { header: 'id', value: (i) => i.id.slice(0, 8), min: 8 },
-    { header: 'dataset', value: (i) => i.ref, min: 30 },
+    { header: 'dataset', value: (i) => i.ref, min: WHOLE },
     { header: 'state', value: (i) => i.state, min: 5 },
     { header: 'failing', value: (i) => i.failing.length, min: 7 },
-    { header: 'assignees', value: (i) => i.assignees.join(', '), flex: 2 },
+    { header: 'assignees', value: (i) => i.assignees.join(', '), min: WHOLE },
     { header: 'opened', value: (i) => i.openedAt.slice(0, 16).replace('T', ' '), min: 16 },
     ...(answered
       ? [
@@ -278,6 +280,7 @@ function formatIncidents(list: Incident[]): string {
               return a ? `${a.actor}${a.action === 'acknowledged' ? ' (on it)' : ''}: ${a.note ?? ''}` : '';
             },
             flex: 3,
+            min: 24,
           },
         ]
       : []),
