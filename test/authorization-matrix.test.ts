@@ -403,6 +403,17 @@ for (const factory of storeFactories) {
       expect(refused.json().error.message).toBe(
         `user:viewer may not answer incident ${other.id}: it is assigned to ${other.assignees.join(', ')}, and anyone else needs contributor on domain:payments`,
       );
+      // The start of an id matches only what the caller may read: a guess learns nothing.
+      const hidden = incidents.find((i) => i.ref === 'dataset:customer/sampled-customer')!;
+      const guessed = await call('viewer', 'POST', `/api/v1/incidents/${hidden.id.slice(0, 8)}/notes`, {
+        note: 'x',
+      });
+      expect(guessed.statusCode).toBe(404);
+      expect(guessed.body).not.toContain('customer');
+      const office = await call('data-office', 'POST', `/api/v1/incidents/${hidden.id.slice(0, 8)}/notes`, {
+        note: 'Seen by the data office',
+      });
+      expect(office.statusCode, office.body).toBe(200);
     });
 
     it('refuses requests without a valid token', async () => {

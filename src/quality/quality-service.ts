@@ -513,12 +513,15 @@ export class QualityService {
     });
   }
 
-  /** One incident, by its id or the start of it that lists show (`afca5f68`), when that names one. */
+  /**
+   * One incident, by its id or the start of it that lists show (`afca5f68`), when that names one.
+   * A start matches only incidents the caller may read: a guess does not learn what it names.
+   */
   async incident(id: string): Promise<Incident> {
     const incident = await this.store.incident(id);
     if (incident) return incident;
     const matches = /^[0-9a-f-]{4,35}$/.test(id)
-      ? await this.store.incidents({ idPrefix: id, limit: 2 })
+      ? (await this.store.incidents({ idPrefix: id, limit: 1000 })).filter((i) => this.catalog.mayRead(i.ref))
       : [];
     if (matches.length > 1)
       throw new InputError(`'${id}' starts the ids of several incidents; give more of it, or the whole id`);
