@@ -73,29 +73,30 @@ export class Catalog implements CatalogApi {
     return { ref: asset.ref, kind: asset.kind, domain: asset.domain };
   }
 
-  /** Whether the caller may write what a ref names (the role its domain asks of writers). */
-  mayWrite(ref: string): boolean {
-    const guard = this.options.guard;
+  /** What a ref names as access control sees it, by the domain the ref carries (undefined: not a ref). */
+  private refTarget(ref: string): GuardTarget | undefined {
     const parsed = tryParseRef(ref);
-    if (!guard) return true;
-    if (!parsed) return false;
-    return guard.canWrite({
-      ref,
-      kind: kindOfRef(parsed.kind)?.kind ?? parsed.kind,
-      domain: parsed.domain ?? null,
-    });
+    if (!parsed) return undefined;
+    return { ref, kind: kindOfRef(parsed.kind)?.kind ?? parsed.kind, domain: parsed.domain ?? null };
   }
 
   /** Whether the caller may read what a ref names, by the domain the ref carries. */
   mayRead(ref: string): boolean {
-    const guard = this.options.guard;
-    const parsed = tryParseRef(ref);
-    if (!guard || !parsed) return true;
-    return guard.canRead({
-      ref,
-      kind: kindOfRef(parsed.kind)?.kind ?? parsed.kind,
-      domain: parsed.domain ?? null,
-    });
+    const target = this.refTarget(ref);
+    return !this.options.guard || !target || this.options.guard.canRead(target);
+  }
+
+  /** Throws NotAllowedError (naming the role it needs) when the caller may not read what a ref names. */
+  requireRead(ref: string): void {
+    const target = this.refTarget(ref);
+    if (target) this.options.guard?.requireRead(target);
+  }
+
+  /** Whether the caller may write what a ref names (the role its domain asks of writers). */
+  mayWrite(ref: string): boolean {
+    const target = this.refTarget(ref);
+    if (!this.options.guard) return true;
+    return target !== undefined && this.options.guard.canWrite(target);
   }
 
   /** Store filters that keep what the caller may not read out of lists and searches. */

@@ -542,12 +542,7 @@ export class QualityService {
     const found = await this.incident(id);
     const actor = this.options.actor;
     const { ref, domain } = found;
-    if (!this.catalog.mayRead(ref))
-      throw new NotAllowedError(`${actor} may not read ${ref}: it needs viewer on domain:${domain}`, {
-        ref,
-        domain,
-        needs: 'viewer',
-      });
+    this.catalog.requireRead(ref);
     if (!found.assignees.includes(actor) && !this.catalog.mayWrite(ref))
       throw new NotAllowedError(
         `${actor} may not answer incident ${found.id}: it is assigned to ${found.assignees.join(', ') || 'no one'}, and anyone else needs contributor on domain:${domain}`,
