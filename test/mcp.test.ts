@@ -162,9 +162,13 @@ describe('charter mcp over stdio (the binary)', () => {
     expect(textOf(deny)).toContain(`DENY: fine_tuning of ${CUSTOMERS}`);
     expect(textOf(deny)).toContain("declares 'fine_tuning' out of scope");
 
-    const asGrace = await data<AiDecision>(grace, 'decide_ai_use', { dataset: PAYMENTS, use: 'training' });
+    // Offered to the fraud scorer for training, and declared out of scope for retrieval.
+    const asGrace = await data<AiDecision>(grace, 'decide_ai_use', {
+      dataset: PAYMENTS,
+      use: 'rag_retrieval',
+    });
     expect(asGrace).toMatchObject({ decision: 'deny', actor: 'user:grace' });
-    expect(asGrace.reasons[0]?.check).toBe('ai-section');
+    expect(asGrace.reasons[0]?.check).toBe('use-permitted');
 
     const log = charter(
       home,
@@ -669,7 +673,7 @@ spec:
           expect(hits.filter((h) => h.kind !== 'Domain' && h.domain === 'customer')).toEqual([]);
           const decision = await data<AiDecision>(relayed, 'decide_ai_use', {
             dataset: PAYMENTS,
-            use: 'training',
+            use: 'rag_retrieval',
           });
           expect(decision).toMatchObject({ decision: 'deny', actor: 'user:grace' });
           await expect(stdioClient('mcp', '--server', server, '--token', 'chtr_bad_token')).rejects.toThrow();

@@ -82,6 +82,15 @@ export interface AiDecision {
   auditSeq: number;
 }
 
+/** The gate's answer for one input link of an AI system: its reasons (none: allowed). */
+export interface InputAssessment {
+  /** The link's index in `spec.inputs`. */
+  index: number;
+  dataset: string;
+  use: string;
+  reasons: DecisionReason[];
+}
+
 export interface AiGateOptions {
   actor: string;
   now?: () => Date;
@@ -315,209 +324,8 @@ export class AiGate {
     // NotFound for an unknown dataset and NotAllowed for one the caller may not read.
     const facts = await this.facts(request.dataset);
     const asset = await this.readable(facts.asset, request.dataset);
-    const doc = asset.doc;
-    const { latest, incident } = facts;
-
     const now = (this.options.now ?? (() => new Date()))();
-    const levels = charter?.spec.classificationLevels.map((l) => l.name) ?? DEFAULT_LEVELS;
-    const found = findAiSection(doc);
-    const ai = found?.value;
-    const at = (path: string) => `customProperties[${found?.index ?? 0}].value.${path}`;
-    const checks: DecisionCheck[] = [];
-    const reasons: DecisionReason[] = [];
-    const pass = (check: CheckCode, detail?: string) =>
-      checks.push({ check, status: 'pass', ...(detail ? { detail } : {}) });
-    const na = (check: CheckCode, detail?: string) =>
-      checks.push({ check, status: 'not-applicable', ...(detail ? { detail } : {}) });
-    const fail = (reason: DecisionReason) => {
-      checks.push({ check: reason.check, status: 'fail' });
-      reasons.push(reason);
-    };
-    const use = request.use;
-
-    // The AI section: a contract without one is not offered for any AI use.
-    if (!ai) {
-      fail({
-        check: 'ai-section',
-        message: `${request.dataset} has no AI section, so it is not offered for any AI use`,
-        path: 'customProperties',
-        fix: `Add a customProperties entry {property: x-charter-ai, value: {uses: {permitted: [${use}]}, …}} (AI-METADATA §7.1)`,
-      });
-    } else pass('ai-section');
-
-    const status = typeof doc.status === 'string' ? doc.status : undefined;
-    if (status === 'retired') {
-      fail({
-        check: 'dataset-status',
-        message: `${request.dataset} is retired`,
-        path: 'status',
-        fix: 'Use its successor, or return the contract to active',
-      });
-    } else pass('dataset-status', status);
-
-    if (ai) {
-      const permitted = ai.uses?.permitted ?? [];
-      const outOfScope = ai.uses?.outOfScope ?? [];
-      if (outOfScope.includes(use)) {
-        fail({
-          check: 'use-permitted',
-          message: `${request.dataset} declares '${use}' out of scope`,
-          path: at('uses.outOfScope'),
-          fix: `The owner removes '${use}' from uses.outOfScope and adds it to uses.permitted`,
-        });
-      } else if (!permitted.includes(use)) {
-        fail({
-          check: 'use-permitted',
-          message: `${request.dataset} does not permit '${use}' (permitted: ${permitted.join(', ') || 'none'})`,
-          path: at('uses.permitted'),
-          fix: `The owner adds '${use}' to uses.permitted`,
-        });
-      } else pass('use-permitted');
-
-      const level = ai.personalData?.level;
-      const personal = level === undefined ? false : PERSONAL_LEVELS.has(level);
-      if (!personal) {
-        na('legal-basis', `personal data: ${level ?? 'not declared'}`);
-      } else {
-        const legal = ai.legal ?? {};
-        const missing: string[] = [];
-        if (!legal.legalBasis) missing.push('legalBasis');
-        if (!legal.purposes?.length) missing.push('purposes');
-        if (!legal.ropaRef) missing.push('ropaRef');
-        if (level === 'special_category' && !legal.specialCategoryCondition)
-          missing.push('specialCategoryCondition');
-        if (missing.length) {
-          fail({
-            check: 'legal-basis',
-            message: `${request.dataset} holds ${level} data without ${missing.map((m) => `legal.${m}`).join(', ')}`,
-            path: at(`legal.${missing[0]}`),
-            fix: `Record the GDPR legal basis (eu-gdpr:A6-1-a … f), DPV purposes and the RoPA reference in legal`,
-          });
-        } else pass('legal-basis', legal.legalBasis);
-      }
-      if (request.purpose === undefined) na('purpose', 'no purpose given');
-      else if (!personal) na('purpose', 'no personal data');
-      else if (!(ai.legal?.purposes ?? []).includes(request.purpose)) {
-        fail({
-          check: 'purpose',
-          message: `Purpose '${request.purpose}' is not among the purposes the personal data in ${request.dataset} was collected for (${(ai.legal?.purposes ?? []).join(', ') || 'none'})`,
-          path: at('legal.purposes'),
-          fix: `Record a compatibility assessment and add '${request.purpose}' to legal.purposes, or use the data for a recorded purpose`,
-        });
-      } else pass('purpose', request.purpose);
-
-      const identifiers = new Set<string>(DIRECT_IDENTIFIERS);
-      const clear = (ai.personalData?.fields ?? []).filter(
-        (f) => f.category && identifiers.has(f.category) && (f.protection ?? 'none') === 'none',
-      );
-      if (!INGESTING_USES.has(use) && use !== 'prompt_context') na('identifiers-protected');
-      else if (clear.length) {
-        fail({
-          check: 'identifiers-protected',
-          message: `${request.dataset} has identifier fields in the clear: ${clear.map((f) => f.path).join(', ')}`,
-          path: at('personalData.fields'),
-          fix: `Mask, tokenise, pseudonymise or drop ${clear.map((f) => f.path).join(', ')} and record the protection`,
-        });
-      } else pass('identifiers-protected');
-
-      if (!TRAINING_USES.has(use)) na('licence');
-      else if (!ai.rights?.license || ai.rights.aiTrainingPermitted !== true) {
-        fail({
-          check: 'licence',
-          message: ai.rights?.license
-            ? `The licence of ${request.dataset} (${ai.rights.license}) does not permit AI training`
-            : `${request.dataset} declares no licence`,
-          path: at(ai.rights?.license ? 'rights.aiTrainingPermitted' : 'rights.license'),
-          fix: 'After a licence review, set rights.license and rights.aiTrainingPermitted: true',
-        });
-      } else pass('licence', ai.rights.license);
-
-      if (use !== 'rag_retrieval') na('rag-freshness');
-      else {
-        const sla = ai.currency?.freshnessSla;
-        const slaMs = sla ? durationMs(sla) : null;
-        const last = ai.currency?.lastRefreshedAt ? Date.parse(ai.currency.lastRefreshedAt) : Number.NaN;
-        if (slaMs === null) {
-          fail({
-            check: 'rag-freshness',
-            message: `${request.dataset} declares no freshness SLA for retrieval`,
-            path: at('currency.freshnessSla'),
-            fix: 'Declare currency.freshnessSla (an ISO 8601 duration) and currency.lastRefreshedAt',
-          });
-        } else if (Number.isNaN(last)) {
-          fail({
-            check: 'rag-freshness',
-            message: `${request.dataset} does not say when it was last refreshed`,
-            path: at('currency.lastRefreshedAt'),
-            fix: 'Record currency.lastRefreshedAt after each refresh',
-          });
-        } else if (now.getTime() - last > slaMs) {
-          const hours = Math.round((now.getTime() - last) / 3_600_000);
-          fail({
-            check: 'rag-freshness',
-            message: `${request.dataset} is stale: last refreshed ${hours} h ago, beyond its freshness SLA ${sla}`,
-            path: at('currency.lastRefreshedAt'),
-            fix: `Refresh the corpus and update currency.lastRefreshedAt (within ${sla})`,
-          });
-        } else pass('rag-freshness', sla);
-      }
-
-      const approvals = (ai.approvals ?? []).filter((a) => a.scope === use);
-      const rejected = approvals.find((a) => a.status === 'rejected');
-      const expired = approvals.find(
-        (a) => a.status === 'approved' && a.expiresAt && Date.parse(a.expiresAt) < now.getTime(),
-      );
-      if (rejected) {
-        fail({
-          check: 'approval',
-          message: `The '${use}' use of ${request.dataset} was rejected${rejected.by ? ` by ${rejected.by}` : ''}`,
-          path: at('approvals'),
-          fix: `Obtain a new approval for '${use}'`,
-        });
-      } else if (expired && !approvals.some((a) => a.status === 'approved' && !a.expiresAt)) {
-        fail({
-          check: 'approval',
-          message: `The approval of '${use}' for ${request.dataset} expired on ${expired.expiresAt}`,
-          path: at('approvals'),
-          fix: `Renew the approval for '${use}'`,
-        });
-      } else if (approvals.some((a) => a.status === 'approved')) pass('approval');
-      else na('approval', 'none recorded');
-    }
-
-    if (!latest) na('quality', 'never checked');
-    else if (latest.status === 'failed' || latest.status === 'error') {
-      fail({
-        check: 'quality',
-        message: `The latest quality run of ${request.dataset} ${latest.status === 'error' ? 'could not complete' : 'failed'} (score ${latest.score ?? 'n/a'})`,
-        fix: `Fix the failing checks and run \`charter check ${request.dataset}\``,
-      });
-    } else pass('quality', `score ${latest.score ?? 'n/a'}`);
-
-    if (incident) {
-      fail({
-        check: 'incident',
-        message: `${request.dataset} has an open quality incident: ${incident.title}`,
-        fix: `Resolve incident ${incident.id} (assigned to ${incident.assignees.join(', ') || 'nobody'})`,
-      });
-    } else pass('incident');
-
-    if (!subjectDoc || !request.for) na('clearance', 'no application named');
-    else {
-      const spec = (subjectDoc.spec ?? {}) as Record<string, unknown>;
-      const declared = typeof spec[CLEARANCE_KEY] === 'string' ? (spec[CLEARANCE_KEY] as string) : undefined;
-      const clearance = declared ?? DEFAULT_CLEARANCE;
-      const classification = classificationOf(doc, ai, levels);
-      const rank = (l: string | undefined) => (l === undefined ? -1 : levels.indexOf(l));
-      if (classification !== undefined && rank(classification) > rank(clearance)) {
-        fail({
-          check: 'clearance',
-          message: `${request.dataset} is ${classification}, above what ${request.for} is cleared for (${clearance}${declared ? '' : ', the default'})`,
-          fix: `Clear ${request.for} for ${classification} (spec.${CLEARANCE_KEY}) or use a less sensitive dataset`,
-        });
-      } else pass('clearance', `${classification ?? 'unclassified'} ≤ ${clearance}`);
-    }
-
+    const { reasons, checks } = judge(request, asset.doc, facts, charter, subjectDoc, now);
     const decision: 'allow' | 'deny' = reasons.length ? 'deny' : 'allow';
     const time = now.toISOString();
     const id = randomUUID();
@@ -527,7 +335,7 @@ export class AiGate {
       actor: this.options.actor,
       dataset: request.dataset,
       datasetVersion: asset.version,
-      use,
+      use: request.use,
       for: request.for ?? null,
       purpose: request.purpose ?? null,
       decision,
@@ -544,7 +352,7 @@ export class AiGate {
         afterDigest: digestOf(body),
         details: {
           decision: id,
-          use,
+          use: request.use,
           for: request.for ?? null,
           purpose: request.purpose ?? null,
           reasons: reasons.map((r) => r.check),
@@ -556,7 +364,7 @@ export class AiGate {
         actor: this.options.actor,
         dataset: request.dataset,
         datasetVersion: asset.version,
-        use,
+        use: request.use,
         subject: request.for ?? null,
         purpose: request.purpose ?? null,
         decision,
@@ -564,6 +372,39 @@ export class AiGate {
       },
     });
     return { ...body, auditSeq };
+  }
+
+  /**
+   * The gate's answer for each dataset an AI system declares as an input (each link but `output`,
+   * its role taken as the use; no reason: allowed), as admission and `describe` ask it: for the system's document being applied,
+   * each dataset as live or as applied in the same change (`pending`), recorded nowhere, read
+   * without the caller's guard (admission says what it may show). A dataset that is not live is
+   * left to the relation check.
+   */
+  async assessInputs(
+    system: { ref: string; doc: Record<string, unknown> },
+    pending: ReadonlyMap<string, { doc: Record<string, unknown> }> = new Map(),
+  ): Promise<InputAssessment[]> {
+    const inputs = ((system.doc.spec as { inputs?: unknown } | undefined)?.inputs ?? []) as {
+      dataset?: unknown;
+      role?: unknown;
+    }[];
+    if (!Array.isArray(inputs) || !inputs.length) return [];
+    const charter = await this.charter();
+    const uses = AiGate.usesOf(charter);
+    const now = (this.options.now ?? (() => new Date()))();
+    const out: InputAssessment[] = [];
+    for (const [index, link] of inputs.entries()) {
+      const { dataset, role } = link ?? {};
+      if (typeof dataset !== 'string' || typeof role !== 'string' || !uses.includes(role)) continue;
+      const facts = await this.facts(dataset);
+      const doc = pending.get(dataset)?.doc ?? (facts.asset?.state === 'live' ? facts.asset.doc : undefined);
+      if (!doc) continue;
+      const request = { dataset, use: role, for: system.ref };
+      const { reasons } = judge(request, doc, facts, charter, system.doc, now);
+      out.push({ index, dataset, use: role, reasons });
+    }
+    return out;
   }
 
   /** Recorded decisions, newest first; those about datasets the caller may not read are left out. */
@@ -590,6 +431,221 @@ export class AiGate {
       return !(error instanceof NotAllowedError);
     }
   }
+}
+
+/**
+ * Every check of the gate for one request, over the dataset's document and quality facts, the
+ * charter and the asking system's document (when named): the failing ones as reasons. Reads and
+ * records nothing.
+ */
+function judge(
+  request: DecisionRequest,
+  doc: Record<string, unknown>,
+  facts: Pick<DatasetFacts, 'latest' | 'incident'>,
+  charter: CharterDoc | undefined,
+  subjectDoc: Record<string, unknown> | undefined,
+  now: Date,
+): { reasons: DecisionReason[]; checks: DecisionCheck[] } {
+  const { latest, incident } = facts;
+  const levels = charter?.spec.classificationLevels.map((l) => l.name) ?? DEFAULT_LEVELS;
+  const found = findAiSection(doc);
+  const ai = found?.value;
+  const at = (path: string) => `customProperties[${found?.index ?? 0}].value.${path}`;
+  const checks: DecisionCheck[] = [];
+  const reasons: DecisionReason[] = [];
+  const pass = (check: CheckCode, detail?: string) =>
+    checks.push({ check, status: 'pass', ...(detail ? { detail } : {}) });
+  const na = (check: CheckCode, detail?: string) =>
+    checks.push({ check, status: 'not-applicable', ...(detail ? { detail } : {}) });
+  const fail = (reason: DecisionReason) => {
+    checks.push({ check: reason.check, status: 'fail' });
+    reasons.push(reason);
+  };
+  const use = request.use;
+
+  // The AI section: a contract without one is not offered for any AI use.
+  if (!ai) {
+    fail({
+      check: 'ai-section',
+      message: `${request.dataset} has no AI section, so it is not offered for any AI use`,
+      path: 'customProperties',
+      fix: `Add a customProperties entry {property: x-charter-ai, value: {uses: {permitted: [${use}]}, …}} (AI-METADATA §7.1)`,
+    });
+  } else pass('ai-section');
+
+  const status = typeof doc.status === 'string' ? doc.status : undefined;
+  if (status === 'retired') {
+    fail({
+      check: 'dataset-status',
+      message: `${request.dataset} is retired`,
+      path: 'status',
+      fix: 'Use its successor, or return the contract to active',
+    });
+  } else pass('dataset-status', status);
+
+  if (ai) {
+    const permitted = ai.uses?.permitted ?? [];
+    const outOfScope = ai.uses?.outOfScope ?? [];
+    if (outOfScope.includes(use)) {
+      fail({
+        check: 'use-permitted',
+        message: `${request.dataset} declares '${use}' out of scope`,
+        path: at('uses.outOfScope'),
+        fix: `The owner removes '${use}' from uses.outOfScope and adds it to uses.permitted`,
+      });
+    } else if (!permitted.includes(use)) {
+      fail({
+        check: 'use-permitted',
+        message: `${request.dataset} does not permit '${use}' (permitted: ${permitted.join(', ') || 'none'})`,
+        path: at('uses.permitted'),
+        fix: `The owner adds '${use}' to uses.permitted`,
+      });
+    } else pass('use-permitted');
+
+    const level = ai.personalData?.level;
+    const personal = level === undefined ? false : PERSONAL_LEVELS.has(level);
+    if (!personal) {
+      na('legal-basis', `personal data: ${level ?? 'not declared'}`);
+    } else {
+      const legal = ai.legal ?? {};
+      const missing: string[] = [];
+      if (!legal.legalBasis) missing.push('legalBasis');
+      if (!legal.purposes?.length) missing.push('purposes');
+      if (!legal.ropaRef) missing.push('ropaRef');
+      if (level === 'special_category' && !legal.specialCategoryCondition)
+        missing.push('specialCategoryCondition');
+      if (missing.length) {
+        fail({
+          check: 'legal-basis',
+          message: `${request.dataset} holds ${level} data without ${missing.map((m) => `legal.${m}`).join(', ')}`,
+          path: at(`legal.${missing[0]}`),
+          fix: `Record the GDPR legal basis (eu-gdpr:A6-1-a … f), DPV purposes and the RoPA reference in legal`,
+        });
+      } else pass('legal-basis', legal.legalBasis);
+    }
+    if (request.purpose === undefined) na('purpose', 'no purpose given');
+    else if (!personal) na('purpose', 'no personal data');
+    else if (!(ai.legal?.purposes ?? []).includes(request.purpose)) {
+      fail({
+        check: 'purpose',
+        message: `Purpose '${request.purpose}' is not among the purposes the personal data in ${request.dataset} was collected for (${(ai.legal?.purposes ?? []).join(', ') || 'none'})`,
+        path: at('legal.purposes'),
+        fix: `Record a compatibility assessment and add '${request.purpose}' to legal.purposes, or use the data for a recorded purpose`,
+      });
+    } else pass('purpose', request.purpose);
+
+    const identifiers = new Set<string>(DIRECT_IDENTIFIERS);
+    const clear = (ai.personalData?.fields ?? []).filter(
+      (f) => f.category && identifiers.has(f.category) && (f.protection ?? 'none') === 'none',
+    );
+    if (!INGESTING_USES.has(use) && use !== 'prompt_context') na('identifiers-protected');
+    else if (clear.length) {
+      fail({
+        check: 'identifiers-protected',
+        message: `${request.dataset} has identifier fields in the clear: ${clear.map((f) => f.path).join(', ')}`,
+        path: at('personalData.fields'),
+        fix: `Mask, tokenise, pseudonymise or drop ${clear.map((f) => f.path).join(', ')} and record the protection`,
+      });
+    } else pass('identifiers-protected');
+
+    if (!TRAINING_USES.has(use)) na('licence');
+    else if (!ai.rights?.license || ai.rights.aiTrainingPermitted !== true) {
+      fail({
+        check: 'licence',
+        message: ai.rights?.license
+          ? `The licence of ${request.dataset} (${ai.rights.license}) does not permit AI training`
+          : `${request.dataset} declares no licence`,
+        path: at(ai.rights?.license ? 'rights.aiTrainingPermitted' : 'rights.license'),
+        fix: 'After a licence review, set rights.license and rights.aiTrainingPermitted: true',
+      });
+    } else pass('licence', ai.rights.license);
+
+    if (use !== 'rag_retrieval') na('rag-freshness');
+    else {
+      const sla = ai.currency?.freshnessSla;
+      const slaMs = sla ? durationMs(sla) : null;
+      const last = ai.currency?.lastRefreshedAt ? Date.parse(ai.currency.lastRefreshedAt) : Number.NaN;
+      if (slaMs === null) {
+        fail({
+          check: 'rag-freshness',
+          message: `${request.dataset} declares no freshness SLA for retrieval`,
+          path: at('currency.freshnessSla'),
+          fix: 'Declare currency.freshnessSla (an ISO 8601 duration) and currency.lastRefreshedAt',
+        });
+      } else if (Number.isNaN(last)) {
+        fail({
+          check: 'rag-freshness',
+          message: `${request.dataset} does not say when it was last refreshed`,
+          path: at('currency.lastRefreshedAt'),
+          fix: 'Record currency.lastRefreshedAt after each refresh',
+        });
+      } else if (now.getTime() - last > slaMs) {
+        const hours = Math.round((now.getTime() - last) / 3_600_000);
+        fail({
+          check: 'rag-freshness',
+          message: `${request.dataset} is stale: last refreshed ${hours} h ago, beyond its freshness SLA ${sla}`,
+          path: at('currency.lastRefreshedAt'),
+          fix: `Refresh the corpus and update currency.lastRefreshedAt (within ${sla})`,
+        });
+      } else pass('rag-freshness', sla);
+    }
+
+    const approvals = (ai.approvals ?? []).filter((a) => a.scope === use);
+    const rejected = approvals.find((a) => a.status === 'rejected');
+    const expired = approvals.find(
+      (a) => a.status === 'approved' && a.expiresAt && Date.parse(a.expiresAt) < now.getTime(),
+    );
+    if (rejected) {
+      fail({
+        check: 'approval',
+        message: `The '${use}' use of ${request.dataset} was rejected${rejected.by ? ` by ${rejected.by}` : ''}`,
+        path: at('approvals'),
+        fix: `Obtain a new approval for '${use}'`,
+      });
+    } else if (expired && !approvals.some((a) => a.status === 'approved' && !a.expiresAt)) {
+      fail({
+        check: 'approval',
+        message: `The approval of '${use}' for ${request.dataset} expired on ${expired.expiresAt}`,
+        path: at('approvals'),
+        fix: `Renew the approval for '${use}'`,
+      });
+    } else if (approvals.some((a) => a.status === 'approved')) pass('approval');
+    else na('approval', 'none recorded');
+  }
+
+  if (!latest) na('quality', 'never checked');
+  else if (latest.status === 'failed' || latest.status === 'error') {
+    fail({
+      check: 'quality',
+      message: `The latest quality run of ${request.dataset} ${latest.status === 'error' ? 'could not complete' : 'failed'} (score ${latest.score ?? 'n/a'})`,
+      fix: `Fix the failing checks and run \`charter check ${request.dataset}\``,
+    });
+  } else pass('quality', `score ${latest.score ?? 'n/a'}`);
+
+  if (incident) {
+    fail({
+      check: 'incident',
+      message: `${request.dataset} has an open quality incident: ${incident.title}`,
+      fix: `Resolve incident ${incident.id} (assigned to ${incident.assignees.join(', ') || 'nobody'})`,
+    });
+  } else pass('incident');
+
+  if (!subjectDoc || !request.for) na('clearance', 'no application named');
+  else {
+    const spec = (subjectDoc.spec ?? {}) as Record<string, unknown>;
+    const declared = typeof spec[CLEARANCE_KEY] === 'string' ? (spec[CLEARANCE_KEY] as string) : undefined;
+    const clearance = declared ?? DEFAULT_CLEARANCE;
+    const classification = classificationOf(doc, ai, levels);
+    const rank = (l: string | undefined) => (l === undefined ? -1 : levels.indexOf(l));
+    if (classification !== undefined && rank(classification) > rank(clearance)) {
+      fail({
+        check: 'clearance',
+        message: `${request.dataset} is ${classification}, above what ${request.for} is cleared for (${clearance}${declared ? '' : ', the default'})`,
+        fix: `Clear ${request.for} for ${classification} (spec.${CLEARANCE_KEY}) or use a less sensitive dataset`,
+      });
+    } else pass('clearance', `${classification ?? 'unclassified'} ≤ ${clearance}`);
+  }
+  return { reasons, checks };
 }
 
 function toDecision(row: AiDecisionRow): AiDecision {

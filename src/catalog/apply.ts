@@ -64,6 +64,8 @@ export interface ApplyOptions {
   plugins?: readonly CatalogPlugin[];
   /** Access control: throws NotAllowedError when the caller may not write one of the assets. */
   authorize?: (targets: GuardTarget[]) => void;
+  /** Access control: whether the caller may read an asset (what admission may tell them). */
+  mayRead?: (target: GuardTarget) => boolean;
 }
 
 interface Candidate {
@@ -607,6 +609,7 @@ function batchOf(candidates: Candidate[], options: ApplyOptions): AdmissionBatch
       valid.map((c) => [c.ref, { kind: c.def.kind, domain: c.domain, doc: c.doc, relations: c.relations }]),
     ),
     actor: options.actor,
+    ...(options.mayRead ? { mayRead: options.mayRead } : {}),
   };
 }
 

@@ -58,6 +58,22 @@ export interface Description {
   versions: VersionRow[];
   /** Contracts, when lineage is on: declared and inherited classification per field. */
   classification?: FieldClassificationView[];
+  /** Models and applications: the AI-use gate's answer now for each dataset they declare as an input. */
+  inputsGate?: InputGateView[];
+}
+
+/**
+ * What the AI-use gate answers for one input link of a model or application, asked for the link's
+ * role as the use (not recorded as a decision). `restricted`: the caller may not read the dataset,
+ * so no reason is shown.
+ */
+export interface InputGateView {
+  /** The link's index in `spec.inputs`. */
+  index: number;
+  dataset: string;
+  use: string;
+  decision: 'allow' | 'deny' | 'restricted';
+  reasons: { check: string; message: string; fix: string }[];
 }
 
 export interface DiffResult {

@@ -122,7 +122,10 @@ export class Catalog implements CatalogApi {
     if (this.options.onProgress) options.onProgress = this.options.onProgress;
     if (this.options.plugins) options.plugins = this.options.plugins;
     const guard = this.options.guard;
-    if (guard) options.authorize = (targets) => guard.requireWrite(targets);
+    if (guard) {
+      options.authorize = (targets) => guard.requireWrite(targets);
+      options.mayRead = (target) => guard.canRead(target);
+    }
     return applyDocuments(this.store, request.docs, request.problems ?? [], options);
   }
 

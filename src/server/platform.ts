@@ -6,6 +6,7 @@
 import { AccessControl } from '../access/access-control.js';
 import { type OidcConfig, OidcVerifier, oidcConfigFromEnv } from '../access/oidc.js';
 import { Tokens } from '../access/tokens.js';
+import { AiGate } from '../ai/ai-gate.js';
 import { aiPlugin } from '../ai/ai-plugin.js';
 import { Catalog } from '../catalog/catalog.js';
 import { lineagePlugin, policyLineage } from '../lineage/lineage-plugin.js';
@@ -13,6 +14,7 @@ import { LineageService } from '../lineage/lineage-service.js';
 import { type ComplianceReport, Governance } from '../policy/governance.js';
 import { PolicyEngine, policyPlugin } from '../policy/policy-engine.js';
 import type { CatalogStore } from '../store/catalog-store.js';
+import { aiStoreFor } from '../store/sql/sql-ai-store.js';
 import { lineageStoreFor } from '../store/sql/sql-lineage-store.js';
 import { qualityStoreFor } from '../store/sql/sql-quality-store.js';
 import type { SqlStore } from '../store/sql/sql-store.js';
@@ -57,9 +59,21 @@ export function createPlatform(store: CatalogStore, options: PlatformOptions): P
     // The background run follows every change (a no-op without onComplianceChange).
     onChanged: (refs: string[]) => governance?.complianceChanged(refs),
   });
-  const catalog = new Catalog(store, {
+  // Admission asks the AI-use gate about a system's inputs unguarded (the plugin words what the caller may see).
+  let gate: AiGate | undefined;
+  const catalog: Catalog = new Catalog(store, {
     actor: options.actor,
-    plugins: [plugin, lineagePlugin(store, () => lineage), aiPlugin()],
+    plugins: [
+      plugin,
+      lineagePlugin(store, () => lineage),
+      aiPlugin(() => {
+        gate ??= new AiGate(catalog, qualityStoreFor(store), aiStoreFor(store), {
+          actor: options.actor,
+          ...(options.now ? { now: options.now } : {}),
+        });
+        return gate;
+      }),
+    ],
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.now ? { now: options.now } : {}),
   });

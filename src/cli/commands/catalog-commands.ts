@@ -165,6 +165,35 @@ function describeText(d: Description): string {
       lines.push(wrap(`${r.ref}${r.role ? ` (${r.role})` : ''}`, `  ${r.type.padEnd(12)} `));
     if (rels.length > 50) lines.push(`  … and ${rels.length - 50} more (use -o json)`);
   }
+  if (d.inputsGate?.length) {
+    // A model's or application's inputs, as the AI-use gate answers for each link's role now.
+    lines.push('', 'AI-use gate (each input, for its role, now):');
+    lines.push(
+      formatTable(
+        d.inputsGate,
+        [
+          { header: 'dataset', value: (g) => g.dataset, flex: 2 },
+          { header: 'use', value: (g) => g.use, min: 8 },
+          { header: 'answer', value: (g) => g.decision, min: 6 },
+          {
+            header: 'why',
+            value: (g) =>
+              g.decision === 'restricted' ? 'you may not read it' : g.reasons.map((r) => r.check).join(', '),
+            flex: 2,
+          },
+        ],
+        { indent: 2 },
+      ),
+    );
+    const refused = d.inputsGate.filter((g) => g.decision === 'deny');
+    if (refused.length)
+      lines.push(
+        wrap(
+          `${refused.length} refused: \`charter ai decide --dataset D --use U --for ${a.ref}\` shows the reasons and fixes`,
+          '  ',
+        ),
+      );
+  }
   lines.push('', `Versions: ${d.versions.map((v) => `v${v.version} ${v.action}`).join(', ')}`);
   return lines.join('\n');
 }

@@ -131,6 +131,27 @@ const describeSchema = objectOf({
     items: fieldClassificationSchema,
     description: 'For a contract, when lineage is on: declared and inherited classification per field',
   },
+  inputsGate: {
+    type: 'array',
+    description:
+      "For a model or application: the AI-use gate's answer now for each dataset it declares as an input (each link but output, its role as the use; not recorded). restricted: the caller may not read the dataset",
+    items: objectOf(
+      {
+        index: { type: 'integer', description: 'The link in spec.inputs' },
+        dataset: { type: 'string' },
+        use: { type: 'string' },
+        decision: { type: 'string', enum: ['allow', 'deny', 'restricted'] },
+        reasons: {
+          type: 'array',
+          items: objectOf(
+            { check: { type: 'string' }, message: { type: 'string' }, fix: { type: 'string' } },
+            ['check', 'message', 'fix'],
+          ),
+        },
+      },
+      ['index', 'dataset', 'use', 'decision', 'reasons'],
+    ),
+  },
 });
 
 const diffSchema = objectOf({

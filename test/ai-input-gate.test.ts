@@ -1,0 +1,198 @@
+/**
+ * The AI-use gate over what a model or application declares it uses, on both stores: admission
+ * warns for each input link the gate would refuse for its role (judging a dataset applied in the
+ * same change as applied, recording no decision), `describe` shows the gate's answer per link now,
+ * and a caller who may not read a dataset is told neither the answer nor its reasons.
+ */
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSources } from '../src/catalog/parse.js';
+import { readManifestFiles } from '../src/cli/files.js';
+import { createPlatform, type Platform } from '../src/server/platform.js';
+import { aiStoreFor } from '../src/store/sql/sql-ai-store.js';
+import { guardedApp, tokensFor } from './support/guarded-app.js';
+import { repoRoot } from './support/reference.js';
+import { type StoreHandle, storeFactories } from './support/stores.js';
+
+const PROBE = 'dataset:marketing/gate-probe';
+const TICKETS = 'dataset:support/support-tickets';
+
+/** A marketing dataset with no personal data; with `uses`, an AI section permitting them. */
+function probe(uses?: string[]) {
+  const ai = uses
+    ? `customProperties:
+  - property: x-charter-ai
+    value:
+      uses: { permitted: [${uses.join(', ')}], outOfScope: [rag_retrieval] }
+      gaps: { limitations: [A probe.] }
+      personalData: { level: none }
+      rights: { license: CC-BY-4.0, aiTrainingPermitted: true }
+`
+    : '';
+  return `apiVersion: v3.1.0
+kind: DataContract
+id: gate-probe
+name: gate-probe
+version: 1.0.0
+status: active
+domain: marketing
+description: { purpose: A probe for the AI-use gate at admission${uses ? ', offered for AI' : ''}. }
+team: { name: growth, members: [{ username: maya, role: owner }, { username: noah, role: steward }] }
+schema:
+  - name: probe
+    description: Probe rows.
+    properties:
+      - { name: id, description: Key., logicalType: string, classification: internal }
+${ai}`;
+}
+
+function model(description: string, inputs: string) {
+  return `apiVersion: charter/v1
+kind: Model
+metadata: { name: gate-model, domain: marketing }
+spec:
+  title: Gate model
+  description: ${description}
+  version: "0.1"
+  stage: development
+  owners: [user:maya]
+  stewards: [user:noah]
+  inputs:
+${inputs}`;
+}
+
+for (const factory of storeFactories) {
+  describe.runIf(await factory.available())(`AI-use gate at admission on ${factory.name}`, () => {
+    let handle: StoreHandle;
+    let platform: Platform;
+
+    beforeAll(async () => {
+      handle = await factory.create();
+      platform = createPlatform(handle.store, { actor: 'user:loader' });
+      const loaded = await platform.catalog.apply(
+        parseSources(readManifestFiles([join(repoRoot, 'examples', 'org')])),
+      );
+      expect(loaded.applied).toBe(true);
+    });
+    afterAll(async () => {
+      await handle?.dispose();
+    });
+
+    const apply = (...contents: string[]) =>
+      platform.catalog.apply(parseSources(contents.map((content, i) => ({ name: `doc${i}.yaml`, content }))));
+
+    it('warns for each input the gate refuses, judges a dataset applied with it as applied, records nothing', async () => {
+      const decisions = async () => (await aiStoreFor(handle.store).decisions({ limit: 1000 })).length;
+      const before = await decisions();
+      const inputs = `    - { dataset: ${PROBE}, version: 1, role: training }
+    - { dataset: ${PROBE}, version: 1, role: output }
+`;
+      const first = await apply(probe(), model('First.', inputs));
+      expect(first.applied).toBe(true);
+      const m = first.results.find((r) => r.ref === 'model:marketing/gate-model')!;
+      expect(m.admission).toBe('admitted-with-warnings');
+      // The training link only: an output link is not a use of the dataset.
+      expect(m.violations).toEqual([
+        {
+          policy: 'ai-use-gate',
+          enforcement: 'warn',
+          asset: 'model:marketing/gate-model',
+          path: 'spec.inputs[0]',
+          message: `the AI-use gate refuses training of ${PROBE} (ai-section)`,
+          remediation: expect.stringContaining(
+            '{property: x-charter-ai, value: {uses: {permitted: [training]}',
+          ),
+        },
+      ]);
+
+      // The dataset's AI section arrives in the same apply as the model's change: judged as applied.
+      const second = await apply(probe(['training']), model('Second.', inputs));
+      expect(second.applied).toBe(true);
+      expect(second.results.find((r) => r.ref === PROBE)!.version).toBe(2);
+      const again = second.results.find((r) => r.ref === 'model:marketing/gate-model')!;
+      expect(again.admission).toBe('admitted');
+      expect(again.violations ?? []).toEqual([]);
+      expect(await decisions()).toBe(before);
+
+      const described = await platform.catalog.describe('model:marketing/gate-model');
+      expect(described.inputsGate).toEqual([
+        { index: 0, dataset: PROBE, use: 'training', decision: 'allow', reasons: [] },
+      ]);
+    });
+
+    it('shows a caller the answer for what they may read, and neither answer nor reasons for the rest', async () => {
+      let server: FastifyInstance | undefined;
+      try {
+        server = await guardedApp(platform);
+        const { maya } = await tokensFor(platform, ['maya']);
+        const headers = { authorization: `Bearer ${maya}`, 'content-type': 'application/json' };
+        // maya owns marketing and holds no role in support.
+        const doc = model(
+          'Reads support tickets.',
+          `    - { dataset: ${TICKETS}, version: 1, role: training }
+    - { dataset: ${PROBE}, version: 2, role: evaluation }
+`,
+        );
+        const applied = await server.inject({
+          method: 'POST',
+          url: '/api/v1/apply',
+          headers,
+          payload: { files: [{ name: 'model.yaml', content: doc }] },
+        });
+        expect(applied.statusCode, applied.body).toBe(200);
+        const result = applied
+          .json()
+          .results.find((r: { ref: string }) => r.ref === 'model:marketing/gate-model');
+        expect(result.violations).toEqual([
+          expect.objectContaining({
+            policy: 'ai-use-gate',
+            path: 'spec.inputs[0]',
+            message: `you may not read ${TICKETS}, so the AI-use gate's answer for training is not shown`,
+          }),
+          expect.objectContaining({
+            path: 'spec.inputs[1]',
+            message: `the AI-use gate refuses evaluation of ${PROBE} (use-permitted)`,
+          }),
+        ]);
+        expect(JSON.stringify(result)).not.toMatch(/ai-section|clearance|restricted/);
+
+        const described = await server.inject({
+          method: 'GET',
+          url: `/api/v1/assets/${encodeURIComponent('model:marketing/gate-model')}/describe`,
+          headers: { authorization: `Bearer ${maya}` },
+        });
+        expect(described.statusCode, described.body).toBe(200);
+        expect(described.json().inputsGate).toEqual([
+          { index: 0, dataset: TICKETS, use: 'training', decision: 'restricted', reasons: [] },
+          {
+            index: 1,
+            dataset: PROBE,
+            use: 'evaluation',
+            decision: 'deny',
+            reasons: [
+              {
+                check: 'use-permitted',
+                message: `${PROBE} does not permit 'evaluation' (permitted: training)`,
+                fix: "The owner adds 'evaluation' to uses.permitted",
+              },
+            ],
+          },
+        ]);
+
+        // The local administrator sees why the tickets are refused.
+        const local = await platform.catalog.describe('model:marketing/gate-model');
+        expect(local.inputsGate?.[0]).toMatchObject({
+          dataset: TICKETS,
+          decision: 'deny',
+          reasons: [
+            expect.objectContaining({ check: 'ai-section' }),
+            expect.objectContaining({ check: 'clearance' }),
+          ],
+        });
+      } finally {
+        await server?.close();
+      }
+    });
+  });
+}
