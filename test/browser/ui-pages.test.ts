@@ -48,6 +48,7 @@ const PAGES: [string, string, string][] = [
   ['work-queue', '/work', 'goes from deprecated back to active'],
   ['incidents', '/work?tab=incidents&scope=all', 'failing check on'],
   ['dataset-ai', '/dataset/support/chat-transcripts?tab=ai', 'Recent AI-use decisions'],
+  ['model', '/model/cards/fraud-scorer', 'Every link allowed.'],
   ['model-trace', '/model/cards/fraud-scorer?tab=trace', 'Data behind it'],
   ['lineage', '/lineage', 'Recent AI outcomes'],
   ['catalog', '/catalog/datasets', 'Every live asset'],
@@ -181,6 +182,35 @@ describe.runIf(browserAvailable())('web UI: every main page', { timeout: 180_000
       ['payment-transactions', 'v1 (pinned)'],
       ['card-authorisations', 'v1 (pinned)'],
       ['chargebacks', 'v1 (pinned)'],
+    ]);
+  });
+
+  it("shows the AI-use gate's answer for each input of a model, as the API gives it", async () => {
+    await page.goto(`${server.url}/model/cards/fraud-scorer`);
+    const rows = page.locator('#ai-use-gate tbody tr');
+    await rows.first().waitFor();
+    const shown = await rows.evaluateAll((trs) =>
+      trs.map((tr) =>
+        [
+          ...(tr as unknown as { querySelectorAll(s: string): { textContent: string }[] }).querySelectorAll(
+            'td',
+          ),
+        ]
+          .slice(0, 3)
+          .map((td) => td.textContent.trim()),
+      ),
+    );
+    const described = await server.app.inject({
+      method: 'GET',
+      url: `/api/v1/assets/${encodeURIComponent('model:cards/fraud-scorer')}/describe`,
+    });
+    const gate = described.json().inputsGate as { dataset: string; use: string; decision: string }[];
+    expect(shown).toEqual(gate.map((g) => [g.dataset, g.use, g.decision]));
+    // The demo's fraud scorer uses its three datasets as their AI sections offer them.
+    expect(shown).toEqual([
+      ['dataset:payments/payment-transactions', 'training', 'allow'],
+      ['dataset:cards/card-authorisations', 'training', 'allow'],
+      ['dataset:payments/chargebacks', 'validation', 'allow'],
     ]);
   });
 

@@ -77,6 +77,16 @@ export interface Description {
   glossary: { ref: string; title: string; definition: string }[];
   relations: Relation[];
   versions: Version[];
+  /** A model's or application's inputs, as the AI-use gate answers for each link's role now. */
+  inputsGate?: InputGate[];
+}
+
+export interface InputGate {
+  index: number;
+  dataset: string;
+  use: string;
+  decision: 'allow' | 'deny' | 'restricted';
+  reasons: { check: string; message: string; fix: string }[];
 }
 
 export interface FieldChange {

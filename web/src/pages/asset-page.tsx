@@ -19,6 +19,7 @@ import { AccountableFor } from './accountable-section';
 import { AiSection } from './ai-section';
 import {
   ContractSummary,
+  InputsGatePanel,
   KindSummary,
   Manifest,
   OwnersPanel,
@@ -147,6 +148,7 @@ export function AssetPage({ refText }: { refText: string }) {
             <div className="two-col">
               <div>
                 <KindSummary d={d} />
+                <InputsGatePanel d={d} />
                 {d.asset.kind === 'User' || d.asset.kind === 'Team' ? (
                   <AccountableFor
                     refText={refText}

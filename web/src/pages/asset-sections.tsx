@@ -8,6 +8,7 @@ import { useApi } from '../api/use-api';
 import { Field } from '../components/field';
 import { PersonRef } from '../components/person-ref';
 import {
+  Badge,
   Classification,
   Empty,
   Enforcement,
@@ -299,9 +300,9 @@ export function KindSummary({ d }: { d: Description }) {
                       <RefLink refText={x} />
                     </span>
                   ) : (
-                    <span key={JSON.stringify(x)}>
-                      {i ? ', ' : ''}
-                      {typeof x === 'string' ? x : JSON.stringify(x)}
+                    <span key={JSON.stringify(x)} className={isObject(x) ? 'block' : undefined}>
+                      {i && !isObject(x) ? ', ' : ''}
+                      {typeof x === 'string' ? x : isObject(x) ? <Entry value={x} /> : JSON.stringify(x)}
                     </span>
                   ),
                 )
@@ -310,6 +311,90 @@ export function KindSummary({ d }: { d: Description }) {
         ))}
       </dl>
     </Section>
+  );
+}
+
+/**
+ * A model's or application's inputs as the AI-use gate answers now for each link's role (the
+ * server's `inputsGate`): what admission warned about when it was applied, kept current.
+ */
+export function InputsGatePanel({ d }: { d: Description }) {
+  const gate = d.inputsGate ?? [];
+  if (!gate.length) return null;
+  const refused = gate.filter((g) => g.decision === 'deny').length;
+  return (
+    <Section title="AI-use gate" id="ai-use-gate">
+      <p className="muted small">
+        Each dataset this {d.asset.kind === 'Model' ? 'model' : 'application'} declares as an input, asked for
+        its link's role now. {refused ? `${plural(refused, 'link')} refused.` : 'Every link allowed.'}
+      </p>
+      <table className="data">
+        <caption className="sr-only">The AI-use gate's answer for each input</caption>
+        <thead>
+          <tr>
+            <th scope="col">Dataset</th>
+            <th scope="col">Use</th>
+            <th scope="col">Answer</th>
+            <th scope="col">Why, and what would change it</th>
+          </tr>
+        </thead>
+        <tbody>
+          {gate.map((g) => (
+            <tr key={g.index}>
+              <td>
+                <RefLink refText={g.dataset} />
+              </td>
+              <td>{g.use}</td>
+              <td>
+                <Badge tone={g.decision === 'allow' ? 'good' : g.decision === 'deny' ? 'bad' : 'neutral'}>
+                  {g.decision}
+                </Badge>
+              </td>
+              <td>
+                {g.decision === 'restricted' ? (
+                  <span className="muted">You may not read this dataset; its owners can tell you.</span>
+                ) : (
+                  <ul className="plain">
+                    {g.reasons.map((r) => (
+                      <li key={r.check}>
+                        {r.message} <span className="muted small">→ {r.fix}</span>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Section>
+  );
+}
+
+const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/**
+ * One entry of a list in a manifest (a model's input, a base model): its plain values side by side
+ * (`dataset:cards/x · version 1 · training`), refs as links; nested values as JSON.
+ */
+function Entry({ value }: { value: Json }) {
+  return (
+    <>
+      {Object.entries(value).map(([k, v], i) => (
+        <span key={k}>
+          {i ? ' · ' : ''}
+          {typeof v === 'string' && /^[a-z]+:[\w-]+\//.test(v) ? (
+            <RefLink refText={v} />
+          ) : Array.isArray(v) && v.every((e) => typeof e === 'string') ? (
+            <span title={k}>{v.join(', ')}</span>
+          ) : typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? (
+            <span title={k}>{k === 'version' && typeof v === 'number' ? `v${v}` : String(v)}</span>
+          ) : (
+            <code title={k}>{JSON.stringify(v)}</code>
+          )}
+        </span>
+      ))}
+    </>
   );
 }
 
