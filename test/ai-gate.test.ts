@@ -149,6 +149,46 @@ for (const factory of storeFactories) {
       ]);
     });
 
+    it("refuses keys the AI section does not have, saying which was meant; x- keys are the owner's", async () => {
+      const result = await platform.catalog.apply(
+        parseSources([
+          {
+            name: 'typos.yaml',
+            content: contract({
+              uses: { permited: ['training'] },
+              legalBasis: 'eu-gdpr:A6-1-f',
+              licence: 'CC-BY-4.0',
+              rights: { license: 'CC-BY-4.0', aiTrainingPermitted: true, 'x-reviewed-by': 'legal' },
+              personalData: { level: 'none', fields: [{ path: 'probe.id', protecton: 'masked' }] },
+              'x-team-note': 'ours',
+              gaps: { limitations: ['none known'], knownGaps: [{ gap: 'a', remediation: 'b', fix: 'c' }] },
+            }),
+          },
+        ]),
+      );
+      expect(result.applied).toBe(false);
+      const issues = result.results[0]!.issues.filter((i) => i.message.includes('is not a field of'));
+      expect(issues.map((i) => [i.path.replace('customProperties[1].value.', ''), i.message])).toEqual([
+        [
+          'uses.permited',
+          "is not a field of the AI section's uses (AI-METADATA §7.1); did you mean permitted?",
+        ],
+        ['legalBasis', 'is not a field of the AI section (AI-METADATA §7.1); did you mean legal.legalBasis?'],
+        ['licence', 'is not a field of the AI section (AI-METADATA §7.1); did you mean rights.license?'],
+        [
+          'personalData.fields[0].protecton',
+          "is not a field of the AI section's personalData.fields (AI-METADATA §7.1); did you mean protection?",
+        ],
+        [
+          'gaps.knownGaps[0].fix',
+          "is not a field of the AI section's gaps.knownGaps (AI-METADATA §7.1); keys of your own start with x-",
+        ],
+      ]);
+      await expect(platform.catalog.get('dataset:support/ai-probe')).resolves.toMatchObject({
+        doc: { description: { purpose: 'A probe for AI-section validation.' } },
+      });
+    });
+
     it('allows retrieval from a fresh corpus, records the decision and audits it in the chain', async () => {
       const d = await gate.decide({ dataset: KB, use: 'rag_retrieval' });
       expect(d.decision).toBe('allow');

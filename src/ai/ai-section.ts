@@ -121,6 +121,164 @@ function schemaPaths(doc: Record<string, unknown>): Set<string> | undefined {
   return out;
 }
 
+/**
+ * The keys of the AI section and of each of its objects (AI-METADATA §7.1, plus `croissant`: what a
+ * Croissant import kept verbatim, `personalData.sensitiveInformation` and `preparation[].protocol`
+ * from Croissant RAI). A key outside them is refused, so a misspelt or misplaced field (`licence`,
+ * `legalBasis` at the top) is not silently ignored by the gate; `x-…` keys are the owner's own.
+ */
+const KEYS: Record<string, readonly string[]> = {
+  '': [
+    'conformsTo',
+    'accountability',
+    'uses',
+    'collection',
+    'preparation',
+    'annotation',
+    'assumptions',
+    'suitability',
+    'representativeness',
+    'bias',
+    'gaps',
+    'personalData',
+    'legal',
+    'retention',
+    'rights',
+    'currency',
+    'version',
+    'classification',
+    'synthetic',
+    'contentRisk',
+    'rag',
+    'socialImpact',
+    'approvals',
+    'croissant',
+  ],
+  accountability: ['ownerTeam', 'ownerDomain', 'contact', 'steward'],
+  uses: ['permitted', 'recommended', 'outOfScope'],
+  collection: [
+    'description',
+    'methods',
+    'rawDataSource',
+    'sourceType',
+    'timeframe',
+    'derivedFrom',
+    'originalCollectionPurpose',
+  ],
+  'collection.timeframe': ['start', 'end'],
+  'preparation[]': ['op', 'description', 'tool', 'jobRef', 'at', 'protocol'],
+  annotation: [
+    'protocol',
+    'platform',
+    'annotationsPerItem',
+    'annotatorDemographics',
+    'machineTools',
+    'analysis',
+  ],
+  suitability: ['availability', 'quantity', 'assessedAt'],
+  representativeness: [
+    'targetPopulation',
+    'geographicScope',
+    'setting',
+    'assessment',
+    'assessedAt',
+    'statsRef',
+  ],
+  bias: ['examined', 'examinedAt', 'method', 'findings', 'mitigations', 'reportRef'],
+  gaps: ['limitations', 'missingData', 'knownGaps'],
+  'gaps.knownGaps[]': ['gap', 'remediation'],
+  personalData: [
+    'level',
+    'categories',
+    'dataSubjects',
+    'fields',
+    'deidentificationMethod',
+    'specialCategoryForBiasOnly',
+    'sensitiveInformation',
+  ],
+  'personalData.fields[]': ['path', 'category', 'protection'],
+  'personalData.specialCategoryForBiasOnly': [
+    'necessityJustification',
+    'accessLogRef',
+    'noThirdPartyTransfer',
+    'deleteWhen',
+  ],
+  legal: ['purposes', 'legalBasis', 'specialCategoryCondition', 'consent', 'ropaRef'],
+  'legal.consent': ['status', 'withdrawalMechanism'],
+  retention: ['period', 'deletionMethod', 'basis'],
+  rights: ['license', 'usageConditions', 'aiTrainingPermitted', 'tdmOptOutChecked', 'thirdPartyAgreementRef'],
+  currency: ['isLive', 'freshnessSla', 'lastRefreshedAt', 'updateCadence', 'maintenancePlan'],
+  version: ['id', 'digest'],
+  synthetic: ['containsSynthetic', 'generatorModelRef', 'method'],
+  contentRisk: ['offensiveContent', 'notes'],
+  rag: ['chunking', 'embeddingModelRef', 'indexRef', 'aclPropagation'],
+  'approvals[]': ['scope', 'euHighRisk', 'status', 'by', 'at', 'expiresAt'],
+};
+
+/** Edits (insert, delete, replace) from a to b, case ignored. */
+function distance(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let row = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= y.length; j++)
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[y.length]!;
+}
+
+/**
+ * What an unknown key at `shape` most likely meant: a near spelling here, else the same key in
+ * another part of the section, else a near spelling there.
+ */
+function suggestion(shape: string, key: string): string | undefined {
+  const near = (keys: readonly string[]) =>
+    keys
+      .map((k) => ({ k, d: distance(k, key) }))
+      .filter(({ k, d }) => d <= Math.max(1, Math.floor(Math.min(k.length, key.length) / 3)))
+      .sort((a, b) => a.d - b.d)[0];
+  const here = near(KEYS[shape] ?? []);
+  if (here) return here.k;
+  const elsewhere = Object.entries(KEYS).filter(([other]) => other !== shape);
+  const place = (other: string, k: string) => (other ? `${other.replace(/\[\]/g, '[…]')}.${k}` : k);
+  for (const [other, keys] of elsewhere) {
+    const same = keys.find((k) => k.toLowerCase() === key.toLowerCase());
+    if (same) return place(other, same);
+  }
+  for (const [other, keys] of elsewhere) {
+    const close = near(keys);
+    if (close) return place(other, close.k);
+  }
+  return undefined;
+}
+
+/** Unknown keys of the section, each with its path (`shape` names its place in KEYS). */
+function unknownKeys(ai: Record<string, unknown>, add: (path: string, message: string) => void) {
+  const visit = (value: unknown, shape: string, path: string) => {
+    const keys = KEYS[shape];
+    if (!keys || !value || typeof value !== 'object' || Array.isArray(value)) return;
+    for (const [key, child] of Object.entries(value)) {
+      const at = path ? `${path}.${key}` : key;
+      const childShape = shape ? `${shape}.${key}` : key;
+      if (!keys.includes(key)) {
+        if (key.startsWith('x-')) continue;
+        const hint = suggestion(shape, key);
+        add(
+          at,
+          `is not a field of ${shape ? `the AI section's ${shape.replace(/\[\]/g, '')}` : 'the AI section'} (AI-METADATA §7.1)${hint ? `; did you mean ${hint}?` : '; keys of your own start with x-'}`,
+        );
+        continue;
+      }
+      if (Array.isArray(child))
+        for (const [i, item] of child.entries()) visit(item, `${childShape}[]`, `${at}[${i}]`);
+      else visit(child, childShape, at);
+    }
+  };
+  visit(ai, '', '');
+}
+
 /** Every problem of a document's AI section; empty when it has none or it is valid. */
 export function validateAiSection(doc: Record<string, unknown>): ValidationIssue[] {
   const props = doc.customProperties;
@@ -146,6 +304,7 @@ export function validateAiSection(doc: Record<string, unknown>): ValidationIssue
     ];
   }
   const add = (path: string, message: string) => issues.push({ path: `${base}.${path}`, message });
+  unknownKeys(ai, add);
   const oneOf = (path: string, value: unknown, allowed: readonly string[], what: string) => {
     if (value === undefined) return;
     if (typeof value !== 'string' || !allowed.includes(value)) {
