@@ -55,7 +55,15 @@ for (const factory of storeFactories) {
       const bad = body.error.details.result.results.find((r: { status: string }) => r.status === 'invalid');
       // The line of the deepest part of the path the text holds: `metadata`, which lacks `domain`.
       const line = text.split('\n').indexOf('metadata: {name: t}') + 1;
-      expect(bad.issues).toEqual([{ path: 'metadata.domain', message: 'is required', line }]);
+      // "is required" says what to give, from the schema's description of the field.
+      expect(bad.issues).toEqual([
+        {
+          path: 'metadata.domain',
+          message:
+            'is required: the domain it belongs to, e.g. payments (lower-case letters, digits, ".", "_" and "-")',
+          line,
+        },
+      ]);
       const list = await app.inject({ url: '/api/v1/assets?kind=datasets' });
       expect(list.json().items).toEqual([]);
     });

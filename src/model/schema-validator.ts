@@ -30,8 +30,26 @@ export function compileSchema(schema: object): Validator {
   let validate: ValidateFunction | undefined;
   return (doc) => {
     validate ??= ajv().compile(schema);
-    return validate(doc) ? [] : toIssues(validate.errors ?? [], doc);
+    return validate(doc) ? [] : toIssues(validate.errors ?? [], doc, schema);
   };
+}
+
+/**
+ * The description the schema gives a property it requires (the `required` error's schemaPath
+ * names the object's schema, `#/properties/spec/required`), so "is required" can say what to give.
+ */
+function requiredDescription(schema: object | undefined, schemaPath: string, property: string) {
+  if (!schema || !schemaPath.startsWith('#/')) return undefined;
+  let node: unknown = schema;
+  for (const raw of schemaPath.slice(2).split('/').slice(0, -1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (!node || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  const prop = (node as { properties?: Record<string, { description?: unknown }> } | undefined)?.properties?.[
+    property
+  ];
+  return typeof prop?.description === 'string' ? prop.description : undefined;
 }
 
 function describeValue(value: unknown): string {
@@ -56,12 +74,15 @@ function join(path: string, key: string): string {
   return segment.startsWith('[') ? `${path}${segment}` : `${path}.${segment}`;
 }
 
-function toIssue(error: ErrorObject, doc: unknown): ValidationIssue | undefined {
+function toIssue(error: ErrorObject, doc: unknown, schema?: object): ValidationIssue | undefined {
   const path = pointerToPath(error.instancePath);
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
-    case 'required':
-      return { path: join(path, String(params.missingProperty)), message: 'is required' };
+    case 'required': {
+      const missing = String(params.missingProperty);
+      const what = requiredDescription(schema, error.schemaPath, missing);
+      return { path: join(path, missing), message: what ? `is required: ${what}` : 'is required' };
+    }
     case 'additionalProperties':
       return {
         path: join(path, String(params.additionalProperty)),
@@ -99,11 +120,11 @@ function toIssue(error: ErrorObject, doc: unknown): ValidationIssue | undefined 
 }
 
 /** Ajv reports every branch of a oneOf; keep the specific ones, drop exact duplicates. */
-export function toIssues(errors: ErrorObject[], doc: unknown): ValidationIssue[] {
+export function toIssues(errors: ErrorObject[], doc: unknown, schema?: object): ValidationIssue[] {
   const seen = new Set<string>();
   const issues: ValidationIssue[] = [];
   for (const error of errors) {
-    const issue = toIssue(error, doc);
+    const issue = toIssue(error, doc, schema);
     if (!issue) continue;
     const key = `${issue.path}\u0000${issue.message}`;
     if (seen.has(key)) continue;

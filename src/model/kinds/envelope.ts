@@ -46,9 +46,10 @@ export function envelopeSchema(
   spec: object,
   options: { domain: 'required' | 'optional' | 'never'; parent?: boolean },
 ): object {
-  const metadata: Record<string, unknown> = { name: nameSchema };
-  if (options.domain !== 'never') metadata.domain = nameSchema;
-  if (options.parent) metadata.parent = nameSchema;
+  const named = (what: string) => ({ ...nameSchema, description: `${what} (${nameSchema.description})` });
+  const metadata: Record<string, unknown> = { name: named('its name') };
+  if (options.domain !== 'never') metadata.domain = named('the domain it belongs to, e.g. payments');
+  if (options.parent) metadata.parent = named('the parent domain');
   metadata.labels = { type: 'object', additionalProperties: { type: 'string' } };
   metadata.annotations = { type: 'object', additionalProperties: { type: 'string' } };
   return {
