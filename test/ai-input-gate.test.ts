@@ -2,15 +2,19 @@
  * The AI-use gate over what a model or application declares it uses, on both stores: admission
  * warns for each input link the gate would refuse for its role (judging a dataset applied in the
  * same change as applied, recording no decision), `describe` shows the gate's answer per link now,
- * and a caller who may not read a dataset is told neither the answer nor its reasons.
+ * and a caller who may not read a dataset is told neither the answer nor its reasons;
+ * `charter ai decide --for` alone asks and records the gate for every input the caller may read.
  */
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AiDecision } from '../src/ai/ai-gate.js';
 import { parseSources } from '../src/catalog/parse.js';
 import { readManifestFiles } from '../src/cli/files.js';
 import { createPlatform, type Platform } from '../src/server/platform.js';
 import { aiStoreFor } from '../src/store/sql/sql-ai-store.js';
+import { charterAsync } from './support/cli.js';
 import { guardedApp, tokensFor } from './support/guarded-app.js';
 import { repoRoot } from './support/reference.js';
 import { type StoreHandle, storeFactories } from './support/stores.js';
@@ -125,7 +129,7 @@ for (const factory of storeFactories) {
       let server: FastifyInstance | undefined;
       try {
         server = await guardedApp(platform);
-        const { maya } = await tokensFor(platform, ['maya']);
+        const maya = (await tokensFor(platform, ['maya'])).maya!;
         const headers = { authorization: `Bearer ${maya}`, 'content-type': 'application/json' };
         // maya owns marketing and holds no role in support.
         const doc = model(
@@ -179,6 +183,65 @@ for (const factory of storeFactories) {
             ],
           },
         ]);
+
+        // `charter ai decide --for` alone asks (and records) every input the caller may read.
+        await server.listen({ port: 0, host: '127.0.0.1' });
+        const url = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
+        const asMaya = await charterAsync([
+          '--server',
+          url,
+          '--token',
+          maya,
+          'ai',
+          'decide',
+          '--for',
+          'model:marketing/gate-model',
+          '-o',
+          'json',
+        ]);
+        expect(asMaya.code, asMaya.stderr).toBe(1);
+        const answer = JSON.parse(asMaya.stdout) as {
+          for: string;
+          decisions: AiDecision[];
+          notAsked: { dataset: string; use: string; reason: string }[];
+        };
+        expect(answer.for).toBe('model:marketing/gate-model');
+        expect(answer.decisions.map((d) => [d.dataset, d.use, d.decision, d.actor, d.for])).toEqual([
+          [PROBE, 'evaluation', 'deny', 'user:maya', 'model:marketing/gate-model'],
+        ]);
+        expect(answer.notAsked).toEqual([
+          { dataset: TICKETS, use: 'training', reason: 'you may not read it' },
+        ]);
+        const recorded = await aiStoreFor(handle.store).decisions({ dataset: PROBE, limit: 10 });
+        expect(recorded.map((d) => d.id)).toContain(answer.decisions[0]!.id);
+
+        const ada = (await tokensFor(platform, ['ada'])).ada!;
+        const asAda = await charterAsync([
+          '--server',
+          url,
+          '--token',
+          ada,
+          'ai',
+          'decide',
+          '--for',
+          'model:cards/fraud-scorer',
+        ]);
+        expect(asAda.code, asAda.stderr).toBe(0);
+        expect(asAda.stdout).toContain('model:cards/fraud-scorer: 3 of 3 inputs allowed.');
+        expect(asAda.stdout.match(/^ALLOW {2}/gm)).toHaveLength(3);
+
+        const half = await charterAsync([
+          '--server',
+          url,
+          '--token',
+          ada,
+          'ai',
+          'decide',
+          '--dataset',
+          PROBE,
+        ]);
+        expect(half.code).toBe(2);
+        expect(half.stderr).toContain('Give --dataset and --use');
 
         // The local administrator sees why the tickets are refused.
         const local = await platform.catalog.describe('model:marketing/gate-model');

@@ -5,6 +5,7 @@ import { type AiDecision, AiGate, type DecisionRequest } from '../../ai/ai-gate.
 import { buildContext, type ContextPack, contextMarkdown } from '../../ai/context-pack.js';
 import { type Readiness, ReadinessService } from '../../ai/readiness.js';
 import type { ApplyResult } from '../../catalog/apply.js';
+import type { Description, InputGateView } from '../../catalog/catalog-api.js';
 import type { ScanReport } from '../../classify/scan.js';
 import {
   type ScanOutcome,
@@ -25,6 +26,8 @@ import { formatApply } from './catalog-commands.js';
 /** What the commands need, from the local store or a server. */
 export interface AiClient {
   decide(request: DecisionRequest): Promise<AiDecision>;
+  /** The datasets a model or application declares as inputs, with the use each link's role asks. */
+  inputsOf(ref: string): Promise<InputGateView[]>;
   decisions(filter: { dataset?: string; limit?: number }): Promise<AiDecision[]>;
   context(ref: string): Promise<ContextPack>;
   readiness(ref: string): Promise<Readiness>;
@@ -35,6 +38,11 @@ class HttpAi implements AiClient {
 
   decide(request: DecisionRequest) {
     return this.http.call<AiDecision>('POST', '/api/v1/ai/decisions', request);
+  }
+
+  async inputsOf(ref: string) {
+    const d = await this.http.call<Description>('GET', `/api/v1/assets/${encodeURIComponent(ref)}/describe`);
+    return d.inputsGate ?? [];
   }
 
   async decisions(filter: { dataset?: string; limit?: number }) {
@@ -60,6 +68,9 @@ class LocalAi implements AiClient {
   constructor(private readonly gate: AiGate) {}
   decide(request: DecisionRequest) {
     return this.gate.decide(request);
+  }
+  async inputsOf(ref: string) {
+    return (await this.gate.catalog.describe(ref)).inputsGate ?? [];
   }
   decisions(filter: { dataset?: string; limit?: number }) {
     return this.gate.decisions(filter);
@@ -106,6 +117,47 @@ export function formatDecision(d: AiDecision): string {
   if (passed.length) lines.push(wrap(passed.join(', '), '  ✓ '));
   lines.push(wrap(`decision ${d.id}, audit record #${d.auditSeq}`, '  '));
   return lines.join('\n');
+}
+
+/**
+ * `ai decide --for REF` alone: the gate asked (and recorded) for every dataset the system declares
+ * as an input, each for its link's role; a dataset the caller may not read is not asked.
+ */
+async function decideInputs(client: AiClient, format: OutputFormat, subject: string, purpose?: string) {
+  if (!/^(model|app):/.test(subject))
+    throw new InputError(`--for must be a model:… or app:… ref (got '${subject}')`);
+  const inputs = await client.inputsOf(subject);
+  const decisions: AiDecision[] = [];
+  const notAsked: { dataset: string; use: string; reason: string }[] = [];
+  for (const input of inputs) {
+    if (input.decision === 'restricted') {
+      notAsked.push({ dataset: input.dataset, use: input.use, reason: 'you may not read it' });
+      continue;
+    }
+    decisions.push(
+      await client.decide({
+        dataset: input.dataset,
+        use: input.use,
+        for: subject,
+        ...(purpose ? { purpose } : {}),
+      }),
+    );
+  }
+  const result = { for: subject, decisions, notAsked };
+  printData(result, format, () => {
+    if (!inputs.length) return `${subject} declares no dataset it uses (spec.inputs, outputs aside).`;
+    const denied = decisions.filter((d) => d.decision === 'deny').length;
+    const lines = [
+      wrap(
+        `${subject}: ${decisions.length - denied} of ${inputs.length} input${inputs.length === 1 ? '' : 's'} allowed${denied ? `, ${denied} denied` : ''}${notAsked.length ? `, ${notAsked.length} not asked` : ''}.`,
+      ),
+    ];
+    for (const d of decisions) lines.push('', formatDecision(d));
+    for (const n of notAsked)
+      lines.push('', wrap(`NOT ASKED  ${n.use} of ${n.dataset}: ${n.reason}`, '', '      '));
+    return lines.join('\n');
+  });
+  return decisions.every((d) => d.decision === 'allow') && !notAsked.length ? EXIT.ok : EXIT.no;
 }
 
 export function formatReadiness(r: Readiness): string {
@@ -226,14 +278,31 @@ export function registerAiCommands(program: Command) {
 
   const decide = ai
     .command('decide')
-    .description('Ask whether a dataset may be used for an AI use; exits 1 on deny')
-    .requiredOption('--dataset <ref>', 'dataset:DOMAIN/NAME')
-    .requiredOption('--use <use>', 'training, fine_tuning, evaluation, rag_retrieval, prompt_context …')
+    .description(
+      "Ask whether a dataset may be used for an AI use, or (--for alone) every dataset a model or application declares as an input, each for its link's role; exits 1 on any deny",
+    )
+    .option('--dataset <ref>', 'dataset:DOMAIN/NAME')
+    .option('--use <use>', 'training, fine_tuning, evaluation, rag_retrieval, prompt_context …')
     .option('--for <ref>', 'the model or AI application asking (model:… or app:…)')
-    .option('--purpose <dpv>', 'the DPV purpose served, e.g. dpv:CustomerCare');
+    .option('--purpose <dpv>', 'the DPV purpose served, e.g. dpv:CustomerCare')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  charter ai decide --dataset dataset:support/kb-articles --use rag_retrieval --for app:support/nora
+  charter ai decide --for model:cards/fraud-scorer     every input of the model, each for its role
+
+Every answer is recorded and audited. Exit codes: 0 allowed; 1 denied (any, with --for alone; or a
+dataset you may not read); 2 bad input.`,
+    );
   decide.action(() =>
     withAi(decide, async (client, format) => {
-      const o = decide.opts() as { dataset: string; use: string; for?: string; purpose?: string };
+      const o = decide.opts() as { dataset?: string; use?: string; for?: string; purpose?: string };
+      if (!o.dataset && !o.use && o.for) return decideInputs(client, format, o.for, o.purpose);
+      if (!o.dataset || !o.use)
+        throw new InputError(
+          'Give --dataset and --use (and optionally --for), or --for alone to ask for every input of a model or application',
+        );
       const decision = await client.decide({
         dataset: o.dataset,
         use: o.use,
