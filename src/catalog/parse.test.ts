@@ -234,6 +234,26 @@ describe('YAML parsing: the fast path reads what the full parser reads', () => {
     ]);
   });
 
+  it('says what usually causes a YAML error', () => {
+    const colon = parseManifests(
+      'kind: Policy\nremediation: Add an entry {property: freshness}.\n',
+      'p.yaml',
+    );
+    expect(colon.problems).toEqual([
+      {
+        source: 'p.yaml',
+        index: 0,
+        line: 2,
+        message:
+          'is not valid YAML: Nested mappings are not allowed in compact mappings at line 2, column 14 (a value that holds ": " must be quoted: key: "text: more")',
+      },
+    ]);
+    const tab = parseManifests('spec:\n\ttitle: x\n', 't.yaml');
+    expect(tab.problems[0]!.message).toMatch(
+      /Tabs are not allowed as indentation .*\(YAML indents with spaces, not tabs\)$/,
+    );
+  });
+
   it('keeps a __proto__ key as data', () => {
     expect(agree('__proto__: {polluted: 1}\nk: 2\n')).toBe(true);
     const [doc] = parseManifests('__proto__: {polluted: 1}\n', 'x.yaml').docs;
