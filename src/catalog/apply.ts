@@ -624,16 +624,20 @@ async function validateBatch(candidates: Candidate[], options: ApplyOptions): Pr
   }
 }
 
-/** Asks the plugins to admit every change that would be stored (outside the write transaction). */
+/**
+ * Asks the plugins to admit every change that would be stored (outside the write transaction), and
+ * adds their advice on those changes to the results' warnings.
+ */
 async function admit(
   store: CatalogStore,
   candidates: Candidate[],
   options: ApplyOptions,
 ): Promise<Map<string, Admission>> {
   const admitters = (options.plugins ?? []).filter((p) => p.admit);
+  const advisers = (options.plugins ?? []).filter((p) => p.advise);
   const out = new Map<string, Admission>();
   const valid = candidates.filter((c) => !c.result.issues.length);
-  if (!admitters.length || !valid.length) return out;
+  if ((!admitters.length && !advisers.length) || !valid.length) return out;
   const live = new Map<string, AssetWithDoc>();
   for (let i = 0; i < valid.length; i += 5000) {
     for (const a of await store.getAssets(valid.slice(i, i + 5000).map((c) => c.ref))) live.set(a.ref, a);
@@ -657,6 +661,11 @@ async function admit(
       const prior = out.get(ref);
       out.set(ref, prior ? mergeAdmissions(prior, admission) : admission);
     }
+  }
+  const byRef = new Map(valid.map((c) => [c.ref, c]));
+  for (const plugin of advisers) {
+    for (const [ref, advice] of await plugin.advise!(subjects, batch))
+      byRef.get(ref)?.result.warnings.push(...advice);
   }
   return out;
 }

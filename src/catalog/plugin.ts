@@ -39,6 +39,15 @@ export interface CatalogPlugin {
   validateBatch?(batch: AdmissionBatch): Promise<Map<string, ValidationIssue[]>>;
   /** Decides each change; subjects not in the map are admitted. */
   admit?(subjects: readonly AdmissionSubject[], batch: AdmissionBatch): Promise<Map<string, Admission>>;
+  /**
+   * Advice on each change (e.g. the AI-use gate's answer for a model's inputs): warnings in the
+   * apply's result for the caller alone, recorded nowhere (unlike admission's violations, which the
+   * audit log keeps), so they may say what only the caller may read.
+   */
+  advise?(
+    subjects: readonly AdmissionSubject[],
+    batch: AdmissionBatch,
+  ): Promise<Map<string, ValidationIssue[]>>;
   /** Extra approval requests to store with a write (e.g. a new waiver awaiting the data office). */
   onWrite?(write: AssetWrite, actor: string, time: string): ApprovalRow[] | undefined;
   /**
