@@ -130,7 +130,7 @@ for (const factory of storeFactories) {
       let server: FastifyInstance | undefined;
       try {
         server = await guardedApp(platform);
-        const maya = (await tokensFor(platform, ['maya'])).maya!;
+        const { maya, ada } = (await tokensFor(platform, ['maya', 'ada'])) as Record<'maya' | 'ada', string>;
         const headers = { authorization: `Bearer ${maya}`, 'content-type': 'application/json' };
         // maya owns marketing and holds no role in support.
         const doc = model(
@@ -217,7 +217,6 @@ for (const factory of storeFactories) {
         const recorded = await aiStoreFor(handle.store).decisions({ dataset: PROBE, limit: 10 });
         expect(recorded.map((d) => d.id)).toContain(answer.decisions[0]!.id);
 
-        const ada = (await tokensFor(platform, ['ada'])).ada!;
         const asAda = await charterAsync([
           '--server',
           url,
@@ -231,6 +230,51 @@ for (const factory of storeFactories) {
         expect(asAda.code, asAda.stderr).toBe(0);
         expect(asAda.stdout).toContain('model:cards/fraud-scorer: 3 of 3 inputs allowed.');
         expect(asAda.stdout.match(/^ALLOW {2}/gm)).toHaveLength(3);
+
+        // The inventory: the systems each caller may read, with the gate's answer per input.
+        const inventory = async (token: string, query = '') => {
+          const r = await server!.inject({
+            method: 'GET',
+            url: `/api/v1/ai/systems${query}`,
+            headers: { authorization: `Bearer ${token}` },
+          });
+          return { status: r.statusCode, body: r.json() };
+        };
+        const mayas = await inventory(maya);
+        expect(mayas.status).toBe(200);
+        // maya reads marketing only: her model, and none of the support or cards systems.
+        expect(mayas.body.systems.map((x: { ref: string }) => x.ref)).toEqual(['model:marketing/gate-model']);
+        expect(mayas.body.systems[0]).toMatchObject({
+          kind: 'Model',
+          stage: 'development',
+          owners: ['user:maya'],
+          refused: 1,
+          inputs: [
+            { index: 0, dataset: TICKETS, use: 'training', decision: 'restricted', checks: [] },
+            { index: 1, dataset: PROBE, use: 'evaluation', decision: 'deny', checks: ['use-permitted'] },
+          ],
+        });
+        const adas = await inventory(ada);
+        const byRef = new Map(adas.body.systems.map((x: { ref: string }) => [x.ref, x]));
+        expect(byRef.get('model:cards/fraud-scorer')).toMatchObject({
+          refused: 0,
+          inputs: [{ decision: 'allow' }, { decision: 'allow' }, { decision: 'allow' }],
+        });
+        expect(byRef.get('model:marketing/gate-model')).toMatchObject({
+          refused: 2,
+          inputs: [{ decision: 'deny', checks: ['ai-section', 'clearance'] }, { decision: 'deny' }],
+        });
+        // Most refused first.
+        const refusedCounts = adas.body.systems.map((x: { refused: number }) => x.refused);
+        expect(refusedCounts).toEqual([...refusedCounts].sort((a, b) => b - a));
+        expect(
+          (await inventory(ada, '?domain=cards')).body.systems.map((x: { ref: string }) => x.ref),
+        ).toEqual(['model:cards/fraud-scorer']);
+        expect((await inventory(ada, '?domain=nowhere')).status).toBe(404);
+        const listed = await charterAsync(['--server', url, '--token', maya, 'ai', 'systems']);
+        expect(listed.code, listed.stderr).toBe(0);
+        expect(listed.stdout).toContain('model:marketing/gate-model');
+        expect(listed.stdout).toContain(`${PROBE} for evaluation (use-permitted)`);
 
         const half = await charterAsync([
           '--server',

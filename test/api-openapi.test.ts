@@ -529,6 +529,11 @@ for (const factory of storeFactories) {
       expect(allowed.decision).toBe('allow');
       expect((await answer('ada', 'GET', '/api/v1/ai/decisions')).decisions).toHaveLength(2);
       for (const { id } of [denied, allowed]) await answer('ada', 'GET', `/api/v1/ai/decisions/${id}`);
+      // The systems and what the gate says of their inputs; a model's description with the same.
+      const systems = await answer('ada', 'GET', '/api/v1/ai/systems');
+      expect(systems.systems.some((x: { refused: number }) => x.refused > 0)).toBe(true);
+      const model = await answer('ada', 'GET', `/api/v1/assets/${enc('app:support/nora')}/describe`);
+      expect(model.inputsGate.some((g: { reasons: unknown[] }) => g.reasons.length)).toBe(true);
       // The customers' context after a failing run names its open incident.
       await answer('ada', 'POST', '/api/v1/quality/runs', { ref: 'dataset:customer/customers' });
       const customers = await answer('ada', 'GET', `/api/v1/context/${enc('dataset:customer/customers')}`);

@@ -91,6 +91,27 @@ export interface InputAssessment {
   reasons: DecisionReason[];
 }
 
+/** A model or application with the gate's answer now for each of its declared inputs. */
+export interface AiSystemRow {
+  ref: string;
+  kind: string;
+  title: string;
+  domain: string | null;
+  stage: string | null;
+  owners: string[];
+  stewards: string[];
+  inputs: {
+    index: number;
+    dataset: string;
+    use: string;
+    decision: 'allow' | 'deny' | 'restricted';
+    /** The failing checks (none when allowed or restricted). */
+    checks: string[];
+  }[];
+  /** How many inputs the gate refuses. */
+  refused: number;
+}
+
 export interface AiGateOptions {
   actor: string;
   now?: () => Date;
@@ -405,6 +426,54 @@ export class AiGate {
       out.push({ index, dataset, use: role, reasons });
     }
     return out;
+  }
+
+  /**
+   * The AI systems (models and applications) the caller may read, each with the gate's answer now
+   * for every dataset it declares as an input: the inventory the data office watches. A link to a
+   * dataset the caller may not read is `restricted`, without its checks.
+   */
+  async systems(options: { domain?: string } = {}): Promise<AiSystemRow[]> {
+    const listed = [
+      ...(await this.catalog.list('Model', { ...options, limit: 10_000 })),
+      ...(await this.catalog.list('AiApplication', { ...options, limit: 10_000 })),
+    ];
+    const docs = new Map(
+      (await this.catalog.store.getAssets(listed.map((a) => a.ref))).map((a) => [a.ref, a.doc]),
+    );
+    const guard = this.catalog.guard;
+    const rows: AiSystemRow[] = [];
+    for (const a of listed) {
+      const doc = docs.get(a.ref);
+      if (!doc) continue;
+      const inputs = (await this.assessInputs({ ref: a.ref, doc })).map(
+        ({ index, dataset, use, reasons }) => {
+          const domain = tryParseRef(dataset)?.domain ?? null;
+          if (guard && !guard.canRead({ ref: dataset, kind: 'DataContract', domain }))
+            return { index, dataset, use, decision: 'restricted' as const, checks: [] };
+          return {
+            index,
+            dataset,
+            use,
+            decision: reasons.length ? ('deny' as const) : ('allow' as const),
+            checks: reasons.map((r) => r.check),
+          };
+        },
+      );
+      const spec = (doc.spec ?? {}) as { stage?: unknown };
+      rows.push({
+        ref: a.ref,
+        kind: a.kind,
+        title: a.title,
+        domain: a.domain,
+        stage: typeof spec.stage === 'string' ? spec.stage : null,
+        owners: a.owners,
+        stewards: a.stewards,
+        inputs,
+        refused: inputs.filter((i) => i.decision === 'deny').length,
+      });
+    }
+    return rows.sort((x, y) => y.refused - x.refused || x.ref.localeCompare(y.ref));
   }
 
   /** Recorded decisions, newest first; those about datasets the caller may not read are left out. */

@@ -214,6 +214,28 @@ describe.runIf(browserAvailable())('web UI: every main page', { timeout: 180_000
     ]);
   });
 
+  it('lists the AI systems on the lineage page with how many of their inputs the gate allows', async () => {
+    await page.goto(`${server.url}/lineage`);
+    const rows = page.locator('#ai-systems tbody tr');
+    await rows.first().waitFor();
+    const shown = await rows.evaluateAll((trs) =>
+      trs.map((tr) => {
+        const t = tr as unknown as {
+          querySelector(s: string): { textContent: string } | null;
+          querySelectorAll(s: string): { textContent: string }[];
+        };
+        return [t.querySelector('th')?.textContent.trim(), t.querySelectorAll('td')[2]?.textContent.trim()];
+      }),
+    );
+    const listed = await server.app.inject({ method: 'GET', url: '/api/v1/ai/systems' });
+    const systems = listed.json().systems as { title: string; inputs: unknown[]; refused: number }[];
+    expect(shown).toEqual(
+      systems.map((x) => [x.title, `${x.inputs.length - x.refused} of ${x.inputs.length}`]),
+    );
+    expect(shown).toContainEqual(['Fraud scorer', '3 of 3']);
+    expect(shown).toContainEqual(['Nora support assistant', '1 of 3']);
+  });
+
   it('opens an outcome with the trace recorded with it', async () => {
     await server.platform.lineage.recordOutcome({
       subject: 'model:cards/fraud-scorer',

@@ -1,7 +1,7 @@
 /** `ai decide` and `ai decisions`: the AI-use gate, locally or against a running server (`--server`). */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { type AiDecision, AiGate, type DecisionRequest } from '../../ai/ai-gate.js';
+import { type AiDecision, AiGate, type AiSystemRow, type DecisionRequest } from '../../ai/ai-gate.js';
 import { buildContext, type ContextPack, contextMarkdown } from '../../ai/context-pack.js';
 import { type Readiness, ReadinessService } from '../../ai/readiness.js';
 import type { ApplyResult } from '../../catalog/apply.js';
@@ -26,6 +26,7 @@ import { formatApply } from './catalog-commands.js';
 /** What the commands need, from the local store or a server. */
 export interface AiClient {
   decide(request: DecisionRequest): Promise<AiDecision>;
+  systems(domain?: string): Promise<AiSystemRow[]>;
   /** The datasets a model or application declares as inputs, with the use each link's role asks. */
   inputsOf(ref: string): Promise<InputGateView[]>;
   decisions(filter: { dataset?: string; limit?: number }): Promise<AiDecision[]>;
@@ -38,6 +39,11 @@ class HttpAi implements AiClient {
 
   decide(request: DecisionRequest) {
     return this.http.call<AiDecision>('POST', '/api/v1/ai/decisions', request);
+  }
+
+  async systems(domain?: string) {
+    return (await this.http.call<{ systems: AiSystemRow[] }>('GET', `/api/v1/ai/systems${query({ domain })}`))
+      .systems;
   }
 
   async inputsOf(ref: string) {
@@ -71,6 +77,9 @@ class LocalAi implements AiClient {
   }
   async inputsOf(ref: string) {
     return (await this.gate.catalog.describe(ref)).inputsGate ?? [];
+  }
+  systems(domain?: string) {
+    return this.gate.systems(domain ? { domain } : {});
   }
   decisions(filter: { dataset?: string; limit?: number }) {
     return this.gate.decisions(filter);
@@ -311,6 +320,39 @@ dataset you may not read); 2 bad input.`,
       });
       printData(decision, format, () => formatDecision(decision));
       return decision.decision === 'allow' ? EXIT.ok : EXIT.no;
+    }),
+  );
+
+  const systems = ai
+    .command('systems')
+    .description(
+      "Models and AI applications, each with the AI-use gate's answer now for the datasets it declares it uses (most refused first)",
+    )
+    .option('--domain <name>', 'only this domain and its sub-domains');
+  systems.action(() =>
+    withAi(systems, async (client, format) => {
+      const o = systems.opts() as { domain?: string };
+      const rows = await client.systems(o.domain);
+      printData(rows, format, () => {
+        if (!rows.length) return 'No model or AI application you may read.';
+        const inputs = (r: AiSystemRow) => {
+          const restricted = r.inputs.filter((i) => i.decision === 'restricted').length;
+          return `${r.inputs.length - r.refused - restricted} of ${r.inputs.length} allowed${restricted ? `, ${restricted} not yours to read` : ''}`;
+        };
+        const refused = (r: AiSystemRow) =>
+          r.inputs
+            .filter((i) => i.decision === 'deny')
+            .map((i) => `${i.dataset} for ${i.use} (${i.checks.join(', ')})`)
+            .join('; ');
+        return formatTable(rows, [
+          { header: 'system', value: (r) => r.ref, flex: 2 },
+          { header: 'stage', value: (r) => r.stage ?? '', min: 5 },
+          { header: 'owners', value: (r) => r.owners.join(', '), min: 6 },
+          { header: 'inputs', value: inputs, min: 6 },
+          { header: 'refused', value: refused, flex: 3 },
+        ]);
+      });
+      return EXIT.ok;
     }),
   );
 

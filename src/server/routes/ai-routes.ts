@@ -238,6 +238,54 @@ export function aiRoutes(app: FastifyInstance, catalog: Catalog, defaultActor: s
   );
 
   app.get(
+    '/api/v1/ai/systems',
+    {
+      schema: {
+        summary: "AI systems and the AI-use gate's answer for what each declares it uses",
+        description: `Every model and AI application the caller may read (optionally of one domain and its sub-domains), each with the gate's answer now for every dataset it declares as an input (each link but output, its role as the use, the system as the asker): allow, deny with the failing checks, or restricted when the caller may not read the dataset. Nothing is recorded. Most refused first. ${UNKNOWN_FILTER}`,
+        tags,
+        querystring: { type: 'object', properties: { domain: { type: 'string' } } },
+        response: {
+          200: listOf(
+            'systems',
+            objectOf(
+              {
+                ref: { type: 'string' },
+                kind: { type: 'string', enum: ['Model', 'AiApplication'] },
+                title: { type: 'string' },
+                domain: nullable('string'),
+                stage: nullable('string'),
+                owners: stringList,
+                stewards: stringList,
+                inputs: {
+                  type: 'array',
+                  items: objectOf(
+                    {
+                      index: { type: 'integer', description: 'The link in spec.inputs' },
+                      dataset: { type: 'string' },
+                      use: { type: 'string' },
+                      decision: { type: 'string', enum: ['allow', 'deny', 'restricted'] },
+                      checks: { ...stringList, description: 'The failing checks' },
+                    },
+                    ['index', 'dataset', 'use', 'decision', 'checks'],
+                  ),
+                },
+                refused: { type: 'integer', description: 'How many inputs the gate refuses' },
+              },
+              ['ref', 'kind', 'title', 'domain', 'stage', 'owners', 'stewards', 'inputs', 'refused'],
+            ),
+          ),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query as { domain?: string };
+      return { systems: await gate(request).systems(q.domain ? { domain: q.domain } : {}) };
+    },
+  );
+
+  app.get(
     '/api/v1/ai/decisions/:id',
     {
       schema: {
