@@ -306,13 +306,24 @@ function contentLine(chunk: string): number {
   return countLines(chunk, 0, offset);
 }
 
-/** What usually causes the `yaml` package's errors, for the people who wrote the file. */
-const YAML_HINTS: Partial<Record<string, string>> = {
-  BLOCK_AS_IMPLICIT_KEY: ` (a value that holds ": " must be quoted: key: "text: more")`,
-  MULTILINE_IMPLICIT_KEY: ' (a key must be on one line; a value that holds ": " or " #" must be quoted)',
-  BAD_INDENT: ' (indent the items of one list or mapping to the same column, with spaces)',
-  TAB_AS_INDENT: ' (YAML indents with spaces, not tabs)',
-};
+/** What usually causes some of the `yaml` package's errors, for the people who wrote the file. */
+const YAML_HINTS: [RegExp, string][] = [
+  [
+    /^Nested mappings are not allowed in compact mappings/,
+    ` (a value that holds ": " must be quoted: key: "text: more")`,
+  ],
+  [
+    /^Implicit keys need to be on a single line/,
+    ' (a key must be on one line; a value that holds ": " or " #" must be quoted)',
+  ],
+  [
+    /^All (mapping|sequence) items must start at the same column/,
+    ' (indent the items of one list or mapping to the same column, with spaces)',
+  ],
+  [/^Tabs are not allowed as indentation/, ' (YAML indents with spaces, not tabs)'],
+];
+
+const yamlHint = (message: string) => YAML_HINTS.find(([pattern]) => pattern.test(message))?.[1] ?? '';
 
 /** The full parser (the `yaml` package): every YAML feature, and a line for every problem. */
 export function parseYaml(text: string, source: string): Parsed {
@@ -331,7 +342,7 @@ export function parseYaml(text: string, source: string): Parsed {
         source,
         index,
         line: pos?.line ?? line,
-        message: `is not valid YAML: ${error.message.split('\n')[0]!.replace(/:$/, '')}${YAML_HINTS[error.code] ?? ''}`,
+        message: `is not valid YAML: ${error.message.split('\n')[0]!.replace(/:$/, '')}${yamlHint(error.message)}`,
       });
       return;
     }

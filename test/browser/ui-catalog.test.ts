@@ -173,7 +173,7 @@ describe.runIf(browserAvailable())('web UI: catalog', { timeout: 120_000 }, () =
   it('names reported datasets as their pipelines do, in the lineage list and in a trace', async () => {
     await ingestNorthwind();
     await page.goto(`${server.url}/lineage`);
-    const reported = page.locator('table.data');
+    const reported = page.locator('#lineage-datasets table.data');
     // A path is joined to its namespace with a colon, as the server labels the node.
     await reported.getByText('file:/srv/northwind/data/payments/payment_transactions.parquet').waitFor();
     expect(await reported.textContent()).not.toContain('file//');
