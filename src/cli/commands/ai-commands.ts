@@ -20,7 +20,7 @@ import { scanStoreFor } from '../../store/sql/sql-scan-store.js';
 import { actorOf, formatOf, type GlobalOptions, openLocal, serverOf, tokenOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { query, ServerConnection } from '../http-client.js';
-import { formatTable, type OutputFormat, printData, wrap } from '../output.js';
+import { formatTable, type OutputFormat, printData, WHOLE, wrap } from '../output.js';
 import { formatApply } from './catalog-commands.js';
 
 /** What the commands need, from the local store or a server. */
@@ -339,18 +339,23 @@ dataset you may not read); 2 bad input.`,
           const restricted = r.inputs.filter((i) => i.decision === 'restricted').length;
           return `${r.inputs.length - r.refused - restricted} of ${r.inputs.length} allowed${restricted ? `, ${restricted} not yours to read` : ''}`;
         };
-        const refused = (r: AiSystemRow) =>
-          r.inputs
-            .filter((i) => i.decision === 'deny')
-            .map((i) => `${i.dataset} for ${i.use} (${i.checks.join(', ')})`)
-            .join('; ');
-        return formatTable(rows, [
-          { header: 'system', value: (r) => r.ref, flex: 2 },
-          { header: 'stage', value: (r) => r.stage ?? '', min: 5 },
-          { header: 'owners', value: (r) => r.owners.join(', '), min: 6 },
-          { header: 'inputs', value: inputs, min: 6 },
-          { header: 'refused', value: refused, flex: 3 },
-        ]);
+        const lines = [
+          formatTable(rows, [
+            { header: 'system', value: (r) => r.ref, min: WHOLE },
+            { header: 'stage', value: (r) => r.stage ?? '', min: 5, drop: 2 },
+            { header: 'owners', value: (r) => r.owners.join(', '), min: 6, drop: 1 },
+            { header: 'inputs', value: inputs, min: WHOLE },
+          ]),
+        ];
+        // What is refused, under the table: a ref and its checks read whole at any width.
+        const refusing = rows.filter((r) => r.refused);
+        if (refusing.length) lines.push('', 'Refused:');
+        for (const r of refusing) {
+          lines.push(`  ${r.ref}`);
+          for (const i of r.inputs.filter((x) => x.decision === 'deny'))
+            lines.push(wrap(`${i.dataset} for ${i.use} (${i.checks.join(', ')})`, '    ', '      '));
+        }
+        return lines.join('\n');
       });
       return EXIT.ok;
     }),
