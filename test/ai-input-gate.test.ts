@@ -270,6 +270,10 @@ for (const factory of storeFactories) {
         expect(
           (await inventory(ada, '?domain=cards')).body.systems.map((x: { ref: string }) => x.ref),
         ).toEqual(['model:cards/fraud-scorer']);
+        // A domain's systems include its sub-domains' (cards is under payments, under finance).
+        expect(
+          (await inventory(ada, '?domain=finance')).body.systems.map((x: { ref: string }) => x.ref),
+        ).toEqual(['model:cards/fraud-scorer']);
         expect((await inventory(ada, '?domain=nowhere')).status).toBe(404);
         const listed = await charterAsync(['--server', url, '--token', maya, 'ai', 'systems']);
         expect(listed.code, listed.stderr).toBe(0);

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { type AuditEntry, chain } from '../audit/audit-chain.js';
 import { digestOf } from '../audit/digest.js';
 import type { Catalog } from '../catalog/catalog.js';
+import type { AssetListItem } from '../catalog/catalog-api.js';
 import { InputError, NotAllowedError, NotFoundError } from '../model/errors.js';
 import type { CharterDoc } from '../model/kinds/charter-kind.js';
 import { tryParseRef } from '../model/ref.js';
@@ -15,6 +16,7 @@ import type { AiDecisionRow, AiStore } from '../store/ai-store.js';
 import type { AssetWithDoc, AuditRecord } from '../store/catalog-store.js';
 import type { Incident, QualityStore, RunSummary } from '../store/quality-store.js';
 import { type AiSection, findAiSection } from './ai-section.js';
+import { domainSubtree } from './readiness.js';
 import {
   AI_USES,
   DIRECT_IDENTIFIERS,
@@ -434,10 +436,17 @@ export class AiGate {
    * dataset the caller may not read is `restricted`, without its checks.
    */
   async systems(options: { domain?: string } = {}): Promise<AiSystemRow[]> {
-    const listed = [
-      ...(await this.catalog.list('Model', { ...options, limit: 10_000 })),
-      ...(await this.catalog.list('AiApplication', { ...options, limit: 10_000 })),
-    ];
+    // A domain's systems are those of its sub-domains too (its checked name first: unknown is a 404).
+    const first = options.domain?.replace(/^domain:/, '');
+    const domains: (string | undefined)[] = first ? [first] : [undefined];
+    if (first) {
+      await this.catalog.list('Model', { domain: first, limit: 1 });
+      domains.push(...(await domainSubtree(this.catalog.store, first)).slice(1));
+    }
+    const listed: AssetListItem[] = [];
+    for (const domain of domains)
+      for (const kind of ['Model', 'AiApplication'])
+        listed.push(...(await this.catalog.list(kind, { ...(domain ? { domain } : {}), limit: 10_000 })));
     const docs = new Map(
       (await this.catalog.store.getAssets(listed.map((a) => a.ref))).map((a) => [a.ref, a.doc]),
     );

@@ -10,6 +10,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { InputError } from '../model/errors.js';
 import { parseRef } from '../model/ref.js';
+import type { CatalogStore } from '../store/catalog-store.js';
 import type { QualityStore } from '../store/quality-store.js';
 import { type AiSection, findAiSection } from './ai-section.js';
 import {
@@ -295,17 +296,21 @@ export class ReadinessService {
     return { ref, kind: parsed.kind, score, datasets, improvements };
   }
 
-  private async subtree(domain: string): Promise<string[]> {
-    const out = [domain];
-    for (let i = 0; i < out.length && out.length < 1000; i++) {
-      const children = await this.catalog.store.relationsTo(`domain:${out[i]}`);
-      for (const c of children) {
-        if (c.type === 'childOf' && c.source.startsWith('domain:')) {
-          const name = c.source.slice('domain:'.length);
-          if (!out.includes(name)) out.push(name);
-        }
+  private subtree(domain: string): Promise<string[]> {
+    return domainSubtree(this.catalog.store, domain);
+  }
+}
+
+/** A domain and every domain under it, nearest first (at most 1,000). */
+export async function domainSubtree(store: CatalogStore, domain: string): Promise<string[]> {
+  const out = [domain];
+  for (let i = 0; i < out.length && out.length < 1000; i++) {
+    for (const c of await store.relationsTo(`domain:${out[i]}`)) {
+      if (c.type === 'childOf' && c.source.startsWith('domain:')) {
+        const name = c.source.slice('domain:'.length);
+        if (!out.includes(name)) out.push(name);
       }
     }
-    return out;
   }
+  return out;
 }

@@ -236,6 +236,18 @@ describe.runIf(browserAvailable())('web UI: every main page', { timeout: 180_000
     expect(shown).toContainEqual(['Nora support assistant', '1 of 3']);
   });
 
+  it("shows a domain's AI systems, with its sub-domains', on the domain's page", async () => {
+    await page.goto(`${server.url}/domain/payments`);
+    const card = page.locator('#ai-systems');
+    await card.getByText('Fraud scorer').waitFor();
+    // cards is a sub-domain of payments; its fraud scorer uses data the gate allows for every link.
+    expect((await card.textContent())?.replace(/\s+/g, ' ')).toContain(
+      'Fraud scorer production 3 of 3 inputs allowed',
+    );
+    const listed = await server.app.inject({ method: 'GET', url: '/api/v1/ai/systems?domain=payments' });
+    expect(listed.json().systems.map((x: { ref: string }) => x.ref)).toEqual(['model:cards/fraud-scorer']);
+  });
+
   it('opens an outcome with the trace recorded with it', async () => {
     await server.platform.lineage.recordOutcome({
       subject: 'model:cards/fraud-scorer',

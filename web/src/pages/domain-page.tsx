@@ -42,6 +42,7 @@ import { type Gaps, gapsOf } from '../lib/coverage';
 import { day, fmt, pct, plural, when } from '../lib/format';
 import { type Org, subtreeOf, useOrg } from '../lib/org';
 import { shortName } from '../lib/refs';
+import { type AiSystem, AiSystems } from './ai-systems';
 import { SMALL_CATALOG } from './overview-page';
 
 const PAGE = 50;
@@ -191,6 +192,10 @@ function About({
   const teams = useApi<{ items: Asset[] }>(
     noAccess ? null : apiPath('/assets', { kind: 'teams', domain: name, limit: 200 }),
   );
+  const features = useFeatures();
+  const systems = useApi<{ systems: AiSystem[] }>(
+    noAccess || !features.paths.has('/api/v1/ai/systems') ? null : apiPath('/ai/systems', { domain: name }),
+  );
   const small = catalogSize !== undefined && catalogSize <= SMALL_CATALOG;
   const compliance = useApi<ComplianceReport>(
     small && !noAccess ? apiPath('/compliance', { domain: name, limit: 0 }) : null,
@@ -323,6 +328,9 @@ function About({
             <Section title="Open work (with sub-domains)" id="open-work">
               <OpenWork domain={name} org={org} />
             </Section>
+            {features.paths.has('/api/v1/ai/systems') ? (
+              <AiSystems state={systems} title="AI systems (with sub-domains)" hideWhenEmpty compact />
+            ) : null}
           </>
         )}
       </div>

@@ -9,7 +9,7 @@ import { Link } from 'react-router';
 import { apiPath } from '../api/client';
 import { useFeatures } from '../api/features';
 import type { Outcome } from '../api/types';
-import { type Loaded, useApi } from '../api/use-api';
+import { useApi } from '../api/use-api';
 import {
   Badge,
   Empty,
@@ -23,6 +23,7 @@ import {
 } from '../components/ui';
 import { plural, when } from '../lib/format';
 import { hrefOf, reportedName, shortName } from '../lib/refs';
+import { type AiSystem, AiSystems } from './ai-systems';
 import { severityTone } from './outcome-page';
 import { reportedHref } from './reported-dataset-page';
 
@@ -35,101 +36,6 @@ interface LineageDataset {
 }
 
 const PAGE = 50;
-
-/** GET /api/v1/ai/systems: a model or application and the AI-use gate's answer for each input. */
-interface AiSystem {
-  ref: string;
-  title: string;
-  stage: string | null;
-  owners: string[];
-  inputs: {
-    index: number;
-    dataset: string;
-    use: string;
-    decision: 'allow' | 'deny' | 'restricted';
-    checks: string[];
-  }[];
-  refused: number;
-}
-
-/** Every AI system the reader may see, most refused first: the data it is declared to use, as the gate answers now. */
-function AiSystems({ state }: { state: Loaded<{ systems: AiSystem[] }> }) {
-  return (
-    <Section title="AI systems and the data they use" id="ai-systems">
-      {state.error ? (
-        <ErrorNote error={state.error} />
-      ) : !state.data ? (
-        <Loading />
-      ) : state.data.systems.length ? (
-        <>
-          <p className="muted">
-            Each model and application with the AI-use gate's answer now for every dataset it declares as an
-            input, asked for the link's role.
-          </p>
-          <div className="table-wrap">
-            <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">System</th>
-                  <th scope="col">Stage</th>
-                  <th scope="col">Owners</th>
-                  <th scope="col">Inputs allowed</th>
-                  <th scope="col">Refused</th>
-                </tr>
-              </thead>
-              <tbody>
-                {state.data.systems.map((s) => {
-                  const restricted = s.inputs.filter((i) => i.decision === 'restricted').length;
-                  return (
-                    <tr key={s.ref}>
-                      <th scope="row">
-                        <RefLink refText={s.ref} title={s.title} />
-                      </th>
-                      <td>{s.stage ?? ''}</td>
-                      <td>
-                        {s.owners.map((o, i) => (
-                          <span key={o}>
-                            {i ? ', ' : ''}
-                            <RefLink refText={o} />
-                          </span>
-                        ))}
-                      </td>
-                      <td>
-                        <Badge tone={s.refused ? 'bad' : 'good'}>
-                          {s.inputs.length - s.refused - restricted} of {s.inputs.length}
-                        </Badge>
-                        {restricted ? (
-                          <span className="muted small"> {restricted} not yours to read</span>
-                        ) : null}
-                      </td>
-                      <td>
-                        <ul className="plain">
-                          {s.inputs
-                            .filter((i) => i.decision === 'deny')
-                            .map((i) => (
-                              <li key={i.index}>
-                                <RefLink refText={i.dataset} /> for {i.use}{' '}
-                                <span className="muted small">({i.checks.join(', ')})</span>
-                              </li>
-                            ))}
-                        </ul>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        </>
-      ) : (
-        <Empty title="No AI systems">
-          Models and AI applications (<code>kind: Model</code>, <code>kind: AiApplication</code>) you may read
-          appear here with the data they use.
-        </Empty>
-      )}
-    </Section>
-  );
-}
 
 export function LineagePage() {
   useTitle('Lineage');
