@@ -189,18 +189,9 @@ for (const factory of storeFactories) {
         // `charter ai decide --for` alone asks (and records) every input the caller may read.
         await server.listen({ port: 0, host: '127.0.0.1' });
         const url = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
-        const asMaya = await charterAsync([
-          '--server',
-          url,
-          '--token',
-          maya,
-          'ai',
-          'decide',
-          '--for',
-          'model:marketing/gate-model',
-          '-o',
-          'json',
-        ]);
+        const cli = (token: string, ...args: string[]) =>
+          charterAsync(['--server', url, '--token', token, ...args]);
+        const asMaya = await cli(maya, 'ai', 'decide', '--for', 'model:marketing/gate-model', '-o', 'json');
         expect(asMaya.code, asMaya.stderr).toBe(1);
         const answer = JSON.parse(asMaya.stdout) as {
           for: string;
@@ -217,16 +208,7 @@ for (const factory of storeFactories) {
         const recorded = await aiStoreFor(handle.store).decisions({ dataset: PROBE, limit: 10 });
         expect(recorded.map((d) => d.id)).toContain(answer.decisions[0]!.id);
 
-        const asAda = await charterAsync([
-          '--server',
-          url,
-          '--token',
-          ada,
-          'ai',
-          'decide',
-          '--for',
-          'model:cards/fraud-scorer',
-        ]);
+        const asAda = await cli(ada, 'ai', 'decide', '--for', 'model:cards/fraud-scorer');
         expect(asAda.code, asAda.stderr).toBe(0);
         expect(asAda.stdout).toContain('model:cards/fraud-scorer: 3 of 3 inputs allowed.');
         expect(asAda.stdout.match(/^ALLOW {2}/gm)).toHaveLength(3);
@@ -275,21 +257,12 @@ for (const factory of storeFactories) {
           (await inventory(ada, '?domain=finance')).body.systems.map((x: { ref: string }) => x.ref),
         ).toEqual(['model:cards/fraud-scorer']);
         expect((await inventory(ada, '?domain=nowhere')).status).toBe(404);
-        const listed = await charterAsync(['--server', url, '--token', maya, 'ai', 'systems']);
+        const listed = await cli(maya, 'ai', 'systems');
         expect(listed.code, listed.stderr).toBe(0);
         expect(listed.stdout).toContain('model:marketing/gate-model');
         expect(listed.stdout).toContain(`${PROBE} for evaluation (use-permitted)`);
 
-        const half = await charterAsync([
-          '--server',
-          url,
-          '--token',
-          ada,
-          'ai',
-          'decide',
-          '--dataset',
-          PROBE,
-        ]);
+        const half = await cli(ada, 'ai', 'decide', '--dataset', PROBE);
         expect(half.code).toBe(2);
         expect(half.stderr).toContain('Give --dataset and --use');
 
