@@ -189,7 +189,7 @@ function describeText(d: Description): string {
     if (refused.length)
       lines.push(
         wrap(
-          `${refused.length} refused: \`charter ai decide --dataset D --use U --for ${a.ref}\` shows the reasons and fixes`,
+          `${refused.length} refused: \`charter ai decide --for ${a.ref}\` asks for each and shows the reasons and fixes`,
           '  ',
         ),
       );
