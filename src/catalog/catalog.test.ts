@@ -298,6 +298,12 @@ team: {members: [{username: bob, role: steward}]}
       expect(hits[0]?.match).toMatch(/«customer»|«email»/);
       expect(await catalog.search('chargeback', { kind: 'glossary' })).toHaveLength(1);
       expect(await catalog.search('nonexistentword', {})).toEqual([]);
+      // A hit on a contract's name shows its name, not its name beside its ODCS id (a UUID), which
+      // stays searchable.
+      expect((await catalog.search('transactions', { kind: 'datasets' }))[0]?.match).toBe('«transactions»');
+      expect((await catalog.search('0b1c8c1e-0000-4000-8000-000000000001', {}))[0]?.ref).toBe(
+        'dataset:payments/transactions',
+      );
     });
 
     it('stores and finds a contract whose text is longer than one search vector holds', async () => {

@@ -179,12 +179,16 @@ export const dataContractKind: KindDefinition<OdcsContract> = {
   searchText(doc): SearchText {
     const fields = contractFields(doc);
     const objects = list(doc.schema);
+    // The ODCS id (often a UUID) stays searchable, but beside the tags: a hit on the name then
+    // shows the name, not the name and a UUID.
+    const id = str(doc.id);
     return {
-      name: [str(doc.name) ?? '', str(doc.id) ?? ''].join(' '),
+      name: str(doc.name) ?? id ?? '',
       title: objects.map((o) => [o.name, o.businessName, o.physicalName].filter(Boolean).join(' ')).join(' '),
       description: [descriptionText(doc), ...objects.map((o) => str(o.description) ?? '')].join(' '),
       fields: fields.map((f) => `${f.name} ${f.description ?? ''}`).join(' '),
       tags: [
+        ...(id && id !== str(doc.name) ? [id] : []),
         ...strings(doc.tags),
         ...fields.flatMap((f) => [...f.tags, ...f.terms.map((t) => t.split('/').pop())]),
       ].join(' '),
