@@ -440,7 +440,7 @@ export class AiGate {
     const first = options.domain?.replace(/^domain:/, '');
     const domains: (string | undefined)[] = first ? [first] : [undefined];
     if (first) {
-      await this.catalog.list('Model', { domain: first, limit: 1 });
+      await this.catalog.checkFilters([{ name: 'domain', value: first, names: 'domain' }]);
       domains.push(...(await domainSubtree(this.catalog.store, first)).slice(1));
     }
     const listed: AssetListItem[] = [];
@@ -450,15 +450,13 @@ export class AiGate {
     const docs = new Map(
       (await this.catalog.store.getAssets(listed.map((a) => a.ref))).map((a) => [a.ref, a.doc]),
     );
-    const guard = this.catalog.guard;
     const rows: AiSystemRow[] = [];
     for (const a of listed) {
       const doc = docs.get(a.ref);
       if (!doc) continue;
       const inputs = (await this.assessInputs({ ref: a.ref, doc })).map(
         ({ index, dataset, use, reasons }) => {
-          const domain = tryParseRef(dataset)?.domain ?? null;
-          if (guard && !guard.canRead({ ref: dataset, kind: 'DataContract', domain }))
+          if (!this.catalog.mayRead(dataset))
             return { index, dataset, use, decision: 'restricted' as const, checks: [] };
           return {
             index,

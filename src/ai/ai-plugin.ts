@@ -10,18 +10,12 @@
  *   is checked when it is declared, as `charter ai decide` checks it when asked;
  * - `describe` of a model or application shows the gate's answer now for each of those inputs.
  */
+import { refTarget } from '../catalog/catalog.js';
 import type { InputGateView } from '../catalog/catalog-api.js';
 import type { CatalogPlugin } from '../catalog/plugin.js';
-import { parseRef } from '../model/ref.js';
 import type { ValidationIssue } from '../model/validation.js';
 import type { AiGate } from './ai-gate.js';
 import { validateAiSection } from './ai-section.js';
-
-const target = (dataset: string) => ({
-  ref: dataset,
-  kind: 'DataContract',
-  domain: parseRef(dataset).domain ?? null,
-});
 
 export function aiPlugin(gate?: () => AiGate): CatalogPlugin {
   return {
@@ -39,7 +33,7 @@ export function aiPlugin(gate?: () => AiGate): CatalogPlugin {
         for (const { index, dataset, use, reasons } of await gate().assessInputs(subject, batch.docs)) {
           const path = `spec.inputs[${index}]`;
           // Of a dataset the caller may not read, not even the answer is told: it would say something about it.
-          if (!(batch.mayRead?.(target(dataset)) ?? true))
+          if (!(batch.mayRead?.(dataset) ?? true))
             advice.push({
               path,
               message: `you may not read ${dataset}, so the AI-use gate's answer for ${use} is not shown; ask its owners`,
@@ -61,7 +55,8 @@ export function aiPlugin(gate?: () => AiGate): CatalogPlugin {
       if (!assessed.length) return undefined;
       return {
         inputsGate: assessed.map(({ index, dataset, use, reasons }): InputGateView => {
-          if (guard && !guard.canRead(target(dataset)))
+          const target = refTarget(dataset);
+          if (guard && target && !guard.canRead(target))
             return { index, dataset, use, decision: 'restricted', reasons: [] };
           return {
             index,

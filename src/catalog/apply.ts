@@ -64,8 +64,8 @@ export interface ApplyOptions {
   plugins?: readonly CatalogPlugin[];
   /** Access control: throws NotAllowedError when the caller may not write one of the assets. */
   authorize?: (targets: GuardTarget[]) => void;
-  /** Access control: whether the caller may read an asset (what admission may tell them). */
-  mayRead?: (target: GuardTarget) => boolean;
+  /** Access control: whether the caller may read what a ref names (what admission may tell them). */
+  mayRead?: (ref: string) => boolean;
 }
 
 interface Candidate {

@@ -50,6 +50,13 @@ export interface CatalogOptions {
 const kindLabel = (kind: string) =>
   kind === 'DataContract' ? 'Dataset' : kind === 'DataProduct' ? 'Data product' : kind;
 
+/** What a ref names as access control sees it, by the domain the ref carries (undefined: not a ref). */
+export function refTarget(ref: string): GuardTarget | undefined {
+  const parsed = tryParseRef(ref);
+  if (!parsed) return undefined;
+  return { ref, kind: kindOfRef(parsed.kind)?.kind ?? parsed.kind, domain: parsed.domain ?? null };
+}
+
 export class Catalog implements CatalogApi {
   constructor(
     readonly store: CatalogStore,
@@ -73,28 +80,21 @@ export class Catalog implements CatalogApi {
     return { ref: asset.ref, kind: asset.kind, domain: asset.domain };
   }
 
-  /** What a ref names as access control sees it, by the domain the ref carries (undefined: not a ref). */
-  private refTarget(ref: string): GuardTarget | undefined {
-    const parsed = tryParseRef(ref);
-    if (!parsed) return undefined;
-    return { ref, kind: kindOfRef(parsed.kind)?.kind ?? parsed.kind, domain: parsed.domain ?? null };
-  }
-
   /** Whether the caller may read what a ref names, by the domain the ref carries. */
   mayRead(ref: string): boolean {
-    const target = this.refTarget(ref);
+    const target = refTarget(ref);
     return !this.options.guard || !target || this.options.guard.canRead(target);
   }
 
   /** Throws NotAllowedError (naming the role it needs) when the caller may not read what a ref names. */
   requireRead(ref: string): void {
-    const target = this.refTarget(ref);
+    const target = refTarget(ref);
     if (target) this.options.guard?.requireRead(target);
   }
 
   /** Whether the caller may write what a ref names (the role its domain asks of writers). */
   mayWrite(ref: string): boolean {
-    const target = this.refTarget(ref);
+    const target = refTarget(ref);
     if (!this.options.guard) return true;
     return target !== undefined && this.options.guard.canWrite(target);
   }
@@ -124,7 +124,7 @@ export class Catalog implements CatalogApi {
     const guard = this.options.guard;
     if (guard) {
       options.authorize = (targets) => guard.requireWrite(targets);
-      options.mayRead = (target) => guard.canRead(target);
+      options.mayRead = (ref) => this.mayRead(ref);
     }
     return applyDocuments(this.store, request.docs, request.problems ?? [], options);
   }

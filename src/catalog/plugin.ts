@@ -7,7 +7,7 @@ import type { Relation } from '../model/kinds/kind.js';
 import type { ValidationIssue } from '../model/validation.js';
 import type { Admission } from '../model/violation.js';
 import type { ApprovalRow, AssetWrite } from '../store/catalog-store.js';
-import type { AccessGuard, GuardTarget } from './access-guard.js';
+import type { AccessGuard } from './access-guard.js';
 import type { Description } from './catalog-api.js';
 
 export interface AdmissionSubject {
@@ -27,8 +27,8 @@ export interface AdmissionBatch {
     { kind: string; domain: string | null; doc: Record<string, unknown>; relations: Relation[] }
   >;
   actor: string;
-  /** Whether the caller may read an asset (absent for the local administrator: everything). */
-  mayRead?: (target: GuardTarget) => boolean;
+  /** Whether the caller may read what a ref names (absent for the local administrator: everything). */
+  mayRead?: (ref: string) => boolean;
 }
 
 export interface CatalogPlugin {

@@ -14,6 +14,7 @@ import {
   scanAndPropose,
 } from '../../classify/scan-suggestions.js';
 import { InputError } from '../../model/errors.js';
+import { tryParseRef } from '../../model/ref.js';
 import { aiStoreFor } from '../../store/sql/sql-ai-store.js';
 import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
 import { scanStoreFor } from '../../store/sql/sql-scan-store.js';
@@ -133,7 +134,8 @@ export function formatDecision(d: AiDecision): string {
  * as an input, each for its link's role; a dataset the caller may not read is not asked.
  */
 async function decideInputs(client: AiClient, format: OutputFormat, subject: string, purpose?: string) {
-  if (!/^(model|app):/.test(subject))
+  const kind = tryParseRef(subject)?.kind;
+  if (kind !== 'model' && kind !== 'app')
     throw new InputError(`--for must be a model:… or app:… ref (got '${subject}')`);
   const inputs = await client.inputsOf(subject);
   const decisions: AiDecision[] = [];
