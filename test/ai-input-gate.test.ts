@@ -5,6 +5,7 @@
  * and a caller who may not read a dataset is told neither the answer nor its reasons;
  * `charter ai decide --for` alone asks and records the gate for every input the caller may read.
  */
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -275,6 +276,143 @@ for (const factory of storeFactories) {
             expect.objectContaining({ check: 'ai-section' }),
             expect.objectContaining({ check: 'clearance' }),
           ],
+        });
+      } finally {
+        await server?.close();
+      }
+    });
+
+    it("records each input whose answer a change turned around on its system, for the system's and the dataset's domains", async () => {
+      const lineage = platform.lineage;
+      const types = ['io.charter.ai.input.refused', 'io.charter.ai.input.allowed'];
+      const cards = await lineage.addWebhook({
+        url: 'https://hooks.example.com/cards',
+        domain: 'cards',
+        events: types,
+      });
+      const payments = await lineage.addWebhook({
+        url: 'https://hooks.example.com/payments',
+        domain: 'payments',
+      });
+      const support = await lineage.addWebhook({
+        url: 'https://hooks.example.com/support',
+        domain: 'support',
+      });
+      const events = async (webhookId: string) =>
+        (await lineage.deliveries({ webhook: webhookId }))
+          .map((d) => d.eventType)
+          .filter((t) => t?.includes('.ai.'));
+      const flips = async () =>
+        (await platform.catalog.auditLog({ ref: 'model:cards/fraud-scorer', limit: 20 })).filter((r) =>
+          r.action.startsWith('ai.input.'),
+        );
+      const file = join(repoRoot, 'examples', 'org', 'domains', 'payments', 'payment-transactions.odcs.yaml');
+      const original = readFileSync(file, 'utf8');
+      const permits = 'permitted: [training, validation, evaluation]';
+      expect(original).toContain(permits);
+      expect(original).toMatch(/^status: active$/m);
+      const deprecated = original.replace(/^status: active$/m, 'status: deprecated');
+
+      // A change that leaves the fraud scorer's answers as they were records nothing.
+      expect((await apply(deprecated)).applied).toBe(true);
+      expect(await flips()).toEqual([]);
+
+      // The owners stop permitting training: the production fraud scorer trains on it.
+      const refusing = await apply(deprecated.replace(permits, 'permitted: [validation, evaluation]'));
+      expect(refusing.applied).toBe(true);
+      // The caller is told before anything else, on the line of the AI section's permitted uses.
+      expect(refusing.results[0]!.warnings).toContainEqual({
+        path: 'customProperties[0].value.uses.permitted',
+        message: `this change makes the AI-use gate refuse training of it for model:cards/fraud-scorer, in production (failing: use-permitted); once the change is live, this is recorded on the system and sent to the webhooks of its domain and the dataset's`,
+      });
+      const [refused] = await flips();
+      expect(refused).toMatchObject({
+        actor: 'user:loader',
+        action: 'ai.input.refused',
+        ref: 'model:cards/fraud-scorer',
+        details: {
+          input: 0,
+          dataset: 'dataset:payments/payment-transactions',
+          datasetVersion: refusing.results[0]!.version,
+          use: 'training',
+          stage: 'production',
+          checks: ['use-permitted'],
+          wouldChange: ["The owner adds 'training' to uses.permitted"],
+          domains: ['payments'],
+        },
+      });
+      // The system's domain and the dataset's hear of it; no other domain does.
+      expect(await events(cards.id)).toEqual(['io.charter.ai.input.refused']);
+      expect(await events(payments.id)).toEqual(['io.charter.ai.input.refused']);
+      expect(await events(support.id)).toEqual([]);
+
+      // Back to active and permitting training again: deprecated to active waits for the data office,
+      // and a version waiting for approval changes no answer.
+      const back = await apply(original);
+      expect(back.results[0]!.status).toBe('pending');
+      expect(back.results[0]!.warnings).toContainEqual({
+        path: 'customProperties[0].value.uses.permitted',
+        message: expect.stringMatching(
+          /^this change makes the AI-use gate allow training of it for model:cards\/fraud-scorer, in production, which it refused for use-permitted; once the change is live/,
+        ),
+      });
+      expect(await flips()).toHaveLength(1);
+      const [open] = await platform.governance.approvals({
+        ref: 'dataset:payments/payment-transactions',
+        state: 'open',
+      });
+      await platform.governance.decideApproval(open!.id, 'approved', 'user:ada', null);
+      // Oldest first: the refusal, then this.
+      const [, allowed] = await flips();
+      expect(allowed).toMatchObject({
+        actor: 'user:ada',
+        action: 'ai.input.allowed',
+        details: { input: 0, use: 'training', checks: ['use-permitted'], domains: ['payments'] },
+      });
+      expect(allowed!.details).not.toHaveProperty('wouldChange');
+      expect(await events(cards.id)).toEqual(['io.charter.ai.input.allowed', 'io.charter.ai.input.refused']);
+      expect(await events(payments.id)).toEqual([
+        'io.charter.ai.input.allowed',
+        'io.charter.ai.input.refused',
+      ]);
+      const described = await platform.catalog.describe('model:cards/fraud-scorer');
+      expect(described.inputsGate?.map((i) => i.decision)).toEqual(['allow', 'allow', 'allow']);
+
+      // A caller who may not read the system is told that a system of its domain is affected, not which.
+      const reader = model('Reads the probe.', `    - { dataset: ${PROBE}, version: 2, role: training }\n`)
+        .replace('name: gate-model, domain: marketing', 'name: probe-reader, domain: support')
+        .replace('owners: [user:maya]', 'owners: [user:kemi]')
+        .replace('stewards: [user:noah]', 'stewards: [user:kemi]');
+      const read = await apply(reader);
+      expect(read.applied, JSON.stringify(read.results)).toBe(true);
+      expect(read.results[0]!.warnings).toEqual([]);
+      let server: FastifyInstance | undefined;
+      try {
+        server = await guardedApp(platform);
+        const { maya } = (await tokensFor(platform, ['maya'])) as Record<'maya', string>;
+        const applied = await server.inject({
+          method: 'POST',
+          url: '/api/v1/apply',
+          headers: { authorization: `Bearer ${maya}`, 'content-type': 'application/json' },
+          payload: { files: [{ name: 'probe.yaml', content: probe() }] },
+        });
+        expect(applied.statusCode, applied.body).toBe(200);
+        const [result] = applied.json().results;
+        expect(result.warnings).toContainEqual(
+          expect.objectContaining({
+            path: 'customProperties',
+            message: expect.stringMatching(
+              /^this change makes the AI-use gate refuse training of it for a system of support you may not read \(failing: ai-section\);/,
+            ),
+          }),
+        );
+        expect(JSON.stringify(result)).not.toContain('probe-reader');
+        const [record] = (
+          await platform.catalog.auditLog({ ref: 'model:support/probe-reader', limit: 10 })
+        ).filter((r) => r.action === 'ai.input.refused');
+        expect(record).toMatchObject({
+          actor: 'user:maya',
+          details: { dataset: PROBE, domains: ['marketing'] },
         });
       } finally {
         await server?.close();

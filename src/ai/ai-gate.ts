@@ -114,6 +114,27 @@ export interface AiSystemRow {
   refused: number;
 }
 
+/** An input link of an AI system whose answer from the gate a change turned around. */
+export interface GateFlip {
+  system: string;
+  systemVersion: number;
+  stage: string | null;
+  /** The link's index in `spec.inputs`. */
+  index: number;
+  dataset: string;
+  /** The dataset's live version (null for a change not yet stored). */
+  datasetVersion: number | null;
+  datasetDomain: string | null;
+  use: string;
+  /** The answer now. */
+  decision: 'allow' | 'deny';
+  /** Refused now: why. Allowed again: why it had been refused. */
+  reasons: DecisionReason[];
+}
+
+/** Systems read per page when a change is checked against their inputs. */
+const SCAN_PAGE = 500;
+
 export interface AiGateOptions {
   actor: string;
   now?: () => Date;
@@ -428,6 +449,126 @@ export class AiGate {
       out.push({ index, dataset, use: role, reasons });
     }
     return out;
+  }
+
+  /**
+   * A change to datasets or to the charter: every declared input link of an AI system whose answer
+   * it turns around (allowed before, refused after, or the other way), judged with the dataset's and
+   * the charter's documents before and after (the same quality facts and system document on both
+   * sides). Once the change is stored, before is the version before the live one and after the live
+   * one; with `pending` (the documents of a change being admitted, by ref), before is the live
+   * version and after the pending document. Left out: a dataset new in the change (no answer
+   * before), a system changed in the same change (its own apply is judged and advised), and what the
+   * gate does not judge (an `output` link, a dataset that is not live).
+   */
+  async flips(
+    changed: readonly { ref: string; kind: string }[],
+    pending?: ReadonlyMap<string, { kind: string; doc: Record<string, unknown> }>,
+  ): Promise<GateFlip[]> {
+    const datasets = new Set(changed.filter((c) => c.kind === 'DataContract').map((c) => c.ref));
+    const charterRef = changed.find((c) => c.kind === 'Charter')?.ref;
+    if (!datasets.size && !charterRef) return [];
+    const systemsChanged = new Set(
+      changed.filter((c) => c.kind === 'Model' || c.kind === 'AiApplication').map((c) => c.ref),
+    );
+    const store = this.catalog.store;
+    const live = await this.charter();
+    const [charterBefore, charterAfter] = !charterRef
+      ? [live, live]
+      : pending
+        ? [live, pending.get(charterRef)?.doc as CharterDoc | undefined]
+        : [(await this.previousDoc(charterRef)) as CharterDoc | undefined, live];
+    const usesBefore = AiGate.usesOf(charterBefore);
+    const usesAfter = AiGate.usesOf(charterAfter);
+    const earlier = new Map<string, Record<string, unknown> | undefined>();
+    const now = (this.options.now ?? (() => new Date()))();
+    const out: GateFlip[] = [];
+    for (const kind of ['Model', 'AiApplication']) {
+      for (let offset = 0; ; offset += SCAN_PAGE) {
+        const page = await store.scanAssets({ kind, limit: SCAN_PAGE, offset });
+        for (const system of page) {
+          const inputs = (system.doc.spec as { inputs?: unknown } | undefined)?.inputs;
+          if (!Array.isArray(inputs) || systemsChanged.has(system.ref)) continue;
+          for (const [index, link] of (inputs as { dataset?: unknown; role?: unknown }[]).entries()) {
+            const { dataset, role } = link ?? {};
+            if (typeof dataset !== 'string' || typeof role !== 'string') continue;
+            if (!charterRef && !datasets.has(dataset)) continue;
+            if (!usesBefore.includes(role) || !usesAfter.includes(role)) continue;
+            const facts = await this.facts(dataset);
+            if (facts.asset?.state !== 'live') continue;
+            let before: Record<string, unknown> | undefined = facts.asset.doc;
+            let after: Record<string, unknown> | undefined = facts.asset.doc;
+            if (datasets.has(dataset) && pending) after = pending.get(dataset)?.doc;
+            else if (datasets.has(dataset)) {
+              if (!earlier.has(dataset)) earlier.set(dataset, await this.previousDoc(dataset));
+              before = earlier.get(dataset);
+            }
+            if (!before || !after) continue;
+            const request = { dataset, use: role, for: system.ref };
+            const was = judge(request, before, facts, charterBefore, system.doc, now).reasons;
+            const is = judge(request, after, facts, charterAfter, system.doc, now).reasons;
+            if (!was.length === !is.length) continue;
+            const spec = system.doc.spec as { stage?: unknown };
+            out.push({
+              system: system.ref,
+              systemVersion: system.version,
+              stage: typeof spec.stage === 'string' ? spec.stage : null,
+              index,
+              dataset,
+              datasetVersion: pending ? null : facts.asset.version,
+              datasetDomain: facts.asset.domain,
+              use: role,
+              decision: is.length ? 'deny' : 'allow',
+              reasons: is.length ? is : was,
+            });
+          }
+        }
+        if (page.length < SCAN_PAGE) break;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Records the flips a change made (see `flips`): an `ai.input.refused` or `ai.input.allowed` audit
+   * record per link, on the system, naming the dataset's domain too, so that the webhooks of both
+   * domains hear of it. `actor` is whoever made the change.
+   */
+  async recordFlips(changed: readonly { ref: string; kind: string }[], actor: string): Promise<GateFlip[]> {
+    const flips = await this.flips(changed);
+    if (!flips.length) return flips;
+    const time = (this.options.now ?? (() => new Date()))().toISOString();
+    const entries: AuditEntry[] = flips.map((f) => ({
+      actor,
+      action: f.decision === 'deny' ? 'ai.input.refused' : 'ai.input.allowed',
+      ref: f.system,
+      version: f.systemVersion,
+      details: {
+        input: f.index,
+        dataset: f.dataset,
+        datasetVersion: f.datasetVersion,
+        use: f.use,
+        stage: f.stage,
+        checks: f.reasons.map((r) => r.check),
+        ...(f.decision === 'deny' ? { wouldChange: f.reasons.map((r) => r.fix) } : {}),
+        ...(f.datasetDomain ? { domains: [f.datasetDomain] } : {}),
+      },
+    }));
+    await this.store.write(async (writer) =>
+      writer.appendAudit(chain(await writer.auditHead(), entries, time)),
+    );
+    return flips;
+  }
+
+  /** The document of an asset's version before its live one (undefined when it has none). */
+  private async previousDoc(ref: string): Promise<Record<string, unknown> | undefined> {
+    const live = (await this.catalog.store.getAsset(ref))?.version;
+    if (live === undefined) return undefined;
+    const earlier = (await this.catalog.store.versions(ref))
+      .filter((v) => v.version < live && (v.state === 'live' || v.state === 'superseded'))
+      .at(-1);
+    if (!earlier) return undefined;
+    return (await this.catalog.store.version(ref, earlier.version))?.doc ?? undefined;
   }
 
   /**

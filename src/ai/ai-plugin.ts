@@ -8,14 +8,24 @@
  *   the failing checks and what would change them (for a dataset the caller may not read, that its
  *   answer is not shown, whatever it is). No decision is recorded: the record of what a system uses
  *   is checked when it is declared, as `charter ai decide` checks it when asked;
+ * - a change to contracts or to the charter that turns the answer for a system's declared input
+ *   around warns its caller (naming the system only to a caller who may read it); once it is live
+ *   (an apply, a deletion, an approved version), each such input is recorded on its system
+ *   (`ai.input.refused`, `ai.input.allowed`), which webhooks of the system's and the dataset's
+ *   domains receive as events;
  * - `describe` of a model or application shows the gate's answer now for each of those inputs.
  */
 import { refTarget } from '../catalog/catalog.js';
 import type { InputGateView } from '../catalog/catalog-api.js';
 import type { CatalogPlugin } from '../catalog/plugin.js';
+import { domainOfRef } from '../lineage/webhooks.js';
 import type { ValidationIssue } from '../model/validation.js';
 import type { AiGate } from './ai-gate.js';
 import { validateAiSection } from './ai-section.js';
+
+/** What happens to a turned-around answer once the change is live (see `AiGate.recordFlips`). */
+const TOLD =
+  "; once the change is live, this is recorded on the system and sent to the webhooks of its domain and the dataset's";
 
 export function aiPlugin(gate?: () => AiGate): CatalogPlugin {
   return {
@@ -46,7 +56,34 @@ export function aiPlugin(gate?: () => AiGate): CatalogPlugin {
         }
         if (advice.length) out.set(subject.ref, advice);
       }
+      // A contract or charter change that turns the answer for a system's input around.
+      if (!subjects.some((s) => s.kind === 'DataContract' || s.kind === 'Charter')) return out;
+      const charter = subjects.find((s) => s.kind === 'Charter')?.ref;
+      for (const flip of await gate().flips(subjects, batch.docs)) {
+        const on = batch.docs.has(flip.dataset) ? flip.dataset : charter;
+        if (!on) continue;
+        const readable = batch.mayRead?.(flip.system) ?? true;
+        const system = readable
+          ? `${flip.system}${flip.stage ? `, in ${flip.stage}` : ''}`
+          : `a system of ${domainOfRef(flip.system) ?? 'another domain'} you may not read`;
+        const use = `${flip.use} of ${flip.dataset === on ? 'it' : flip.dataset}`;
+        const checks = flip.reasons.map((r) => r.check).join(', ');
+        const message =
+          flip.decision === 'deny'
+            ? `this change makes the AI-use gate refuse ${use} for ${system} (failing: ${checks})${TOLD}`
+            : `this change makes the AI-use gate allow ${use} for ${system}, which it refused for ${checks}${TOLD}`;
+        const path = on === charter ? 'spec' : (flip.reasons.find((r) => r.path)?.path ?? 'customProperties');
+        out.set(on, [...(out.get(on) ?? []), { path, message }]);
+      }
       return out;
+    },
+    async afterApply(changed, { actor }) {
+      if (!gate) return;
+      try {
+        await gate().recordFlips(changed, actor);
+      } catch {
+        // The change is stored whatever happens here; the gate's answers are asked again on use.
+      }
     },
     async describe(description, guard) {
       const { asset, doc } = description;

@@ -574,7 +574,8 @@ export async function applyDocuments(
     const changed = candidates
       .filter((c) => c.result.status === 'created' || c.result.status === 'updated')
       .map((c) => ({ ref: c.ref, kind: c.def.kind }));
-    for (const plugin of options.plugins ?? []) if (changed.length) await plugin.afterApply?.(changed);
+    for (const plugin of options.plugins ?? [])
+      if (changed.length) await plugin.afterApply?.(changed, { actor: options.actor });
   }
   return { applied, dryRun, results, summary: summarise(results) };
 }

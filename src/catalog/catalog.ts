@@ -369,7 +369,8 @@ export class Catalog implements CatalogApi {
       );
     }
     // A deleted policy no longer counts in compliance, a deleted contract no longer in lineage.
-    for (const plugin of this.options.plugins ?? []) await plugin.afterApply?.([{ ref, kind: asset.kind }]);
+    for (const plugin of this.options.plugins ?? [])
+      await plugin.afterApply?.([{ ref, kind: asset.kind }], { actor: this.options.actor });
     return result;
   }
 

@@ -52,9 +52,12 @@ export interface CatalogPlugin {
   onWrite?(write: AssetWrite, actor: string, time: string): ApprovalRow[] | undefined;
   /**
    * Called after an apply is stored or an asset deleted, with the refs that changed (e.g. to
-   * re-evaluate compliance).
+   * re-evaluate compliance), and who changed them.
    */
-  afterApply?(changed: readonly { ref: string; kind: string }[]): Promise<void> | void;
+  afterApply?(
+    changed: readonly { ref: string; kind: string }[],
+    context: { actor: string },
+  ): Promise<void> | void;
   /**
    * What the capability adds to `describe` (e.g. inherited classifications from lineage), as the
    * caller (their guard; absent for the local administrator) may see it.

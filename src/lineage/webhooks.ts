@@ -27,6 +27,8 @@ export const EVENT_TYPES = [
   'io.charter.approval.requested',
   'io.charter.approval.decided',
   'io.charter.classification.conflict',
+  'io.charter.ai.input.refused',
+  'io.charter.ai.input.allowed',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -61,6 +63,10 @@ function typeOf(record: AuditRecord): EventType | typeof TEST_EVENT | undefined 
       return 'io.charter.approval.decided';
     case 'classification.conflict':
       return 'io.charter.classification.conflict';
+    case 'ai.input.refused':
+      return 'io.charter.ai.input.refused';
+    case 'ai.input.allowed':
+      return 'io.charter.ai.input.allowed';
     case 'create':
     case 'update':
       // A new or changed waiver waits for the data office.

@@ -443,8 +443,13 @@ export class Governance implements GovernanceApi {
         },
       ]);
     });
-    // An approval makes its version live (a contract, a policy, the charter) or grants a waiver.
-    if (decision === 'approved') this.complianceChanged([row.ref]);
+    // An approval makes its version live (a contract, a policy, the charter), which the catalog's
+    // capabilities follow as they follow an apply (compliance, lineage, the AI-use gate), or grants
+    // a waiver, which compliance follows.
+    if (decision === 'approved' && row.type === 'change' && row.write)
+      for (const plugin of this.catalog.options.plugins ?? [])
+        await plugin.afterApply?.([{ ref: row.ref, kind: row.write.kind }], { actor });
+    else if (decision === 'approved') this.complianceChanged([row.ref]);
     return { ...row, state: decision, decidedBy: actor, decidedAt: time, reason };
   }
 
