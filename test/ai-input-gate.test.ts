@@ -4,17 +4,24 @@
  * applied in the same change as applied, recording no decision and nothing in the audit log), `describe` shows the gate's answer per link now,
  * and a caller who may not read a dataset is told neither the answer nor its reasons;
  * `charter ai decide --for` alone asks and records the gate for every input the caller may read.
+ * A contract change, an approved version or a quality run that turns a declared input's answer
+ * around warns the caller (contract changes) and is recorded on the system and sent to the webhooks
+ * of its domain and the dataset's.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AiDecision } from '../src/ai/ai-gate.js';
 import { parseSources } from '../src/catalog/parse.js';
 import { readManifestFiles } from '../src/cli/files.js';
+import { QualityService } from '../src/quality/quality-service.js';
 import { createPlatform, type Platform } from '../src/server/platform.js';
 import { aiStoreFor } from '../src/store/sql/sql-ai-store.js';
+import { qualityStoreFor } from '../src/store/sql/sql-quality-store.js';
+import { BAD, GOOD, QUALITY_ORG } from './quality-fixtures.js';
 import { charterAsync } from './support/cli.js';
 import { guardedApp, tokensFor } from './support/guarded-app.js';
 import { repoRoot } from './support/reference.js';
@@ -417,6 +424,116 @@ for (const factory of storeFactories) {
       } finally {
         await server?.close();
       }
+    });
+  });
+}
+
+const REFUNDS = 'dataset:payments/refunds';
+
+/** The quality tests' organisation, its refunds offered for evaluation, and a production model evaluated on them. */
+const QUALITY_AI_ORG = `${QUALITY_ORG.replace(
+  'domain: payments\nservers:',
+  `domain: payments
+customProperties:
+  - property: x-charter-ai
+    value:
+      uses: { permitted: [evaluation] }
+      gaps: { limitations: [Test refunds.] }
+      personalData: { level: none }
+      rights: { license: CC-BY-4.0, aiTrainingPermitted: true }
+servers:`,
+)}
+---
+apiVersion: charter/v1
+kind: Model
+metadata: { name: refund-checker, domain: payments }
+spec:
+  title: Refund checker
+  description: Flags refunds to look at.
+  version: "1"
+  stage: production
+  owners: [user:alice]
+  x-charter-clearance: confidential
+  inputs:
+    - { dataset: ${REFUNDS}, version: 1, role: evaluation }
+`;
+
+for (const factory of storeFactories) {
+  describe.runIf(await factory.available())(`AI-use gate after quality runs on ${factory.name}`, () => {
+    let handle: StoreHandle;
+    let dir: string;
+
+    beforeAll(async () => {
+      handle = await factory.create();
+      dir = mkdtempSync(join(tmpdir(), 'charter-gate-quality-'));
+    });
+    afterAll(async () => {
+      await handle?.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('records an input a quality run turned around, with the run, and again when a run turns it back', async () => {
+      const platform = createPlatform(handle.store, { actor: 'user:alice' });
+      const applied = await platform.catalog.apply(
+        parseSources([{ name: 'org.yaml', content: QUALITY_AI_ORG }]),
+      );
+      expect(applied.applied, JSON.stringify(applied.results.filter((r) => r.issues.length))).toBe(true);
+      const quality = new QualityService(platform.catalog, qualityStoreFor(handle.store), {
+        actor: 'user:scheduler',
+        dataRoot: dir,
+      });
+      const hook = await platform.lineage.addWebhook({
+        url: 'https://hooks.example.com/payments',
+        domain: 'payments',
+        events: ['io.charter.ai.input.refused', 'io.charter.ai.input.allowed'],
+      });
+      const flips = async () =>
+        (await platform.catalog.auditLog({ ref: 'model:payments/refund-checker', limit: 50 })).filter((r) =>
+          r.action.startsWith('ai.input.'),
+        );
+      const decision = async () =>
+        (await platform.catalog.describe('model:payments/refund-checker')).inputsGate?.[0]?.decision;
+
+      // Never checked, then passing: allowed on both sides, nothing recorded.
+      expect(await decision()).toBe('allow');
+      writeFileSync(join(dir, 'refunds.csv'), GOOD);
+      expect((await quality.check({ ref: REFUNDS }, {})).status).toBe('passed');
+      expect(await flips()).toEqual([]);
+
+      // A failing run (and the incident it opens) refuses the model's evaluation input.
+      writeFileSync(join(dir, 'refunds.csv'), BAD);
+      const failed = await quality.check({ ref: REFUNDS }, {});
+      expect(failed.status).toBe('failed');
+      expect(await decision()).toBe('deny');
+      const [refused] = await flips();
+      expect(refused).toMatchObject({
+        actor: 'user:scheduler',
+        action: 'ai.input.refused',
+        details: {
+          dataset: REFUNDS,
+          use: 'evaluation',
+          stage: 'production',
+          checks: ['quality', 'incident'],
+          qualityRun: failed.runs[0]!.id,
+        },
+      });
+
+      // Another failing run changes no answer: nothing more.
+      expect((await quality.check({ ref: REFUNDS }, {})).status).toBe('failed');
+      expect(await flips()).toHaveLength(1);
+
+      // Fixed: the passing run resolves the incident and allows it again.
+      writeFileSync(join(dir, 'refunds.csv'), GOOD);
+      const passed = await quality.check({ ref: REFUNDS }, {});
+      expect(passed.status).toBe('passed');
+      const [, allowed] = await flips();
+      expect(allowed).toMatchObject({
+        action: 'ai.input.allowed',
+        details: { checks: ['quality', 'incident'], qualityRun: passed.runs[0]!.id },
+      });
+      expect(await decision()).toBe('allow');
+      const events = (await platform.lineage.deliveries({ webhook: hook.id })).map((d) => d.eventType);
+      expect(events).toEqual(['io.charter.ai.input.allowed', 'io.charter.ai.input.refused']);
     });
   });
 }

@@ -134,6 +134,8 @@ export interface GateFlip {
 
 /** Systems read per page when a change is checked against their inputs. */
 const SCAN_PAGE = 500;
+/** Up to this many changed datasets, the systems using them are found through their relations. */
+const FEW_DATASETS = 20;
 
 export interface AiGateOptions {
   actor: string;
@@ -453,25 +455,30 @@ export class AiGate {
 
   /**
    * A change to datasets or to the charter: every declared input link of an AI system whose answer
-   * it turns around (allowed before, refused after, or the other way), judged with the dataset's and
-   * the charter's documents before and after (the same quality facts and system document on both
-   * sides). Once the change is stored, before is the version before the live one and after the live
-   * one; with `pending` (the documents of a change being admitted, by ref), before is the live
-   * version and after the pending document. Left out: a dataset new in the change (no answer
-   * before), a system changed in the same change (its own apply is judged and advised), and what the
-   * gate does not judge (an `output` link, a dataset that is not live).
+   * it turns around (allowed before, refused after, or the other way), judged before and after with
+   * the same system document. Once a change of documents is stored, before is the dataset's (the
+   * charter's) version before the live one and after the live one; with `pending` (the documents of
+   * a change being admitted, by ref), before is the live version and after the pending document; with
+   * `qualityBefore` (a quality run was stored), the documents are the live ones on both sides and
+   * before are the dataset's quality facts given (its newest run and open incident then). Left out:
+   * a dataset new in the change (no answer before), a system changed in the same change (its own
+   * apply is judged and advised), and what the gate does not judge (an `output` link, a dataset
+   * that is not live).
    */
   async flips(
     changed: readonly { ref: string; kind: string }[],
-    pending?: ReadonlyMap<string, { kind: string; doc: Record<string, unknown> }>,
+    sides: {
+      pending?: ReadonlyMap<string, { kind: string; doc: Record<string, unknown> }>;
+      qualityBefore?: Pick<DatasetFacts, 'latest' | 'incident'>;
+    } = {},
   ): Promise<GateFlip[]> {
+    const { pending, qualityBefore } = sides;
     const datasets = new Set(changed.filter((c) => c.kind === 'DataContract').map((c) => c.ref));
     const charterRef = changed.find((c) => c.kind === 'Charter')?.ref;
     if (!datasets.size && !charterRef) return [];
     const systemsChanged = new Set(
       changed.filter((c) => c.kind === 'Model' || c.kind === 'AiApplication').map((c) => c.ref),
     );
-    const store = this.catalog.store;
     const live = await this.charter();
     const [charterBefore, charterAfter] = !charterRef
       ? [live, live]
@@ -483,59 +490,80 @@ export class AiGate {
     const earlier = new Map<string, Record<string, unknown> | undefined>();
     const now = (this.options.now ?? (() => new Date()))();
     const out: GateFlip[] = [];
-    for (const kind of ['Model', 'AiApplication']) {
-      for (let offset = 0; ; offset += SCAN_PAGE) {
-        const page = await store.scanAssets({ kind, limit: SCAN_PAGE, offset });
-        for (const system of page) {
-          const inputs = (system.doc.spec as { inputs?: unknown } | undefined)?.inputs;
-          if (!Array.isArray(inputs) || systemsChanged.has(system.ref)) continue;
-          for (const [index, link] of (inputs as { dataset?: unknown; role?: unknown }[]).entries()) {
-            const { dataset, role } = link ?? {};
-            if (typeof dataset !== 'string' || typeof role !== 'string') continue;
-            if (!charterRef && !datasets.has(dataset)) continue;
-            if (!usesBefore.includes(role) || !usesAfter.includes(role)) continue;
-            const facts = await this.facts(dataset);
-            if (facts.asset?.state !== 'live') continue;
-            let before: Record<string, unknown> | undefined = facts.asset.doc;
-            let after: Record<string, unknown> | undefined = facts.asset.doc;
-            if (datasets.has(dataset) && pending) after = pending.get(dataset)?.doc;
-            else if (datasets.has(dataset)) {
-              if (!earlier.has(dataset)) earlier.set(dataset, await this.previousDoc(dataset));
-              before = earlier.get(dataset);
-            }
-            if (!before || !after) continue;
-            const request = { dataset, use: role, for: system.ref };
-            const was = judge(request, before, facts, charterBefore, system.doc, now).reasons;
-            const is = judge(request, after, facts, charterAfter, system.doc, now).reasons;
-            if (!was.length === !is.length) continue;
-            const spec = system.doc.spec as { stage?: unknown };
-            out.push({
-              system: system.ref,
-              systemVersion: system.version,
-              stage: typeof spec.stage === 'string' ? spec.stage : null,
-              index,
-              dataset,
-              datasetVersion: pending ? null : facts.asset.version,
-              datasetDomain: facts.asset.domain,
-              use: role,
-              decision: is.length ? 'deny' : 'allow',
-              reasons: is.length ? is : was,
-            });
-          }
+    for (const system of await this.systemsUsing(charterRef ? undefined : datasets)) {
+      const inputs = (system.doc.spec as { inputs?: unknown } | undefined)?.inputs;
+      if (!Array.isArray(inputs) || systemsChanged.has(system.ref)) continue;
+      for (const [index, link] of (inputs as { dataset?: unknown; role?: unknown }[]).entries()) {
+        const { dataset, role } = link ?? {};
+        if (typeof dataset !== 'string' || typeof role !== 'string') continue;
+        if (!charterRef && !datasets.has(dataset)) continue;
+        if (!usesBefore.includes(role) || !usesAfter.includes(role)) continue;
+        const facts = await this.facts(dataset);
+        if (facts.asset?.state !== 'live') continue;
+        let before: Record<string, unknown> | undefined = facts.asset.doc;
+        let after: Record<string, unknown> | undefined = facts.asset.doc;
+        if (datasets.has(dataset) && pending) after = pending.get(dataset)?.doc;
+        else if (datasets.has(dataset) && !qualityBefore) {
+          if (!earlier.has(dataset)) earlier.set(dataset, await this.previousDoc(dataset));
+          before = earlier.get(dataset);
         }
-        if (page.length < SCAN_PAGE) break;
+        if (!before || !after) continue;
+        const factsBefore = qualityBefore && datasets.has(dataset) ? qualityBefore : facts;
+        const request = { dataset, use: role, for: system.ref };
+        const was = judge(request, before, factsBefore, charterBefore, system.doc, now).reasons;
+        const is = judge(request, after, facts, charterAfter, system.doc, now).reasons;
+        if (!was.length === !is.length) continue;
+        const spec = system.doc.spec as { stage?: unknown };
+        out.push({
+          system: system.ref,
+          systemVersion: system.version,
+          stage: typeof spec.stage === 'string' ? spec.stage : null,
+          index,
+          dataset,
+          datasetVersion: pending ? null : facts.asset.version,
+          datasetDomain: facts.asset.domain,
+          use: role,
+          decision: is.length ? 'deny' : 'allow',
+          reasons: is.length ? is : was,
+        });
       }
     }
     return out;
   }
 
   /**
+   * The live models and applications that declare one of these datasets (through their relations,
+   * for a few), or all of them (no datasets given, or many).
+   */
+  private async systemsUsing(datasets?: ReadonlySet<string>): Promise<AssetWithDoc[]> {
+    const store = this.catalog.store;
+    if (datasets && datasets.size <= FEW_DATASETS) {
+      const refs = new Set<string>();
+      for (const dataset of datasets)
+        for (const r of await store.relationsTo(dataset)) if (r.type === 'usesData') refs.add(r.source);
+      return (await store.getAssets([...refs])).filter((a) => a.state === 'live');
+    }
+    const out: AssetWithDoc[] = [];
+    for (const kind of ['Model', 'AiApplication'])
+      for (let offset = 0; ; offset += SCAN_PAGE) {
+        const page = await store.scanAssets({ kind, limit: SCAN_PAGE, offset });
+        out.push(...page);
+        if (page.length < SCAN_PAGE) break;
+      }
+    return out;
+  }
+
+  /**
    * Records the flips a change made (see `flips`): an `ai.input.refused` or `ai.input.allowed` audit
    * record per link, on the system, naming the dataset's domain too, so that the webhooks of both
-   * domains hear of it. `actor` is whoever made the change.
+   * domains hear of it. `actor` is whoever made the change; `run`, the quality run that made it.
    */
-  async recordFlips(changed: readonly { ref: string; kind: string }[], actor: string): Promise<GateFlip[]> {
-    const flips = await this.flips(changed);
+  async recordFlips(
+    changed: readonly { ref: string; kind: string }[],
+    actor: string,
+    quality?: { run: string; before: Pick<DatasetFacts, 'latest' | 'incident'> },
+  ): Promise<GateFlip[]> {
+    const flips = await this.flips(changed, quality ? { qualityBefore: quality.before } : {});
     if (!flips.length) return flips;
     const time = (this.options.now ?? (() => new Date()))().toISOString();
     const entries: AuditEntry[] = flips.map((f) => ({
@@ -551,6 +579,7 @@ export class AiGate {
         stage: f.stage,
         checks: f.reasons.map((r) => r.check),
         ...(f.decision === 'deny' ? { wouldChange: f.reasons.map((r) => r.fix) } : {}),
+        ...(quality ? { qualityRun: quality.run } : {}),
         ...(f.datasetDomain ? { domains: [f.datasetDomain] } : {}),
       },
     }));

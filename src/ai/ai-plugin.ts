@@ -59,7 +59,7 @@ export function aiPlugin(gate?: () => AiGate): CatalogPlugin {
       // A contract or charter change that turns the answer for a system's input around.
       if (!subjects.some((s) => s.kind === 'DataContract' || s.kind === 'Charter')) return out;
       const charter = subjects.find((s) => s.kind === 'Charter')?.ref;
-      for (const flip of await gate().flips(subjects, batch.docs)) {
+      for (const flip of await gate().flips(subjects, { pending: batch.docs })) {
         const on = batch.docs.has(flip.dataset) ? flip.dataset : charter;
         if (!on) continue;
         const readable = batch.mayRead?.(flip.system) ?? true;
@@ -83,6 +83,17 @@ export function aiPlugin(gate?: () => AiGate): CatalogPlugin {
         await gate().recordFlips(changed, actor);
       } catch {
         // The change is stored whatever happens here; the gate's answers are asked again on use.
+      }
+    },
+    async afterQuality({ ref, runId, before }, { actor }) {
+      if (!gate) return;
+      try {
+        await gate().recordFlips([{ ref, kind: 'DataContract' }], actor, {
+          run: runId,
+          before: { latest: before.latest, incident: before.incident },
+        });
+      } catch {
+        // The run is stored whatever happens here; the gate's answers are asked again on use.
       }
     },
     async describe(description, guard) {

@@ -7,6 +7,7 @@ import type { Relation } from '../model/kinds/kind.js';
 import type { ValidationIssue } from '../model/validation.js';
 import type { Admission } from '../model/violation.js';
 import type { ApprovalRow, AssetWrite } from '../store/catalog-store.js';
+import type { Incident, RunSummary } from '../store/quality-store.js';
 import type { AccessGuard } from './access-guard.js';
 import type { Description } from './catalog-api.js';
 
@@ -56,6 +57,14 @@ export interface CatalogPlugin {
    */
   afterApply?(
     changed: readonly { ref: string; kind: string }[],
+    context: { actor: string },
+  ): Promise<void> | void;
+  /**
+   * Called after the quality capability stores a run of a contract (and any incident change it
+   * made), with the dataset's quality facts before it: its newest run and its open incident then.
+   */
+  afterQuality?(
+    change: { ref: string; runId: string; before: { latest?: RunSummary; incident?: Incident } },
     context: { actor: string },
   ): Promise<void> | void;
   /**

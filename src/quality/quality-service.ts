@@ -300,6 +300,9 @@ export class QualityService {
   /** Stores the run, updates the incident and appends the audit records, all in one transaction. */
   private async record(run: QualityRun): Promise<void> {
     const time = run.finishedAt;
+    // The dataset's quality before this run, for the capabilities that follow it (the AI-use gate).
+    const [latest] = await this.store.latestRuns([run.ref]);
+    let incident: Incident | undefined;
     await this.store.write(async (writer) => {
       const entries: AuditEntry[] = [
         {
@@ -320,6 +323,7 @@ export class QualityService {
       ];
       await writer.insertRun(run);
       const open = await writer.openIncident(run.ref);
+      incident = open;
       const failing = incidentFailing(run, open);
       const event = (action: 'opened' | 'updated' | 'resolved') => ({
         time,
@@ -391,6 +395,9 @@ export class QualityService {
       }
       await appendEntries(writer, time, entries);
     });
+    const before = { ...(latest ? { latest } : {}), ...(incident ? { incident } : {}) };
+    for (const plugin of this.catalog.options.plugins ?? [])
+      await plugin.afterQuality?.({ ref: run.ref, runId: run.id, before }, { actor: run.actor });
   }
 
   async runs(options: { ref?: string; limit?: number }) {
