@@ -348,6 +348,19 @@ for (const factory of storeFactories) {
           domains: ['payments'],
         },
       });
+      // describe says since when, and by whose change, the link has its answer.
+      const since = async () =>
+        (await platform.catalog.describe('model:cards/fraud-scorer')).inputsGate?.map((g) => g.since);
+      expect(await since()).toEqual([
+        {
+          time: refused!.time,
+          actor: 'user:loader',
+          auditSeq: refused!.seq,
+          datasetVersion: refusing.results[0]!.version,
+        },
+        undefined,
+        undefined,
+      ]);
       // The system's domain and the dataset's hear of it; no other domain does.
       expect(await events(cards.id)).toEqual(['io.charter.ai.input.refused']);
       expect(await events(payments.id)).toEqual(['io.charter.ai.input.refused']);
@@ -384,6 +397,7 @@ for (const factory of storeFactories) {
       ]);
       const described = await platform.catalog.describe('model:cards/fraud-scorer');
       expect(described.inputsGate?.map((i) => i.decision)).toEqual(['allow', 'allow', 'allow']);
+      expect(described.inputsGate?.[0]?.since).toMatchObject({ actor: 'user:ada', auditSeq: allowed!.seq });
 
       // A caller who may not read the system is told that a system of its domain is affected, not which.
       const reader = model('Reads the probe.', `    - { dataset: ${PROBE}, version: 2, role: training }\n`)
@@ -534,6 +548,35 @@ for (const factory of storeFactories) {
       expect(await decision()).toBe('allow');
       const events = (await platform.lineage.deliveries({ webhook: hook.id })).map((d) => d.eventType);
       expect(events).toEqual(['io.charter.ai.input.allowed', 'io.charter.ai.input.refused']);
+      const [link] = (await platform.catalog.describe('model:payments/refund-checker')).inputsGate!;
+      expect(link!.since).toEqual({
+        time: allowed!.time,
+        actor: 'user:scheduler',
+        auditSeq: allowed!.seq,
+        datasetVersion: 1,
+        qualityRun: passed.runs[0]!.id,
+      });
+
+      // The CLI's describe shows it beside the answer.
+      let server: FastifyInstance | undefined;
+      try {
+        server = await guardedApp(platform);
+        const { alice } = (await tokensFor(platform, ['alice'])) as Record<'alice', string>;
+        await server.listen({ port: 0, host: '127.0.0.1' });
+        const url = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
+        const described = await charterAsync(
+          ['--server', url, '--token', alice, 'describe', 'model:payments/refund-checker'],
+          { COLUMNS: '160' },
+        );
+        expect(described.code, described.stderr).toBe(0);
+        expect(described.stdout).toMatch(
+          new RegExp(
+            `dataset:payments/refunds +evaluation +allow +${allowed!.time.slice(0, 16).replace('T', ' ')} user:scheduler \\(quality run\\)`,
+          ),
+        );
+      } finally {
+        await server?.close();
+      }
     });
   });
 }

@@ -132,6 +132,10 @@ export interface GateFlip {
   reasons: DecisionReason[];
 }
 
+/** The audit actions of a change that turned a system input's answer around. */
+export const INPUT_REFUSED = 'ai.input.refused';
+export const INPUT_ALLOWED = 'ai.input.allowed';
+
 /** Systems read per page when a change is checked against their inputs. */
 const SCAN_PAGE = 500;
 /** Up to this many changed datasets, the systems using them are found through their relations. */
@@ -568,7 +572,7 @@ export class AiGate {
     const time = (this.options.now ?? (() => new Date()))().toISOString();
     const entries: AuditEntry[] = flips.map((f) => ({
       actor,
-      action: f.decision === 'deny' ? 'ai.input.refused' : 'ai.input.allowed',
+      action: f.decision === 'deny' ? INPUT_REFUSED : INPUT_ALLOWED,
       ref: f.system,
       version: f.systemVersion,
       details: {
@@ -587,6 +591,26 @@ export class AiGate {
       writer.appendAudit(chain(await writer.auditHead(), entries, time)),
     );
     return flips;
+  }
+
+  /**
+   * For each input link of a system (by index), the newest record of a change that turned its
+   * answer around (see `recordFlips`), with the dataset it named then.
+   */
+  async turns(system: string): Promise<Map<number, { record: AuditRecord; dataset: string }>> {
+    const records = await this.catalog.store.auditRecords({
+      ref: system,
+      actions: [INPUT_REFUSED, INPUT_ALLOWED],
+      newestFirst: true,
+      limit: 500,
+    });
+    const out = new Map<number, { record: AuditRecord; dataset: string }>();
+    for (const record of records) {
+      const { input, dataset } = record.details ?? {};
+      if (typeof input === 'number' && typeof dataset === 'string' && !out.has(input))
+        out.set(input, { record, dataset });
+    }
+    return out;
   }
 
   /** The document of an asset's version before its live one (undefined when it has none). */

@@ -16,11 +16,12 @@
  * - `describe` of a model or application shows the gate's answer now for each of those inputs.
  */
 import { refTarget } from '../catalog/catalog.js';
-import type { InputGateView } from '../catalog/catalog-api.js';
+import type { InputGateTurn, InputGateView } from '../catalog/catalog-api.js';
 import type { CatalogPlugin } from '../catalog/plugin.js';
 import { domainOfRef } from '../lineage/webhooks.js';
 import type { ValidationIssue } from '../model/validation.js';
-import type { AiGate } from './ai-gate.js';
+import type { AuditRecord } from '../store/catalog-store.js';
+import { type AiGate, INPUT_REFUSED } from './ai-gate.js';
 import { validateAiSection } from './ai-section.js';
 
 /** What happens to a turned-around answer once the change is live (see `AiGate.recordFlips`). */
@@ -101,20 +102,41 @@ export function aiPlugin(gate?: () => AiGate): CatalogPlugin {
       if (!gate || (asset.kind !== 'Model' && asset.kind !== 'AiApplication')) return undefined;
       const assessed = await gate().assessInputs({ ref: asset.ref, doc });
       if (!assessed.length) return undefined;
+      const turns = await gate().turns(asset.ref);
       return {
         inputsGate: assessed.map(({ index, dataset, use, reasons }): InputGateView => {
           const target = refTarget(dataset);
           if (guard && target && !guard.canRead(target))
             return { index, dataset, use, decision: 'restricted', reasons: [] };
+          const decision = reasons.length ? 'deny' : 'allow';
+          const turn = turns.get(index);
+          // The record counts while the link names the same dataset and has the answer it turned to.
+          const since =
+            turn?.dataset === dataset && (turn.record.action === INPUT_REFUSED) === (decision === 'deny')
+              ? turnView(turn.record)
+              : undefined;
           return {
             index,
             dataset,
             use,
-            decision: reasons.length ? 'deny' : 'allow',
+            decision,
             reasons: reasons.map(({ check, message, fix }) => ({ check, message, fix })),
+            ...(since ? { since } : {}),
           };
         }),
       };
     },
+  };
+}
+
+/** When, by whom and how a link's answer was turned around, from its audit record. */
+function turnView(record: AuditRecord): InputGateTurn {
+  const { datasetVersion, qualityRun } = record.details ?? {};
+  return {
+    time: record.time,
+    actor: record.actor,
+    auditSeq: record.seq,
+    datasetVersion: typeof datasetVersion === 'number' ? datasetVersion : null,
+    ...(typeof qualityRun === 'string' ? { qualityRun } : {}),
   };
 }

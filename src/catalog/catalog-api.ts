@@ -74,6 +74,20 @@ export interface InputGateView {
   use: string;
   decision: 'allow' | 'deny' | 'restricted';
   reasons: { check: string; message: string; fix: string }[];
+  /**
+   * The change that turned this link to its answer now, when one did since the system was applied
+   * (its `ai.input.refused` or `ai.input.allowed` audit record): when, by whom, the dataset's
+   * version then and the quality run, if a run turned it. Absent for a restricted link.
+   */
+  since?: InputGateTurn;
+}
+
+export interface InputGateTurn {
+  time: string;
+  actor: string;
+  auditSeq: number;
+  datasetVersion: number | null;
+  qualityRun?: string;
 }
 
 export interface DiffResult {

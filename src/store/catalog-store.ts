@@ -143,8 +143,12 @@ export interface AuditHead {
 export interface AuditFilter {
   ref?: string;
   actor?: string;
+  /** Only records of these actions. */
+  actions?: readonly string[];
   afterSeq?: number;
   limit?: number;
+  /** Newest first (default: oldest first). */
+  newestFirst?: boolean;
 }
 
 export interface CurrentVersion {

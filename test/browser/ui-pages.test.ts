@@ -411,6 +411,33 @@ describe.runIf(browserAvailable())('web UI: every main page', { timeout: 180_000
     ]);
   });
 
+  it("says since when, and by whose change, a model's input has the AI-use gate's answer", async () => {
+    const file = join(repoRoot, 'examples', 'org', 'domains', 'payments', 'payment-transactions.odcs.yaml');
+    const original = readFileSync(file, 'utf8');
+    const permits = 'permitted: [training, validation, evaluation]';
+    expect(original).toContain(permits);
+    const why = async () => {
+      await page.goto(`${server.url}/model/cards/fraud-scorer`);
+      const cell = page.locator('#ai-use-gate tbody tr').first().locator('td').nth(3);
+      await cell.getByText(/since/).waitFor();
+      return (await cell.textContent())?.trim();
+    };
+    let turned = await server.apply(
+      original.replace(permits, 'permitted: [validation, evaluation]'),
+      'user:farid',
+    );
+    expect(turned.status).toBe(200);
+    try {
+      expect(await why()).toMatch(
+        /does not permit 'training'.*Refused since \d+ \w+ \d{4}, \d\d:\d\d UTC: a change by .+ \(dataset v\d+\)$/,
+      );
+    } finally {
+      turned = await server.apply(original, 'user:farid');
+    }
+    expect(turned.status).toBe(200);
+    expect(await why()).toMatch(/^Allowed since .+ UTC: a change by .+ \(dataset v\d+\)$/);
+  });
+
   it('answers unknown UI paths with the app and unknown API paths with a JSON 404', async () => {
     const ui = await fetch(`${server.url}/no/such/page`);
     expect(ui.status).toBe(200);

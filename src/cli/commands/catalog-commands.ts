@@ -181,6 +181,14 @@ function describeText(d: Description): string {
               g.decision === 'restricted' ? 'you may not read it' : g.reasons.map((r) => r.check).join(', '),
             flex: 2,
           },
+          {
+            header: 'since',
+            value: (g) =>
+              g.since
+                ? `${g.since.time.slice(0, 16).replace('T', ' ')} ${g.since.actor}${g.since.qualityRun ? ' (quality run)' : g.since.datasetVersion ? ` (dataset v${g.since.datasetVersion})` : ''}`
+                : '',
+            flex: 1,
+          },
         ],
         { indent: 2 },
       ),

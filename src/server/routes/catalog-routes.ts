@@ -148,6 +148,20 @@ const describeSchema = objectOf({
             ['check', 'message', 'fix'],
           ),
         },
+        since: {
+          ...objectOf(
+            {
+              time: { type: 'string', format: 'date-time' },
+              actor: { type: 'string' },
+              auditSeq: { type: 'integer' },
+              datasetVersion: { type: ['integer', 'null'] },
+              qualityRun: { type: 'string', description: 'The quality run that turned it, when one did' },
+            },
+            ['time', 'actor', 'auditSeq', 'datasetVersion'],
+          ),
+          description:
+            'The change that turned this link to its answer now (its ai.input.refused or ai.input.allowed audit record), when one did since the system was applied; absent for a restricted link',
+        },
       },
       ['index', 'dataset', 'use', 'decision', 'reasons'],
     ),

@@ -765,9 +765,10 @@ export class SqlStore implements CatalogStore {
     let q = this.db.selectFrom('audit_log').selectAll();
     if (filter.ref) q = q.where('ref', '=', filter.ref);
     if (filter.actor) q = q.where('actor', '=', filter.actor);
+    if (filter.actions?.length) q = q.where('action', 'in', [...filter.actions]);
     if (filter.afterSeq !== undefined) q = q.where('seq', '>', filter.afterSeq);
     const rows = await q
-      .orderBy('seq')
+      .orderBy('seq', filter.newestFirst ? 'desc' : 'asc')
       .limit(filter.limit ?? 1000)
       .execute();
     return rows.map(toAudit);

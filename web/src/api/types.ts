@@ -87,6 +87,14 @@ export interface InputGate {
   use: string;
   decision: 'allow' | 'deny' | 'restricted';
   reasons: { check: string; message: string; fix: string }[];
+  /** The change that turned this link to its answer now, when one did since the system was applied. */
+  since?: {
+    time: string;
+    actor: string;
+    auditSeq: number;
+    datasetVersion: number | null;
+    qualityRun?: string;
+  };
 }
 
 export interface FieldChange {

@@ -354,13 +354,25 @@ export function InputsGatePanel({ d }: { d: Description }) {
                 {g.decision === 'restricted' ? (
                   <span className="muted">You may not read this dataset; its owners can tell you.</span>
                 ) : (
-                  <ul className="plain">
-                    {g.reasons.map((r) => (
-                      <li key={r.check}>
-                        {r.message} <span className="muted small">→ {r.fix}</span>
-                      </li>
-                    ))}
-                  </ul>
+                  <>
+                    <ul className="plain">
+                      {g.reasons.map((r) => (
+                        <li key={r.check}>
+                          {r.message} <span className="muted small">→ {r.fix}</span>
+                        </li>
+                      ))}
+                    </ul>
+                    {g.since && (
+                      <div className="muted small">
+                        {g.decision === 'deny' ? 'Refused' : 'Allowed'} since {when(g.since.time)}:{' '}
+                        {g.since.qualityRun ? 'a quality run by ' : 'a change by '}
+                        <PersonRef refText={g.since.actor} />
+                        {!g.since.qualityRun && g.since.datasetVersion
+                          ? ` (dataset v${g.since.datasetVersion})`
+                          : ''}
+                      </div>
+                    )}
+                  </>
                 )}
               </td>
             </tr>
