@@ -532,42 +532,48 @@ for (const factory of storeFactories) {
         },
       });
 
-      // Another failing run changes no answer: nothing more.
-      expect((await quality.check({ ref: REFUNDS }, {})).status).toBe('failed');
-      expect(await flips()).toHaveLength(1);
-
-      // Fixed: the passing run resolves the incident and allows it again.
-      writeFileSync(join(dir, 'refunds.csv'), GOOD);
-      const passed = await quality.check({ ref: REFUNDS }, {});
-      expect(passed.status).toBe('passed');
-      const [, allowed] = await flips();
-      expect(allowed).toMatchObject({
-        action: 'ai.input.allowed',
-        details: { checks: ['quality', 'incident'], qualityRun: passed.runs[0]!.id },
-      });
-      expect(await decision()).toBe('allow');
-      const events = (await platform.lineage.deliveries({ webhook: hook.id })).map((d) => d.eventType);
-      expect(events).toEqual(['io.charter.ai.input.allowed', 'io.charter.ai.input.refused']);
-      const [link] = (await platform.catalog.describe('model:payments/refund-checker')).inputsGate!;
-      expect(link!.since).toEqual({
-        time: allowed!.time,
-        actor: 'user:scheduler',
-        auditSeq: allowed!.seq,
-        datasetVersion: 1,
-        qualityRun: passed.runs[0]!.id,
-      });
-
-      // The CLI's describe shows it beside the answer.
+      // The inventory says since when, and whose run, it is refused.
       let server: FastifyInstance | undefined;
       try {
         server = await guardedApp(platform);
         const { alice } = (await tokensFor(platform, ['alice'])) as Record<'alice', string>;
         await server.listen({ port: 0, host: '127.0.0.1' });
         const url = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
-        const described = await charterAsync(
-          ['--server', url, '--token', alice, 'describe', 'model:payments/refund-checker'],
-          { COLUMNS: '160' },
+        const cli = (...args: string[]) =>
+          charterAsync(['--server', url, '--token', alice, ...args], { COLUMNS: '160' });
+        const inventory = await cli('ai', 'systems');
+        expect(inventory.code, inventory.stderr).toBe(0);
+        expect(inventory.stdout).toContain(
+          `${REFUNDS} for evaluation (quality, incident), since ${refused!.time.slice(0, 16).replace('T', ' ')} (user:scheduler)`,
         );
+
+        // Another failing run changes no answer: nothing more.
+        expect((await quality.check({ ref: REFUNDS }, {})).status).toBe('failed');
+        expect(await flips()).toHaveLength(1);
+
+        // Fixed: the passing run resolves the incident and allows it again.
+        writeFileSync(join(dir, 'refunds.csv'), GOOD);
+        const passed = await quality.check({ ref: REFUNDS }, {});
+        expect(passed.status).toBe('passed');
+        const [, allowed] = await flips();
+        expect(allowed).toMatchObject({
+          action: 'ai.input.allowed',
+          details: { checks: ['quality', 'incident'], qualityRun: passed.runs[0]!.id },
+        });
+        expect(await decision()).toBe('allow');
+        const events = (await platform.lineage.deliveries({ webhook: hook.id })).map((d) => d.eventType);
+        expect(events).toEqual(['io.charter.ai.input.allowed', 'io.charter.ai.input.refused']);
+        const [link] = (await platform.catalog.describe('model:payments/refund-checker')).inputsGate!;
+        expect(link!.since).toEqual({
+          time: allowed!.time,
+          actor: 'user:scheduler',
+          auditSeq: allowed!.seq,
+          datasetVersion: 1,
+          qualityRun: passed.runs[0]!.id,
+        });
+
+        // The CLI's describe shows it beside the answer.
+        const described = await cli('describe', 'model:payments/refund-checker');
         expect(described.code, described.stderr).toBe(0);
         expect(described.stdout).toMatch(
           new RegExp(

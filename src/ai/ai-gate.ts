@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { type AuditEntry, chain } from '../audit/audit-chain.js';
 import { digestOf } from '../audit/digest.js';
 import type { Catalog } from '../catalog/catalog.js';
-import type { AssetListItem } from '../catalog/catalog-api.js';
+import type { AssetListItem, InputGateTurn } from '../catalog/catalog-api.js';
 import { InputError, NotAllowedError, NotFoundError } from '../model/errors.js';
 import type { CharterDoc } from '../model/kinds/charter-kind.js';
 import { tryParseRef } from '../model/ref.js';
@@ -109,6 +109,8 @@ export interface AiSystemRow {
     decision: 'allow' | 'deny' | 'restricted';
     /** The failing checks (none when allowed or restricted). */
     checks: string[];
+    /** Since when, and by whose change, it has this answer (see `sinceOf`); never when restricted. */
+    since?: InputGateTurn;
   }[];
   /** How many inputs the gate refuses. */
   refused: number;
@@ -135,6 +137,32 @@ export interface GateFlip {
 /** The audit actions of a change that turned a system input's answer around. */
 export const INPUT_REFUSED = 'ai.input.refused';
 export const INPUT_ALLOWED = 'ai.input.allowed';
+
+/** The newest turn-around record of each input link of a system (see `AiGate.turns`). */
+export type InputTurns = Map<number, { record: AuditRecord; dataset: string }>;
+
+/**
+ * Since when, and by whose change, input link `index` has its answer now: its newest turn-around
+ * record, while that record names the same dataset and turned it to this answer.
+ */
+export function sinceOf(
+  turns: InputTurns,
+  index: number,
+  dataset: string,
+  decision: 'allow' | 'deny',
+): InputGateTurn | undefined {
+  const turn = turns.get(index);
+  if (turn?.dataset !== dataset || (turn.record.action === INPUT_REFUSED) !== (decision === 'deny'))
+    return undefined;
+  const { datasetVersion, qualityRun } = turn.record.details ?? {};
+  return {
+    time: turn.record.time,
+    actor: turn.record.actor,
+    auditSeq: turn.record.seq,
+    datasetVersion: typeof datasetVersion === 'number' ? datasetVersion : null,
+    ...(typeof qualityRun === 'string' ? { qualityRun } : {}),
+  };
+}
 
 /** Systems read per page when a change is checked against their inputs. */
 const SCAN_PAGE = 500;
@@ -597,14 +625,14 @@ export class AiGate {
    * For each input link of a system (by index), the newest record of a change that turned its
    * answer around (see `recordFlips`), with the dataset it named then.
    */
-  async turns(system: string): Promise<Map<number, { record: AuditRecord; dataset: string }>> {
+  async turns(system: string): Promise<InputTurns> {
     const records = await this.catalog.store.auditRecords({
       ref: system,
       actions: [INPUT_REFUSED, INPUT_ALLOWED],
       newestFirst: true,
       limit: 500,
     });
-    const out = new Map<number, { record: AuditRecord; dataset: string }>();
+    const out: InputTurns = new Map();
     for (const record of records) {
       const { input, dataset } = record.details ?? {};
       if (typeof input === 'number' && typeof dataset === 'string' && !out.has(input))
@@ -648,19 +676,22 @@ export class AiGate {
     for (const a of listed) {
       const doc = docs.get(a.ref);
       if (!doc) continue;
-      const inputs = (await this.assessInputs({ ref: a.ref, doc })).map(
-        ({ index, dataset, use, reasons }) => {
-          if (!this.catalog.mayRead(dataset))
-            return { index, dataset, use, decision: 'restricted' as const, checks: [] };
-          return {
-            index,
-            dataset,
-            use,
-            decision: reasons.length ? ('deny' as const) : ('allow' as const),
-            checks: reasons.map((r) => r.check),
-          };
-        },
-      );
+      const assessed = await this.assessInputs({ ref: a.ref, doc });
+      const turns = assessed.length ? await this.turns(a.ref) : new Map();
+      const inputs = assessed.map(({ index, dataset, use, reasons }) => {
+        if (!this.catalog.mayRead(dataset))
+          return { index, dataset, use, decision: 'restricted' as const, checks: [] };
+        const decision = reasons.length ? ('deny' as const) : ('allow' as const);
+        const since = sinceOf(turns, index, dataset, decision);
+        return {
+          index,
+          dataset,
+          use,
+          decision,
+          checks: reasons.map((r) => r.check),
+          ...(since ? { since } : {}),
+        };
+      });
       const spec = (doc.spec ?? {}) as { stage?: unknown };
       rows.push({
         ref: a.ref,

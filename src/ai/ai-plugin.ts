@@ -16,12 +16,11 @@
  * - `describe` of a model or application shows the gate's answer now for each of those inputs.
  */
 import { refTarget } from '../catalog/catalog.js';
-import type { InputGateTurn, InputGateView } from '../catalog/catalog-api.js';
+import type { InputGateView } from '../catalog/catalog-api.js';
 import type { CatalogPlugin } from '../catalog/plugin.js';
 import { domainOfRef } from '../lineage/webhooks.js';
 import type { ValidationIssue } from '../model/validation.js';
-import type { AuditRecord } from '../store/catalog-store.js';
-import { type AiGate, INPUT_REFUSED } from './ai-gate.js';
+import { type AiGate, sinceOf } from './ai-gate.js';
 import { validateAiSection } from './ai-section.js';
 
 /** What happens to a turned-around answer once the change is live (see `AiGate.recordFlips`). */
@@ -109,12 +108,7 @@ export function aiPlugin(gate?: () => AiGate): CatalogPlugin {
           if (guard && target && !guard.canRead(target))
             return { index, dataset, use, decision: 'restricted', reasons: [] };
           const decision = reasons.length ? 'deny' : 'allow';
-          const turn = turns.get(index);
-          // The record counts while the link names the same dataset and has the answer it turned to.
-          const since =
-            turn?.dataset === dataset && (turn.record.action === INPUT_REFUSED) === (decision === 'deny')
-              ? turnView(turn.record)
-              : undefined;
+          const since = sinceOf(turns, index, dataset, decision);
           return {
             index,
             dataset,
@@ -126,17 +120,5 @@ export function aiPlugin(gate?: () => AiGate): CatalogPlugin {
         }),
       };
     },
-  };
-}
-
-/** When, by whom and how a link's answer was turned around, from its audit record. */
-function turnView(record: AuditRecord): InputGateTurn {
-  const { datasetVersion, qualityRun } = record.details ?? {};
-  return {
-    time: record.time,
-    actor: record.actor,
-    auditSeq: record.seq,
-    datasetVersion: typeof datasetVersion === 'number' ? datasetVersion : null,
-    ...(typeof qualityRun === 'string' ? { qualityRun } : {}),
   };
 }

@@ -317,3 +317,19 @@ export function withSharedResponses<D extends object>(document: D, options: { me
   }
   return document;
 }
+
+/** When, and by whose change, a model's or application's input link got the AI-use gate's answer it has now. */
+export const inputGateTurnSchema = {
+  ...objectOf(
+    {
+      time: { type: 'string', format: 'date-time' },
+      actor: { type: 'string' },
+      auditSeq: { type: 'integer' },
+      datasetVersion: { type: ['integer', 'null'] },
+      qualityRun: { type: 'string', description: 'The quality run that turned it, when one did' },
+    },
+    ['time', 'actor', 'auditSeq', 'datasetVersion'],
+  ),
+  description:
+    'The change that turned this link to its answer now (its ai.input.refused or ai.input.allowed audit record), when one did since the system was applied; absent for a restricted link',
+};

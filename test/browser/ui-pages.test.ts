@@ -431,6 +431,13 @@ describe.runIf(browserAvailable())('web UI: every main page', { timeout: 180_000
       expect(await why()).toMatch(
         /does not permit 'training'.*Refused since \d+ \w+ \d{4}, \d\d:\d\d UTC: a change by .+ \(dataset v\d+\)$/,
       );
+      // The inventory on the Lineage page says it too.
+      await page.goto(`${server.url}/lineage`);
+      const line = page.locator('#ai-systems li', { hasText: 'payment-transactions' });
+      await line.first().waitFor();
+      expect((await line.first().textContent())?.trim()).toMatch(
+        /^dataset:payments\/payment-transactions for training \(use-permitted\), since \d+ \w+ \d{4} \(user:farid\)$/,
+      );
     } finally {
       turned = await server.apply(original, 'user:farid');
     }

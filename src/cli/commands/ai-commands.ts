@@ -355,7 +355,13 @@ dataset you may not read); 2 bad input.`,
         for (const r of refusing) {
           lines.push(`  ${r.ref}`);
           for (const i of r.inputs.filter((x) => x.decision === 'deny'))
-            lines.push(wrap(`${i.dataset} for ${i.use} (${i.checks.join(', ')})`, '    ', '      '));
+            lines.push(
+              wrap(
+                `${i.dataset} for ${i.use} (${i.checks.join(', ')})${i.since ? `, since ${i.since.time.slice(0, 16).replace('T', ' ')} (${i.since.actor})` : ''}`,
+                '    ',
+                '      ',
+              ),
+            );
         }
         return lines.join('\n');
       });

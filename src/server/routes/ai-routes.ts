@@ -13,6 +13,7 @@ import { aiStoreFor } from '../../store/sql/sql-ai-store.js';
 import { qualityStoreFor } from '../../store/sql/sql-quality-store.js';
 import {
   errorResponses,
+  inputGateTurnSchema,
   listOf,
   nullable,
   objectOf,
@@ -266,6 +267,7 @@ export function aiRoutes(app: FastifyInstance, catalog: Catalog, defaultActor: s
                       use: { type: 'string' },
                       decision: { type: 'string', enum: ['allow', 'deny', 'restricted'] },
                       checks: { ...stringList, description: 'The failing checks' },
+                      since: inputGateTurnSchema,
                     },
                     ['index', 'dataset', 'use', 'decision', 'checks'],
                   ),

@@ -12,6 +12,7 @@ import {
   errorResponses,
   errorsFor,
   fieldClassificationSchema,
+  inputGateTurnSchema,
   listOf,
   nullable,
   objectOf,
@@ -148,20 +149,7 @@ const describeSchema = objectOf({
             ['check', 'message', 'fix'],
           ),
         },
-        since: {
-          ...objectOf(
-            {
-              time: { type: 'string', format: 'date-time' },
-              actor: { type: 'string' },
-              auditSeq: { type: 'integer' },
-              datasetVersion: { type: ['integer', 'null'] },
-              qualityRun: { type: 'string', description: 'The quality run that turned it, when one did' },
-            },
-            ['time', 'actor', 'auditSeq', 'datasetVersion'],
-          ),
-          description:
-            'The change that turned this link to its answer now (its ai.input.refused or ai.input.allowed audit record), when one did since the system was applied; absent for a restricted link',
-        },
+        since: inputGateTurnSchema,
       },
       ['index', 'dataset', 'use', 'decision', 'reasons'],
     ),

@@ -3,8 +3,10 @@
  * for every dataset it declares as an input (GET /api/v1/ai/systems): on the Lineage page for the
  * whole catalog, on a domain's page for that domain and its sub-domains.
  */
+import type { InputGate } from '../api/types';
 import type { Loaded } from '../api/use-api';
 import { Badge, Empty, ErrorNote, Loading, RefLink, Section } from '../components/ui';
+import { day } from '../lib/format';
 
 /** GET /api/v1/ai/systems: a model or application and the AI-use gate's answer for each input. */
 export interface AiSystem {
@@ -18,6 +20,7 @@ export interface AiSystem {
     use: string;
     decision: 'allow' | 'deny' | 'restricted';
     checks: string[];
+    since?: InputGate['since'];
   }[];
   refused: number;
 }
@@ -124,7 +127,7 @@ function Allowed({ system: s }: { system: AiSystem }) {
   );
 }
 
-/** Each refused input: the dataset, the use, the failing checks. */
+/** Each refused input: the dataset, the use, the failing checks, and since when (and whose change) if a change refused it. */
 function Refused({ system: s }: { system: AiSystem }) {
   return (
     <>
@@ -133,7 +136,9 @@ function Refused({ system: s }: { system: AiSystem }) {
         .map((i) => (
           <li key={i.index}>
             <RefLink refText={i.dataset} /> for {i.use}{' '}
-            <span className="muted small">({i.checks.join(', ')})</span>
+            <span className="muted small">
+              ({i.checks.join(', ')}){i.since ? `, since ${day(i.since.time)} (${i.since.actor})` : ''}
+            </span>
           </li>
         ))}
     </>
