@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { type AuditEntry, chain } from '../audit/audit-chain.js';
 import { digestOf } from '../audit/digest.js';
 import type { Catalog } from '../catalog/catalog.js';
-import type { AssetListItem, InputGateTurn } from '../catalog/catalog-api.js';
+import type { AssetListItem, InputGateTurn, InputGateView } from '../catalog/catalog-api.js';
 import { InputError, NotAllowedError, NotFoundError } from '../model/errors.js';
 import type { CharterDoc } from '../model/kinds/charter-kind.js';
 import { tryParseRef } from '../model/ref.js';
@@ -145,7 +145,7 @@ export type InputTurns = Map<number, { record: AuditRecord; dataset: string }>;
  * Since when, and by whose change, input link `index` has its answer now: its newest turn-around
  * record, while that record names the same dataset and turned it to this answer.
  */
-export function sinceOf(
+function sinceOf(
   turns: InputTurns,
   index: number,
   dataset: string,
@@ -622,6 +622,33 @@ export class AiGate {
   }
 
   /**
+   * The gate's answer now for each input link of a system, as a caller sees it: `restricted`
+   * (nothing more) for a dataset they may not read, else the answer with its reasons and, when a
+   * change turned it around since the system was applied, since when (see `sinceOf`).
+   */
+  async inputsSeen(
+    system: { ref: string; doc: Record<string, unknown> },
+    mayRead: (dataset: string) => boolean,
+  ): Promise<InputGateView[]> {
+    const assessed = await this.assessInputs(system);
+    if (!assessed.length) return [];
+    const turns = await this.turns(system.ref);
+    return assessed.map(({ index, dataset, use, reasons }): InputGateView => {
+      if (!mayRead(dataset)) return { index, dataset, use, decision: 'restricted', reasons: [] };
+      const decision = reasons.length ? 'deny' : 'allow';
+      const since = sinceOf(turns, index, dataset, decision);
+      return {
+        index,
+        dataset,
+        use,
+        decision,
+        reasons: reasons.map(({ check, message, fix }) => ({ check, message, fix })),
+        ...(since ? { since } : {}),
+      };
+    });
+  }
+
+  /**
    * For each input link of a system (by index), the newest record of a change that turned its
    * answer around (see `recordFlips`), with the dataset it named then.
    */
@@ -676,22 +703,9 @@ export class AiGate {
     for (const a of listed) {
       const doc = docs.get(a.ref);
       if (!doc) continue;
-      const assessed = await this.assessInputs({ ref: a.ref, doc });
-      const turns = assessed.length ? await this.turns(a.ref) : new Map();
-      const inputs = assessed.map(({ index, dataset, use, reasons }) => {
-        if (!this.catalog.mayRead(dataset))
-          return { index, dataset, use, decision: 'restricted' as const, checks: [] };
-        const decision = reasons.length ? ('deny' as const) : ('allow' as const);
-        const since = sinceOf(turns, index, dataset, decision);
-        return {
-          index,
-          dataset,
-          use,
-          decision,
-          checks: reasons.map((r) => r.check),
-          ...(since ? { since } : {}),
-        };
-      });
+      const inputs = (await this.inputsSeen({ ref: a.ref, doc }, (d) => this.catalog.mayRead(d))).map(
+        ({ reasons, ...input }) => ({ ...input, checks: reasons.map((r) => r.check) }),
+      );
       const spec = (doc.spec ?? {}) as { stage?: unknown };
       rows.push({
         ref: a.ref,

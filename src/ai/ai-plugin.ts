@@ -16,11 +16,10 @@
  * - `describe` of a model or application shows the gate's answer now for each of those inputs.
  */
 import { refTarget } from '../catalog/catalog.js';
-import type { InputGateView } from '../catalog/catalog-api.js';
 import type { CatalogPlugin } from '../catalog/plugin.js';
 import { domainOfRef } from '../lineage/webhooks.js';
 import type { ValidationIssue } from '../model/validation.js';
-import { type AiGate, sinceOf } from './ai-gate.js';
+import type { AiGate } from './ai-gate.js';
 import { validateAiSection } from './ai-section.js';
 
 /** What happens to a turned-around answer once the change is live (see `AiGate.recordFlips`). */
@@ -99,26 +98,12 @@ export function aiPlugin(gate?: () => AiGate): CatalogPlugin {
     async describe(description, guard) {
       const { asset, doc } = description;
       if (!gate || (asset.kind !== 'Model' && asset.kind !== 'AiApplication')) return undefined;
-      const assessed = await gate().assessInputs({ ref: asset.ref, doc });
-      if (!assessed.length) return undefined;
-      const turns = await gate().turns(asset.ref);
-      return {
-        inputsGate: assessed.map(({ index, dataset, use, reasons }): InputGateView => {
-          const target = refTarget(dataset);
-          if (guard && target && !guard.canRead(target))
-            return { index, dataset, use, decision: 'restricted', reasons: [] };
-          const decision = reasons.length ? 'deny' : 'allow';
-          const since = sinceOf(turns, index, dataset, decision);
-          return {
-            index,
-            dataset,
-            use,
-            decision,
-            reasons: reasons.map(({ check, message, fix }) => ({ check, message, fix })),
-            ...(since ? { since } : {}),
-          };
-        }),
-      };
+      // A dataset the caller may not read is restricted: neither its answer nor why.
+      const inputsGate = await gate().inputsSeen({ ref: asset.ref, doc }, (dataset) => {
+        const target = refTarget(dataset);
+        return !guard || !target || guard.canRead(target);
+      });
+      return inputsGate.length ? { inputsGate } : undefined;
     },
   };
 }
