@@ -33,6 +33,7 @@ const TOOLS = [
   'decide_ai_use',
   'get_context',
   'impact',
+  'list_ai_systems',
   'list_domains',
   'record_outcome',
   'search_catalog',
@@ -283,6 +284,17 @@ describe('charter mcp over stdio (the binary)', () => {
     );
     expect(domains.find((d) => d.name === 'customer')).toMatchObject({ readable: false, datasets: 0 });
     expect(domains.find((d) => d.name === 'cards')).toMatchObject({ readable: true, datasets: 3 });
+    // The AI systems she may read (the fraud scorer in cards; not support's), with the gate's answers.
+    const { systems } = await data<{ systems: { ref: string; refused: number }[] }>(grace, 'list_ai_systems');
+    expect(systems.map((x) => [x.ref, x.refused])).toEqual([['model:cards/fraud-scorer', 0]]);
+    expect(textOf(await call(grace, 'list_ai_systems', { domain: 'payments' }))).toBe(
+      '1 AI system, most refused first:\n- model:cards/fraud-scorer — Fraud scorer (production; owners team:cards/card-platform): 3 of 3 inputs allowed\n',
+    );
+    expect(await toolError(grace, 'list_ai_systems', { domain: 'nowhere' })).toMatch(/^NotFoundError: /);
+    const everyone = await call(admin, 'list_ai_systems', {});
+    expect(textOf(everyone)).toContain(
+      '  - refused: dataset:support/support-tickets for prompt_context (ai-section, clearance)',
+    );
     const listed = await grace.listResources();
     const uris = listed.resources.map((r) => r.uri);
     expect(uris).toContain('charter://product/payments/payment-operations');

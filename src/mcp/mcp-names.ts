@@ -11,6 +11,7 @@ export const MCP_TOOLS = [
   'impact',
   'record_outcome',
   'list_domains',
+  'list_ai_systems',
 ] as const;
 
 export const MCP_RESOURCE_TEMPLATES = [

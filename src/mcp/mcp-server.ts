@@ -14,7 +14,7 @@ import {
   type ReadResourceResult,
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { type AiDecision, AiGate } from '../ai/ai-gate.js';
+import { type AiDecision, AiGate, type AiSystemRow } from '../ai/ai-gate.js';
 import { buildContext, contextMarkdown } from '../ai/context-pack.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { OUTCOME_TYPES, type OutcomeType, SEVERITIES } from '../lineage/lineage-api.js';
@@ -240,6 +240,25 @@ function domainsText(list: DomainEntry[]): string {
   return `${list.length} domains:\n${out.join('\n')}\n`;
 }
 
+function systemsText(systems: AiSystemRow[]): string {
+  if (!systems.length) return 'No model or AI application you may read.\n';
+  const out = [`${systems.length} AI system${systems.length === 1 ? '' : 's'}, most refused first:`];
+  for (const s of systems) {
+    const allowed = s.inputs.filter((i) => i.decision === 'allow').length;
+    out.push(
+      `- ${s.ref} — ${s.title} (${s.stage ?? 'no stage'}; owners ${s.owners.join(', ') || '—'}): ${allowed} of ${s.inputs.length} inputs allowed`,
+    );
+    for (const i of s.inputs) {
+      if (i.decision === 'deny')
+        out.push(
+          `  - refused: ${i.dataset} for ${i.use} (${i.checks.join(', ')})${i.since ? `, since ${i.since.time} (${i.since.actor})` : ''}`,
+        );
+      else if (i.decision === 'restricted') out.push(`  - not yours to read: ${i.dataset} for ${i.use}`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
 async function domainMarkdown(caller: McpCaller, name: string): Promise<string> {
   const catalog = caller.catalog;
   const d = await catalog.describe(`domain:${name}`);
@@ -462,6 +481,39 @@ const domainsTool = {
   annotations: READ_ONLY,
 };
 
+const systemsTool = {
+  title: 'List AI systems',
+  description:
+    "Every model and AI application the caller may read (of one domain and its sub-domains, when given), most refused first, each with the AI-use gate's answer now for every dataset it declares as an input: allow; deny with the failing checks, and since when and by whose change when a change refused it; or restricted, for a dataset the caller may not read. Nothing is recorded.",
+  inputSchema: {
+    domain: z.string().optional().describe('a domain name (its sub-domains are included)'),
+  },
+  outputSchema: z.looseObject({
+    systems: z.array(
+      z.looseObject({
+        ref: z.string(),
+        kind: z.string(),
+        title: z.string(),
+        domain: z.string().nullable(),
+        stage: z.string().nullable(),
+        owners: z.array(z.string()),
+        stewards: z.array(z.string()),
+        inputs: z.array(
+          z.looseObject({
+            index: z.number(),
+            dataset: z.string(),
+            use: z.string(),
+            decision: z.enum(['allow', 'deny', 'restricted']),
+            checks: z.array(z.string()),
+          }),
+        ),
+        refused: z.number(),
+      }),
+    ),
+  }),
+  annotations: READ_ONLY,
+};
+
 /** The caller an HTTP request authenticated as travels with each message (see mcp-transports.ts). */
 export const CALLER_KEY = 'charterCaller';
 
@@ -478,7 +530,7 @@ export function createMcpServer(services: McpServices, fixed?: McpCaller): McpSe
     { name: MCP_SERVER_NAME, title: 'Charter', version: services.version },
     {
       instructions:
-        'Charter is the governed data catalog. Find datasets and data products with search_catalog, read their governed meaning with get_context before using them, and ask decide_ai_use before using a dataset for training, fine-tuning, RAG or prompts: a deny lists every reason and what would change it. trace and impact follow lineage to the people accountable; record_outcome records what a model or an application did (an evaluation, a complaint, a harmful or wrong answer, drift) and traces it to them. Refs look like dataset:DOMAIN/NAME, product:DOMAIN/NAME, model:DOMAIN/NAME, app:DOMAIN/NAME, domain:NAME.',
+        'Charter is the governed data catalog. Find datasets and data products with search_catalog, read their governed meaning with get_context before using them, and ask decide_ai_use before using a dataset for training, fine-tuning, RAG or prompts: a deny lists every reason and what would change it; list_ai_systems shows, for every model and application, which of the data it declares the gate refuses now. trace and impact follow lineage to the people accountable; record_outcome records what a model or an application did (an evaluation, a complaint, a harmful or wrong answer, drift) and traces it to them. Refs look like dataset:DOMAIN/NAME, product:DOMAIN/NAME, model:DOMAIN/NAME, app:DOMAIN/NAME, domain:NAME.',
     },
   );
   const callerOf = (extra: Extra): McpCaller => {
@@ -562,6 +614,14 @@ export function createMcpServer(services: McpServices, fixed?: McpCaller): McpSe
         ...(field ? { field } : {}),
       });
       return { data: report as unknown as Structured, text: impactText(report) };
+    }),
+  );
+
+  server.registerTool('list_ai_systems', systemsTool, async ({ domain }, extra) =>
+    run(services, async () => {
+      const caller = callerOf(extra);
+      const systems = await services.gate.as(caller.catalog, caller.actor).systems(domain ? { domain } : {});
+      return { data: { systems } as unknown as Structured, text: systemsText(systems) };
     }),
   );
 
