@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AiDecision } from '../src/ai/ai-gate.js';
+import { type AiDecision, AiGate } from '../src/ai/ai-gate.js';
 import { parseSources } from '../src/catalog/parse.js';
 import { readManifestFiles } from '../src/cli/files.js';
 import { QualityService } from '../src/quality/quality-service.js';
@@ -438,6 +438,45 @@ for (const factory of storeFactories) {
       } finally {
         await server?.close();
       }
+    });
+
+    it("sends a refused AI-use answer to the webhooks of the dataset's domain and the asking system's, not an allowed one", async () => {
+      const events = ['io.charter.ai.use.denied'];
+      const support = await platform.lineage.addWebhook({
+        url: 'https://hooks.example.com/s',
+        domain: 'support',
+        events,
+      });
+      const marketing = await platform.lineage.addWebhook({
+        url: 'https://hooks.example.com/m',
+        domain: 'marketing',
+        events,
+      });
+      const cards = await platform.lineage.addWebhook({
+        url: 'https://hooks.example.com/c',
+        domain: 'cards',
+        events,
+      });
+      const gate = new AiGate(platform.catalog, qualityStoreFor(handle.store), aiStoreFor(handle.store), {
+        actor: 'user:ada',
+      });
+      const denied = await gate.decide({
+        dataset: TICKETS,
+        use: 'training',
+        for: 'model:marketing/gate-model',
+      });
+      expect(denied.decision).toBe('deny');
+      const allowed = await gate.decide({
+        dataset: 'dataset:cards/card-authorisations',
+        use: 'training',
+        for: 'model:cards/fraud-scorer',
+      });
+      expect(allowed.decision).toBe('allow');
+      const sent = async (webhook: string) =>
+        (await platform.lineage.deliveries({ webhook })).map((d) => d.eventType);
+      expect(await sent(support.id)).toEqual(['io.charter.ai.use.denied']);
+      expect(await sent(marketing.id)).toEqual(['io.charter.ai.use.denied']);
+      expect(await sent(cards.id)).toEqual([]);
     });
   });
 }

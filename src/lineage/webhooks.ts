@@ -29,6 +29,7 @@ export const EVENT_TYPES = [
   'io.charter.classification.conflict',
   'io.charter.ai.input.refused',
   'io.charter.ai.input.allowed',
+  'io.charter.ai.use.denied',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -67,6 +68,9 @@ function typeOf(record: AuditRecord): EventType | typeof TEST_EVENT | undefined 
       return 'io.charter.ai.input.refused';
     case 'ai.input.allowed':
       return 'io.charter.ai.input.allowed';
+    case 'ai.deny':
+      // The gate refused an asked use (an allow is the everyday answer, and is no event).
+      return 'io.charter.ai.use.denied';
     case 'create':
     case 'update':
       // A new or changed waiver waits for the data office.
@@ -90,8 +94,10 @@ export function outboxEventOf(record: AuditRecord): Omit<OutboxEvent, 'id'> | un
   if (!type) return undefined;
   const details = record.details ?? {};
   const listed = Array.isArray(details.domains) ? (details.domains as string[]) : [];
+  // The system an AI-use answer was for hears of it too.
+  const asker = typeof details.for === 'string' ? domainOfRef(details.for) : undefined;
   const own = domainOfRef(record.ref);
-  const domains = [...new Set([...(own ? [own] : []), ...listed])];
+  const domains = [...new Set([...(own ? [own] : []), ...listed, ...(asker ? [asker] : [])])];
   return {
     type,
     subject: record.ref,
