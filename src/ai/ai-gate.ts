@@ -135,11 +135,11 @@ export interface GateFlip {
 }
 
 /** The audit actions of a change that turned a system input's answer around. */
-export const INPUT_REFUSED = 'ai.input.refused';
-export const INPUT_ALLOWED = 'ai.input.allowed';
+const INPUT_REFUSED = 'ai.input.refused';
+const INPUT_ALLOWED = 'ai.input.allowed';
 
 /** The newest turn-around record of each input link of a system (see `AiGate.turns`). */
-export type InputTurns = Map<number, { record: AuditRecord; dataset: string }>;
+type InputTurns = Map<number, { record: AuditRecord; dataset: string }>;
 
 /**
  * Since when, and by whose change, input link `index` has its answer now: its newest turn-around
@@ -652,7 +652,7 @@ export class AiGate {
    * For each input link of a system (by index), the newest record of a change that turned its
    * answer around (see `recordFlips`), with the dataset it named then.
    */
-  async turns(system: string): Promise<InputTurns> {
+  private async turns(system: string): Promise<InputTurns> {
     const records = await this.catalog.store.auditRecords({
       ref: system,
       actions: [INPUT_REFUSED, INPUT_ALLOWED],

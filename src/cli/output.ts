@@ -199,3 +199,6 @@ export function progress(
   };
   return Object.assign(fn, { end: clear });
 }
+
+/** An ISO 8601 UTC time to the minute, as tables show it: `2026-11-30 12:37`. */
+export const minuteOf = (iso: string) => iso.slice(0, 16).replace('T', ' ');

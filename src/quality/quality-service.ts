@@ -300,8 +300,9 @@ export class QualityService {
   /** Stores the run, updates the incident and appends the audit records, all in one transaction. */
   private async record(run: QualityRun): Promise<void> {
     const time = run.finishedAt;
-    // The dataset's quality before this run, for the capabilities that follow it (the AI-use gate).
-    const [latest] = await this.store.latestRuns([run.ref]);
+    // The dataset's quality before this run, read only for the capabilities that follow it (the AI-use gate).
+    const followers = (this.catalog.options.plugins ?? []).filter((p) => p.afterQuality);
+    const [latest] = followers.length ? await this.store.latestRuns([run.ref]) : [];
     let incident: Incident | undefined;
     await this.store.write(async (writer) => {
       const entries: AuditEntry[] = [
@@ -396,7 +397,7 @@ export class QualityService {
       await appendEntries(writer, time, entries);
     });
     const before = { ...(latest ? { latest } : {}), ...(incident ? { incident } : {}) };
-    for (const plugin of this.catalog.options.plugins ?? [])
+    for (const plugin of followers)
       await plugin.afterQuality?.({ ref: run.ref, runId: run.id, before }, { actor: run.actor });
   }
 

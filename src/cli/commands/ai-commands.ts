@@ -21,7 +21,7 @@ import { scanStoreFor } from '../../store/sql/sql-scan-store.js';
 import { actorOf, formatOf, type GlobalOptions, openLocal, serverOf, tokenOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { query, ServerConnection } from '../http-client.js';
-import { formatTable, type OutputFormat, printData, WHOLE, wrap } from '../output.js';
+import { formatTable, minuteOf, type OutputFormat, printData, WHOLE, wrap } from '../output.js';
 import { formatApply } from './catalog-commands.js';
 
 /** What the commands need, from the local store or a server. */
@@ -357,7 +357,7 @@ dataset you may not read); 2 bad input.`,
           for (const i of r.inputs.filter((x) => x.decision === 'deny'))
             lines.push(
               wrap(
-                `${i.dataset} for ${i.use} (${i.checks.join(', ')})${i.since ? `, since ${i.since.time.slice(0, 16).replace('T', ' ')} (${i.since.actor})` : ''}`,
+                `${i.dataset} for ${i.use} (${i.checks.join(', ')})${i.since ? `, since ${minuteOf(i.since.time)} (${i.since.actor})` : ''}`,
                 '    ',
                 '      ',
               ),

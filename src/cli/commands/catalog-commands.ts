@@ -9,7 +9,7 @@ import { formatRef } from '../../model/ref.js';
 import { type CliContext, connect, type GlobalOptions, principalOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { readManifestFiles } from '../files.js';
-import { count, formatTable, printData, text, WHOLE, wrap } from '../output.js';
+import { count, formatTable, minuteOf, printData, text, WHOLE, wrap } from '../output.js';
 import { formatViolation } from './policy-commands.js';
 
 type Run = (ctx: CliContext, ...args: any[]) => Promise<number | undefined>;
@@ -185,7 +185,7 @@ function describeText(d: Description): string {
             header: 'since',
             value: (g) =>
               g.since
-                ? `${g.since.time.slice(0, 16).replace('T', ' ')} ${g.since.actor}${g.since.qualityRun ? ' (quality run)' : g.since.datasetVersion ? ` (dataset v${g.since.datasetVersion})` : ''}`
+                ? `${minuteOf(g.since.time)} ${g.since.actor}${g.since.qualityRun ? ' (quality run)' : g.since.datasetVersion ? ` (dataset v${g.since.datasetVersion})` : ''}`
                 : '',
             flex: 1,
           },

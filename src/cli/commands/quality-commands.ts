@@ -28,7 +28,7 @@ import {
 } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { query, ServerConnection } from '../http-client.js';
-import { formatTable, type OutputFormat, printData, progress, WHOLE, wrap } from '../output.js';
+import { formatTable, minuteOf, type OutputFormat, printData, progress, WHOLE, wrap } from '../output.js';
 
 type IncidentOptions = Parameters<QualityService['incidents']>[0];
 
@@ -270,7 +270,7 @@ function formatIncidents(list: Incident[]): string {
     { header: 'state', value: (i) => i.state, min: 5 },
     { header: 'failing', value: (i) => i.failing.length, min: 7 },
     { header: 'assignees', value: (i) => i.assignees.join(', '), min: WHOLE },
-    { header: 'opened', value: (i) => i.openedAt.slice(0, 16).replace('T', ' '), min: 16 },
+    { header: 'opened', value: (i) => minuteOf(i.openedAt), min: 16 },
     ...(answered
       ? [
           {
